@@ -1,0 +1,18 @@
+/*
+ * digest.h - the message digests fingerprints and certificates need.
+ * Implemented in x509.c, the one file that calls mbedTLS.
+ */
+#ifndef TLSTAP_DIGEST_H
+#define TLSTAP_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void dig_md5(const void *p, size_t n, uint8_t out[16]);
+void dig_sha1(const void *p, size_t n, uint8_t out[20]);
+void dig_sha256(const void *p, size_t n, uint8_t out[32]);
+
+/* Hex of n bytes into out (2n+1 bytes, NUL-terminated); upper or lower case. */
+void dig_hex(const uint8_t *p, size_t n, char *out, int upper);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * config.h - run-time configuration, counters and the context passed down
+ * the pipeline.  There are no other globals: every stage receives what it
+ * needs through struct tt_ctx.
+ */
+#ifndef TLSTAP_CONFIG_H
+#define TLSTAP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tt_config {
+	/* flows (flow.c) */
+	uint32_t max_flows;             /* default 1,000,000 */
+	uint64_t tcp_idle_timeout_ns;   /* established, no packet: default 300 s */
+	uint64_t tcp_closed_timeout_ns; /* after FIN/RST both ways: default 5 s */
+	/* IP fragments (ipfrag.c) */
+	uint32_t frag_max_datagrams;    /* default 4096 in flight */
+	uint64_t frag_timeout_ns;       /* default 30 s */
+	/* reassembly (reasm.c) */
+	uint32_t reasm_dir_limit;       /* bytes buffered per direction, default 256 KiB */
+	uint64_t reasm_memcap;          /* all directions together, default 64 MiB */
+	/* TLS (session.c) */
+	uint32_t max_handshake_msg;     /* default 256 KiB */
+	uint32_t max_certs;             /* per chain, default 16 */
+	uint32_t max_hs_messages;       /* tls.handshake_messages cap, default 64 */
+	uint32_t max_alerts;            /* default 16 */
+	/* certificates */
+	const char *ca_file;            /* NULL: system bundle */
+	const char *ca_dir;
+	const char *certs_dir;          /* --certs-dir */
+	bool emit_chain_der;            /* tls.*.certificate_chain */
+	uint32_t cert_cache_size;       /* default 4096 */
+	/* output */
+	uint16_t community_id_seed;
+	bool pretty;
+};
+
+void config_defaults(struct tt_config *cfg);
+
+/* Counters for tlstap.stats.  Per-layer decode errors are named so that the
+ * stats record is self-explaining. */
+struct tt_stats {
+	uint64_t packets, bytes;
+	uint64_t truncated;             /* caplen < needed header bytes */
+	uint64_t bad_checksum_ip, bad_checksum_tcp; /* counted, never dropped */
+	uint64_t err_link, err_ip, err_ipv6, err_tcp, err_other;
+	uint64_t non_ip, non_tcp;
+	uint64_t frag_datagrams, frag_reassembled, frag_timeouts, frag_dropped;
+	uint64_t flows_created, flows_evicted, flows_timed_out, flows_active;
+	uint64_t reasm_gaps, reasm_gap_bytes, reasm_memcap_hits, reasm_dir_limit_hits;
+	uint64_t reasm_overlap_conflicts;
+	uint64_t sessions, sessions_not_tls;
+	uint64_t outcome[8];            /* indexed by enum tls_outcome */
+	uint64_t records_written, records_dropped;
+	uint64_t certs_parsed, certs_cache_hits, certs_failed;
+	/* live capture */
+	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
+};
+
+struct x509_ctx;
+struct emitter;
+
+struct tt_ctx {
+	struct tt_config cfg;
+	struct tt_stats st;
+	struct x509_ctx *x509;
+	struct emitter *em;
+};
+
+#endif

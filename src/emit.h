@@ -1,0 +1,49 @@
+/*
+ * emit.h - turning results into NDJSON records and writing them to a sink.
+ *
+ * The emitter never sees wire bytes: it reads flow_info, the session and
+ * x509_cert structs.  Each part of the record is built by the module that
+ * owns the struct it reads:
+ *   emit.c        envelope (@timestamp, event.*, source.*, destination.*,
+ *                 network.*), framing, sinks, tlstap.stats
+ *   session_emit  tls.* except certificates          (src/session_emit.c)
+ *   emit_x509     certificates of one side           (src/emit_x509.c)
+ */
+#ifndef TLSTAP_EMIT_H
+#define TLSTAP_EMIT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../parsers/anomaly.h"
+#include "config.h"
+#include "flowinfo.h"
+
+struct x509_cert;
+
+/* Output to path ("-" or NULL: stdout), appending; NULL with err on failure. */
+struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen);
+/* Flushes and closes; 0, or -1 if a write failed (reported on stderr). */
+int emitter_free(struct emitter *em);
+/* Reopen the output file (SIGHUP, for logrotate). */
+void emitter_reopen(struct emitter *em);
+
+/* One tlstap.session record for this flow. */
+void emit_session(struct tt_ctx *ctx, const struct flow_info *fi);
+/* One tlstap.stats record at time ts_ns; final marks the last one. */
+void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final);
+
+/* Adds tls.* of session s to root.  client_side is flow-relative. */
+int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int client_side);
+
+/* Adds the certificate fields of one side to `side` (the tls.server or
+ * tls.client object): x509 of the leaf, hash.sha1/sha256, the ECS shortcuts
+ * subject/issuer/not_before/not_after, chain, certificate_chain (when
+ * configured), validation (at capture time ts_ns, SNI match when given).
+ * Anomalies go to a.  0 or -1. */
+int emit_x509_side(json_t *side, struct tt_ctx *ctx, struct x509_cert *const *chain,
+		   size_t n, const uint8_t *sni, size_t sni_len, bool has_sni,
+		   uint64_t ts_ns, bool is_server, struct anom_set *a);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * flowinfo.h - what the emitter needs to know about a TCP connection,
+ * without seeing the flow table, the reassembly or any wire bytes.
+ *
+ * Sides are flow-relative: side 0 is the endpoint that sent the first packet
+ * the flow table saw, side 1 the other.  `syn_side` is the side that sent a
+ * SYN without ACK (-1 if none was seen).  The TLS client is decided by
+ * flowinfo_client() (see README, "Orientation").
+ */
+#ifndef TLSTAP_FLOWINFO_H
+#define TLSTAP_FLOWINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct flow_endpoints {
+	uint8_t af;                     /* 4 or 6 */
+	uint8_t addr[2][16];            /* IPv4 in the first 4 bytes */
+	uint16_t port[2];
+	bool has_vlan;
+	uint16_t vlan;                  /* outermost 802.1Q/802.1ad id */
+};
+
+struct flow_counters {
+	uint64_t bytes[2];              /* IP bytes sent by each side */
+	uint64_t pkts[2];
+	uint64_t first_ns, last_ns;     /* packet times, ns since the epoch */
+};
+
+struct session;
+
+struct flow_info {
+	const struct flow_endpoints *ep;
+	const struct flow_counters *ct;
+	int syn_side;                   /* -1, 0 or 1 */
+	const struct session *sess;     /* may be NULL: no payload seen */
+};
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * pipeline.h - packets in, records out: decode (decode.c, ipfrag.c) -> flow
+ * table (flow.c) -> TCP reassembly (reasm.c) -> session (session.c) ->
+ * emit_session().  Time is packet time everywhere, so a file and a live
+ * interface behave the same.
+ */
+#ifndef TLSTAP_PIPELINE_H
+#define TLSTAP_PIPELINE_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+struct pipeline;
+
+/* NULL on allocation failure. */
+struct pipeline *pipeline_new(struct tt_ctx *ctx);
+/* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
+void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
+		     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* Run timeouts up to now_ns without a packet (live capture idle ticks). */
+void pipeline_tick(struct pipeline *pl, uint64_t now_ns);
+/* End of input: every flow is finished, emitted and freed. */
+void pipeline_flush(struct pipeline *pl);
+void pipeline_free(struct pipeline *pl);
+/* Whether tlstap can decode this link type. */
+int pipeline_dlt_supported(int dlt);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * session.h - one TLS session per TCP connection: the bridge between TCP
+ * reassembly (below) and the TLS parsers, certificates and fingerprints.
+ *
+ * Reassembly feeds each direction's in-order bytes; `dir` is flow-relative
+ * (0 = the side the flow table saw first, 1 = the other).  The session
+ * decides by content whether this is TLS and which side is the client.
+ *
+ * Contract with reassembly (STYLE.md, "stream-fed parsers"):
+ *   session_push() returns how many of the n bytes it consumed.  Bytes it did
+ *   not consume (an incomplete record) are presented again, followed by new
+ *   bytes, on the next call for that direction.  The session never keeps a
+ *   pointer into `p` after returning.
+ *   session_wants_data() turns false once the handshake outcome is decided or
+ *   the connection is known not to be TLS: reassembly then stops buffering
+ *   and only keeps counters.
+ */
+#ifndef TLSTAP_SESSION_H
+#define TLSTAP_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct session;
+
+enum tls_outcome {
+	TLS_OUT_NONE = 0,               /* not decided yet */
+	TLS_OUT_ESTABLISHED,
+	TLS_OUT_ALERT,
+	TLS_OUT_RESET,
+	TLS_OUT_CLOSED,
+	TLS_OUT_INCOMPLETE,
+	TLS_OUT_NO_SERVER_RESPONSE,
+	TLS_OUT_MALFORMED,
+	/* not_tls is reported by session_is_tls() == false */
+};
+
+enum tcp_event { TCP_EV_SYN, TCP_EV_FIN, TCP_EV_RST };
+
+/* A new session; syn_side is the flow's SYN sender (-1 unknown). NULL on ENOMEM. */
+struct session *session_new(struct tt_ctx *ctx, int syn_side);
+void session_free(struct session *s);
+
+/* In-order stream bytes of direction dir at packet time ts_ns.  Returns bytes consumed. */
+size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns);
+/* `missing` bytes of direction dir will never arrive (loss, snaplen, memcap). */
+void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns);
+void session_tcp_event(struct session *s, int dir, enum tcp_event ev, uint64_t ts_ns);
+/* A transport-level anomaly (midstream, tcp_overlap_conflict, reasm_memcap, ...). */
+void session_anomaly(struct session *s, const char *code);
+/* Counters only (no payload wanted): application data seen by reassembly
+ * after session_wants_data() went false still counts for the outcome rule. */
+void session_note_payload(struct session *s, int dir, uint64_t n, uint64_t ts_ns);
+
+bool session_wants_data(const struct session *s);
+/* The outcome is decided: the record may be emitted now. */
+bool session_decided(const struct session *s);
+/* At least one TLS record was recognised. */
+bool session_is_tls(const struct session *s);
+/* Flow-relative side of the TLS client (ClientHello sender), or -1. */
+int session_client_side(const struct session *s);
+/* Close the books when the flow ends (timeout, eviction, end of input):
+ * undecided sessions get their final outcome (incomplete, no_server_response...). */
+void session_finish(struct session *s, uint64_t ts_ns);
+
+#endif
