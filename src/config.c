@@ -1,0 +1,23 @@
+/*
+ * config.c - defaults for every limit (documented in README, "Limits").
+ */
+#include "config.h"
+
+#include <string.h>
+
+void config_defaults(struct tt_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->max_flows = 1000000;
+	cfg->tcp_idle_timeout_ns = 300ull * 1000000000ull;
+	cfg->tcp_closed_timeout_ns = 5ull * 1000000000ull;
+	cfg->frag_max_datagrams = 4096;
+	cfg->frag_timeout_ns = 30ull * 1000000000ull;
+	cfg->reasm_dir_limit = 256u * 1024u;
+	cfg->reasm_memcap = 64ull * 1024u * 1024u;
+	cfg->max_handshake_msg = 256u * 1024u;
+	cfg->max_certs = 16;
+	cfg->max_hs_messages = 64;
+	cfg->max_alerts = 16;
+	cfg->cert_cache_size = 4096;
+}
