@@ -13,12 +13,14 @@
 #include <stdint.h>
 
 struct x509_ctx;
+struct tt_stats;
 struct x509_cert;   /* defined below: plain fields the emitter reads */
 
 struct x509_ctx_opts {
 	const char *ca_file;    /* NULL and ca_dir NULL: the system bundle */
 	const char *ca_dir;
 	uint32_t cache_size;
+	struct tt_stats *stats; /* certs_parsed/cache_hits/failed; may be NULL */
 };
 
 /* NULL on failure with a message in err.  A missing system bundle is not a

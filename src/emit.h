@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../parsers/anomaly.h"
 #include "config.h"
@@ -28,11 +29,16 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 int emitter_free(struct emitter *em);
 /* Reopen the output file (SIGHUP, for logrotate). */
 void emitter_reopen(struct emitter *em);
+/* Push buffered records to the sink (live capture: after each batch). */
+void emitter_flush(struct emitter *em);
 
 /* One tlstap.session record for this flow. */
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi);
 /* One tlstap.stats record at time ts_ns; final marks the last one. */
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final);
+
+/* The end-of-run human summary (versions, outcomes, top ciphers, anomalies). */
+void emit_summary(struct tt_ctx *ctx, FILE *out);
 
 /* Adds tls.* of session s to root.  client_side is flow-relative. */
 int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int client_side);

@@ -23,6 +23,8 @@ void pipeline_tick(struct pipeline *pl, uint64_t now_ns);
 /* End of input: every flow is finished, emitted and freed. */
 void pipeline_flush(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);
+/* Time of the latest packet seen (ns since the epoch), 0 before the first. */
+uint64_t pipeline_last_time(const struct pipeline *pl);
 /* Whether tlstap can decode this link type. */
 int pipeline_dlt_supported(int dlt);
 
