@@ -1,0 +1,271 @@
+/*
+ * capture.c - libpcap sources.  Timestamps are read at nanosecond precision
+ * (pcap with nanosecond magic, pcapng with if_tsresol) and passed on as
+ * nanoseconds since the epoch; all timeouts downstream run on them.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emit.h"
+
+static volatile sig_atomic_t stop_flag, hup_flag;
+static pcap_t *live_handle;   /* for pcap_breakloop from the signal handler */
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP) {
+		hup_flag = 1;
+		return;
+	}
+	stop_flag = 1;
+	if (live_handle)
+		pcap_breakloop(live_handle);
+}
+
+void capture_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int capture_stopped(void)
+{
+	return stop_flag != 0;
+}
+
+static void handle_hup(struct tt_ctx *ctx)
+{
+	if (hup_flag) {
+		hup_flag = 0;
+		emitter_reopen(ctx->em);
+	}
+}
+
+static const char *display_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
+}
+
+static int set_filter(pcap_t *p, const char *name, const char *filter, bpf_u_int32 net)
+{
+	struct bpf_program prog;
+
+	if (!filter)
+		return 0;
+	if (pcap_compile(p, &prog, filter, 1, net) < 0) {
+		fprintf(stderr, "tlstap: %s: bad filter \"%s\": %s\n", name, filter, pcap_geterr(p));
+		return -1;
+	}
+	if (pcap_setfilter(p, &prog) < 0) {
+		fprintf(stderr, "tlstap: %s: cannot set filter: %s\n", name, pcap_geterr(p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static uint64_t pkt_ns(const struct pcap_pkthdr *h)
+{
+	/* tv_usec holds nanoseconds: the handles are opened at nano precision. */
+	return (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+}
+
+static void maybe_stats(struct tt_ctx *ctx, const struct capture_opts *o,
+			uint64_t now, uint64_t *next)
+{
+	if (!o->stats_interval_ns)
+		return;
+	if (*next == 0)
+		*next = now + o->stats_interval_ns;
+	else if (now >= *next) {
+		emit_stats(ctx, now, false);
+		*next = now + o->stats_interval_ns;
+	}
+}
+
+int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
+		 const struct capture_opts *o)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	const char *name = display_name(path);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint64_t n = 0, next_stats = 0;
+	pcap_t *p;
+	int dlt, rc;
+
+	err[0] = '\0';
+	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	if (!p) {
+		fprintf(stderr, "tlstap: %s: cannot read capture: %s\n", name, err);
+		return -1;
+	}
+	dlt = pcap_datalink(p);
+	if (!pipeline_dlt_supported(dlt)) {
+		const char *dn = pcap_datalink_val_to_name(dlt);
+		fprintf(stderr, "tlstap: %s: unsupported link type %d (%s)\n", name, dlt,
+			dn ? dn : "unknown");
+		pcap_close(p);
+		return -1;
+	}
+	if (set_filter(p, name, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
+		pcap_close(p);
+		return -1;
+	}
+	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1) {
+		uint64_t ts = pkt_ns(h);
+		n++;
+		/* pcapng may mix interfaces of different link types. */
+		pipeline_packet(pl, pcap_datalink(p), ts, data, h->caplen, h->len);
+		maybe_stats(ctx, o, ts, &next_stats);
+		handle_hup(ctx);
+	}
+	if (!stop_flag && rc == PCAP_ERROR) {
+		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
+			(unsigned long long)n, pcap_geterr(p));
+		pcap_close(p);
+		return -1;
+	}
+	pcap_close(p);
+	return 0;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		fprintf(stderr, "tlstap: -Z %s: no such user%s%s\n", user,
+			errno ? ": " : "", errno ? strerror(errno) : "");
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "tlstap: -Z %s: cannot drop privileges: %s\n", user, strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		fprintf(stderr, "tlstap: -Z %s: privileges could be regained; refusing to run\n", user);
+		return -1;
+	}
+	fprintf(stderr, "tlstap: dropped privileges to user %s (uid %u)\n", user,
+		(unsigned)pw->pw_uid);
+	return 0;
+}
+
+static void live_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	void **args = (void **)user;
+	struct pipeline *pl = args[0];
+	const int *dlt = args[1];
+
+	pipeline_packet(pl, *dlt, pkt_ns(h), data, h->caplen, h->len);
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int capture_live(struct tt_ctx *ctx, struct pipeline *pl, const char *iface,
+		 const struct capture_opts *o)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	bpf_u_int32 net = 0, mask = 0;
+	uint64_t next_stats = 0;
+	void *args[2];
+	pcap_t *p;
+	int dlt, rc = 0;
+
+	err[0] = '\0';
+	p = pcap_create(iface, err);
+	if (!p) {
+		fprintf(stderr, "tlstap: %s: cannot open interface: %s\n", iface, err);
+		return -1;
+	}
+	pcap_set_snaplen(p, o->snaplen);
+	pcap_set_promisc(p, 1);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_timeout(p, 200);
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	if (o->buffer_kib > 0)
+		pcap_set_buffer_size(p, o->buffer_kib * 1024);
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		fprintf(stderr, "tlstap: %s: cannot capture: %s\n", iface, pcap_geterr(p));
+		pcap_close(p);
+		return -1;
+	}
+	if (rc > 0)
+		fprintf(stderr, "tlstap: %s: warning: %s\n", iface, pcap_geterr(p));
+	dlt = pcap_datalink(p);
+	if (!pipeline_dlt_supported(dlt)) {
+		fprintf(stderr, "tlstap: %s: unsupported link type %d\n", iface, dlt);
+		pcap_close(p);
+		return -1;
+	}
+	if (pcap_lookupnet(iface, &net, &mask, err) < 0)
+		net = PCAP_NETMASK_UNKNOWN;
+	if (set_filter(p, iface, o->filter, mask ? mask : PCAP_NETMASK_UNKNOWN) < 0 ||
+	    (o->user && drop_privileges(o->user) < 0)) {
+		pcap_close(p);
+		return -1;
+	}
+	/* Precision may have been refused by the platform: timestamps then are
+	 * microseconds and must be scaled. */
+	if (pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO) {
+		fprintf(stderr, "tlstap: %s: nanosecond timestamps unavailable\n", iface);
+		pcap_close(p);
+		return -1;
+	}
+	live_handle = p;
+	args[0] = pl;
+	args[1] = &dlt;
+	fprintf(stderr, "tlstap: capturing on %s\n", iface);
+	rc = 0;
+	while (!stop_flag) {
+		int got = pcap_dispatch(p, -1, live_cb, (u_char *)args);
+		uint64_t now = wall_ns();
+		if (got == PCAP_ERROR) {
+			fprintf(stderr, "tlstap: %s: capture failed: %s\n", iface, pcap_geterr(p));
+			rc = -1;
+			break;
+		}
+		pipeline_tick(pl, now);
+		maybe_stats(ctx, o, now, &next_stats);
+		handle_hup(ctx);
+		emitter_flush(ctx->em);
+	}
+	{
+		struct pcap_stat ps;
+		if (pcap_stats(p, &ps) == 0) {
+			ctx->st.pcap_recv = ps.ps_recv;
+			ctx->st.pcap_drop = ps.ps_drop;
+			ctx->st.pcap_ifdrop = ps.ps_ifdrop;
+		}
+	}
+	live_handle = NULL;
+	pcap_close(p);
+	return rc;
+}

@@ -1,0 +1,454 @@
+/*
+ * emit.c - NDJSON records: the envelope of a session record, the stats
+ * record, framing and the output sink.
+ *
+ * Framing: every record is one JSON object on one line (jansson escapes every
+ * control character inside strings, and wire strings go through
+ * ju_wire_str), written whole with a single buffered write.  Output is
+ * block-buffered for files and pipes; live capture flushes after each
+ * capture batch (emitter_flush) so records appear within a second.
+ *
+ * The emitter also keeps the small aggregates behind the end-of-run summary
+ * and the anomaly counts of tlstap.stats, read back from the records it
+ * wrote, so that no other module has to know about them.
+ */
+#include "emit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../parsers/fp.h"
+#include "jsonutil.h"
+#include "session.h"
+
+#define EMIT_BUF (1u << 20)
+#define TALLY_MAX 64
+
+struct tally {
+	char *key[TALLY_MAX];
+	uint64_t count[TALLY_MAX];
+	unsigned n;
+	uint64_t other;       /* keys beyond TALLY_MAX */
+};
+
+struct emitter {
+	FILE *fp;
+	char *path;           /* NULL for stdout */
+	int pretty;
+	int failed;           /* a write failed: reported once */
+	struct tally versions, outcomes, ciphers, anomalies;
+};
+
+static void tally_add(struct tally *t, const char *key)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		if (strcmp(t->key[i], key) == 0) {
+			t->count[i]++;
+			return;
+		}
+	if (t->n < TALLY_MAX && (t->key[t->n] = strdup(key)) != NULL) {
+		t->count[t->n++] = 1;
+		return;
+	}
+	t->other++;
+}
+
+static void tally_free(struct tally *t)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		free(t->key[i]);
+	t->n = 0;
+}
+
+static FILE *open_sink(const char *path, char *err, size_t errlen)
+{
+	int fd;
+	FILE *fp;
+
+	/* 0640: records name hosts and certificates; not for every local user. */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	fp = fdopen(fd, "a");
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, EMIT_BUF);
+	return fp;
+}
+
+struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen)
+{
+	struct emitter *em = calloc(1, sizeof *em);
+
+	if (!em) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	em->pretty = pretty;
+	if (!path || strcmp(path, "-") == 0) {
+		em->fp = stdout;
+		setvbuf(stdout, NULL, _IOFBF, EMIT_BUF);
+	} else {
+		em->path = strdup(path);
+		if (!em->path || !(em->fp = open_sink(path, err, errlen))) {
+			free(em->path);
+			free(em);
+			return NULL;
+		}
+	}
+	return em;
+}
+
+static void report_write_error(struct emitter *em)
+{
+	if (!em->failed)
+		fprintf(stderr, "tlstap: %s: write failed: %s\n",
+			em->path ? em->path : "stdout", strerror(errno));
+	em->failed = 1;
+}
+
+void emitter_flush(struct emitter *em)
+{
+	if (fflush(em->fp) != 0)
+		report_write_error(em);
+}
+
+void emitter_reopen(struct emitter *em)
+{
+	char err[256];
+	FILE *fp;
+
+	if (!em->path)
+		return;
+	fp = open_sink(em->path, err, sizeof err);
+	if (!fp) {
+		fprintf(stderr, "tlstap: reopen failed, keeping the old file: %s\n", err);
+		return;
+	}
+	if (fclose(em->fp) != 0)
+		report_write_error(em);
+	em->fp = fp;
+}
+
+int emitter_free(struct emitter *em)
+{
+	int rc;
+
+	if (!em)
+		return 0;
+	if (fflush(em->fp) != 0)
+		report_write_error(em);
+	if (em->fp != stdout && fclose(em->fp) != 0)
+		report_write_error(em);
+	rc = em->failed ? -1 : 0;
+	tally_free(&em->versions);
+	tally_free(&em->outcomes);
+	tally_free(&em->ciphers);
+	tally_free(&em->anomalies);
+	free(em->path);
+	free(em);
+	return rc;
+}
+
+/* Write one record; never more than one line unless --pretty. */
+static void write_record(struct tt_ctx *ctx, json_t *rec)
+{
+	struct emitter *em = ctx->em;
+	size_t flags = (em->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	char *s = json_dumps(rec, flags);
+
+	if (!s) {
+		ctx->st.records_dropped++;
+		return;
+	}
+	if (fputs(s, em->fp) == EOF || fputc('\n', em->fp) == EOF) {
+		report_write_error(em);
+		ctx->st.records_dropped++;
+	} else {
+		ctx->st.records_written++;
+	}
+	free(s);
+}
+
+static json_t *ip_json(uint8_t af, const uint8_t *a)
+{
+	char buf[64];
+
+	if (af == 4)
+		snprintf(buf, sizeof buf, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	else {
+		/* RFC 5952: lowercase, longest zero run (>= 2 groups) as "::". */
+		uint16_t g[8];
+		int best = -1, bestlen = 0, cur = -1, curlen = 0;
+		size_t o = 0;
+
+		for (int i = 0; i < 8; i++) {
+			g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+			if (g[i] == 0) {
+				if (cur < 0) {
+					cur = i;
+					curlen = 0;
+				}
+				if (++curlen > bestlen) {
+					best = cur;
+					bestlen = curlen;
+				}
+			} else
+				cur = -1;
+		}
+		if (bestlen < 2)
+			best = -1;
+		/* IPv4-mapped addresses keep the dotted quad. */
+		if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
+			snprintf(buf, sizeof buf, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+			return json_string(buf);
+		}
+		for (int i = 0; i < 8; i++) {
+			if (i == best) {
+				o += (size_t)snprintf(buf + o, sizeof buf - o, "::");
+				i += bestlen - 1;
+				continue;
+			}
+			if (o && buf[o - 1] != ':')
+				buf[o++] = ':';
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%x", g[i]);
+		}
+		buf[o] = '\0';
+	}
+	return json_string(buf);
+}
+
+static void set_endpoint(json_t *rec, const char *name, const struct flow_info *fi, int side)
+{
+	json_t *o = ju_obj(rec, name);
+
+	if (!o)
+		return;
+	json_object_set_new(o, "ip", ip_json(fi->ep->af, fi->ep->addr[side]));
+	json_object_set_new(o, "port", json_integer(fi->ep->port[side]));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)fi->ct->bytes[side]));
+	json_object_set_new(o, "packets", json_integer((json_int_t)fi->ct->pkts[side]));
+}
+
+static void tally_record(struct emitter *em, json_t *tls)
+{
+	json_t *v, *a;
+	size_t i;
+
+	v = json_object_get(tls, "version");
+	tally_add(&em->versions, json_is_string(v) ? json_string_value(v) : "(no server hello)");
+	v = json_object_get(tls, "outcome");
+	if (json_is_string(v))
+		tally_add(&em->outcomes, json_string_value(v));
+	v = json_object_get(tls, "cipher");
+	if (json_is_string(v))
+		tally_add(&em->ciphers, json_string_value(v));
+	a = json_object_get(tls, "anomalies");
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			tally_add(&em->anomalies, json_string_value(v));
+}
+
+void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
+{
+	json_t *rec = json_object(), *ev, *net;
+	int client, server;
+	char cid[64];
+	uint64_t first = fi->ct->first_ns, last = fi->ct->last_ns;
+
+	if (!rec) {
+		ctx->st.records_dropped++;
+		return;
+	}
+	client = fi->sess ? session_client_side(fi->sess) : -1;
+	if (client < 0)
+		client = fi->syn_side >= 0 ? fi->syn_side : 0;
+	server = !client;
+
+	json_object_set_new(rec, "@timestamp", ju_time_json(first));
+	ev = ju_obj(rec, "event");
+	if (ev) {
+		json_object_set_new(ev, "kind", json_string("event"));
+		json_object_set_new(ev, "dataset", json_string("tlstap.session"));
+		json_object_set_new(ev, "start", ju_time_json(first));
+		json_object_set_new(ev, "end", ju_time_json(last));
+		json_object_set_new(ev, "duration",
+				    json_integer((json_int_t)(last >= first ? last - first : 0)));
+	}
+	set_endpoint(rec, "source", fi, client);
+	set_endpoint(rec, "destination", fi, server);
+	net = ju_obj(rec, "network");
+	if (net) {
+		json_object_set_new(net, "transport", json_string("tcp"));
+		json_object_set_new(net, "type", json_string(fi->ep->af == 4 ? "ipv4" : "ipv6"));
+		json_object_set_new(net, "iana_number", json_string("6"));
+		fp_community_id(fi->ep->af, fi->ep->addr[client], fi->ep->addr[server],
+				fi->ep->port[client], fi->ep->port[server], 6,
+				ctx->cfg.community_id_seed, cid);
+		json_object_set_new(net, "community_id", json_string(cid));
+		json_object_set_new(net, "bytes",
+				    json_integer((json_int_t)(fi->ct->bytes[0] + fi->ct->bytes[1])));
+		json_object_set_new(net, "packets",
+				    json_integer((json_int_t)(fi->ct->pkts[0] + fi->ct->pkts[1])));
+		if (fi->ep->has_vlan) {
+			char vid[8];
+			snprintf(vid, sizeof vid, "%u", (unsigned)fi->ep->vlan);
+			ju_set(net, "vlan.id", json_string(vid));
+		}
+	}
+	if (fi->sess)
+		session_emit(rec, fi->sess, ctx, client);
+	tally_record(ctx->em, json_object_get(rec, "tls"));
+	write_record(ctx, rec);
+	json_decref(rec);
+}
+
+static void tally_json(json_t *obj, const char *key, const struct tally *t)
+{
+	json_t *o = json_object();
+
+	for (unsigned i = 0; i < t->n; i++)
+		json_object_set_new(o, t->key[i], json_integer((json_int_t)t->count[i]));
+	if (t->other)
+		json_object_set_new(o, "(other)", json_integer((json_int_t)t->other));
+	json_object_set_new(obj, key, o);
+}
+
+#define C(obj, name, v) json_object_set_new(obj, name, json_integer((json_int_t)(v)))
+
+void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
+{
+	const struct tt_stats *st = &ctx->st;
+	static const char *const outcome_names[] = {
+		"undecided", "established", "alert", "reset", "closed",
+		"incomplete", "no_server_response", "malformed",
+	};
+	json_t *rec = json_object(), *t, *o;
+
+	if (!rec)
+		return;
+	json_object_set_new(rec, "@timestamp", ju_time_json(ts_ns));
+	ju_set(rec, "event.kind", json_string("metric"));
+	ju_set(rec, "event.dataset", json_string("tlstap.stats"));
+	t = ju_obj(rec, "tlstap.stats");
+	if (!t) {
+		json_decref(rec);
+		return;
+	}
+	json_object_set_new(t, "final", json_boolean(final));
+	C(t, "packets", st->packets);
+	C(t, "bytes", st->bytes);
+	C(t, "truncated_packets", st->truncated);
+	o = json_object();
+	C(o, "link", st->err_link);
+	C(o, "ipv4", st->err_ip);
+	C(o, "ipv6", st->err_ipv6);
+	C(o, "tcp", st->err_tcp);
+	C(o, "other", st->err_other);
+	json_object_set_new(t, "decode_errors", o);
+	C(t, "non_ip", st->non_ip);
+	C(t, "non_tcp", st->non_tcp);
+	o = json_object();
+	C(o, "ipv4_header", st->bad_checksum_ip);
+	C(o, "tcp", st->bad_checksum_tcp);
+	json_object_set_new(t, "bad_checksums", o);
+	o = json_object();
+	C(o, "datagrams", st->frag_datagrams);
+	C(o, "reassembled", st->frag_reassembled);
+	C(o, "timed_out", st->frag_timeouts);
+	C(o, "dropped", st->frag_dropped);
+	json_object_set_new(t, "fragments", o);
+	o = json_object();
+	C(o, "created", st->flows_created);
+	C(o, "evicted", st->flows_evicted);
+	C(o, "timed_out", st->flows_timed_out);
+	C(o, "active", st->flows_active);
+	json_object_set_new(t, "flows", o);
+	o = json_object();
+	C(o, "gaps", st->reasm_gaps);
+	C(o, "gap_bytes", st->reasm_gap_bytes);
+	C(o, "memcap_hits", st->reasm_memcap_hits);
+	C(o, "dir_limit_hits", st->reasm_dir_limit_hits);
+	C(o, "overlap_conflicts", st->reasm_overlap_conflicts);
+	json_object_set_new(t, "reassembly", o);
+	o = json_object();
+	C(o, "tls", st->sessions);
+	C(o, "not_tls", st->sessions_not_tls);
+	for (unsigned i = 1; i < sizeof outcome_names / sizeof *outcome_names; i++)
+		C(o, outcome_names[i], st->outcome[i]);
+	json_object_set_new(t, "sessions", o);
+	tally_json(t, "anomalies", &ctx->em->anomalies);
+	o = json_object();
+	C(o, "parsed", st->certs_parsed);
+	C(o, "cache_hits", st->certs_cache_hits);
+	C(o, "failed", st->certs_failed);
+	json_object_set_new(t, "certificates", o);
+	o = json_object();
+	C(o, "written", st->records_written);
+	C(o, "dropped", st->records_dropped);
+	json_object_set_new(t, "records", o);
+	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
+		o = json_object();
+		C(o, "received", st->pcap_recv);
+		C(o, "dropped", st->pcap_drop);
+		C(o, "if_dropped", st->pcap_ifdrop);
+		json_object_set_new(t, "pcap", o);
+	}
+	write_record(ctx, rec);
+	json_decref(rec);
+}
+
+/* The tally's indices sorted by descending count. */
+static void order(const struct tally *t, unsigned *idx)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		idx[i] = i;
+	for (unsigned i = 1; i < t->n; i++)
+		for (unsigned j = i; j > 0 && t->count[idx[j]] > t->count[idx[j - 1]]; j--) {
+			unsigned k = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = k;
+		}
+}
+
+static void summary_line(FILE *out, const char *title, const struct tally *t, unsigned top)
+{
+	unsigned idx[TALLY_MAX];
+
+	if (!t->n)
+		return;
+	order(t, idx);
+	fprintf(out, "  %s:\n", title);
+	for (unsigned i = 0; i < t->n && i < top; i++)
+		fprintf(out, "    %8llu  %s\n", (unsigned long long)t->count[idx[i]], t->key[idx[i]]);
+	if (t->n > top)
+		fprintf(out, "    (%u more)\n", t->n - top);
+}
+
+void emit_summary(struct tt_ctx *ctx, FILE *out)
+{
+	const struct tt_stats *st = &ctx->st;
+
+	fprintf(out, "tlstap: %llu packets, %llu TLS sessions, %llu TCP connections not TLS\n",
+		(unsigned long long)st->packets, (unsigned long long)st->sessions,
+		(unsigned long long)st->sessions_not_tls);
+	summary_line(out, "versions", &ctx->em->versions, 10);
+	summary_line(out, "outcomes", &ctx->em->outcomes, 10);
+	summary_line(out, "top ciphers", &ctx->em->ciphers, 5);
+	summary_line(out, "anomalies", &ctx->em->anomalies, 20);
+	if (st->truncated || st->bad_checksum_ip || st->bad_checksum_tcp)
+		fprintf(out, "  %llu truncated packets, %llu bad IPv4 / %llu bad TCP checksums "
+			"(decoded anyway)\n", (unsigned long long)st->truncated,
+			(unsigned long long)st->bad_checksum_ip,
+			(unsigned long long)st->bad_checksum_tcp);
+}

@@ -1,0 +1,267 @@
+/*
+ * main.c - the tlstap command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../parsers/x509.h"
+#include "capture.h"
+#include "config.h"
+#include "emit.h"
+#include "pipeline.h"
+#include "tlstap_version.h"
+
+/* Exit codes (README "Exit codes", and --help). */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,
+	EXIT_INPUT = 2,      /* a capture could not be read (others were) */
+	EXIT_OUTPUT = 3,     /* the output could not be opened or written */
+	EXIT_LIVE = 4,       /* live capture could not start, or privileges */
+	EXIT_INTERNAL = 5,   /* out of memory, CA store unusable */
+};
+
+#define MAX_FILES 1024
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: tlstap [options] -r FILE [-r FILE ...]\n"
+"       tlstap [options] -i INTERFACE\n"
+"\n"
+"Reconstructs TLS and SSL handshakes from packet captures and writes one JSON\n"
+"record per TLS session (NDJSON, Elastic Common Schema names): versions,\n"
+"ciphers, extensions, SNI, ALPN, certificates, JA3/JA4 fingerprints, and how the\n"
+"handshake ended (established, resumed, alert, reset, ...).\n"
+"\n"
+"Input:\n"
+"  -r FILE               read a pcap or pcapng file; '-' reads standard input.\n"
+"                        Repeat for several files: they are read in order as one\n"
+"                        stream, and a bad file does not stop the others.\n"
+"  -i INTERFACE          capture live until SIGINT or SIGTERM (needs root or\n"
+"                        CAP_NET_RAW); records appear as handshakes complete.\n"
+"  -f EXPR               BPF filter for files and interfaces, e.g. 'tcp port 443'.\n"
+"                        TLS is recognised by content on any port; a filter only\n"
+"                        saves work.\n"
+"  -s SNAPLEN            live: bytes kept per packet (default 262144).\n"
+"  -B KIB                live: kernel capture buffer in KiB.\n"
+"  -Z USER               live: drop root to USER once the interface is open.\n"
+"\n"
+"Output:\n"
+"  -o PATH               append records to PATH (created mode 0640) instead of\n"
+"                        standard output; SIGHUP reopens it (for logrotate).\n"
+"  --pretty              indented JSON for people (not NDJSON).\n"
+"  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
+"                        (packet time); a final one is always written.\n"
+"  --no-stats            do not write tlstap.stats records.\n"
+"  --summary             print a human summary to stderr at the end (default\n"
+"                        when stderr is a terminal).\n"
+"  --certificate-chain   include each certificate's DER, base64, in\n"
+"                        tls.server.certificate_chain / tls.client.certificate_chain.\n"
+"  --certs-dir DIR       write each distinct certificate once as DIR/<sha256>.der.\n"
+"  --community-id-seed N seed for network.community_id (default 0).\n"
+"\n"
+"Certificates:\n"
+"  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
+"                        the system bundle. Validation uses the capture's time.\n"
+"  --ca-dir DIR          a directory of trusted root certificates.\n"
+"\n"
+"Limits (README 'Limits' explains each):\n"
+"  --max-flows N         concurrent TCP connections tracked (default 1000000);\n"
+"                        the least recently active is evicted and reported.\n"
+"  --tcp-timeout SEC     idle timeout of a connection (default 300).\n"
+"  --reasm-memcap BYTES  reassembly memory for all connections (default 64 MiB).\n"
+"  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
+"  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
+"  --max-certs N         certificates kept per chain (default 16).\n"
+"\n"
+"  -h, --help            this text.\n"
+"  -V, --version         the version and the libraries in use.\n"
+"\n"
+"Exit status: 0 success; 1 bad usage; 2 a capture could not be read or was\n"
+"corrupt (everything decoded before the fault, and every other file, is still\n"
+"reported); 3 the output could not be written; 4 live capture could not start\n"
+"or privileges could not be dropped; 5 internal error (out of memory, CA store).\n"
+"\n"
+"Examples:\n"
+"  tlstap -r traffic.pcapng -o tls.ndjson\n"
+"  tcpdump -w - -i eth0 | tlstap -r -\n"
+"  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap.ndjson\n");
+}
+
+enum {
+	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
+	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
+	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS,
+};
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "pretty", no_argument, NULL, OPT_PRETTY },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "certificate-chain", no_argument, NULL, OPT_CHAIN },
+	{ "certs-dir", required_argument, NULL, OPT_CERTS_DIR },
+	{ "community-id-seed", required_argument, NULL, OPT_SEED },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "ca-dir", required_argument, NULL, OPT_CA_DIR },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
+	{ "reasm-memcap", required_argument, NULL, OPT_MEMCAP },
+	{ "reasm-limit", required_argument, NULL, OPT_REASM_LIMIT },
+	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
+	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A whole number in [lo, hi], or exit with a usage error naming the option. */
+static unsigned long long number(const char *opt, const char *s,
+				 unsigned long long lo, unsigned long long hi)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+		fprintf(stderr, "tlstap: %s: expected a whole number from %llu to %llu, got \"%s\"\n",
+			opt, lo, hi, s);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static struct tt_ctx ctx;
+	const char *files[MAX_FILES], *iface = NULL, *out = NULL;
+	struct capture_opts co = { .snaplen = 262144 };
+	struct x509_ctx_opts xo;
+	struct pipeline *pl;
+	char err[512];
+	int nfiles = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
+
+	config_defaults(&ctx.cfg);
+	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (nfiles == MAX_FILES) {
+				fprintf(stderr, "tlstap: at most %d -r files\n", MAX_FILES);
+				return EXIT_USAGE;
+			}
+			files[nfiles++] = optarg;
+			break;
+		case 'i': iface = optarg; break;
+		case 'f': co.filter = optarg; break;
+		case 'o': out = optarg; break;
+		case 's': co.snaplen = (int)number("-s", optarg, 64, 262144); break;
+		case 'B': co.buffer_kib = (int)number("-B", optarg, 1, 4194304); break;
+		case 'Z': co.user = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		case 'V':
+			printf("tlstap %s (%s, jansson %s)\n", TLSTAP_VERSION,
+			       pcap_lib_version(), JANSSON_VERSION);
+			return EXIT_OK;
+		case OPT_PRETTY: ctx.cfg.pretty = true; break;
+		case OPT_STATS_INTERVAL:
+			co.stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
+					       1000000000ull;
+			break;
+		case OPT_NO_STATS: stats = 0; break;
+		case OPT_SUMMARY: summary = 1; break;
+		case OPT_CHAIN: ctx.cfg.emit_chain_der = true; break;
+		case OPT_CERTS_DIR: ctx.cfg.certs_dir = optarg; break;
+		case OPT_SEED:
+			ctx.cfg.community_id_seed = (uint16_t)number("--community-id-seed", optarg, 0, 65535);
+			break;
+		case OPT_CA_FILE: ctx.cfg.ca_file = optarg; break;
+		case OPT_CA_DIR: ctx.cfg.ca_dir = optarg; break;
+		case OPT_MAX_FLOWS:
+			ctx.cfg.max_flows = (uint32_t)number("--max-flows", optarg, 1, 100000000);
+			break;
+		case OPT_TCP_TIMEOUT:
+			ctx.cfg.tcp_idle_timeout_ns = number("--tcp-timeout", optarg, 1, 86400 * 30) *
+						      1000000000ull;
+			break;
+		case OPT_MEMCAP:
+			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
+			break;
+		case OPT_REASM_LIMIT:
+			ctx.cfg.reasm_dir_limit = (uint32_t)number("--reasm-limit", optarg, 32768, 1u << 30);
+			break;
+		case OPT_MAX_HS:
+			ctx.cfg.max_handshake_msg = (uint32_t)number("--max-handshake", optarg, 16384, 1u << 24);
+			break;
+		case OPT_MAX_CERTS:
+			ctx.cfg.max_certs = (uint32_t)number("--max-certs", optarg, 1, 1000);
+			break;
+		default:
+			fprintf(stderr, "Try 'tlstap --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tlstap: unexpected argument \"%s\" (files are read with -r)\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	if ((nfiles == 0) == (iface == NULL)) {
+		fprintf(stderr, "tlstap: give -r FILE or -i INTERFACE (one of them)\n"
+			"Try 'tlstap --help'.\n");
+		return EXIT_USAGE;
+	}
+
+	ctx.em = emitter_new(out, ctx.cfg.pretty, err, sizeof err);
+	if (!ctx.em) {
+		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
+		return EXIT_OUTPUT;
+	}
+	memset(&xo, 0, sizeof xo);
+	xo.ca_file = ctx.cfg.ca_file;
+	xo.ca_dir = ctx.cfg.ca_dir;
+	xo.cache_size = ctx.cfg.cert_cache_size;
+	xo.stats = &ctx.st;
+	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
+	if (!ctx.x509) {
+		fprintf(stderr, "tlstap: %s\n", err);
+		emitter_free(ctx.em);
+		return EXIT_INTERNAL;
+	}
+	pl = pipeline_new(&ctx);
+	if (!pl) {
+		fprintf(stderr, "tlstap: out of memory\n");
+		x509_ctx_free(ctx.x509);
+		emitter_free(ctx.em);
+		return EXIT_INTERNAL;
+	}
+	capture_signals();
+
+	if (iface) {
+		if (capture_live(&ctx, pl, iface, &co) < 0)
+			rc = EXIT_LIVE;
+	} else {
+		for (int i = 0; i < nfiles && !capture_stopped(); i++)
+			if (capture_file(&ctx, pl, files[i], &co) < 0)
+				rc = EXIT_INPUT;
+	}
+
+	pipeline_flush(pl);
+	if (stats)
+		emit_stats(&ctx, ctx.st.packets ? pipeline_last_time(pl) : 0, true);
+	if (summary && !iface)
+		emit_summary(&ctx, stderr);
+	pipeline_free(pl);
+	x509_ctx_free(ctx.x509);
+	if (emitter_free(ctx.em) < 0 && rc == EXIT_OK)
+		rc = EXIT_OUTPUT;
+	return rc;
+}
