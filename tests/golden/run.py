@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Golden end-to-end tests: a capture in pcaps/ and the records tlstap must
+write for it.  cases.tsv lists them, one per line: name, capture, extra
+arguments.  Expected records are tests/golden/<name>.ndjson.
+
+  run.py TLSTAP NAME           run one case (what meson does, one test each)
+  run.py TLSTAP --update [NAME...]  rewrite expected files from current output
+                               (review the diff before committing!)
+
+Every record is also validated against src/schema/tlstap.schema.json by
+tests/validate_records.py.
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+
+
+def cases():
+    out = {}
+    with open(os.path.join(HERE, "cases.tsv")) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            name, capture = parts[0], parts[1]
+            args = shlex.split(parts[2]) if len(parts) > 2 else []
+            out[name] = (capture, args)
+    return out
+
+
+def run(tlstap, capture, args):
+    cmd = [tlstap, "--no-stats", "-r", os.path.join(TOP, capture)] + args
+    # TLSTAP_WRAP runs tlstap under a tool, e.g. valgrind (meson test --setup valgrind).
+    wrap = shlex.split(os.environ.get("TLSTAP_WRAP", ""))
+    p = subprocess.run(wrap + cmd, capture_output=True, timeout=600)
+    return p
+
+
+def records(text):
+    return [json.loads(l) for l in text.splitlines() if l.strip()]
+
+
+def validate(text, name):
+    v = os.path.join(TOP, "tests", "validate_records.py")
+    if not os.path.exists(v):
+        return True
+    p = subprocess.run(["/usr/bin/python3", v, "-"], input=text, capture_output=True)
+    if p.returncode != 0:
+        sys.stderr.write("%s: schema validation failed:\n%s%s" %
+                         (name, p.stdout.decode(), p.stderr.decode()))
+        return False
+    return True
+
+
+def diff(a, b, path=""):
+    """Human-readable differences between two JSON values."""
+    out = []
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            p = path + "." + k if path else k
+            if k not in a:
+                out.append("  + %s = %s" % (p, json.dumps(b[k])))
+            elif k not in b:
+                out.append("  - %s = %s" % (p, json.dumps(a[k])))
+            else:
+                out += diff(a[k], b[k], p)
+    elif a != b:
+        out.append("  ~ %s: expected %s, got %s" % (path, json.dumps(a), json.dumps(b)))
+    return out
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    tlstap = sys.argv[1]
+    table = cases()
+    if sys.argv[2] == "--update":
+        for name in sys.argv[3:] or sorted(table):
+            capture, args = table[name]
+            p = run(tlstap, capture, args)
+            with open(os.path.join(HERE, name + ".ndjson"), "wb") as f:
+                f.write(p.stdout)
+            with open(os.path.join(HERE, name + ".stderr"), "wb") as f:
+                f.write(p.stderr)
+            print("%s: %d records, exit %d" % (name, len(records(p.stdout.decode())), p.returncode))
+        return 0
+    name = sys.argv[2]
+    if name not in table:
+        sys.exit("unknown case %s" % name)
+    capture, args = table[name]
+    p = run(tlstap, capture, args)
+    if p.returncode < 0:
+        sys.exit("%s: tlstap killed by signal %d\n%s" % (name, -p.returncode, p.stderr.decode()))
+    if p.returncode == 99:
+        sys.exit("%s: memory errors or leaks under %s:\n%s" %
+                 (name, os.environ.get("TLSTAP_WRAP"), p.stderr.decode()))
+    got_text = p.stdout.decode("utf-8")
+    ok = validate(got_text, name)
+    for line in got_text.splitlines():
+        if line.strip() and "\n" in line:
+            ok = False
+    with open(os.path.join(HERE, name + ".ndjson")) as f:
+        want = records(f.read())
+    got = records(got_text)
+    if len(want) != len(got):
+        sys.stderr.write("%s: expected %d records, got %d\n" % (name, len(want), len(got)))
+        ok = False
+    for i, (w, g) in enumerate(zip(want, got)):
+        d = diff(w, g)
+        if d:
+            sys.stderr.write("%s: record %d differs:\n%s\n" % (name, i + 1, "\n".join(d)))
+            ok = False
+    errf = os.path.join(HERE, name + ".stderr")
+    if os.path.exists(errf):
+        with open(errf, "rb") as f:
+            want_err = f.read().decode()
+        got_err = p.stderr.decode()
+        # Only tlstap's own lines are compared (sanitizer noise is not ours).
+        pick = lambda s: [l for l in s.splitlines() if l.startswith("tlstap:")]
+        if pick(want_err) != pick(got_err):
+            sys.stderr.write("%s: stderr differs:\nexpected:\n%s\ngot:\n%s\n" %
+                             (name, want_err, got_err))
+            ok = False
+    if not ok:
+        sys.stderr.write("(regenerate with: tests/golden/run.py %s --update %s, then review git diff)\n"
+                         % (tlstap, name))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
