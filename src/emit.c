@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../parsers/fp.h"
@@ -36,8 +39,30 @@ struct tally {
 	uint64_t other;       /* keys beyond TALLY_MAX */
 };
 
+/*
+ * A Unix stream socket sink ("-o unix:/run/collector.sock") never blocks the
+ * capture: records are queued in a bounded buffer and sent with
+ * non-blocking writes; while the collector is away the queue fills, and
+ * records that do not fit are dropped and counted (records.dropped).  A lost
+ * connection is retried at most once a second.  A record cut by a lost
+ * connection is not resent half on the new one: the queue restarts at the
+ * next whole record, so the collector always reads whole lines.
+ */
+#define SOCK_QUEUE (4u << 20)
+#define SOCK_RETRY_NS 1000000000ull
+
+struct sock_sink {
+	int fd;                /* -1 while disconnected */
+	struct sockaddr_un addr;
+	char *q;               /* queued bytes: whole records, q[0..len) */
+	size_t len, sent;      /* sent: bytes of q[0..] already written */
+	uint64_t next_try;     /* monotonic ns of the next connect attempt */
+	int warned;
+};
+
 struct emitter {
-	FILE *fp;
+	FILE *fp;              /* file or stdout; NULL for a socket sink */
+	struct sock_sink *sock;
 	char *path;           /* NULL for stdout */
 	int pretty;
 	int failed;           /* a write failed: reported once */
@@ -86,6 +111,120 @@ static FILE *open_sink(const char *path, char *err, size_t errlen)
 	return fp;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sock_connect(struct sock_sink *k)
+{
+	uint64_t now = mono_ns();
+	int fd;
+
+	if (k->fd >= 0 || now < k->next_try)
+		return;
+	k->next_try = now + SOCK_RETRY_NS;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (connect(fd, (const struct sockaddr *)&k->addr, sizeof k->addr) != 0) {
+		if (!k->warned)
+			fprintf(stderr, "tlstap: %s: cannot connect (%s); queueing, retrying "
+				"every second\n", k->addr.sun_path, strerror(errno));
+		k->warned = 1;
+		close(fd);
+		return;
+	}
+	if (k->warned)
+		fprintf(stderr, "tlstap: %s: connected\n", k->addr.sun_path);
+	k->warned = 0;
+	k->fd = fd;
+}
+
+/* Drop the connection; a half-sent record is discarded, not resent. */
+static void sock_lost(struct sock_sink *k, uint64_t *dropped)
+{
+	if (k->sent) {
+		char *nl = memchr(k->q + k->sent, '\n', k->len - k->sent);
+		size_t cut = nl ? (size_t)(nl - k->q) + 1 : k->len;
+		if (nl && (size_t)(nl - k->q) + 1 > k->sent)
+			(*dropped)++;
+		memmove(k->q, k->q + cut, k->len - cut);
+		k->len -= cut;
+		k->sent = 0;
+	}
+	close(k->fd);
+	k->fd = -1;
+	fprintf(stderr, "tlstap: %s: connection lost; queueing\n", k->addr.sun_path);
+	k->warned = 1;
+}
+
+static void sock_pump(struct sock_sink *k, uint64_t *dropped)
+{
+	sock_connect(k);
+	while (k->fd >= 0 && k->sent < k->len) {
+		ssize_t w = send(k->fd, k->q + k->sent, k->len - k->sent,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w > 0) {
+			k->sent += (size_t)w;
+			continue;
+		}
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			break;
+		sock_lost(k, dropped);
+	}
+	if (k->sent == k->len) {
+		k->len = 0;
+		k->sent = 0;
+	} else if (k->sent > SOCK_QUEUE / 2) {
+		memmove(k->q, k->q + k->sent, k->len - k->sent);
+		k->len -= k->sent;
+		k->sent = 0;
+	}
+}
+
+static struct sock_sink *sock_new(const char *path, char *err, size_t errlen)
+{
+	struct sock_sink *k = calloc(1, sizeof *k);
+
+	if (!k || !(k->q = malloc(SOCK_QUEUE))) {
+		free(k);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (strlen(path) >= sizeof k->addr.sun_path) {
+		snprintf(err, errlen, "unix:%s: socket path too long", path);
+		free(k->q);
+		free(k);
+		return NULL;
+	}
+	k->fd = -1;
+	k->addr.sun_family = AF_UNIX;
+	memcpy(k->addr.sun_path, path, strlen(path) + 1);
+	sock_connect(k);
+	return k;
+}
+
+static void sock_free(struct sock_sink *k, uint64_t *dropped)
+{
+	uint64_t lost = 0;
+
+	/* A last chance for what is queued, without blocking. */
+	sock_pump(k, dropped);
+	for (size_t i = k->sent; i < k->len; i++)
+		lost += k->q[i] == '\n';
+	if (lost)
+		fprintf(stderr, "tlstap: %s: %llu records could not be delivered\n",
+			k->addr.sun_path, (unsigned long long)lost);
+	*dropped += lost;
+	if (k->fd >= 0)
+		close(k->fd);
+	free(k->q);
+	free(k);
+}
+
 struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen)
 {
 	struct emitter *em = calloc(1, sizeof *em);
@@ -95,6 +234,15 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 		return NULL;
 	}
 	em->pretty = pretty;
+	if (path && strncmp(path, "unix:", 5) == 0) {
+		em->sock = sock_new(path + 5, err, errlen);
+		if (!em->sock) {
+			free(em);
+			return NULL;
+		}
+		em->pretty = 0;   /* collectors read one record per line */
+		return em;
+	}
 	if (!path || strcmp(path, "-") == 0) {
 		em->fp = stdout;
 		setvbuf(stdout, NULL, _IOFBF, EMIT_BUF);
@@ -119,6 +267,8 @@ static void report_write_error(struct emitter *em)
 
 void emitter_flush(struct emitter *em)
 {
+	if (em->sock)
+		return;   /* sends happen as records are written */
 	if (fflush(em->fp) != 0)
 		report_write_error(em);
 }
@@ -128,7 +278,7 @@ void emitter_reopen(struct emitter *em)
 	char err[256];
 	FILE *fp;
 
-	if (!em->path)
+	if (!em->path || em->sock)
 		return;
 	fp = open_sink(em->path, err, sizeof err);
 	if (!fp) {
@@ -140,16 +290,20 @@ void emitter_reopen(struct emitter *em)
 	em->fp = fp;
 }
 
-int emitter_free(struct emitter *em)
+int emitter_free(struct emitter *em, uint64_t *dropped)
 {
 	int rc;
 
 	if (!em)
 		return 0;
-	if (fflush(em->fp) != 0)
-		report_write_error(em);
-	if (em->fp != stdout && fclose(em->fp) != 0)
-		report_write_error(em);
+	if (em->sock) {
+		sock_free(em->sock, dropped);
+	} else {
+		if (fflush(em->fp) != 0)
+			report_write_error(em);
+		if (em->fp != stdout && fclose(em->fp) != 0)
+			report_write_error(em);
+	}
 	rc = em->failed ? -1 : 0;
 	tally_free(&em->versions);
 	tally_free(&em->outcomes);
@@ -171,7 +325,23 @@ static void write_record(struct tt_ctx *ctx, json_t *rec)
 		ctx->st.records_dropped++;
 		return;
 	}
-	if (fputs(s, em->fp) == EOF || fputc('\n', em->fp) == EOF) {
+	if (em->sock) {
+		struct sock_sink *k = em->sock;
+		size_t n = strlen(s);
+		if (k->len + n + 1 > SOCK_QUEUE) {
+			sock_pump(k, &ctx->st.records_dropped);
+			if (k->len + n + 1 > SOCK_QUEUE) {
+				ctx->st.records_dropped++;
+				free(s);
+				return;
+			}
+		}
+		memcpy(k->q + k->len, s, n);
+		k->q[k->len + n] = '\n';
+		k->len += n + 1;
+		ctx->st.records_written++;
+		sock_pump(k, &ctx->st.records_dropped);
+	} else if (fputs(s, em->fp) == EOF || fputc('\n', em->fp) == EOF) {
 		report_write_error(em);
 		ctx->st.records_dropped++;
 	} else {

@@ -23,10 +23,12 @@
 
 struct x509_cert;
 
-/* Output to path ("-" or NULL: stdout), appending; NULL with err on failure. */
+/* Output to path ("-" or NULL: stdout; "unix:/path": a Unix stream socket
+ * of a local collector), appending; NULL with err on failure. */
 struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen);
-/* Flushes and closes; 0, or -1 if a write failed (reported on stderr). */
-int emitter_free(struct emitter *em);
+/* Flushes and closes; records that could not be delivered are added to
+ * *dropped.  0, or -1 if a write failed (reported on stderr). */
+int emitter_free(struct emitter *em, uint64_t *dropped);
 /* Reopen the output file (SIGHUP, for logrotate). */
 void emitter_reopen(struct emitter *em);
 /* Push buffered records to the sink (live capture: after each batch). */

@@ -57,6 +57,9 @@ static void usage(FILE *out)
 "Output:\n"
 "  -o PATH               append records to PATH (created mode 0640) instead of\n"
 "                        standard output; SIGHUP reopens it (for logrotate).\n"
+"  -o unix:SOCKET        send records to a local collector's Unix stream socket;\n"
+"                        never blocks capture: reconnects every second, queues\n"
+"                        up to 4 MiB, counts what it has to drop.\n"
 "  --pretty              indented JSON for people (not NDJSON).\n"
 "  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
 "                        (packet time); a final one is always written.\n"
@@ -229,18 +232,18 @@ int main(int argc, char **argv)
 	xo.ca_file = ctx.cfg.ca_file;
 	xo.ca_dir = ctx.cfg.ca_dir;
 	xo.cache_size = ctx.cfg.cert_cache_size;
-	xo.stats = &ctx.st;
+	xo.st = &ctx.st;
 	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
 	if (!ctx.x509) {
 		fprintf(stderr, "tlstap: %s\n", err);
-		emitter_free(ctx.em);
+		emitter_free(ctx.em, &ctx.st.records_dropped);
 		return EXIT_INTERNAL;
 	}
 	pl = pipeline_new(&ctx);
 	if (!pl) {
 		fprintf(stderr, "tlstap: out of memory\n");
 		x509_ctx_free(ctx.x509);
-		emitter_free(ctx.em);
+		emitter_free(ctx.em, &ctx.st.records_dropped);
 		return EXIT_INTERNAL;
 	}
 	capture_signals();
@@ -261,7 +264,7 @@ int main(int argc, char **argv)
 		emit_summary(&ctx, stderr);
 	pipeline_free(pl);
 	x509_ctx_free(ctx.x509);
-	if (emitter_free(ctx.em) < 0 && rc == EXIT_OK)
+	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
 	return rc;
 }
