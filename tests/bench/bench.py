@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Throughput benchmark: tlstap against the raw libpcap read loop (the floor)
+on the same capture in the same run.
+
+  bench.py [--runs N] [--build DIR] CAPTURE...
+
+For each capture, after one warm-up read (page cache), the floor and tlstap
+run alternately N times (default 5).  Printed per capture: median wall and
+CPU time, peak RSS, packets/s, Gbit/s, sessions/s, and the median of the
+per-pair ratios tlstap/floor (wall time).  tlstap writes its records to a
+temporary file, so producing the output is part of what is measured.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(cmd):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench: %s failed (%d): %s" % (cmd[0], os.waitstatus_to_exitcode(status), err))
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
+
+
+def stats_of(path):
+    sessions = packets = 0
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            ds = r["event"]["dataset"]
+            if ds == "tlstap.session":
+                sessions += 1
+            elif ds == "tlstap.stats":
+                packets = r["tlstap"]["stats"]["packets"]
+    return sessions, packets
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--build", default=os.path.join(TOP, "build"))
+    ap.add_argument("--extra", default="", help="extra tlstap arguments")
+    ap.add_argument("captures", nargs="+")
+    a = ap.parse_args()
+    tlstap = os.path.join(a.build, "tlstap")
+    floor = os.path.join(a.build, "pcap_floor")
+    out = tempfile.NamedTemporaryFile(prefix="tlstap-bench-", suffix=".ndjson", delete=False).name
+    rows = []
+    for cap in a.captures:
+        size = os.path.getsize(cap)
+        with open(cap, "rb") as f:          # warm the page cache
+            while f.read(1 << 24):
+                pass
+        fl, tl, ratios = [], [], []
+        for _ in range(a.runs):
+            fl.append(run([floor, cap]))
+            if os.path.exists(out):
+                os.unlink(out)
+            tl.append(run([tlstap, "-r", cap, "-o", out] + a.extra.split()))
+            ratios.append(tl[-1][0] / fl[-1][0])
+        sessions, packets = stats_of(out)
+        med = lambda xs, i: statistics.median(x[i] for x in xs)
+        tw = med(tl, 0)
+        rows.append(dict(capture=os.path.basename(cap), mb=size / 1e6, packets=packets,
+                         sessions=sessions, floor_wall=med(fl, 0), floor_cpu=med(fl, 1),
+                         wall=tw, cpu=med(tl, 1), rss=max(x[2] for x in tl),
+                         pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
+                         ratio=statistics.median(ratios)))
+    os.unlink(out)
+    hdr = ("capture", "MB", "packets", "sessions", "floor s", "tlstap s", "cpu s",
+           "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor")
+    print(("%-28s" + " %10s" * (len(hdr) - 1)) % hdr)
+    for r in rows:
+        print("%-28s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f" % (
+            r["capture"], r["mb"], r["packets"], r["sessions"], r["floor_wall"], r["wall"],
+            r["cpu"], r["rss"], r["pps"] / 1e6, r["gbps"], r["sps"], r["ratio"]))
+    print("(median of %d alternating runs each; x floor = median of per-run wall-time ratios)" % a.runs)
+
+
+if __name__ == "__main__":
+    main()

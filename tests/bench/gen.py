@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""Build large, realistic benchmark captures from the project's own real
+sessions (pcaps/), deterministically (same seed, same bytes).
+
+Each template TCP connection is replayed many times with rewritten addresses,
+ports and sequence numbers, and connections are interleaved in time as on a
+busy link.  Optionally, bulk application data is appended after a session's
+handshake (TLS application_data records in MSS-sized segments), so that most
+bytes on the "mixed" capture are encrypted payload, as on a real link.
+
+  gen.py mixed OUT.pcap      about 1 GiB, about 20k sessions, some of several MB
+  gen.py handshake OUT.pcap  about 200 MB, about 27k short sessions, failures included
+  gen.py small OUT.pcap      a few MB: the CI smoke test
+  gen.py flood N OUT.pcap    N SYNs from distinct sources (flow-table stress)
+"""
+import glob
+import heapq
+import os
+import random
+import struct
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MSS = 1448
+
+
+def read_pcap(path):
+    """Yield (ts_ns, linktype, frame) from a classic pcap (either precision)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic in (0xa1b2c3d4, 0xa1b23c4d):
+        e = "<"
+    else:
+        e = ">"
+        magic = struct.unpack(">I", data[:4])[0]
+    if magic not in (0xa1b2c3d4, 0xa1b23c4d):
+        return
+    nano = magic == 0xa1b23c4d
+    linktype = struct.unpack(e + "I", data[20:24])[0] & 0x0fffffff
+    off = 24
+    while off + 16 <= len(data):
+        sec, frac, incl, _orig = struct.unpack(e + "IIII", data[off:off + 16])
+        off += 16
+        frame = data[off:off + incl]
+        off += incl
+        yield sec * 10**9 + (frac if nano else frac * 1000), linktype, frame
+
+
+def tcp_packets(path):
+    """The TCP packets of an Ethernet/IPv4 capture as dicts."""
+    out = []
+    for ts, lt, fr in read_pcap(path):
+        if lt == 1:
+            et = struct.unpack(">H", fr[12:14])[0]
+            ip = fr[14:]
+            while et in (0x8100, 0x88a8):
+                et = struct.unpack(">H", ip[2:4])[0]
+                ip = ip[4:]
+            if et != 0x0800:
+                continue
+        elif lt in (12, 101, 228):
+            ip = fr
+        else:
+            continue
+        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
+            continue
+        ihl = (ip[0] & 15) * 4
+        tot = struct.unpack(">H", ip[2:4])[0]
+        tcp = ip[ihl:tot]
+        if len(tcp) < 20:
+            continue
+        doff = (tcp[12] >> 4) * 4
+        sport, dport, seq, ack = struct.unpack(">HHII", tcp[:12])
+        out.append(dict(ts=ts, src=(ip[12:16], sport), dst=(ip[16:20], dport),
+                        seq=seq, ack=ack, flags=tcp[13], win=struct.unpack(">H", tcp[14:16])[0],
+                        payload=bytes(tcp[doff:])))
+    return out
+
+
+def connections(path):
+    """Split a capture into TCP connections: lists of packets with
+    direction 0 (initiator) / 1, relative sequence numbers and times."""
+    conns = {}
+    order = []
+    for p in tcp_packets(path):
+        key = tuple(sorted([p["src"], p["dst"]]))
+        if key not in conns:
+            conns[key] = dict(init=p["src"], isn={}, pkts=[], t0=p["ts"])
+            order.append(key)
+        c = conns[key]
+        d = 0 if p["src"] == c["init"] else 1
+        if d not in c["isn"]:
+            c["isn"][d] = (p["seq"] - (0 if p["flags"] & 2 else 0)) & 0xffffffff
+        c["pkts"].append(p | dict(dir=d))
+    res = []
+    for key in order:
+        c = conns[key]
+        pk = []
+        for p in c["pkts"]:
+            d = p["dir"]
+            rseq = (p["seq"] - c["isn"][d]) & 0xffffffff
+            other = c["isn"].get(1 - d)
+            rack = (p["ack"] - other) & 0xffffffff if (other is not None and p["flags"] & 0x10) else 0
+            pk.append((p["ts"] - c["t0"], d, p["flags"], rseq, rack, p["win"], p["payload"]))
+        res.append(pk)
+    return res
+
+
+class Writer:
+    def __init__(self, path):
+        self.f = open(path, "wb", buffering=1 << 22)
+        # nanosecond pcap, Ethernet
+        self.f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 262144, 1))
+        self.bytes = 0
+        self.packets = 0
+
+    def packet(self, ts, sip, dip, sport, dport, seq, ack, flags, win, payload, ipid):
+        tcp = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xffffffff, ack & 0xffffffff,
+                          5 << 4, flags, win, 0, 0)
+        tot = 20 + len(tcp) + len(payload)
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, tot, ipid & 0xffff, 0x4000, 64, 6, 0, sip, dip)
+        eth = b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00"
+        frame = eth + ip + tcp + payload
+        self.f.write(struct.pack("<IIII", ts // 10**9, ts % 10**9, len(frame), len(frame)))
+        self.f.write(frame)
+        self.bytes += len(frame) + 16
+        self.packets += 1
+
+    def close(self):
+        self.f.close()
+
+
+def session_events(tmpl, sid, start, rng, bulk, blob):
+    """Packets of one replayed connection: (ts, fields...) in time order."""
+    cip = bytes([10, (sid >> 16) & 255, (sid >> 8) & 255, sid & 255])
+    sip = bytes([172, 16 + (sid % 8), (sid >> 8) & 255, (sid * 7) & 255])
+    cport = 1024 + sid % 60000
+    sport = 443 if sid % 5 else 8443
+    isn = [rng.getrandbits(32), rng.getrandbits(32)]
+    ends = [0, 0]
+    last_ts = 0
+    fin = []
+    for (t, d, flags, rseq, rack, win, pl) in tmpl:
+        ts = start + t
+        if flags & 0x05 and bulk:          # hold FIN/RST until the bulk data is out
+            fin.append((t, d, flags, rseq, rack, win, pl))
+            continue
+        src, dst = (cip, sip) if d == 0 else (sip, cip)
+        sp, dp = (cport, sport) if d == 0 else (sport, cport)
+        ends[d] = max(ends[d], (rseq + len(pl) + (1 if flags & 2 else 0)))
+        yield (ts, src, dst, sp, dp, isn[d] + rseq, isn[1 - d] + rack, flags, win, pl)
+        last_ts = ts
+    if bulk:
+        # Server -> client application data records, 16 KiB each, in MSS segments.
+        ts = last_ts
+        sent = 0
+        while sent < bulk:
+            rec_len = min(16384, bulk - sent)
+            off = rng.randrange(0, len(blob) - rec_len)
+            rec = b"\x17\x03\x03" + struct.pack(">H", rec_len) + blob[off:off + rec_len]
+            for i in range(0, len(rec), MSS):
+                seg = rec[i:i + MSS]
+                ts += 12000   # 12 us apart: about 1 Gbit/s
+                yield (ts, sip, cip, sport, cport, isn[1] + ends[1], isn[0] + ends[0], 0x18, 65535, seg)
+                ends[1] += len(seg)
+            sent += rec_len
+            ts += 40000
+            yield (ts, cip, sip, cport, sport, isn[0] + ends[0], isn[1] + ends[1], 0x10, 65535, b"")
+        for (t, d, flags, rseq, rack, win, pl) in fin:
+            ts += 1000
+            src, dst = (cip, sip) if d == 0 else (sip, cip)
+            sp, dp = (cport, sport) if d == 0 else (sport, cport)
+            yield (ts, src, dst, sp, dp, isn[d] + ends[d], isn[1 - d] + ends[1 - d], flags, win, pl)
+
+
+def build(out, templates, n_sessions, bulk_of, seed, spacing_ns):
+    rng = random.Random(seed)
+    blob = random.Random(seed + 1).randbytes(1 << 20)
+    w = Writer(out)
+    heap = []
+    t0 = 1764000000 * 10**9
+    gens = {}
+    next_sid = 0
+    ipid = 0
+
+    def start(sid, ts):
+        tmpl = templates[sid % len(templates)]
+        g = session_events(tmpl, sid, ts, rng, bulk_of(sid, rng), blob)
+        ev = next(g, None)
+        if ev:
+            gens[sid] = g
+            heapq.heappush(heap, (ev[0], sid, ev))
+
+    # Start sessions at a steady rate; each runs its own timeline.
+    starts = [(t0 + i * spacing_ns + rng.randrange(spacing_ns), i) for i in range(n_sessions)]
+    si = 0
+    while heap or si < len(starts):
+        if si < len(starts) and (not heap or starts[si][0] <= heap[0][0]):
+            start(starts[si][1], starts[si][0])
+            si += 1
+            continue
+        ts, sid, ev = heapq.heappop(heap)
+        ipid += 1
+        w.packet(ev[0], *ev[1:], ipid=ipid)
+        nxt = next(gens[sid], None)
+        if nxt:
+            heapq.heappush(heap, (max(nxt[0], ts), sid, nxt))
+        else:
+            del gens[sid]
+    w.close()
+    return w.packets, w.bytes
+
+
+def load_templates(patterns):
+    t = []
+    for pat in patterns:
+        for path in sorted(glob.glob(os.path.join(TOP, "pcaps", pat))):
+            for c in connections(path):
+                if any(p[6] for p in c):     # has payload
+                    t.append(c)
+    if not t:
+        sys.exit("gen.py: no template sessions found in pcaps/ (%s)" % ", ".join(patterns))
+    return t
+
+
+def flood(n, out):
+    w = Writer(out)
+    t0 = 1764000000 * 10**9
+    for i in range(n):
+        sip = struct.pack(">I", 0x0a000000 + i)
+        w.packet(t0 + i * 1000, sip, b"\xac\x10\x00\x01", 1024 + i % 60000, 443,
+                 i * 7919, 0, 0x02, 64240, b"", i)
+    w.close()
+    return w.packets, w.bytes
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    kind = sys.argv[1]
+    ok = ["tls12*.pcap", "tls13*.pcap"]
+    fails = ["alert_*.pcap", "reset*.pcap", "no_server_response*.pcap"]
+    if kind == "flood":
+        n, b = flood(int(sys.argv[2]), sys.argv[3])
+    elif kind == "mixed":
+        tm = load_templates(ok)
+        # 1 in 10 sessions carries 0.5-8 MB; the rest 8-64 KB.
+        bulk = lambda sid, r: r.randrange(500000, 8000000) if sid % 10 == 0 else r.randrange(8000, 64000)
+        n, b = build(sys.argv[2], tm, 20000, bulk, 1, 3_000_000)
+    elif kind == "handshake":
+        tm = load_templates(ok) + load_templates(fails)
+        n, b = build(sys.argv[2], tm, 27000, lambda sid, r: 0, 2, 200_000)
+    elif kind == "small":
+        tm = load_templates(ok) + load_templates(fails)
+        bulk = lambda sid, r: r.randrange(1000, 200000) if sid % 4 == 0 else 0
+        n, b = build(sys.argv[2], tm, 400, bulk, 3, 1_000_000)
+    else:
+        sys.exit(__doc__)
+    print("%s: %d packets, %.1f MB" % (sys.argv[-1], n, b / 1e6))
+
+
+if __name__ == "__main__":
+    main()
