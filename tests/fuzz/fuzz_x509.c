@@ -1,0 +1,51 @@
+/*
+ * fuzz_x509 - the X.509 facade on arbitrary DER: parse (or fall back),
+ * cache, validate and emit as ECS x509 objects.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../parsers/x509.h"
+#include "../../src/emit.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct tt_ctx ctx;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int done;
+	struct x509_cert *c;
+	struct anom_set a = { 0 };
+	uint8_t *der;
+	json_t *side;
+	char *out;
+
+	if (!done) {
+		struct x509_ctx_opts xo = { 0 };
+		char err[256];
+		config_defaults(&ctx.cfg);
+		xo.cache_size = 16;   /* small: eviction paths run too */
+		ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
+		done = 1;
+	}
+	der = malloc(size ? size : 1);
+	if (!der)
+		return 0;
+	memcpy(der, data, size);
+	c = x509_cert_get(ctx.x509, der, size);
+	free(der);   /* the certificate must not keep pointers into the caller's buffer */
+	if (!c)
+		return 0;
+	side = json_object();
+	emit_x509_side(side, &ctx, &c, 1, (const uint8_t *)"www.example.com", 15, true,
+		       1700000000ull * 1000000000ull, true, &a);
+	out = json_dumps(side, JSON_COMPACT);
+	if (!out || strchr(out, '\n'))
+		abort();
+	free(out);
+	json_decref(side);
+	x509_cert_put(ctx.x509, c);
+	return 0;
+}
