@@ -15,4 +15,9 @@ void dig_sha256(const void *p, size_t n, uint8_t out[32]);
 /* Hex of n bytes into out (2n+1 bytes, NUL-terminated); upper or lower case. */
 void dig_hex(const uint8_t *p, size_t n, char *out, int upper);
 
+/* Base64 (RFC 4648, padded) of n bytes into out (cap bytes, NUL-terminated;
+ * needs 4 * ((n + 2) / 3) + 1).  Returns the length, 0 if cap is too small
+ * (out is then ""). */
+size_t dig_base64(const uint8_t *p, size_t n, char *out, size_t cap);
+
 #endif

@@ -1,0 +1,1452 @@
+/*
+ * x509.c - the X.509 facade over mbedTLS (2.28; written to build with 3.x),
+ * and the message digests (digest.h).  The only file in tlstap that
+ * includes mbedTLS headers.
+ *
+ * RFC 5280 section 4.1, the structure read here:
+ *
+ *   Certificate ::= SEQUENCE {
+ *     tbsCertificate SEQUENCE {
+ *       [0] version          (optional, v1 when absent)
+ *       serialNumber         INTEGER
+ *       signature            AlgorithmIdentifier
+ *       issuer               Name  = SEQUENCE OF SET OF {OID, value}
+ *       validity             SEQUENCE { notBefore, notAfter }
+ *       subject              Name
+ *       subjectPublicKeyInfo SEQUENCE { AlgorithmIdentifier, BIT STRING }
+ *       [1] [2] unique ids   (optional)
+ *       [3] extensions       SEQUENCE OF { OID, critical BOOLEAN?, OCTET STRING }
+ *     }
+ *     signatureAlgorithm, signatureValue }
+ *
+ * Every field is read with mbedTLS's own exported DER readers
+ * (mbedtls_asn1_get_*, mbedtls_x509_get_*), never by hand, by one walker
+ * used for every certificate.  mbedtls_x509_crt_parse_der decides whether
+ * the certificate is acceptable (parse_error when it is not: Ed25519 in
+ * 2.28, unknown critical extensions, odd encodings) and supplies the public
+ * key context and the signature check; the walker recovers what it can from
+ * certificates mbedTLS refuses, so they keep serial, names and validity.
+ *
+ * Validation (x509_validate): mbedtls_x509_crt_verify_with_profile against
+ * the CA store with a permissive profile, the wall-clock flags (EXPIRED,
+ * FUTURE) masked in the verify callback, which also records the validity
+ * of every certificate on the verified path; the capture time is compared
+ * with those windows afterwards.  Everything but time and SNI is cached per
+ * distinct chain.
+ */
+#include "x509.h"
+#include "digest.h"
+#include "../src/config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/version.h>
+#include <mbedtls/asn1.h>
+#include <mbedtls/base64.h>
+#include <mbedtls/md.h>
+#include <mbedtls/md5.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform.h>
+#include <mbedtls/rsa.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/sha1.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/x509.h>
+#include <mbedtls/x509_crt.h>
+#if defined(MBEDTLS_ERROR_C)
+#include <mbedtls/error.h>
+#endif
+
+/*
+ * 3.x hides struct members behind MBEDTLS_PRIVATE(); 2.x has plain names.
+ * Every such access in this file goes through XP().
+ */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define XP(m) MBEDTLS_PRIVATE(m)
+#else
+#define XP(m) m
+#endif
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03060000
+/* 3.6 moved these readers to a library-internal header; the symbols are
+ * still exported by libmbedx509 with the 2.x/3.0 signatures. */
+int mbedtls_x509_get_name(unsigned char **p, const unsigned char *end,
+			  mbedtls_x509_name *cur);
+int mbedtls_x509_get_alg(unsigned char **p, const unsigned char *end,
+			 mbedtls_x509_buf *alg, mbedtls_x509_buf *params);
+int mbedtls_x509_get_time(unsigned char **p, const unsigned char *end,
+			  mbedtls_x509_time *t);
+int mbedtls_x509_get_serial(unsigned char **p, const unsigned char *end,
+			    mbedtls_x509_buf *serial);
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Digests                                                             */
+
+void dig_md5(const void *p, size_t n, uint8_t out[16])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	(void)mbedtls_md5(p, n, out);
+#else
+	(void)mbedtls_md5_ret(p, n, out);
+#endif
+}
+
+void dig_sha1(const void *p, size_t n, uint8_t out[20])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	(void)mbedtls_sha1(p, n, out);
+#else
+	(void)mbedtls_sha1_ret(p, n, out);
+#endif
+}
+
+void dig_sha256(const void *p, size_t n, uint8_t out[32])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	(void)mbedtls_sha256(p, n, out, 0);
+#else
+	(void)mbedtls_sha256_ret(p, n, out, 0);
+#endif
+}
+
+void dig_hex(const uint8_t *p, size_t n, char *out, int upper)
+{
+	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+size_t dig_base64(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	size_t olen = 0;
+	if (cap == 0)
+		return 0;
+	if (mbedtls_base64_encode((unsigned char *)out, cap, &olen, p, n) != 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	return olen;
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+
+/* A growable byte buffer; oom is sticky. */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+};
+
+static void sb_put(struct sbuf *b, const void *src, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 64;
+		while (nc < b->n + n + 1)
+			nc *= 2;
+		char *q = realloc(b->p, nc);
+		if (!q) {
+			b->oom = true;
+			return;
+		}
+		b->p = q;
+		b->cap = nc;
+	}
+	memcpy(b->p + b->n, src, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void sb_ch(struct sbuf *b, char c)
+{
+	sb_put(b, &c, 1);
+}
+
+/* Moves the buffer into *s (empty string on allocation failure). */
+static void sb_take(struct sbuf *b, struct x509_str *s)
+{
+	if (b->oom || !b->p) {
+		free(b->p);
+		s->p = calloc(1, 1);
+		s->n = 0;
+	} else {
+		s->p = b->p;
+		s->n = b->n;
+	}
+	b->p = NULL;
+	b->n = b->cap = 0;
+	b->oom = false;
+}
+
+static void str_set(struct x509_str *s, const void *p, size_t n)
+{
+	s->p = malloc(n + 1);
+	if (!s->p) {
+		s->n = 0;
+		return;
+	}
+	if (n)
+		memcpy(s->p, p, n);
+	s->p[n] = '\0';
+	s->n = n;
+}
+
+static void str_free(struct x509_str *s)
+{
+	free(s->p);
+	s->p = NULL;
+	s->n = 0;
+}
+
+static void utf8_put(struct sbuf *b, uint32_t cp)
+{
+	char u[4];
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		sb_ch(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		sb_put(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		sb_put(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		sb_put(b, u, 4);
+	}
+}
+
+/* A directory string value as text: BMPString (UCS-2) and UniversalString
+ * (UCS-4) are converted to UTF-8, T61String is taken as Latin-1 (as most
+ * tools do), other string types are copied as they are (the emitter escapes
+ * invalid UTF-8).  Non-string values become '#' and the hex of the content.
+ * Returns false for a non-string value. */
+static bool value_text(struct sbuf *b, int tag, const uint8_t *p, size_t n)
+{
+	switch (tag) {
+	case MBEDTLS_ASN1_BMP_STRING:
+		for (size_t i = 0; i + 1 < n; i += 2)
+			utf8_put(b, (uint32_t)p[i] << 8 | p[i + 1]);
+		return true;
+	case MBEDTLS_ASN1_UNIVERSAL_STRING:
+		for (size_t i = 0; i + 3 < n; i += 4)
+			utf8_put(b, (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+				 (uint32_t)p[i + 2] << 8 | p[i + 3]);
+		return true;
+	case MBEDTLS_ASN1_T61_STRING:
+		for (size_t i = 0; i < n; i++)
+			utf8_put(b, p[i]);
+		return true;
+	case MBEDTLS_ASN1_UTF8_STRING:
+	case MBEDTLS_ASN1_PRINTABLE_STRING:
+	case MBEDTLS_ASN1_IA5_STRING:
+	case 0x12: /* NumericString */
+	case 0x1a: /* VisibleString */
+	case 0x1b: /* GeneralString */
+		sb_put(b, p, n);
+		return true;
+	default: {
+		char h[3];
+		sb_ch(b, '#');
+		for (size_t i = 0; i < n; i++) {
+			dig_hex(p + i, 1, h, 1);
+			sb_put(b, h, 2);
+		}
+		return false;
+	}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Names (RFC 4514)                                                    */
+
+static enum x509_attr_kind attr_kind(const char *sn)
+{
+	static const struct { const char *n; enum x509_attr_kind k; } t[] = {
+		{ "CN", X509_A_CN }, { "O", X509_A_O }, { "OU", X509_A_OU },
+		{ "C", X509_A_C }, { "L", X509_A_L }, { "ST", X509_A_ST },
+	};
+	if (!sn)
+		return X509_A_OTHER;
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].n, sn) == 0)
+			return t[i].k;
+	return X509_A_OTHER;
+}
+
+/* Appends value text with the RFC 4514 section 2.4 escapes. */
+static void dn_escape(struct sbuf *b, const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (c == '\0') {
+			sb_put(b, "\\00", 3);
+			continue;
+		}
+		if (strchr("\"+,;<>\\", c) || (i == 0 && (c == '#' || c == ' ')) ||
+		    (i + 1 == n && c == ' '))
+			sb_ch(b, '\\');
+		sb_ch(b, c);
+	}
+}
+
+static void oid_hex(struct x509_str *s, const mbedtls_asn1_buf *oid)
+{
+	char *h = malloc(oid->len * 2 + 1);
+	if (!h) {
+		s->p = NULL;
+		s->n = 0;
+		return;
+	}
+	dig_hex(oid->p, oid->len, h, 0);
+	s->p = h;
+	s->n = oid->len * 2;
+}
+
+/* Copies an mbedTLS name list into nm; oids gets the attribute OIDs (JA4X). */
+static void name_fill(struct x509_name *nm, const mbedtls_x509_name *list,
+		      struct x509_str *oids, uint16_t *n_oids)
+{
+	/* RDN start indices in DER order: an RDN is a run of attributes
+	 * joined by next_merged (multi-valued RDN). */
+	const mbedtls_x509_name *rdn[64];
+	size_t n_rdn = 0;
+	bool new_rdn = true;
+	struct sbuf dn = { 0 };
+
+	nm->present = true;
+	for (const mbedtls_x509_name *a = list; a && a->oid.p; a = a->next) {
+		const char *sn = NULL;
+		struct sbuf v = { 0 };
+
+		if (new_rdn && n_rdn < sizeof rdn / sizeof rdn[0])
+			rdn[n_rdn++] = a;
+		new_rdn = !a->XP(next_merged);
+		nm->n_attrs_total++;
+		if (*n_oids < X509_MAX_ATTRS)
+			oid_hex(&oids[(*n_oids)++], &a->oid);
+		if (nm->n_attrs >= X509_MAX_ATTRS)
+			continue;
+		(void)mbedtls_oid_get_attr_short_name(&a->oid, &sn);
+		value_text(&v, a->val.tag, a->val.p, a->val.len);
+		nm->attrs[nm->n_attrs].kind = attr_kind(sn);
+		sb_take(&v, &nm->attrs[nm->n_attrs].val);
+		nm->n_attrs++;
+	}
+
+	/* Most specific RDN first (RFC 4514 section 2.1): walk RDNs backwards. */
+	for (size_t r = n_rdn; r-- > 0;) {
+		const mbedtls_x509_name *a = rdn[r];
+		if (r + 1 != n_rdn)
+			sb_ch(&dn, ',');
+		for (;;) {
+			const char *sn = NULL;
+			char num[64];
+			struct sbuf v = { 0 };
+			if (mbedtls_oid_get_attr_short_name(&a->oid, &sn) != 0) {
+				if (mbedtls_oid_get_numeric_string(num, sizeof num, &a->oid) < 0)
+					snprintf(num, sizeof num, "0.0");
+				sn = num;
+			}
+			sb_put(&dn, sn, strlen(sn));
+			sb_ch(&dn, '=');
+			if (value_text(&v, a->val.tag, a->val.p, a->val.len))
+				dn_escape(&dn, v.p ? v.p : "", v.n);
+			else
+				sb_put(&dn, v.p ? v.p : "", v.n);
+			free(v.p);
+			if (!a->XP(next_merged) || !a->next)
+				break;
+			a = a->next;
+			sb_ch(&dn, '+');
+		}
+	}
+	sb_take(&dn, &nm->dn);
+}
+
+static void name_list_free(mbedtls_x509_name *head)
+{
+	mbedtls_x509_name *a = head->next;
+	while (a) {
+		mbedtls_x509_name *nx = a->next;
+		mbedtls_free(a);
+		a = nx;
+	}
+	head->next = NULL;
+}
+
+static void name_free(struct x509_name *nm)
+{
+	str_free(&nm->dn);
+	for (uint16_t i = 0; i < nm->n_attrs; i++)
+		str_free(&nm->attrs[i].val);
+}
+
+/* ------------------------------------------------------------------ */
+/* Time                                                                */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int64_t x509_time_secs(const mbedtls_x509_time *t)
+{
+	return days_from_civil(t->year, t->mon, t->day) * 86400 +
+	       (int64_t)t->hour * 3600 + (int64_t)t->min * 60 + t->sec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Algorithms                                                          */
+
+static const char *md_sig_name(mbedtls_md_type_t md, mbedtls_pk_type_t pk)
+{
+	bool ec = pk == MBEDTLS_PK_ECDSA || pk == MBEDTLS_PK_ECKEY;
+	if (pk == MBEDTLS_PK_RSASSA_PSS)
+		return "rsassaPss";
+	switch (md) {
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+	case MBEDTLS_MD_MD2: return ec ? NULL : "md2WithRSAEncryption";
+	case MBEDTLS_MD_MD4: return ec ? NULL : "md4WithRSAEncryption";
+#endif
+	case MBEDTLS_MD_MD5: return ec ? NULL : "md5WithRSAEncryption";
+	case MBEDTLS_MD_SHA1: return ec ? "ecdsa-with-SHA1" : "sha1WithRSAEncryption";
+	case MBEDTLS_MD_SHA224: return ec ? "ecdsa-with-SHA224" : "sha224WithRSAEncryption";
+	case MBEDTLS_MD_SHA256: return ec ? "ecdsa-with-SHA256" : "sha256WithRSAEncryption";
+	case MBEDTLS_MD_SHA384: return ec ? "ecdsa-with-SHA384" : "sha384WithRSAEncryption";
+	case MBEDTLS_MD_SHA512: return ec ? "ecdsa-with-SHA512" : "sha512WithRSAEncryption";
+	default: return NULL;
+	}
+}
+
+static int md_bits(mbedtls_md_type_t md)
+{
+	switch (md) {
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+	case MBEDTLS_MD_MD2: case MBEDTLS_MD_MD4:
+#endif
+	case MBEDTLS_MD_MD5: return 128;
+	case MBEDTLS_MD_SHA1: return 160;
+	case MBEDTLS_MD_SHA224: return 224;
+	case MBEDTLS_MD_SHA256: return 256;
+	case MBEDTLS_MD_SHA384: return 384;
+	case MBEDTLS_MD_SHA512: return 512;
+	default: return 0;
+	}
+}
+
+/* 1.3.101.112 and .113 (RFC 8410): OID content bytes 2B 65 70 / 71. */
+static const char *eddsa_name(const mbedtls_asn1_buf *oid)
+{
+	static const uint8_t ed25519[] = { 0x2b, 0x65, 0x70 };
+	static const uint8_t ed448[] = { 0x2b, 0x65, 0x71 };
+	if (oid->len == 3 && memcmp(oid->p, ed25519, 3) == 0)
+		return "Ed25519";
+	if (oid->len == 3 && memcmp(oid->p, ed448, 3) == 0)
+		return "Ed448";
+	return NULL;
+}
+
+static void sig_alg_fill(struct x509_cert *c, const mbedtls_asn1_buf *oid)
+{
+	mbedtls_md_type_t md = MBEDTLS_MD_NONE;
+	mbedtls_pk_type_t pk = MBEDTLS_PK_NONE;
+	const char *name = NULL;
+
+	if (mbedtls_oid_get_sig_alg(oid, &md, &pk) == 0) {
+		name = md_sig_name(md, pk);
+		c->sig_hash_bits = md_bits(md);
+		c->sig_weak = c->sig_hash_bits > 0 && c->sig_hash_bits <= 160;
+	} else {
+		name = eddsa_name(oid);
+	}
+	if (name)
+		snprintf(c->sig_alg, sizeof c->sig_alg, "%s", name);
+	else if (mbedtls_oid_get_numeric_string(c->sig_alg, sizeof c->sig_alg, oid) < 0)
+		c->sig_alg[0] = '\0';
+}
+
+/* Public key facts from a parsed key context. */
+static void pk_fill(struct x509_cert *c, mbedtls_pk_context *pk)
+{
+	mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
+
+	c->pk_bits = (uint32_t)mbedtls_pk_get_bitlen(pk);
+	if (t == MBEDTLS_PK_RSA) {
+		mbedtls_mpi e;
+		uint8_t eb[8];
+		snprintf(c->pk_alg, sizeof c->pk_alg, "RSA");
+		mbedtls_mpi_init(&e);
+		if (mbedtls_rsa_export(mbedtls_pk_rsa(*pk), NULL, NULL, NULL, NULL, &e) == 0 &&
+		    mbedtls_mpi_size(&e) <= sizeof eb &&
+		    mbedtls_mpi_write_binary(&e, eb, sizeof eb) == 0) {
+			c->rsa_exponent = 0;
+			for (size_t i = 0; i < sizeof eb; i++)
+				c->rsa_exponent = c->rsa_exponent << 8 | eb[i];
+		}
+		mbedtls_mpi_free(&e);
+	} else if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECKEY_DH || t == MBEDTLS_PK_ECDSA) {
+		mbedtls_ecp_group_id gid;
+		const mbedtls_ecp_curve_info *ci;
+		snprintf(c->pk_alg, sizeof c->pk_alg, "EC");
+#if MBEDTLS_VERSION_NUMBER >= 0x03050000
+		gid = mbedtls_pk_get_ec_group_id(pk);
+#else
+		gid = mbedtls_pk_ec(*pk)->XP(grp).id;
+#endif
+		ci = mbedtls_ecp_curve_info_from_grp_id(gid);
+		if (ci)
+			snprintf(c->pk_curve, sizeof c->pk_curve, "%s", ci->name);
+	} else {
+		snprintf(c->pk_alg, sizeof c->pk_alg, "%s", mbedtls_pk_get_name(pk));
+	}
+}
+
+/* SubjectPublicKeyInfo at [p, p+n): let mbedTLS parse the key; when it
+ * cannot (EdDSA in 2.28, unknown algorithms), name the algorithm. */
+static void spki_fill(struct x509_cert *c, unsigned char *p, size_t n)
+{
+	mbedtls_pk_context pk;
+	mbedtls_pk_init(&pk);
+	if (mbedtls_pk_parse_public_key(&pk, p, n) == 0) {
+		pk_fill(c, &pk);
+	} else {
+		unsigned char *q = p, *end = p + n;
+		size_t len;
+		mbedtls_asn1_buf oid, params;
+		mbedtls_pk_type_t t;
+		const char *ed;
+		if (mbedtls_asn1_get_tag(&q, end, &len,
+					 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) == 0 &&
+		    mbedtls_asn1_get_alg(&q, q + len, &oid, &params) == 0) {
+			if ((ed = eddsa_name(&oid)) != NULL) {
+				snprintf(c->pk_alg, sizeof c->pk_alg, "%s", ed);
+				/* RFC 8410 key sizes as OpenSSL reports them. */
+				c->pk_bits = ed[2] == '2' ? 256 : 456;
+			} else if (mbedtls_oid_get_pk_alg(&oid, &t) == 0) {
+				snprintf(c->pk_alg, sizeof c->pk_alg, "%s",
+					 t == MBEDTLS_PK_RSA ? "RSA" :
+					 t == MBEDTLS_PK_ECKEY ? "EC" : "unknown");
+			} else if (mbedtls_oid_get_numeric_string(c->pk_alg, sizeof c->pk_alg, &oid) < 0) {
+				c->pk_alg[0] = '\0';
+			}
+		}
+	}
+	mbedtls_pk_free(&pk);
+}
+
+/* ------------------------------------------------------------------ */
+/* Extensions (RFC 5280 section 4.2)                                   */
+
+const char *const x509_ku_names[X509_KU_COUNT] = {
+	"digitalSignature", "nonRepudiation", "keyEncipherment",
+	"dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign",
+	"encipherOnly", "decipherOnly",
+};
+
+static int san_cb(void *ctx, int tag, unsigned char *p, size_t n)
+{
+	struct x509_cert *c = ctx;
+	enum x509_san_kind k;
+
+	switch (tag) {
+	case MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2: k = X509_SAN_DNS; break;
+	case MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7: k = X509_SAN_IP; break;
+	case MBEDTLS_ASN1_CONTEXT_SPECIFIC | 1: k = X509_SAN_EMAIL; break;
+	case MBEDTLS_ASN1_CONTEXT_SPECIFIC | 6: k = X509_SAN_URI; break;
+	default: return 0;      /* otherName, directoryName, ...: not reported */
+	}
+	c->n_sans_total++;
+	if (c->n_sans >= X509_MAX_SANS)
+		return 0;
+	if (!c->sans) {
+		c->sans = calloc(X509_MAX_SANS, sizeof *c->sans);
+		if (!c->sans)
+			return 0;
+	}
+	struct x509_san *s = &c->sans[c->n_sans];
+	s->kind = k;
+	if (k == X509_SAN_IP) {
+		char txt[INET6_ADDRSTRLEN];
+		if (n == 4 || n == 16) {
+			memcpy(s->ip, p, n);
+			s->ip_len = (uint8_t)n;
+			inet_ntop(n == 4 ? AF_INET : AF_INET6, s->ip, txt, sizeof txt);
+			str_set(&s->val, txt, strlen(txt));
+		} else {
+			/* Wrong length (or a name-constraint style address/mask):
+			 * show the hex so nothing is hidden. */
+			struct sbuf b = { 0 };
+			value_text(&b, -1, p, n);
+			sb_take(&b, &s->val);
+		}
+	} else {
+		str_set(&s->val, p, n);
+	}
+	if (s->val.p)
+		c->n_sans++;
+	return 0;
+}
+
+static const char *eku_name(const char *dotted)
+{
+	static const struct { const char *oid, *name; } t[] = {
+		{ "1.3.6.1.5.5.7.3.1", "serverAuth" },
+		{ "1.3.6.1.5.5.7.3.2", "clientAuth" },
+		{ "1.3.6.1.5.5.7.3.3", "codeSigning" },
+		{ "1.3.6.1.5.5.7.3.4", "emailProtection" },
+		{ "1.3.6.1.5.5.7.3.8", "timeStamping" },
+		{ "1.3.6.1.5.5.7.3.9", "OCSPSigning" },
+		{ "2.5.29.37.0", "anyExtendedKeyUsage" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].oid, dotted) == 0)
+			return t[i].name;
+	return dotted;
+}
+
+static int eku_cb(void *ctx, int tag, unsigned char *p, size_t n)
+{
+	struct x509_cert *c = ctx;
+	mbedtls_asn1_buf oid = { .tag = tag, .len = n, .p = p };
+	char dotted[64];
+	const char *nm;
+
+	c->n_ekus_total++;
+	if (c->n_ekus >= X509_MAX_EKUS)
+		return 0;
+	if (mbedtls_oid_get_numeric_string(dotted, sizeof dotted, &oid) < 0)
+		return 0;
+	nm = eku_name(dotted);
+	str_set(&c->ekus[c->n_ekus], nm, strlen(nm));
+	if (c->ekus[c->n_ekus].p)
+		c->n_ekus++;
+	return 0;
+}
+
+static bool oid_is(const mbedtls_asn1_buf *oid, const char *der, size_t n)
+{
+	return oid->len == n && memcmp(oid->p, der, n) == 0;
+}
+
+/* One extension's value (the OCTET STRING's content) by OID. */
+static void ext_value(struct x509_cert *c, const mbedtls_asn1_buf *oid,
+		      unsigned char *p, unsigned char *end)
+{
+	size_t len;
+
+	if (oid_is(oid, MBEDTLS_OID_SUBJECT_ALT_NAME, MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME))) {
+		/* GeneralNames: any context tag may appear; san_cb sorts them. */
+		(void)mbedtls_asn1_traverse_sequence_of(&p, end, 0, 0, 0, 0, san_cb, c);
+	} else if (oid_is(oid, MBEDTLS_OID_BASIC_CONSTRAINTS, MBEDTLS_OID_SIZE(MBEDTLS_OID_BASIC_CONSTRAINTS))) {
+		int ca = 0, pl;
+		if (mbedtls_asn1_get_tag(&p, end, &len,
+					 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+			return;
+		end = p + len;
+		c->has_basic_constraints = true;
+		if (p < end && mbedtls_asn1_get_bool(&p, end, &ca) == 0)
+			c->is_ca = ca != 0;
+		if (p < end && mbedtls_asn1_get_int(&p, end, &pl) == 0)
+			c->max_pathlen = pl;
+	} else if (oid_is(oid, MBEDTLS_OID_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_KEY_USAGE))) {
+		mbedtls_asn1_bitstring bs;
+		if (mbedtls_asn1_get_bitstring(&p, end, &bs) != 0)
+			return;
+		c->has_key_usage = true;
+		for (unsigned i = 0; i < X509_KU_COUNT && i / 8 < bs.len; i++)
+			if (bs.p[i / 8] & (0x80u >> (i % 8)))
+				c->key_usage = (uint16_t)(c->key_usage | 1u << i);
+	} else if (oid_is(oid, MBEDTLS_OID_EXTENDED_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE))) {
+		(void)mbedtls_asn1_traverse_sequence_of(&p, end, 0xff, MBEDTLS_ASN1_OID,
+							0, 0, eku_cb, c);
+	} else if (oid_is(oid, MBEDTLS_OID_PKIX "\x01\x01", MBEDTLS_OID_SIZE(MBEDTLS_OID_PKIX "\x01\x01"))) {
+		c->has_aia = true;      /* authorityInfoAccess, 1.3.6.1.5.5.7.1.1 */
+	}
+}
+
+/* Extensions ::= SEQUENCE OF Extension, at [p, end). */
+static void exts_walk(struct x509_cert *c, unsigned char *p, unsigned char *end)
+{
+	size_t len;
+
+	if (mbedtls_asn1_get_tag(&p, end, &len,
+				 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+		return;
+	end = p + len;
+	while (p < end) {
+		unsigned char *e_end;
+		mbedtls_asn1_buf oid;
+		int crit = 0;
+
+		if (mbedtls_asn1_get_tag(&p, end, &len,
+					 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+			return;
+		e_end = p + len;
+		if (mbedtls_asn1_get_tag(&p, e_end, &oid.len, MBEDTLS_ASN1_OID) != 0)
+			return;
+		oid.tag = MBEDTLS_ASN1_OID;
+		oid.p = p;
+		p += oid.len;
+		c->n_ext_oids_total++;
+		if (c->n_ext_oids < X509_MAX_EXTS) {
+			oid_hex(&c->ext_oids[c->n_ext_oids], &oid);
+			if (c->ext_oids[c->n_ext_oids].p)
+				c->n_ext_oids++;
+		}
+		/* critical is optional (DEFAULT FALSE); get_bool leaves p alone
+		 * when the next element is not a BOOLEAN. */
+		(void)mbedtls_asn1_get_bool(&p, e_end, &crit);
+		if (mbedtls_asn1_get_tag(&p, e_end, &len, MBEDTLS_ASN1_OCTET_STRING) == 0)
+			ext_value(c, &oid, p, p + len);
+		p = e_end;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The walker: every field of tbsCertificate, with mbedTLS's readers   */
+
+struct regions {
+	const uint8_t *subj, *iss;      /* whole Name TLVs, for comparisons */
+	size_t subj_len, iss_len;
+};
+
+static void walk_cert(struct x509_cert *c, struct regions *rg)
+{
+	unsigned char *p = c->der, *end = c->der + c->der_len, *tend, *q;
+	size_t len;
+	mbedtls_x509_buf serial, alg, params;
+	mbedtls_x509_name nm;
+	mbedtls_x509_time from, to;
+	int ver = 0;
+
+	if (!c->der_len)
+		return;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+		return;
+	end = p + len;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+		return;
+	tend = p + len;
+
+	c->version = 1;
+	if (mbedtls_asn1_get_tag(&p, tend, &len, MBEDTLS_ASN1_CONTEXT_SPECIFIC |
+				 MBEDTLS_ASN1_CONSTRUCTED | 0) == 0) {
+		q = p + len;
+		if (mbedtls_asn1_get_int(&p, q, &ver) == 0 && ver >= 0 && ver < 16)
+			c->version = ver + 1;
+		p = q;
+	}
+	if (mbedtls_x509_get_serial(&p, tend, &serial) != 0)
+		return;
+	c->serial_hex = malloc(serial.len * 2 + 1);
+	if (c->serial_hex)
+		dig_hex(serial.p, serial.len, c->serial_hex, 1);
+	if (mbedtls_x509_get_alg(&p, tend, &alg, &params) != 0)
+		return;
+	sig_alg_fill(c, &alg);
+
+	/* issuer, validity, subject */
+	for (int which = 0; which < 3; which++) {
+		q = p;
+		if (mbedtls_asn1_get_tag(&p, tend, &len,
+					 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+			return;
+		if (which == 1) {
+			unsigned char *vend = p + len;
+			if (mbedtls_x509_get_time(&p, vend, &from) == 0 &&
+			    mbedtls_x509_get_time(&p, vend, &to) == 0) {
+				c->validity_ok = true;
+				c->not_before = x509_time_secs(&from);
+				c->not_after = x509_time_secs(&to);
+			}
+			p = vend;
+			continue;
+		}
+		struct x509_name *out = which == 0 ? &c->issuer : &c->subject;
+		struct x509_str *oids = which == 0 ? c->iss_oids : c->subj_oids;
+		uint16_t *n_oids = which == 0 ? &c->n_iss_oids : &c->n_subj_oids;
+		unsigned char *nend = p + len;
+		if (which == 0) {
+			rg->iss = q;
+			rg->iss_len = (size_t)(nend - q);
+		} else {
+			rg->subj = q;
+			rg->subj_len = (size_t)(nend - q);
+		}
+		memset(&nm, 0, sizeof nm);
+		if (len == 0) {
+			/* An empty Name is legal (subject with SANs only). */
+			out->present = true;
+			out->dn.p = calloc(1, 1);
+		} else if (mbedtls_x509_get_name(&p, nend, &nm) == 0) {
+			name_fill(out, &nm, oids, n_oids);
+		}
+		name_list_free(&nm);
+		p = nend;
+	}
+
+	q = p;
+	if (mbedtls_asn1_get_tag(&p, tend, &len,
+				 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+		return;
+	p += len;
+	spki_fill(c, q, (size_t)(p - q));
+
+	/* issuerUniqueID [1], subjectUniqueID [2] (implicit, primitive) */
+	for (int t = 1; t <= 2; t++)
+		if (mbedtls_asn1_get_tag(&p, tend, &len, MBEDTLS_ASN1_CONTEXT_SPECIFIC | t) == 0)
+			p += len;
+	if (mbedtls_asn1_get_tag(&p, tend, &len, MBEDTLS_ASN1_CONTEXT_SPECIFIC |
+				 MBEDTLS_ASN1_CONSTRUCTED | 3) == 0)
+		exts_walk(c, p, p + len);
+}
+
+/* Whether child's signature verifies with parent's public key. */
+static bool sig_ok(const mbedtls_x509_crt *child, mbedtls_x509_crt *parent)
+{
+	const mbedtls_md_info_t *mi = mbedtls_md_info_from_type(child->XP(sig_md));
+	uint8_t hash[MBEDTLS_MD_MAX_SIZE];
+
+	if (!mi || mbedtls_md(mi, child->tbs.p, child->tbs.len, hash) != 0)
+		return false;
+	return mbedtls_pk_verify_ext(child->XP(sig_pk), child->XP(sig_opts), &parent->pk,
+				     child->XP(sig_md), hash, mbedtls_md_get_size(mi),
+				     child->XP(sig).p, child->XP(sig).len) == 0;
+}
+
+static void mbed_errmsg(int code, char *out, size_t cap)
+{
+#if defined(MBEDTLS_ERROR_C)
+	char m[80];
+	mbedtls_strerror(code, m, sizeof m);
+	snprintf(out, cap, "-0x%04x %s", (unsigned)-code, m);
+#else
+	snprintf(out, cap, "-0x%04x", (unsigned)-code);
+#endif
+}
+
+/* Builds a certificate object from DER (copied). NULL on ENOMEM. */
+static struct x509_cert *cert_build(const uint8_t *der, size_t len, struct tt_stats *st)
+{
+	struct x509_cert *c = calloc(1, sizeof *c);
+	struct regions rg = { 0 };
+	mbedtls_x509_crt crt;
+	int rc;
+
+	if (!c)
+		return NULL;
+	c->der = malloc(len ? len : 1);
+	if (!c->der) {
+		free(c);
+		return NULL;
+	}
+	if (len)
+		memcpy(c->der, der, len);
+	c->der_len = len;
+	c->max_pathlen = -1;
+	c->refs = 1;
+	dig_sha1(der, len, c->sha1);
+	dig_sha256(der, len, c->sha256);
+	dig_hex(c->sha1, 20, c->sha1_hex, 1);
+	dig_hex(c->sha256, 32, c->sha256_hex, 1);
+
+	walk_cert(c, &rg);
+	c->self_issued = rg.subj && rg.iss && rg.subj_len == rg.iss_len &&
+			 memcmp(rg.subj, rg.iss, rg.iss_len) == 0;
+
+	mbedtls_x509_crt_init(&crt);
+	rc = len ? mbedtls_x509_crt_parse_der(&crt, der, len) : MBEDTLS_ERR_X509_INVALID_FORMAT;
+	if (rc != 0) {
+		c->parse_error = true;
+		c->parse_code = rc;
+		if (len)
+			mbed_errmsg(rc, c->parse_msg, sizeof c->parse_msg);
+		else
+			snprintf(c->parse_msg, sizeof c->parse_msg, "empty certificate");
+		if (st)
+			st->certs_failed++;
+	} else {
+		if (st)
+			st->certs_parsed++;
+		/* The walker and mbedTLS read the same bytes; mbedTLS's view
+		 * of the key is authoritative where both exist. */
+		pk_fill(c, &crt.pk);
+		c->self_signed = c->self_issued && sig_ok(&crt, &crt);
+	}
+	mbedtls_x509_crt_free(&crt);
+	return c;
+}
+
+static void cert_destroy(struct x509_cert *c)
+{
+	name_free(&c->subject);
+	name_free(&c->issuer);
+	for (uint16_t i = 0; i < c->n_sans; i++)
+		str_free(&c->sans[i].val);
+	free(c->sans);
+	for (uint16_t i = 0; i < c->n_ekus; i++)
+		str_free(&c->ekus[i]);
+	for (uint16_t i = 0; i < c->n_ext_oids; i++)
+		str_free(&c->ext_oids[i]);
+	for (uint16_t i = 0; i < c->n_subj_oids; i++)
+		str_free(&c->subj_oids[i]);
+	for (uint16_t i = 0; i < c->n_iss_oids; i++)
+		str_free(&c->iss_oids[i]);
+	free(c->serial_hex);
+	free(c->der);
+	free(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Context and caches                                                  */
+
+/* What validation learns from a chain apart from time and SNI. */
+#define VPATH_MAX 16
+struct vstatic {
+	uint32_t reasons;
+	bool chain_ordered;
+	uint8_t n_path;
+	int64_t nb[VPATH_MAX], na[VPATH_MAX];
+};
+
+/* Direct-mapped: a colliding chain simply replaces the slot. */
+#define VCACHE_SLOTS 1024
+struct vslot {
+	bool used;
+	uint8_t key[32];
+	struct vstatic v;
+};
+
+struct x509_ctx {
+	mbedtls_x509_crt ca;
+	size_t n_ca;
+	struct tt_stats *st;
+	/* certificate cache: hash buckets by SHA-256, LRU list (head newest) */
+	struct x509_cert **bucket;
+	size_t n_bucket, n_cached, cap;
+	struct x509_cert *lru_head, *lru_tail;
+	struct vslot *vcache;
+};
+
+struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t errlen)
+{
+	struct x509_ctx *x = calloc(1, sizeof *x);
+	const char *sys = "/etc/ssl/certs/ca-certificates.crt";
+
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	mbedtls_x509_crt_init(&x->ca);
+	x->st = o ? o->st : NULL;
+	x->cap = o && o->cache_size ? o->cache_size : 4096;
+	x->n_bucket = 64;
+	while (x->n_bucket < x->cap)
+		x->n_bucket <<= 1;
+	x->bucket = calloc(x->n_bucket, sizeof *x->bucket);
+	x->vcache = calloc(VCACHE_SLOTS, sizeof *x->vcache);
+	if (!x->bucket || !x->vcache) {
+		snprintf(err, errlen, "out of memory");
+		x509_ctx_free(x);
+		return NULL;
+	}
+	/* parse_file/parse_path return the number of certificates they could
+	 * not parse (> 0): bundles with a few odd roots still load. */
+	if (o && o->ca_file) {
+		int rc = mbedtls_x509_crt_parse_file(&x->ca, o->ca_file);
+		if (rc < 0) {
+			char m[96];
+			mbed_errmsg(rc, m, sizeof m);
+			snprintf(err, errlen, "cannot load CA file %s: %s", o->ca_file, m);
+			x509_ctx_free(x);
+			return NULL;
+		}
+	}
+	if (o && o->ca_dir) {
+		int rc = mbedtls_x509_crt_parse_path(&x->ca, o->ca_dir);
+		if (rc < 0) {
+			char m[96];
+			mbed_errmsg(rc, m, sizeof m);
+			snprintf(err, errlen, "cannot load CA directory %s: %s", o->ca_dir, m);
+			x509_ctx_free(x);
+			return NULL;
+		}
+	}
+	if (!o || (!o->ca_file && !o->ca_dir))
+		(void)mbedtls_x509_crt_parse_file(&x->ca, sys);
+	for (mbedtls_x509_crt *c = &x->ca; c && c->raw.p; c = c->next)
+		x->n_ca++;
+	return x;
+}
+
+size_t x509_ctx_ca_count(const struct x509_ctx *x)
+{
+	return x ? x->n_ca : 0;
+}
+
+static void lru_unlink(struct x509_ctx *x, struct x509_cert *c)
+{
+	if (c->lru_prev)
+		c->lru_prev->lru_next = c->lru_next;
+	else
+		x->lru_head = c->lru_next;
+	if (c->lru_next)
+		c->lru_next->lru_prev = c->lru_prev;
+	else
+		x->lru_tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
+}
+
+static void lru_front(struct x509_ctx *x, struct x509_cert *c)
+{
+	c->lru_prev = NULL;
+	c->lru_next = x->lru_head;
+	if (x->lru_head)
+		x->lru_head->lru_prev = c;
+	x->lru_head = c;
+	if (!x->lru_tail)
+		x->lru_tail = c;
+}
+
+static size_t bucket_of(const struct x509_ctx *x, const uint8_t h[32])
+{
+	size_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	return v & (x->n_bucket - 1);
+}
+
+/* Removes c from the cache and drops the cache's reference. */
+static void cache_drop(struct x509_ctx *x, struct x509_cert *c)
+{
+	struct x509_cert **pp = &x->bucket[bucket_of(x, c->sha256)];
+	while (*pp && *pp != c)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = c->hnext;
+	c->hnext = NULL;
+	lru_unlink(x, c);
+	c->cached = false;
+	x->n_cached--;
+	x509_cert_put(x, c);
+}
+
+void x509_ctx_free(struct x509_ctx *x)
+{
+	if (!x)
+		return;
+	while (x->lru_head)
+		cache_drop(x, x->lru_head);
+	free(x->bucket);
+	free(x->vcache);
+	mbedtls_x509_crt_free(&x->ca);
+	free(x);
+}
+
+struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t len)
+{
+	uint8_t h[32];
+	struct x509_cert *c;
+
+	if (!der)
+		len = 0;
+	if (!x)
+		return cert_build(der, len, NULL);
+	dig_sha256(der, len, h);
+	for (c = x->bucket[bucket_of(x, h)]; c; c = c->hnext)
+		if (memcmp(c->sha256, h, 32) == 0 && c->der_len == len) {
+			if (x->st)
+				x->st->certs_cache_hits++;
+			lru_unlink(x, c);
+			lru_front(x, c);
+			c->refs++;
+			return c;
+		}
+	c = cert_build(der, len, x->st);
+	if (!c)
+		return NULL;
+	while (x->n_cached >= x->cap && x->lru_tail)
+		cache_drop(x, x->lru_tail);
+	size_t b = bucket_of(x, h);
+	c->hnext = x->bucket[b];
+	x->bucket[b] = c;
+	lru_front(x, c);
+	c->cached = true;
+	c->refs++;              /* the cache's own reference */
+	x->n_cached++;
+	return c;
+}
+
+void x509_cert_put(struct x509_ctx *x, struct x509_cert *c)
+{
+	(void)x;
+	if (!c || c->refs == 0)
+		return;
+	if (--c->refs == 0)
+		cert_destroy(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Host names (RFC 6125 section 6.4)                                   */
+
+static int lc(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+}
+
+static bool ieq(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an != bn)
+		return false;
+	for (size_t i = 0; i < an; i++)
+		if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+static bool dns_match(const char *pat, size_t pn, const char *host, size_t hn)
+{
+	if (pn && pat[pn - 1] == '.')
+		pn--;
+	if (!pn || memchr(pat, '\0', pn))
+		return false;
+	if (pn > 2 && pat[0] == '*' && pat[1] == '.') {
+		const char *rest = pat + 2, *hdot;
+		size_t rn = pn - 2;
+		/* No wildcard over a single label ("*.com", "*.test"): the
+		 * closest we get to a public-suffix rule without a list. */
+		if (!memchr(rest, '.', rn) || memchr(rest, '*', rn))
+			return false;
+		hdot = memchr(host, '.', hn);
+		if (!hdot || hdot == host)
+			return false;
+		return ieq(rest, rn, hdot + 1, hn - (size_t)(hdot + 1 - host));
+	}
+	if (memchr(pat, '*', pn))
+		return false;   /* partial-label wildcards are not honoured */
+	return ieq(pat, pn, host, hn);
+}
+
+bool x509_host_match(const struct x509_cert *leaf, const uint8_t *name, size_t len)
+{
+	char h[256];
+	uint8_t ip[16];
+	int iplen = 0;
+	bool any_dns = false;
+
+	if (!leaf || !name)
+		return false;
+	if (len && name[len - 1] == '.')
+		len--;
+	if (!len || len >= sizeof h || memchr(name, '\0', len))
+		return false;
+	memcpy(h, name, len);
+	h[len] = '\0';
+
+	if (inet_pton(AF_INET, h, ip) == 1)
+		iplen = 4;
+	else if (strchr(h, ':') && inet_pton(AF_INET6, h, ip) == 1)
+		iplen = 16;
+	if (iplen) {
+		for (uint16_t i = 0; i < leaf->n_sans; i++)
+			if (leaf->sans[i].kind == X509_SAN_IP && leaf->sans[i].ip_len == iplen &&
+			    memcmp(leaf->sans[i].ip, ip, (size_t)iplen) == 0)
+				return true;
+		return false;
+	}
+	for (uint16_t i = 0; i < leaf->n_sans; i++) {
+		const struct x509_san *s = &leaf->sans[i];
+		if (s->kind != X509_SAN_DNS)
+			continue;
+		any_dns = true;
+		if (dns_match(s->val.p, s->val.n, h, len))
+			return true;
+	}
+	if (any_dns)
+		return false;
+	/* No DNS SAN: the most specific (last in DER order) CN. */
+	for (uint16_t i = leaf->subject.n_attrs; i-- > 0;)
+		if (leaf->subject.attrs[i].kind == X509_A_CN)
+			return dns_match(leaf->subject.attrs[i].val.p,
+					 leaf->subject.attrs[i].val.n, h, len);
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                          */
+
+static const char *const status_names[X509_ST_COUNT] = {
+	"ok", "parse_error", "bad_signature", "self_signed", "incomplete_chain",
+	"unknown_ca", "expired", "not_yet_valid", "weak_key", "weak_signature",
+	"bad_usage", "other",
+};
+
+const char *x509_status_name(enum x509_status s)
+{
+	return (unsigned)s < X509_ST_COUNT ? status_names[s] : "other";
+}
+
+struct vpath {
+	struct vstatic *v;
+	const mbedtls_x509_crt *top;    /* highest certificate reached */
+	int top_depth;
+};
+
+static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+	struct vpath *vp = ctx;
+	/* Judged against the capture time later, not the wall clock. */
+	*flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+	if (depth >= 0 && depth < VPATH_MAX) {
+		vp->v->nb[depth] = x509_time_secs(&crt->valid_from);
+		vp->v->na[depth] = x509_time_secs(&crt->valid_to);
+		if ((unsigned)depth + 1 > vp->v->n_path)
+			vp->v->n_path = (uint8_t)(depth + 1);
+	}
+	if (depth > vp->top_depth) {
+		vp->top_depth = depth;
+		vp->top = crt;
+	}
+	return 0;
+}
+
+/* Values of the O attributes of a parsed name list. */
+static bool name_o_match(const mbedtls_x509_name *a, const mbedtls_x509_name *b)
+{
+	for (; a && a->oid.p; a = a->next) {
+		if (!oid_is(&a->oid, MBEDTLS_OID_AT_ORGANIZATION, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORGANIZATION)))
+			continue;
+		for (const mbedtls_x509_name *c = b; c && c->oid.p; c = c->next)
+			if (oid_is(&c->oid, MBEDTLS_OID_AT_ORGANIZATION,
+				   MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORGANIZATION)) &&
+			    a->val.len == c->val.len && memcmp(a->val.p, c->val.p, a->val.len) == 0)
+				return true;
+	}
+	return false;
+}
+
+static bool raw_eq(const mbedtls_x509_buf *a, const mbedtls_x509_buf *b)
+{
+	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/*
+ * An untrusted chain ends at `top` (the highest certificate mbedTLS got to).
+ * The rule for incomplete_chain versus unknown_ca:
+ *   - top self-issued: a root we do not know: unknown_ca (self_signed when
+ *     that root is the leaf itself);
+ *   - a store CA carries top's issuer name: it did not verify top:
+ *     bad_signature;
+ *   - otherwise the issuer is a missing intermediate.  It is
+ *     incomplete_chain when a known root would likely complete the chain:
+ *     top carries authorityInfoAccess (publicly trusted CAs include it so
+ *     clients can fetch the missing intermediate), or a store CA has the
+ *     same organization (O) as top's issuer; else unknown_ca.
+ */
+static uint32_t untrusted_reason(struct x509_ctx *x, const mbedtls_x509_crt *top,
+				 const struct x509_cert *topc, bool leaf_self_signed)
+{
+	if (!top)
+		return 1u << X509_ST_UNKNOWN_CA;
+	if (raw_eq(&top->subject_raw, &top->issuer_raw))
+		return 1u << (leaf_self_signed ? X509_ST_SELF_SIGNED : X509_ST_UNKNOWN_CA);
+	for (const mbedtls_x509_crt *ca = &x->ca; ca && ca->raw.p; ca = ca->next)
+		if (raw_eq(&ca->subject_raw, &top->issuer_raw))
+			return 1u << X509_ST_BAD_SIGNATURE;
+	if (topc && topc->has_aia)
+		return 1u << X509_ST_INCOMPLETE_CHAIN;
+	for (const mbedtls_x509_crt *ca = &x->ca; ca && ca->raw.p; ca = ca->next)
+		if (name_o_match(&top->issuer, &ca->subject))
+			return 1u << X509_ST_INCOMPLETE_CHAIN;
+	return 1u << X509_ST_UNKNOWN_CA;
+}
+
+static bool weak_key(const struct x509_cert *c)
+{
+	if (!c->pk_bits)
+		return false;
+	if (strcmp(c->pk_alg, "RSA") == 0 || strcmp(c->pk_alg, "DSA") == 0)
+		return c->pk_bits < 2048;
+	if (strcmp(c->pk_alg, "EC") == 0)
+		return c->pk_bits < 224;
+	return false;
+}
+
+static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
+			    struct vstatic *v)
+{
+	mbedtls_x509_crt list;
+	mbedtls_x509_crt *node[VPATH_MAX] = { 0 };  /* by chain index, NULL if refused */
+	static const mbedtls_x509_crt_profile permissive = {
+		0xffffffffu, 0xffffffffu, 0xffffffffu, 0
+	};
+	struct vpath vp = { v, NULL, -1 };
+	uint32_t flags = 0;
+	bool any_refused = false;
+	size_t used = n < VPATH_MAX ? n : VPATH_MAX;
+
+	memset(v, 0, sizeof *v);
+	mbedtls_x509_crt_init(&list);
+	for (size_t i = 0; i < used; i++) {
+		mbedtls_x509_crt *last = &list;
+		if (chain[i]->parse_error ||
+		    mbedtls_x509_crt_parse_der(&list, chain[i]->der, chain[i]->der_len) != 0) {
+			any_refused = true;
+			continue;
+		}
+		while (last->next)
+			last = last->next;
+		node[i] = last;
+	}
+
+	/* chain_ordered: each certificate names the next as its issuer and,
+	 * where both parsed, the next one's key verifies it. */
+	v->chain_ordered = true;
+	for (size_t i = 0; i + 1 < used; i++) {
+		const struct x509_cert *a = chain[i], *b = chain[i + 1];
+		bool ok;
+		if (node[i] && node[i + 1])
+			ok = raw_eq(&node[i]->issuer_raw, &node[i + 1]->subject_raw) &&
+			     sig_ok(node[i], node[i + 1]);
+		else
+			ok = a->issuer.present && b->subject.present && a->issuer.dn.p &&
+			     b->subject.dn.p && a->issuer.dn.n == b->subject.dn.n &&
+			     memcmp(a->issuer.dn.p, b->subject.dn.p, a->issuer.dn.n) == 0;
+		if (node[i] && node[i + 1] && !ok &&
+		    raw_eq(&node[i]->issuer_raw, &node[i + 1]->subject_raw))
+			v->reasons |= 1u << X509_ST_BAD_SIGNATURE;
+		if (!ok)
+			v->chain_ordered = false;
+	}
+	/* A self-issued leaf that its own key does not verify. */
+	if (node[0] && chain[0]->self_issued && !chain[0]->self_signed)
+		v->reasons |= 1u << X509_ST_BAD_SIGNATURE;
+
+	if (!node[0]) {
+		v->reasons |= 1u << X509_ST_PARSE_ERROR;
+		for (size_t i = 0; i < used && v->n_path < VPATH_MAX; i++)
+			if (chain[i]->validity_ok) {
+				v->nb[v->n_path] = chain[i]->not_before;
+				v->na[v->n_path] = chain[i]->not_after;
+				v->n_path++;
+			}
+	} else {
+		(void)mbedtls_x509_crt_verify_with_profile(&list, x->n_ca ? &x->ca : NULL,
+							   NULL, &permissive, NULL, &flags,
+							   verify_cb, &vp);
+		flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+		if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+			const struct x509_cert *topc = NULL;
+			for (size_t i = 0; i < used; i++)
+				if (node[i] && node[i] == vp.top)
+					topc = chain[i];
+			v->reasons |= untrusted_reason(x, vp.top, topc, chain[0]->self_signed);
+			if (any_refused)
+				v->reasons |= 1u << X509_ST_PARSE_ERROR;
+		}
+		if (flags & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+			     MBEDTLS_X509_BADCERT_NS_CERT_TYPE))
+			v->reasons |= 1u << X509_ST_BAD_USAGE;
+		if (flags & ~(uint32_t)(MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_KEY_USAGE |
+					MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
+					MBEDTLS_X509_BADCERT_NS_CERT_TYPE))
+			v->reasons |= 1u << X509_ST_OTHER;
+	}
+
+	/* Weak keys and signatures, roots (self-signed) excepted. */
+	for (size_t i = 0; i < used; i++) {
+		if (chain[i]->self_signed)
+			continue;
+		if (weak_key(chain[i]))
+			v->reasons |= 1u << X509_ST_WEAK_KEY;
+		if (chain[i]->sig_weak)
+			v->reasons |= 1u << X509_ST_WEAK_SIGNATURE;
+	}
+	mbedtls_x509_crt_free(&list);
+}
+
+int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
+		  const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns,
+		  struct x509_validation *out)
+{
+	uint8_t key[32];
+	struct vstatic local, *v = &local;
+	struct vslot *slot = NULL;
+	int64_t t = (int64_t)(ts_ns / 1000000000u);
+	uint32_t r;
+
+	if (!x || !chain || n == 0 || !chain[0])
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!chain[i])
+			return -1;
+	{
+		/* Cache key: SHA-256 over the chain's SHA-256s in order. */
+		uint8_t *cat = malloc(n * 32);
+		if (cat) {
+			for (size_t i = 0; i < n; i++)
+				memcpy(cat + 32 * i, chain[i]->sha256, 32);
+			dig_sha256(cat, n * 32, key);
+			free(cat);
+			size_t s = ((size_t)key[0] << 8 | key[1]) % VCACHE_SLOTS;
+			slot = &x->vcache[s];
+		}
+	}
+	if (slot && slot->used && memcmp(slot->key, key, 32) == 0) {
+		v = &slot->v;
+	} else {
+		validate_static(x, chain, n, &local);
+		if (slot) {
+			slot->used = true;
+			memcpy(slot->key, key, 32);
+			slot->v = local;
+		}
+	}
+
+	r = v->reasons;
+	for (uint8_t i = 0; i < v->n_path; i++) {
+		if (t > v->na[i])
+			r |= 1u << X509_ST_EXPIRED;
+		if (t < v->nb[i])
+			r |= 1u << X509_ST_NOT_YET_VALID;
+	}
+	memset(out, 0, sizeof *out);
+	out->reasons = r;
+	out->status = X509_ST_OK;
+	for (int s = 1; s < X509_ST_COUNT; s++)
+		if (r & (1u << s)) {
+			out->status = (enum x509_status)s;
+			break;
+		}
+	out->chain_ordered = v->chain_ordered;
+	out->ca_store_empty = x->n_ca == 0;
+	if (has_sni) {
+		out->sni_checked = true;
+		out->sni_match = x509_host_match(chain[0], sni, sni_len);
+	}
+	return 0;
+}
