@@ -29,6 +29,10 @@ void fp_ja4(const struct tls_client_hello *ch, char proto, char ja4[FP_JA4_MAX],
 /* JA4S (FoxIO License 1.1; built only with -Dfoxio=true). */
 void fp_ja4s(const struct tls_server_hello *sh, char proto, char ja4s[FP_JA4_MAX],
 	     char *ja4s_r, size_t rcap);
+/* JA4X of a certificate (FoxIO License 1.1): issuer RDN OIDs, subject RDN
+ * OIDs, extension OIDs, each list as sha256/12 (000000000000 when empty). */
+struct x509_cert;
+void fp_ja4x(const struct x509_cert *c, char ja4x[FP_JA4_MAX]);
 #endif
 
 /* Community ID v1: "1:" + base64(SHA-1(...)).  af is 4 or 6; addresses are
