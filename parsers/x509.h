@@ -118,6 +118,9 @@ struct x509_cert {
 	bool self_issued;               /* subject == issuer (DER bytes) */
 	bool self_signed;               /* self-issued and its own key verifies it */
 
+	/* emitter bookkeeping: set once the DER was written to --certs-dir */
+	bool der_written;
+
 	/* facade-private bookkeeping (cache): do not touch */
 	unsigned refs;
 	struct x509_cert *lru_prev, *lru_next, *hnext;

@@ -9,9 +9,13 @@
 #include "../../parsers/x509.h"
 #include "../../parsers/digest.h"
 #include "../../src/config.h"
+#include "../../src/emit.h"
 #include "tt_test.h"
 
+#include <dirent.h>
+#include <jansson.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char certdir[1024];
@@ -441,6 +445,102 @@ static void test_hosts(void)
 	x509_cert_put(ctx, c);
 }
 
+static const char *jget(json_t *o, const char *path)
+{
+	char buf[256], *save = NULL, *tok;
+	snprintf(buf, sizeof buf, "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
+		o = json_object_get(o, tok);
+	return json_is_string(o) ? json_string_value(o) : NULL;
+}
+
+/* emit_x509_side: field names and types of SCHEMA.md, --certs-dir. */
+static void test_emit(void)
+{
+	static struct tt_ctx tc;
+	struct x509_cert *ch[2];
+	struct anom_set a = { 0 };
+	char dir[] = "/tmp/tt_x509_XXXXXX", path[256];
+	json_t *side = json_object(), *x, *v;
+	struct stat sb;
+
+	tc.x509 = ctx;
+	tc.cfg.emit_chain_der = true;
+	CHECK(mkdtemp(dir) != NULL);
+	tc.cfg.certs_dir = dir;
+	ch[0] = load("leaf.der");
+	ch[1] = load("inter.der");
+	if (!ch[0] || !ch[1])
+		return;
+	CHECK(emit_x509_side(side, &tc, ch, 2, (const uint8_t *)"www.example.test", 16, true,
+			     now, true, &a) == 0);
+	x = json_object_get(side, "x509");
+	CHECK_STR(jget(x, "version_number"), "3");
+	CHECK_STR(jget(x, "serial_number"), ch[0]->serial_hex);
+	CHECK_STR(jget(x, "subject.distinguished_name"), ch[0]->subject.dn.p);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(
+		json_object_get(x, "subject"), "organizational_unit"), 1)), "Edge");
+	CHECK_STR(jget(x, "not_before"), "2021-01-01T00:00:00Z");
+	CHECK_STR(jget(x, "not_after"), "2031-01-01T00:00:00Z");
+	CHECK_STR(jget(x, "signature_algorithm"), "sha256WithRSAEncryption");
+	CHECK_STR(jget(x, "public_key_algorithm"), "RSA");
+	CHECK(json_integer_value(json_object_get(x, "public_key_size")) == 2048);
+	CHECK(json_integer_value(json_object_get(x, "public_key_exponent")) == 65537);
+	CHECK(json_array_size(json_object_get(x, "alternative_names")) == 2);
+	CHECK(json_is_false(json_object_get(x, "is_ca")));
+	CHECK(json_array_size(json_object_get(x, "key_usage")) == 2);
+	CHECK_STR(jget(side, "hash.sha256"), ch[0]->sha256_hex);
+	CHECK_STR(jget(side, "subject"), ch[0]->subject.dn.p);
+	CHECK_STR(jget(side, "issuer"), ch[0]->issuer.dn.p);
+	CHECK_STR(jget(side, "not_after"), "2031-01-01T00:00:00Z");
+	CHECK(json_array_size(json_object_get(side, "chain")) == 2);
+	CHECK_STR(jget(json_array_get(json_object_get(side, "chain"), 1), "hash.sha256"),
+		  ch[1]->sha256_hex);
+	CHECK(json_array_size(json_object_get(side, "certificate_chain")) == 2);
+	v = json_object_get(side, "validation");
+	CHECK_STR(jget(v, "status"), "ok");
+	CHECK(json_is_true(json_object_get(v, "sni_match")));
+	CHECK(json_is_true(json_object_get(v, "chain_ordered")));
+	CHECK(json_array_size(json_object_get(v, "reasons")) == 0);
+	CHECK(a.n == 0);
+	snprintf(path, sizeof path, "%s/%s.der", dir, ch[0]->sha256_hex);
+	CHECK(stat(path, &sb) == 0 && (size_t)sb.st_size == ch[0]->der_len &&
+	      (sb.st_mode & 0777) == 0640);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/%s.der", dir, ch[1]->sha256_hex);
+	CHECK(stat(path, &sb) == 0);
+	unlink(path);
+	json_decref(side);
+	x509_cert_put(ctx, ch[0]);
+	x509_cert_put(ctx, ch[1]);
+
+	/* A refused certificate: hashes, recovered fields, the anomaly. */
+	side = json_object();
+	ch[0] = load("ed25519.der");
+	tc.cfg.certs_dir = NULL;
+	tc.cfg.emit_chain_der = false;
+	if (ch[0]) {
+		CHECK(emit_x509_side(side, &tc, ch, 1, NULL, 0, false, now, true, &a) == 0);
+		CHECK(anom_has(&a, "certificate_parse_error"));
+		CHECK_STR(json_string_value(json_array_get(json_object_get(json_object_get(
+			json_object_get(side, "x509"), "subject"), "common_name"), 0)),
+			  "ed.example.test");
+		CHECK_STR(jget(side, "x509.public_key_algorithm"), "Ed25519");
+		CHECK(jget(side, "x509.parse_error") != NULL);
+		CHECK_STR(jget(side, "validation.status"), "parse_error");
+		CHECK(json_object_get(json_object_get(side, "validation"), "sni_match") == NULL);
+		CHECK(json_object_get(side, "certificate_chain") == NULL);
+	}
+	x509_cert_put(ctx, ch[0]);
+	json_decref(side);
+	/* No chain: nothing added. */
+	side = json_object();
+	CHECK(emit_x509_side(side, &tc, NULL, 0, NULL, 0, false, now, true, &a) == 0);
+	CHECK(json_object_size(side) == 0);
+	json_decref(side);
+	rmdir(dir);
+}
+
 static void find_certdir(int argc, char **argv)
 {
 	const char *env = getenv("TT_CERTS_DIR");
@@ -488,6 +588,7 @@ int main(int argc, char **argv)
 	test_cache();
 	test_validation();
 	test_hosts();
+	test_emit();
 	x509_ctx_free(ctx);
 	{
 		char b64[16];
