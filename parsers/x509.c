@@ -1355,10 +1355,16 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 				v->n_path++;
 			}
 	} else {
-		(void)mbedtls_x509_crt_verify_with_profile(&list, x->n_ca ? &x->ca : NULL,
-							   NULL, &permissive, NULL, &flags,
-							   verify_cb, &vp);
+		int vr = mbedtls_x509_crt_verify_with_profile(&list, x->n_ca ? &x->ca : NULL,
+							      NULL, &permissive, NULL, &flags,
+							      verify_cb, &vp);
 		flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+		if (vr != 0 && vr != MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+			/* A fatal error (a path longer than mbedTLS allows, no
+			 * memory): the flags then mean nothing. */
+			flags = 0;
+			v->reasons |= 1u << X509_ST_OTHER;
+		}
 		if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
 			const struct x509_cert *topc = NULL;
 			for (size_t i = 0; i < used; i++)
