@@ -291,6 +291,37 @@ static enum x509_attr_kind attr_kind(const char *sn)
 	return X509_A_OTHER;
 }
 
+/*
+ * The attribute type as RFC 4514 wants it: a short name where one is
+ * registered, else the dotted OID.  mbedTLS knows the common ones; the
+ * table adds those it lacks, spelt as OpenSSL spells them so that DNs
+ * compare equal with Zeek's and Suricata's.
+ */
+static const char *attr_name(const mbedtls_asn1_buf *oid, char *num, size_t cap)
+{
+	static const struct { const char *oid, *name; } extra[] = {
+		{ "2.5.4.9", "street" },
+		{ "2.5.4.15", "businessCategory" },
+		{ "2.5.4.97", "organizationIdentifier" },
+		{ "0.9.2342.19200300.100.1.1", "UID" },
+		{ "1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL" },
+		{ "1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST" },
+		{ "1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC" },
+	};
+	const char *sn = NULL;
+
+	if (mbedtls_oid_get_attr_short_name(oid, &sn) == 0 && sn)
+		return sn;
+	if (mbedtls_oid_get_numeric_string(num, cap, oid) < 0) {
+		snprintf(num, cap, "0.0");
+		return num;
+	}
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (strcmp(extra[i].oid, num) == 0)
+			return extra[i].name;
+	return num;
+}
+
 /* Appends value text with the RFC 4514 section 2.4 escapes. */
 static void dn_escape(struct sbuf *b, const char *v, size_t n)
 {
@@ -357,14 +388,9 @@ static void name_fill(struct x509_name *nm, const mbedtls_x509_name *list,
 		if (r + 1 != n_rdn)
 			sb_ch(&dn, ',');
 		for (;;) {
-			const char *sn = NULL;
 			char num[64];
 			struct sbuf v = { 0 };
-			if (mbedtls_oid_get_attr_short_name(&a->oid, &sn) != 0) {
-				if (mbedtls_oid_get_numeric_string(num, sizeof num, &a->oid) < 0)
-					snprintf(num, sizeof num, "0.0");
-				sn = num;
-			}
+			const char *sn = attr_name(&a->oid, num, sizeof num);
 			sb_put(&dn, sn, strlen(sn));
 			sb_ch(&dn, '=');
 			if (value_text(&v, a->val.tag, a->val.p, a->val.len))
@@ -417,6 +443,84 @@ static int64_t x509_time_secs(const mbedtls_x509_time *t)
 {
 	return days_from_civil(t->year, t->mon, t->day) * 86400 +
 	       (int64_t)t->hour * 3600 + (int64_t)t->min * 60 + t->sec;
+}
+
+/* Digits d[i..i+n) as a number, or -1. */
+static int digits(const unsigned char *d, size_t len, size_t i, size_t n)
+{
+	int v = 0;
+	if (i + n > len)
+		return -1;
+	for (size_t k = i; k < i + n; k++) {
+		if (d[k] < '0' || d[k] > '9')
+			return -1;
+		v = v * 10 + (d[k] - '0');
+	}
+	return v;
+}
+
+/*
+ * A Time that mbedtls_x509_get_time refuses: older encoders wrote UTCTime
+ * and GeneralizedTime with a zone offset ("250115120000+0530") or without
+ * seconds, which RFC 5280 4.1.2.5 forbids but X.680 allows.  The element
+ * is read with mbedtls_asn1_get_tag; only its text is interpreted here.
+ */
+static bool time_lenient(unsigned char **p, const unsigned char *end, int64_t *out)
+{
+	unsigned char *q = *p;
+	size_t len, i;
+	int y, mo, d, h, mi, sec = 0;
+	bool utc;
+
+	if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_UTC_TIME) == 0) {
+		utc = true;
+	} else {
+		q = *p;
+		if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_GENERALIZED_TIME) != 0)
+			return false;
+		utc = false;
+	}
+	if (utc) {
+		if ((y = digits(q, len, 0, 2)) < 0)
+			return false;
+		y += y < 50 ? 2000 : 1900;
+		i = 2;
+	} else {
+		if ((y = digits(q, len, 0, 4)) < 0)
+			return false;
+		i = 4;
+	}
+	mo = digits(q, len, i, 2);
+	d = digits(q, len, i + 2, 2);
+	h = digits(q, len, i + 4, 2);
+	mi = digits(q, len, i + 6, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+		return false;
+	i += 8;
+	if (digits(q, len, i, 2) >= 0) {
+		sec = digits(q, len, i, 2);
+		if (sec > 60)
+			return false;
+		i += 2;
+	}
+	if (!utc && i < len && (q[i] == '.' || q[i] == ','))
+		for (i++; i < len && q[i] >= '0' && q[i] <= '9'; i++)
+			;       /* fractions of a second: dropped */
+	*out = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec;
+	if (i < len && (q[i] == '+' || q[i] == '-')) {
+		int oh = digits(q, len, i + 1, 2), om = digits(q, len, i + 3, 2);
+		if (oh < 0 || om < 0 || oh > 23 || om > 59)
+			return false;
+		/* local = UTC + offset */
+		*out -= (q[i] == '+' ? 1 : -1) * ((int64_t)oh * 3600 + (int64_t)om * 60);
+		i += 5;
+	} else if (i < len && q[i] == 'Z') {
+		i++;
+	}
+	if (i != len)
+		return false;
+	*p = q + len;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -776,12 +880,16 @@ static void walk_cert(struct x509_cert *c, struct regions *rg)
 					 MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
 			return;
 		if (which == 1) {
-			unsigned char *vend = p + len;
+			unsigned char *vend = p + len, *t0 = p;
 			if (mbedtls_x509_get_time(&p, vend, &from) == 0 &&
 			    mbedtls_x509_get_time(&p, vend, &to) == 0) {
 				c->validity_ok = true;
 				c->not_before = x509_time_secs(&from);
 				c->not_after = x509_time_secs(&to);
+			} else {
+				p = t0;
+				c->validity_ok = time_lenient(&p, vend, &c->not_before) &&
+						 time_lenient(&p, vend, &c->not_after);
 			}
 			p = vend;
 			continue;
@@ -841,7 +949,7 @@ static bool sig_ok(const mbedtls_x509_crt *child, mbedtls_x509_crt *parent)
 static void mbed_errmsg(int code, char *out, size_t cap)
 {
 #if defined(MBEDTLS_ERROR_C)
-	char m[80];
+	char m[144];
 	mbedtls_strerror(code, m, sizeof m);
 	snprintf(out, cap, "-0x%04x %s", (unsigned)-code, m);
 #else
@@ -979,7 +1087,7 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	if (o && o->ca_file) {
 		int rc = mbedtls_x509_crt_parse_file(&x->ca, o->ca_file);
 		if (rc < 0) {
-			char m[96];
+			char m[160];
 			mbed_errmsg(rc, m, sizeof m);
 			snprintf(err, errlen, "cannot load CA file %s: %s", o->ca_file, m);
 			x509_ctx_free(x);
@@ -989,7 +1097,7 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	if (o && o->ca_dir) {
 		int rc = mbedtls_x509_crt_parse_path(&x->ca, o->ca_dir);
 		if (rc < 0) {
-			char m[96];
+			char m[160];
 			mbed_errmsg(rc, m, sizeof m);
 			snprintf(err, errlen, "cannot load CA directory %s: %s", o->ca_dir, m);
 			x509_ctx_free(x);

@@ -82,7 +82,7 @@ struct x509_cert {
 	 * hold what the fallback reader recovered (see *_ok flags). */
 	bool parse_error;
 	int parse_code;                 /* mbedTLS error code (negative), 0 if none */
-	char parse_msg[96];
+	char parse_msg[160];
 
 	int version;                    /* 1..3, 0 unknown */
 	char *serial_hex;               /* uppercase, no colons; NULL unknown */

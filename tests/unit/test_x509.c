@@ -274,6 +274,91 @@ static void test_malformed(void)
 	free(b);
 }
 
+/* DER builder for hand-made certificates: appends tag, length, body. */
+static size_t tlv(uint8_t *out, uint8_t tag, const uint8_t *body, size_t n)
+{
+	size_t k = 0;
+	out[k++] = tag;
+	if (n < 128) {
+		out[k++] = (uint8_t)n;
+	} else {
+		out[k++] = 0x82;
+		out[k++] = (uint8_t)(n >> 8);
+		out[k++] = (uint8_t)n;
+	}
+	memmove(out + k, body, n);
+	return k + n;
+}
+
+#define CAT(buf, k, ...) do { \
+	const uint8_t x_[] = { __VA_ARGS__ }; \
+	memcpy((buf) + (k), x_, sizeof x_); (k) += sizeof x_; \
+} while (0)
+
+/* A certificate whose validity uses zone offsets (X.680 allows them,
+ * RFC 5280 does not, mbedTLS refuses them; Arkime's corpus has one). */
+static void test_time_offsets(void)
+{
+	uint8_t tbs[512], t[512], cert[600], alg[32], name[64], val[64], spki[64];
+	size_t k = 0, na, nn, nv, ns, nt, nc;
+	struct x509_cert *c;
+	static const char nb[] = "250115120000+0530", nafter[] = "20260115120000-0800";
+
+	/* AlgorithmIdentifier sha256WithRSAEncryption */
+	k = 0;
+	CAT(t, k, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00);
+	na = tlv(alg, 0x30, t, k);
+	/* Name: CN=a */
+	k = 0;
+	CAT(t, k, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 'a');
+	nn = tlv(name, 0x30, t, k);
+	/* Validity */
+	k = tlv(t, 0x17, (const uint8_t *)nb, strlen(nb));
+	k += tlv(t + k, 0x18, (const uint8_t *)nafter, strlen(nafter));
+	nv = tlv(val, 0x30, t, k);
+	/* SPKI: rsaEncryption, empty key */
+	k = 0;
+	CAT(t, k, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+	    0x05, 0x00, 0x03, 0x01, 0x00);
+	ns = tlv(spki, 0x30, t, k);
+	/* TBS: serial 0x2a, alg, issuer, validity, subject, spki */
+	k = 0;
+	CAT(t, k, 0x02, 0x01, 0x2a);
+	memcpy(t + k, alg, na); k += na;
+	memcpy(t + k, name, nn); k += nn;
+	memcpy(t + k, val, nv); k += nv;
+	memcpy(t + k, name, nn); k += nn;
+	memcpy(t + k, spki, ns); k += ns;
+	nt = tlv(tbs, 0x30, t, k);
+	k = 0;
+	memcpy(t, tbs, nt); k = nt;
+	memcpy(t + k, alg, na); k += na;
+	CAT(t, k, 0x03, 0x01, 0x00);
+	nc = tlv(cert, 0x30, t, k);
+
+	c = x509_cert_get(ctx, cert, nc);
+	CHECK(c && c->parse_error);
+	if (c) {
+		CHECK(c->validity_ok);
+		/* 12:00 at +05:30 is 06:30Z; 12:00 at -08:00 is 20:00Z. */
+		CHECK(c->not_before == days(2025, 1, 15) * 86400 + 6 * 3600 + 30 * 60);
+		CHECK(c->not_after == days(2026, 1, 15) * 86400 + 20 * 3600);
+		CHECK_STR(c->serial_hex, "2A");
+		CHECK_STR(c->subject.dn.p, "CN=a");
+		CHECK(c->self_issued);
+		CHECK(c->version == 1);
+	}
+	x509_cert_put(ctx, c);
+	for (size_t n = 0; n < nc; n++) {
+		uint8_t *p = malloc(n ? n : 1);
+		memcpy(p, cert, n);
+		c = x509_cert_get(ctx, p, n);
+		CHECK(c != NULL);
+		x509_cert_put(ctx, c);
+		free(p);
+	}
+}
+
 static void test_cache(void)
 {
 	struct x509_cert *a, *b;
@@ -602,6 +687,7 @@ int main(int argc, char **argv)
 	test_keys();
 	test_fallback();
 	test_malformed();
+	test_time_offsets();
 	test_cache();
 	test_validation();
 	test_hosts();
