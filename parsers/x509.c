@@ -71,9 +71,10 @@
 #define XP(m) m
 #endif
 
-#if MBEDTLS_VERSION_NUMBER >= 0x03060000
-/* 3.6 moved these readers to a library-internal header; the symbols are
- * still exported by libmbedx509 with the 2.x/3.0 signatures. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* 3.x moved these readers towards a library-internal header (3.6 has them
+ * only there); libmbedx509 still exports them with the 2.x signatures.  A
+ * matching redeclaration is harmless where the public header has them. */
 int mbedtls_x509_get_name(unsigned char **p, const unsigned char *end,
 			  mbedtls_x509_name *cur);
 int mbedtls_x509_get_alg(unsigned char **p, const unsigned char *end,
