@@ -1,0 +1,152 @@
+/*
+ * session_impl.h - the private shape of struct session, shared by the state
+ * machine (session.c) and the record builder (session_emit.c) and nobody
+ * else.  Everything here is flow-relative: d[0] and d[1] are the flow's two
+ * directions; which of them is the TLS client is decided by content
+ * (s->client) and handed to the emitter as client_side.
+ */
+#ifndef TLSTAP_SESSION_IMPL_H
+#define TLSTAP_SESSION_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../parsers/anomaly.h"
+#include "../parsers/tls_hello.h"
+#include "../parsers/tls_hs.h"
+#include "session.h"
+
+/* tls.handshake_messages entries: a handshake type (0..255) or one of these
+ * pseudo messages, which have no handshake type of their own. */
+enum {
+	SESS_MSG_CCS = 256,             /* change_cipher_spec */
+	SESS_MSG_ENC_HS,                /* encrypted_handshake (TLS 1.3 flight, SSLv2, renegotiation) */
+	SESS_MSG_ENC_FINISHED,          /* finished: the encrypted record after CCS (<= 1.2) */
+	SESS_MSG_HRR,                   /* hello_retry_request (a ServerHello on the wire) */
+	SESS_MSG_V2_CLIENT_MASTER_KEY,  /* SSLv2 client_master_key */
+	SESS_MSG_V2_ERROR,              /* SSLv2 error */
+};
+
+struct sess_msg {
+	uint16_t code;                  /* handshake type or SESS_MSG_* */
+	uint8_t dir;
+};
+
+struct sess_alert {
+	uint8_t dir;
+	uint8_t level;                  /* 1 warning, 2 fatal, other: unknown */
+	uint8_t desc;
+	bool encrypted;
+	bool sslv2;                     /* SSLv2 ERROR message: desc is its code */
+};
+
+/* Why the outcome is what it is: the event and the side that caused it. */
+enum sess_cause {
+	SC_NONE = 0,
+	SC_ALERT,                       /* a cleartext or encrypted alert record (fail_al) */
+	SC_INFERRED_ALERT,              /* TLS 1.3 alert-sized encrypted record */
+	SC_RESET,
+	SC_CLOSED,
+	SC_NO_RESPONSE,                 /* server sent nothing */
+	SC_SERVER_NOT_TLS,              /* server answered with non-TLS bytes */
+	SC_INCOMPLETE,
+	SC_MALFORMED,                   /* fail_anom names the anomaly */
+};
+
+struct sess_dir {
+	bool sniffed;                   /* the first bytes were judged */
+	bool not_tls;                   /* ... and were not TLS */
+	bool any_tls;                   /* at least one record parsed */
+	bool got_bytes;                 /* any payload was presented */
+	bool v2;                        /* its records use the SSLv2 header */
+	bool resync;                    /* looking for the next record header */
+	bool resync_bad;                /* ... because a record was invalid, not a gap */
+	uint64_t resync_skipped;        /* bytes skipped while resynchronising */
+	bool ccs;                       /* sent ChangeCipherSpec (TLS <= 1.2) */
+	bool enc;                       /* its records are encrypted from now on */
+	bool finished;                  /* sent its Finished */
+	bool fin, rst;
+	uint32_t records;
+	uint32_t appdata;               /* application_data records after its CCS */
+	/* handshake reassembly: only bytes that arrived, at most
+	 * 4 + cfg.max_handshake_msg of them */
+	uint8_t *hs;
+	uint32_t hs_len, hs_cap;
+	uint32_t hs_skip;               /* bytes of an oversized message still to drop */
+	uint32_t v2_enc_records;        /* SSLv2 encrypted records */
+	uint64_t note_bytes;            /* session_note_payload() after the decision */
+};
+
+struct session {
+	struct tt_ctx *ctx;
+	int syn_side;
+	int client;                     /* flow-relative client side, -1 unknown */
+	struct sess_dir d[2];
+
+	enum tls_outcome outcome;
+	bool is_tls;                    /* a direction's first bytes looked like TLS */
+	bool not_tls;                   /* the first bytes were not TLS */
+	bool counted;                   /* counted in ctx->st.sessions */
+	enum sess_cause cause;
+	int cause_dir;                  /* side that caused it, -1 unknown */
+	const char *fail_stage;         /* message expected next at the decision */
+	const char *fail_anom;          /* SC_MALFORMED: the anomaly code */
+	struct sess_alert fail_al;      /* SC_ALERT / SC_INFERRED_ALERT: the alert */
+	int first_fin;                  /* side of the first FIN, -1 none */
+
+	/* hellos, allocated on demand (several KB each) */
+	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source) */
+	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
+	uint8_t n_ch;                   /* ClientHellos seen */
+	bool sh_seen;                   /* a ServerHello that is not an HRR */
+	bool hrr;                       /* a HelloRetryRequest was seen */
+	bool tls13;
+	bool resumed;
+	uint16_t version;               /* negotiated, 0 before a ServerHello */
+
+	/* SSLv2 exchange (server answered with SERVER-HELLO) */
+	bool v2;
+	bool v2_cmk;                    /* CLIENT-MASTER-KEY seen: encrypted from now */
+	uint32_t v2_cipher;             /* 3-byte cipher kind, 0 unknown */
+
+	/* TLS <= 1.2 flights */
+	bool srv_cert, srv_ske, srv_cr, srv_shd, srv_status;
+	bool cli_cert, cli_cert_empty, cli_cke, cli_cv;
+	struct tls_ske ske;
+	struct tls_cert_request *cr;
+	bool cv_has_sigalg;
+	uint16_t cv_sigalg;
+	bool has_nst;
+	uint32_t nst_lifetime;
+
+	/* TLS 1.3 inference (README "Outcome") */
+	uint32_t srv_flight;            /* server encrypted records before the client's */
+	uint32_t cli_flight;            /* client encrypted records after the server's began */
+	uint32_t cli_first_len;         /* length of the client's first one */
+	uint32_t srv_first_len;
+	bool srv_after_data;            /* server record after the client's flight, not alert-sized */
+	bool srv_after_alert;           /* ... alert-sized */
+	uint32_t early_records;         /* client records before the server's flight (0-RTT) */
+
+	/* certificates, per flow direction, references owned by the session */
+	struct x509_cert **chain[2];
+	uint32_t n_chain[2];
+	uint32_t n_chain_total[2];      /* entries the peer sent */
+	uint64_t cert_ts[2];            /* capture time of the Certificate message */
+	uint8_t *cr_auth;               /* copy of the CertificateRequest DNs */
+
+	struct sess_msg *msgs;
+	uint32_t n_msgs, cap_msgs;
+	struct sess_alert *alerts;
+	uint32_t n_alerts, cap_alerts;
+
+	struct anom_set anom;
+};
+
+/* Whether a negotiated version is TLS 1.3 or one of its drafts. */
+static inline bool sess_is_tls13(uint16_t v)
+{
+	return v == 0x0304 || (v >> 8) == 0x7f || (v >> 8) == 0xfb;
+}
+
+#endif
