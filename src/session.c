@@ -652,6 +652,13 @@ static void too_large(struct session *s, int dir, uint8_t type)
 	}
 }
 
+/* Handshake types a TLS or SSL 3.0 peer sends over TCP. */
+static bool known_hs_type(uint8_t t)
+{
+	return t <= 2 || t == 4 || t == 5 || t == 8 || (t >= 11 && t <= 16) ||
+	       (t >= 20 && t <= 25);
+}
+
 static bool hs_append(struct session *s, struct sess_dir *d, const uint8_t *p, size_t n)
 {
 	size_t want = (size_t)d->hs_len + n;
@@ -688,6 +695,14 @@ static void hs_feed(struct session *s, int dir, const uint8_t *body, size_t len,
 	uint8_t type;
 	uint32_t mlen;
 
+	if (d->hs_resync) {
+		/* The message this record continues lost its start in the gap:
+		 * wait for a record that starts with a message. */
+		if (tls_hs_header(body, len, &type, &mlen) != TLS_OK || !known_hs_type(type) ||
+		    mlen > max)
+			return;
+		d->hs_resync = false;
+	}
 	while (c.left && !decided(s)) {
 		if (d->hs_skip) {
 			size_t k = c.left < d->hs_skip ? c.left : d->hs_skip;
@@ -823,6 +838,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		if (d->hs_len || d->hs_skip)
 			anom_add(&s->anom, "handshake_message_cut");
 		d->hs_len = d->hs_skip = 0;
+		d->hs_resync = false;
 		/* TLS 1.3 middlebox compatibility CCS, also the client's before
 		 * any ServerHello (RFC 8446 D.4): no change of keys. */
 		if (s->tls13 || s->v2 || (!s->sh_seen && dir == c))
@@ -1156,7 +1172,7 @@ size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint
 				return n;
 			}
 			anom_add(&s->anom, "invalid_record");
-			d->resync = d->resync_bad = true;
+			d->resync = d->resync_bad = d->hs_resync = true;
 			d->hs_len = d->hs_skip = 0;
 			continue;
 		}
@@ -1186,6 +1202,7 @@ void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns)
 		return;
 	d = &s->d[dir];
 	d->hs_len = d->hs_skip = 0;
+	d->hs_resync = true;
 	d->resync = true;
 	d->resync_bad = false;
 	d->resync_skipped = 0;

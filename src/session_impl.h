@@ -73,6 +73,8 @@ struct sess_dir {
 	uint8_t *hs;
 	uint32_t hs_len, hs_cap;
 	uint32_t hs_skip;               /* bytes of an oversized message still to drop */
+	bool hs_resync;                 /* after a gap: skip handshake records until one
+					 * starts with a plausible message header */
 	uint32_t v2_enc_records;        /* SSLv2 encrypted records */
 	uint64_t note_bytes;            /* session_note_payload() after the decision */
 };
