@@ -1125,6 +1125,192 @@ static void test_sslv2_compat(void)
 	conv_free(&cv);
 }
 
+/* An SSLv2 hello exchange: SERVER-HELLO with a certificate, CLIENT-MASTER-KEY,
+ * then encrypted records both ways. */
+static void v2_record(struct buf *out, const struct buf *body)
+{
+	u8(out, 0x80 | (unsigned)(body->n >> 8));
+	u8(out, body->n & 0xff);
+	bytes(out, body->b, body->n);
+}
+
+static void test_sslv2(void)
+{
+	struct conv cv = { .n = 0 };
+	struct buf m = { .n = 0 }, *b;
+	json_t *t;
+
+	b = flight(&cv, 0);
+	u8(&m, 1);
+	u16(&m, 0x0002);
+	u16(&m, 3);
+	u16(&m, 0);
+	u16(&m, 16);
+	u24(&m, 0x010080);
+	fill(&m, 16, 12);
+	v2_record(b, &m);
+
+	b = flight(&cv, 1);
+	m.n = 0;
+	u8(&m, 4);
+	u8(&m, 0);              /* session_id_hit */
+	u8(&m, 1);              /* X.509 */
+	u16(&m, 0x0002);
+	u16(&m, sizeof fake_der);
+	u16(&m, 3);
+	u16(&m, 16);
+	bytes(&m, fake_der, sizeof fake_der);
+	u24(&m, 0x010080);
+	fill(&m, 16, 13);
+	v2_record(b, &m);
+
+	b = flight(&cv, 0);
+	m.n = 0;
+	u8(&m, 2);
+	u24(&m, 0x010080);
+	u16(&m, 0);
+	u16(&m, 16);
+	u16(&m, 0);
+	fill(&m, 16, 14);
+	v2_record(b, &m);
+	m.n = 0;
+	fill(&m, 33, 15);       /* CLIENT-FINISHED, encrypted */
+	v2_record(b, &m);
+
+	b = flight(&cv, 1);
+	m.n = 0;
+	fill(&m, 33, 16);       /* SERVER-VERIFY, SERVER-FINISHED */
+	v2_record(b, &m);
+	v2_record(b, &m);
+
+	t = run(&cv, 0, CHUNKS, false);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	CHECK_STR(jstr(t, "version"), "2.0");
+	CHECK_STR(jstr(t, "version_protocol"), "ssl");
+	CHECK_STR(jstr(t, "cipher"), "SSL_CK_RC4_128_WITH_MD5");
+	CHECK_STR(jstr(t, "authentication"), "one_way");
+	CHECK(json_array_size(jget(t, "server.chain")) == 1);
+	CHECK_STR(jjoin(t, "handshake_messages"),
+		  "client:client_hello,server:server_hello,client:client_master_key,"
+		  "client:encrypted_handshake,server:encrypted_handshake");
+	json_decref(t);
+	conv_free(&cv);
+
+	/* The server refuses with an SSLv2 ERROR. */
+	b = flight(&cv, 0);
+	m.n = 0;
+	u8(&m, 1);
+	u16(&m, 0x0002);
+	u16(&m, 3);
+	u16(&m, 0);
+	u16(&m, 16);
+	u24(&m, 0x010080);
+	fill(&m, 16, 12);
+	v2_record(b, &m);
+	b = flight(&cv, 1);
+	m.n = 0;
+	u8(&m, 0);
+	u16(&m, 1);
+	v2_record(b, &m);
+	t = run(&cv, 0, WHOLE, false);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "failure.reason"), "sslv2_no_cipher_error from server");
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* TLS 1.2 details: a client that answers a CertificateRequest with an empty
+ * Certificate and is refused; an encrypted alert; the chain cap. */
+static void test_tls12_misc(void)
+{
+	struct conv cv = { .n = 0 };
+	struct ch_opts co = { 0 };
+	struct sh_opts so = { .cipher = 0xc02f };
+	struct buf hs = { .n = 0 }, *b;
+	json_t *t, *a;
+	uint32_t saved = ctx.cfg.max_certs;
+
+	b = flight(&cv, 0);
+	client_hello(&hs, &co);
+	hs_records(b, &hs, 16384);
+	b = flight(&cv, 1);
+	hs.n = 0;
+	server_hello(&hs, &so);
+	certificate(&hs, 3);
+	server_key_exchange(&hs);
+	cert_request(&hs);
+	empty_msg(&hs, 14);
+	hs_records(b, &hs, 16384);
+	b = flight(&cv, 0);
+	hs.n = 0;
+	certificate(&hs, 0);
+	client_key_exchange(&hs);
+	hs_records(b, &hs, 16384);
+	ccs(b);
+	opaque(b, 22, 40, 1);
+	alert(flight(&cv, 1), 2, 116);  /* certificate_required */
+
+	ctx.cfg.max_certs = 2;
+	t = run(&cv, 0, CHUNKS, false);
+	ctx.cfg.max_certs = saved;
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "authentication"), "two_way_requested");
+	CHECK_STR(jstr(t, "failure.stage"), "change_cipher_spec");
+	CHECK_STR(jstr(t, "failure.reason"), "fatal alert certificate_required from server");
+	CHECK(jhas(t, "anomalies", "certificate_chain_truncated"));
+	CHECK(json_array_size(jget(t, "server.chain")) == 2);
+	CHECK(!jget(t, "client.chain"));
+	json_decref(t);
+
+	/* A warning alert does not decide; an encrypted one after CCS does. */
+	cv.n--;
+	free(cv.data[cv.n]);
+	b = flight(&cv, 1);
+	alert(b, 1, 0);
+	ccs(b);
+	opaque(b, 21, 26, 3);   /* encrypted alert: length != 2 */
+	t = run(&cv, 0, WHOLE, false);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "failure.reason"), "encrypted alert from server");
+	a = jget(t, "alerts");
+	CHECK(json_array_size(a) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(a, 0), "level")), "warning");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(a, 0), "description")),
+		  "close_notify");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(a, 1), "level")), "unknown");
+	CHECK(json_is_true(json_object_get(json_array_get(a, 1), "encrypted")));
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* TLS 1.3: the server's only record after the client's Finished is
+ * alert-sized and the connection ends: an encrypted alert from the server. */
+static void test_tls13_server_alert(void)
+{
+	struct conv cv = { .n = 0 };
+	struct feeder f;
+	json_t *root, *t;
+
+	tls13_flights(&cv, false, false, 53);
+	opaque(flight(&cv, 1), 23, 19, 9);
+	feeder_init(&f, 0);
+	for (int i = 0; i < cv.n; i++)
+		feed_mode(&f, cv.dir[i], cv.data[i]->b, cv.data[i]->n, WHOLE);
+	CHECK(!session_decided(f.s));
+	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
+	session_tcp_event(f.s, 0, TCP_EV_FIN, f.ts);
+	CHECK(session_decided(f.s));
+	root = json_object();
+	session_emit(root, f.s, &ctx, 0);
+	t = json_object_get(root, "tls");
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "failure.reason"),
+		  "encrypted alert from server (inferred from the record size)");
+	json_decref(root);
+	feeder_done(&f);
+	conv_free(&cv);
+}
+
 int main(void)
 {
 	struct x509_ctx_opts xo = { 0 };
@@ -1144,6 +1330,9 @@ int main(void)
 	test_not_tls();
 	test_limits();
 	test_sslv2_compat();
+	test_sslv2();
+	test_tls12_misc();
+	test_tls13_server_alert();
 
 	x509_ctx_free(ctx.x509);
 	return TT_DONE();
