@@ -81,7 +81,10 @@
  *   malformed           the record layer broke (invalid_record, or no record
  *                       header found within 64 KiB after a gap) and did not
  *                       recover
- *   incomplete          the flow ended (timeout, end of capture) otherwise
+ *   incomplete          the flow ended (timeout, end of capture) otherwise;
+ *                       also, decided at once, a connection that reassembly
+ *                       joined midstream and whose first record is
+ *                       application data (the handshake was never seen)
  *
  * Gaps: the partial handshake message of that direction is dropped and the
  * direction looks for the next plausible record header (type 20-24,
@@ -869,7 +872,11 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		hs_feed(s, dir, r->body, r->len, ts);
 		break;
 	case TLS_CT_APPDATA:
-		if (s->tls13 && s->sh_seen) {
+		if (s->midstream && !s->n_ch && !s->sh_seen) {
+			/* The handshake happened before the capture saw the flow. */
+			decide(s, TLS_OUT_INCOMPLETE, SC_MIDSTREAM, -1);
+			s->fail_stage = NULL;
+		} else if (s->tls13 && s->sh_seen) {
 			tls13_appdata(s, dir, r->len);
 		} else if (d->ccs) {
 			d->appdata++;
@@ -1237,6 +1244,13 @@ void session_tcp_event(struct session *s, int dir, enum tcp_event ev, uint64_t t
 void session_anomaly(struct session *s, const char *code)
 {
 	anom_add(&s->anom, code);
+	/* Joined late: the first bytes may be in the middle of a record, so
+	 * look for a record boundary rather than sniff a ClientHello. */
+	if (strcmp(code, "midstream") == 0 && !s->d[0].got_bytes && !s->d[1].got_bytes) {
+		s->midstream = true;
+		for (int i = 0; i < 2; i++)
+			s->d[i].resync = s->d[i].hs_resync = true;
+	}
 }
 
 void session_note_payload(struct session *s, int dir, uint64_t n, uint64_t ts_ns)

@@ -51,6 +51,7 @@ enum sess_cause {
 	SC_SERVER_NOT_TLS,              /* server answered with non-TLS bytes */
 	SC_INCOMPLETE,
 	SC_MALFORMED,                   /* fail_anom names the anomaly */
+	SC_MIDSTREAM,                   /* picked up after the handshake */
 };
 
 struct sess_dir {
@@ -88,6 +89,7 @@ struct session {
 	enum tls_outcome outcome;
 	bool is_tls;                    /* a direction's first bytes looked like TLS */
 	bool not_tls;                   /* the first bytes were not TLS */
+	bool midstream;                 /* reassembly joined the connection late */
 	bool counted;                   /* counted in ctx->st.sessions */
 	enum sess_cause cause;
 	int cause_dir;                  /* side that caused it, -1 unknown */

@@ -1058,6 +1058,33 @@ static void test_not_tls(void)
 	feeder_done(&f);
 }
 
+/* Joined midstream: the first bytes are the tail of a record; the next
+ * record boundary is found and application data decides `incomplete`. */
+static void test_midstream(void)
+{
+	struct buf *b = calloc(1, sizeof *b);
+	struct feeder f;
+	json_t *root, *t;
+
+	opaque(b, 23, 300, 1);
+	opaque(b, 23, 200, 2);
+	opaque(b, 23, 100, 3);
+	feeder_init(&f, 0);
+	session_anomaly(f.s, "midstream");
+	feed_mode(&f, 0, b->b + 123, b->n - 123, CHUNKS);
+	CHECK(session_is_tls(f.s));
+	CHECK(session_decided(f.s));
+	root = json_object();
+	session_emit(root, f.s, &ctx, 0);
+	t = json_object_get(root, "tls");
+	CHECK_STR(jstr(t, "outcome"), "incomplete");
+	CHECK_STR(jstr(t, "failure.reason"), "connection joined after the handshake");
+	CHECK(jhas(t, "anomalies", "midstream"));
+	json_decref(root);
+	feeder_done(&f);
+	free(b);
+}
+
 /* Limits: a message above max_handshake_msg is skipped with an anomaly, and
  * the handshake_messages cap is visible. */
 static void test_limits(void)
@@ -1328,6 +1355,7 @@ int main(void)
 	test_failures();
 	test_gap();
 	test_not_tls();
+	test_midstream();
 	test_limits();
 	test_sslv2_compat();
 	test_sslv2();
