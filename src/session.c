@@ -420,7 +420,7 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 	}
 	sh = s->sh;
 	memset(sh, 0, sizeof *sh);
-	tls_parse_server_hello(b, n, sh, &s->anom);
+	s->sh_bad = tls_parse_server_hello(b, n, sh, &s->anom) != 0;
 	s->version = tls_sh_version(sh);
 	/* A compatible SSLv2 ClientHello is answered in TLS records: the client
 	 * goes on in TLS records too. */

@@ -573,7 +573,9 @@ static void negotiated(json_t *tls, const struct session *s, struct anom_set *a)
 	}
 	if (!sh || !(s->sh_seen || s->hrr))
 		return;
-	put(tls, "cipher", code_name(sh->cipher, tls_cipher_name));
+	/* A malformed ServerHello may have ended before its cipher field. */
+	if (!(s->sh_bad && sh->cipher == 0))
+		put(tls, "cipher", code_name(sh->cipher, tls_cipher_name));
 	if (s->tls13 && sh->has_key_share && sh->selected_group)
 		put(tls, "curve", code_name(sh->selected_group, tls_group_name));
 	else if (!s->tls13 && s->srv_ske && s->ske.has_group)

@@ -103,6 +103,7 @@ struct session {
 	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
 	uint8_t n_ch;                   /* ClientHellos seen */
 	bool sh_seen;                   /* a ServerHello that is not an HRR */
+	bool sh_bad;                    /* its parser reported it malformed */
 	bool hrr;                       /* a HelloRetryRequest was seen */
 	bool tls13;
 	bool resumed;
