@@ -85,10 +85,6 @@ enum tls_status tls_sslv2_record_parse(const uint8_t *p, size_t n, struct tls_re
 		*need = hdr + len;
 		return TLS_NEED_MORE;
 	}
-	/* SSLv2 message types are 0 (ERROR) to 8 (SERVER-FINISHED); a padded
-	 * record is encrypted, so its first byte says nothing. */
-	if (hdr == 2 && c.p[0] > 8)
-		return TLS_BAD;
 	r->type = c.p[0];
 	r->version = 0x0002;
 	r->len = (uint16_t)len;
