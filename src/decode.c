@@ -1,0 +1,363 @@
+/*
+ * decode.c - link (Ethernet with stacked 802.1Q/802.1ad tags, MPLS and
+ * PPPoE; Linux cooked v1/v2; raw IP; BSD null/loopback), IPv4 (options,
+ * RFC 791), IPv6 (extension headers, RFC 8200 4) and TCP (RFC 9293 3.1)
+ * headers.
+ *
+ *     Ethernet: | dst 6 | src 6 | [tpid 2 | tci 2]* | type 2 | payload |
+ *     IPv4:     | ver/ihl | tos | len | id | frag | ttl | proto | sum | src | dst | opts |
+ *     TCP:      | sport | dport | seq | ack | off/flags | win | sum | urg | opts |
+ *
+ * Truncation (caplen below what a header needs) is counted as truncated,
+ * kept apart from malformed headers (decode errors by layer).  Checksums are
+ * verified where cheap (IPv4 header) and counted, never used to drop.
+ */
+#include "decode.h"
+
+#include <string.h>
+
+#include "../parsers/cursor.h"
+
+#define DLT_NULL_ 0
+#define DLT_EN10MB_ 1
+#define DLT_RAW_ 12
+#define DLT_RAW_BSD_ 14
+#define DLT_LINKTYPE_RAW_ 101
+#define DLT_LOOP_ 108
+#define DLT_LINUX_SLL_ 113
+#define DLT_IPV4_ 228
+#define DLT_IPV6_ 229
+#define DLT_LINUX_SLL2_ 276
+
+int decode_dlt_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_NULL_: case DLT_EN10MB_: case DLT_RAW_: case DLT_RAW_BSD_:
+	case DLT_LINKTYPE_RAW_: case DLT_LOOP_: case DLT_LINUX_SLL_:
+	case DLT_IPV4_: case DLT_IPV6_: case DLT_LINUX_SLL2_:
+		return 1;
+	}
+	return 0;
+}
+
+enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struct tt_stats *st)
+{
+	struct cur c = cur_make(p, n);
+	uint8_t off, fl;
+	uint16_t sum, urg;
+	size_t hlen;
+
+	if (!cur_u16(&c, &o->sport) || !cur_u16(&c, &o->dport) || !cur_u32(&c, &o->seq) ||
+	    !cur_u32(&c, &o->ack) || !cur_u8(&c, &off) || !cur_u8(&c, &fl) ||
+	    !cur_u16(&c, &o->win) || !cur_u16(&c, &sum) || !cur_u16(&c, &urg)) {
+		st->truncated++;
+		return DEC_ERROR;
+	}
+	hlen = (size_t)(off >> 4) * 4;
+	if (hlen < 20) {
+		st->err_tcp++;
+		return DEC_ERROR;
+	}
+	if (!cur_skip(&c, hlen - 20)) {
+		st->truncated++;
+		return DEC_ERROR;
+	}
+	o->flags = fl;
+	o->payload = c.p;
+	o->payload_len = (uint32_t)c.left;
+	return DEC_TCP;
+}
+
+static int ipv4_sum_ok(const uint8_t *h, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s == 0xffff;
+}
+
+/* The L4 part of an IP datagram: caplen-limited bytes in c, the datagram's
+ * declared L4 length in l4len. */
+static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, struct pkt *o,
+			     struct tt_stats *st)
+{
+	enum decode_result r;
+	uint32_t have = (uint32_t)(c->left < l4len ? c->left : l4len);
+
+	if (proto != 6) {
+		st->non_tcp++;
+		return DEC_SKIP;
+	}
+	r = decode_tcp(c->p, have, o, st);
+	if (r != DEC_TCP)
+		return r;
+	if (have < l4len) {
+		o->payload_missing = l4len - have;
+		st->truncated++;
+	}
+	return r;
+}
+
+static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
+{
+	struct cur hdr = c;
+	uint8_t vihl, tos, ttl, proto;
+	uint16_t len, id, frag, sum;
+	size_t ihl;
+
+	if (!cur_u8(&c, &vihl) || !cur_u8(&c, &tos) || !cur_u16(&c, &len) ||
+	    !cur_u16(&c, &id) || !cur_u16(&c, &frag) || !cur_u8(&c, &ttl) ||
+	    !cur_u8(&c, &proto) || !cur_u16(&c, &sum) || !cur_copy(&c, o->src, 4) ||
+	    !cur_copy(&c, o->dst, 4)) {
+		st->truncated++;
+		return DEC_ERROR;
+	}
+	ihl = (size_t)(vihl & 15) * 4;
+	if ((vihl >> 4) != 4 || ihl < 20 || len < ihl) {
+		st->err_ip++;
+		return DEC_ERROR;
+	}
+	if (!cur_skip(&c, ihl - 20)) {
+		st->truncated++;
+		return DEC_ERROR;
+	}
+	if (!ipv4_sum_ok(hdr.p, ihl))
+		st->bad_checksum_ip++;
+	o->af = 4;
+	o->ip_len = len;
+	if (frag & 0x3fff) {
+		o->frag_id = id;
+		o->frag_off = (uint32_t)(frag & 0x1fff) * 8;
+		o->frag_more = (frag & 0x2000) != 0;
+		o->frag_proto = proto;
+		o->frag_data = c.p;
+		o->frag_len = (uint32_t)(c.left < len - ihl ? c.left : len - ihl);
+		if (c.left < len - ihl) {
+			st->truncated++;
+			return DEC_ERROR;   /* a cut fragment cannot be reassembled */
+		}
+		return DEC_FRAGMENT;
+	}
+	return l4(&c, proto, (uint32_t)(len - ihl), o, st);
+}
+
+static enum decode_result ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
+{
+	uint32_t vtf;
+	uint16_t plen;
+	uint8_t nh, hlim;
+
+	if (!cur_u32(&c, &vtf) || !cur_u16(&c, &plen) || !cur_u8(&c, &nh) ||
+	    !cur_u8(&c, &hlim) || !cur_copy(&c, o->src, 16) || !cur_copy(&c, o->dst, 16)) {
+		st->truncated++;
+		return DEC_ERROR;
+	}
+	if ((vtf >> 28) != 6) {
+		st->err_ipv6++;
+		return DEC_ERROR;
+	}
+	o->af = 6;
+	o->ip_len = 40u + plen;
+	const uint8_t *start = c.p;
+	/* Extension headers (RFC 8200 4.1): hop-by-hop, routing, destination
+	 * options, AH and mobility have the same length layout; fragment is 8. */
+	for (int hops = 0; hops < 16; hops++) {
+		uint8_t next, hl;
+		uint16_t fo;
+		uint32_t id;
+		size_t len, used;
+
+		switch (nh) {
+		case 0: case 43: case 60: case 135: case 139: case 140:
+			if (!cur_u8(&c, &next) || !cur_u8(&c, &hl)) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			len = ((size_t)hl + 1) * 8;
+			break;
+		case 51:
+			if (!cur_u8(&c, &next) || !cur_u8(&c, &hl)) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			len = ((size_t)hl + 2) * 4;
+			break;
+		case 44:
+			if (!cur_u8(&c, &next) || !cur_u8(&c, &hl) || !cur_u16(&c, &fo) ||
+			    !cur_u32(&c, &id)) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			o->frag_id = id;
+			o->frag_off = (uint32_t)(fo & 0xfff8);
+			o->frag_more = (fo & 1) != 0;
+			o->frag_proto = next;
+			o->frag_data = c.p;
+			used = (size_t)(c.p - start);
+			if (used > plen) {
+				st->err_ipv6++;
+				return DEC_ERROR;
+			}
+			o->frag_len = (uint32_t)(plen - used);
+			if (c.left < o->frag_len) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			if (o->frag_off == 0 && !o->frag_more) {
+				nh = next;   /* an atomic fragment: no reassembly needed */
+				continue;
+			}
+			return DEC_FRAGMENT;
+		default:
+			/* L4: the declared payload length bounds it. */
+			used = (size_t)(c.p - start);
+			if (used > plen) {
+				st->err_ipv6++;
+				return DEC_ERROR;
+			}
+			return l4(&c, nh, (uint32_t)(plen - used), o, st);
+		}
+		if (!cur_skip(&c, len - 2)) {
+			st->truncated++;
+			return DEC_ERROR;
+		}
+		nh = next;
+	}
+	st->err_ipv6++;
+	return DEC_ERROR;
+}
+
+static enum decode_result by_ethertype(uint16_t et, struct cur c, struct pkt *o,
+				       struct tt_stats *st)
+{
+	for (int depth = 0; depth < 32; depth++) {
+		uint16_t tci, sid, ppplen, pppproto;
+		uint32_t label;
+		uint8_t vt, code;
+
+		switch (et) {
+		case 0x0800:
+			return ipv4(c, o, st);
+		case 0x86dd:
+			return ipv6(c, o, st);
+		case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
+			if (!cur_u16(&c, &tci) || !cur_u16(&c, &et)) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			if (!o->has_vlan) {
+				o->has_vlan = true;
+				o->vlan = tci & 0x0fff;
+			}
+			continue;
+		case 0x8847: case 0x8848:
+			/* MPLS: labels until bottom of stack, then guess IPv4/IPv6. */
+			do {
+				if (!cur_u32(&c, &label)) {
+					st->truncated++;
+					return DEC_ERROR;
+				}
+			} while (!(label & 0x100));
+			if (c.left < 1) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			et = (c.p[0] >> 4) == 6 ? 0x86dd : 0x0800;
+			continue;
+		case 0x8864:
+			/* PPPoE session: ver/type, code, session id, length, PPP protocol. */
+			if (!cur_u8(&c, &vt) || !cur_u8(&c, &code) || !cur_u16(&c, &sid) ||
+			    !cur_u16(&c, &ppplen) || !cur_u16(&c, &pppproto)) {
+				st->truncated++;
+				return DEC_ERROR;
+			}
+			if (pppproto == 0x0021)
+				et = 0x0800;
+			else if (pppproto == 0x0057)
+				et = 0x86dd;
+			else {
+				st->non_ip++;
+				return DEC_SKIP;
+			}
+			continue;
+		default:
+			st->non_ip++;
+			return DEC_SKIP;
+		}
+	}
+	st->err_link++;
+	return DEC_ERROR;
+}
+
+enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
+				 uint32_t wirelen, struct pkt *o, struct tt_stats *st)
+{
+	struct cur c = cur_make(p, caplen);
+	uint16_t et, hatype, halen, pkttype;
+	uint32_t fam;
+	uint8_t b;
+
+	(void)wirelen;
+	memset(o, 0, offsetof(struct pkt, payload));
+	o->payload_missing = 0;
+	switch (dlt) {
+	case DLT_EN10MB_:
+		if (!cur_skip(&c, 12) || !cur_u16(&c, &et))
+			goto trunc;
+		if (et <= 1500) {   /* 802.3 length field: LLC, not IP */
+			st->non_ip++;
+			return DEC_SKIP;
+		}
+		return by_ethertype(et, c, o, st);
+	case DLT_LINUX_SLL_:
+		/* packet type, ARPHRD, address length, address (8), protocol */
+		if (!cur_u16(&c, &pkttype) || !cur_u16(&c, &hatype) || !cur_u16(&c, &halen) ||
+		    !cur_skip(&c, 8) || !cur_u16(&c, &et))
+			goto trunc;
+		return by_ethertype(et, c, o, st);
+	case DLT_LINUX_SLL2_:
+		/* protocol, reserved, ifindex (4), ARPHRD, pkttype, addr len, addr (8) */
+		if (!cur_u16(&c, &et) || !cur_skip(&c, 18))
+			goto trunc;
+		return by_ethertype(et, c, o, st);
+	case DLT_RAW_: case DLT_RAW_BSD_: case DLT_LINKTYPE_RAW_:
+		if (c.left < 1)
+			goto trunc;
+		b = c.p[0] >> 4;
+		if (b == 4)
+			return ipv4(c, o, st);
+		if (b == 6)
+			return ipv6(c, o, st);
+		st->err_ip++;
+		return DEC_ERROR;
+	case DLT_IPV4_:
+		return ipv4(c, o, st);
+	case DLT_IPV6_:
+		return ipv6(c, o, st);
+	case DLT_NULL_: case DLT_LOOP_: {
+		/* A 4-byte address family in the capturing host's byte order
+		 * (DLT_LOOP: network order); AF_INET is 2 everywhere, AF_INET6
+		 * 10 (Linux), 24, 28 or 30 (BSDs, macOS). */
+		const uint8_t *f;
+		if (!cur_bytes(&c, 4, &f))
+			goto trunc;
+		fam = (uint32_t)f[0] << 24 | (uint32_t)f[1] << 16 | (uint32_t)f[2] << 8 | f[3];
+		if (fam > 0xffff)
+			fam = (uint32_t)f[3] << 24 | (uint32_t)f[2] << 16 | (uint32_t)f[1] << 8 | f[0];
+		if (fam == 2)
+			return ipv4(c, o, st);
+		if (fam == 10 || fam == 24 || fam == 28 || fam == 30)
+			return ipv6(c, o, st);
+		st->non_ip++;
+		return DEC_SKIP;
+	}
+	default:
+		st->err_link++;
+		return DEC_ERROR;
+	}
+trunc:
+	st->truncated++;
+	return DEC_ERROR;
+}

@@ -1,0 +1,202 @@
+/*
+ * flow.c - the connection table: chained hash on the canonical 5-tuple
+ * (+VLAN), grown by doubling, and two LRU lists for timeouts and eviction.
+ */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct flow_list {
+	struct flow *head, *tail;   /* head: most recent */
+};
+
+struct flow_table {
+	struct flow **bucket;
+	uint32_t mask;
+	uint32_t n, max;
+	struct flow_list open, closed;
+};
+
+struct flow_table *flow_table_new(uint32_t max_flows)
+{
+	struct flow_table *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->mask = 4095;
+	t->bucket = calloc(t->mask + 1, sizeof *t->bucket);
+	if (!t->bucket) {
+		free(t);
+		return NULL;
+	}
+	t->max = max_flows;
+	return t;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	free(t->bucket);
+	free(t);
+}
+
+/* Compare endpoint a of x with endpoint b of y. */
+static int ep_cmp(const struct flow_endpoints *x, int a, const struct flow_endpoints *y, int b)
+{
+	int c = memcmp(x->addr[a], y->addr[b], 16);
+	if (c)
+		return c;
+	return (int)x->port[a] - (int)y->port[b];
+}
+
+static uint32_t mix(uint32_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t key_hash(const struct flow_endpoints *k)
+{
+	int lo = ep_cmp(k, 0, k, 1) <= 0 ? 0 : 1;
+	uint8_t ports[4] = {
+		(uint8_t)(k->port[lo] >> 8), (uint8_t)k->port[lo],
+		(uint8_t)(k->port[!lo] >> 8), (uint8_t)k->port[!lo],
+	};
+	uint32_t h = 2166136261u;
+
+	h = mix(h, k->addr[lo], k->af == 4 ? 4 : 16);
+	h = mix(h, k->addr[!lo], k->af == 4 ? 4 : 16);
+	h = mix(h, ports, 4);
+	h ^= (uint32_t)k->vlan * 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+static bool same(const struct flow *f, const struct flow_endpoints *k, int *side)
+{
+	if (f->ep.af != k->af || f->ep.has_vlan != k->has_vlan || f->ep.vlan != k->vlan)
+		return false;
+	if (ep_cmp(&f->ep, 0, k, 0) == 0 && ep_cmp(&f->ep, 1, k, 1) == 0) {
+		*side = 0;
+		return true;
+	}
+	if (ep_cmp(&f->ep, 0, k, 1) == 0 && ep_cmp(&f->ep, 1, k, 0) == 0) {
+		*side = 1;
+		return true;
+	}
+	return false;
+}
+
+struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)
+{
+	uint32_t h = key_hash(key);
+
+	for (struct flow *f = t->bucket[h & t->mask]; f; f = f->hnext)
+		if (f->hash == h && same(f, key, side))
+			return f;
+	return NULL;
+}
+
+static void list_unlink(struct flow_list *l, struct flow *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		l->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		l->tail = f->prev;
+	f->prev = f->next = NULL;
+}
+
+static void list_push(struct flow_list *l, struct flow *f)
+{
+	f->prev = NULL;
+	f->next = l->head;
+	if (l->head)
+		l->head->prev = f;
+	l->head = f;
+	if (!l->tail)
+		l->tail = f;
+}
+
+static void grow(struct flow_table *t)
+{
+	uint32_t nmask = t->mask * 2 + 1;
+	struct flow **nb = calloc((size_t)nmask + 1, sizeof *nb);
+
+	if (!nb)
+		return;   /* longer chains, still correct */
+	for (uint32_t i = 0; i <= t->mask; i++) {
+		struct flow *f = t->bucket[i];
+		while (f) {
+			struct flow *n = f->hnext;
+			f->hnext = nb[f->hash & nmask];
+			nb[f->hash & nmask] = f;
+			f = n;
+		}
+	}
+	free(t->bucket);
+	t->bucket = nb;
+	t->mask = nmask;
+}
+
+struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
+{
+	struct flow *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return NULL;
+	f->ep = *key;
+	f->hash = key_hash(key);
+	f->syn_side = -1;
+	if (t->n >= t->mask + 1 && t->mask < (1u << 26))
+		grow(t);
+	f->hnext = t->bucket[f->hash & t->mask];
+	t->bucket[f->hash & t->mask] = f;
+	list_push(&t->open, f);
+	t->n++;
+	return f;
+}
+
+void flow_touch(struct flow_table *t, struct flow *f, bool closed)
+{
+	list_unlink(f->closed_list ? &t->closed : &t->open, f);
+	f->closed_list = closed;
+	list_push(closed ? &t->closed : &t->open, f);
+}
+
+void flow_remove(struct flow_table *t, struct flow *f)
+{
+	struct flow **pp = &t->bucket[f->hash & t->mask];
+
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+	list_unlink(f->closed_list ? &t->closed : &t->open, f);
+	t->n--;
+}
+
+uint32_t flow_count(const struct flow_table *t)
+{
+	return t->n;
+}
+
+uint32_t flow_max(const struct flow_table *t)
+{
+	return t->max;
+}
+
+struct flow *flow_oldest(struct flow_table *t, bool closed)
+{
+	return closed ? t->closed.tail : t->open.tail;
+}
+
+struct flow *flow_any(struct flow_table *t)
+{
+	return t->closed.tail ? t->closed.tail : t->open.tail;
+}

@@ -1,0 +1,57 @@
+/*
+ * flow.h - the table of bidirectional TCP connections.
+ *
+ * A flow is found by its canonical key (addresses and ports in either
+ * order, plus the outermost VLAN).  Side 0 is the sender of the first
+ * packet seen.  Flows sit on one of two LRU lists ordered by last packet
+ * time: open connections and closed ones (FIN both ways, or RST), which
+ * time out sooner.  The table owns the flows; the pipeline emits a flow and
+ * then frees it through flow_remove().
+ */
+#ifndef TLSTAP_FLOW_H
+#define TLSTAP_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flowinfo.h"
+#include "reasm.h"
+
+struct session;
+
+struct flow {
+	struct flow *hnext;              /* hash chain */
+	struct flow *prev, *next;        /* LRU list */
+	struct flow_endpoints ep;
+	struct flow_counters ct;
+	struct reasm_dir rd[2];
+	struct session *sess;            /* NULL until the first payload */
+	uint32_t hash;
+	int8_t syn_side;                 /* SYN without ACK sender, -1 */
+	bool synack_seen[2];
+	bool fin[2], rst;
+	bool closed_list;                /* on the closed LRU list */
+	bool emitted;                    /* its record was written */
+	bool midstream_noted;
+};
+
+struct flow_table;
+
+struct flow_table *flow_table_new(uint32_t max_flows);
+void flow_table_free(struct flow_table *t);
+/* The flow for this packet, or NULL; *side gets the packet sender's side. */
+struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);
+/* A new flow with side 0 = key's first endpoint; NULL on ENOMEM. */
+struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key);
+/* Mark the flow as just seen (moves it to the head of its list). */
+void flow_touch(struct flow_table *t, struct flow *f, bool closed);
+/* Unlink (does not free the session or buffers). */
+void flow_remove(struct flow_table *t, struct flow *f);
+uint32_t flow_count(const struct flow_table *t);
+uint32_t flow_max(const struct flow_table *t);
+/* The least recently seen flow of the open or closed list, or NULL. */
+struct flow *flow_oldest(struct flow_table *t, bool closed);
+/* Any flow (to drain the table at the end), or NULL. */
+struct flow *flow_any(struct flow_table *t);
+
+#endif
