@@ -1,6 +1,6 @@
 /*
  * decode.c - link (Ethernet with stacked 802.1Q/802.1ad tags, MPLS and
- * PPPoE; Linux cooked v1/v2; raw IP; BSD null/loopback), IPv4 (options,
+ * PPPoE; PPP; Linux cooked v1/v2; raw IP; BSD null/loopback), IPv4 (options,
  * RFC 791), IPv6 (extension headers, RFC 8200 4) and TCP (RFC 9293 3.1)
  * headers.
  *
@@ -19,6 +19,8 @@
 #include "../parsers/cursor.h"
 
 #define DLT_NULL_ 0
+#define DLT_PPP_ 9
+#define DLT_PPP_SERIAL_ 50
 #define DLT_EN10MB_ 1
 #define DLT_RAW_ 12
 #define DLT_RAW_BSD_ 14
@@ -34,7 +36,8 @@ int decode_dlt_supported(int dlt)
 	switch (dlt) {
 	case DLT_NULL_: case DLT_EN10MB_: case DLT_RAW_: case DLT_RAW_BSD_:
 	case DLT_LINKTYPE_RAW_: case DLT_LOOP_: case DLT_LINUX_SLL_:
-	case DLT_IPV4_: case DLT_IPV6_: case DLT_LINUX_SLL2_:
+	case DLT_IPV4_: case DLT_IPV6_: case DLT_LINUX_SLL2_: case DLT_PPP_:
+	case DLT_PPP_SERIAL_:
 		return 1;
 	}
 	return 0;
@@ -332,6 +335,30 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 			return ipv6(c, o, st);
 		st->err_ip++;
 		return DEC_ERROR;
+	case DLT_PPP_: case DLT_PPP_SERIAL_: {
+		/* RFC 1662: optional address/control (ff 03), then the protocol
+		 * (one byte when compressed: odd first byte). */
+		uint16_t proto;
+		uint8_t b0;
+		if (c.left >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
+			cur_skip(&c, 2);
+		if (!cur_u8(&c, &b0))
+			goto trunc;
+		if (b0 & 1)
+			proto = b0;
+		else {
+			uint8_t b1;
+			if (!cur_u8(&c, &b1))
+				goto trunc;
+			proto = (uint16_t)(b0 << 8 | b1);
+		}
+		if (proto == 0x0021)
+			return ipv4(c, o, st);
+		if (proto == 0x0057)
+			return ipv6(c, o, st);
+		st->non_ip++;
+		return DEC_SKIP;
+	}
 	case DLT_IPV4_:
 		return ipv4(c, o, st);
 	case DLT_IPV6_:
