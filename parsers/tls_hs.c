@@ -192,6 +192,8 @@ static void psk_ch(struct cur *body, struct tls_client_hello *ch, struct anom_se
 		n++;
 	}
 	ch->psk_identities = (uint16_t)(n > 0xffff ? 0xffff : n);
+	if (!cur_vec16(body, &ids))   /* binders */
+		anom_add(a, "bad_vector_length");
 }
 
 static void ech_ext(struct cur *body, struct tls_ech_info *e, struct anom_set *a)
@@ -236,6 +238,7 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 		break;
 	case 5:
 		ch->has_status_request = true;
+		cur_skip(body, body->left);   /* OCSP responder ids, extensions */
 		break;
 	case 10:
 		if (cur_vec16(body, &v))
@@ -298,6 +301,9 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 		break;
 	case 42:
 		ch->has_early_data = true;
+		if (!cur_empty(body))
+			anom_add(a, "extension_trailing_bytes");
+		cur_skip(body, body->left);
 		break;
 	case 43:
 		if (cur_vec8(body, &v))
@@ -334,6 +340,8 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 		break;
 	case 0xff01:
 		ch->has_reneg = true;
+		if (!cur_vec8(body, &v))   /* renegotiated_connection */
+			anom_add(a, "bad_vector_length");
 		break;
 	default:
 		cur_skip(body, body->left);   /* unknown: the code is kept, the body not */
@@ -473,6 +481,7 @@ static void sh_extension(uint16_t type, struct cur *body, void *arg, struct anom
 		break;
 	case 5:
 		sh->has_status_request = true;
+		cur_skip(body, body->left);
 		break;
 	case 16:
 		sh->has_alpn = true;
