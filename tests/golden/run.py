@@ -35,10 +35,12 @@ def cases():
 
 
 def run(tlstap, capture, args):
-    cmd = [tlstap, "--no-stats", "-r", os.path.join(TOP, capture)] + args
+    # Relative to the top, so that messages naming the file do not depend on
+    # where the checkout lives.
+    cmd = [os.path.abspath(tlstap), "--no-stats", "-r", capture] + args
     # TLSTAP_WRAP runs tlstap under a tool, e.g. valgrind (meson test --setup valgrind).
     wrap = shlex.split(os.environ.get("TLSTAP_WRAP", ""))
-    p = subprocess.run(wrap + cmd, capture_output=True, timeout=600)
+    p = subprocess.run(wrap + cmd, capture_output=True, timeout=600, cwd=TOP)
     return p
 
 
@@ -50,7 +52,7 @@ def validate(text, name):
     v = os.path.join(TOP, "tests", "validate_records.py")
     if not os.path.exists(v):
         return True
-    p = subprocess.run(["/usr/bin/python3", v, "-"], input=text, capture_output=True)
+    p = subprocess.run(["/usr/bin/python3", v, "-"], input=text.encode(), capture_output=True)
     if p.returncode != 0:
         sys.stderr.write("%s: schema validation failed:\n%s%s" %
                          (name, p.stdout.decode(), p.stderr.decode()))
@@ -86,8 +88,13 @@ def main():
             p = run(tlstap, capture, args)
             with open(os.path.join(HERE, name + ".ndjson"), "wb") as f:
                 f.write(p.stdout)
-            with open(os.path.join(HERE, name + ".stderr"), "wb") as f:
-                f.write(p.stderr)
+            errf = os.path.join(HERE, name + ".stderr")
+            if p.returncode or p.stderr:
+                with open(errf, "w") as f:
+                    f.write("exit %d\n" % p.returncode)
+                    f.write(p.stderr.decode())
+            elif os.path.exists(errf):
+                os.unlink(errf)
             print("%s: %d records, exit %d" % (name, len(records(p.stdout.decode())), p.returncode))
         return 0
     name = sys.argv[2]
@@ -117,16 +124,22 @@ def main():
             sys.stderr.write("%s: record %d differs:\n%s\n" % (name, i + 1, "\n".join(d)))
             ok = False
     errf = os.path.join(HERE, name + ".stderr")
+    want_rc = 0
+    want_err = ""
     if os.path.exists(errf):
-        with open(errf, "rb") as f:
-            want_err = f.read().decode()
-        got_err = p.stderr.decode()
-        # Only tlstap's own lines are compared (sanitizer noise is not ours).
-        pick = lambda s: [l for l in s.splitlines() if l.startswith("tlstap:")]
-        if pick(want_err) != pick(got_err):
-            sys.stderr.write("%s: stderr differs:\nexpected:\n%s\ngot:\n%s\n" %
-                             (name, want_err, got_err))
-            ok = False
+        with open(errf) as f:
+            first = f.readline()
+            want_rc = int(first.split()[1])
+            want_err = f.read()
+    if p.returncode != want_rc:
+        sys.stderr.write("%s: exit %d, expected %d\n" % (name, p.returncode, want_rc))
+        ok = False
+    # Only tlstap's own lines are compared (sanitizer noise is not ours).
+    pick = lambda s: [l for l in s.splitlines() if l.startswith("tlstap:")]
+    if pick(want_err) != pick(p.stderr.decode()):
+        sys.stderr.write("%s: stderr differs:\nexpected:\n%s\ngot:\n%s\n" %
+                         (name, want_err, p.stderr.decode()))
+        ok = False
     if not ok:
         sys.stderr.write("(regenerate with: tests/golden/run.py %s --update %s, then review git diff)\n"
                          % (tlstap, name))
