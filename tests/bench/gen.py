@@ -21,60 +21,24 @@ import struct
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tests"))
+import pcaptool  # noqa: E402  (the project's pcap reader)
+
 MSS = 1448
 
 
-def read_pcap(path):
-    """Yield (ts_ns, linktype, frame) from a classic pcap (either precision)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack("<I", data[:4])[0]
-    if magic in (0xa1b2c3d4, 0xa1b23c4d):
-        e = "<"
-    else:
-        e = ">"
-        magic = struct.unpack(">I", data[:4])[0]
-    if magic not in (0xa1b2c3d4, 0xa1b23c4d):
-        return
-    nano = magic == 0xa1b23c4d
-    linktype = struct.unpack(e + "I", data[20:24])[0] & 0x0fffffff
-    off = 24
-    while off + 16 <= len(data):
-        sec, frac, incl, _orig = struct.unpack(e + "IIII", data[off:off + 16])
-        off += 16
-        frame = data[off:off + incl]
-        off += incl
-        yield sec * 10**9 + (frac if nano else frac * 1000), linktype, frame
-
-
 def tcp_packets(path):
-    """The TCP packets of an Ethernet/IPv4 capture as dicts."""
+    """The TCP packets of a capture as dicts (pcaptool decodes them)."""
+    cap = pcaptool.read_pcap(path)
     out = []
-    for ts, lt, fr in read_pcap(path):
-        if lt == 1:
-            et = struct.unpack(">H", fr[12:14])[0]
-            ip = fr[14:]
-            while et in (0x8100, 0x88a8):
-                et = struct.unpack(">H", ip[2:4])[0]
-                ip = ip[4:]
-            if et != 0x0800:
-                continue
-        elif lt in (12, 101, 228):
-            ip = fr
-        else:
+    for rec in cap.records:
+        p = pcaptool.parse(rec, cap.linktype)
+        if not p or p.ipv != 4:
             continue
-        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 6:
-            continue
-        ihl = (ip[0] & 15) * 4
-        tot = struct.unpack(">H", ip[2:4])[0]
-        tcp = ip[ihl:tot]
-        if len(tcp) < 20:
-            continue
-        doff = (tcp[12] >> 4) * 4
-        sport, dport, seq, ack = struct.unpack(">HHII", tcp[:12])
-        out.append(dict(ts=ts, src=(ip[12:16], sport), dst=(ip[16:20], dport),
-                        seq=seq, ack=ack, flags=tcp[13], win=struct.unpack(">H", tcp[14:16])[0],
-                        payload=bytes(tcp[doff:])))
+        t = p.tcp
+        out.append(dict(ts=p.ts, src=(p.iph["src"], t["sport"]), dst=(p.iph["dst"], t["dport"]),
+                        seq=t["seq"], ack=t["ack"], flags=t["flags"], win=t["win"],
+                        payload=bytes(p.payload)))
     return out
 
 

@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Seed corpora for the fuzz harnesses, from the project's own captures.
+
+  mkseeds.py            writes tests/fuzz/corpus/{decode,stream,hs}/
+
+- decode: the first packets of each capture in pcaps/, in fuzz_decode's
+  format ([link-type selector u8][length u16][frame]).
+- stream: each TCP connection's payload in fuzz_stream's chunk format
+  ([direction u8][length u16][bytes]), in capture order.
+- hs: every handshake message found in those streams, in fuzz_hs's format
+  ([parser selector u8][body]).
+The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
+"""
+import glob
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "tests"))
+import pcaptool  # noqa: E402  (the project's pcap reader)
+
+# fuzz_decode's link types, by index.
+DLTS = [1, 113, 276, 12, 14, 101, 228, 229, 0, 108]
+# handshake type -> fuzz_hs selector (low nibble; 0x80 = TLS 1.2 layouts)
+HS_SEL = {1: 0, 2: 1, 11: 2, 12: 3, 13: 4, 15: 5, 4: 6, 22: 7, 16: 8}
+
+
+def write(kind, name, data):
+    d = os.path.join(HERE, "corpus", kind)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def handshake_messages(stream):
+    """Handshake messages of one direction's bytes (records joined)."""
+    hs = b""
+    off = 0
+    while off + 5 <= len(stream):
+        ctype, ver, ln = stream[off], stream[off + 1:off + 3], struct.unpack(">H", stream[off + 3:off + 5])[0]
+        if ctype not in (20, 21, 22, 23, 24) or ver[0] != 3:
+            break
+        if ctype == 22:
+            hs += stream[off + 5:off + 5 + ln]
+        off += 5 + ln
+    msgs = []
+    off = 0
+    while off + 4 <= len(hs):
+        t = hs[off]
+        ln = int.from_bytes(hs[off + 1:off + 4], "big")
+        msgs.append((t, hs[off + 4:off + 4 + ln]))
+        off += 4 + ln
+    return msgs
+
+
+def tcp_streams(cap):
+    """Each TCP connection as [(direction, payload)] in capture order."""
+    conns = {}
+    for rec in cap.records:
+        p = pcaptool.parse(rec, cap.linktype)
+        if not p:
+            continue
+        k = p.key()
+        rk = (k[2], k[3], k[0], k[1])
+        if k in conns:
+            conns[k].append((0, p.payload))
+        elif rk in conns:
+            conns[rk].append((1, p.payload))
+        else:
+            conns[k] = [(0, p.payload)]
+    return list(conns.values())
+
+
+def main():
+    n_dec = n_str = n_hs = 0
+    for path in sorted(glob.glob(os.path.join(TOP, "pcaps", "*.pcap"))):
+        base = os.path.splitext(os.path.basename(path))[0]
+        try:
+            cap = pcaptool.read_pcap(path)
+        except ValueError:
+            continue   # the deliberately bad files
+        if cap.linktype in DLTS and cap.records:
+            sel = DLTS.index(cap.linktype)
+            blob = b"".join(struct.pack(">BH", sel, len(fr[:65535])) + fr[:65535]
+                            for _, fr, _ in cap.records[:48])
+            write("decode", base, blob)
+            n_dec += 1
+        for ci, conn in enumerate(tcp_streams(cap)):
+            chunks = b"".join(struct.pack(">BH", d, len(pl)) + pl for d, pl in conn if pl)
+            if not chunks:
+                continue
+            write("stream", "%s-%d" % (base, ci), chunks)
+            n_str += 1
+            for d in (0, 1):
+                data = b"".join(pl for dd, pl in conn if dd == d)
+                for t, body in handshake_messages(data):
+                    if t in HS_SEL:
+                        write("hs", "%s-%d-%d-%d" % (base, ci, d, t), bytes([HS_SEL[t] | 0x80]) + body)
+                        n_hs += 1
+    print("seeds: %d decode, %d stream, %d hs" % (n_dec, n_str, n_hs))
+
+
+if __name__ == "__main__":
+    main()
