@@ -39,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (size >= 3) {
 		int dlt = dlts[data[0] % (sizeof dlts / sizeof *dlts)];
 		size_t len = (size_t)data[1] << 8 | data[2];
+		uint8_t knobs = data[1];   /* time step and wire-length excess */
 		uint8_t *pkt;
 
 		data += 3;
@@ -49,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!pkt)
 			break;
 		memcpy(pkt, data, len);
-		ts += (uint64_t)(data[0] & 0x3f) * 1000000000ull / 8;
-		pipeline_packet(pl, dlt, ts, pkt, (uint32_t)len, (uint32_t)len + (data[0] & 0x40 ? 100 : 0));
+		ts += (uint64_t)(knobs & 0x3f) * 1000000000ull / 8;
+		pipeline_packet(pl, dlt, ts, pkt, (uint32_t)len, (uint32_t)len + (knobs & 0x40 ? 100 : 0));
 		free(pkt);
 		data += len;
 		size -= len;
