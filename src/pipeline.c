@@ -249,7 +249,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	k.fin = sink_fin;
 	k.u = &sc;
 
-	if (!f->sess && p->payload_len) {
+	if (!f->sess && p->payload_len && !f->emitted) {
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
@@ -282,8 +282,13 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		}
 		if (!session_wants_data(f->sess))
 			stop_reasm(pl, f);
-		if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess))
+		if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
+			/* The record is out: keep only the counters from here on. */
 			emit_flow(pl, f);
+			stop_reasm(pl, f);
+			session_free(f->sess);
+			f->sess = NULL;
+		}
 	}
 	if (fin)
 		f->fin[side] = true;
