@@ -17,11 +17,15 @@
 #
 # Usage (root): tests/mkpcaps.sh        Needs: openssl gnutls-bin tcpdump
 #                                              iproute2 ethtool python3
+# MKPCAPS_DEST=DIR writes the captures to DIR instead of pcaps/ (a dry run
+# that leaves the committed captures and tests/certs-pcap/ alone).
+# Regenerating changes every capture (new keys, randoms, times): the golden
+# files then need `tests/golden/run.py TLSTAP --update` and a review.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
-DEST=$TOP/pcaps
+DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 TOOL=$HERE/pcaptool.py
 
@@ -71,7 +75,7 @@ ip -n "$NC" link set "$VC" address 02:00:0a:63:00:01
 ip -n "$NS" link set "$VS" address 02:00:0a:63:00:02
 for n in "$NC" "$NS"; do
 	ip -n "$n" link set lo up
-	ip netns exec "$n" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	ip netns exec "$n" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad; echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad'
 done
 # A VLAN sub-interface when the kernel has 802.1Q; otherwise vlan_tls12 is a
 # plain session whose frames pcaptool tags afterwards (see CASES.tsv).
@@ -502,12 +506,15 @@ done
 CUR=check
 for f in "$OUT"/*.pcap "$OUT"/*.pcapng; do
 	n=$(basename "$f")
-	grep -q "^$n	" "$DEST/CASES.tsv" 2>/dev/null || echo "mkpcaps.sh: note: $n has no row in pcaps/CASES.tsv" >&2
+	grep -q "^$n	" "$TOP/pcaps/CASES.tsv" 2>/dev/null || echo "mkpcaps.sh: note: $n has no row in pcaps/CASES.tsv" >&2
 	[ "$(stat -c %s "$f")" -lt 102400 ] || echo "mkpcaps.sh: note: $n is over 100 KB" >&2
 done
+mkdir -p "$DEST"
 rm -f "$DEST"/*.pcap "$DEST"/*.pcapng
 cp "$OUT"/*.pcap "$OUT"/*.pcapng "$DEST/"
-mkdir -p "$HERE/certs-pcap"
-cp "$C/ca.pem" "$HERE/certs-pcap/ca.pem"
-cp "$C/otherca.pem" "$HERE/certs-pcap/otherca.pem"
+if [ -z "${MKPCAPS_DEST:-}" ]; then
+	mkdir -p "$HERE/certs-pcap"
+	cp "$C/ca.pem" "$HERE/certs-pcap/ca.pem"
+	cp "$C/otherca.pem" "$HERE/certs-pcap/otherca.pem"
+fi
 echo "mkpcaps.sh: $(ls "$DEST"/*.pcap "$DEST"/*.pcapng | wc -l) captures, $(du -ch "$DEST"/*.pcap* | tail -n1 | cut -f1) in $DEST"
