@@ -60,7 +60,15 @@ struct sock_sink {
 	int warned;
 };
 
+/* A growable output buffer, reused for every record. */
+struct obuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
 struct emitter {
+	struct obuf ob;
 	FILE *fp;              /* file or stdout; NULL for a socket sink */
 	struct sock_sink *sock;
 	char *path;           /* NULL for stdout */
@@ -309,18 +317,160 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	tally_free(&em->outcomes);
 	tally_free(&em->ciphers);
 	tally_free(&em->anomalies);
+	free(em->ob.p);
 	free(em->path);
 	free(em);
 	return rc;
+}
+
+static void ob_need(struct obuf *b, size_t n)
+{
+	size_t cap;
+	char *np;
+
+	if (b->len + n <= b->cap || b->oom)
+		return;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + n)
+		cap *= 2;
+	np = realloc(b->p, cap);
+	if (!np) {
+		b->oom = 1;
+		return;
+	}
+	b->p = np;
+	b->cap = cap;
+}
+
+static void ob_put(struct obuf *b, const char *s, size_t n)
+{
+	ob_need(b, n);
+	if (b->oom)
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+/* RFC 8259 7: quote, backslash and control characters escaped; jansson
+ * strings are valid UTF-8, which passes through. */
+static void ob_string(struct obuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	ob_put(b, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6];
+		size_t el = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		ob_put(b, s + run, i - run);
+		run = i + 1;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		default:
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			el = 6;
+		}
+		ob_put(b, esc, el);
+	}
+	ob_put(b, s + run, n - run);
+	ob_put(b, "\"", 1);
+}
+
+static void ob_int(struct obuf *b, json_int_t v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	ob_put(b, tmp + i, sizeof tmp - i);
+}
+
+/* Compact serialisation in jansson's insertion order (what json_dumps with
+ * JSON_COMPACT writes), without its per-character callbacks. */
+static void ob_json(struct obuf *b, json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+	int first = 1;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		ob_put(b, "{", 1);
+		json_object_foreach(v, key, x) {
+			if (!first)
+				ob_put(b, ",", 1);
+			first = 0;
+			ob_string(b, key, strlen(key));
+			ob_put(b, ":", 1);
+			ob_json(b, x);
+		}
+		ob_put(b, "}", 1);
+		break;
+	case JSON_ARRAY:
+		ob_put(b, "[", 1);
+		json_array_foreach(v, i, x) {
+			if (i)
+				ob_put(b, ",", 1);
+			ob_json(b, x);
+		}
+		ob_put(b, "]", 1);
+		break;
+	case JSON_STRING:
+		ob_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		ob_int(b, json_integer_value(v));
+		break;
+	case JSON_TRUE:
+		ob_put(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		ob_put(b, "false", 5);
+		break;
+	default:
+		/* Records hold no reals and no nulls (absent is absent). */
+		ob_put(b, "null", 4);
+		break;
+	}
 }
 
 /* Write one record; never more than one line unless --pretty. */
 static void write_record(struct tt_ctx *ctx, json_t *rec)
 {
 	struct emitter *em = ctx->em;
-	size_t flags = (em->pretty ? JSON_INDENT(2) : JSON_COMPACT);
-	char *s = json_dumps(rec, flags);
+	char *s;
 
+	if (em->pretty) {
+		s = json_dumps(rec, JSON_INDENT(2));
+	} else {
+		em->ob.len = 0;
+		em->ob.oom = 0;
+		ob_json(&em->ob, rec);
+		ob_put(&em->ob, "", 1);
+		s = em->ob.oom ? NULL : em->ob.p;
+	}
 	if (!s) {
 		ctx->st.records_dropped++;
 		return;
@@ -332,7 +482,8 @@ static void write_record(struct tt_ctx *ctx, json_t *rec)
 			sock_pump(k, &ctx->st.records_dropped);
 			if (k->len + n + 1 > SOCK_QUEUE) {
 				ctx->st.records_dropped++;
-				free(s);
+				if (em->pretty)
+					free(s);
 				return;
 			}
 		}
@@ -347,7 +498,8 @@ static void write_record(struct tt_ctx *ctx, json_t *rec)
 	} else {
 		ctx->st.records_written++;
 	}
-	free(s);
+	if (em->pretty)
+		free(s);
 }
 
 static json_t *ip_json(uint8_t af, const uint8_t *a)

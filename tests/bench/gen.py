@@ -209,8 +209,8 @@ def main():
         n, b = flood(int(sys.argv[2]), sys.argv[3])
     elif kind == "mixed":
         tm = load_templates(ok)
-        # 1 in 10 sessions carries 0.5-8 MB; the rest 8-64 KB.
-        bulk = lambda sid, r: r.randrange(500000, 8000000) if sid % 10 == 0 else r.randrange(8000, 64000)
+        # 1 in 20 sessions carries 0.2-1.5 MB; the rest 2-16 KB: about 1 GiB.
+        bulk = lambda sid, r: r.randrange(200000, 1500000) if sid % 20 == 0 else r.randrange(2000, 16000)
         n, b = build(sys.argv[2], tm, 20000, bulk, 1, 3_000_000)
     elif kind == "handshake":
         tm = load_templates(ok) + load_templates(fails)
