@@ -22,15 +22,17 @@
  *   -> server finished.
  *   A handshake record that follows a side's ChangeCipherSpec is encrypted:
  *   the first one is that side's Finished, later ones `encrypted_handshake`.
- *   ESTABLISHED as soon as both sides' Finished were seen, or when both sides
+ *   ESTABLISHED as soon as the Finished of the side that finishes last was
+ *   seen (the server in a full handshake, the client in an abbreviated one:
+ *   it sends Finished only after verifying its peer's), or when both sides
  *   sent ChangeCipherSpec and application data flowed both ways after it.
  *
  * TLS <= 1.2, abbreviated handshake (resumption): resumed = true when the
  *   ServerHello echoes a non-empty client session_id, or when the server
  *   sends ChangeCipherSpec right after ServerHello / NewSessionTicket (no
  *   Certificate, ServerKeyExchange or ServerHelloDone: ticket resumption with
- *   an empty session id).  A server Certificate after all clears it.  Same
- *   ESTABLISHED rule (server Finished first, client Finished last).
+ *   an empty session id).  A server Certificate after all clears it.
+ *   ESTABLISHED at the client's Finished (it comes last).
  *
  * TLS 1.3 (negotiated via supported_versions, drafts included): everything
  *   the server sends after ServerHello is encrypted, in records of outer type
@@ -68,20 +70,27 @@
  * Failures, each decided once, with the side that caused it and the stage
  * (the message expected next):
  *   alert               a fatal cleartext alert, or an encrypted alert
- *                       (type 21, length != 2, after that side's encryption
- *                       started), before ESTABLISHED; warnings are recorded
- *                       and the handshake goes on
+ *                       (type 21 with a length other than 2), before
+ *                       ESTABLISHED; warnings are recorded and the handshake
+ *                       goes on
  *   reset               RST before ESTABLISHED (after the end-of-connection
  *                       inference above had its say)
  *   closed              FIN before ESTABLISHED; decided when both sides sent
  *                       FIN, or at flow end with one
  *   no_server_response  a ClientHello was sent and the server sent no byte and
- *                       no FIN/RST; or the server answered with bytes that are
+ *                       no FIN/RST, and nothing the client sent after it shows
+ *                       an answer; or the server answered with bytes that are
  *                       not TLS (anomaly server_not_tls, decided at once)
  *   malformed           the record layer broke (invalid_record, or no record
  *                       header found within 64 KiB after a gap) and did not
  *                       recover
- *   incomplete          the flow ended (timeout, end of capture) otherwise;
+ *   incomplete          one-sided capture: the client sent what only an
+ *                       answered client sends (ClientKeyExchange, CCS,
+ *                       encrypted records) but no server byte was captured
+ *                       (server_data_missing), or only the server's direction
+ *                       was captured (client_data_missing); encrypted alerts
+ *                       then decide nothing.  Also the flow ended (timeout,
+ *                       end of capture) otherwise;
  *                       also, decided at once, a connection that reassembly
  *                       joined midstream and whose first record is
  *                       application data (the handshake was never seen)
@@ -282,6 +291,24 @@ static uint32_t tls13_alert_len(const struct session *s)
 	return 2 + 1 + (s->sh && s->sh->cipher == 0x1305 ? 8 : 16);
 }
 
+/* One direction of the connection is missing from the capture: the other
+ * side's messages prove it spoke, yet none of its bytes arrived.  Records
+ * the anomaly when true. */
+static bool one_sided(struct session *s)
+{
+	int c = client_dir(s), sv = !c;
+
+	if (!s->d[sv].got_bytes && s->cli_after_ch) {
+		anom_add(&s->anom, "server_data_missing");
+		return true;
+	}
+	if (!s->d[c].got_bytes && s->d[sv].got_bytes) {
+		anom_add(&s->anom, "client_data_missing");
+		return true;
+	}
+	return false;
+}
+
 static void check_established(struct session *s)
 {
 	int c = client_dir(s), sv = !c;
@@ -299,7 +326,12 @@ static void check_established(struct session *s)
 			decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 		return;
 	}
+	/* The side that sends Finished last does so only after verifying the
+	 * peer's: the server in a full handshake, the client in an abbreviated
+	 * one.  Either that Finished, or application data both ways after
+	 * ChangeCipherSpec (Finished lost in a gap). */
 	if ((s->d[c].finished && s->d[sv].finished) ||
+	    (!s->resumed && s->d[sv].finished) || (s->resumed && s->d[c].finished) ||
 	    (s->d[c].ccs && s->d[sv].ccs && s->d[c].appdata && s->d[sv].appdata))
 		decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 }
@@ -334,6 +366,10 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 	}
 	if (fallback == SC_RESET) {
 		decide(s, TLS_OUT_RESET, SC_RESET, dir);
+		return;
+	}
+	if (one_sided(s)) {
+		decide(s, TLS_OUT_INCOMPLETE, SC_ONE_SIDED, -1);
 		return;
 	}
 	if (s->n_ch && !s->d[sv].got_bytes && !s->d[sv].fin && !s->d[sv].rst) {
@@ -781,14 +817,21 @@ static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 	struct cur c = cur_make(r->body, r->len);
 	uint8_t level, desc;
 
-	if (r->len != 2 && s->d[dir].enc) {
-		add_alert(s, dir, 0, 0, true, false);
-		decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+	if (r->len == 0) {
+		anom_add(&s->anom, "malformed_alert");
 		return;
 	}
-	if (r->len == 0 || r->len % 2)
-		anom_add(&s->anom, "malformed_alert");
-	while (cur_u8(&c, &level) && cur_u8(&c, &desc)) {
+	/* A cleartext alert is two bytes; anything else is encrypted, also
+	 * when the ChangeCipherSpec that started encryption was not seen.  In a
+	 * one-sided capture it may well be the close_notify of a completed
+	 * handshake, so it is listed but decides nothing there. */
+	if (r->len != 2) {
+		add_alert(s, dir, 0, 0, true, false);
+		if (!one_sided(s))
+			decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+		return;
+	}
+	if (cur_u8(&c, &level) && cur_u8(&c, &desc)) {
 		add_alert(s, dir, level, desc, false, false);
 		if (level == 2)
 			decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
@@ -843,10 +886,15 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		d->hs_len = d->hs_skip = 0;
 		d->hs_resync = false;
 		/* TLS 1.3 middlebox compatibility CCS, also the client's before
-		 * any ServerHello (RFC 8446 D.4): no change of keys. */
-		if (s->tls13 || s->v2 || (!s->sh_seen && dir == c))
+		 * any ServerHello (RFC 8446 D.4): no change of keys.  A client
+		 * CCS before a ServerHello we did not see is a TLS <= 1.2 one when
+		 * the client already sent ClientKeyExchange or never offered 1.3
+		 * (one-sided capture). */
+		if (s->tls13 || s->v2)
 			break;
-		if (!s->sh_seen) {
+		if (!s->sh_seen && dir == c && !s->cli_cke && !(s->ch && !offers_tls13(s->ch)))
+			break;
+		if (!s->sh_seen && dir != c) {
 			anom_add(&s->anom, "unexpected_message");
 			break;
 		}
@@ -883,7 +931,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			check_established(s);
 		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
 			s->early_records++;
-		} else {
+		} else if (s->d[!dir].got_bytes) {
+			/* (with the peer's direction missing, data is what we expect) */
 			anom_add(&s->anom, "unexpected_application_data");
 		}
 		break;
@@ -1025,8 +1074,9 @@ static bool resync_scan(struct session *s, int dir, const uint8_t *p, size_t n, 
 		if (next + TLS_RECORD_HDR <= n) {
 			if (!plausible_header(p + next, n - next, &len2))
 				continue;
-		} else if (!s->is_tls) {
-			/* Nothing known to be TLS yet: want the second header too. */
+		} else if (!s->is_tls && tls_sniff(p + i, n - i) != TLS_OK) {
+			/* Nothing known to be TLS yet: want the second header too,
+			 * unless this one starts a hello. */
 			break;
 		}
 		*skip = i;
@@ -1072,6 +1122,19 @@ static enum tls_status parse_record(struct session *s, struct sess_dir *d, const
 	if (st2 == TLS_OK)
 		d->v2 = *v2 = true;
 	return st2;
+}
+
+/* Whether this client record shows that the server answered: anything
+ * after the record that carried the first ClientHello, except 0-RTT early
+ * data and its CCS (a ClientHello with early_data). */
+static void note_client_progress(struct session *s, int dir, const struct tls_record *r, bool v2)
+{
+	if (s->cli_after_ch || dir != client_dir(s) || !s->n_ch)
+		return;
+	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && s->ch &&
+	    s->ch->has_early_data)
+		return;
+	s->cli_after_ch = true;
 }
 
 /* The first record of a direction is not TLS. */
@@ -1188,6 +1251,7 @@ size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint
 		off += used;
 		d->sniffed = d->any_tls = true;
 		d->records++;
+		note_client_progress(s, dir, &r, v2);
 		if (v2)
 			handle_v2_record(s, dir, &r, ts_ns);
 		else

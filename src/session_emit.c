@@ -331,6 +331,9 @@ static json_t *failure_obj(const struct session *s, int c)
 		snprintf(reason, sizeof reason, "record layer broken beyond resync (%s)",
 			 s->fail_anom ? s->fail_anom : "invalid_record");
 		break;
+	case SC_ONE_SIDED:
+		snprintf(reason, sizeof reason, "only one direction of the connection was captured");
+		break;
 	case SC_MIDSTREAM:
 		snprintf(reason, sizeof reason, "connection joined after the handshake");
 		break;

@@ -52,6 +52,7 @@ enum sess_cause {
 	SC_INCOMPLETE,
 	SC_MALFORMED,                   /* fail_anom names the anomaly */
 	SC_MIDSTREAM,                   /* picked up after the handshake */
+	SC_ONE_SIDED,                   /* one direction was never captured */
 };
 
 struct sess_dir {
@@ -102,6 +103,8 @@ struct session {
 	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source) */
 	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
 	uint8_t n_ch;                   /* ClientHellos seen */
+	bool cli_after_ch;              /* the client sent records only an answered
+					 * client sends (CKE, CCS, Finished, ...) */
 	bool sh_seen;                   /* a ServerHello that is not an HRR */
 	bool sh_bad;                    /* its parser reported it malformed */
 	bool hrr;                       /* a HelloRetryRequest was seen */

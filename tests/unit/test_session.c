@@ -1058,6 +1058,47 @@ static void test_not_tls(void)
 	feeder_done(&f);
 }
 
+/* One-sided captures: only the client's or only the server's direction. */
+static void test_one_sided(void)
+{
+	struct conv cv = { .n = 0 }, one = { .n = 0 };
+	json_t *t;
+
+	tls12_full(&cv, 16384, false);
+	alert(flight(&cv, 0), 1, 0);    /* placeholder, replaced below */
+	cv.data[cv.n - 1]->n = 0;
+	opaque(cv.data[cv.n - 1], 21, 26, 5);   /* the client's encrypted close_notify */
+	for (int i = 0; i < cv.n; i++)
+		if (cv.dir[i] == 0) {
+			one.dir[one.n] = 0;
+			one.data[one.n++] = cv.data[i];
+		}
+	t = run(&one, 0, CHUNKS, true);
+	CHECK_STR(jstr(t, "outcome"), "incomplete");
+	CHECK_STR(jstr(t, "failure.reason"), "only one direction of the connection was captured");
+	CHECK(jhas(t, "anomalies", "server_data_missing"));
+	CHECK(!jhas(t, "anomalies", "unexpected_application_data"));
+	CHECK(jhas(t, "handshake_messages", "client:finished"));   /* CCS before an unseen ServerHello */
+	CHECK(json_array_size(jget(t, "alerts")) == 1);
+	CHECK(jbool(t, "alerts") == -1);
+	json_decref(t);
+
+	one.n = 0;
+	for (int i = 0; i < cv.n; i++)
+		if (cv.dir[i] == 1) {
+			one.dir[one.n] = 1;
+			one.data[one.n++] = cv.data[i];
+		}
+	/* The server's Finished of a full handshake follows the client's
+	 * verified Finished: established even with the client side missing. */
+	t = run(&one, 0, CHUNKS, true);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	CHECK_STR(jstr(t, "version"), "1.2");
+	CHECK(!jget(t, "client"));
+	json_decref(t);
+	conv_free(&cv);
+}
+
 /* Joined midstream: the first bytes are the tail of a record; the next
  * record boundary is found and application data decides `incomplete`. */
 static void test_midstream(void)
@@ -1356,6 +1397,7 @@ int main(void)
 	test_gap();
 	test_not_tls();
 	test_midstream();
+	test_one_sided();
 	test_limits();
 	test_sslv2_compat();
 	test_sslv2();
