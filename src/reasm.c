@@ -247,8 +247,8 @@ void reasm_segment(struct reasm_dir *d, int dir, uint32_t seq, const uint8_t *p,
 	if (r < 0 && (uint64_t)(-r) > d->next_off)
 		r = -(int64_t)d->next_off;   /* before the stream start */
 	off = (uint64_t)((int64_t)d->next_off + r);
-	if (fin && !d->fin_pending && off + n >= d->next_off) {
-		d->fin_pending = true;
+	if (fin && !d->fin_seen && off + n >= d->next_off) {
+		d->fin_pending = d->fin_seen = true;
 		d->fin_off = off + n;
 	}
 	if (n && off + n > d->next_off) {
@@ -290,7 +290,7 @@ void reasm_acked(struct reasm_dir *d, int dir, uint32_t ack, uint64_t ts,
 	if (r <= 0 || r > (1 << 30))
 		return;
 	to = d->next_off + (uint64_t)r;
-	if (d->fin_pending && to > d->fin_off)
+	if (d->fin_seen && to > d->fin_off)
 		to = d->fin_off;     /* the FIN takes a sequence number, not a byte */
 	if (d->ooo && d->ooo->off < to)
 		to = d->ooo->off;

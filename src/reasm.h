@@ -35,6 +35,7 @@ struct reasm_dir {
 	bool init;               /* next_seq is known */
 	bool stopped;            /* no more buffering: counters only */
 	bool fin_pending;
+	bool fin_seen;           /* fin_off is known (pending or delivered) */
 	uint32_t next_seq;       /* sequence number of the next byte due */
 	uint64_t next_off;       /* its stream offset */
 	uint64_t fin_off;
