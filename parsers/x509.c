@@ -1141,18 +1141,37 @@ static void lru_front(struct x509_ctx *x, struct x509_cert *c)
 		x->lru_tail = c;
 }
 
-static size_t bucket_of(const struct x509_ctx *x, const uint8_t h[32])
+/*
+ * The cache is looked up once per certificate per session, so its key is a
+ * fast non-cryptographic hash of the DER, confirmed by comparing the DER
+ * itself; the SHA-256 is computed once, when a certificate is first parsed.
+ */
+static uint64_t der_key(const uint8_t *p, size_t n)
 {
-	size_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | h[i];
-	return v & (x->n_bucket - 1);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+static size_t bucket_of(const struct x509_ctx *x, uint64_t key)
+{
+	return (size_t)key & (x->n_bucket - 1);
 }
 
 /* Removes c from the cache and drops the cache's reference. */
 static void cache_drop(struct x509_ctx *x, struct x509_cert *c)
 {
-	struct x509_cert **pp = &x->bucket[bucket_of(x, c->sha256)];
+	struct x509_cert **pp = &x->bucket[bucket_of(x, c->cache_key)];
 	while (*pp && *pp != c)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -1178,16 +1197,17 @@ void x509_ctx_free(struct x509_ctx *x)
 
 struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t len)
 {
-	uint8_t h[32];
+	uint64_t key;
 	struct x509_cert *c;
 
 	if (!der)
 		len = 0;
 	if (!x)
 		return cert_build(der, len, NULL);
-	dig_sha256(der, len, h);
-	for (c = x->bucket[bucket_of(x, h)]; c; c = c->hnext)
-		if (memcmp(c->sha256, h, 32) == 0 && c->der_len == len) {
+	key = der_key(der, len);
+	for (c = x->bucket[bucket_of(x, key)]; c; c = c->hnext)
+		if (c->cache_key == key && c->der_len == len &&
+		    (len == 0 || memcmp(c->der, der, len) == 0)) {
 			if (x->st)
 				x->st->certs_cache_hits++;
 			lru_unlink(x, c);
@@ -1200,7 +1220,8 @@ struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t l
 		return NULL;
 	while (x->n_cached >= x->cap && x->lru_tail)
 		cache_drop(x, x->lru_tail);
-	size_t b = bucket_of(x, h);
+	c->cache_key = key;
+	size_t b = bucket_of(x, key);
 	c->hnext = x->bucket[b];
 	x->bucket[b] = c;
 	lru_front(x, c);

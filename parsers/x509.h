@@ -124,6 +124,7 @@ struct x509_cert {
 	/* facade-private bookkeeping (cache): do not touch */
 	unsigned refs;
 	struct x509_cert *lru_prev, *lru_next, *hnext;
+	uint64_t cache_key;     /* fast hash of the DER: the cache's bucket key */
 	bool cached;
 };
 
