@@ -27,7 +27,14 @@ repository root, output in tests/conformance/out/.  When the corpus is absent
 the script says so and exits 77 (meson's "skipped").
 
 Every disagreement is written to OUT/disagreements.tsv (capture, source,
-expected file, field, expected, got, note) and the tables to OUT/report.txt.
+expected file, field, expected, got, note) and the tables to
+OUT/report-CHECK.txt.  The table's "peer" column counts disagreements that a
+documented deviation of the other tool explains (rules in ndpi_peer and
+src_ndpi, evidence in DIFFERENCES.md); "adjusted" leaves them out.  Sessions
+of kinds tlstap does not decode (DTLS, QUIC, STARTTLS and other in-band
+upgrades, tunnels, proxies, encapsulations) are counted in a separate "not
+covered" table.  tlstap's output per capture is cached in OUT/runs/, keyed by
+the binary's path, mtime and size, so the three checks share one run.
 Standard library only, plus python3-yaml (Debian) for Suricata's test.yaml.
 """
 import argparse
