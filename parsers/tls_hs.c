@@ -332,6 +332,7 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 		else
 			anom_add(a, "bad_vector_length");
 		break;
+	case 40:   /* key_share in TLS 1.3 drafts before 23 */
 	case 51:
 		key_share_ch(body, ch, a);
 		break;
@@ -508,6 +509,7 @@ static void sh_extension(uint16_t type, struct cur *body, void *arg, struct anom
 		if (!cur_u16(body, &sh->selected_version))
 			anom_add(a, "bad_vector_length");
 		break;
+	case 40:   /* key_share in TLS 1.3 drafts before 23 */
 	case 51:
 		/* ServerHello: KeyShareEntry; HelloRetryRequest: just the group. */
 		sh->has_key_share = true;
@@ -544,8 +546,10 @@ int tls_parse_server_hello(const uint8_t *body, size_t len, struct tls_server_he
 		else if (sh->random[31] == 0)
 			sh->downgrade = 11;
 	}
-	/* TLS 1.3 drafts before 22 had no session id or compression. */
-	if ((sh->legacy_version >> 8) == 0x7f && (sh->legacy_version & 0xff) < 22) {
+	/* TLS 1.3 drafts before 22 had no session id or compression; their
+	 * ServerHello carried 0x7f<draft>, or 0x0304 itself in early drafts. */
+	if (sh->legacy_version == 0x0304 ||
+	    ((sh->legacy_version >> 8) == 0x7f && (sh->legacy_version & 0xff) < 22)) {
 		if (!cur_u16(&c, &sh->cipher)) {
 			anom_add(a, "hello_truncated");
 			return -1;

@@ -118,6 +118,10 @@ static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 		return DEC_ERROR;
 	}
 	ihl = (size_t)(vihl & 15) * 4;
+	/* TCP segmentation offload: the NIC fills the length in later, so the
+	 * capture shows 0; the captured bytes are then the datagram. */
+	if (len == 0 && ihl >= 20)
+		len = (uint16_t)(hdr.left > 65535 ? 65535 : hdr.left);
 	if ((vihl >> 4) != 4 || ihl < 20 || len < ihl) {
 		st->err_ip++;
 		return DEC_ERROR;

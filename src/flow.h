@@ -30,6 +30,8 @@ struct flow {
 	int8_t syn_side;                 /* SYN without ACK sender, -1 */
 	bool synack_seen[2];
 	bool fin[2], rst;
+	int8_t rst_side;                 /* who reset; applied when the flow ends */
+	uint64_t rst_ns;
 	bool closed_list;                /* on the closed LRU list */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;

@@ -128,6 +128,8 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 		for (int d = 0; d < 2; d++)
 			if (!f->rd[d].stopped && session_wants_data(f->sess))
 				reasm_flush(&f->rd[d], d, f->ct.last_ns, &pl->mem, &k);
+		if (f->rst)
+			session_tcp_event(f->sess, f->rst_side, TCP_EV_RST, f->rst_ns);
 		session_finish(f->sess, f->ct.last_ns);
 		if (session_is_tls(f->sess)) {
 			if (!f->emitted)
@@ -274,11 +276,12 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 			if (fin)
 				session_tcp_event(f->sess, side, TCP_EV_FIN, ts);
 		}
-		if (rst) {
-			for (int d = 0; d < 2; d++)
-				if (!f->rd[d].stopped && session_wants_data(f->sess))
-					reasm_flush(&f->rd[d], d, ts, &pl->mem, &k);
-			session_tcp_event(f->sess, side, TCP_EV_RST, ts);
+		/* A reset is applied when the flow ends (5 s later, or at the end
+		 * of input): data the peer already had in flight, such as the
+		 * server's Certificate, still arrives after a client's RST. */
+		if (rst && !f->rst) {
+			f->rst_side = (int8_t)side;
+			f->rst_ns = ts;
 		}
 		if (!session_wants_data(f->sess))
 			stop_reasm(pl, f);

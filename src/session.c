@@ -851,7 +851,10 @@ static void tls13_appdata(struct session *s, int dir, uint32_t len)
 				s->srv_first_len = len;
 			}
 		} else if (len == al) {
-			s->srv_after_alert = true;
+			/* After the client closed, an alert-sized answer is the
+			 * server's close_notify, not a rejection of the flight. */
+			if (!s->d[client_dir(s)].fin)
+				s->srv_after_alert = true;
 		} else {
 			s->srv_after_data = true;
 		}
