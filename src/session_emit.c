@@ -671,6 +671,14 @@ int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int 
 		put_obj(tls, "server", sv);
 	}
 
+	/* A client that never sent a byte while the server spoke TLS was not
+	 * captured (one-sided capture, asymmetric routing): say so even when
+	 * the outcome could be inferred from the server's side.  (A silent
+	 * server is the session's own business: no_server_response, or
+	 * server_data_missing when the client's messages prove an answer.) */
+	if (s->client >= 0 && !s->d[s->client].got_bytes && s->d[!s->client].got_bytes)
+		anom_add(&a, "client_data_missing");
+
 	/* Last: building the record may have added anomalies. */
 	if (a.n) {
 		arr = json_array();
