@@ -15,6 +15,7 @@
 #include "emit.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -646,15 +647,57 @@ static void tally_json(json_t *obj, const char *key, const struct tally *t)
 	json_object_set_new(obj, key, o);
 }
 
-#define C(obj, name, v) json_object_set_new(obj, name, json_integer((json_int_t)(v)))
+/* The counters of tlstap.stats: the object they go in (NULL: top level),
+ * their name, and where they live in struct tt_stats.  One line a counter. */
+#define STAT(group, name, field) { group, name, offsetof(struct tt_stats, field) }
+static const struct stat_field {
+	const char *group, *name;
+	size_t off;
+} stat_fields[] = {
+	STAT(NULL, "packets", packets),
+	STAT(NULL, "bytes", bytes),
+	STAT(NULL, "truncated_packets", truncated),
+	STAT("decode_errors", "link", err_link),
+	STAT("decode_errors", "ipv4", err_ip),
+	STAT("decode_errors", "ipv6", err_ipv6),
+	STAT("decode_errors", "tcp", err_tcp),
+	STAT("decode_errors", "other", err_other),
+	STAT(NULL, "non_ip", non_ip),
+	STAT(NULL, "non_tcp", non_tcp),
+	STAT("bad_checksums", "ipv4_header", bad_checksum_ip),
+	STAT("bad_checksums", "tcp", bad_checksum_tcp),
+	STAT("fragments", "datagrams", frag_datagrams),
+	STAT("fragments", "reassembled", frag_reassembled),
+	STAT("fragments", "timed_out", frag_timeouts),
+	STAT("fragments", "dropped", frag_dropped),
+	STAT("flows", "created", flows_created),
+	STAT("flows", "evicted", flows_evicted),
+	STAT("flows", "timed_out", flows_timed_out),
+	STAT("flows", "active", flows_active),
+	STAT("reassembly", "gaps", reasm_gaps),
+	STAT("reassembly", "gap_bytes", reasm_gap_bytes),
+	STAT("reassembly", "memcap_hits", reasm_memcap_hits),
+	STAT("reassembly", "dir_limit_hits", reasm_dir_limit_hits),
+	STAT("reassembly", "overlap_conflicts", reasm_overlap_conflicts),
+	STAT("sessions", "tls", sessions),
+	STAT("sessions", "not_tls", sessions_not_tls),
+	STAT("sessions", "established", outcome[TLS_OUT_ESTABLISHED]),
+	STAT("sessions", "alert", outcome[TLS_OUT_ALERT]),
+	STAT("sessions", "reset", outcome[TLS_OUT_RESET]),
+	STAT("sessions", "closed", outcome[TLS_OUT_CLOSED]),
+	STAT("sessions", "incomplete", outcome[TLS_OUT_INCOMPLETE]),
+	STAT("sessions", "no_server_response", outcome[TLS_OUT_NO_SERVER_RESPONSE]),
+	STAT("sessions", "malformed", outcome[TLS_OUT_MALFORMED]),
+	STAT("certificates", "parsed", certs_parsed),
+	STAT("certificates", "cache_hits", certs_cache_hits),
+	STAT("certificates", "failed", certs_failed),
+	STAT("records", "written", records_written),
+	STAT("records", "dropped", records_dropped),
+};
 
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 {
 	const struct tt_stats *st = &ctx->st;
-	static const char *const outcome_names[] = {
-		"undecided", "established", "alert", "reset", "closed",
-		"incomplete", "no_server_response", "malformed",
-	};
 	json_t *rec = json_object(), *t, *o;
 
 	if (!rec)
@@ -668,63 +711,19 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 		return;
 	}
 	json_object_set_new(t, "final", json_boolean(final));
-	C(t, "packets", st->packets);
-	C(t, "bytes", st->bytes);
-	C(t, "truncated_packets", st->truncated);
-	o = json_object();
-	C(o, "link", st->err_link);
-	C(o, "ipv4", st->err_ip);
-	C(o, "ipv6", st->err_ipv6);
-	C(o, "tcp", st->err_tcp);
-	C(o, "other", st->err_other);
-	json_object_set_new(t, "decode_errors", o);
-	C(t, "non_ip", st->non_ip);
-	C(t, "non_tcp", st->non_tcp);
-	o = json_object();
-	C(o, "ipv4_header", st->bad_checksum_ip);
-	C(o, "tcp", st->bad_checksum_tcp);
-	json_object_set_new(t, "bad_checksums", o);
-	o = json_object();
-	C(o, "datagrams", st->frag_datagrams);
-	C(o, "reassembled", st->frag_reassembled);
-	C(o, "timed_out", st->frag_timeouts);
-	C(o, "dropped", st->frag_dropped);
-	json_object_set_new(t, "fragments", o);
-	o = json_object();
-	C(o, "created", st->flows_created);
-	C(o, "evicted", st->flows_evicted);
-	C(o, "timed_out", st->flows_timed_out);
-	C(o, "active", st->flows_active);
-	json_object_set_new(t, "flows", o);
-	o = json_object();
-	C(o, "gaps", st->reasm_gaps);
-	C(o, "gap_bytes", st->reasm_gap_bytes);
-	C(o, "memcap_hits", st->reasm_memcap_hits);
-	C(o, "dir_limit_hits", st->reasm_dir_limit_hits);
-	C(o, "overlap_conflicts", st->reasm_overlap_conflicts);
-	json_object_set_new(t, "reassembly", o);
-	o = json_object();
-	C(o, "tls", st->sessions);
-	C(o, "not_tls", st->sessions_not_tls);
-	for (unsigned i = 1; i < sizeof outcome_names / sizeof *outcome_names; i++)
-		C(o, outcome_names[i], st->outcome[i]);
-	json_object_set_new(t, "sessions", o);
+	for (size_t i = 0; i < sizeof stat_fields / sizeof *stat_fields; i++) {
+		const struct stat_field *f = &stat_fields[i];
+		uint64_t v;
+		memcpy(&v, (const char *)st + f->off, sizeof v);
+		o = f->group ? ju_obj(t, f->group) : t;
+		if (o)
+			json_object_set_new(o, f->name, json_integer((json_int_t)v));
+	}
 	tally_json(t, "anomalies", &ctx->em->anomalies);
-	o = json_object();
-	C(o, "parsed", st->certs_parsed);
-	C(o, "cache_hits", st->certs_cache_hits);
-	C(o, "failed", st->certs_failed);
-	json_object_set_new(t, "certificates", o);
-	o = json_object();
-	C(o, "written", st->records_written);
-	C(o, "dropped", st->records_dropped);
-	json_object_set_new(t, "records", o);
 	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
-		o = json_object();
-		C(o, "received", st->pcap_recv);
-		C(o, "dropped", st->pcap_drop);
-		C(o, "if_dropped", st->pcap_ifdrop);
-		json_object_set_new(t, "pcap", o);
+		ju_set(t, "pcap.received", json_integer((json_int_t)st->pcap_recv));
+		ju_set(t, "pcap.dropped", json_integer((json_int_t)st->pcap_drop));
+		ju_set(t, "pcap.if_dropped", json_integer((json_int_t)st->pcap_ifdrop));
 	}
 	write_record(ctx, rec);
 	json_decref(rec);

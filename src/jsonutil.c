@@ -93,39 +93,39 @@ json_t *ju_wire_str(const void *vp, size_t n, struct anom_set *a)
 	return s;
 }
 
-/* Walk or create the objects of path up to its last dot; *leaf gets the key. */
+/* obj[key] as an object, created if missing; NULL if it is something else. */
+static json_t *child_obj(json_t *obj, const char *key)
+{
+	json_t *child = json_object_get(obj, key);
+
+	if (!child) {
+		child = json_object();
+		if (!child || json_object_set_new(obj, key, child) != 0)
+			return NULL;
+	}
+	return json_is_object(child) ? child : NULL;
+}
+
+/* Walk or create the objects of path up to its last dot (and the last one
+ * too with create_last); *leaf gets the last key. */
 static json_t *walk(json_t *obj, const char *path, const char **leaf, int create_last)
 {
 	char key[64];
 	const char *dot;
 
-	while ((dot = strchr(path, '.')) != NULL) {
+	while (obj && (dot = strchr(path, '.')) != NULL) {
 		size_t kl = (size_t)(dot - path);
-		json_t *child;
 		if (kl == 0 || kl >= sizeof key)
 			return NULL;
 		memcpy(key, path, kl);
 		key[kl] = '\0';
-		child = json_object_get(obj, key);
-		if (!child) {
-			child = json_object();
-			if (!child || json_object_set_new(obj, key, child) != 0)
-				return NULL;
-		} else if (!json_is_object(child))
-			return NULL;
-		obj = child;
+		obj = child_obj(obj, key);
 		path = dot + 1;
 	}
-	if (create_last) {
-		json_t *child = json_object_get(obj, path);
-		if (!child) {
-			child = json_object();
-			if (!child || json_object_set_new(obj, path, child) != 0)
-				return NULL;
-		} else if (!json_is_object(child))
-			return NULL;
-		return child;
-	}
+	if (!obj)
+		return NULL;
+	if (create_last)
+		return child_obj(obj, path);
 	*leaf = path;
 	return obj;
 }
