@@ -1202,6 +1202,21 @@ static void v2_record(struct buf *out, const struct buf *body)
 	bytes(out, body->b, body->n);
 }
 
+/* An SSLv2 CLIENT-HELLO offering SSL_CK_RC4_128_WITH_MD5 with a 16-byte
+ * challenge, as one SSLv2 record into b (m is scratch). */
+static void sslv2_client_hello(struct buf *b, struct buf *m)
+{
+	m->n = 0;
+	u8(m, 1);
+	u16(m, 0x0002);
+	u16(m, 3);
+	u16(m, 0);
+	u16(m, 16);
+	u24(m, 0x010080);
+	fill(m, 16, 12);
+	v2_record(b, m);
+}
+
 static void test_sslv2(void)
 {
 	struct conv cv = { .n = 0 };
@@ -1209,14 +1224,7 @@ static void test_sslv2(void)
 	json_t *t;
 
 	b = flight(&cv, 0);
-	u8(&m, 1);
-	u16(&m, 0x0002);
-	u16(&m, 3);
-	u16(&m, 0);
-	u16(&m, 16);
-	u24(&m, 0x010080);
-	fill(&m, 16, 12);
-	v2_record(b, &m);
+	sslv2_client_hello(b, &m);
 
 	b = flight(&cv, 1);
 	m.n = 0;
@@ -1267,14 +1275,7 @@ static void test_sslv2(void)
 	/* The server refuses with an SSLv2 ERROR. */
 	b = flight(&cv, 0);
 	m.n = 0;
-	u8(&m, 1);
-	u16(&m, 0x0002);
-	u16(&m, 3);
-	u16(&m, 0);
-	u16(&m, 16);
-	u24(&m, 0x010080);
-	fill(&m, 16, 12);
-	v2_record(b, &m);
+	sslv2_client_hello(b, &m);
 	b = flight(&cv, 1);
 	m.n = 0;
 	u8(&m, 0);
