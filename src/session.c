@@ -1267,11 +1267,11 @@ void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns)
 {
 	struct sess_dir *d;
 
-	(void)missing;
 	(void)ts_ns;
 	if (dir != 0 && dir != 1)
 		return;
 	anom_add(&s->anom, "tcp_gap");
+	s->gap_bytes[dir] += missing;
 	if (!session_wants_data(s))
 		return;
 	d = &s->d[dir];

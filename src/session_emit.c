@@ -671,6 +671,17 @@ int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int 
 		put_obj(tls, "server", sv);
 	}
 
+	/* How much of each direction the capture lost (the tcp_gap anomaly). */
+	if (s->gap_bytes[0] || s->gap_bytes[1]) {
+		int cd = c;
+		json_t *g = json_object();
+		if (g && s->gap_bytes[cd])
+			put(g, "client", json_integer((json_int_t)s->gap_bytes[cd]));
+		if (g && s->gap_bytes[!cd])
+			put(g, "server", json_integer((json_int_t)s->gap_bytes[!cd]));
+		put_obj(tls, "gap_bytes", g);
+	}
+
 	/* A client that never sent a byte while the server spoke TLS was not
 	 * captured (one-sided capture, asymmetric routing): say so even when
 	 * the outcome could be inferred from the server's side.  (A silent

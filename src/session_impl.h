@@ -86,6 +86,7 @@ struct session {
 	int syn_side;
 	int client;                     /* flow-relative client side, -1 unknown */
 	struct sess_dir d[2];
+	uint64_t gap_bytes[2];          /* bytes of each direction never captured */
 
 	enum tls_outcome outcome;
 	bool is_tls;                    /* a direction's first bytes looked like TLS */
