@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Output sinks and stats (issue 7), through the real binary.
+
+- `-o unix:PATH` to a listening collector: every record arrives, one per
+  line, valid JSON, and the final stats record counts them as written.
+- `-o unix:PATH` with no collector: tlstap still exits 0, says how many
+  records could not be delivered, and never blocks.
+- `--stats-interval 1` on a capture spanning several seconds of packet time
+  writes periodic tlstap.stats records and one final one.
+- `--pretty` writes indented JSON that still parses record by record.
+
+  sinks_test.py TLSTAP
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def main():
+    tlstap = os.path.abspath(sys.argv[1])
+    cap = os.path.join(TOP, "pcaps", "multi_session.pcap")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "collector.sock")
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        srv.bind(path)
+        srv.listen(1)
+        got = []
+
+        def collect():
+            conn, _ = srv.accept()
+            buf = b""
+            while True:
+                d = conn.recv(65536)
+                if not d:
+                    break
+                buf += d
+            got.append(buf)
+
+        t = threading.Thread(target=collect)
+        t.start()
+        p = subprocess.run([tlstap, "-r", cap, "-o", "unix:" + path], capture_output=True, timeout=60)
+        t.join(10)
+        if p.returncode != 0:
+            fail("unix sink: exit %d: %s" % (p.returncode, p.stderr.decode()))
+        lines = got[0].decode().split("\n") if got else []
+        if lines and lines[-1] == "":
+            lines.pop()
+        recs = [json.loads(l) for l in lines]
+        sessions = [r for r in recs if r["event"]["dataset"] == "tlstap.session"]
+        stats = [r for r in recs if r["event"]["dataset"] == "tlstap.stats"]
+        if len(sessions) != 4 or len(stats) != 1:
+            fail("unix sink: %d sessions and %d stats records, want 4 and 1" % (len(sessions), len(stats)))
+        if stats[0]["tlstap"]["stats"]["records"]["written"] != 4:
+            fail("unix sink: stats say %s written" % stats[0]["tlstap"]["stats"]["records"])
+        print("unix sink: 4 session records and the final stats arrived, one per line")
+
+        p = subprocess.run([tlstap, "-r", cap, "-o", "unix:" + os.path.join(tmp, "nobody.sock")],
+                           capture_output=True, timeout=60)
+        err = p.stderr.decode()
+        if p.returncode != 0 or "could not be delivered" not in err or "cannot connect" not in err:
+            fail("no collector: exit %d, stderr %r" % (p.returncode, err))
+        print("no collector: exit 0, drop reported:", err.strip().splitlines()[-1])
+
+        p = subprocess.run([tlstap, "-r", os.path.join(TOP, "pcaps", "no_server_response.pcap"),
+                            "--stats-interval", "1"], capture_output=True, timeout=60)
+        recs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+        stats = [r["tlstap"]["stats"] for r in recs if r["event"]["dataset"] == "tlstap.stats"]
+        if len(stats) < 2 or [s["final"] for s in stats].count(True) != 1 or not stats[-1]["final"]:
+            fail("stats interval: %d stats records %s" % (len(stats), [s["final"] for s in stats]))
+        print("stats interval: %d periodic records and a final one" % (len(stats) - 1))
+
+        p = subprocess.run([tlstap, "--pretty", "--no-stats", "-r", cap], capture_output=True, timeout=60)
+        dec = json.JSONDecoder()
+        text, i, n = p.stdout.decode(), 0, 0
+        while True:
+            while i < len(text) and text[i].isspace():
+                i += 1
+            if i >= len(text):
+                break
+            _, i = dec.raw_decode(text, i)
+            n += 1
+        if n != 4 or "\n  " not in text:
+            fail("--pretty: %d records" % n)
+        print("--pretty: 4 indented records")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
