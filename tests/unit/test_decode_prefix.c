@@ -38,8 +38,12 @@ static enum decode_result all_prefixes(int dlt, const uint8_t *frame, size_t len
 		} else if (r == DEC_FRAGMENT) {
 			CHECK(p.frag_data >= buf && p.frag_data + p.frag_len <= buf + k);
 		}
-		if (k == len && whole)
+		if (k == len && whole) {
+			/* Point into the caller's frame, not the buffer freed below. */
 			*whole = p;
+			if (r == DEC_TCP)
+				whole->payload = frame + (p.payload - buf);
+		}
 		free(buf);
 	}
 	return r;
