@@ -695,6 +695,24 @@ static const struct stat_field {
 	STAT("records", "dropped", records_dropped),
 };
 
+/* The process's peak resident memory (VmHWM: this address space only, so a
+ * parent's size before exec does not count, unlike ru_maxrss); 0 if
+ * /proc is not there. */
+static uint64_t peak_rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb * 1024u;
+}
+
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 {
 	const struct tt_stats *st = &ctx->st;
@@ -720,6 +738,11 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 			json_object_set_new(o, f->name, json_integer((json_int_t)v));
 	}
 	tally_json(t, "anomalies", &ctx->em->anomalies);
+	{
+		uint64_t rss = peak_rss_bytes();
+		if (rss)
+			json_object_set_new(t, "peak_rss_bytes", json_integer((json_int_t)rss));
+	}
 	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
 		ju_set(t, "pcap.received", json_integer((json_int_t)st->pcap_recv));
 		ju_set(t, "pcap.dropped", json_integer((json_int_t)st->pcap_drop));

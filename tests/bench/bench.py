@@ -35,7 +35,11 @@ def run(cmd):
 
 
 def stats_of(path):
+    """Sessions, packets and tlstap's own peak RSS (MiB, VmHWM from its final
+    stats record: wait4's ru_maxrss would include this Python process's
+    size from before the exec)."""
     sessions = packets = 0
+    rss = 0.0
     with open(path) as f:
         for line in f:
             r = json.loads(line)
@@ -44,7 +48,8 @@ def stats_of(path):
                 sessions += 1
             elif ds == "tlstap.stats":
                 packets = r["tlstap"]["stats"]["packets"]
-    return sessions, packets
+                rss = r["tlstap"]["stats"].get("peak_rss_bytes", 0) / 2**20
+    return sessions, packets, rss
 
 
 def main():
@@ -70,12 +75,12 @@ def main():
                 os.unlink(out)
             tl.append(run([tlstap, "-r", cap, "-o", out] + a.extra.split()))
             ratios.append(tl[-1][0] / fl[-1][0])
-        sessions, packets = stats_of(out)
+        sessions, packets, rss = stats_of(out)
         med = lambda xs, i: statistics.median(x[i] for x in xs)
         tw = med(tl, 0)
         rows.append(dict(capture=os.path.basename(cap), mb=size / 1e6, packets=packets,
                          sessions=sessions, floor_wall=med(fl, 0), floor_cpu=med(fl, 1),
-                         wall=tw, cpu=med(tl, 1), rss=max(x[2] for x in tl),
+                         wall=tw, cpu=med(tl, 1), rss=rss,
                          pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
                          ratio=statistics.median(ratios)))
     os.unlink(out)
