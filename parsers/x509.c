@@ -1026,6 +1026,7 @@ static void cert_destroy(struct x509_cert *c)
 	for (uint16_t i = 0; i < c->n_iss_oids; i++)
 		str_free(&c->iss_oids[i]);
 	free(c->serial_hex);
+	free(c->emit_json);
 	free(c->der);
 	free(c);
 }

@@ -118,8 +118,13 @@ struct x509_cert {
 	bool self_issued;               /* subject == issuer (DER bytes) */
 	bool self_signed;               /* self-issued and its own key verifies it */
 
-	/* emitter bookkeeping: set once the DER was written to --certs-dir */
+	/* emitter bookkeeping: set once the DER was written to --certs-dir;
+	 * the certificate's record fragment, made once by the emitter (plain
+	 * bytes to this module, freed with the certificate) */
 	bool der_written;
+	char *emit_json;
+	size_t emit_json_len;
+	uint8_t emit_flags;
 
 	/* facade-private bookkeeping (cache): do not touch */
 	unsigned refs;

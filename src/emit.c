@@ -2,9 +2,10 @@
  * emit.c - NDJSON records: the envelope of a session record, the stats
  * record, framing and the output sink.
  *
- * Framing: every record is one JSON object on one line (jansson escapes every
- * control character inside strings, and wire strings go through
- * ju_wire_str), written whole with a single buffered write.  Output is
+ * Framing: every record is one JSON object on one line, written by jw.c
+ * straight into one reused buffer (every control character inside strings
+ * is escaped, and wire strings go through jw_wire), then written whole with
+ * a single buffered write.  Output is
  * block-buffered for files and pipes; live capture flushes after each
  * capture batch (emitter_flush) so records appear within a second.
  *
@@ -27,7 +28,9 @@
 #include <unistd.h>
 
 #include "../parsers/fp.h"
-#include "jsonutil.h"
+#include <jansson.h>
+
+#include "jw.h"
 #include "session.h"
 
 #define EMIT_BUF (1u << 20)
@@ -61,15 +64,8 @@ struct sock_sink {
 	int warned;
 };
 
-/* A growable output buffer, reused for every record. */
-struct obuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
 struct emitter {
-	struct obuf ob;
+	struct jw w;           /* the record being written, reused */
 	FILE *fp;              /* file or stdout; NULL for a socket sink */
 	struct sock_sink *sock;
 	char *path;           /* NULL for stdout */
@@ -318,173 +314,46 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	tally_free(&em->outcomes);
 	tally_free(&em->ciphers);
 	tally_free(&em->anomalies);
-	free(em->ob.p);
+	jw_free(&em->w);
 	free(em->path);
 	free(em);
 	return rc;
 }
 
-static void ob_need(struct obuf *b, size_t n)
-{
-	size_t cap;
-	char *np;
-
-	if (b->len + n <= b->cap || b->oom)
-		return;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + n)
-		cap *= 2;
-	np = realloc(b->p, cap);
-	if (!np) {
-		b->oom = 1;
-		return;
-	}
-	b->p = np;
-	b->cap = cap;
-}
-
-static void ob_put(struct obuf *b, const char *s, size_t n)
-{
-	ob_need(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-/* RFC 8259 7: quote, backslash and control characters escaped; jansson
- * strings are valid UTF-8, which passes through. */
-static void ob_string(struct obuf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
-
-	ob_put(b, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6];
-		size_t el = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		ob_put(b, s + run, i - run);
-		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			el = 6;
-		}
-		ob_put(b, esc, el);
-	}
-	ob_put(b, s + run, n - run);
-	ob_put(b, "\"", 1);
-}
-
-static void ob_int(struct obuf *b, json_int_t v)
-{
-	char tmp[24];
-	size_t i = sizeof tmp;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		tmp[--i] = '-';
-	ob_put(b, tmp + i, sizeof tmp - i);
-}
-
-/* Compact serialisation in jansson's insertion order (what json_dumps with
- * JSON_COMPACT writes), without its per-character callbacks. */
-static void ob_json(struct obuf *b, json_t *v)
-{
-	const char *key;
-	json_t *x;
-	size_t i;
-	int first = 1;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		ob_put(b, "{", 1);
-		json_object_foreach(v, key, x) {
-			if (!first)
-				ob_put(b, ",", 1);
-			first = 0;
-			ob_string(b, key, strlen(key));
-			ob_put(b, ":", 1);
-			ob_json(b, x);
-		}
-		ob_put(b, "}", 1);
-		break;
-	case JSON_ARRAY:
-		ob_put(b, "[", 1);
-		json_array_foreach(v, i, x) {
-			if (i)
-				ob_put(b, ",", 1);
-			ob_json(b, x);
-		}
-		ob_put(b, "]", 1);
-		break;
-	case JSON_STRING:
-		ob_string(b, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER:
-		ob_int(b, json_integer_value(v));
-		break;
-	case JSON_TRUE:
-		ob_put(b, "true", 4);
-		break;
-	case JSON_FALSE:
-		ob_put(b, "false", 5);
-		break;
-	default:
-		/* Records hold no reals and no nulls (absent is absent). */
-		ob_put(b, "null", 4);
-		break;
-	}
-}
-
-/* Write one record; never more than one line unless --pretty. */
-static void write_record(struct tt_ctx *ctx, json_t *rec)
+/* Write the record in em->w as one line (or indented, with --pretty). */
+static void write_record(struct tt_ctx *ctx)
 {
 	struct emitter *em = ctx->em;
-	char *s;
+	struct jw *w = &em->w;
+	char *pretty = NULL;
+	const char *s;
+	size_t n;
 
-	if (em->pretty) {
-		s = json_dumps(rec, JSON_INDENT(2));
-	} else {
-		em->ob.len = 0;
-		em->ob.oom = 0;
-		ob_json(&em->ob, rec);
-		ob_put(&em->ob, "", 1);
-		s = em->ob.oom ? NULL : em->ob.p;
-	}
-	if (!s) {
+	if (w->oom) {
 		ctx->st.records_dropped++;
 		return;
 	}
+	s = w->p;
+	n = w->len;
+	if (em->pretty) {
+		/* For people only: parse our own line back and indent it. */
+		json_t *v = json_loadb(w->p, w->len, JSON_ALLOW_NUL, NULL);
+		pretty = v ? json_dumps(v, JSON_INDENT(2)) : NULL;
+		json_decref(v);
+		if (!pretty) {
+			ctx->st.records_dropped++;
+			return;
+		}
+		s = pretty;
+		n = strlen(pretty);
+	}
 	if (em->sock) {
 		struct sock_sink *k = em->sock;
-		size_t n = strlen(s);
 		if (k->len + n + 1 > SOCK_QUEUE) {
 			sock_pump(k, &ctx->st.records_dropped);
 			if (k->len + n + 1 > SOCK_QUEUE) {
 				ctx->st.records_dropped++;
-				if (em->pretty)
-					free(s);
+				free(pretty);
 				return;
 			}
 		}
@@ -493,22 +362,21 @@ static void write_record(struct tt_ctx *ctx, json_t *rec)
 		k->len += n + 1;
 		ctx->st.records_written++;
 		sock_pump(k, &ctx->st.records_dropped);
-	} else if (fputs(s, em->fp) == EOF || fputc('\n', em->fp) == EOF) {
+	} else if (fwrite(s, 1, n, em->fp) != n || putc('\n', em->fp) == EOF) {
 		report_write_error(em);
 		ctx->st.records_dropped++;
 	} else {
 		ctx->st.records_written++;
 	}
-	if (em->pretty)
-		free(s);
+	free(pretty);
 }
 
-static json_t *ip_json(uint8_t af, const uint8_t *a)
+/* The address as text: dotted quad, or RFC 5952 for IPv6. */
+static void ip_text(uint8_t af, const uint8_t *a, char buf[64])
 {
-	char buf[64];
 
 	if (af == 4)
-		snprintf(buf, sizeof buf, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		snprintf(buf, 64, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 	else {
 		/* RFC 5952: lowercase, longest zero run (>= 2 groups) as "::". */
 		uint16_t g[8];
@@ -533,118 +401,106 @@ static json_t *ip_json(uint8_t af, const uint8_t *a)
 			best = -1;
 		/* IPv4-mapped addresses keep the dotted quad. */
 		if (best == 0 && bestlen == 5 && g[5] == 0xffff) {
-			snprintf(buf, sizeof buf, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
-			return json_string(buf);
+			snprintf(buf, 64, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+			return;
 		}
 		for (int i = 0; i < 8; i++) {
 			if (i == best) {
-				o += (size_t)snprintf(buf + o, sizeof buf - o, "::");
+				o += (size_t)snprintf(buf + o, 64 - o, "::");
 				i += bestlen - 1;
 				continue;
 			}
 			if (o && buf[o - 1] != ':')
 				buf[o++] = ':';
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%x", g[i]);
+			o += (size_t)snprintf(buf + o, 64 - o, "%x", g[i]);
 		}
 		buf[o] = '\0';
 	}
-	return json_string(buf);
 }
 
-static void set_endpoint(json_t *rec, const char *name, const struct flow_info *fi, int side)
+static void endpoint(struct jw *w, const char *name, const struct flow_info *fi, int side)
 {
-	json_t *o = ju_obj(rec, name);
+	char ip[64];
 
-	if (!o)
-		return;
-	json_object_set_new(o, "ip", ip_json(fi->ep->af, fi->ep->addr[side]));
-	json_object_set_new(o, "port", json_integer(fi->ep->port[side]));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)fi->ct->bytes[side]));
-	json_object_set_new(o, "packets", json_integer((json_int_t)fi->ct->pkts[side]));
+	ip_text(fi->ep->af, fi->ep->addr[side], ip);
+	jw_open(w, name, '{');
+	jw_str(w, "ip", ip);
+	jw_uint(w, "port", fi->ep->port[side]);
+	jw_uint(w, "bytes", fi->ct->bytes[side]);
+	jw_uint(w, "packets", fi->ct->pkts[side]);
+	jw_close(w, true);
 }
 
-static void tally_record(struct emitter *em, json_t *tls)
+static void tally_record(struct emitter *em, const struct rec_tally *t)
 {
-	json_t *v, *a;
-	size_t i;
-
-	v = json_object_get(tls, "version");
-	tally_add(&em->versions, json_is_string(v) ? json_string_value(v) : "(no server hello)");
-	v = json_object_get(tls, "outcome");
-	if (json_is_string(v))
-		tally_add(&em->outcomes, json_string_value(v));
-	v = json_object_get(tls, "cipher");
-	if (json_is_string(v))
-		tally_add(&em->ciphers, json_string_value(v));
-	a = json_object_get(tls, "anomalies");
-	json_array_foreach(a, i, v)
-		if (json_is_string(v))
-			tally_add(&em->anomalies, json_string_value(v));
+	tally_add(&em->versions, t->version ? t->version : "(no server hello)");
+	if (t->outcome)
+		tally_add(&em->outcomes, t->outcome);
+	if (t->cipher)
+		tally_add(&em->ciphers, t->cipher);
+	for (unsigned i = 0; i < t->anom.n; i++)
+		tally_add(&em->anomalies, t->anom.code[i]);
+	if (t->anom.dropped)
+		tally_add(&em->anomalies, "anomalies_truncated");
 }
 
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 {
-	json_t *rec = json_object(), *ev, *net;
+	struct jw *w = &ctx->em->w;
+	struct rec_tally t = { 0 };
 	int client, server;
 	char cid[64];
 	uint64_t first = fi->ct->first_ns, last = fi->ct->last_ns;
 
-	if (!rec) {
-		ctx->st.records_dropped++;
-		return;
-	}
 	client = fi->sess ? session_client_side(fi->sess) : -1;
 	if (client < 0)
 		client = fi->syn_side >= 0 ? fi->syn_side : 0;
 	server = !client;
 
-	json_object_set_new(rec, "@timestamp", ju_time_json(first));
-	ev = ju_obj(rec, "event");
-	if (ev) {
-		json_object_set_new(ev, "kind", json_string("event"));
-		json_object_set_new(ev, "dataset", json_string("tlstap.session"));
-		json_object_set_new(ev, "start", ju_time_json(first));
-		json_object_set_new(ev, "end", ju_time_json(last));
-		json_object_set_new(ev, "duration",
-				    json_integer((json_int_t)(last >= first ? last - first : 0)));
+	jw_reset(w);
+	jw_open(w, NULL, '{');
+	jw_time_us(w, "@timestamp", first);
+	jw_open(w, "event", '{');
+	jw_str(w, "kind", "event");
+	jw_str(w, "dataset", "tlstap.session");
+	jw_time_us(w, "start", first);
+	jw_time_us(w, "end", last);
+	jw_uint(w, "duration", last >= first ? last - first : 0);
+	jw_close(w, true);
+	endpoint(w, "source", fi, client);
+	endpoint(w, "destination", fi, server);
+	jw_open(w, "network", '{');
+	jw_str(w, "transport", "tcp");
+	jw_str(w, "type", fi->ep->af == 4 ? "ipv4" : "ipv6");
+	jw_str(w, "iana_number", "6");
+	fp_community_id(fi->ep->af, fi->ep->addr[client], fi->ep->addr[server],
+			fi->ep->port[client], fi->ep->port[server], 6,
+			ctx->cfg.community_id_seed, cid);
+	jw_str(w, "community_id", cid);
+	jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
+	jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);
+	if (fi->ep->has_vlan) {
+		char vid[24];
+		jw_open(w, "vlan", '{');
+		jw_strn(w, "id", vid, jw_utoa(fi->ep->vlan, vid));
+		jw_close(w, true);
 	}
-	set_endpoint(rec, "source", fi, client);
-	set_endpoint(rec, "destination", fi, server);
-	net = ju_obj(rec, "network");
-	if (net) {
-		json_object_set_new(net, "transport", json_string("tcp"));
-		json_object_set_new(net, "type", json_string(fi->ep->af == 4 ? "ipv4" : "ipv6"));
-		json_object_set_new(net, "iana_number", json_string("6"));
-		fp_community_id(fi->ep->af, fi->ep->addr[client], fi->ep->addr[server],
-				fi->ep->port[client], fi->ep->port[server], 6,
-				ctx->cfg.community_id_seed, cid);
-		json_object_set_new(net, "community_id", json_string(cid));
-		json_object_set_new(net, "bytes",
-				    json_integer((json_int_t)(fi->ct->bytes[0] + fi->ct->bytes[1])));
-		json_object_set_new(net, "packets",
-				    json_integer((json_int_t)(fi->ct->pkts[0] + fi->ct->pkts[1])));
-		if (fi->ep->has_vlan) {
-			char vid[8];
-			snprintf(vid, sizeof vid, "%u", (unsigned)fi->ep->vlan);
-			ju_set(net, "vlan.id", json_string(vid));
-		}
-	}
+	jw_close(w, true);
 	if (fi->sess)
-		session_emit(rec, fi->sess, ctx, client);
-	tally_record(ctx->em, json_object_get(rec, "tls"));
-	write_record(ctx, rec);
-	json_decref(rec);
+		session_emit(w, fi->sess, ctx, client, &t);
+	jw_close(w, true);
+	tally_record(ctx->em, &t);
+	write_record(ctx);
 }
 
-static void tally_json(json_t *obj, const char *key, const struct tally *t)
+static void tally_json(struct jw *w, const char *key, const struct tally *t)
 {
-	json_t *o = json_object();
-
+	jw_open(w, key, '{');
 	for (unsigned i = 0; i < t->n; i++)
-		json_object_set_new(o, t->key[i], json_integer((json_int_t)t->count[i]));
+		jw_uint(w, t->key[i], t->count[i]);
 	if (t->other)
-		json_object_set_new(o, "(other)", json_integer((json_int_t)t->other));
-	json_object_set_new(obj, key, o);
+		jw_uint(w, "(other)", t->other);
+	jw_close(w, true);
 }
 
 /* The counters of tlstap.stats: the object they go in (NULL: top level),
@@ -716,40 +572,51 @@ static uint64_t peak_rss_bytes(void)
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 {
 	const struct tt_stats *st = &ctx->st;
-	json_t *rec = json_object(), *t, *o;
+	struct jw *w = &ctx->em->w;
+	const char *group = NULL;
+	uint64_t rss;
 
-	if (!rec)
-		return;
-	json_object_set_new(rec, "@timestamp", ju_time_json(ts_ns));
-	ju_set(rec, "event.kind", json_string("metric"));
-	ju_set(rec, "event.dataset", json_string("tlstap.stats"));
-	t = ju_obj(rec, "tlstap.stats");
-	if (!t) {
-		json_decref(rec);
-		return;
-	}
-	json_object_set_new(t, "final", json_boolean(final));
+	jw_reset(w);
+	jw_open(w, NULL, '{');
+	jw_time_us(w, "@timestamp", ts_ns);
+	jw_open(w, "event", '{');
+	jw_str(w, "kind", "metric");
+	jw_str(w, "dataset", "tlstap.stats");
+	jw_close(w, true);
+	jw_open(w, "tlstap", '{');
+	jw_open(w, "stats", '{');
+	jw_bool(w, "final", final);
+	/* A group's counters are adjacent in the table: one object each. */
 	for (size_t i = 0; i < sizeof stat_fields / sizeof *stat_fields; i++) {
 		const struct stat_field *f = &stat_fields[i];
 		uint64_t v;
+		if (f->group != group) {
+			if (group)
+				jw_close(w, true);
+			if (f->group)
+				jw_open(w, f->group, '{');
+			group = f->group;
+		}
 		memcpy(&v, (const char *)st + f->off, sizeof v);
-		o = f->group ? ju_obj(t, f->group) : t;
-		if (o)
-			json_object_set_new(o, f->name, json_integer((json_int_t)v));
+		jw_uint(w, f->name, v);
 	}
-	tally_json(t, "anomalies", &ctx->em->anomalies);
-	{
-		uint64_t rss = peak_rss_bytes();
-		if (rss)
-			json_object_set_new(t, "peak_rss_bytes", json_integer((json_int_t)rss));
-	}
+	if (group)
+		jw_close(w, true);
+	tally_json(w, "anomalies", &ctx->em->anomalies);
+	rss = peak_rss_bytes();
+	if (rss)
+		jw_uint(w, "peak_rss_bytes", rss);
 	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
-		ju_set(t, "pcap.received", json_integer((json_int_t)st->pcap_recv));
-		ju_set(t, "pcap.dropped", json_integer((json_int_t)st->pcap_drop));
-		ju_set(t, "pcap.if_dropped", json_integer((json_int_t)st->pcap_ifdrop));
+		jw_open(w, "pcap", '{');
+		jw_uint(w, "received", st->pcap_recv);
+		jw_uint(w, "dropped", st->pcap_drop);
+		jw_uint(w, "if_dropped", st->pcap_ifdrop);
+		jw_close(w, true);
 	}
-	write_record(ctx, rec);
-	json_decref(rec);
+	jw_close(w, true);
+	jw_close(w, true);
+	jw_close(w, true);
+	write_record(ctx);
 }
 
 /* The tally's indices sorted by descending count. */

@@ -12,7 +12,6 @@
 #ifndef TLSTAP_EMIT_H
 #define TLSTAP_EMIT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "../parsers/anomaly.h"
 #include "config.h"
 #include "flowinfo.h"
+#include "jw.h"
 
 struct x509_cert;
 
@@ -42,15 +42,26 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final);
 /* The end-of-run human summary (versions, outcomes, top ciphers, anomalies). */
 void emit_summary(struct tt_ctx *ctx, FILE *out);
 
-/* Adds tls.* of session s to root.  client_side is flow-relative. */
-int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int client_side);
+/* What the end-of-run summary and tlstap.stats count of one session record;
+ * filled by session_emit.  Strings are NULL when the record has no such
+ * field, and point at static names or into the struct itself. */
+struct rec_tally {
+	const char *version, *outcome, *cipher;
+	char vbuf[8], cbuf[16];
+	struct anom_set anom;           /* the record's tls.anomalies */
+};
 
-/* Adds the certificate fields of one side to `side` (the tls.server or
- * tls.client object): x509 of the leaf, hash.sha1/sha256, the ECS shortcuts
+/* Writes the "tls" member of a session record (into the open root object
+ * of w) and fills t.  client_side is flow-relative.  0 or -1. */
+int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int client_side,
+		 struct rec_tally *t);
+
+/* Writes the certificate fields of one side into the open tls.server or
+ * tls.client object of w: x509 of the leaf, hash.sha1/sha256, the ECS shortcuts
  * subject/issuer/not_before/not_after, chain, certificate_chain (when
  * configured), validation (at capture time ts_ns, SNI match when given).
  * Anomalies go to a.  0 or -1. */
-int emit_x509_side(json_t *side, struct tt_ctx *ctx, struct x509_cert *const *chain,
+int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *chain,
 		   size_t n, const uint8_t *sni, size_t sni_len, bool has_sni,
 		   uint64_t ts_ns, bool is_server, struct anom_set *a);
 

@@ -11,10 +11,10 @@
  *   tls.server.validation           { status, sni_match, chain_ordered, reasons[] }
  *
  * Reads struct x509_cert only (never DER); every string that came from a
- * certificate goes through ju_wire_str, which escapes invalid UTF-8.
+ * certificate goes through jw_wire, which escapes invalid UTF-8.
  */
 #include "emit.h"
-#include "jsonutil.h"
+#include "jw.h"
 #include "../parsers/digest.h"
 #include "../parsers/fp.h"
 #include "../parsers/x509.h"
@@ -36,117 +36,128 @@ static const char *const attr_field[] = {
 	[X509_A_ST] = "state_or_province",
 };
 
-/* RFC 3339 UTC with whole seconds (certificates carry no fractions). */
-static json_t *time_secs(int64_t s)
+static void name_obj(struct jw *w, const char *key, const struct x509_name *nm,
+		     struct anom_set *a)
 {
-	time_t t = (time_t)s;
-	struct tm tm;
-	char b[64];
-	if (!gmtime_r(&t, &tm))
-		return NULL;
-	snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	return json_string(b);
-}
-
-static json_t *name_obj(const struct x509_name *nm, struct anom_set *a)
-{
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "distinguished_name", ju_wire_str(nm->dn.p, nm->dn.n, a));
+	jw_open(w, key, '{');
+	jw_wire(w, "distinguished_name", nm->dn.p, nm->dn.n, a);
 	for (int k = X509_A_CN; k < X509_A_OTHER; k++) {
-		json_t *arr = NULL;
-		for (uint16_t i = 0; i < nm->n_attrs; i++) {
-			if (nm->attrs[i].kind != (enum x509_attr_kind)k)
-				continue;
-			if (!arr && !(arr = json_array()))
-				break;
-			json_array_append_new(arr, ju_wire_str(nm->attrs[i].val.p,
-							       nm->attrs[i].val.n, a));
-		}
-		if (arr)
-			json_object_set_new(o, attr_field[k], arr);
+		jw_open(w, attr_field[k], '[');
+		for (uint16_t i = 0; i < nm->n_attrs; i++)
+			if (nm->attrs[i].kind == (enum x509_attr_kind)k)
+				jw_wire(w, NULL, nm->attrs[i].val.p, nm->attrs[i].val.n, a);
+		jw_close(w, false);
 	}
-	return o;
+	jw_close(w, true);
 }
 
-/* The ECS x509 object of one certificate. */
-static json_t *x509_obj(const struct x509_cert *c, struct anom_set *a)
+/* The ECS x509 object of one certificate, as a root value of w. */
+static void x509_obj(struct jw *w, const struct x509_cert *c, struct anom_set *a)
 {
-	json_t *o = json_object(), *h;
-	char b[16];
-
-	if (!o)
-		return NULL;
+	jw_open(w, NULL, '{');
 	if (c->version) {
-		snprintf(b, sizeof b, "%d", c->version);
-		json_object_set_new(o, "version_number", json_string(b));
+		char b[24];
+		jw_strn(w, "version_number", b, jw_utoa((uint64_t)c->version, b));
 	}
 	if (c->serial_hex)
-		json_object_set_new(o, "serial_number", json_string(c->serial_hex));
+		jw_str(w, "serial_number", c->serial_hex);
 	if (c->subject.present)
-		json_object_set_new(o, "subject", name_obj(&c->subject, a));
+		name_obj(w, "subject", &c->subject, a);
 	if (c->issuer.present)
-		json_object_set_new(o, "issuer", name_obj(&c->issuer, a));
+		name_obj(w, "issuer", &c->issuer, a);
 	if (c->validity_ok) {
-		json_object_set_new(o, "not_before", time_secs(c->not_before));
-		json_object_set_new(o, "not_after", time_secs(c->not_after));
+		jw_time_s(w, "not_before", c->not_before);
+		jw_time_s(w, "not_after", c->not_after);
 	}
 	if (c->sig_alg[0])
-		json_object_set_new(o, "signature_algorithm", json_string(c->sig_alg));
+		jw_str(w, "signature_algorithm", c->sig_alg);
 	if (c->pk_alg[0])
-		json_object_set_new(o, "public_key_algorithm", json_string(c->pk_alg));
+		jw_str(w, "public_key_algorithm", c->pk_alg);
 	if (c->pk_bits)
-		json_object_set_new(o, "public_key_size", json_integer(c->pk_bits));
+		jw_uint(w, "public_key_size", c->pk_bits);
 	if (c->pk_curve[0])
-		json_object_set_new(o, "public_key_curve", json_string(c->pk_curve));
+		jw_str(w, "public_key_curve", c->pk_curve);
 	if (c->rsa_exponent)
-		json_object_set_new(o, "public_key_exponent",
-				    json_integer((json_int_t)c->rsa_exponent));
+		jw_uint(w, "public_key_exponent", c->rsa_exponent);
 	if (c->n_sans) {
-		json_t *arr = json_array();
-		for (uint16_t i = 0; arr && i < c->n_sans; i++)
-			json_array_append_new(arr, ju_wire_str(c->sans[i].val.p, c->sans[i].val.n, a));
-		json_object_set_new(o, "alternative_names", arr);
+		jw_open(w, "alternative_names", '[');
+		for (uint16_t i = 0; i < c->n_sans; i++)
+			jw_wire(w, NULL, c->sans[i].val.p, c->sans[i].val.n, a);
+		jw_close(w, true);
 	}
-	h = json_object();
-	if (h) {
-		json_object_set_new(h, "sha1", json_string(c->sha1_hex));
-		json_object_set_new(h, "sha256", json_string(c->sha256_hex));
-		json_object_set_new(o, "hash", h);
-	}
-	json_object_set_new(o, "is_ca", json_boolean(c->is_ca));
-	json_object_set_new(o, "self_signed", json_boolean(c->self_signed));
+	jw_open(w, "hash", '{');
+	jw_str(w, "sha1", c->sha1_hex);
+	jw_str(w, "sha256", c->sha256_hex);
+	jw_close(w, true);
+	jw_bool(w, "is_ca", c->is_ca);
+	jw_bool(w, "self_signed", c->self_signed);
 	if (c->has_key_usage) {
-		json_t *arr = json_array();
-		for (unsigned i = 0; arr && i < X509_KU_COUNT; i++)
+		jw_open(w, "key_usage", '[');
+		for (unsigned i = 0; i < X509_KU_COUNT; i++)
 			if (c->key_usage & (1u << i))
-				json_array_append_new(arr, json_string(x509_ku_names[i]));
-		json_object_set_new(o, "key_usage", arr);
+				jw_str(w, NULL, x509_ku_names[i]);
+		jw_close(w, true);
 	}
 	if (c->n_ekus) {
-		json_t *arr = json_array();
-		for (uint16_t i = 0; arr && i < c->n_ekus; i++)
-			json_array_append_new(arr, json_string(c->ekus[i].p));
-		json_object_set_new(o, "extended_key_usage", arr);
+		jw_open(w, "extended_key_usage", '[');
+		for (uint16_t i = 0; i < c->n_ekus; i++)
+			jw_str(w, NULL, c->ekus[i].p);
+		jw_close(w, true);
 	}
 	if (c->parse_error)
-		json_object_set_new(o, "parse_error", json_string(c->parse_msg));
+		jw_str(w, "parse_error", c->parse_msg);
 #ifdef TLSTAP_WITH_FOXIO
 	if (c->der_len) {
 		char j[FP_JA4_MAX];
 		fp_ja4x(c, j);
-		json_object_set_new(o, "ja4x", json_string(j));
+		jw_str(w, "ja4x", j);
 	}
 #endif
+	jw_close(w, true);
 	if (c->parse_error)
 		anom_add(a, "certificate_parse_error");
 	if (c->n_sans_total > c->n_sans || c->n_ekus_total > c->n_ekus ||
 	    c->subject.n_attrs_total > c->subject.n_attrs ||
 	    c->issuer.n_attrs_total > c->issuer.n_attrs)
 		anom_add(a, "certificate_field_truncated");
-	return o;
+}
+
+/* The x509 object of c under key: serialised once per certificate and kept
+ * with it (a chain recurs in thousands of sessions, and the leaf is written
+ * twice per record, as x509 and as chain[0]), together with the anomalies
+ * that building it raised, which are replayed in the order first seen. */
+enum { FRAG_UTF8 = 1, FRAG_PARSE = 2, FRAG_TRUNC = 4 };
+
+static void x509_member(struct jw *w, const char *key, struct x509_cert *c, struct anom_set *a)
+{
+	if (!c->emit_json) {
+		struct anom_set mine = { 0 };
+		struct jw tmp;
+		char *frag;
+
+		jw_init(&tmp);
+		x509_obj(&tmp, c, &mine);
+		frag = tmp.oom ? NULL : malloc(tmp.len ? tmp.len : 1);
+		if (!frag) {
+			jw_free(&tmp);
+			w->oom = true;
+			return;
+		}
+		memcpy(frag, tmp.p, tmp.len);
+		c->emit_json = frag;
+		c->emit_json_len = tmp.len;
+		c->emit_flags = (uint8_t)((anom_has(&mine, "invalid_utf8") ? FRAG_UTF8 : 0) |
+					  (anom_has(&mine, "certificate_parse_error") ? FRAG_PARSE : 0) |
+					  (anom_has(&mine, "certificate_field_truncated") ? FRAG_TRUNC : 0));
+		jw_free(&tmp);
+	}
+	jw_raw(w, key, c->emit_json, c->emit_json_len);
+	if (c->emit_flags & FRAG_UTF8)
+		anom_add(a, "invalid_utf8");
+	if (c->emit_flags & FRAG_PARSE)
+		anom_add(a, "certificate_parse_error");
+	if (c->emit_flags & FRAG_TRUNC)
+		anom_add(a, "certificate_field_truncated");
 }
 
 /* DIR/<SHA-256>.der, created exclusively; the name comes from our own
@@ -188,66 +199,54 @@ static void write_der(const char *dir, struct x509_cert *c, struct anom_set *a)
 	c->der_written = true;
 }
 
-static json_t *validation_obj(const struct x509_validation *v)
+static void validation_obj(struct jw *w, const struct x509_validation *v)
 {
-	json_t *o = json_object(), *r = json_array();
-	if (!o || !r) {
-		json_decref(o);
-		json_decref(r);
-		return NULL;
-	}
-	json_object_set_new(o, "status", json_string(x509_status_name(v->status)));
+	jw_open(w, "validation", '{');
+	jw_str(w, "status", x509_status_name(v->status));
 	if (v->sni_checked)
-		json_object_set_new(o, "sni_match", json_boolean(v->sni_match));
-	json_object_set_new(o, "chain_ordered", json_boolean(v->chain_ordered));
+		jw_bool(w, "sni_match", v->sni_match);
+	jw_bool(w, "chain_ordered", v->chain_ordered);
+	jw_open(w, "reasons", '[');
 	for (int s = 1; s < X509_ST_COUNT; s++)
 		if (v->reasons & (1u << s))
-			json_array_append_new(r, json_string(x509_status_name((enum x509_status)s)));
-	json_object_set_new(o, "reasons", r);
-	return o;
+			jw_str(w, NULL, x509_status_name((enum x509_status)s));
+	jw_close(w, true);
+	jw_close(w, true);
 }
 
-int emit_x509_side(json_t *side, struct tt_ctx *ctx, struct x509_cert *const *chain,
+int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *chain,
 		   size_t n, const uint8_t *sni, size_t sni_len, bool has_sni,
 		   uint64_t ts_ns, bool is_server, struct anom_set *a)
 {
-	const struct x509_cert *leaf;
-	json_t *arr, *leafobj;
-	int rc = 0;
+	struct x509_cert *leaf;
 
-	if (!side)
-		return -1;
 	if (!chain || n == 0 || !chain[0])
 		return 0;
 	leaf = chain[0];
 
-	leafobj = x509_obj(leaf, a);
-	if (!leafobj || json_object_set_new(side, "x509", leafobj) != 0)
-		rc = -1;
-	if (ju_set(side, "hash.sha1", json_string(leaf->sha1_hex)) != 0 ||
-	    ju_set(side, "hash.sha256", json_string(leaf->sha256_hex)) != 0)
-		rc = -1;
+	x509_member(w, "x509", leaf, a);
+	jw_open(w, "hash", '{');
+	jw_str(w, "sha1", leaf->sha1_hex);
+	jw_str(w, "sha256", leaf->sha256_hex);
+	jw_close(w, true);
 	if (leaf->subject.present)
-		json_object_set_new(side, "subject",
-				    ju_wire_str(leaf->subject.dn.p, leaf->subject.dn.n, a));
+		jw_wire(w, "subject", leaf->subject.dn.p, leaf->subject.dn.n, a);
 	if (leaf->issuer.present)
-		json_object_set_new(side, "issuer",
-				    ju_wire_str(leaf->issuer.dn.p, leaf->issuer.dn.n, a));
+		jw_wire(w, "issuer", leaf->issuer.dn.p, leaf->issuer.dn.n, a);
 	if (leaf->validity_ok) {
-		json_object_set_new(side, "not_before", time_secs(leaf->not_before));
-		json_object_set_new(side, "not_after", time_secs(leaf->not_after));
+		jw_time_s(w, "not_before", leaf->not_before);
+		jw_time_s(w, "not_after", leaf->not_after);
 	}
 
-	arr = json_array();
-	for (size_t i = 0; arr && i < n; i++)
+	jw_open(w, "chain", '[');
+	for (size_t i = 0; i < n; i++)
 		if (chain[i])
-			json_array_append_new(arr, x509_obj(chain[i], a));
-	if (!arr || json_object_set_new(side, "chain", arr) != 0)
-		rc = -1;
+			x509_member(w, NULL, chain[i], a);
+	jw_close(w, true);
 
 	if (ctx && ctx->cfg.emit_chain_der) {
-		json_t *der = json_array();
-		for (size_t i = 0; der && i < n; i++) {
+		jw_open(w, "certificate_chain", '[');
+		for (size_t i = 0; i < n; i++) {
 			size_t cap;
 			char *b;
 			if (!chain[i])
@@ -256,12 +255,10 @@ int emit_x509_side(json_t *side, struct tt_ctx *ctx, struct x509_cert *const *ch
 			b = malloc(cap);
 			if (!b)
 				continue;
-			dig_base64(chain[i]->der, chain[i]->der_len, b, cap);
-			json_array_append_new(der, json_string(b));
+			jw_strn(w, NULL, b, dig_base64(chain[i]->der, chain[i]->der_len, b, cap));
 			free(b);
 		}
-		if (!der || json_object_set_new(side, "certificate_chain", der) != 0)
-			rc = -1;
+		jw_close(w, true);
 	}
 
 	if (ctx && ctx->cfg.certs_dir)
@@ -271,11 +268,8 @@ int emit_x509_side(json_t *side, struct tt_ctx *ctx, struct x509_cert *const *ch
 
 	if (is_server && ctx && ctx->x509) {
 		struct x509_validation v;
-		if (x509_validate(ctx->x509, chain, n, sni, sni_len, has_sni, ts_ns, &v) == 0) {
-			json_t *vo = validation_obj(&v);
-			if (!vo || json_object_set_new(side, "validation", vo) != 0)
-				rc = -1;
-		}
+		if (x509_validate(ctx->x509, chain, n, sni, sni_len, has_sni, ts_ns, &v) == 0)
+			validation_obj(w, &v);
 	}
-	return rc;
+	return w->oom ? -1 : 0;
 }

@@ -16,7 +16,7 @@
  *                  downgrade_sentinel certificate_encrypted + certificates } }
  *
  * Absent information is an absent key.  Wire strings (SNI, ALPN) go through
- * ju_wire_str; anomalies found while building the record (invalid_utf8,
+ * jw_wire; anomalies found while building the record (invalid_utf8,
  * certificate ones) join the session's before tls.anomalies is written.
  */
 #include <stdio.h>
@@ -27,7 +27,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
 #include "emit.h"
-#include "jsonutil.h"
+#include "jw.h"
 #include "session_impl.h"
 
 static const char *const outcome_names[] = {
@@ -41,85 +41,46 @@ static const char *const outcome_names[] = {
 	[TLS_OUT_MALFORMED] = "malformed",
 };
 
-/* Steals v; a NULL v (allocation failure) is skipped. */
-static void put(json_t *o, const char *key, json_t *v)
+static void hex_code(char *buf, uint32_t v, int digits)
 {
-	if (v)
-		json_object_set_new(o, key, v);
+	static const char hx[] = "0123456789abcdef";
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (int i = 0; i < digits; i++)
+		buf[2 + i] = hx[(v >> (4 * (digits - 1 - i))) & 15];
+	buf[2 + digits] = '\0';
 }
 
-static void push(json_t *arr, json_t *v)
-{
-	if (v)
-		json_array_append_new(arr, v);
-}
-
-/* An array under key, unless empty. */
-static void put_arr(json_t *o, const char *key, json_t *arr)
-{
-	if (arr && json_array_size(arr))
-		json_object_set_new(o, key, arr);
-	else
-		json_decref(arr);
-}
-
-/* An object under key, unless empty. */
-static void put_obj(json_t *o, const char *key, json_t *obj)
-{
-	if (obj && json_object_size(obj))
-		json_object_set_new(o, key, obj);
-	else
-		json_decref(obj);
-}
-
-static json_t *hex8(uint8_t v)
-{
-	char b[8];
-	snprintf(b, sizeof b, "0x%02x", v);
-	return json_string(b);
-}
-
-/* A 16-bit code by name, "GREASE", or 0x%04x. */
-static json_t *code_name(uint16_t v, const char *(*name)(uint16_t))
+/* A 16-bit code by name, "GREASE", or 0x%04x (written into buf). */
+static const char *code_str(uint16_t v, const char *(*name)(uint16_t), char buf[8])
 {
 	const char *n;
 
 	if (tls_is_grease(v))
-		return json_string("GREASE");
+		return "GREASE";
 	n = name(v);
-	return n ? json_string(n) : ju_hex16(v);
+	if (n)
+		return n;
+	hex_code(buf, v, 4);
+	return buf;
 }
 
-static json_t *code_list(const uint16_t *v, uint16_t n, const char *(*name)(uint16_t))
+static void code_name(struct jw *w, const char *key, uint16_t v, const char *(*name)(uint16_t))
 {
-	json_t *a = json_array();
+	char b[8];
 
-	for (uint16_t i = 0; a && i < n; i++)
-		push(a, code_name(v[i], name));
-	return a;
+	jw_str(w, key, code_str(v, name, b));
 }
 
-static json_t *hex_bytes(const uint8_t *p, size_t n)
+/* An array of codes under key, unless empty. */
+static void code_list(struct jw *w, const char *key, const uint16_t *v, uint16_t n,
+		      const char *(*name)(uint16_t))
 {
-	static const char digits[] = "0123456789abcdef";
-	char buf[2 * 64 + 1];
-	char *out = buf;
-	json_t *j;
-
-	if (n > 64) {
-		out = malloc(2 * n + 1);
-		if (!out)
-			return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-	j = json_string(out);
-	if (out != buf)
-		free(out);
-	return j;
+	jw_open(w, key, '[');
+	for (uint16_t i = 0; i < n; i++)
+		code_name(w, NULL, v[i], name);
+	jw_close(w, false);
 }
 
 static const char *compression_name(uint8_t c)
@@ -132,14 +93,17 @@ static const char *compression_name(uint8_t c)
 	}
 }
 
-static json_t *compression_json(uint8_t c)
+static void compression_json(struct jw *w, const char *key, uint8_t c)
 {
 	const char *n = compression_name(c);
-	return n ? json_string(n) : hex8(c);
+	if (n)
+		jw_str(w, key, n);
+	else
+		jw_hex(w, key, c, 2);
 }
 
 /* ClientCertificateType (RFC 5246 7.4.4, RFC 8422 5.5). */
-static json_t *cert_type_json(uint8_t t)
+static void cert_type_json(struct jw *w, uint8_t t)
 {
 	static const struct { uint8_t code; const char *name; } tab[] = {
 		{ 1, "rsa_sign" }, { 2, "dss_sign" }, { 3, "rsa_fixed_dh" },
@@ -148,13 +112,15 @@ static json_t *cert_type_json(uint8_t t)
 		{ 66, "ecdsa_fixed_ecdh" }, { 67, "gost_sign256" }, { 68, "gost_sign512" },
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (tab[i].code == t)
-			return json_string(tab[i].name);
-	return hex8(t);
+		if (tab[i].code == t) {
+			jw_str(w, NULL, tab[i].name);
+			return;
+		}
+	jw_hex(w, NULL, t, 2);
 }
 
 /* SSLv2 cipher kinds (draft-hickman-netscape-ssl-00, appendix). */
-static json_t *v2_cipher_json(uint32_t k)
+static const char *v2_cipher_name(uint32_t k, char buf[16])
 {
 	static const struct { uint32_t code; const char *name; } tab[] = {
 		{ 0x010080, "SSL_CK_RC4_128_WITH_MD5" },
@@ -165,13 +131,11 @@ static json_t *v2_cipher_json(uint32_t k)
 		{ 0x060040, "SSL_CK_DES_64_CBC_WITH_MD5" },
 		{ 0x0700c0, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5" },
 	};
-	char b[16];
-
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (tab[i].code == k)
-			return json_string(tab[i].name);
-	snprintf(b, sizeof b, "0x%06x", (unsigned)k);
-	return json_string(b);
+			return tab[i].name;
+	hex_code(buf, k & 0xffffff, 6);
+	return buf;
 }
 
 static const char *v2_error_name(uint8_t code)
@@ -191,16 +155,8 @@ static const char *version_str(uint16_t v, char buf[8])
 
 	if (n)
 		return n;
-	snprintf(buf, 8, "0x%04x", v);
+	hex_code(buf, v, 4);
 	return buf;
-}
-
-static json_t *version_json(uint16_t v)
-{
-	char b[8];
-	if (tls_is_grease(v))
-		return json_string("GREASE");
-	return json_string(version_str(v, b));
 }
 
 static const char *msg_name(uint16_t code, char buf[16])
@@ -283,15 +239,12 @@ static const char *authentication(const struct session *s, int c, bool *inferred
 	return NULL;
 }
 
-static json_t *failure_obj(const struct session *s, int c)
+static void failure_obj(struct jw *w, const struct session *s, int c)
 {
-	json_t *f = json_object();
 	char reason[128];
 	const char *who = s->cause_dir >= 0 ? side(s->cause_dir, c) : "unknown side";
 	const struct sess_alert *al = &s->fail_al;
 
-	if (!f)
-		return NULL;
 	reason[0] = '\0';
 	switch (s->cause) {
 	case SC_ALERT:
@@ -340,346 +293,345 @@ static json_t *failure_obj(const struct session *s, int c)
 	case SC_NONE:
 		break;
 	}
+	jw_open(w, "failure", '{');
 	if (s->fail_stage)
-		put(f, "stage", json_string(s->fail_stage));
+		jw_str(w, "stage", s->fail_stage);
 	if (reason[0])
-		put(f, "reason", json_string(reason));
-	return f;
+		jw_str(w, "reason", reason);
+	jw_close(w, true);
 }
 
-static json_t *alerts_arr(const struct session *s, int c)
+static void alerts_arr(struct jw *w, const struct session *s, int c)
 {
-	json_t *arr = json_array();
-
-	for (uint32_t i = 0; arr && i < s->n_alerts; i++) {
+	jw_open(w, "alerts", '[');
+	for (uint32_t i = 0; i < s->n_alerts; i++) {
 		const struct sess_alert *al = &s->alerts[i];
-		json_t *o = json_object();
 		const char *n;
 
-		if (!o)
-			break;
-		put(o, "from", json_string(side(al->dir, c)));
-		put(o, "level", json_string(al->encrypted ? "unknown" :
-					    al->level == 1 ? "warning" :
-					    al->level == 2 ? "fatal" : "unknown"));
+		jw_open(w, NULL, '{');
+		jw_str(w, "from", side(al->dir, c));
+		jw_str(w, "level", al->encrypted ? "unknown" :
+				   al->level == 1 ? "warning" :
+				   al->level == 2 ? "fatal" : "unknown");
 		if (!al->encrypted) {
 			if (al->sslv2) {
-				put(o, "description", json_string(v2_error_name(al->desc)));
+				jw_str(w, "description", v2_error_name(al->desc));
 			} else {
 				n = tls_alert_name(al->desc);
-				put(o, "description", n ? json_string(n) : hex8(al->desc));
-				put(o, "code", json_integer(al->desc));
+				if (n)
+					jw_str(w, "description", n);
+				else
+					jw_hex(w, "description", al->desc, 2);
+				jw_uint(w, "code", al->desc);
 			}
 		}
-		put(o, "encrypted", json_boolean(al->encrypted));
-		push(arr, o);
+		jw_bool(w, "encrypted", al->encrypted);
+		jw_close(w, true);
 	}
-	return arr;
+	jw_close(w, false);
 }
 
-static json_t *messages_arr(const struct session *s, int c)
+static void messages_arr(struct jw *w, const struct session *s, int c)
 {
-	json_t *arr = json_array();
 	char buf[16], item[48];
 
-	for (uint32_t i = 0; arr && i < s->n_msgs; i++) {
-		snprintf(item, sizeof item, "%s:%s", side(s->msgs[i].dir, c),
-			 msg_name(s->msgs[i].code, buf));
-		push(arr, json_string(item));
+	jw_open(w, "handshake_messages", '[');
+	for (uint32_t i = 0; i < s->n_msgs; i++) {
+		const char *sd = side(s->msgs[i].dir, c), *m = msg_name(s->msgs[i].code, buf);
+		size_t sl = strlen(sd), ml = strlen(m);
+
+		if (sl + 1 + ml >= sizeof item)
+			ml = sizeof item - sl - 2;
+		memcpy(item, sd, sl);
+		item[sl] = ':';
+		memcpy(item + sl + 1, m, ml);
+		jw_strn(w, NULL, item, sl + 1 + ml);
 	}
-	return arr;
+	jw_close(w, false);
 }
 
-static json_t *alpn_arr(const struct tls_alpn_list *l, struct anom_set *a)
+static void alpn_arr(struct jw *w, const char *key, const struct tls_alpn_list *l,
+		     struct anom_set *a)
 {
-	json_t *arr = json_array();
-
-	for (uint16_t i = 0; arr && i < l->n; i++) {
+	jw_open(w, key, '[');
+	for (uint16_t i = 0; i < l->n; i++) {
 		if ((size_t)l->off[i] + l->len[i] > sizeof l->buf)
 			break;
-		push(arr, ju_wire_str(l->buf + l->off[i], l->len[i], a));
+		jw_wire(w, NULL, l->buf + l->off[i], l->len[i], a);
 	}
-	return arr;
+	jw_close(w, false);
 }
 
-static void client_hello_fields(json_t *cl, const struct tls_client_hello *ch, struct anom_set *a)
+static void u16_arr(struct jw *w, const char *key, const uint16_t *v, uint16_t n)
 {
-	char ja3s[FP_JA3_MAX], md5[33], ja4[FP_JA4_MAX], ja4r[FP_JA4R_MAX], b[8];
-	json_t *arr;
+	jw_open(w, key, '[');
+	for (uint16_t i = 0; i < n; i++)
+		jw_uint(w, NULL, v[i]);
+	jw_close(w, false);
+}
+
+static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch, struct anom_set *a)
+{
+	char ja3s[FP_JA3_MAX], md5[33], ja4[FP_JA4_MAX], ja4r[FP_JA4R_MAX];
 
 	if (ch->has_sni && ch->sni_len)
-		put(cl, "server_name", ju_wire_str(ch->sni, ch->sni_len, a));
+		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
 	fp_ja3(ch, ja3s, sizeof ja3s, md5);
-	put(cl, "ja3", json_string(md5));
+	jw_str(w, "ja3", md5);
 	if (ja3s[0])
-		put(cl, "ja3_string", json_string(ja3s));
+		jw_str(w, "ja3_string", ja3s);
 	fp_ja4(ch, 't', ja4, ja4r, sizeof ja4r);
 	if (ja4[0])
-		put(cl, "ja4", json_string(ja4));
+		jw_str(w, "ja4", ja4);
 	if (ja4r[0])
-		put(cl, "ja4_r", json_string(ja4r));
+		jw_str(w, "ja4_r", ja4r);
 
-	arr = json_array();
-	for (uint16_t i = 0; arr && i < ch->n_ciphers; i++)
-		push(arr, code_name(ch->ciphers[i], tls_cipher_name));
-	put_arr(cl, "supported_ciphers", arr);
-	snprintf(b, sizeof b, "0x%04x", ch->legacy_version);
-	put(cl, "version", json_string(b));
+	code_list(w, "supported_ciphers", ch->ciphers, ch->n_ciphers, tls_cipher_name);
+	jw_hex(w, "version", ch->legacy_version, 4);
 	if (ch_has_ext(ch, 43)) {
-		arr = json_array();
-		for (uint16_t i = 0; arr && i < ch->n_versions; i++)
-			push(arr, version_json(ch->versions[i]));
-		put_arr(cl, "supported_versions", arr);
+		char b[8];
+		jw_open(w, "supported_versions", '[');
+		for (uint16_t i = 0; i < ch->n_versions; i++)
+			jw_str(w, NULL, tls_is_grease(ch->versions[i]) ? "GREASE"
+						: version_str(ch->versions[i], b));
+		jw_close(w, false);
 	}
 	if (ch->has_alpn)
-		put_arr(cl, "alpn", alpn_arr(&ch->alpn, a));
+		alpn_arr(w, "alpn", &ch->alpn, a);
 	if (ch_has_ext(ch, 10))
-		put_arr(cl, "supported_groups", code_list(ch->groups, ch->n_groups, tls_group_name));
+		code_list(w, "supported_groups", ch->groups, ch->n_groups, tls_group_name);
 	if (ch_has_ext(ch, 51))
-		put_arr(cl, "key_share_groups",
-			code_list(ch->keyshares, ch->n_keyshares, tls_group_name));
+		code_list(w, "key_share_groups", ch->keyshares, ch->n_keyshares, tls_group_name);
 	if (ch_has_ext(ch, 13))
-		put_arr(cl, "signature_algorithms",
-			code_list(ch->sigalgs, ch->n_sigalgs, tls_sigscheme_name));
+		code_list(w, "signature_algorithms", ch->sigalgs, ch->n_sigalgs, tls_sigscheme_name);
 	if (ch_has_ext(ch, 11)) {
-		arr = json_array();
-		for (uint16_t i = 0; arr && i < ch->n_ptfmts; i++) {
+		jw_open(w, "ec_point_formats", '[');
+		for (uint16_t i = 0; i < ch->n_ptfmts; i++) {
 			const char *n = tls_ec_point_format_name(ch->ptfmts[i]);
-			push(arr, n ? json_string(n) : hex8(ch->ptfmts[i]));
+			if (n)
+				jw_str(w, NULL, n);
+			else
+				jw_hex(w, NULL, ch->ptfmts[i], 2);
 		}
-		put_arr(cl, "ec_point_formats", arr);
+		jw_close(w, false);
 	}
-	arr = json_array();
-	for (uint16_t i = 0; arr && i < ch->n_comp; i++)
-		push(arr, compression_json(ch->comp[i]));
-	put_arr(cl, "compression_methods", arr);
-	arr = json_array();
-	for (uint16_t i = 0; arr && i < ch->n_exts; i++)
-		push(arr, json_integer(ch->exts[i]));
-	put_arr(cl, "extensions", arr);
+	jw_open(w, "compression_methods", '[');
+	for (uint16_t i = 0; i < ch->n_comp; i++)
+		compression_json(w, NULL, ch->comp[i]);
+	jw_close(w, false);
+	u16_arr(w, "extensions", ch->exts, ch->n_exts);
 	if (ch->session_id_len)
-		put(cl, "session_id", hex_bytes(ch->session_id,
-						ch->session_id_len <= 32 ? ch->session_id_len : 32));
+		jw_hexbytes(w, "session_id", ch->session_id,
+			    ch->session_id_len <= 32 ? ch->session_id_len : 32);
 	if (ch->ech.present) {
-		json_t *e = json_object();
-		if (e) {
-			put(e, "type", json_string(ch->ech.type == 0 ? "outer" :
-						   ch->ech.type == 1 ? "inner" : "unknown"));
-			if (ch->ech.type == 0) {
-				put(e, "config_id", json_integer(ch->ech.config_id));
-				put(e, "kdf", json_integer(ch->ech.kdf_id));
-				put(e, "aead", json_integer(ch->ech.aead_id));
-			}
-			put_obj(cl, "ech", e);
+		jw_open(w, "ech", '{');
+		jw_str(w, "type", ch->ech.type == 0 ? "outer" :
+				  ch->ech.type == 1 ? "inner" : "unknown");
+		if (ch->ech.type == 0) {
+			jw_uint(w, "config_id", ch->ech.config_id);
+			jw_uint(w, "kdf", ch->ech.kdf_id);
+			jw_uint(w, "aead", ch->ech.aead_id);
 		}
+		jw_close(w, false);
 	}
 }
 
-static void key_exchange(json_t *sv, const struct session *s)
+static void key_exchange(struct jw *w, const struct session *s)
 {
-	json_t *kx = json_object();
 	const struct tls_server_hello *sh = s->sh;
 
-	if (!kx)
-		return;
+	jw_open(w, "key_exchange", '{');
 	if (s->tls13) {
-		put(kx, "method", json_string(sh->has_psk ? (sh->has_key_share ? "psk_ecdhe" : "psk")
-						     : "ecdhe"));
+		jw_str(w, "method", sh->has_psk ? (sh->has_key_share ? "psk_ecdhe" : "psk")
+						: "ecdhe");
 		if (sh->has_key_share)
-			put(kx, "group", code_name(sh->selected_group, tls_group_name));
+			code_name(w, "group", sh->selected_group, tls_group_name);
 	} else {
 		const char *m = tls_cipher_kx(sh->cipher);
 		if (m) {
-			put(kx, "method", json_string(m));
+			jw_str(w, "method", m);
 			if (s->srv_ske && s->ske.has_group)
-				put(kx, "group", code_name(s->ske.group, tls_group_name));
+				code_name(w, "group", s->ske.group, tls_group_name);
 			if (s->srv_ske && s->ske.dh_bits)
-				put(kx, "dh_bits", json_integer(s->ske.dh_bits));
+				jw_uint(w, "dh_bits", s->ske.dh_bits);
 			if (s->srv_ske && s->ske.has_sigalg)
-				put(kx, "signature_algorithm",
-				    code_name(s->ske.sigalg, tls_sigscheme_name));
+				code_name(w, "signature_algorithm", s->ske.sigalg, tls_sigscheme_name);
 		}
 	}
-	put_obj(sv, "key_exchange", kx);
+	jw_close(w, false);
 }
 
-static void cert_request(json_t *sv, const struct session *s)
+static void cert_request(struct jw *w, const struct session *s)
 {
 	const struct tls_cert_request *cr = s->cr;
-	json_t *o = json_object(), *arr;
 
-	if (!o)
-		return;
-	arr = json_array();
-	for (uint16_t i = 0; arr && i < cr->n_types && i < TLS_MAX_CERT_TYPES; i++)
-		push(arr, cert_type_json(cr->types[i]));
-	put_arr(o, "certificate_types", arr);
-	put_arr(o, "signature_algorithms",
-		code_list(cr->sigalgs, cr->n_sigalgs < TLS_MAX_SIGALGS ? cr->n_sigalgs
-								      : TLS_MAX_SIGALGS,
-			  tls_sigscheme_name));
+	/* An empty object is still information: the server asked. */
+	jw_open(w, "certificate_request", '{');
+	jw_open(w, "certificate_types", '[');
+	for (uint16_t i = 0; i < cr->n_types && i < TLS_MAX_CERT_TYPES; i++)
+		cert_type_json(w, cr->types[i]);
+	jw_close(w, false);
+	code_list(w, "signature_algorithms", cr->sigalgs,
+		  cr->n_sigalgs < TLS_MAX_SIGALGS ? cr->n_sigalgs : TLS_MAX_SIGALGS,
+		  tls_sigscheme_name);
 	/* Authorities: the DER of each DistinguishedName as lowercase hex
 	 * (exact, and needs no certificate parser). */
-	arr = json_array();
-	for (uint16_t i = 0; arr && s->cr_auth && i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++)
-		push(arr, hex_bytes(cr->authorities[i].der, cr->authorities[i].len));
-	put_arr(o, "authorities", arr);
-	/* An empty object is still information: the server asked. */
-	json_object_set_new(sv, "certificate_request", o);
+	jw_open(w, "authorities", '[');
+	for (uint16_t i = 0; s->cr_auth && i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++)
+		jw_hexbytes(w, NULL, cr->authorities[i].der, cr->authorities[i].len);
+	jw_close(w, false);
+	jw_close(w, true);
 }
 
-static void server_hello_fields(json_t *sv, const struct session *s)
+static void server_hello_fields(struct jw *w, const struct session *s)
 {
 	const struct tls_server_hello *sh = s->sh;
 	char ja3s[FP_JA3_MAX], md5[33];
-	json_t *arr;
 
 	fp_ja3s(sh, ja3s, sizeof ja3s, md5);
-	put(sv, "ja3s", json_string(md5));
+	jw_str(w, "ja3s", md5);
 	if (ja3s[0])
-		put(sv, "ja3s_string", json_string(ja3s));
+		jw_str(w, "ja3s_string", ja3s);
 #ifdef TLSTAP_WITH_FOXIO
 	{
 		char ja4s[FP_JA4_MAX], ja4sr[FP_JA4R_MAX];
 		fp_ja4s(sh, 't', ja4s, ja4sr, sizeof ja4sr);
 		if (ja4s[0])
-			put(sv, "ja4s", json_string(ja4s));
+			jw_str(w, "ja4s", ja4s);
 	}
 #endif
-	arr = json_array();
-	for (uint16_t i = 0; arr && i < sh->n_exts; i++)
-		push(arr, json_integer(sh->exts[i]));
-	put_arr(sv, "extensions", arr);
+	u16_arr(w, "extensions", sh->exts, sh->n_exts);
 	if (sh->session_id_len)
-		put(sv, "session_id", hex_bytes(sh->session_id,
-						sh->session_id_len <= 32 ? sh->session_id_len : 32));
+		jw_hexbytes(w, "session_id", sh->session_id,
+			    sh->session_id_len <= 32 ? sh->session_id_len : 32);
 	if (sh->downgrade == 12)
-		put(sv, "downgrade_sentinel", json_string("1.2"));
+		jw_str(w, "downgrade_sentinel", "1.2");
 	else if (sh->downgrade == 11)
-		put(sv, "downgrade_sentinel", json_string("1.1"));
+		jw_str(w, "downgrade_sentinel", "1.1");
 }
 
-static void negotiated(json_t *tls, const struct session *s, struct anom_set *a)
+static void negotiated(struct jw *w, const struct session *s, struct anom_set *a,
+		       struct rec_tally *t)
 {
 	const struct tls_server_hello *sh = s->sh;
-	char b[8];
 
 	if (s->version) {
-		put(tls, "version_protocol",
-		    json_string(s->version == 0x0300 || s->version == 0x0002 ? "ssl" : "tls"));
-		put(tls, "version", json_string(version_str(s->version, b)));
+		jw_str(w, "version_protocol",
+		       s->version == 0x0300 || s->version == 0x0002 ? "ssl" : "tls");
+		t->version = version_str(s->version, t->vbuf);
+		jw_str(w, "version", t->version);
 	}
 	if (s->v2) {
-		if (s->v2_cipher)
-			put(tls, "cipher", v2_cipher_json(s->v2_cipher));
+		if (s->v2_cipher) {
+			t->cipher = v2_cipher_name(s->v2_cipher, t->cbuf);
+			jw_str(w, "cipher", t->cipher);
+		}
 		return;
 	}
 	if (!sh || !(s->sh_seen || s->hrr))
 		return;
 	/* A malformed ServerHello may have ended before its cipher field. */
-	if (!(s->sh_bad && sh->cipher == 0))
-		put(tls, "cipher", code_name(sh->cipher, tls_cipher_name));
+	if (!(s->sh_bad && sh->cipher == 0)) {
+		t->cipher = code_str(sh->cipher, tls_cipher_name, t->cbuf);
+		jw_str(w, "cipher", t->cipher);
+	}
 	if (s->tls13 && sh->has_key_share && sh->selected_group)
-		put(tls, "curve", code_name(sh->selected_group, tls_group_name));
+		code_name(w, "curve", sh->selected_group, tls_group_name);
 	else if (!s->tls13 && s->srv_ske && s->ske.has_group)
-		put(tls, "curve", code_name(s->ske.group, tls_group_name));
+		code_name(w, "curve", s->ske.group, tls_group_name);
 	if (s->sh_seen)
-		put(tls, "compression", compression_json(sh->compression));
+		compression_json(w, "compression", sh->compression);
 	if (s->sh_seen && sh->has_alpn && sh->alpn.n && sh->alpn.len[0] &&
 	    (size_t)sh->alpn.off[0] + sh->alpn.len[0] <= sizeof sh->alpn.buf)
-		put(tls, "next_protocol",
-		    ju_wire_str(sh->alpn.buf + sh->alpn.off[0], sh->alpn.len[0], a));
+		jw_wire(w, "next_protocol", sh->alpn.buf + sh->alpn.off[0], sh->alpn.len[0], a);
 }
 
-int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int client_side)
+int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int client_side,
+		 struct rec_tally *t)
 {
-	struct anom_set a = s->anom;
+	struct anom_set *a = &t->anom;
 	int c = client_side == 1 ? 1 : 0, svd = !c;
-	json_t *tls, *cl, *sv, *arr;
 	const char *auth;
 	bool inferred;
 
+	*a = s->anom;
 	if (!s->is_tls && !s->not_tls)
 		return 0;
-	tls = ju_obj(root, "tls");
-	if (!tls)
-		return -1;
+	jw_open(w, "tls", '{');
 	if (!s->is_tls) {
-		put(tls, "outcome", json_string("not_tls"));
-		ju_set(tls, "failure.reason", json_string("the first bytes are not a TLS or SSL record"));
+		t->outcome = "not_tls";
+		jw_str(w, "outcome", "not_tls");
+		jw_open(w, "failure", '{');
+		jw_str(w, "reason", "the first bytes are not a TLS or SSL record");
+		jw_close(w, true);
+		jw_close(w, true);
 		return 0;
 	}
 
-	negotiated(tls, s, &a);
+	negotiated(w, s, a, t);
 	if (s->outcome != TLS_OUT_NONE) {
-		put(tls, "established", json_boolean(s->outcome == TLS_OUT_ESTABLISHED));
-		put(tls, "resumed", json_boolean(s->resumed));
-		put(tls, "outcome", json_string(outcome_names[s->outcome]));
+		t->outcome = outcome_names[s->outcome];
+		jw_bool(w, "established", s->outcome == TLS_OUT_ESTABLISHED);
+		jw_bool(w, "resumed", s->resumed);
+		jw_str(w, "outcome", t->outcome);
 		if (s->outcome != TLS_OUT_ESTABLISHED)
-			put(tls, "failure", failure_obj(s, c));
+			failure_obj(w, s, c);
 	}
 	if (s->n_alerts)
-		put_arr(tls, "alerts", alerts_arr(s, c));
+		alerts_arr(w, s, c);
 	auth = authentication(s, c, &inferred);
 	if (auth) {
-		put(tls, "authentication", json_string(auth));
+		jw_str(w, "authentication", auth);
 		if (inferred)
-			put(tls, "authentication_inferred", json_true());
+			jw_bool(w, "authentication_inferred", true);
 	}
 	if (s->n_msgs)
-		put_arr(tls, "handshake_messages", messages_arr(s, c));
+		messages_arr(w, s, c);
 
-	cl = json_object();
-	if (cl) {
-		if (s->ch)
-			client_hello_fields(cl, s->ch, &a);
-		if (s->cli_cv && s->cv_has_sigalg) {
-			json_t *cv = json_object();
-			if (cv) {
-				put(cv, "signature_algorithm", code_name(s->cv_sigalg, tls_sigscheme_name));
-				put_obj(cl, "certificate_verify", cv);
-			}
-		}
-		if (s->hrr)
-			put(cl, "hello_retry", json_true());
-		if (s->n_chain[c])
-			emit_x509_side(cl, ctx, s->chain[c], s->n_chain[c], NULL, 0, false,
-				       s->cert_ts[c], false, &a);
-		put_obj(tls, "client", cl);
+	jw_open(w, "client", '{');
+	if (s->ch)
+		client_hello_fields(w, s->ch, a);
+	if (s->cli_cv && s->cv_has_sigalg) {
+		jw_open(w, "certificate_verify", '{');
+		code_name(w, "signature_algorithm", s->cv_sigalg, tls_sigscheme_name);
+		jw_close(w, false);
 	}
+	if (s->hrr)
+		jw_bool(w, "hello_retry", true);
+	if (s->n_chain[c])
+		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], NULL, 0, false,
+			       s->cert_ts[c], false, a);
+	jw_close(w, false);
 
-	sv = json_object();
-	if (sv) {
-		if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
-			server_hello_fields(sv, s);
-			if (s->has_nst && !s->tls13)
-				put(sv, "ticket_lifetime_hint", json_integer(s->nst_lifetime));
-			if (s->sh_seen && !(s->resumed && !s->tls13))
-				key_exchange(sv, s);
-			if (s->cr && s->srv_cr)
-				cert_request(sv, s);
-			if (s->tls13 && s->sh_seen && !s->resumed)
-				put(sv, "certificate_encrypted", json_true());
-		}
-		if (s->n_chain[svd]) {
-			const struct tls_client_hello *ch = s->ch;
-			bool has_sni = ch && ch->has_sni && ch->sni_len;
-			emit_x509_side(sv, ctx, s->chain[svd], s->n_chain[svd],
-				       has_sni ? ch->sni : NULL, has_sni ? ch->sni_len : 0, has_sni,
-				       s->cert_ts[svd], true, &a);
-		}
-		put_obj(tls, "server", sv);
+	jw_open(w, "server", '{');
+	if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
+		server_hello_fields(w, s);
+		if (s->has_nst && !s->tls13)
+			jw_uint(w, "ticket_lifetime_hint", s->nst_lifetime);
+		if (s->sh_seen && !(s->resumed && !s->tls13))
+			key_exchange(w, s);
+		if (s->cr && s->srv_cr)
+			cert_request(w, s);
+		if (s->tls13 && s->sh_seen && !s->resumed)
+			jw_bool(w, "certificate_encrypted", true);
 	}
+	if (s->n_chain[svd]) {
+		const struct tls_client_hello *ch = s->ch;
+		bool has_sni = ch && ch->has_sni && ch->sni_len;
+		emit_x509_side(w, ctx, s->chain[svd], s->n_chain[svd],
+			       has_sni ? ch->sni : NULL, has_sni ? ch->sni_len : 0, has_sni,
+			       s->cert_ts[svd], true, a);
+	}
+	jw_close(w, false);
 
 	/* How much of each direction the capture lost (the tcp_gap anomaly). */
 	if (s->gap_bytes[0] || s->gap_bytes[1]) {
-		int cd = c;
-		json_t *g = json_object();
-		if (g && s->gap_bytes[cd])
-			put(g, "client", json_integer((json_int_t)s->gap_bytes[cd]));
-		if (g && s->gap_bytes[!cd])
-			put(g, "server", json_integer((json_int_t)s->gap_bytes[!cd]));
-		put_obj(tls, "gap_bytes", g);
+		jw_open(w, "gap_bytes", '{');
+		if (s->gap_bytes[c])
+			jw_uint(w, "client", s->gap_bytes[c]);
+		if (s->gap_bytes[!c])
+			jw_uint(w, "server", s->gap_bytes[!c]);
+		jw_close(w, false);
 	}
 
 	/* A client that never sent a byte while the server spoke TLS was not
@@ -688,16 +640,17 @@ int session_emit(json_t *root, const struct session *s, struct tt_ctx *ctx, int 
 	 * server is the session's own business: no_server_response, or
 	 * server_data_missing when the client's messages prove an answer.) */
 	if (s->client >= 0 && !s->d[s->client].got_bytes && s->d[!s->client].got_bytes)
-		anom_add(&a, "client_data_missing");
+		anom_add(a, "client_data_missing");
 
 	/* Last: building the record may have added anomalies. */
-	if (a.n) {
-		arr = json_array();
-		for (unsigned i = 0; arr && i < a.n; i++)
-			push(arr, json_string(a.code[i]));
-		if (arr && a.dropped)
-			push(arr, json_string("anomalies_truncated"));
-		put_arr(tls, "anomalies", arr);
+	if (a->n) {
+		jw_open(w, "anomalies", '[');
+		for (unsigned i = 0; i < a->n; i++)
+			jw_str(w, NULL, a->code[i]);
+		if (a->dropped)
+			jw_str(w, NULL, "anomalies_truncated");
+		jw_close(w, false);
 	}
+	jw_close(w, true);
 	return 0;
 }

@@ -457,12 +457,30 @@ static void feeder_done(struct feeder *f)
 	session_free(f->s);
 }
 
+/* The record of s (client side `client`) as a tree, read back from the
+ * writer's text, which must be one valid JSON object on one line. */
+static json_t *emit_root(struct session *s, int client)
+{
+	struct rec_tally t = { 0 };
+	struct jw w;
+	json_t *root;
+
+	jw_init(&w);
+	jw_open(&w, NULL, '{');
+	session_emit(&w, s, &ctx, client, &t);
+	jw_close(&w, true);
+	root = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, NULL);
+	CHECK(root != NULL && memchr(w.p, '\n', w.len) == NULL);
+	jw_free(&w);
+	return root ? root : json_object();
+}
+
 /* Runs cv (client side `client`) and returns the record's tls object as a
  * new reference; flow end applied when finish. */
 static json_t *run(const struct conv *cv, int client, enum mode m, bool finish)
 {
 	struct feeder f;
-	json_t *root = json_object(), *tls;
+	json_t *root, *tls;
 
 	feeder_init(&f, client);
 	for (int i = 0; i < cv->n; i++) {
@@ -471,7 +489,7 @@ static json_t *run(const struct conv *cv, int client, enum mode m, bool finish)
 	}
 	if (finish)
 		session_finish(f.s, f.ts);
-	session_emit(root, f.s, &ctx, session_client_side(f.s) < 0 ? 0 : session_client_side(f.s));
+	root = emit_root(f.s, session_client_side(f.s) < 0 ? 0 : session_client_side(f.s));
 	tls = json_object_get(root, "tls");
 	if (getenv("TEST_SESSION_DUMP")) {
 		char *d = json_dumps(tls, JSON_COMPACT);
@@ -953,8 +971,7 @@ static void test_failures(void)
 	session_tcp_event(f.s, 1, TCP_EV_RST, f.ts);
 	CHECK(session_decided(f.s) && !session_wants_data(f.s));
 	{
-		json_t *root = json_object();
-		session_emit(root, f.s, &ctx, 0);
+		json_t *root = emit_root(f.s, 0);
 		t = json_object_get(root, "tls");
 		CHECK_STR(jstr(t, "outcome"), "reset");
 		CHECK_STR(jstr(t, "failure.reason"), "reset by server");
@@ -971,8 +988,7 @@ static void test_failures(void)
 	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
 	CHECK(session_decided(f.s));
 	{
-		json_t *root = json_object();
-		session_emit(root, f.s, &ctx, 0);
+		json_t *root = emit_root(f.s, 0);
 		CHECK_STR(jstr(json_object_get(root, "tls"), "outcome"), "closed");
 		CHECK_STR(jstr(json_object_get(root, "tls"), "failure.reason"), "closed by client");
 		json_decref(root);
@@ -985,8 +1001,7 @@ static void test_failures(void)
 	feed_mode(&f, 1, cv.data[1]->b, cv.data[1]->n, WHOLE);
 	session_finish(f.s, f.ts);
 	{
-		json_t *root = json_object();
-		session_emit(root, f.s, &ctx, 0);
+		json_t *root = emit_root(f.s, 0);
 		CHECK_STR(jstr(json_object_get(root, "tls"), "outcome"), "incomplete");
 		CHECK_STR(jstr(json_object_get(root, "tls"), "failure.stage"), "client_key_exchange");
 		json_decref(root);
@@ -1019,8 +1034,7 @@ static void test_gap(void)
 	CHECK(session_wants_data(f.s));
 	for (int i = 2; i < cv.n; i++)
 		feed_mode(&f, cv.dir[i] ? 1 : 0, cv.data[i]->b, cv.data[i]->n, CHUNKS);
-	root = json_object();
-	session_emit(root, f.s, &ctx, 0);
+	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
 	CHECK_STR(jstr(t, "outcome"), "established");
 	CHECK(jhas(t, "anomalies", "tcp_gap"));
@@ -1045,8 +1059,7 @@ static void test_not_tls(void)
 	CHECK(!session_is_tls(f.s));
 	CHECK(!session_wants_data(f.s));
 	CHECK(session_decided(f.s));
-	root = json_object();
-	session_emit(root, f.s, &ctx, 0);
+	root = emit_root(f.s, 0);
 	CHECK_STR(jstr(json_object_get(root, "tls"), "outcome"), "not_tls");
 	json_decref(root);
 	feeder_done(&f);
@@ -1115,8 +1128,7 @@ static void test_midstream(void)
 	feed_mode(&f, 0, b->b + 123, b->n - 123, CHUNKS);
 	CHECK(session_is_tls(f.s));
 	CHECK(session_decided(f.s));
-	root = json_object();
-	session_emit(root, f.s, &ctx, 0);
+	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
 	CHECK_STR(jstr(t, "outcome"), "incomplete");
 	CHECK_STR(jstr(t, "failure.reason"), "connection joined after the handshake");
@@ -1369,8 +1381,7 @@ static void test_tls13_server_alert(void)
 	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
 	session_tcp_event(f.s, 0, TCP_EV_FIN, f.ts);
 	CHECK(session_decided(f.s));
-	root = json_object();
-	session_emit(root, f.s, &ctx, 0);
+	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
 	CHECK_STR(jstr(t, "outcome"), "alert");
 	CHECK_STR(jstr(t, "failure.reason"),

@@ -1,0 +1,421 @@
+/*
+ * jw.c - the streaming JSON writer (see jw.h).
+ *
+ * Commas are placed by counting the members of each open level; an empty
+ * level opened as optional is cut off again by rewinding the buffer to the
+ * mark taken before its key.  Escaping follows RFC 8259 section 7, with the
+ * short forms for \b \f \n \r \t and \u00XX for the other control
+ * characters, the same bytes jansson writes.
+ */
+#include "jw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+void jw_init(struct jw *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+void jw_free(struct jw *w)
+{
+	free(w->p);
+	memset(w, 0, sizeof *w);
+}
+
+void jw_reset(struct jw *w)
+{
+	w->len = 0;
+	w->oom = false;
+	w->depth = 0;
+	w->items[0] = 0;
+}
+
+/* Room for n more bytes; false (and oom) when there is none. */
+static bool need(struct jw *w, size_t n)
+{
+	size_t cap;
+	char *np;
+
+	if (w->oom)
+		return false;
+	if (w->len + n <= w->cap)
+		return true;
+	cap = w->cap ? w->cap : 4096;
+	while (cap < w->len + n)
+		cap *= 2;
+	np = realloc(w->p, cap);
+	if (!np) {
+		w->oom = true;
+		return false;
+	}
+	w->p = np;
+	w->cap = cap;
+	return true;
+}
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+	if (!need(w, n))
+		return;
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+}
+
+/* The separator and key before a value at the current level. */
+static void member(struct jw *w, const char *key)
+{
+	size_t kl = key ? strlen(key) : 0;
+
+	if (!need(w, kl + 4))
+		return;
+	if (w->items[w->depth]++)
+		w->p[w->len++] = ',';
+	if (key) {
+		w->p[w->len++] = '"';
+		memcpy(w->p + w->len, key, kl);
+		w->len += kl;
+		w->p[w->len++] = '"';
+		w->p[w->len++] = ':';
+	}
+}
+
+void jw_open(struct jw *w, const char *key, char brace)
+{
+	size_t mark = w->len;
+
+	if (w->oom)
+		return;
+	if (w->depth + 1 >= JW_DEPTH) {
+		w->oom = true;
+		return;
+	}
+	member(w, key);
+	put(w, &brace, 1);
+	w->depth++;
+	w->items[w->depth] = 0;
+	w->mark[w->depth] = mark;
+	w->kind[w->depth] = brace;
+}
+
+uint32_t jw_close(struct jw *w, bool keep_empty)
+{
+	uint32_t n;
+	char brace;
+
+	if (w->oom || w->depth == 0)
+		return 0;
+	n = w->items[w->depth];
+	if (n == 0 && !keep_empty) {
+		w->len = w->mark[w->depth];
+		w->depth--;
+		w->items[w->depth]--;
+		return 0;
+	}
+	brace = w->kind[w->depth] == '{' ? '}' : ']';
+	put(w, &brace, 1);
+	w->depth--;
+	return n;
+}
+
+/* Whether any of the 8 bytes of x needs escaping: a control character
+ * (below 0x20), a quote or a backslash (the classic "has a zero byte"
+ * test on x, x ^ '"' and x ^ '\\'). */
+static bool word_needs_escape(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t lt = (x - ones * 0x20) & ~x;
+
+	return ((lt | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
+}
+
+/* Escaped body of a string whose bytes are known to be valid UTF-8. */
+static void esc_body(struct jw *w, const char *s, size_t n)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c;
+		char e[6];
+		size_t el = 2;
+
+		/* Most strings need no escape at all: skip them a word at a time. */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (word_needs_escape(x))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(w, s + run, i - run);
+		run = i + 1;
+		e[0] = '\\';
+		switch (c) {
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		default:
+			e[1] = 'u';
+			e[2] = '0';
+			e[3] = '0';
+			e[4] = hexdig[c >> 4];
+			e[5] = hexdig[c & 15];
+			el = 6;
+		}
+		put(w, e, el);
+	}
+	put(w, s + run, n - run);
+}
+
+void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
+{
+	member(w, key);
+	put(w, "\"", 1);
+	esc_body(w, s, n);
+	put(w, "\"", 1);
+}
+
+void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_strn(w, key, s, strlen(s));
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one
+ * (RFC 3629 section 4: no overlong forms, surrogates or values above
+ * U+10FFFF). */
+static size_t utf8_seq(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+void jw_wire(struct jw *w, const char *key, const void *vp, size_t n, struct anom_set *a)
+{
+	const uint8_t *p = vp;
+	size_t i = 0, run = 0;
+	bool bad = false;
+
+	member(w, key);
+	put(w, "\"", 1);
+	while (i < n) {
+		size_t l = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+		if (l) {
+			i += l;
+			continue;
+		}
+		/* The valid run before, then the byte as the text \xHH (its
+		 * backslash escaped for JSON). */
+		esc_body(w, (const char *)p + run, i - run);
+		{
+			char e[5] = { '\\', '\\', 'x', hexdig[p[i] >> 4], hexdig[p[i] & 15] };
+			put(w, e, sizeof e);
+		}
+		bad = true;
+		run = ++i;
+	}
+	esc_body(w, (const char *)p + run, n - run);
+	put(w, "\"", 1);
+	if (bad && a)
+		anom_add(a, "invalid_utf8");
+}
+
+size_t jw_utoa(uint64_t v, char *out)
+{
+	char tmp[24];
+	size_t i = sizeof tmp, n;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = sizeof tmp - i;
+	memcpy(out, tmp + i, n);
+	out[n] = '\0';
+	return n;
+}
+
+void jw_uint(struct jw *w, const char *key, uint64_t v)
+{
+	char b[24];
+	size_t n = jw_utoa(v, b);
+
+	member(w, key);
+	put(w, b, n);
+}
+
+void jw_int(struct jw *w, const char *key, int64_t v)
+{
+	char b[24];
+	size_t n;
+
+	if (v >= 0) {
+		jw_uint(w, key, (uint64_t)v);
+		return;
+	}
+	b[0] = '-';
+	n = jw_utoa(0ull - (uint64_t)v, b + 1) + 1;
+	member(w, key);
+	put(w, b, n);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	member(w, key);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
+}
+
+void jw_hex(struct jw *w, const char *key, uint32_t v, int digits)
+{
+	char b[14];
+	int k = 0;
+
+	b[k++] = '"';
+	b[k++] = '0';
+	b[k++] = 'x';
+	for (int i = digits - 1; i >= 0; i--)
+		b[k++] = hexdig[(v >> (4 * i)) & 15];
+	b[k++] = '"';
+	member(w, key);
+	put(w, b, (size_t)k);
+}
+
+void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n)
+{
+	member(w, key);
+	if (!need(w, 2 * n + 2))
+		return;
+	w->p[w->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		w->p[w->len++] = hexdig[p[i] >> 4];
+		w->p[w->len++] = hexdig[p[i] & 15];
+	}
+	w->p[w->len++] = '"';
+}
+
+/* Proleptic Gregorian date of a day count since 1970-01-01 (the inverse of
+ * the usual days-from-civil formula, by 400-year eras). */
+static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);                        /* [0, 146096] */
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
+	unsigned mp = (5 * doy + 2) / 153;                                   /* [0, 11] */
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static void two(char *o, unsigned v)
+{
+	o[0] = (char)('0' + v / 10 % 10);
+	o[1] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" (19 bytes); years outside 0..9999 are clamped,
+ * which RFC 3339 cannot express anyway. */
+static void rfc3339(char o[19], int64_t secs)
+{
+	int64_t days = secs / 86400, rem = secs % 86400, y;
+	unsigned m, d;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil(days, &y, &m, &d);
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	two(o, (unsigned)(y / 100));
+	two(o + 2, (unsigned)(y % 100));
+	o[4] = '-';
+	two(o + 5, m);
+	o[7] = '-';
+	two(o + 8, d);
+	o[10] = 'T';
+	two(o + 11, (unsigned)(rem / 3600));
+	o[13] = ':';
+	two(o + 14, (unsigned)(rem / 60 % 60));
+	o[16] = ':';
+	two(o + 17, (unsigned)(rem % 60));
+}
+
+void jw_time_us(struct jw *w, const char *key, uint64_t ns)
+{
+	char b[30];
+	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
+
+	b[0] = '"';
+	rfc3339(b + 1, (int64_t)(ns / 1000000000u));
+	b[20] = '.';
+	for (int i = 26; i >= 21; i--) {
+		b[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	b[27] = 'Z';
+	b[28] = '"';
+	member(w, key);
+	put(w, b, 29);
+}
+
+void jw_time_s(struct jw *w, const char *key, int64_t secs)
+{
+	char b[22];
+
+	b[0] = '"';
+	rfc3339(b + 1, secs);
+	b[20] = 'Z';
+	b[21] = '"';
+	member(w, key);
+	put(w, b, sizeof b);
+}
+
+void jw_raw(struct jw *w, const char *key, const char *json, size_t n)
+{
+	member(w, key);
+	put(w, json, n);
+}

@@ -1,0 +1,89 @@
+/*
+ * jw.h - a streaming JSON writer for NDJSON records.
+ *
+ * A record is written straight into one growable buffer, member by member,
+ * with no tree in between: session records are the hot path of a
+ * handshake-heavy capture, and building a jansson tree (an allocation per
+ * value, a hash table per object, then a walk and a free) cost most of the
+ * time per session.
+ *
+ *   struct jw w; jw_init(&w);
+ *   jw_open(&w, NULL, '{');            root object
+ *     jw_str(&w, "version", "1.3");    "version":"1.3"
+ *     jw_open(&w, "client", '{');      "client":{
+ *       jw_int(&w, "n", 3);
+ *     jw_close(&w, false);             dropped again when it stayed empty
+ *   jw_close(&w, true);                }
+ *
+ * Keys are the caller's own literals and are written as given (no escaping);
+ * values are escaped by RFC 8259 section 7: quote, backslash and every
+ * control character (NUL included, as \u0000).  jw_str is for strings
+ * tlstap made itself (names from tables, hex); bytes that came off the wire
+ * go through jw_wire, which also keeps the output valid UTF-8.
+ *
+ * Errors are sticky: an allocation failure sets w->oom, later calls do
+ * nothing, and the record is dropped by the caller.  Nesting deeper than
+ * JW_DEPTH also sets oom (a bug, never input-driven: the shape of a record
+ * is fixed by the code).
+ */
+#ifndef TLSTAP_JW_H
+#define TLSTAP_JW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../parsers/anomaly.h"
+
+#define JW_DEPTH 16
+
+struct jw {
+	char *p;
+	size_t len, cap;
+	bool oom;
+	unsigned depth;
+	uint32_t items[JW_DEPTH];       /* members written at each level */
+	size_t mark[JW_DEPTH];          /* len before the level's key */
+	char kind[JW_DEPTH];            /* '{' or '[' */
+};
+
+void jw_init(struct jw *w);
+void jw_free(struct jw *w);
+/* Empties the buffer for the next record (keeps the allocation). */
+void jw_reset(struct jw *w);
+
+/* Opens an object ('{') or array ('['); key NULL inside an array or at the
+ * root. */
+void jw_open(struct jw *w, const char *key, char brace);
+/* Closes the innermost level.  When it has no member and keep_empty is
+ * false, the level and its key are removed again, as if never opened.
+ * Returns the number of members it had. */
+uint32_t jw_close(struct jw *w, bool keep_empty);
+
+void jw_str(struct jw *w, const char *key, const char *s);
+void jw_strn(struct jw *w, const char *key, const char *s, size_t n);
+/* Attacker-controlled bytes: valid UTF-8 is kept (and escaped as above);
+ * each byte that is not part of a valid UTF-8 sequence (RFC 3629: no
+ * overlong forms, surrogates or code points above U+10FFFF) becomes the
+ * four characters \xHH, written as the JSON text "\\xHH", and
+ * `invalid_utf8` is added to a (which may be NULL). */
+void jw_wire(struct jw *w, const char *key, const void *p, size_t n, struct anom_set *a);
+void jw_int(struct jw *w, const char *key, int64_t v);
+void jw_uint(struct jw *w, const char *key, uint64_t v);
+void jw_bool(struct jw *w, const char *key, bool v);
+/* "0x%0*x" with `digits` hex digits (unknown codes). */
+void jw_hex(struct jw *w, const char *key, uint32_t v, int digits);
+/* Lowercase hex of bytes. */
+void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n);
+/* RFC 3339 UTC with microseconds, 2026-11-22T10:00:00.123456Z. */
+void jw_time_us(struct jw *w, const char *key, uint64_t ns);
+/* RFC 3339 UTC, whole seconds, 2026-11-22T10:00:00Z. */
+void jw_time_s(struct jw *w, const char *key, int64_t secs);
+/* A value serialised earlier (by jw, so known to be valid JSON). */
+void jw_raw(struct jw *w, const char *key, const char *json, size_t n);
+
+/* Unsigned decimal into out (at least 21 bytes), NUL-terminated; returns
+ * the length. */
+size_t jw_utoa(uint64_t v, char *out);
+
+#endif
