@@ -43,17 +43,26 @@ static void o_puts(struct out *o, const char *s)
 		o->p[o->n] = '\0';
 }
 
+/* Digits by hand: these run for every value of every hello, and snprintf
+ * cost more than the hashing. */
 static void o_dec(struct out *o, unsigned v)
 {
 	char b[12];
-	snprintf(b, sizeof b, "%u", v);
-	o_puts(o, b);
+	size_t i = sizeof b - 1;
+
+	b[i] = '\0';
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	o_puts(o, b + i);
 }
 
 static void o_hex4(struct out *o, uint16_t v)
 {
-	char b[5];
-	snprintf(b, sizeof b, "%04x", v);
+	static const char hx[] = "0123456789abcdef";
+	char b[5] = { hx[v >> 12], hx[(v >> 8) & 15], hx[(v >> 4) & 15], hx[v & 15], '\0' };
+
 	o_puts(o, b);
 }
 
