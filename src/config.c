@@ -20,4 +20,5 @@ void config_defaults(struct tt_config *cfg)
 	cfg->max_hs_messages = 64;
 	cfg->max_alerts = 16;
 	cfg->cert_cache_size = 4096;
+	cfg->hello_cache_size = 1024;
 }

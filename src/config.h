@@ -32,6 +32,7 @@ struct tt_config {
 	bool emit_chain_der;            /* tls.*.certificate_chain */
 	uint32_t cert_cache_size;       /* default 4096 */
 	/* output */
+	uint32_t hello_cache_size;      /* distinct hellos' fragments kept, default 1024 */
 	uint16_t community_id_seed;
 	bool pretty;
 };
@@ -60,12 +61,14 @@ struct tt_stats {
 
 struct x509_ctx;
 struct emitter;
+struct frag_cache;
 
 struct tt_ctx {
 	struct tt_config cfg;
 	struct tt_stats st;
 	struct x509_ctx *x509;
 	struct emitter *em;
+	struct frag_cache *hello_frags; /* NULL: every record built in full */
 };
 
 #endif

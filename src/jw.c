@@ -98,6 +98,7 @@ void jw_open(struct jw *w, const char *key, char brace)
 	w->items[w->depth] = 0;
 	w->mark[w->depth] = mark;
 	w->kind[w->depth] = brace;
+	w->body[w->depth] = w->len;
 }
 
 uint32_t jw_close(struct jw *w, bool keep_empty)
@@ -418,4 +419,27 @@ void jw_raw(struct jw *w, const char *key, const char *json, size_t n)
 {
 	member(w, key);
 	put(w, json, n);
+}
+
+void jw_splice(struct jw *w, const char *members, size_t n, uint32_t count)
+{
+	if (!count || w->oom)
+		return;
+	if (w->items[w->depth])
+		put(w, ",", 1);
+	put(w, members, n);
+	w->items[w->depth] += count;
+}
+
+const char *jw_members(const struct jw *w, size_t *n, uint32_t *count)
+{
+	/* At the root (depth 0) there is no level. */
+	if (w->depth == 0 || w->oom) {
+		*n = 0;
+		*count = 0;
+		return "";
+	}
+	*n = w->len - w->body[w->depth];
+	*count = w->items[w->depth];
+	return w->p + w->body[w->depth];
 }

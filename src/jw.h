@@ -44,6 +44,7 @@ struct jw {
 	unsigned depth;
 	uint32_t items[JW_DEPTH];       /* members written at each level */
 	size_t mark[JW_DEPTH];          /* len before the level's key */
+	size_t body[JW_DEPTH];          /* len after the level's brace */
 	char kind[JW_DEPTH];            /* '{' or '[' */
 };
 
@@ -81,6 +82,13 @@ void jw_time_us(struct jw *w, const char *key, uint64_t ns);
 void jw_time_s(struct jw *w, const char *key, int64_t secs);
 /* A value serialised earlier (by jw, so known to be valid JSON). */
 void jw_raw(struct jw *w, const char *key, const char *json, size_t n);
+
+/* Members serialised earlier as the text between an object's braces
+ * ("a":1,"b":[2]), count of them, spliced into the open object. */
+void jw_splice(struct jw *w, const char *members, size_t n, uint32_t count);
+/* The members written so far at the innermost level, as jw_splice takes
+ * them: *n bytes from the returned pointer (valid until the next write). */
+const char *jw_members(const struct jw *w, size_t *n, uint32_t *count);
 
 /* Unsigned decimal into out (at least 21 bytes), NUL-terminated; returns
  * the length. */

@@ -15,6 +15,7 @@
 #include "capture.h"
 #include "config.h"
 #include "emit.h"
+#include "fragcache.h"
 #include "pipeline.h"
 #include "tlstap_version.h"
 
@@ -84,6 +85,8 @@ static void usage(FILE *out)
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
 "  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
 "  --max-certs N         certificates kept per chain (default 16).\n"
+"  --hello-cache N       distinct ClientHellos whose fingerprint and list fields\n"
+"                        are kept serialised for reuse (default 1024; 0: off).\n"
 "\n"
 "  -h, --help            this text.\n"
 "  -V, --version         the version and the libraries in use.\n"
@@ -102,7 +105,7 @@ static void usage(FILE *out)
 enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
-	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS,
+	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -123,6 +126,7 @@ static const struct option long_opts[] = {
 	{ "reasm-limit", required_argument, NULL, OPT_REASM_LIMIT },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
 	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
+	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -207,6 +211,9 @@ int main(int argc, char **argv)
 		case OPT_MAX_CERTS:
 			ctx.cfg.max_certs = (uint32_t)number("--max-certs", optarg, 1, 1000);
 			break;
+		case OPT_HELLO_CACHE:
+			ctx.cfg.hello_cache_size = (uint32_t)number("--hello-cache", optarg, 0, 1u << 20);
+			break;
 		default:
 			fprintf(stderr, "Try 'tlstap --help'.\n");
 			return EXIT_USAGE;
@@ -239,9 +246,13 @@ int main(int argc, char **argv)
 		emitter_free(ctx.em, &ctx.st.records_dropped);
 		return EXIT_INTERNAL;
 	}
+	ctx.hello_frags = frag_cache_new(ctx.cfg.hello_cache_size);
 	pl = pipeline_new(&ctx);
-	if (!pl) {
+	if (!pl || (ctx.cfg.hello_cache_size && !ctx.hello_frags)) {
 		fprintf(stderr, "tlstap: out of memory\n");
+		if (pl)
+			pipeline_free(pl);
+		frag_cache_free(ctx.hello_frags);
 		x509_ctx_free(ctx.x509);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
 		return EXIT_INTERNAL;
@@ -263,6 +274,7 @@ int main(int argc, char **argv)
 	if (summary && !iface)
 		emit_summary(&ctx, stderr);
 	pipeline_free(pl);
+	frag_cache_free(ctx.hello_frags);
 	x509_ctx_free(ctx.x509);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;

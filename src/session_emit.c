@@ -27,6 +27,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
 #include "emit.h"
+#include "fragcache.h"
 #include "jw.h"
 #include "session_impl.h"
 
@@ -370,12 +371,12 @@ static void u16_arr(struct jw *w, const char *key, const uint16_t *v, uint16_t n
 	jw_close(w, false);
 }
 
-static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch, struct anom_set *a)
+/* The members of tls.client that depend only on the hello's lists: ja3
+ * through extensions. */
+static void client_lists(struct jw *w, const struct tls_client_hello *ch, struct anom_set *a)
 {
 	char ja3s[FP_JA3_MAX], md5[33], ja4[FP_JA4_MAX], ja4r[FP_JA4R_MAX];
 
-	if (ch->has_sni && ch->sni_len)
-		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
 	fp_ja3(ch, ja3s, sizeof ja3s, md5);
 	jw_str(w, "ja3", md5);
 	if (ja3s[0])
@@ -420,6 +421,110 @@ static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
 		compression_json(w, NULL, ch->comp[i]);
 	jw_close(w, false);
 	u16_arr(w, "extensions", ch->exts, ch->n_exts);
+}
+
+/* Every input client_lists reads, serialised: the cache key.  Counts come
+ * before their lists, so that no two different hellos give the same bytes. */
+struct hello_key {
+	uint8_t b[64 + 2 * (TLS_MAX_CIPHERS + TLS_MAX_EXTS + TLS_MAX_GROUPS + TLS_MAX_SIGALGS +
+			    TLS_MAX_VERSIONS + TLS_MAX_KEYSHARES) +
+		  TLS_MAX_PTFMTS + TLS_MAX_COMP + 3 * TLS_MAX_ALPN + TLS_ALPN_BUF];
+	size_t n;
+};
+
+static void hk_bytes(struct hello_key *k, const void *p, size_t n)
+{
+	memcpy(k->b + k->n, p, n);
+	k->n += n;
+}
+
+static void hk_u16(struct hello_key *k, uint16_t v)
+{
+	hk_bytes(k, &v, sizeof v);
+}
+
+static void hk_list16(struct hello_key *k, const uint16_t *v, uint16_t n)
+{
+	hk_u16(k, n);
+	hk_bytes(k, v, (size_t)n * 2);
+}
+
+static void hello_key(struct hello_key *k, const struct tls_client_hello *ch)
+{
+	const struct tls_alpn_list *l = &ch->alpn;
+	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2);
+
+	k->n = 0;
+	hk_bytes(k, &flags, 1);
+	hk_u16(k, ch->legacy_version);
+	hk_u16(k, ch->n_ciphers_total);
+	hk_u16(k, ch->n_exts_total);
+	hk_list16(k, ch->ciphers, ch->n_ciphers);
+	hk_list16(k, ch->exts, ch->n_exts);
+	hk_list16(k, ch->groups, ch->n_groups);
+	hk_list16(k, ch->sigalgs, ch->n_sigalgs);
+	hk_list16(k, ch->versions, ch->n_versions);
+	hk_list16(k, ch->keyshares, ch->n_keyshares);
+	hk_u16(k, ch->n_ptfmts);
+	hk_bytes(k, ch->ptfmts, ch->n_ptfmts);
+	hk_u16(k, ch->n_comp);
+	hk_bytes(k, ch->comp, ch->n_comp);
+	hk_u16(k, l->n);
+	for (uint16_t i = 0; i < l->n; i++) {
+		size_t len = (size_t)l->off[i] + l->len[i] <= sizeof l->buf ? l->len[i] : 0;
+		hk_u16(k, l->off[i]);
+		hk_bytes(k, &l->len[i], 1);
+		hk_bytes(k, l->buf + l->off[i], len);
+	}
+}
+
+/* client_lists, from the cache when this exact hello was seen before. */
+static void client_lists_cached(struct jw *w, const struct tls_client_hello *ch,
+				struct anom_set *a, struct frag_cache *fc)
+{
+	struct hello_key k;
+	const struct frag *f;
+	struct anom_set mine = { 0 };
+	struct frag nf;
+	uint64_t h;
+	struct jw tmp;
+
+	if (!fc) {
+		client_lists(w, ch, a);
+		return;
+	}
+	hello_key(&k, ch);
+	h = frag_hash(k.b, k.n);
+	f = frag_get(fc, k.b, k.n, h);
+	if (!f) {
+		jw_init(&tmp);
+		jw_open(&tmp, NULL, '{');
+		client_lists(&tmp, ch, &mine);
+		if (tmp.oom) {
+			jw_free(&tmp);
+			client_lists(w, ch, a);
+			return;
+		}
+		nf.json = jw_members(&tmp, &nf.len, &nf.members);
+		nf.flags = anom_has(&mine, "invalid_utf8") ? 1u : 0u;
+		frag_put(fc, k.b, k.n, h, &nf);
+		jw_splice(w, nf.json, nf.len, nf.members);
+		if (nf.flags)
+			anom_add(a, "invalid_utf8");
+		jw_free(&tmp);
+		return;
+	}
+	jw_splice(w, f->json, f->len, f->members);
+	if (f->flags)
+		anom_add(a, "invalid_utf8");
+}
+
+static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
+				struct anom_set *a, struct frag_cache *fc)
+{
+	if (ch->has_sni && ch->sni_len)
+		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
+	client_lists_cached(w, ch, a, fc);
 	if (ch->session_id_len)
 		jw_hexbytes(w, "session_id", ch->session_id,
 			    ch->session_id_len <= 32 ? ch->session_id_len : 32);
@@ -590,7 +695,7 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 
 	jw_open(w, "client", '{');
 	if (s->ch)
-		client_hello_fields(w, s->ch, a);
+		client_hello_fields(w, s->ch, a, ctx ? ctx->hello_frags : NULL);
 	if (s->cli_cv && s->cv_has_sigalg) {
 		jw_open(w, "certificate_verify", '{');
 		code_name(w, "signature_algorithm", s->cv_sigalg, tls_sigscheme_name);

@@ -1,0 +1,46 @@
+/*
+ * fragcache.h - record fragments remembered by the exact inputs that made
+ * them.
+ *
+ * A sensor sees the same few hundred client stacks again and again, and the
+ * part of a record that depends only on a hello's lists (JA3 and JA4 with
+ * their MD5 and SHA-256, the named cipher, group and signature lists) is
+ * then the same bytes every time.  The emitter serialises it once per
+ * distinct input and splices it into later records.
+ *
+ * The key is the full serialised input, compared byte for byte on every hit:
+ * a hit can never give another hello's fields.  The table is direct-mapped
+ * and bounded (a colliding entry replaces the older one), so its memory is at
+ * most slots * (key + fragment) bytes.  Not thread-safe: one per worker.
+ */
+#ifndef TLSTAP_FRAGCACHE_H
+#define TLSTAP_FRAGCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct frag_cache;
+
+struct frag {
+	const char *json;               /* members, as jw_splice takes them */
+	size_t len;
+	uint32_t members;
+	uint32_t flags;                 /* the caller's notes (anomalies to replay) */
+};
+
+/* slots is rounded up to a power of two; 0 gives NULL (no caching). */
+struct frag_cache *frag_cache_new(uint32_t slots);
+void frag_cache_free(struct frag_cache *fc);
+
+/* A fast 64-bit hash of a key (not cryptographic: hits are confirmed). */
+uint64_t frag_hash(const void *key, size_t n);
+
+/* The fragment stored under exactly this key, or NULL.  Valid until the next
+ * frag_put on the same cache. */
+const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h);
+/* Stores a copy of key and fragment (replacing the slot's entry); on
+ * allocation failure nothing is stored. */
+void frag_put(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
+	      const struct frag *f);
+
+#endif

@@ -1,0 +1,69 @@
+/* Unit tests for src/fragcache.c: hits only on the exact key, bounded
+ * replacement, copies owned by the cache. */
+#include "../../src/fragcache.h"
+#include "tt_test.h"
+
+#include <stdlib.h>
+
+static void put(struct frag_cache *fc, const char *key, const char *json, uint32_t flags)
+{
+	char copy[64];
+	struct frag f;
+
+	/* The cache must copy: the caller's buffers are gone afterwards. */
+	snprintf(copy, sizeof copy, "%s", json);
+	f.json = copy;
+	f.len = strlen(copy);
+	f.members = 1;
+	f.flags = flags;
+	frag_put(fc, key, strlen(key), frag_hash(key, strlen(key)), &f);
+	memset(copy, 'X', sizeof copy);
+}
+
+static const struct frag *get(struct frag_cache *fc, const char *key)
+{
+	return frag_get(fc, key, strlen(key), frag_hash(key, strlen(key)));
+}
+
+int main(void)
+{
+	struct frag_cache *fc = frag_cache_new(1000);
+	const struct frag *f;
+
+	CHECK(frag_cache_new(0) == NULL);
+	CHECK(fc != NULL);
+	if (!fc)
+		return TT_DONE();
+	CHECK(get(fc, "hello-a") == NULL);
+	put(fc, "hello-a", "\"ja3\":\"aa\"", 1);
+	f = get(fc, "hello-a");
+	CHECK(f && f->len == 10 && memcmp(f->json, "\"ja3\":\"aa\"", 10) == 0 && f->flags == 1);
+	/* A prefix, an extension or one changed byte of the key never hits. */
+	CHECK(get(fc, "hello-") == NULL);
+	CHECK(get(fc, "hello-ab") == NULL);
+	CHECK(get(fc, "hello-b") == NULL);
+	/* Same hash, other bytes: confirmed by comparison, so no hit. */
+	CHECK(frag_get(fc, "hello-b", 7, frag_hash("hello-a", 7)) == NULL);
+
+	/* Every key length hashes without reading past it (ASan checks). */
+	for (size_t n = 0; n <= 17; n++) {
+		char *k = malloc(n ? n : 1);
+		memset(k, 'k', n);
+		(void)frag_hash(k, n);
+		free(k);
+	}
+	frag_cache_free(fc);
+
+	/* One slot: each new key replaces the last, memory stays bounded. */
+	fc = frag_cache_new(1);
+	for (int i = 0; i < 1000; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "k%d", i);
+		put(fc, key, "\"v\":1", 0);
+		CHECK(get(fc, key) != NULL);
+	}
+	CHECK(get(fc, "k0") == NULL);
+	frag_cache_free(fc);
+	frag_cache_free(NULL);
+	return TT_DONE();
+}
