@@ -374,10 +374,21 @@ static void write_record(struct tt_ctx *ctx)
 /* The address as text: dotted quad, or RFC 5952 for IPv6. */
 static void ip_text(uint8_t af, const uint8_t *a, char buf[64])
 {
-
-	if (af == 4)
-		snprintf(buf, 64, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-	else {
+	if (af == 4) {
+		/* By hand: snprintf was a tenth of a record's cost. */
+		char *o = buf;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a[i];
+			if (i)
+				*o++ = '.';
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*o++ = (char)('0' + v / 10 % 10);
+			*o++ = (char)('0' + v % 10);
+		}
+		*o = '\0';
+	} else {
 		/* RFC 5952: lowercase, longest zero run (>= 2 groups) as "::". */
 		uint16_t g[8];
 		int best = -1, bestlen = 0, cur = -1, curlen = 0;
