@@ -87,7 +87,7 @@ static uint64_t pkt_ns(const struct pcap_pkthdr *h)
 	return (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
 }
 
-static void maybe_stats(struct tt_ctx *ctx, const struct capture_opts *o,
+static void maybe_stats(struct tt_ctx *ctx, struct pipeline *pl, const struct capture_opts *o,
 			uint64_t now, uint64_t *next)
 {
 	if (!o->stats_interval_ns)
@@ -95,6 +95,7 @@ static void maybe_stats(struct tt_ctx *ctx, const struct capture_opts *o,
 	if (*next == 0)
 		*next = now + o->stats_interval_ns;
 	else if (now >= *next) {
+		pipeline_sync(pl);
 		emit_stats(ctx, now, false);
 		*next = now + o->stats_interval_ns;
 	}
@@ -134,7 +135,7 @@ int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 		n++;
 		/* pcapng may mix interfaces of different link types. */
 		pipeline_packet(pl, pcap_datalink(p), ts, data, h->caplen, h->len);
-		maybe_stats(ctx, o, ts, &next_stats);
+		maybe_stats(ctx, pl, o, ts, &next_stats);
 		handle_hup(ctx);
 	}
 	if (!stop_flag && rc == PCAP_ERROR) {
@@ -253,7 +254,7 @@ int capture_live(struct tt_ctx *ctx, struct pipeline *pl, const char *iface,
 			break;
 		}
 		pipeline_tick(pl, now);
-		maybe_stats(ctx, o, now, &next_stats);
+		maybe_stats(ctx, pl, o, now, &next_stats);
 		handle_hup(ctx);
 		emitter_flush(ctx->em);
 	}

@@ -21,4 +21,5 @@ void config_defaults(struct tt_config *cfg)
 	cfg->max_alerts = 16;
 	cfg->cert_cache_size = 4096;
 	cfg->hello_cache_size = 1024;
+	cfg->threads = 1;
 }

@@ -35,6 +35,8 @@ struct tt_config {
 	uint32_t hello_cache_size;      /* distinct hellos' fragments kept, default 1024 */
 	uint16_t community_id_seed;
 	bool pretty;
+	/* threads (workers.c): 1 = everything in the reading thread */
+	uint32_t threads;
 };
 
 void config_defaults(struct tt_config *cfg);
@@ -62,6 +64,7 @@ struct tt_stats {
 struct x509_ctx;
 struct emitter;
 struct frag_cache;
+struct jw;
 
 struct tt_ctx {
 	struct tt_config cfg;
@@ -69,6 +72,7 @@ struct tt_ctx {
 	struct x509_ctx *x509;
 	struct emitter *em;
 	struct frag_cache *hello_frags; /* NULL: every record built in full */
+	struct jw *w;                   /* record buffer of a worker; NULL: the emitter's */
 };
 
 #endif

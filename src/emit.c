@@ -29,6 +29,7 @@
 
 #include "../parsers/fp.h"
 #include <jansson.h>
+#include <pthread.h>
 
 #include "jw.h"
 #include "session.h"
@@ -65,6 +66,9 @@ struct sock_sink {
 };
 
 struct emitter {
+	/* Worker threads write records whole, one at a time: the sink, the
+	 * tallies and w (used by the reading thread only) are behind lock. */
+	pthread_mutex_t lock;
 	struct jw w;           /* the record being written, reused */
 	FILE *fp;              /* file or stdout; NULL for a socket sink */
 	struct sock_sink *sock;
@@ -238,6 +242,7 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&em->lock, NULL);
 	em->pretty = pretty;
 	if (path && strncmp(path, "unix:", 5) == 0) {
 		em->sock = sock_new(path + 5, err, errlen);
@@ -274,8 +279,10 @@ void emitter_flush(struct emitter *em)
 {
 	if (em->sock)
 		return;   /* sends happen as records are written */
+	pthread_mutex_lock(&em->lock);
 	if (fflush(em->fp) != 0)
 		report_write_error(em);
+	pthread_mutex_unlock(&em->lock);
 }
 
 void emitter_reopen(struct emitter *em)
@@ -290,9 +297,11 @@ void emitter_reopen(struct emitter *em)
 		fprintf(stderr, "tlstap: reopen failed, keeping the old file: %s\n", err);
 		return;
 	}
+	pthread_mutex_lock(&em->lock);
 	if (fclose(em->fp) != 0)
 		report_write_error(em);
 	em->fp = fp;
+	pthread_mutex_unlock(&em->lock);
 }
 
 int emitter_free(struct emitter *em, uint64_t *dropped)
@@ -315,16 +324,17 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	tally_free(&em->ciphers);
 	tally_free(&em->anomalies);
 	jw_free(&em->w);
+	pthread_mutex_destroy(&em->lock);
 	free(em->path);
 	free(em);
 	return rc;
 }
 
-/* Write the record in em->w as one line (or indented, with --pretty). */
-static void write_record(struct tt_ctx *ctx)
+/* Write the record in w as one line (or indented, with --pretty); the
+ * caller holds em->lock. */
+static void write_record(struct tt_ctx *ctx, struct jw *w)
 {
 	struct emitter *em = ctx->em;
-	struct jw *w = &em->w;
 	char *pretty = NULL;
 	const char *s;
 	size_t n;
@@ -457,7 +467,7 @@ static void tally_record(struct emitter *em, const struct rec_tally *t)
 
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 {
-	struct jw *w = &ctx->em->w;
+	struct jw *w = ctx->w ? ctx->w : &ctx->em->w;
 	struct rec_tally t = { 0 };
 	int client, server;
 	char cid[64];
@@ -500,8 +510,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	if (fi->sess)
 		session_emit(w, fi->sess, ctx, client, &t);
 	jw_close(w, true);
+	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
-	write_record(ctx);
+	write_record(ctx, w);
+	pthread_mutex_unlock(&ctx->em->lock);
 }
 
 static void tally_json(struct jw *w, const char *key, const struct tally *t)
@@ -587,6 +599,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	const char *group = NULL;
 	uint64_t rss;
 
+	pthread_mutex_lock(&ctx->em->lock);
 	jw_reset(w);
 	jw_open(w, NULL, '{');
 	jw_time_us(w, "@timestamp", ts_ns);
@@ -627,7 +640,8 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	jw_close(w, true);
 	jw_close(w, true);
 	jw_close(w, true);
-	write_record(ctx);
+	write_record(ctx, w);
+	pthread_mutex_unlock(&ctx->em->lock);
 }
 
 /* The tally's indices sorted by descending count. */

@@ -85,6 +85,9 @@ static void usage(FILE *out)
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
 "  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
 "  --max-certs N         certificates kept per chain (default 16).\n"
+"  --threads N           N worker threads (default 1: one thread does all);\n"
+"                        connections are shared out by address pair and the\n"
+"                        limits above divided among the workers.\n"
 "  --hello-cache N       distinct ClientHellos whose fingerprint and list fields\n"
 "                        are kept serialised for reuse (default 1024; 0: off).\n"
 "\n"
@@ -106,6 +109,7 @@ enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
+	OPT_THREADS,
 };
 
 static const struct option long_opts[] = {
@@ -127,6 +131,7 @@ static const struct option long_opts[] = {
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
 	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -213,6 +218,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_HELLO_CACHE:
 			ctx.cfg.hello_cache_size = (uint32_t)number("--hello-cache", optarg, 0, 1u << 20);
+			break;
+		case OPT_THREADS:
+			ctx.cfg.threads = (uint32_t)number("--threads", optarg, 1, 64);
 			break;
 		default:
 			fprintf(stderr, "Try 'tlstap --help'.\n");

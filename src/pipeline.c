@@ -18,6 +18,7 @@
  */
 #include "pipeline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +28,13 @@
 #include "ipfrag.h"
 #include "reasm.h"
 #include "session.h"
+#include "workers.h"
 
 #define SEC 1000000000ull
 
 struct pipeline {
 	struct tt_ctx *ctx;
+	struct workers *wk;     /* --threads N >= 2: the flows live there */
 	struct flow_table *ft;
 	struct ipfrag *frag;
 	struct reasm_mem mem;
@@ -75,6 +78,16 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	if (!pl)
 		return NULL;
 	pl->ctx = ctx;
+	if (ctx->cfg.threads > 1) {
+		char err[256];
+		pl->wk = workers_new(ctx, ctx->cfg.threads, err, sizeof err);
+		if (!pl->wk) {
+			fprintf(stderr, "tlstap: worker threads: %s\n", err);
+			free(pl);
+			return NULL;
+		}
+		return pl;
+	}
 	pl->ft = flow_table_new(ctx->cfg.max_flows);
 	pl->frag = ipfrag_new(&ctx->cfg, st);
 	if (!pl->ft || !pl->frag) {
@@ -172,6 +185,10 @@ static void maybe_expire(struct pipeline *pl, uint64_t now)
 
 void pipeline_tick(struct pipeline *pl, uint64_t now_ns)
 {
+	if (pl->wk) {
+		workers_tick(pl->wk, now_ns);
+		return;
+	}
 	if (now_ns > pl->last_ts)
 		maybe_expire(pl, now_ns);
 }
@@ -307,12 +324,16 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	struct pkt p;
 	enum decode_result r;
 
+	if (ts_ns > pl->last_ts)
+		pl->last_ts = ts_ns;
+	if (pl->wk) {
+		workers_packet(pl->wk, dlt, ts_ns, data, caplen, wirelen);
+		return;
+	}
 	st->packets++;
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)
 		st->truncated++;
-	if (ts_ns > pl->last_ts)
-		pl->last_ts = ts_ns;
 	r = decode_packet(dlt, data, caplen, wirelen, &p, st);
 	if (r == DEC_FRAGMENT) {
 		uint8_t proto;
@@ -337,14 +358,29 @@ void pipeline_flush(struct pipeline *pl)
 {
 	struct flow *f;
 
+	if (pl->wk) {
+		workers_sync(pl->wk, 1);
+		return;
+	}
 	while ((f = flow_any(pl->ft)) != NULL)
 		end_flow(pl, f);
+}
+
+void pipeline_sync(struct pipeline *pl)
+{
+	if (pl->wk)
+		workers_sync(pl->wk, 0);
 }
 
 void pipeline_free(struct pipeline *pl)
 {
 	if (!pl)
 		return;
+	if (pl->wk) {
+		workers_free(pl->wk);
+		free(pl);
+		return;
+	}
 	pipeline_flush(pl);
 	flow_table_free(pl->ft);
 	ipfrag_free(pl->frag);

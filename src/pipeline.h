@@ -13,15 +13,21 @@
 
 struct pipeline;
 
-/* NULL on allocation failure. */
+/* NULL on allocation failure.  With ctx->cfg.threads >= 2 the flows are
+ * handled by that many worker threads (workers.h); the calls below keep
+ * their meaning. */
 struct pipeline *pipeline_new(struct tt_ctx *ctx);
 /* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 		     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* Run timeouts up to now_ns without a packet (live capture idle ticks). */
 void pipeline_tick(struct pipeline *pl, uint64_t now_ns);
-/* End of input: every flow is finished, emitted and freed. */
+/* End of input: every flow is finished, emitted and freed; ctx->st is up
+ * to date. */
 void pipeline_flush(struct pipeline *pl);
+/* Brings ctx->st up to date (with workers: once each has handled all it was
+ * given); before a periodic tlstap.stats record. */
+void pipeline_sync(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);
 /* Time of the latest packet seen (ns since the epoch), 0 before the first. */
 uint64_t pipeline_last_time(const struct pipeline *pl);

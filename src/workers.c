@@ -1,0 +1,367 @@
+/*
+ * workers.c - worker threads (see workers.h).
+ *
+ *   reader:  decode (for the address pair only) -> shard -> append to the
+ *            worker's open batch -> full? queue it
+ *   worker:  pop batch -> pipeline_packet / pipeline_tick per entry ->
+ *            command (sync, flush, exit) -> batch back to the free list
+ *
+ * Timeouts follow the single-threaded schedule: a pipeline checks them at
+ * the first packet of each new second of packet time; the reader keeps the
+ * same clock and, after the packet that starts a new second, appends a tick
+ * to every worker, so each one checks at the same point of the packet
+ * stream as one thread would.  The limits that are totals (flows, fragments,
+ * reassembly memory) are divided among the workers.
+ */
+#include "workers.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parsers/x509.h"
+#include "decode.h"
+#include "fragcache.h"
+#include "jw.h"
+#include "pipeline.h"
+
+#define BATCH_BYTES (512u * 1024u)      /* more than the largest packet libpcap gives */
+#define QUEUE_DEPTH 4                   /* full batches waiting per worker */
+#define SEC 1000000000ull
+
+enum { ENT_PACKET, ENT_TICK };
+enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4 };
+
+/* One entry of a batch: the header, then caplen bytes, padded to 8. */
+struct ent {
+	uint64_t ts;
+	uint32_t caplen, wirelen;
+	int32_t dlt;
+	uint32_t kind;
+};
+
+struct batch {
+	struct batch *next;
+	size_t len;
+	int cmd;
+	uint8_t data[BATCH_BYTES];
+};
+
+struct worker {
+	pthread_t tid;
+	bool started;
+	struct tt_ctx ctx;
+	struct jw w;
+	struct pipeline *pl;
+	struct tt_stats snap;           /* counters at the last command */
+
+	pthread_mutex_t mu;
+	pthread_cond_t work, room, done;
+	struct batch *head, *tail;      /* queued, oldest first */
+	unsigned queued;
+	struct batch *free;
+	unsigned acked;                 /* commands handled */
+
+	struct batch *cur;              /* the reader's open batch */
+	unsigned sent;                  /* commands sent */
+};
+
+struct workers {
+	struct tt_ctx *main;
+	unsigned n;
+	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
+	struct tt_stats scratch;        /* the reader's decode counts (discarded) */
+	struct worker w[];
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	sigset_t all;
+
+	/* Signals belong to the reading thread (pcap_breakloop, flush). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		struct batch *b;
+		size_t off = 0;
+		int cmd;
+
+		pthread_mutex_lock(&w->mu);
+		while (!w->head)
+			pthread_cond_wait(&w->work, &w->mu);
+		b = w->head;
+		w->head = b->next;
+		if (!w->head)
+			w->tail = NULL;
+		w->queued--;
+		pthread_mutex_unlock(&w->mu);
+
+		while (off < b->len) {
+			struct ent e;
+			memcpy(&e, b->data + off, sizeof e);
+			off += sizeof e;
+			if (e.kind == ENT_PACKET)
+				pipeline_packet(w->pl, e.dlt, e.ts, b->data + off, e.caplen, e.wirelen);
+			else
+				pipeline_tick(w->pl, e.ts);
+			off += ((size_t)e.caplen + 7) & ~(size_t)7;
+		}
+		cmd = b->cmd;
+		if (cmd & (CMD_FLUSH | CMD_EXIT))
+			pipeline_flush(w->pl);
+		if (cmd)
+			w->snap = w->ctx.st;
+
+		pthread_mutex_lock(&w->mu);
+		b->next = w->free;
+		w->free = b;
+		if (cmd) {
+			w->acked++;
+			pthread_cond_signal(&w->done);
+		}
+		pthread_cond_signal(&w->room);
+		pthread_mutex_unlock(&w->mu);
+		if (cmd & CMD_EXIT)
+			return NULL;
+	}
+}
+
+/* A free batch for the reader (waits while the worker holds them all). */
+static struct batch *take_free(struct worker *w)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->free)
+		pthread_cond_wait(&w->room, &w->mu);
+	b = w->free;
+	w->free = b->next;
+	pthread_mutex_unlock(&w->mu);
+	b->len = 0;
+	b->cmd = 0;
+	b->next = NULL;
+	return b;
+}
+
+/* Queues the open batch (with a command) and opens a new one lazily. */
+static void push(struct worker *w, int cmd)
+{
+	struct batch *b = w->cur ? w->cur : take_free(w);
+
+	w->cur = NULL;
+	b->cmd = cmd;
+	if (cmd)
+		w->sent++;
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = b;
+	else
+		w->head = b;
+	w->tail = b;
+	w->queued++;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void append(struct worker *w, uint32_t kind, int dlt, uint64_t ts,
+		   const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	struct ent e = { ts, caplen, wirelen, dlt, kind };
+	size_t need;
+
+	/* libpcap never gives more than its maximum snapshot length (256 KiB);
+	 * should a packet not fit, the worker sees it cut, as by a snaplen. */
+	if (caplen > BATCH_BYTES - sizeof e)
+		e.caplen = caplen = (uint32_t)(BATCH_BYTES - sizeof e);
+	need = sizeof e + (((size_t)caplen + 7) & ~(size_t)7);
+	if (w->cur && w->cur->len + need > BATCH_BYTES)
+		push(w, 0);
+	if (!w->cur)
+		w->cur = take_free(w);
+	memcpy(w->cur->data + w->cur->len, &e, sizeof e);
+	if (caplen)
+		memcpy(w->cur->data + w->cur->len + sizeof e, data, caplen);
+	w->cur->len += need;
+}
+
+/* The worker of a packet: by the unordered address pair, so that both
+ * directions and all fragments meet.  Packets that are not IP go to the
+ * first worker, which counts them. */
+static unsigned shard(struct workers *wk, int dlt, const uint8_t *data, uint32_t caplen,
+		      uint32_t wirelen)
+{
+	struct pkt p;
+	enum decode_result r = decode_packet(dlt, data, caplen, wirelen, &p, &wk->scratch);
+	uint64_t a[2], b[2], x;
+
+	if (r != DEC_TCP && r != DEC_FRAGMENT)
+		return 0;
+	memcpy(a, p.src, 16);
+	memcpy(b, p.dst, 16);
+	if (p.af == 4) {
+		a[1] = b[1] = 0;
+		a[0] &= 0xffffffffu;
+		b[0] &= 0xffffffffu;
+	}
+	/* Sum and xor are both symmetric in the two addresses. */
+	x = (a[0] + b[0]) ^ ((a[1] + b[1]) * 0x9e3779b97f4a7c15ull) ^ ((a[0] ^ b[0]) << 17);
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	return (unsigned)((x >> 32) * wk->n >> 32);
+}
+
+void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
+		    uint32_t caplen, uint32_t wirelen)
+{
+	unsigned k = shard(wk, dlt, data, caplen, wirelen);
+
+	append(&wk->w[k], ENT_PACKET, dlt, ts_ns, data, caplen, wirelen);
+	if (ts_ns > wk->last_ts)
+		wk->last_ts = ts_ns;
+	if (wk->last_ts >= wk->next_check) {
+		/* The one pipeline that got this packet checks its timeouts
+		 * after it; the others check at the same point. */
+		wk->next_check = wk->last_ts + SEC;
+		for (unsigned i = 0; i < wk->n; i++)
+			if (i != k)
+				append(&wk->w[i], ENT_TICK, 0, wk->last_ts, NULL, 0, 0);
+	}
+}
+
+void workers_tick(struct workers *wk, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < wk->n; i++) {
+		append(&wk->w[i], ENT_TICK, 0, now_ns, NULL, 0, 0);
+		push(&wk->w[i], 0);
+	}
+}
+
+void workers_sync(struct workers *wk, int flush)
+{
+	uint64_t recv = wk->main->st.pcap_recv, drop = wk->main->st.pcap_drop,
+		 ifdrop = wk->main->st.pcap_ifdrop;
+	uint64_t *sum = (uint64_t *)&wk->main->st;
+	const size_t nf = sizeof(struct tt_stats) / sizeof(uint64_t);
+
+	for (unsigned i = 0; i < wk->n; i++)
+		push(&wk->w[i], flush ? CMD_FLUSH : CMD_SYNC);
+	memset(&wk->main->st, 0, sizeof wk->main->st);
+	for (unsigned i = 0; i < wk->n; i++) {
+		struct worker *w = &wk->w[i];
+		const uint64_t *v = (const uint64_t *)&w->snap;
+		pthread_mutex_lock(&w->mu);
+		while (w->acked != w->sent)
+			pthread_cond_wait(&w->done, &w->mu);
+		pthread_mutex_unlock(&w->mu);
+		for (size_t f = 0; f < nf; f++)
+			sum[f] += v[f];
+	}
+	wk->main->st.pcap_recv = recv;
+	wk->main->st.pcap_drop = drop;
+	wk->main->st.pcap_ifdrop = ifdrop;
+}
+
+static void worker_free(struct worker *w)
+{
+	struct batch *b;
+
+	pipeline_free(w->pl);
+	frag_cache_free(w->ctx.hello_frags);
+	x509_ctx_free(w->ctx.x509);
+	jw_free(&w->w);
+	while ((b = w->free) != NULL) {
+		w->free = b->next;
+		free(b);
+	}
+	free(w->cur);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->room);
+	pthread_cond_destroy(&w->done);
+}
+
+void workers_free(struct workers *wk)
+{
+	if (!wk)
+		return;
+	for (unsigned i = 0; i < wk->n; i++)
+		if (wk->w[i].started) {
+			push(&wk->w[i], CMD_EXIT);
+			pthread_join(wk->w[i].tid, NULL);
+		}
+	for (unsigned i = 0; i < wk->n; i++)
+		worker_free(&wk->w[i]);
+	free(wk);
+}
+
+static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
+		       char *err, size_t errlen)
+{
+	struct x509_ctx_opts xo = { 0 };
+
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->room, NULL);
+	pthread_cond_init(&w->done, NULL);
+	w->ctx.cfg = main->cfg;
+	w->ctx.cfg.threads = 1;
+	w->ctx.cfg.max_flows = main->cfg.max_flows / n ? main->cfg.max_flows / n : 1;
+	w->ctx.cfg.frag_max_datagrams = main->cfg.frag_max_datagrams / n ?
+					main->cfg.frag_max_datagrams / n : 1;
+	w->ctx.cfg.reasm_memcap = main->cfg.reasm_memcap / n;
+	w->ctx.em = main->em;
+	jw_init(&w->w);
+	w->ctx.w = &w->w;
+	xo.ca_file = main->cfg.ca_file;
+	xo.ca_dir = main->cfg.ca_dir;
+	xo.cache_size = main->cfg.cert_cache_size;
+	xo.st = &w->ctx.st;
+	w->ctx.x509 = x509_ctx_new(&xo, err, errlen);
+	if (!w->ctx.x509)
+		return -1;
+	w->ctx.hello_frags = frag_cache_new(main->cfg.hello_cache_size);
+	w->pl = pipeline_new(&w->ctx);
+	if (!w->pl || (main->cfg.hello_cache_size && !w->ctx.hello_frags))
+		goto oom;
+	for (int i = 0; i < QUEUE_DEPTH + 1; i++) {
+		struct batch *b = malloc(sizeof *b);
+		if (!b)
+			goto oom;
+		b->next = w->free;
+		w->free = b;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t errlen)
+{
+	struct workers *wk = calloc(1, sizeof *wk + n * sizeof wk->w[0]);
+
+	if (!wk) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	err[0] = '\0';
+	wk->main = main;
+	wk->n = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct worker *w = &wk->w[i];
+		if (worker_init(w, main, n, err, errlen) < 0 ||
+		    pthread_create(&w->tid, NULL, worker_main, w) != 0) {
+			if (!err[0])
+				snprintf(err, errlen, "cannot start worker threads");
+			wk->n = i + 1;
+			workers_free(wk);
+			return NULL;
+		}
+		w->started = true;
+	}
+	return wk;
+}

@@ -1,0 +1,43 @@
+/*
+ * workers.h - worker threads for --threads N (N >= 2).
+ *
+ * The reading thread hands each packet to one of N workers, chosen by the
+ * unordered pair of its IP addresses: both directions of a connection, and
+ * every fragment of a datagram (which carries no ports), reach the same
+ * worker.  Each worker owns a whole single-threaded pipeline and context:
+ * flow table, fragments, reassembly, sessions, certificate and hello caches,
+ * counters and record buffer.  Nothing is shared but the emitter, which
+ * writes each record whole under its lock, so records are the same as in one
+ * thread, only interleaved in another order.
+ *
+ * Packets travel in batches (copied into the batch buffer) on a bounded
+ * queue per worker: the reader blocks when a worker is behind, and a live
+ * capture's kernel buffer then absorbs (and counts) the excess.
+ */
+#ifndef TLSTAP_WORKERS_H
+#define TLSTAP_WORKERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct workers;
+
+/* n workers, each with a context made from main's configuration (its own
+ * x509 store and caches) writing to main->em.  NULL with a message in err. */
+struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t errlen);
+/* Hands a packet (copied) to its worker. */
+void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
+		    uint32_t caplen, uint32_t wirelen);
+/* Time passes with no packet (live capture): every worker runs its timeouts,
+ * and batches not yet full are handed over now. */
+void workers_tick(struct workers *wk, uint64_t now_ns);
+/* Waits until every worker has handled all it was given (flushing every
+ * flow first when flush), then sets main->st to the sum of the workers'
+ * counters (main's own libpcap counters kept). */
+void workers_sync(struct workers *wk, int flush);
+/* Flushes every flow, stops and frees the workers. */
+void workers_free(struct workers *wk);
+
+#endif
