@@ -1062,6 +1062,116 @@ struct x509_ctx {
 	struct vslot *vcache;
 };
 
+/* ------------------------------------------------------------------ */
+/* Trust store                                                         */
+
+/* Base64 (RFC 4648) with whitespace skipped, as PEM bodies are written.
+ * The root store is public data, so the table decoder is fine; mbedTLS's
+ * own is constant-time and took 95% of the time of loading the system
+ * bundle, paid by every run.  Returns the length, or 0 on a bad
+ * character. */
+static size_t b64_decode(const char *s, size_t n, uint8_t *out)
+{
+	static int8_t val[256];
+	static int init;
+	uint32_t acc = 0;
+	size_t o = 0;
+	int bits = 0;
+
+	if (!init) {
+		static const char al[] =
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		memset(val, -1, sizeof val);
+		for (int i = 0; i < 64; i++)
+			val[(uint8_t)al[i]] = (int8_t)i;
+		init = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = (uint8_t)s[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=')
+			break;
+		if (val[c] < 0)
+			return 0;
+		acc = acc << 6 | (uint32_t)(uint8_t)val[c];
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return o;
+}
+
+/* Loads every CERTIFICATE block of a PEM file into the store; a file
+ * without one is handed to mbedTLS whole (DER).  Like mbedTLS's parse_file,
+ * a bundle with a few odd roots still loads: the result is the number of
+ * blocks that did not parse (>= 0), or a negative mbedTLS error when the
+ * file cannot be read or holds no usable certificate. */
+static int ca_load_file(mbedtls_x509_crt *ca, const char *path)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----", end[] = "-----END CERTIFICATE-----";
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL, *p;
+	uint8_t *der = NULL;
+	size_t len = 0, cap = 0;
+	int loaded = 0, failed = 0, rc;
+
+	if (!f)
+		return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+	for (;;) {
+		size_t got;
+		if (len + 65536 + 1 > cap) {
+			char *nb;
+			if (cap > (64u << 20)) {   /* no trust store is that large */
+				free(buf);
+				fclose(f);
+				return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+			}
+			cap = cap ? cap * 2 : 262144;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return MBEDTLS_ERR_X509_ALLOC_FAILED;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	rc = ferror(f) ? MBEDTLS_ERR_X509_FILE_IO_ERROR : 0;
+	fclose(f);
+	buf[len] = '\0';
+	if (rc == 0 && !strstr(buf, begin)) {
+		free(buf);
+		return mbedtls_x509_crt_parse_file(ca, path);
+	}
+	der = rc == 0 ? malloc(len / 4 * 3 + 3) : NULL;
+	for (p = buf; der && (p = strstr(p, begin)) != NULL;) {
+		char *body = p + sizeof begin - 1, *stop = strstr(body, end);
+		size_t n;
+		if (!stop)
+			break;
+		n = b64_decode(body, (size_t)(stop - body), der);
+		if (n && mbedtls_x509_crt_parse_der(ca, der, n) == 0)
+			loaded++;
+		else
+			failed++;
+		p = stop + sizeof end - 1;
+	}
+	free(der);
+	free(buf);
+	if (rc)
+		return rc;
+	if (!loaded)
+		return failed ? MBEDTLS_ERR_X509_INVALID_FORMAT : MBEDTLS_ERR_X509_ALLOC_FAILED;
+	return failed;
+}
+
 struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t errlen)
 {
 	struct x509_ctx *x = calloc(1, sizeof *x);
@@ -1087,7 +1197,7 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	/* parse_file/parse_path return the number of certificates they could
 	 * not parse (> 0): bundles with a few odd roots still load. */
 	if (o && o->ca_file) {
-		int rc = mbedtls_x509_crt_parse_file(&x->ca, o->ca_file);
+		int rc = ca_load_file(&x->ca, o->ca_file);
 		if (rc < 0) {
 			char m[160];
 			mbed_errmsg(rc, m, sizeof m);
@@ -1107,7 +1217,7 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 		}
 	}
 	if (!o || (!o->ca_file && !o->ca_dir))
-		(void)mbedtls_x509_crt_parse_file(&x->ca, sys);
+		(void)ca_load_file(&x->ca, sys);
 	for (mbedtls_x509_crt *c = &x->ca; c && c->raw.p; c = c->next)
 		x->n_ca++;
 	return x;
