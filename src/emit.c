@@ -445,7 +445,7 @@ static void endpoint(struct jw *w, const char *name, const struct flow_info *fi,
 
 	ip_text(fi->ep->af, fi->ep->addr[side], ip);
 	jw_open(w, name, '{');
-	jw_str(w, "ip", ip);
+	jw_name(w, "ip", ip);
 	jw_uint(w, "port", fi->ep->port[side]);
 	jw_uint(w, "bytes", fi->ct->bytes[side]);
 	jw_uint(w, "packets", fi->ct->pkts[side]);
@@ -482,8 +482,8 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_open(w, NULL, '{');
 	jw_time_us(w, "@timestamp", first);
 	jw_open(w, "event", '{');
-	jw_str(w, "kind", "event");
-	jw_str(w, "dataset", "tlstap.session");
+	jw_name(w, "kind", "event");
+	jw_name(w, "dataset", "tlstap.session");
 	jw_time_us(w, "start", first);
 	jw_time_us(w, "end", last);
 	jw_uint(w, "duration", last >= first ? last - first : 0);
@@ -491,13 +491,13 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	endpoint(w, "source", fi, client);
 	endpoint(w, "destination", fi, server);
 	jw_open(w, "network", '{');
-	jw_str(w, "transport", "tcp");
-	jw_str(w, "type", fi->ep->af == 4 ? "ipv4" : "ipv6");
-	jw_str(w, "iana_number", "6");
+	jw_name(w, "transport", "tcp");
+	jw_name(w, "type", fi->ep->af == 4 ? "ipv4" : "ipv6");
+	jw_name(w, "iana_number", "6");
 	fp_community_id(fi->ep->af, fi->ep->addr[client], fi->ep->addr[server],
 			fi->ep->port[client], fi->ep->port[server], 6,
 			ctx->cfg.community_id_seed, cid);
-	jw_str(w, "community_id", cid);
+	jw_name(w, "community_id", cid);
 	jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
 	jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);
 	if (fi->ep->has_vlan) {

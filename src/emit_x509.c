@@ -202,14 +202,14 @@ static void write_der(const char *dir, struct x509_cert *c, struct anom_set *a)
 static void validation_obj(struct jw *w, const struct x509_validation *v)
 {
 	jw_open(w, "validation", '{');
-	jw_str(w, "status", x509_status_name(v->status));
+	jw_name(w, "status", x509_status_name(v->status));
 	if (v->sni_checked)
 		jw_bool(w, "sni_match", v->sni_match);
 	jw_bool(w, "chain_ordered", v->chain_ordered);
 	jw_open(w, "reasons", '[');
 	for (int s = 1; s < X509_ST_COUNT; s++)
 		if (v->reasons & (1u << s))
-			jw_str(w, NULL, x509_status_name((enum x509_status)s));
+			jw_name(w, NULL, x509_status_name((enum x509_status)s));
 	jw_close(w, true);
 	jw_close(w, true);
 }
@@ -226,8 +226,8 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 
 	x509_member(w, "x509", leaf, a);
 	jw_open(w, "hash", '{');
-	jw_str(w, "sha1", leaf->sha1_hex);
-	jw_str(w, "sha256", leaf->sha256_hex);
+	jw_name(w, "sha1", leaf->sha1_hex);
+	jw_name(w, "sha256", leaf->sha256_hex);
 	jw_close(w, true);
 	if (leaf->subject.present)
 		jw_wire(w, "subject", leaf->subject.dn.p, leaf->subject.dn.n, a);

@@ -9,6 +9,7 @@
  */
 #include "jw.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +192,26 @@ void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
 void jw_str(struct jw *w, const char *key, const char *s)
 {
 	jw_strn(w, key, s, strlen(s));
+}
+
+void jw_namen(struct jw *w, const char *key, const char *s, size_t n)
+{
+#ifndef NDEBUG
+	for (size_t i = 0; i < n; i++)
+		assert((unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\');
+#endif
+	member(w, key);
+	if (!need(w, n + 2))
+		return;
+	w->p[w->len++] = '"';
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+	w->p[w->len++] = '"';
+}
+
+void jw_name(struct jw *w, const char *key, const char *s)
+{
+	jw_namen(w, key, s, strlen(s));
 }
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one

@@ -62,6 +62,11 @@ void jw_open(struct jw *w, const char *key, char brace);
 uint32_t jw_close(struct jw *w, bool keep_empty);
 
 void jw_str(struct jw *w, const char *key, const char *s);
+/* A string tlstap made itself that needs no escape by construction: names
+ * from the registry tables (test_tls_names checks every one), fingerprints,
+ * hex, our own words.  Copied as is; debug builds assert the claim. */
+void jw_name(struct jw *w, const char *key, const char *s);
+void jw_namen(struct jw *w, const char *key, const char *s, size_t n);
 void jw_strn(struct jw *w, const char *key, const char *s, size_t n);
 /* Attacker-controlled bytes: valid UTF-8 is kept (and escaped as above);
  * each byte that is not part of a valid UTF-8 sequence (RFC 3629: no

@@ -71,7 +71,7 @@ static void code_name(struct jw *w, const char *key, uint16_t v, const char *(*n
 {
 	char b[8];
 
-	jw_str(w, key, code_str(v, name, b));
+	jw_name(w, key, code_str(v, name, b));
 }
 
 /* An array of codes under key, unless empty. */
@@ -98,7 +98,7 @@ static void compression_json(struct jw *w, const char *key, uint8_t c)
 {
 	const char *n = compression_name(c);
 	if (n)
-		jw_str(w, key, n);
+		jw_name(w, key, n);
 	else
 		jw_hex(w, key, c, 2);
 }
@@ -114,7 +114,7 @@ static void cert_type_json(struct jw *w, uint8_t t)
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (tab[i].code == t) {
-			jw_str(w, NULL, tab[i].name);
+			jw_name(w, NULL, tab[i].name);
 			return;
 		}
 	jw_hex(w, NULL, t, 2);
@@ -296,9 +296,9 @@ static void failure_obj(struct jw *w, const struct session *s, int c)
 	}
 	jw_open(w, "failure", '{');
 	if (s->fail_stage)
-		jw_str(w, "stage", s->fail_stage);
+		jw_name(w, "stage", s->fail_stage);
 	if (reason[0])
-		jw_str(w, "reason", reason);
+		jw_name(w, "reason", reason);
 	jw_close(w, true);
 }
 
@@ -310,17 +310,17 @@ static void alerts_arr(struct jw *w, const struct session *s, int c)
 		const char *n;
 
 		jw_open(w, NULL, '{');
-		jw_str(w, "from", side(al->dir, c));
-		jw_str(w, "level", al->encrypted ? "unknown" :
+		jw_name(w, "from", side(al->dir, c));
+		jw_name(w, "level", al->encrypted ? "unknown" :
 				   al->level == 1 ? "warning" :
 				   al->level == 2 ? "fatal" : "unknown");
 		if (!al->encrypted) {
 			if (al->sslv2) {
-				jw_str(w, "description", v2_error_name(al->desc));
+				jw_name(w, "description", v2_error_name(al->desc));
 			} else {
 				n = tls_alert_name(al->desc);
 				if (n)
-					jw_str(w, "description", n);
+					jw_name(w, "description", n);
 				else
 					jw_hex(w, "description", al->desc, 2);
 				jw_uint(w, "code", al->desc);
@@ -346,7 +346,7 @@ static void messages_arr(struct jw *w, const struct session *s, int c)
 		memcpy(item, sd, sl);
 		item[sl] = ':';
 		memcpy(item + sl + 1, m, ml);
-		jw_strn(w, NULL, item, sl + 1 + ml);
+		jw_namen(w, NULL, item, sl + 1 + ml);
 	}
 	jw_close(w, false);
 }
@@ -378,14 +378,14 @@ static void client_lists(struct jw *w, const struct tls_client_hello *ch, struct
 	char ja3s[FP_JA3_MAX], md5[33], ja4[FP_JA4_MAX], ja4r[FP_JA4R_MAX];
 
 	fp_ja3(ch, ja3s, sizeof ja3s, md5);
-	jw_str(w, "ja3", md5);
+	jw_name(w, "ja3", md5);
 	if (ja3s[0])
-		jw_str(w, "ja3_string", ja3s);
+		jw_name(w, "ja3_string", ja3s);
 	fp_ja4(ch, 't', ja4, ja4r, sizeof ja4r);
 	if (ja4[0])
-		jw_str(w, "ja4", ja4);
+		jw_name(w, "ja4", ja4);
 	if (ja4r[0])
-		jw_str(w, "ja4_r", ja4r);
+		jw_name(w, "ja4_r", ja4r);
 
 	code_list(w, "supported_ciphers", ch->ciphers, ch->n_ciphers, tls_cipher_name);
 	jw_hex(w, "version", ch->legacy_version, 4);
@@ -393,7 +393,7 @@ static void client_lists(struct jw *w, const struct tls_client_hello *ch, struct
 		char b[8];
 		jw_open(w, "supported_versions", '[');
 		for (uint16_t i = 0; i < ch->n_versions; i++)
-			jw_str(w, NULL, tls_is_grease(ch->versions[i]) ? "GREASE"
+			jw_name(w, NULL, tls_is_grease(ch->versions[i]) ? "GREASE"
 						: version_str(ch->versions[i], b));
 		jw_close(w, false);
 	}
@@ -410,7 +410,7 @@ static void client_lists(struct jw *w, const struct tls_client_hello *ch, struct
 		for (uint16_t i = 0; i < ch->n_ptfmts; i++) {
 			const char *n = tls_ec_point_format_name(ch->ptfmts[i]);
 			if (n)
-				jw_str(w, NULL, n);
+				jw_name(w, NULL, n);
 			else
 				jw_hex(w, NULL, ch->ptfmts[i], 2);
 		}
@@ -530,7 +530,7 @@ static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
 			    ch->session_id_len <= 32 ? ch->session_id_len : 32);
 	if (ch->ech.present) {
 		jw_open(w, "ech", '{');
-		jw_str(w, "type", ch->ech.type == 0 ? "outer" :
+		jw_name(w, "type", ch->ech.type == 0 ? "outer" :
 				  ch->ech.type == 1 ? "inner" : "unknown");
 		if (ch->ech.type == 0) {
 			jw_uint(w, "config_id", ch->ech.config_id);
@@ -547,14 +547,14 @@ static void key_exchange(struct jw *w, const struct session *s)
 
 	jw_open(w, "key_exchange", '{');
 	if (s->tls13) {
-		jw_str(w, "method", sh->has_psk ? (sh->has_key_share ? "psk_ecdhe" : "psk")
+		jw_name(w, "method", sh->has_psk ? (sh->has_key_share ? "psk_ecdhe" : "psk")
 						: "ecdhe");
 		if (sh->has_key_share)
 			code_name(w, "group", sh->selected_group, tls_group_name);
 	} else {
 		const char *m = tls_cipher_kx(sh->cipher);
 		if (m) {
-			jw_str(w, "method", m);
+			jw_name(w, "method", m);
 			if (s->srv_ske && s->ske.has_group)
 				code_name(w, "group", s->ske.group, tls_group_name);
 			if (s->srv_ske && s->ske.dh_bits)
@@ -594,15 +594,15 @@ static void server_hello_fields(struct jw *w, const struct session *s)
 	char ja3s[FP_JA3_MAX], md5[33];
 
 	fp_ja3s(sh, ja3s, sizeof ja3s, md5);
-	jw_str(w, "ja3s", md5);
+	jw_name(w, "ja3s", md5);
 	if (ja3s[0])
-		jw_str(w, "ja3s_string", ja3s);
+		jw_name(w, "ja3s_string", ja3s);
 #ifdef TLSTAP_WITH_FOXIO
 	{
 		char ja4s[FP_JA4_MAX], ja4sr[FP_JA4R_MAX];
 		fp_ja4s(sh, 't', ja4s, ja4sr, sizeof ja4sr);
 		if (ja4s[0])
-			jw_str(w, "ja4s", ja4s);
+			jw_name(w, "ja4s", ja4s);
 	}
 #endif
 	u16_arr(w, "extensions", sh->exts, sh->n_exts);
@@ -610,9 +610,9 @@ static void server_hello_fields(struct jw *w, const struct session *s)
 		jw_hexbytes(w, "session_id", sh->session_id,
 			    sh->session_id_len <= 32 ? sh->session_id_len : 32);
 	if (sh->downgrade == 12)
-		jw_str(w, "downgrade_sentinel", "1.2");
+		jw_name(w, "downgrade_sentinel", "1.2");
 	else if (sh->downgrade == 11)
-		jw_str(w, "downgrade_sentinel", "1.1");
+		jw_name(w, "downgrade_sentinel", "1.1");
 }
 
 static void negotiated(struct jw *w, const struct session *s, struct anom_set *a,
@@ -621,15 +621,15 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 	const struct tls_server_hello *sh = s->sh;
 
 	if (s->version) {
-		jw_str(w, "version_protocol",
+		jw_name(w, "version_protocol",
 		       s->version == 0x0300 || s->version == 0x0002 ? "ssl" : "tls");
 		t->version = version_str(s->version, t->vbuf);
-		jw_str(w, "version", t->version);
+		jw_name(w, "version", t->version);
 	}
 	if (s->v2) {
 		if (s->v2_cipher) {
 			t->cipher = v2_cipher_name(s->v2_cipher, t->cbuf);
-			jw_str(w, "cipher", t->cipher);
+			jw_name(w, "cipher", t->cipher);
 		}
 		return;
 	}
@@ -638,7 +638,7 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 	/* A malformed ServerHello may have ended before its cipher field. */
 	if (!(s->sh_bad && sh->cipher == 0)) {
 		t->cipher = code_str(sh->cipher, tls_cipher_name, t->cbuf);
-		jw_str(w, "cipher", t->cipher);
+		jw_name(w, "cipher", t->cipher);
 	}
 	if (s->tls13 && sh->has_key_share && sh->selected_group)
 		code_name(w, "curve", sh->selected_group, tls_group_name);
@@ -665,9 +665,9 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 	jw_open(w, "tls", '{');
 	if (!s->is_tls) {
 		t->outcome = "not_tls";
-		jw_str(w, "outcome", "not_tls");
+		jw_name(w, "outcome", "not_tls");
 		jw_open(w, "failure", '{');
-		jw_str(w, "reason", "the first bytes are not a TLS or SSL record");
+		jw_name(w, "reason", "the first bytes are not a TLS or SSL record");
 		jw_close(w, true);
 		jw_close(w, true);
 		return 0;
@@ -678,7 +678,7 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 		t->outcome = outcome_names[s->outcome];
 		jw_bool(w, "established", s->outcome == TLS_OUT_ESTABLISHED);
 		jw_bool(w, "resumed", s->resumed);
-		jw_str(w, "outcome", t->outcome);
+		jw_name(w, "outcome", t->outcome);
 		if (s->outcome != TLS_OUT_ESTABLISHED)
 			failure_obj(w, s, c);
 	}
@@ -686,7 +686,7 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 		alerts_arr(w, s, c);
 	auth = authentication(s, c, &inferred);
 	if (auth) {
-		jw_str(w, "authentication", auth);
+		jw_name(w, "authentication", auth);
 		if (inferred)
 			jw_bool(w, "authentication_inferred", true);
 	}
@@ -751,9 +751,9 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 	if (a->n) {
 		jw_open(w, "anomalies", '[');
 		for (unsigned i = 0; i < a->n; i++)
-			jw_str(w, NULL, a->code[i]);
+			jw_name(w, NULL, a->code[i]);
 		if (a->dropped)
-			jw_str(w, NULL, "anomalies_truncated");
+			jw_name(w, NULL, "anomalies_truncated");
 		jw_close(w, false);
 	}
 	jw_close(w, true);

@@ -325,8 +325,36 @@ static void test_versions(void)
 	CHECK(tls_version_name(0xfefe) == NULL);
 }
 
+/* The emitter copies names without escaping them (jw_name): every name of
+ * every registry must be printable ASCII without quote or backslash. */
+static int plain(const char *n)
+{
+	for (; n && *n; n++)
+		if ((unsigned char)*n < 0x21 || (unsigned char)*n > 0x7e || *n == '"' || *n == '\\')
+			return 0;
+	return 1;
+}
+
+static void test_plain_names(void)
+{
+	int bad = 0;
+
+	for (uint32_t v = 0; v <= 0xffff; v++) {
+		bad += !plain(tls_cipher_name((uint16_t)v)) + !plain(tls_group_name((uint16_t)v)) +
+		       !plain(tls_sigscheme_name((uint16_t)v)) + !plain(tls_ext_name((uint16_t)v)) +
+		       !plain(tls_version_name((uint16_t)v)) + !plain(tls_cipher_kx((uint16_t)v)) +
+		       !plain(tls_cert_compression_name((uint16_t)v));
+		if (v < 256)
+			bad += !plain(tls_alert_name((uint8_t)v)) + !plain(tls_hs_name((uint8_t)v)) +
+			       !plain(tls_ec_point_format_name((uint8_t)v)) +
+			       !plain(tls_psk_mode_name((uint8_t)v));
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
+	test_plain_names();
 	test_sorted();
 	test_ciphers();
 	test_kx();
