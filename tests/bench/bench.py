@@ -2,13 +2,15 @@
 """Throughput benchmark: tlstap against the raw libpcap read loop (the floor)
 on the same capture in the same run.
 
-  bench.py [--runs N] [--build DIR] CAPTURE...
+  bench.py [--runs N] [--threads 1,2] [--build DIR] CAPTURE...
 
 For each capture, after one warm-up read (page cache), the floor and tlstap
-run alternately N times (default 5).  Printed per capture: median wall and
-CPU time, peak RSS, packets/s, Gbit/s, sessions/s, and the median of the
-per-pair ratios tlstap/floor (wall time).  tlstap writes its records to a
-temporary file, so producing the output is part of what is measured.
+(once per --threads value: 1 is the single-threaded default, 2 and more
+worker threads) run in turn, N rounds (default 5).  Printed per capture and
+thread count: median wall and CPU time, peak RSS, packets/s, Gbit/s,
+sessions/s, and the median of the per-round ratios tlstap/floor (wall
+time).  tlstap writes its records to a temporary file, so producing the
+output is part of what is measured.
 """
 import argparse
 import json
@@ -57,6 +59,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--extra", default="", help="extra tlstap arguments")
+    ap.add_argument("--threads", default="1,2", help="comma-separated --threads values")
     ap.add_argument("captures", nargs="+")
     a = ap.parse_args()
     tlstap = os.path.join(a.build, "tlstap")
@@ -68,27 +71,36 @@ def main():
         with open(cap, "rb") as f:          # warm the page cache
             while f.read(1 << 24):
                 pass
-        fl, tl, ratios = [], [], []
+        threads = [int(t) for t in a.threads.split(",")]
+        fl = []
+        tl = {t: [] for t in threads}
+        ratios = {t: [] for t in threads}
+        seen = {}
         for _ in range(a.runs):
             fl.append(run([floor, cap]))
-            if os.path.exists(out):
-                os.unlink(out)
-            tl.append(run([tlstap, "-r", cap, "-o", out] + a.extra.split()))
-            ratios.append(tl[-1][0] / fl[-1][0])
-        sessions, packets, rss = stats_of(out)
+            for t in threads:
+                if os.path.exists(out):
+                    os.unlink(out)
+                tl[t].append(run([tlstap, "--threads", str(t), "-r", cap, "-o", out] +
+                                 a.extra.split()))
+                ratios[t].append(tl[t][-1][0] / fl[-1][0])
+                seen[t] = stats_of(out)
         med = lambda xs, i: statistics.median(x[i] for x in xs)
-        tw = med(tl, 0)
-        rows.append(dict(capture=os.path.basename(cap), mb=size / 1e6, packets=packets,
-                         sessions=sessions, floor_wall=med(fl, 0), floor_cpu=med(fl, 1),
-                         wall=tw, cpu=med(tl, 1), rss=rss,
-                         pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
-                         ratio=statistics.median(ratios)))
+        for t in threads:
+            sessions, packets, rss = seen[t]
+            tw = med(tl[t], 0)
+            rows.append(dict(capture="%s, %d thread%s" % (os.path.basename(cap), t, "s" * (t > 1)),
+                             mb=size / 1e6, packets=packets,
+                             sessions=sessions, floor_wall=med(fl, 0), floor_cpu=med(fl, 1),
+                             wall=tw, cpu=med(tl[t], 1), rss=rss,
+                             pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
+                             ratio=statistics.median(ratios[t])))
     os.unlink(out)
     hdr = ("capture", "MB", "packets", "sessions", "floor s", "tlstap s", "cpu s",
            "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor")
-    print(("%-28s" + " %10s" * (len(hdr) - 1)) % hdr)
+    print(("%-32s" + " %10s" * (len(hdr) - 1)) % hdr)
     for r in rows:
-        print("%-28s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f" % (
+        print("%-32s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f" % (
             r["capture"], r["mb"], r["packets"], r["sessions"], r["floor_wall"], r["wall"],
             r["cpu"], r["rss"], r["pps"] / 1e6, r["gbps"], r["sps"], r["ratio"]))
     print("(median of %d alternating runs each; x floor = median of per-run wall-time ratios)" % a.runs)
