@@ -12,6 +12,7 @@ bytes on the "mixed" capture are encrypted payload, as on a real link.
   gen.py handshake OUT.pcap  about 200 MB, about 27k short sessions, failures included
   gen.py small OUT.pcap      a few MB: the CI smoke test
   gen.py flood N OUT.pcap    N SYNs from distinct sources (flow-table stress)
+  gen.py concurrent N OUT.pcap  N connections open at once (scaling table)
 """
 import glob
 import heapq
@@ -199,6 +200,33 @@ def flood(n, out):
     return w.packets, w.bytes
 
 
+def concurrent(n, out):
+    """n connections open at once: every three-way handshake first, then a
+    keep-alive ACK on each, then every close; 1 us apart, so that all n are
+    in the flow table together (the scaling table of README "Performance")."""
+    w = Writer(out)
+    t = 1764000000 * 10**9
+    srv = b"\xac\x10\x00\x01"
+    ends = [(struct.pack(">I", 0x0a000000 + i), 1024 + i % 60000, i * 7919, i * 104729)
+            for i in range(n)]
+    steps = [
+        lambda c, s, p, cs, ss: [(c, s, p, 443, cs, 0, 0x02), (s, c, 443, p, ss, cs + 1, 0x12),
+                                 (c, s, p, 443, cs + 1, ss + 1, 0x10)],
+        lambda c, s, p, cs, ss: [(c, s, p, 443, cs + 1, ss + 1, 0x10)],
+        lambda c, s, p, cs, ss: [(c, s, p, 443, cs + 1, ss + 1, 0x11),
+                                 (s, c, 443, p, ss + 1, cs + 2, 0x11),
+                                 (c, s, p, 443, cs + 2, ss + 2, 0x10)],
+    ]
+    for step in steps:
+        for i, (cip, port, cseq, sseq) in enumerate(ends):
+            for a, b, sp, dp, seq, ack, flags in step(cip, srv, port, cseq, sseq):
+                t += 1000
+                w.packet(t, a, b, sp & 0xffff, dp & 0xffff, seq & 0xffffffff,
+                         ack & 0xffffffff, flags, 64240, b"", i)
+    w.close()
+    return w.packets, w.bytes
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -207,6 +235,8 @@ def main():
     fails = ["alert_*.pcap", "reset*.pcap", "no_server_response*.pcap"]
     if kind == "flood":
         n, b = flood(int(sys.argv[2]), sys.argv[3])
+    elif kind == "concurrent":
+        n, b = concurrent(int(sys.argv[2]), sys.argv[3])
     elif kind == "mixed":
         tm = load_templates(ok)
         # 1 in 20 sessions carries 0.2-1.5 MB; the rest 2-16 KB: about 1 GiB.
