@@ -7,7 +7,7 @@
  *
  * Strings copied from certificates (names, SANs) are byte strings with a
  * length: they come from the wire and may hold anything, including invalid
- * UTF-8 (the emitter escapes them with ju_wire_str).  They are never
+ * UTF-8 (the emitter escapes them with jw_wire).  They are never
  * NUL-padded views of the DER; each is its own allocation owned by the cert.
  */
 #ifndef TLSTAP_X509_H
