@@ -100,29 +100,29 @@ enum tls_status tls_sslv2_record_parse(const uint8_t *p, size_t n, struct tls_re
  */
 static enum tls_status sniff_sslv2(const uint8_t *p, size_t n)
 {
-	size_t hdr;
+	size_t hdr = 2, reclen;
 	uint8_t type;
 
 	if (!(p[0] & 0x80))
 		return TLS_BAD;   /* 3-byte headers (with padding) are not used by hellos */
-	hdr = 2;
 	if (n < hdr + 5)
 		return TLS_NEED_MORE;
+	reclen = (size_t)(p[0] & 0x7f) << 8 | p[1];
 	type = p[hdr];
 	if (type == 1) {
 		uint16_t ver = (uint16_t)(p[hdr + 1] << 8 | p[hdr + 2]);
 		uint16_t cslen = (uint16_t)(p[hdr + 3] << 8 | p[hdr + 4]);
 		if (ver != 0x0002 && (ver >> 8) != 3)
 			return TLS_BAD;
-		if (n < hdr + 9)
-			return TLS_NEED_MORE;
-		cslen = (uint16_t)(p[hdr + 3] << 8 | p[hdr + 4]);
+		/* The fixed part (9 bytes) and one cipher spec must fit in the
+		 * record (the challenge's length is the parser's business). */
+		if (reclen < 9 + 3)
+			return TLS_BAD;
 		return cslen && cslen % 3 == 0 ? TLS_OK : TLS_BAD;
 	}
 	if (type == 4) {
-		if (n < hdr + 5)
-			return TLS_NEED_MORE;
-		if (p[hdr + 1] > 1)
+		/* SERVER-HELLO: its 11 fixed bytes must fit. */
+		if (reclen < 11 || p[hdr + 1] > 1)
 			return TLS_BAD;
 		return p[hdr + 3] == 0x00 && p[hdr + 4] == 0x02 ? TLS_OK : TLS_BAD;
 	}

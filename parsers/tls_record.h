@@ -54,9 +54,13 @@ enum tls_status tls_record_parse(const uint8_t *p, size_t n, struct tls_record *
 enum tls_status tls_sslv2_record_parse(const uint8_t *p, size_t n, struct tls_record *r,
 				       size_t *consumed, size_t *need);
 
-/* Whether a byte stream starts like TLS or SSL: a handshake record with a
- * 3.x version, or an SSLv2 CLIENT-HELLO / SERVER-HELLO.  Decides from at most
- * the first 11 bytes: OK (looks like TLS), NEED_MORE, BAD (not TLS). */
+/* Whether a byte stream starts like TLS or SSL: a record of a known content
+ * type with version 3.0 to 3.4 and a plausible length (a handshake record
+ * must also start with a known handshake type; the other types are
+ * accepted so that a connection joined midstream is recognised), or an
+ * SSLv2 CLIENT-HELLO / SERVER-HELLO whose record is long enough to hold one.
+ * Decides from at most the first 7 bytes: OK (looks like TLS), NEED_MORE,
+ * BAD (not TLS). */
 enum tls_status tls_sniff(const uint8_t *p, size_t n);
 
 #endif

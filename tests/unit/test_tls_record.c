@@ -676,8 +676,23 @@ static void test_random(void)
 	CHECK(accepted <= 2);
 }
 
+/* The sniffer and the SSLv2 record parser agree: a record too short to
+ * hold a hello's fixed fields is not SSL, however the first bytes look. */
+static void test_sniff_sslv2_short(void)
+{
+	static const uint8_t zero[] = { 0x80, 0x00, 0x01, 0x03, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10 };
+	static const uint8_t short_sh[] = { 0x80, 0x05, 0x04, 0x00, 0x01, 0x00, 0x02 };
+	struct tls_record r;
+	size_t used, need;
+
+	CHECK(tls_sniff(zero, sizeof zero) == TLS_BAD);
+	CHECK(tls_sslv2_record_parse(zero, sizeof zero, &r, &used, &need) == TLS_BAD);
+	CHECK(tls_sniff(short_sh, sizeof short_sh) == TLS_BAD);
+}
+
 int main(void)
 {
+	test_sniff_sslv2_short();
 	test_types_versions();
 	test_bad_types();
 	test_bad_versions();
