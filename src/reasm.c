@@ -244,8 +244,18 @@ void reasm_segment(struct reasm_dir *d, int dir, uint32_t seq, const uint8_t *p,
 	if (!d->init)
 		reasm_start(d, seq);
 	r = rel(d, seq);
-	if (r < 0 && (uint64_t)(-r) > d->next_off)
-		r = -(int64_t)d->next_off;   /* before the stream start */
+	if (r < 0 && (uint64_t)(-r) > d->next_off) {
+		/* Starts before the stream: only what lies past its start is
+		 * stream data. */
+		uint64_t before = (uint64_t)(-r) - d->next_off;
+		if (before >= n)
+			n = 0;
+		else {
+			p += before;
+			n -= (size_t)before;
+		}
+		r = -(int64_t)d->next_off;
+	}
 	off = (uint64_t)((int64_t)d->next_off + r);
 	if (fin && !d->fin_seen && off + n >= d->next_off) {
 		d->fin_pending = d->fin_seen = true;
@@ -292,12 +302,18 @@ void reasm_acked(struct reasm_dir *d, int dir, uint32_t ack, uint64_t ts,
 	to = d->next_off + (uint64_t)r;
 	if (d->fin_seen && to > d->fin_off)
 		to = d->fin_off;     /* the FIN takes a sequence number, not a byte */
-	if (d->ooo && d->ooo->off < to)
-		to = d->ooo->off;
-	if (to <= d->next_off)
-		return;
-	skip_hole(d, dir, to, ts, m, k);
-	drain(d, dir, ts, m, k);
+	/* Every hole below the acknowledged point is lost, however many
+	 * waiting segments lie between them. */
+	while (to > d->next_off && !d->stopped) {
+		uint64_t hole_end = d->ooo && d->ooo->off < to ? d->ooo->off : to;
+		if (hole_end > d->next_off)
+			skip_hole(d, dir, hole_end, ts, m, k);
+		drain(d, dir, ts, m, k);
+		if (!d->ooo || d->ooo->off >= to)
+			break;
+	}
+	if (to > d->next_off && !d->ooo && !d->stopped)
+		skip_hole(d, dir, to, ts, m, k);
 	check_fin(d, dir, ts, k);
 }
 

@@ -1,0 +1,471 @@
+/*
+ * Unit tests for src/flow.c: connections found from either direction with
+ * the right side, keys that differ only by VLAN, family or port order kept
+ * apart, a table grown far past its first size, and the two LRU lists that
+ * timeouts and eviction read.  Every flow is freed by the test, as the
+ * pipeline does after flow_remove().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/flow.h"
+#include "tt_test.h"
+
+/* An IPv4 connection a:pa -> b:pb; every byte the table may compare is set. */
+static struct flow_endpoints v4(uint32_t a, uint16_t pa, uint32_t b, uint16_t pb)
+{
+	struct flow_endpoints k;
+
+	memset(&k, 0, sizeof k);
+	k.af = 4;
+	for (int i = 0; i < 4; i++) {
+		k.addr[0][i] = (uint8_t)(a >> (24 - 8 * i));
+		k.addr[1][i] = (uint8_t)(b >> (24 - 8 * i));
+	}
+	k.port[0] = pa;
+	k.port[1] = pb;
+	return k;
+}
+
+/* An IPv6 connection 2001:db8::<a> -> 2001:db8::<b>. */
+static struct flow_endpoints v6(uint32_t a, uint16_t pa, uint32_t b, uint16_t pb)
+{
+	struct flow_endpoints k;
+
+	memset(&k, 0, sizeof k);
+	k.af = 6;
+	for (int s = 0; s < 2; s++) {
+		uint32_t x = s ? b : a;
+		k.addr[s][0] = 0x20;
+		k.addr[s][1] = 0x01;
+		k.addr[s][2] = 0x0d;
+		k.addr[s][3] = 0xb8;
+		for (int i = 0; i < 4; i++)
+			k.addr[s][12 + i] = (uint8_t)(x >> (24 - 8 * i));
+	}
+	k.port[0] = pa;
+	k.port[1] = pb;
+	return k;
+}
+
+/* The same connection seen from the other end. */
+static struct flow_endpoints rev(const struct flow_endpoints *k)
+{
+	struct flow_endpoints r = *k;
+
+	memcpy(r.addr[0], k->addr[1], 16);
+	memcpy(r.addr[1], k->addr[0], 16);
+	r.port[0] = k->port[1];
+	r.port[1] = k->port[0];
+	return r;
+}
+
+static struct flow_endpoints with_vlan(struct flow_endpoints k, uint16_t vlan)
+{
+	k.has_vlan = true;
+	k.vlan = vlan;
+	return k;
+}
+
+/* Look k up: the side it reports if it finds f, -1 if it finds nothing,
+ * -2 if it finds another flow. */
+static int side_of(struct flow_table *t, const struct flow_endpoints *k, const struct flow *f)
+{
+	int side = -1;
+	struct flow *g = flow_lookup(t, k, &side);
+
+	if (g != f)
+		return -2;
+	return g ? side : -1;
+}
+
+static void drop(struct flow_table *t, struct flow *f)
+{
+	flow_remove(t, f);
+	free(f);
+}
+
+/* Remove and free what is left, through flow_any() as the pipeline drains. */
+static void drain(struct flow_table *t)
+{
+	struct flow *f;
+	uint32_t n = flow_count(t);
+
+	while ((f = flow_any(t)) != NULL && n-- > 0)
+		drop(t, f);
+	CHECK(flow_count(t) == 0);
+	CHECK(flow_any(t) == NULL);
+}
+
+/* A flow is found from both directions: side 0 for the first packet's
+ * sender, side 1 for the answer; the stored key is the inserting one. */
+static void test_both_directions(void)
+{
+	struct flow_table *t = flow_table_new(1000);
+	struct flow_endpoints a = v4(0x0a000001, 40000, 0xc0a80001, 443);
+	struct flow_endpoints b = v6(1, 51000, 2, 8443);
+	struct flow_endpoints ra = rev(&a), rb = rev(&b);
+	struct flow *fa, *fb;
+	int side = 7;
+
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(flow_count(t) == 0 && flow_max(t) == 1000);
+	CHECK(flow_lookup(t, &a, &side) == NULL);
+	CHECK(flow_oldest(t, false) == NULL && flow_oldest(t, true) == NULL);
+	CHECK(flow_any(t) == NULL);
+
+	fa = flow_insert(t, &a);
+	fb = flow_insert(t, &b);
+	CHECK(fa && fb && fa != fb);
+	if (!fa || !fb)
+		return;
+	CHECK(flow_count(t) == 2);
+	/* A new flow: its key, no session, no SYN seen, on the open list. */
+	CHECK(memcmp(&fa->ep, &a, sizeof a) == 0);
+	CHECK(fa->sess == NULL && fa->syn_side == -1 && !fa->closed_list);
+	CHECK(!fa->rd[0].init && !fa->rd[1].init && fa->ct.pkts[0] == 0);
+
+	CHECK(side_of(t, &a, fa) == 0);
+	CHECK(side_of(t, &ra, fa) == 1);
+	CHECK(side_of(t, &b, fb) == 0);
+	CHECK(side_of(t, &rb, fb) == 1);
+
+	/* Either end changed by one port or one address bit: another flow. */
+	struct flow_endpoints x = a;
+	x.port[0]++;
+	CHECK(flow_lookup(t, &x, &side) == NULL);
+	x = a;
+	x.addr[1][3] ^= 1;
+	CHECK(flow_lookup(t, &x, &side) == NULL);
+	x = b;
+	x.addr[0][15] ^= 0x80;
+	CHECK(flow_lookup(t, &x, &side) == NULL);
+	x = b;
+	x.port[1] = 443;
+	CHECK(flow_lookup(t, &x, &side) == NULL);
+
+	/* The same 16 address bytes under the other family are another flow. */
+	x = a;
+	x.af = 6;
+	CHECK(flow_lookup(t, &x, &side) == NULL);
+
+	/* Ports swapped between the hosts: a different connection, kept apart
+	 * from the first, each found with its own sides. */
+	struct flow_endpoints s = a;
+	s.port[0] = a.port[1];
+	s.port[1] = a.port[0];
+	struct flow_endpoints rs = rev(&s);
+	CHECK(flow_lookup(t, &s, &side) == NULL);
+	struct flow *fs = flow_insert(t, &s);
+	CHECK(fs != NULL);
+	CHECK(side_of(t, &s, fs) == 0 && side_of(t, &rs, fs) == 1);
+	CHECK(side_of(t, &a, fa) == 0 && side_of(t, &ra, fa) == 1);
+
+	/* Both ends on one host (loopback): told apart by port. */
+	struct flow_endpoints lo = v4(0x7f000001, 1000, 0x7f000001, 2000);
+	struct flow_endpoints rlo = rev(&lo);
+	struct flow *fl = flow_insert(t, &lo);
+	CHECK(fl != NULL);
+	CHECK(side_of(t, &lo, fl) == 0 && side_of(t, &rlo, fl) == 1);
+	CHECK(flow_count(t) == 4);
+
+	drain(t);
+	flow_table_free(t);
+	flow_table_free(NULL);
+}
+
+/* The outermost VLAN is part of the key: the same addresses and ports on
+ * two VLANs, and untagged, are three connections. */
+static void test_vlan(void)
+{
+	struct flow_table *t = flow_table_new(100);
+	struct flow_endpoints k = v4(0x0a000001, 40000, 0x0a000002, 443);
+	struct flow_endpoints k10 = with_vlan(k, 10), k20 = with_vlan(k, 20);
+	struct flow_endpoints r10 = rev(&k10), r20 = rev(&k20), rk = rev(&k);
+	struct flow *f10, *f20, *f0;
+	int side;
+
+	if (!t) {
+		CHECK(t != NULL);
+		return;
+	}
+	f10 = flow_insert(t, &k10);
+	CHECK(flow_lookup(t, &k, &side) == NULL);
+	CHECK(flow_lookup(t, &k20, &side) == NULL);
+	f20 = flow_insert(t, &k20);
+	f0 = flow_insert(t, &k);
+	CHECK(f10 && f20 && f0 && f10 != f20 && f20 != f0 && f10 != f0);
+	CHECK(side_of(t, &k10, f10) == 0 && side_of(t, &r10, f10) == 1);
+	CHECK(side_of(t, &k20, f20) == 0 && side_of(t, &r20, f20) == 1);
+	CHECK(side_of(t, &k, f0) == 0 && side_of(t, &rk, f0) == 1);
+	CHECK(flow_count(t) == 3);
+
+	/* Removing one leaves the other two where they were. */
+	drop(t, f10);
+	CHECK(flow_lookup(t, &k10, &side) == NULL && flow_lookup(t, &r10, &side) == NULL);
+	CHECK(side_of(t, &r20, f20) == 1 && side_of(t, &rk, f0) == 1);
+	CHECK(flow_count(t) == 2);
+
+	/* IPv6 too. */
+	struct flow_endpoints s = v6(7, 1, 9, 2);
+	struct flow_endpoints s1 = with_vlan(s, 1), s4094 = with_vlan(s, 4094);
+	struct flow_endpoints rs4094 = rev(&s4094);
+	struct flow *g1 = flow_insert(t, &s1), *g2 = flow_insert(t, &s4094);
+	CHECK(g1 && g2 && g1 != g2);
+	CHECK(side_of(t, &s1, g1) == 0 && side_of(t, &rs4094, g2) == 1);
+	CHECK(flow_lookup(t, &s, &side) == NULL);
+
+	drain(t);
+	flow_table_free(t);
+}
+
+/* The key of the i-th connection of the growth test: IPv4 and IPv6 mixed,
+ * many sharing a server address and port, as real traffic does. */
+static struct flow_endpoints nth(uint32_t i)
+{
+	struct flow_endpoints k;
+
+	if (i % 3 == 2)
+		k = v6(0x10000 + i, (uint16_t)(1024 + i % 50000), 0x443, 443);
+	else
+		k = v4(0x0a000000 + i / 7, (uint16_t)(1024 + i), 0xc0000201, 443);
+	if (i % 5 == 4)
+		k = with_vlan(k, (uint16_t)(i % 4000 + 1));
+	return k;
+}
+
+/* Thousands of flows, far past the first hash size: every one is still
+ * found from both sides while the table grows, after it grew, and after
+ * half of them are removed; the removed ones are gone. */
+static void test_growth(void)
+{
+	enum { N = 50000 };
+	struct flow_table *t = flow_table_new(N);
+	struct flow **fs = calloc(N, sizeof *fs);
+	int lost = 0, wrong = 0, ghosts = 0, side;
+
+	if (!t || !fs) {
+		CHECK(t && fs);
+		flow_table_free(t);
+		free(fs);
+		return;
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		struct flow_endpoints k = nth(i);
+		fs[i] = flow_insert(t, &k);
+		if (!fs[i]) {
+			lost++;
+			continue;
+		}
+		/* An earlier flow, looked up while the table grows under it. */
+		uint32_t j = i / 2;
+		struct flow_endpoints kj = nth(j), rj = rev(&kj);
+		if (side_of(t, &kj, fs[j]) != 0 || side_of(t, &rj, fs[j]) != 1)
+			wrong++;
+	}
+	CHECK(lost == 0);
+	CHECK(wrong == 0);
+	CHECK(flow_count(t) == N);
+
+	wrong = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		struct flow_endpoints k = nth(i), r = rev(&k);
+		if (side_of(t, &k, fs[i]) != 0 || side_of(t, &r, fs[i]) != 1)
+			wrong++;
+	}
+	CHECK(wrong == 0);
+
+	/* Remove every other one, some from the closed list. */
+	for (uint32_t i = 0; i < N; i += 2) {
+		if (i % 4 == 0)
+			flow_touch(t, fs[i], true);
+		drop(t, fs[i]);
+		fs[i] = NULL;
+	}
+	CHECK(flow_count(t) == N / 2);
+	wrong = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		struct flow_endpoints k = nth(i), r = rev(&k);
+		if (i % 2 == 0) {
+			if (flow_lookup(t, &k, &side) || flow_lookup(t, &r, &side))
+				ghosts++;
+		} else if (side_of(t, &k, fs[i]) != 0 || side_of(t, &r, fs[i]) != 1) {
+			wrong++;
+		}
+	}
+	CHECK(ghosts == 0);
+	CHECK(wrong == 0);
+
+	/* Draining visits each remaining flow once. */
+	uint32_t visited = 0;
+	struct flow *f;
+	while ((f = flow_any(t)) != NULL && visited <= N) {
+		drop(t, f);
+		visited++;
+	}
+	CHECK(visited == N / 2);
+	CHECK(flow_count(t) == 0 && flow_any(t) == NULL);
+	CHECK(flow_oldest(t, false) == NULL && flow_oldest(t, true) == NULL);
+	free(fs);
+	flow_table_free(t);
+}
+
+/* The two LRU lists: flow_touch() moves a flow to the most recent end of
+ * the list it names, flow_oldest() gives the least recently touched of a
+ * list, flow_any() prefers closed flows, flow_remove() unlinks from
+ * whichever list holds the flow. */
+static void test_lru(void)
+{
+	struct flow_table *t = flow_table_new(4);
+	struct flow_endpoints ka = v4(1, 1, 2, 2), kb = v4(1, 3, 2, 2);
+	struct flow_endpoints kc = v4(1, 4, 2, 2), kd = v6(1, 5, 2, 2);
+	struct flow *a, *b, *c, *d;
+	int side;
+
+	if (!t) {
+		CHECK(t != NULL);
+		return;
+	}
+	CHECK(flow_max(t) == 4);
+	a = flow_insert(t, &ka);
+	b = flow_insert(t, &kb);
+	c = flow_insert(t, &kc);
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		return;
+	/* Insertion counts as being seen: a is the oldest. */
+	CHECK(flow_oldest(t, false) == a);
+	CHECK(flow_oldest(t, true) == NULL);
+	CHECK(flow_any(t) == a);
+
+	flow_touch(t, a, false);            /* open: b c a */
+	CHECK(flow_oldest(t, false) == b);
+	flow_touch(t, b, false);            /* open: c a b */
+	CHECK(flow_oldest(t, false) == c);
+	flow_touch(t, c, false);            /* touching the newest changes nothing else */
+	flow_touch(t, c, false);            /* open: a b c */
+	CHECK(flow_oldest(t, false) == a);
+
+	flow_touch(t, b, true);             /* open: a c, closed: b */
+	CHECK(b->closed_list && !a->closed_list);
+	CHECK(flow_oldest(t, false) == a);
+	CHECK(flow_oldest(t, true) == b);
+	CHECK(flow_any(t) == b);
+	flow_touch(t, a, true);             /* open: c, closed: b a */
+	CHECK(flow_oldest(t, false) == c);
+	CHECK(flow_oldest(t, true) == b);
+	flow_touch(t, b, true);             /* closed: a b */
+	CHECK(flow_oldest(t, true) == a);
+
+	/* Back from closed to open (the port pair in use again). */
+	flow_touch(t, a, false);            /* open: c a, closed: b */
+	CHECK(!a->closed_list);
+	CHECK(flow_oldest(t, true) == b);
+	CHECK(flow_oldest(t, false) == c);
+
+	/* The lookup is unaffected by which list a flow is on. */
+	CHECK(flow_lookup(t, &kb, &side) == b && side == 0);
+
+	/* Remove from the middle, the tail and the only member of a list. */
+	d = flow_insert(t, &kd);            /* open: c a d */
+	CHECK(d != NULL && flow_count(t) == 4);
+	drop(t, a);                         /* open: c d */
+	CHECK(flow_oldest(t, false) == c);
+	drop(t, c);                         /* open: d */
+	CHECK(flow_oldest(t, false) == d);
+	CHECK(flow_lookup(t, &kd, &side) == d && side == 0);
+	drop(t, b);                         /* closed: empty */
+	CHECK(flow_oldest(t, true) == NULL);
+	CHECK(flow_any(t) == d);
+	flow_touch(t, d, true);
+	CHECK(flow_oldest(t, false) == NULL && flow_oldest(t, true) == d);
+	drop(t, d);
+	CHECK(flow_count(t) == 0 && flow_any(t) == NULL);
+	CHECK(flow_oldest(t, false) == NULL && flow_oldest(t, true) == NULL);
+	flow_table_free(t);
+}
+
+/* Eviction as the pipeline does it at max flows: closed flows go first,
+ * then the least recently touched open one.  The test keeps its own record
+ * of when each flow was last touched and on which list, and checks every
+ * victim against it over many rounds of touching and removing. */
+static void test_eviction_order(void)
+{
+	enum { M = 64, ROUNDS = M * 20 };
+	static uint32_t stamp[ROUNDS];
+	static bool live[ROUNDS], closed[ROUNDS];
+	struct flow_table *t = flow_table_new(M);
+	uint32_t now = 0, bad = 0, evicted = 0;
+
+	if (!t) {
+		CHECK(t != NULL);
+		return;
+	}
+	for (uint32_t i = 0; i < ROUNDS; i++) {
+		struct flow_endpoints k = v4(0x0a000001, (uint16_t)(1000 + i), 0x0a000002, 443);
+		struct flow *f;
+		int side;
+
+		if (flow_count(t) >= flow_max(t)) {
+			struct flow *old = flow_oldest(t, true);
+			uint32_t want = ROUNDS;
+			bool any_closed = false;
+
+			if (!old)
+				old = flow_oldest(t, false);
+			for (uint32_t j = 0; j < i; j++)
+				if (live[j] && closed[j])
+					any_closed = true;
+			for (uint32_t j = 0; j < i; j++)
+				if (live[j] && closed[j] == any_closed &&
+				    (want == ROUNDS || stamp[j] < stamp[want]))
+					want = j;
+			if (!old || want == ROUNDS || old->ep.port[0] != 1000 + want) {
+				bad++;
+				break;
+			}
+			live[want] = false;
+			drop(t, old);
+			evicted++;
+		}
+		f = flow_insert(t, &k);
+		if (!f) {
+			bad++;
+			break;
+		}
+		live[i] = true;
+		closed[i] = false;
+		stamp[i] = ++now;
+		/* Touch a pseudo-random earlier flow, closing some, reopening
+		 * others. */
+		uint32_t j = (uint32_t)((i * 2654435761u) % (i + 1));
+		struct flow_endpoints kj = v4(0x0a000001, (uint16_t)(1000 + j), 0x0a000002, 443);
+		struct flow *g = flow_lookup(t, &kj, &side);
+		if ((g != NULL) != live[j])
+			bad++;
+		if (g) {
+			closed[j] = j % 3 == 0 && i % 2 == 0;
+			flow_touch(t, g, closed[j]);
+			stamp[j] = ++now;
+		}
+		if (flow_count(t) > M)
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(evicted == ROUNDS - M);
+	CHECK(flow_count(t) == M);
+	drain(t);
+	flow_table_free(t);
+}
+
+int main(void)
+{
+	test_both_directions();
+	test_vlan();
+	test_growth();
+	test_lru();
+	test_eviction_order();
+	return TT_DONE();
+}
