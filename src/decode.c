@@ -43,7 +43,12 @@ int decode_dlt_supported(int dlt)
 	return 0;
 }
 
-enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struct tt_stats *st)
+/* The TCP header in p[0..n).  cut: n is what the capture kept of a longer
+ * segment, so a header that does not fit is a truncated capture; otherwise
+ * n is the segment's declared length and a header that does not fit in it
+ * is malformed. */
+static enum decode_result tcp_header(const uint8_t *p, uint32_t n, bool cut, struct pkt *o,
+				     struct tt_stats *st)
 {
 	struct cur c = cur_make(p, n);
 	uint8_t off, fl;
@@ -52,23 +57,30 @@ enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struc
 
 	if (!cur_u16(&c, &o->sport) || !cur_u16(&c, &o->dport) || !cur_u32(&c, &o->seq) ||
 	    !cur_u32(&c, &o->ack) || !cur_u8(&c, &off) || !cur_u8(&c, &fl) ||
-	    !cur_u16(&c, &o->win) || !cur_u16(&c, &sum) || !cur_u16(&c, &urg)) {
-		st->truncated++;
-		return DEC_ERROR;
-	}
+	    !cur_u16(&c, &o->win) || !cur_u16(&c, &sum) || !cur_u16(&c, &urg))
+		goto short_header;
 	hlen = (size_t)(off >> 4) * 4;
 	if (hlen < 20) {
 		st->err_tcp++;
 		return DEC_ERROR;
 	}
-	if (!cur_skip(&c, hlen - 20)) {
-		st->truncated++;
-		return DEC_ERROR;
-	}
+	if (!cur_skip(&c, hlen - 20))
+		goto short_header;
 	o->flags = fl;
 	o->payload = c.p;
 	o->payload_len = (uint32_t)c.left;
 	return DEC_TCP;
+short_header:
+	if (cut)
+		st->truncated++;
+	else
+		st->err_tcp++;
+	return DEC_ERROR;
+}
+
+enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struct tt_stats *st)
+{
+	return tcp_header(p, n, false, o, st);
 }
 
 static int ipv4_sum_ok(const uint8_t *h, size_t n)
@@ -82,9 +94,10 @@ static int ipv4_sum_ok(const uint8_t *h, size_t n)
 }
 
 /* The L4 part of an IP datagram: caplen-limited bytes in c, the datagram's
- * declared L4 length in l4len. */
-static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, struct pkt *o,
-			     struct tt_stats *st)
+ * declared L4 length in l4len (from_capture: not declared, taken from what
+ * was captured, as with TCP segmentation offload). */
+static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, bool from_capture,
+			     struct pkt *o, struct tt_stats *st)
 {
 	enum decode_result r;
 	uint32_t have = (uint32_t)(c->left < l4len ? c->left : l4len);
@@ -93,7 +106,7 @@ static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, struc
 		st->non_tcp++;
 		return DEC_SKIP;
 	}
-	r = decode_tcp(c->p, have, o, st);
+	r = tcp_header(c->p, have, from_capture || have < l4len, o, st);
 	if (r != DEC_TCP)
 		return r;
 	if (have < l4len) {
@@ -109,6 +122,7 @@ static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 	uint8_t vihl, tos, ttl, proto;
 	uint16_t len, id, frag, sum;
 	size_t ihl;
+	bool tso = false;
 
 	if (!cur_u8(&c, &vihl) || !cur_u8(&c, &tos) || !cur_u16(&c, &len) ||
 	    !cur_u16(&c, &id) || !cur_u16(&c, &frag) || !cur_u8(&c, &ttl) ||
@@ -119,9 +133,16 @@ static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 	}
 	ihl = (size_t)(vihl & 15) * 4;
 	/* TCP segmentation offload: the NIC fills the length in later, so the
-	 * capture shows 0; the captured bytes are then the datagram. */
-	if (len == 0 && ihl >= 20)
+	 * capture shows 0; the captured bytes are then the datagram (and a
+	 * header cut by the capture is a cut, not a bad length). */
+	if (len == 0 && ihl >= 20) {
+		if (hdr.left < ihl) {
+			st->truncated++;
+			return DEC_ERROR;
+		}
 		len = (uint16_t)(hdr.left > 65535 ? 65535 : hdr.left);
+		tso = true;
+	}
 	if ((vihl >> 4) != 4 || ihl < 20 || len < ihl) {
 		st->err_ip++;
 		return DEC_ERROR;
@@ -147,7 +168,7 @@ static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 		}
 		return DEC_FRAGMENT;
 	}
-	return l4(&c, proto, (uint32_t)(len - ihl), o, st);
+	return l4(&c, proto, (uint32_t)(len - ihl), tso, o, st);
 }
 
 static enum decode_result ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
@@ -224,7 +245,7 @@ static enum decode_result ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 				st->err_ipv6++;
 				return DEC_ERROR;
 			}
-			return l4(&c, nh, (uint32_t)(plen - used), o, st);
+			return l4(&c, nh, (uint32_t)(plen - used), false, o, st);
 		}
 		if (!cur_skip(&c, len - 2)) {
 			st->truncated++;
@@ -344,6 +365,8 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 		 * (one byte when compressed: odd first byte). */
 		uint16_t proto;
 		uint8_t b0;
+		if (c.left == 1 && c.p[0] == 0xff)
+			goto trunc;   /* the address byte, cut before its control byte */
 		if (c.left >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
 			cur_skip(&c, 2);
 		if (!cur_u8(&c, &b0))

@@ -96,10 +96,18 @@ static void drop_oldest(struct ipfrag *f)
 	f->st->frag_dropped++;
 }
 
+/* Every unit below the end is present (units past the end, sent by a
+ * fragment that disagrees about where the datagram ends, do not count). */
 static int complete(const struct dgram *d)
 {
 	uint32_t units = (d->total + 7) / 8;
-	return d->total && d->units_have >= units;
+
+	if (!d->total || d->units_have < units)
+		return 0;
+	for (uint32_t u = 0; u < units; u++)
+		if (!(d->have[u / 8] & (1u << (u % 8))))
+			return 0;
+	return 1;
 }
 
 const uint8_t *ipfrag_add(struct ipfrag *f, const struct pkt *p, uint64_t ts_ns,
@@ -113,8 +121,12 @@ const uint8_t *ipfrag_add(struct ipfrag *f, const struct pkt *p, uint64_t ts_ns,
 		f->st->err_other++;
 		return NULL;
 	}
+	/* The key: addresses and id, and for IPv4 the protocol (RFC 791).  An
+	 * IPv6 fragment's next header may differ between fragments; the one
+	 * of the first fragment counts (RFC 8200 4.5). */
 	for (pp = &f->list; (d = *pp) != NULL; pp = &d->next)
-		if (d->af == p->af && d->id == p->frag_id && d->proto == p->frag_proto &&
+		if (d->af == p->af && d->id == p->frag_id &&
+		    (p->af == 6 || d->proto == p->frag_proto) &&
 		    memcmp(d->src, p->src, alen) == 0 && memcmp(d->dst, p->dst, alen) == 0)
 			break;
 	if (!d) {
@@ -136,11 +148,14 @@ const uint8_t *ipfrag_add(struct ipfrag *f, const struct pkt *p, uint64_t ts_ns,
 		pp = &f->list;
 	}
 	if (!p->frag_more) {
-		if (d->total && d->total != end)
+		if (d->total && d->total != end) {
 			f->st->err_other++;   /* two different ends: keep the first */
-		else
-			d->total = end;
+			return NULL;
+		}
+		d->total = end;
 	}
+	if (p->af == 6 && p->frag_off == 0)
+		d->proto = p->frag_proto;
 	/* First copy wins, per 8-byte unit. */
 	for (uint32_t u = p->frag_off / 8; u * 8 < end; u++) {
 		uint32_t a = u * 8, b = a + 8 < end ? a + 8 : end;
