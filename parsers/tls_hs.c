@@ -78,13 +78,15 @@ static void u8_list(struct cur *v, uint8_t *out, uint16_t max, uint16_t *n,
 		anom_add(a, "list_truncated");
 }
 
-/* ALPN ProtocolNameList (RFC 7301 3.1). */
+/* ALPN ProtocolNameList (RFC 7301 3.1).  A repeated extension (already
+ * flagged duplicate_extension) replaces the list, as for the other lists. */
 static int alpn_list(struct cur *body, struct tls_alpn_list *l, struct anom_set *a)
 {
 	struct cur list, name;
 	unsigned total = 0;
 	size_t used = 0;
 
+	l->n = 0;
 	if (!cur_vec16(body, &list)) {
 		anom_add(a, "bad_vector_length");
 		return -1;
@@ -118,8 +120,12 @@ static void sni_ext(struct cur *body, struct tls_client_hello *ch, struct anom_s
 	uint8_t type;
 
 	ch->has_sni = true;
-	if (cur_empty(body))
-		return;   /* empty extension data: allowed in a ServerHello, odd here */
+	if (cur_empty(body)) {
+		/* Empty extension data is a ServerHello's acknowledgement; a
+		 * ClientHello must send a non-empty list (RFC 6066 3). */
+		anom_add(a, "invalid_sni");
+		return;
+	}
 	if (!cur_vec16(body, &list)) {
 		anom_add(a, "invalid_sni");
 		return;
@@ -155,6 +161,7 @@ static void key_share_ch(struct cur *body, struct tls_client_hello *ch, struct a
 	uint16_t g;
 	unsigned total = 0;
 
+	ch->n_keyshares = 0;   /* a repeated extension replaces the list */
 	if (!cur_vec16(body, &list)) {
 		anom_add(a, "bad_vector_length");
 		return;
@@ -804,6 +811,8 @@ int tls_parse_client_key_exchange(const uint8_t *body, size_t len, const char *k
 	else if (ok && (kx_is(kx, "rsa") || kx_is(kx, "rsa_psk")))
 		/* SSL 3.0 sends the encrypted premaster secret without a length. */
 		ok = version == 0x0300 ? !cur_empty(&c) : (cur_vec16(&c, &v) && cur_empty(&c));
+	else if (ok && kx_is(kx, "psk"))
+		ok = cur_empty(&c);   /* only the identity (RFC 4279 2) */
 	if (!ok) {
 		anom_add(a, "client_key_exchange_malformed");
 		return -1;
