@@ -4,10 +4,10 @@
  *
  * Framing: every record is one JSON object on one line, written by jw.c
  * straight into one reused buffer (every control character inside strings
- * is escaped, and wire strings go through jw_wire), then written whole with
- * a single buffered write.  Output is
- * block-buffered for files and pipes; live capture flushes after each
- * capture batch (emitter_flush) so records appear within a second.
+ * is escaped, and wire strings go through jw_wire), then appended whole to
+ * the output, which a thread of its own writes out in 1 MiB blocks
+ * (outfile.c); live capture flushes after each capture batch
+ * (emitter_flush) so records appear within a second.
  *
  * The emitter also keeps the small aggregates behind the end-of-run summary
  * and the anomaly counts of tlstap.stats, read back from the records it
@@ -32,9 +32,9 @@
 #include <pthread.h>
 
 #include "jw.h"
+#include "outfile.h"
 #include "session.h"
 
-#define EMIT_BUF (1u << 20)
 #define TALLY_MAX 64
 
 struct tally {
@@ -70,7 +70,7 @@ struct emitter {
 	 * tallies and w (used by the reading thread only) are behind lock. */
 	pthread_mutex_t lock;
 	struct jw w;           /* the record being written, reused */
-	FILE *fp;              /* file or stdout; NULL for a socket sink */
+	struct outfile *out;   /* file or stdout; NULL for a socket sink */
 	struct sock_sink *sock;
 	char *path;           /* NULL for stdout */
 	int pretty;
@@ -99,25 +99,14 @@ static void tally_free(struct tally *t)
 	t->n = 0;
 }
 
-static FILE *open_sink(const char *path, char *err, size_t errlen)
+static int open_sink(const char *path, char *err, size_t errlen)
 {
-	int fd;
-	FILE *fp;
-
 	/* 0640: records name hosts and certificates; not for every local user. */
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
-	if (fd < 0) {
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+
+	if (fd < 0)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	fp = fdopen(fd, "a");
-	if (!fp) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	setvbuf(fp, NULL, _IOFBF, EMIT_BUF);
-	return fp;
+	return fd;
 }
 
 static uint64_t mono_ns(void)
@@ -237,6 +226,7 @@ static void sock_free(struct sock_sink *k, uint64_t *dropped)
 struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen)
 {
 	struct emitter *em = calloc(1, sizeof *em);
+	int fd;
 
 	if (!em) {
 		snprintf(err, errlen, "out of memory");
@@ -254,25 +244,39 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 		return em;
 	}
 	if (!path || strcmp(path, "-") == 0) {
-		em->fp = stdout;
-		setvbuf(stdout, NULL, _IOFBF, EMIT_BUF);
+		fd = STDOUT_FILENO;
 	} else {
 		em->path = strdup(path);
-		if (!em->path || !(em->fp = open_sink(path, err, errlen))) {
+		if (!em->path || (fd = open_sink(path, err, errlen)) < 0) {
+			if (!em->path)
+				snprintf(err, errlen, "out of memory");
 			free(em->path);
 			free(em);
 			return NULL;
 		}
 	}
+	em->out = of_new(fd);
+	if (!em->out) {
+		snprintf(err, errlen, "cannot start the output thread");
+		if (fd != STDOUT_FILENO)
+			close(fd);
+		free(em->path);
+		free(em);
+		return NULL;
+	}
 	return em;
 }
 
+/* The output thread's first failed write, reported once. */
 static void report_write_error(struct emitter *em)
 {
-	if (!em->failed)
+	int e = em->out ? of_error(em->out) : 0;
+
+	if (e && !em->failed)
 		fprintf(stderr, "tlstap: %s: write failed: %s\n",
-			em->path ? em->path : "stdout", strerror(errno));
-	em->failed = 1;
+			em->path ? em->path : "stdout", strerror(e));
+	if (e)
+		em->failed = 1;
 }
 
 void emitter_flush(struct emitter *em)
@@ -280,27 +284,26 @@ void emitter_flush(struct emitter *em)
 	if (em->sock)
 		return;   /* sends happen as records are written */
 	pthread_mutex_lock(&em->lock);
-	if (fflush(em->fp) != 0)
-		report_write_error(em);
+	of_flush(em->out);
+	report_write_error(em);
 	pthread_mutex_unlock(&em->lock);
 }
 
 void emitter_reopen(struct emitter *em)
 {
 	char err[256];
-	FILE *fp;
+	int fd;
 
 	if (!em->path || em->sock)
 		return;
-	fp = open_sink(em->path, err, sizeof err);
-	if (!fp) {
+	fd = open_sink(em->path, err, sizeof err);
+	if (fd < 0) {
 		fprintf(stderr, "tlstap: reopen failed, keeping the old file: %s\n", err);
 		return;
 	}
 	pthread_mutex_lock(&em->lock);
-	if (fclose(em->fp) != 0)
-		report_write_error(em);
-	em->fp = fp;
+	of_replace(em->out, fd);
+	report_write_error(em);
 	pthread_mutex_unlock(&em->lock);
 }
 
@@ -313,10 +316,13 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	if (em->sock) {
 		sock_free(em->sock, dropped);
 	} else {
-		if (fflush(em->fp) != 0)
-			report_write_error(em);
-		if (em->fp != stdout && fclose(em->fp) != 0)
-			report_write_error(em);
+		of_flush(em->out);
+		report_write_error(em);
+		if (of_free(em->out) != 0 && !em->failed) {
+			fprintf(stderr, "tlstap: %s: write failed\n", em->path ? em->path : "stdout");
+			em->failed = 1;
+		}
+		em->out = NULL;
 	}
 	rc = em->failed ? -1 : 0;
 	tally_free(&em->versions);
@@ -372,7 +378,7 @@ static void write_record(struct tt_ctx *ctx, struct jw *w)
 		k->len += n + 1;
 		ctx->st.records_written++;
 		sock_pump(k, &ctx->st.records_dropped);
-	} else if (fwrite(s, 1, n, em->fp) != n || putc('\n', em->fp) == EOF) {
+	} else if (of_write(em->out, s, n) != 0 || of_write(em->out, "\n", 1) != 0) {
 		report_write_error(em);
 		ctx->st.records_dropped++;
 	} else {
