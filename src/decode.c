@@ -83,13 +83,18 @@ enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struc
 	return tcp_header(p, n, false, o, st);
 }
 
+/* RFC 1071 over the header (n is a multiple of 4), a 32-bit word at a time
+ * into a 64-bit sum, folded at the end. */
 static int ipv4_sum_ok(const uint8_t *h, size_t n)
 {
-	uint32_t s = 0;
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
+	uint64_t s = 0;
+
+	for (size_t i = 0; i + 3 < n; i += 4)
+		s += (uint32_t)h[i] << 24 | (uint32_t)h[i + 1] << 16 | (uint32_t)h[i + 2] << 8 | h[i + 3];
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
 	return s == 0xffff;
 }
 
