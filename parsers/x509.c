@@ -45,7 +45,6 @@
 
 #include <mbedtls/version.h>
 #include <mbedtls/asn1.h>
-#include <mbedtls/base64.h>
 #include <mbedtls/md.h>
 #include <mbedtls/md5.h>
 #include <mbedtls/oid.h>
@@ -125,16 +124,36 @@ void dig_hex(const uint8_t *p, size_t n, char *out, int upper)
 	out[2 * n] = '\0';
 }
 
+/* RFC 4648 base64 with padding.  Not mbedTLS's: its encoder is
+ * constant-time, which public data (Community IDs, certificates) does not
+ * need, and cost more than the SHA-1 of a Community ID. */
 size_t dig_base64(const uint8_t *p, size_t n, char *out, size_t cap)
 {
-	size_t olen = 0;
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t need = 4 * ((n + 2) / 3), o = 0, i = 0;
+
 	if (cap == 0)
 		return 0;
-	if (mbedtls_base64_encode((unsigned char *)out, cap, &olen, p, n) != 0) {
+	if (need + 1 > cap) {
 		out[0] = '\0';
 		return 0;
 	}
-	return olen;
+	for (; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = al[(v >> 6) & 63];
+		out[o++] = al[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? al[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return o;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1045,9 +1064,11 @@ struct vstatic {
 
 /* Direct-mapped: a colliding chain simply replaces the slot. */
 #define VCACHE_SLOTS 1024
+/* A validated chain: its certificates' SHA-256s in order (the key,
+ * compared whole) and the verdict that does not depend on time or SNI. */
 struct vslot {
-	bool used;
-	uint8_t key[32];
+	uint8_t *key;
+	size_t n;
 	struct vstatic v;
 };
 
@@ -1301,6 +1322,8 @@ void x509_ctx_free(struct x509_ctx *x)
 	while (x->lru_head)
 		cache_drop(x, x->lru_head);
 	free(x->bucket);
+	for (size_t i = 0; x->vcache && i < VCACHE_SLOTS; i++)
+		free(x->vcache[i].key);
 	free(x->vcache);
 	mbedtls_x509_crt_free(&x->ca);
 	free(x);
@@ -1640,36 +1663,39 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 		  const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns,
 		  struct x509_validation *out)
 {
-	uint8_t key[32];
 	struct vstatic local, *v = &local;
-	struct vslot *slot = NULL;
+	struct vslot *slot;
 	int64_t t = (int64_t)(ts_ns / 1000000000u);
+	uint64_t h = 0;
 	uint32_t r;
+	bool hit;
 
 	if (!x || !chain || n == 0 || !chain[0])
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w;
 		if (!chain[i])
 			return -1;
-	{
-		/* Cache key: SHA-256 over the chain's SHA-256s in order. */
-		uint8_t *cat = malloc(n * 32);
-		if (cat) {
-			for (size_t i = 0; i < n; i++)
-				memcpy(cat + 32 * i, chain[i]->sha256, 32);
-			dig_sha256(cat, n * 32, key);
-			free(cat);
-			size_t s = ((size_t)key[0] << 8 | key[1]) % VCACHE_SLOTS;
-			slot = &x->vcache[s];
-		}
+		/* The slot: SHA-256s are uniform already, so their leading
+		 * words, weighted by position, spread chains evenly. */
+		memcpy(&w, chain[i]->sha256, sizeof w);
+		h += w * (2 * i + 1);
 	}
-	if (slot && slot->used && memcmp(slot->key, key, 32) == 0) {
+	slot = &x->vcache[h % VCACHE_SLOTS];
+	hit = slot->key && slot->n == n;
+	for (size_t i = 0; hit && i < n; i++)
+		hit = memcmp(slot->key + 32 * i, chain[i]->sha256, 32) == 0;
+	if (hit) {
 		v = &slot->v;
 	} else {
+		uint8_t *key = malloc(n * 32);
 		validate_static(x, chain, n, &local);
-		if (slot) {
-			slot->used = true;
-			memcpy(slot->key, key, 32);
+		if (key) {
+			for (size_t i = 0; i < n; i++)
+				memcpy(key + 32 * i, chain[i]->sha256, 32);
+			free(slot->key);
+			slot->key = key;
+			slot->n = n;
 			slot->v = local;
 		}
 	}

@@ -714,9 +714,27 @@ int main(int argc, char **argv)
 	test_emit();
 	x509_ctx_free(ctx);
 	{
+		/* RFC 4648 section 10 test vectors, and a buffer one byte short. */
+		static const char *const vec[][2] = {
+			{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+			{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+		};
 		char b64[16];
-		CHECK(dig_base64((const uint8_t *)"foob", 4, b64, sizeof b64) == 8);
-		CHECK_STR(b64, "Zm9vYg==");
+		for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+			size_t n = strlen(vec[i][0]);
+			CHECK(dig_base64((const uint8_t *)vec[i][0], n, b64, sizeof b64) == strlen(vec[i][1]));
+			CHECK_STR(b64, vec[i][1]);
+		}
+		CHECK(dig_base64((const uint8_t *)"foobar", 6, b64, 8) == 0 && b64[0] == '\0');
+		{
+			uint8_t all[256];
+			char big[400];
+			for (int i = 0; i < 256; i++)
+				all[i] = (uint8_t)i;
+			CHECK(dig_base64(all, 256, big, sizeof big) == 344);
+			CHECK(strncmp(big, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v", 64) == 0);
+			CHECK(strcmp(big + 340, "/P3+/w==") == 0);
+		}
 	}
 	return TT_DONE();
 }
