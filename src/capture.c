@@ -11,13 +11,17 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "emit.h"
 
+#define READ_BUF (1u << 20)
+
 static volatile sig_atomic_t stop_flag, hup_flag;
+static int stdin_buffered;
 static pcap_t *live_handle;   /* for pcap_breakloop from the signal handler */
 
 static void on_signal(int sig)
@@ -101,6 +105,13 @@ static void maybe_stats(struct tt_ctx *ctx, struct pipeline *pl, const struct ca
 	}
 }
 
+/* pcap_close closes the FILE (not stdin); its buffer is ours. */
+static void close_file(pcap_t *p, char *buf)
+{
+	pcap_close(p);
+	free(buf);
+}
+
 int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 		 const struct capture_opts *o)
 {
@@ -110,12 +121,37 @@ int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 	const u_char *data;
 	uint64_t n = 0, next_stats = 0;
 	pcap_t *p;
+	FILE *f;
+	char *buf;
 	int dlt, rc;
 
 	err[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	/* Our own FILE with a 1 MiB buffer: stdio's default of one 4 KiB block
+	 * per read(2) made a system call for every few packets. */
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "tlstap: %s: cannot read capture: %s: %s\n", name, path,
+			strerror(errno));
+		return -1;
+	}
+	buf = NULL;
+	if (f != stdin) {
+		buf = malloc(READ_BUF);
+		if (buf)
+			setvbuf(f, buf, _IOFBF, READ_BUF);
+	} else if (!stdin_buffered) {
+		/* Standard input outlives any one -r: a buffer of its own,
+		 * set before its first read. */
+		static char stdin_buf[READ_BUF];
+		setvbuf(stdin, stdin_buf, _IOFBF, sizeof stdin_buf);
+		stdin_buffered = 1;
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!p) {
 		fprintf(stderr, "tlstap: %s: cannot read capture: %s\n", name, err);
+		if (f != stdin)
+			fclose(f);
+		free(buf);
 		return -1;
 	}
 	dlt = pcap_datalink(p);
@@ -123,11 +159,11 @@ int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 		const char *dn = pcap_datalink_val_to_name(dlt);
 		fprintf(stderr, "tlstap: %s: unsupported link type %d (%s)\n", name, dlt,
 			dn ? dn : "unknown");
-		pcap_close(p);
+		close_file(p, buf);
 		return -1;
 	}
 	if (set_filter(p, name, o->filter, PCAP_NETMASK_UNKNOWN) < 0) {
-		pcap_close(p);
+		close_file(p, buf);
 		return -1;
 	}
 	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1) {
@@ -141,10 +177,10 @@ int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 	if (!stop_flag && rc == PCAP_ERROR) {
 		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
 			(unsigned long long)n, pcap_geterr(p));
-		pcap_close(p);
+		close_file(p, buf);
 		return -1;
 	}
-	pcap_close(p);
+	close_file(p, buf);
 	return 0;
 }
 

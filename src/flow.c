@@ -154,7 +154,9 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 	f->ep = *key;
 	f->hash = key_hash(key);
 	f->syn_side = -1;
-	if (t->n >= t->mask + 1 && t->mask < (1u << 26))
+	/* At most one flow per two buckets: a lookup that misses the cache
+	 * pays for every chain node it visits. */
+	if (t->n >= (t->mask + 1) / 2 && t->mask < (1u << 27))
 		grow(t);
 	f->hnext = t->bucket[f->hash & t->mask];
 	t->bucket[f->hash & t->mask] = f;

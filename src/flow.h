@@ -20,13 +20,14 @@
 struct session;
 
 struct flow {
+	/* A lookup reads these first three, which share one cache line. */
 	struct flow *hnext;              /* hash chain */
-	struct flow *prev, *next;        /* LRU list */
+	uint32_t hash;
 	struct flow_endpoints ep;
+	struct flow *prev, *next;        /* LRU list */
 	struct flow_counters ct;
 	struct reasm_dir rd[2];
 	struct session *sess;            /* NULL until the first payload */
-	uint32_t hash;
 	int8_t syn_side;                 /* SYN without ACK sender, -1 */
 	bool synack_seen[2];
 	bool fin[2], rst;
