@@ -445,6 +445,18 @@ static void ip_text(uint8_t af, const uint8_t *a, char buf[64])
 	}
 }
 
+/* A new record in w: the root object, @timestamp, and the event object,
+ * left open for the caller's members. */
+static void record_open(struct jw *w, uint64_t ts_ns, const char *kind, const char *dataset)
+{
+	jw_reset(w);
+	jw_open(w, NULL, '{');
+	jw_time_us(w, "@timestamp", ts_ns);
+	jw_open(w, "event", '{');
+	jw_name(w, "kind", kind);
+	jw_name(w, "dataset", dataset);
+}
+
 static void endpoint(struct jw *w, const char *name, const struct flow_info *fi, int side)
 {
 	char ip[64];
@@ -484,12 +496,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 		client = fi->syn_side >= 0 ? fi->syn_side : 0;
 	server = !client;
 
-	jw_reset(w);
-	jw_open(w, NULL, '{');
-	jw_time_us(w, "@timestamp", first);
-	jw_open(w, "event", '{');
-	jw_name(w, "kind", "event");
-	jw_name(w, "dataset", "tlstap.session");
+	record_open(w, first, "event", "tlstap.session");
 	jw_time_us(w, "start", first);
 	jw_time_us(w, "end", last);
 	jw_uint(w, "duration", last >= first ? last - first : 0);
@@ -606,12 +613,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	uint64_t rss;
 
 	pthread_mutex_lock(&ctx->em->lock);
-	jw_reset(w);
-	jw_open(w, NULL, '{');
-	jw_time_us(w, "@timestamp", ts_ns);
-	jw_open(w, "event", '{');
-	jw_str(w, "kind", "metric");
-	jw_str(w, "dataset", "tlstap.stats");
+	record_open(w, ts_ns, "metric", "tlstap.stats");
 	jw_close(w, true);
 	jw_open(w, "tlstap", '{');
 	jw_open(w, "stats", '{');

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,33 @@ static unsigned long long number(const char *opt, const char *s,
 	return v;
 }
 
+/* The options that set one uint32_t of the configuration, with bounds. */
+static const struct u32_opt {
+	int id;
+	const char *name;
+	unsigned long long lo, hi;
+	size_t off;
+} u32_opts[] = {
+	{ OPT_MAX_FLOWS, "--max-flows", 1, 100000000, offsetof(struct tt_config, max_flows) },
+	{ OPT_REASM_LIMIT, "--reasm-limit", 32768, 1u << 30, offsetof(struct tt_config, reasm_dir_limit) },
+	{ OPT_MAX_HS, "--max-handshake", 16384, 1u << 24, offsetof(struct tt_config, max_handshake_msg) },
+	{ OPT_MAX_CERTS, "--max-certs", 1, 1000, offsetof(struct tt_config, max_certs) },
+	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size) },
+	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads) },
+};
+
+/* Sets the option if it is one of u32_opts (exits on a bad number). */
+static bool u32_option(struct tt_config *cfg, int id, const char *arg)
+{
+	for (size_t i = 0; i < sizeof u32_opts / sizeof u32_opts[0]; i++)
+		if (u32_opts[i].id == id) {
+			uint32_t v = (uint32_t)number(u32_opts[i].name, arg, u32_opts[i].lo, u32_opts[i].hi);
+			memcpy((char *)cfg + u32_opts[i].off, &v, sizeof v);
+			return true;
+		}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
@@ -197,9 +225,6 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CA_FILE: ctx.cfg.ca_file = optarg; break;
 		case OPT_CA_DIR: ctx.cfg.ca_dir = optarg; break;
-		case OPT_MAX_FLOWS:
-			ctx.cfg.max_flows = (uint32_t)number("--max-flows", optarg, 1, 100000000);
-			break;
 		case OPT_TCP_TIMEOUT:
 			ctx.cfg.tcp_idle_timeout_ns = number("--tcp-timeout", optarg, 1, 86400 * 30) *
 						      1000000000ull;
@@ -207,22 +232,9 @@ int main(int argc, char **argv)
 		case OPT_MEMCAP:
 			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
 			break;
-		case OPT_REASM_LIMIT:
-			ctx.cfg.reasm_dir_limit = (uint32_t)number("--reasm-limit", optarg, 32768, 1u << 30);
-			break;
-		case OPT_MAX_HS:
-			ctx.cfg.max_handshake_msg = (uint32_t)number("--max-handshake", optarg, 16384, 1u << 24);
-			break;
-		case OPT_MAX_CERTS:
-			ctx.cfg.max_certs = (uint32_t)number("--max-certs", optarg, 1, 1000);
-			break;
-		case OPT_HELLO_CACHE:
-			ctx.cfg.hello_cache_size = (uint32_t)number("--hello-cache", optarg, 0, 1u << 20);
-			break;
-		case OPT_THREADS:
-			ctx.cfg.threads = (uint32_t)number("--threads", optarg, 1, 64);
-			break;
 		default:
+			if (u32_option(&ctx.cfg, c, optarg))
+				break;
 			fprintf(stderr, "Try 'tlstap --help'.\n");
 			return EXIT_USAGE;
 		}
