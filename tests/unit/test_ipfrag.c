@@ -53,6 +53,20 @@ static uint16_t inet_sum(const uint8_t *h, size_t n)
 	return (uint16_t)~s;
 }
 
+/* Put len bytes of data after the hlen-byte header already in f->b and
+ * decode the packet as the pipeline does (dlt 228 raw IPv4, 229 raw IPv6):
+ * it must come out a clean fragment. */
+static void decoded(struct fr *f, int dlt, size_t hlen, const uint8_t *data, size_t len)
+{
+	uint32_t n = (uint32_t)(hlen + len);
+	struct tt_stats st;
+
+	memcpy(f->b + hlen, data, len);
+	memset(&st, 0, sizeof st);
+	CHECK(decode_packet(dlt, f->b, n, n, &f->p, &st) == DEC_FRAGMENT);
+	CHECK(st.truncated == 0 && st.err_ip == 0 && st.err_ipv6 == 0 && st.bad_checksum_ip == 0);
+}
+
 /* An IPv4 fragment 192.0.2.s -> 198.51.100.d of protocol proto: off bytes
  * (a multiple of 8) into the datagram, MF if more, len bytes of data. */
 static void frag4(struct fr *f, uint8_t proto, uint16_t id, uint8_t s, uint8_t d, uint32_t off,
@@ -60,7 +74,6 @@ static void frag4(struct fr *f, uint8_t proto, uint16_t id, uint8_t s, uint8_t d
 {
 	uint8_t *h = f->b;
 	uint16_t fo = (uint16_t)((more ? 0x2000 : 0) | off / 8), sum;
-	struct tt_stats st;
 
 	memset(h, 0, 20);
 	h[0] = 0x45;
@@ -77,11 +90,7 @@ static void frag4(struct fr *f, uint8_t proto, uint16_t id, uint8_t s, uint8_t d
 	sum = inet_sum(h, 20);
 	h[10] = (uint8_t)(sum >> 8);
 	h[11] = (uint8_t)sum;
-	memcpy(h + 20, data, len);
-	memset(&st, 0, sizeof st);
-	CHECK(decode_packet(228, h, (uint32_t)(20 + len), (uint32_t)(20 + len), &f->p, &st) ==
-	      DEC_FRAGMENT);
-	CHECK(st.truncated == 0 && st.err_ip == 0 && st.bad_checksum_ip == 0);
+	decoded(f, 228, 20, data, len);
 }
 
 /* An IPv6 fragment (fixed header, fragment header, data). */
@@ -90,7 +99,6 @@ static void frag6(struct fr *f, uint8_t next, uint32_t id, const uint8_t *src, c
 {
 	uint8_t *h = f->b;
 	uint16_t fo = (uint16_t)(off | (more ? 1u : 0u));
-	struct tt_stats st;
 
 	memset(h, 0, 48);
 	h[0] = 0x60;
@@ -107,11 +115,7 @@ static void frag6(struct fr *f, uint8_t next, uint32_t id, const uint8_t *src, c
 	h[45] = (uint8_t)(id >> 16);
 	h[46] = (uint8_t)(id >> 8);
 	h[47] = (uint8_t)id;
-	memcpy(h + 48, data, len);
-	memset(&st, 0, sizeof st);
-	CHECK(decode_packet(229, h, (uint32_t)(48 + len), (uint32_t)(48 + len), &f->p, &st) ==
-	      DEC_FRAGMENT);
-	CHECK(st.truncated == 0 && st.err_ipv6 == 0);
+	decoded(f, 229, 48, data, len);
 }
 
 struct ctx {
@@ -148,6 +152,33 @@ static int add(struct ctx *c, const struct fr *fr, uint64_t ts, const uint8_t *w
 	       memcmp(out, want, want_len) == 0;
 }
 
+/* fr[order[0]], fr[order[1]], ... arrive at ts (order a string of
+ * indices), each its own check: none completes a datagram but the last,
+ * which completes it as want says (with want NULL, not even the last). */
+static void arrive(struct ctx *c, const struct fr *fr, const char *order, uint64_t ts,
+		   const uint8_t *want, uint32_t want_len, uint8_t want_proto)
+{
+	for (const char *o = order; *o; o++) {
+		bool ok = add(c, &fr[*o - '0'], ts, o[1] ? NULL : want, want_len, want_proto);
+
+		CHECK(ok);
+		if (!ok)
+			fprintf(stderr, "  (fragment %c of \"%s\")\n", *o, order);
+	}
+}
+
+/* In a table of its own, fr[order[0]], fr[order[1]], ... arrive and the
+ * last completes dgram: one datagram, reassembled once, nothing refused. */
+static void complete(const struct fr *fr, const char *order)
+{
+	struct ctx c;
+
+	ctx_init(&c, 0, 0);
+	arrive(&c, fr, order, 0, dgram, 45, 6);
+	CHECK(c.st.frag_datagrams == 1 && c.st.frag_reassembled == 1 && c.st.err_other == 0);
+	ipfrag_free(c.f);
+}
+
 /* The three fragments of dgram, IPv4 id, addresses by s and d. */
 static void split4(struct fr fr[3], uint16_t id, uint8_t s, uint8_t d)
 {
@@ -169,8 +200,7 @@ static void test_in_order(void)
 
 	ctx_init(&c, 0, 0);
 	split4(fr, 0x1234, 1, 2);
-	CHECK(add(&c, &fr[0], 1 * SEC, NULL, 0, 0));
-	CHECK(add(&c, &fr[1], 1 * SEC, NULL, 0, 0));
+	arrive(&c, fr, "01", 1 * SEC, NULL, 0, 0);
 	CHECK(c.st.frag_datagrams == 1 && c.st.frag_reassembled == 0);
 	out = ipfrag_add(c.f, &fr[2].p, 1 * SEC, &proto, &len);
 	CHECK(out && len == 45 && proto == 6 && memcmp(out, dgram, 45) == 0);
@@ -190,77 +220,64 @@ static void test_in_order(void)
  * the third arrival with the same bytes. */
 static void test_orders(void)
 {
-	static const int perm[6][3] = {
-		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 },
-	};
+	static const char *const perm[] = { "012", "021", "102", "120", "201", "210" };
 	struct fr fr[3];
 
 	split4(fr, 7, 1, 2);
-	for (int i = 0; i < 6; i++) {
-		struct ctx c;
-
-		ctx_init(&c, 0, 0);
-		CHECK(add(&c, &fr[perm[i][0]], 0, NULL, 0, 0));
-		CHECK(add(&c, &fr[perm[i][1]], 0, NULL, 0, 0));
-		CHECK(add(&c, &fr[perm[i][2]], 0, dgram, 45, 6));
-		CHECK(c.st.frag_reassembled == 1 && c.st.err_other == 0);
-		ipfrag_free(c.f);
-	}
+	for (size_t i = 0; i < sizeof perm / sizeof *perm; i++)
+		complete(fr, perm[i]);
 }
 
 /* Overlaps: the first copy of every byte wins, whichever fragment brings
  * it and whatever comes later. */
 static void test_overlap(void)
 {
-	uint8_t A[24], B[16], X[8], L[8], Z[16], want[32];
-	struct fr fa, fb, fx, fl, fz;
-	struct ctx c;
+	/* The fragments, UDP, id 9: fill byte, offset, length, more to come. */
+	static const struct {
+		char fill;
+		uint8_t off, len;
+		bool more;
+	} piece[] = {
+		{ 'A', 0, 24, true },      /* 0: A = [0,24) */
+		{ 'B', 16, 16, false },    /* 1: B = [16,32), the last */
+		{ 'X', 8, 8, true },       /* 2: X = [8,16), inside A */
+		{ 'L', 24, 8, false },     /* 3: L = [24,32), the last */
+		{ 'A', 0, 16, true },      /* 4: A = [0,16) */
+		{ 'Z', 0, 16, true },      /* 5: Z, the same range */
+		{ 'L', 16, 4, false },     /* 6: L = [16,20), the last */
+	};
+	static const struct {
+		const char *order, *want;
+	} run[] = {
+		/* A = [0,24) then B = [16,32) last: 16..24 stay A. */
+		{ "01", "AAAAAAAAAAAAAAAAAAAAAAAABBBBBBBB" },
+		/* Reversed: B first, so 16..24 are B. */
+		{ "10", "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB" },
+		/* X = [8,16) inside A, first: it keeps its bytes; L = [24,32) last. */
+		{ "203", "AAAAAAAAXXXXXXXXAAAAAAAALLLLLLLL" },
+		/* The same range twice with other bytes: the first kept. */
+		{ "456", "AAAAAAAAAAAAAAAALLLL" },
+	};
+	struct fr fr[7];
+	uint8_t fill[24];
+	size_t bad = 0;
 
-	memset(A, 'A', sizeof A);
-	memset(B, 'B', sizeof B);
-	memset(X, 'X', sizeof X);
-	memset(L, 'L', sizeof L);
-	memset(Z, 'Z', sizeof Z);
+	for (size_t i = 0; i < 7; i++) {
+		memset(fill, piece[i].fill, sizeof fill);
+		frag4(&fr[i], 17, 9, 1, 2, piece[i].off, piece[i].more, fill, piece[i].len);
+	}
+	for (size_t i = 0; i < sizeof run / sizeof *run; i++) {
+		struct ctx c;
 
-	/* A = [0,24) then B = [16,32) last: 16..24 stay A. */
-	frag4(&fa, 17, 9, 1, 2, 0, true, A, 24);
-	frag4(&fb, 17, 9, 1, 2, 16, false, B, 16);
-	memset(want, 'A', 24);
-	memset(want + 24, 'B', 8);
-	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fa, 0, NULL, 0, 0));
-	CHECK(add(&c, &fb, 0, want, 32, 17));
-	ipfrag_free(c.f);
-
-	/* Reversed: B first, so 16..24 are B. */
-	memset(want, 'A', 16);
-	memset(want + 16, 'B', 16);
-	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fb, 0, NULL, 0, 0));
-	CHECK(add(&c, &fa, 0, want, 32, 17));
-	ipfrag_free(c.f);
-
-	/* X = [8,16) inside A, first: it keeps its bytes; L = [24,32) last. */
-	frag4(&fx, 17, 9, 1, 2, 8, true, X, 8);
-	frag4(&fl, 17, 9, 1, 2, 24, false, L, 8);
-	memcpy(want, "AAAAAAAAXXXXXXXXAAAAAAAALLLLLLLL", 32);
-	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fx, 0, NULL, 0, 0));
-	CHECK(add(&c, &fa, 0, NULL, 0, 0));
-	CHECK(add(&c, &fl, 0, want, 32, 17));
-	ipfrag_free(c.f);
-
-	/* The same range twice with other bytes: the first kept. */
-	frag4(&fa, 17, 9, 1, 2, 0, true, A, 16);
-	frag4(&fz, 17, 9, 1, 2, 0, true, Z, 16);
-	frag4(&fl, 17, 9, 1, 2, 16, false, L, 4);
-	memcpy(want, "AAAAAAAAAAAAAAAALLLL", 20);
-	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fa, 0, NULL, 0, 0));
-	CHECK(add(&c, &fz, 0, NULL, 0, 0));
-	CHECK(add(&c, &fl, 0, want, 20, 17));
-	CHECK(c.st.frag_reassembled == 1 && c.st.frag_datagrams == 1);
-	ipfrag_free(c.f);
+		ctx_init(&c, 0, 0);
+		arrive(&c, fr, run[i].order, 0, (const uint8_t *)run[i].want,
+		       (uint32_t)strlen(run[i].want), 17);
+		/* One datagram each time, reassembled once. */
+		if (c.st.frag_reassembled != 1 || c.st.frag_datagrams != 1)
+			bad++;
+		ipfrag_free(c.f);
+	}
+	CHECK(bad == 0);
 }
 
 /* IPv6: a 32-bit identification, the protocol from the fragment header's
@@ -292,12 +309,7 @@ static void test_ipv6(void)
 	}
 	ipfrag_free(c.f);
 
-	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fr[2], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[1], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[0], 0, dgram, 45, 6));
-	CHECK(c.st.frag_datagrams == 1 && c.st.frag_reassembled == 1);
-	ipfrag_free(c.f);
+	complete(fr, "210");
 }
 
 /* A datagram never completed is dropped once more than frag_timeout_ns of
@@ -317,8 +329,7 @@ static void test_timeout(void)
 	CHECK(c.st.frag_timeouts == 0);
 	ipfrag_expire(c.f, 1000 * SEC + 30 * SEC + 1);
 	CHECK(c.st.frag_timeouts == 1);
-	CHECK(add(&c, &fr[1], 1031 * SEC, NULL, 0, 0));
-	CHECK(add(&c, &fr[2], 1031 * SEC, NULL, 0, 0));
+	arrive(&c, fr, "12", 1031 * SEC, NULL, 0, 0);
 	CHECK(c.st.frag_datagrams == 2 && c.st.frag_reassembled == 0);
 	ipfrag_expire(c.f, 1062 * SEC);
 	CHECK(c.st.frag_timeouts == 2);
@@ -345,8 +356,7 @@ static void test_timeout(void)
 	CHECK(add(&c, &fr[0], 603 * SEC, NULL, 0, 0));
 	ipfrag_expire(c.f, 606 * SEC);
 	CHECK(c.st.frag_timeouts == 1);
-	CHECK(add(&c, &fr[1], 606 * SEC, NULL, 0, 0));
-	CHECK(add(&c, &fr[2], 606 * SEC, dgram, 45, 6));
+	arrive(&c, fr, "12", 606 * SEC, dgram, 45, 6);
 	ipfrag_free(c.f);
 }
 
@@ -368,10 +378,8 @@ static void test_limit(void)
 	CHECK(add(&c, &fr[1][1], 3 * SEC, NULL, 0, 0));
 	CHECK(add(&c, &fr[4][0], 4 * SEC, NULL, 0, 0));
 	CHECK(c.st.frag_dropped == 1 && c.st.frag_datagrams == 4);
-	for (int i = 2; i <= 4; i++) {
-		CHECK(add(&c, &fr[i][1], 5 * SEC, NULL, 0, 0));
-		CHECK(add(&c, &fr[i][2], 5 * SEC, dgram, 45, 6));
-	}
+	for (int i = 2; i <= 4; i++)
+		arrive(&c, fr[i], "12", 5 * SEC, dgram, 45, 6);
 	CHECK(c.st.frag_reassembled == 3 && c.st.frag_dropped == 1);
 	/* Datagram 1's last piece starts over and finds nothing. */
 	CHECK(add(&c, &fr[1][2], 6 * SEC, NULL, 0, 0));
@@ -392,25 +400,14 @@ static void test_duplicates(void)
 
 	split4(fr, 0x77, 1, 2);
 	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fr[0], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[0], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[1], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[0], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[1], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[2], 0, dgram, 45, 6));
+	arrive(&c, fr, "001012", 0, dgram, 45, 6);
 	CHECK(c.st.frag_datagrams == 1 && c.st.frag_reassembled == 1 && c.st.err_other == 0);
 	/* A copy arriving after completion cannot complete anything. */
 	CHECK(add(&c, &fr[2], 0, NULL, 0, 0));
 	CHECK(c.st.frag_reassembled == 1);
 	ipfrag_free(c.f);
 
-	ctx_init(&c, 0, 0);
-	CHECK(add(&c, &fr[2], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[2], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[0], 0, NULL, 0, 0));
-	CHECK(add(&c, &fr[1], 0, dgram, 45, 6));
-	CHECK(c.st.err_other == 0 && c.st.frag_reassembled == 1);
-	ipfrag_free(c.f);
+	complete(fr, "2201");
 }
 
 /* Fragments are grouped by source, destination, protocol and id (RFC 791
@@ -421,22 +418,29 @@ static void test_keys(void)
 {
 	static const uint8_t v6_like_v4_src[16] = { 192, 0, 2, 1 };
 	static const uint8_t v6_like_v4_dst[16] = { 198, 51, 100, 2 };
+	/* The IPv4 datagrams: protocol, id, source and destination host. */
+	static const struct {
+		uint8_t proto;
+		uint16_t id;
+		uint8_t s, d;
+	} v4[5] = {
+		{ 17, 0x4242, 1, 2 },      /* the reference */
+		{ 17, 0x4242, 7, 2 },      /* other source */
+		{ 17, 0x4242, 1, 9 },      /* other destination */
+		{ 17, 0x4243, 1, 2 },      /* other id */
+		{ 6, 0x4242, 1, 2 },       /* other protocol */
+	};
+	static const uint32_t v6_id[2] = { 0x00014242, 0x00024242 };
 	uint8_t d[6][24];
 	struct fr fr[6][2];
 	struct ctx c;
 
 	for (int i = 0; i < 6; i++)
 		memset(d[i], 'a' + i, 24);
-	frag4(&fr[0][0], 17, 0x4242, 1, 2, 0, true, d[0], 16);    /* the reference */
-	frag4(&fr[0][1], 17, 0x4242, 1, 2, 16, false, d[0], 8);
-	frag4(&fr[1][0], 17, 0x4242, 7, 2, 0, true, d[1], 16);    /* other source */
-	frag4(&fr[1][1], 17, 0x4242, 7, 2, 16, false, d[1], 8);
-	frag4(&fr[2][0], 17, 0x4242, 1, 9, 0, true, d[2], 16);    /* other destination */
-	frag4(&fr[2][1], 17, 0x4242, 1, 9, 16, false, d[2], 8);
-	frag4(&fr[3][0], 17, 0x4243, 1, 2, 0, true, d[3], 16);    /* other id */
-	frag4(&fr[3][1], 17, 0x4243, 1, 2, 16, false, d[3], 8);
-	frag4(&fr[4][0], 6, 0x4242, 1, 2, 0, true, d[4], 16);     /* other protocol */
-	frag4(&fr[4][1], 6, 0x4242, 1, 2, 16, false, d[4], 8);
+	for (int i = 0; i < 5; i++) {
+		frag4(&fr[i][0], v4[i].proto, v4[i].id, v4[i].s, v4[i].d, 0, true, d[i], 16);
+		frag4(&fr[i][1], v4[i].proto, v4[i].id, v4[i].s, v4[i].d, 16, false, d[i], 8);
+	}
 	/* IPv6 whose addresses begin with the IPv4 ones, same id. */
 	frag6(&fr[5][0], 17, 0x4242, v6_like_v4_src, v6_like_v4_dst, 0, true, d[5], 16);
 	frag6(&fr[5][1], 17, 0x4242, v6_like_v4_src, v6_like_v4_dst, 16, false, d[5], 8);
@@ -451,10 +455,10 @@ static void test_keys(void)
 	ipfrag_free(c.f);
 
 	/* IPv6 ids differing only in the high 16 bits are different. */
-	frag6(&fr[0][0], 17, 0x00014242, v6_src, v6_dst, 0, true, d[0], 16);
-	frag6(&fr[0][1], 17, 0x00014242, v6_src, v6_dst, 16, false, d[0], 8);
-	frag6(&fr[1][0], 17, 0x00024242, v6_src, v6_dst, 0, true, d[1], 16);
-	frag6(&fr[1][1], 17, 0x00024242, v6_src, v6_dst, 16, false, d[1], 8);
+	for (int i = 0; i < 2; i++) {
+		frag6(&fr[i][0], 17, v6_id[i], v6_src, v6_dst, 0, true, d[i], 16);
+		frag6(&fr[i][1], 17, v6_id[i], v6_src, v6_dst, 16, false, d[i], 8);
+	}
 	ctx_init(&c, 0, 0);
 	CHECK(add(&c, &fr[0][0], 0, NULL, 0, 0));
 	CHECK(add(&c, &fr[1][1], 0, NULL, 0, 0));

@@ -160,22 +160,6 @@ static void on_fin(void *u, int dir, uint64_t ts)
 	r->fin_ts = ts;
 }
 
-/* Clear the record for a new run, keeping its buffers. */
-static void rec_reset(struct rec *r, int dir, enum take take, size_t unit)
-{
-	uint8_t *out = r->out, *held = r->held;
-	size_t cap = r->cap, held_cap = r->held_cap;
-
-	memset(r, 0, sizeof *r);
-	r->out = out;
-	r->cap = cap;
-	r->held = held;
-	r->held_cap = held_cap;
-	r->dir = dir;
-	r->take = take;
-	r->unit = unit ? unit : 1;
-}
-
 static void rec_free(struct rec *r)
 {
 	free(r->out);
@@ -209,7 +193,7 @@ static bool anomaly_seen(const struct rec *r, const char *code)
 	return false;
 }
 
-/* ---- shared accounting and feeding ---- */
+/* ---- shared accounting ---- */
 
 static struct tt_stats st;
 static struct reasm_mem mem;
@@ -236,38 +220,93 @@ static void check_bounds(const struct reasm_dir *d)
 		over++;
 }
 
-/* Feed p[0..n) as a segment at seq, from an exact-size copy. */
-static void feed(struct reasm_dir *d, const struct reasm_sink *k, uint32_t seq,
-		 const uint8_t *p, size_t n, bool fin, uint64_t ts)
+/* ---- the fixture: one direction, what its sink saw, and feeding it ---- */
+
+/* Nothing in it points into it (the sink is made for each call), so a test
+ * may take one by value. */
+struct fix {
+	struct reasm_dir d;
+	struct rec r;
+	uint32_t isn;            /* the sequence number of stream byte 0 */
+};
+
+/* A fresh direction dir whose sink consumes as take and unit say.  Not
+ * started: its first segment starts it. */
+static struct fix fix_open(uint32_t isn, int dir, enum take take, size_t unit)
 {
+	struct fix f = { .r = { .dir = dir, .take = take, .unit = unit ? unit : 1 }, .isn = isn };
+
+	return f;
+}
+
+/* The same, started: the first byte expected is stream byte 0. */
+static struct fix fix_init(uint32_t isn, int dir, enum take take, size_t unit)
+{
+	struct fix f = fix_open(isn, dir, take, unit);
+
+	reasm_start(&f.d, isn);
+	return f;
+}
+
+/* Free the direction and the record; true if no reassembly memory is left
+ * in use by any direction. */
+static bool fix_done(struct fix *f)
+{
+	reasm_free(&f->d, &mem);
+	rec_free(&f->r);
+	return mem.used == 0;
+}
+
+/* Feed p[0..n) as a segment at seq, from an exact-size copy. */
+static void feed(struct fix *f, uint32_t seq, const uint8_t *p, size_t n, bool fin, uint64_t ts)
+{
+	struct reasm_sink k = sink_for(&f->r);
 	uint8_t *c = malloc(n ? n : 1);
 
 	if (!c)
 		abort();
 	if (n)
 		memcpy(c, p, n);
-	reasm_segment(d, ((struct rec *)k->u)->dir, seq, c, n, fin, ts, &mem, k);
+	reasm_segment(&f->d, f->r.dir, seq, c, n, fin, ts, &mem, &k);
 	free(c);
-	check_bounds(d);
+	check_bounds(&f->d);
 }
 
-/* Feed S[off, off + n) of a stream whose first byte has sequence isn. */
-static void feed_s(struct reasm_dir *d, const struct reasm_sink *k, uint32_t isn,
-		   size_t off, size_t n, bool fin)
+/* Feed S[off, off + n) as the stream's segment. */
+static void feed_s(struct fix *f, size_t off, size_t n, bool fin)
 {
-	feed(d, k, isn + (uint32_t)off, S + off, n, fin, 1000 + off);
+	feed(f, f->isn + (uint32_t)off, S + off, n, fin, 1000 + off);
 }
 
-static void ack(struct reasm_dir *d, const struct reasm_sink *k, uint32_t a)
+/* Stream pieces [off, off + len), none carrying FIN. */
+struct piece {
+	size_t off, len;
+};
+
+static void feed_pieces(struct fix *f, const struct piece *p, size_t n)
 {
-	reasm_acked(d, ((struct rec *)k->u)->dir, a, 77, &mem, k);
-	check_bounds(d);
+	for (size_t i = 0; i < n; i++)
+		feed_s(f, p[i].off, p[i].len, false);
 }
 
-static void flush(struct reasm_dir *d, const struct reasm_sink *k)
+/* Feed the pieces given, in that order: FEED(&f, { 0, 10 }, { 20, 10 }). */
+#define FEED(f, ...) feed_pieces(f, (const struct piece[]){ __VA_ARGS__ }, \
+	sizeof((const struct piece[]){ __VA_ARGS__ }) / sizeof(struct piece))
+
+static void ack(struct fix *f, uint32_t a)
 {
-	reasm_flush(d, ((struct rec *)k->u)->dir, 88, &mem, k);
-	check_bounds(d);
+	struct reasm_sink k = sink_for(&f->r);
+
+	reasm_acked(&f->d, f->r.dir, a, 77, &mem, &k);
+	check_bounds(&f->d);
+}
+
+static void flush(struct fix *f)
+{
+	struct reasm_sink k = sink_for(&f->r);
+
+	reasm_flush(&f->d, f->r.dir, 88, &mem, &k);
+	check_bounds(&f->d);
 }
 
 /* ---- tests ---- */
@@ -277,45 +316,35 @@ static void flush(struct reasm_dir *d, const struct reasm_sink *k)
  * buffer memory (in-order data is parsed where it lies). */
 static void test_in_order(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
 	const uint32_t isn = 0x12345678;
 
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 1, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 5, false);
-	CHECK(r.len == 5 && out_is(&r, 0, 0, 5) && r.last_ts == 1000);
-	feed_s(&d, &k, isn, 5, 1, false);
-	feed_s(&d, &k, isn, 6, 1000, false);
-	CHECK(r.len == 1006 && out_is(&r, 0, 0, 1006) && r.last_ts == 1006);
+	struct fix f = fix_init(isn, 1, TAKE_ALL, 0);
+	feed_s(&f, 0, 5, false);
+	CHECK(f.r.len == 5 && out_is(&f.r, 0, 0, 5) && f.r.last_ts == 1000);
+	FEED(&f, { 5, 1 }, { 6, 1000 });
+	CHECK(f.r.len == 1006 && out_is(&f.r, 0, 0, 1006) && f.r.last_ts == 1006);
 	CHECK(mem.used == 0);
 	/* A segment without payload changes nothing. */
-	feed(&d, &k, isn + 1006, S, 0, false, 5);
-	CHECK(r.len == 1006 && r.offers == 3);
+	feed(&f, isn + 1006, S, 0, false, 5);
+	CHECK(f.r.len == 1006 && f.r.offers == 3);
 	/* FIN on the last segment: the data, then the fin, once. */
-	feed_s(&d, &k, isn, 1006, 10, true);
-	CHECK(r.len == 1016 && out_is(&r, 0, 0, 1016));
-	CHECK(r.fins == 1 && r.fin_at == 1016);
+	feed_s(&f, 1006, 10, true);
+	CHECK(f.r.len == 1016 && out_is(&f.r, 0, 0, 1016));
+	CHECK(f.r.fins == 1 && f.r.fin_at == 1016);
 	/* A retransmitted FIN is not a second one. */
-	feed_s(&d, &k, isn, 1006, 10, true);
-	CHECK(r.fins == 1 && r.len == 1016);
-	CHECK(r.ngaps == 0 && r.nanom == 0 && r.bad_dir == 0 && r.bad_offers == 0);
+	feed_s(&f, 1006, 10, true);
+	CHECK(f.r.fins == 1 && f.r.len == 1016);
+	CHECK(f.r.ngaps == 0 && f.r.nanom == 0 && f.r.bad_dir == 0 && f.r.bad_offers == 0);
 	CHECK(mem.used == 0 && over == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	CHECK(fix_done(&f));
 
 	/* A direction picked up mid-stream starts at its first segment. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	feed_s(&d, &k, isn, 300, 50, false);
-	feed_s(&d, &k, isn, 350, 50, false);
-	CHECK(r.len == 100 && out_is(&r, 0, 300, 100));
-	CHECK(r.ngaps == 0 && r.nanom == 0);
-	reasm_free(&d, &mem);
-	rec_free(&r);
+	f = fix_open(isn, 0, TAKE_ALL, 0);
+	FEED(&f, { 300, 50 }, { 350, 50 });
+	CHECK(f.r.len == 100 && out_is(&f.r, 0, 300, 100));
+	CHECK(f.r.ngaps == 0 && f.r.nanom == 0);
+	fix_done(&f);
 }
 
 /* Partial consumption: what the sink leaves is kept and offered again,
@@ -323,79 +352,63 @@ static void test_in_order(void)
 static void test_partial(void)
 {
 	static const size_t sizes[] = { 3, 5, 11, 1, 20, 2, 7, 51 };
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 1;
 	size_t off = 0, bad = 0;
+	const uint32_t isn = 1;
 
 	/* A parser that takes whole 7-byte records. */
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_UNIT, 7);
-	reasm_start(&d, isn);
+	struct fix f = fix_init(isn, 0, TAKE_UNIT, 7);
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
-		feed_s(&d, &k, isn, off, sizes[i], false);
+		feed_s(&f, off, sizes[i], false);
 		off += sizes[i];
-		if (r.len != off / 7 * 7 || r.held_len != off % 7 || !out_is(&r, 0, 0, r.len))
+		if (f.r.len != off / 7 * 7 || f.r.held_len != off % 7 ||
+		    !out_is(&f.r, 0, 0, f.r.len))
 			bad++;
 	}
 	CHECK(off == 100);
 	CHECK(bad == 0);
-	CHECK(r.bad_offers == 0 && r.ngaps == 0 && r.nanom == 0);
-	CHECK(r.len == 98 && r.held_len == 2 && held_is(&r, 98));
+	CHECK(f.r.bad_offers == 0 && f.r.ngaps == 0 && f.r.nanom == 0);
+	CHECK(f.r.len == 98 && f.r.held_len == 2 && held_is(&f.r, 98));
 	/* The two waiting bytes are buffered, within the limit. */
 	CHECK(mem.used > 0 && mem.used <= mem.dir_limit && over == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	CHECK(fix_done(&f));
 
 	/* A parser that needs everything before it takes anything: the last
 	 * offer holds all 50 bytes, then 51 once it takes them. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_NONE, 0);
-	reasm_start(&d, isn);
+	f = fix_init(isn, 0, TAKE_NONE, 0);
 	for (off = 0; off < 50; off += 10)
-		feed_s(&d, &k, isn, off, 10, false);
-	CHECK(r.len == 0 && r.last_n == 50 && r.held_len == 50 && held_is(&r, 0));
-	CHECK(r.bad_offers == 0);
-	r.take = TAKE_ALL;
-	feed_s(&d, &k, isn, 50, 1, false);
-	CHECK(r.last_n == 51 && r.len == 51 && out_is(&r, 0, 0, 51));
-	CHECK(r.bad_offers == 0);
+		feed_s(&f, off, 10, false);
+	CHECK(f.r.len == 0 && f.r.last_n == 50 && f.r.held_len == 50 && held_is(&f.r, 0));
+	CHECK(f.r.bad_offers == 0);
+	f.r.take = TAKE_ALL;
+	feed_s(&f, 50, 1, false);
+	CHECK(f.r.last_n == 51 && f.r.len == 51 && out_is(&f.r, 0, 0, 51));
+	CHECK(f.r.bad_offers == 0);
 	/* Consumed: a later segment goes straight through again. */
-	feed_s(&d, &k, isn, 51, 9, false);
-	CHECK(r.last_n == 9 && r.len == 60 && out_is(&r, 0, 0, 60));
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	feed_s(&f, 51, 9, false);
+	CHECK(f.r.last_n == 9 && f.r.len == 60 && out_is(&f.r, 0, 0, 60));
+	CHECK(fix_done(&f));
 
 	/* A parser that takes at most 4 bytes a call. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_MAX, 4);
-	reasm_start(&d, isn);
+	f = fix_init(isn, 0, TAKE_MAX, 4);
 	bad = 0;
 	for (off = 0; off < 300; off += 10) {
-		feed_s(&d, &k, isn, off, 10, false);
-		if (r.len + r.held_len != off + 10 || !out_is(&r, 0, 0, r.len) ||
-		    !held_is(&r, r.len))
+		feed_s(&f, off, 10, false);
+		if (f.r.len + f.r.held_len != off + 10 || !out_is(&f.r, 0, 0, f.r.len) ||
+		    !held_is(&f.r, f.r.len))
 			bad++;
 	}
-	CHECK(bad == 0 && r.bad_offers == 0 && over == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	CHECK(bad == 0 && f.r.bad_offers == 0 && over == 0);
+	CHECK(fix_done(&f));
 
 	/* Partial consumption with data arriving out of order. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_UNIT, 16);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 40, 30, false);
-	feed_s(&d, &k, isn, 10, 30, false);
-	CHECK(r.offers == 0);
-	feed_s(&d, &k, isn, 0, 10, false);
-	CHECK(r.len == 64 && out_is(&r, 0, 0, 64) && r.held_len == 6);
-	CHECK(r.bad_offers == 0 && r.ngaps == 0 && r.nanom == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	f = fix_init(isn, 0, TAKE_UNIT, 16);
+	FEED(&f, { 40, 30 }, { 10, 30 });
+	CHECK(f.r.offers == 0);
+	feed_s(&f, 0, 10, false);
+	CHECK(f.r.len == 64 && out_is(&f.r, 0, 0, 64) && f.r.held_len == 6);
+	CHECK(f.r.bad_offers == 0 && f.r.ngaps == 0 && f.r.nanom == 0);
+	CHECK(fix_done(&f));
 }
 
 /* Segments ahead of the next expected byte wait, sorted, and are delivered
@@ -403,36 +416,25 @@ static void test_partial(void)
  * accounted and released. */
 static void test_out_of_order(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 0x80000000u;
-
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 300, 100, false);
-	feed_s(&d, &k, isn, 100, 100, false);
-	feed_s(&d, &k, isn, 200, 100, false);
-	CHECK(r.offers == 0 && r.len == 0);
-	CHECK(mem.used >= 300 && d.ooo_bytes == 300);
-	feed_s(&d, &k, isn, 0, 100, false);
-	CHECK(r.len == 400 && out_is(&r, 0, 0, 400));
-	CHECK(mem.used == 0 && d.ooo_bytes == 0);
+	struct fix f = fix_init(0x80000000u, 0, TAKE_ALL, 0);
+	FEED(&f, { 300, 100 }, { 100, 100 }, { 200, 100 });
+	CHECK(f.r.offers == 0 && f.r.len == 0);
+	CHECK(mem.used >= 300 && f.d.ooo_bytes == 300);
+	feed_s(&f, 0, 100, false);
+	CHECK(f.r.len == 400 && out_is(&f.r, 0, 0, 400));
+	CHECK(mem.used == 0 && f.d.ooo_bytes == 0);
 
 	/* Reverse order, the FIN first: the fin comes after the last byte. */
-	feed_s(&d, &k, isn, 450, 50, true);
-	feed_s(&d, &k, isn, 420, 30, false);
-	feed_s(&d, &k, isn, 410, 10, false);
-	CHECK(r.len == 400 && r.fins == 0);
-	feed_s(&d, &k, isn, 400, 10, false);
-	CHECK(r.len == 500 && out_is(&r, 0, 0, 500));
-	CHECK(r.fins == 1 && r.fin_at == 500);
-	CHECK(r.ngaps == 0 && r.nanom == 0 && st.reasm_gaps == 0 && over == 0);
+	feed_s(&f, 450, 50, true);
+	FEED(&f, { 420, 30 }, { 410, 10 });
+	CHECK(f.r.len == 400 && f.r.fins == 0);
+	feed_s(&f, 400, 10, false);
+	CHECK(f.r.len == 500 && out_is(&f.r, 0, 0, 500));
+	CHECK(f.r.fins == 1 && f.r.fin_at == 500);
+	CHECK(f.r.ngaps == 0 && f.r.nanom == 0 && st.reasm_gaps == 0 && over == 0);
 	CHECK(mem.used == 0);
-	reasm_free(&d, &mem);
-	rec_free(&r);
+	fix_done(&f);
 }
 
 /* Retransmissions: an exact duplicate of delivered or of waiting data is
@@ -440,37 +442,26 @@ static void test_out_of_order(void)
  * next expected byte. */
 static void test_duplicates(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 7;
-
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 100, false);
-	feed_s(&d, &k, isn, 0, 100, false);
-	CHECK(r.len == 100 && r.offers == 1);
-	feed_s(&d, &k, isn, 20, 30, false);
-	CHECK(r.len == 100 && r.offers == 1);
+	struct fix f = fix_init(7, 0, TAKE_ALL, 0);
+	FEED(&f, { 0, 100 }, { 0, 100 });
+	CHECK(f.r.len == 100 && f.r.offers == 1);
+	feed_s(&f, 20, 30, false);
+	CHECK(f.r.len == 100 && f.r.offers == 1);
 	/* Waiting data sent twice is held once. */
-	feed_s(&d, &k, isn, 200, 50, false);
-	feed_s(&d, &k, isn, 200, 50, false);
-	CHECK(d.ooo_bytes == 50);
-	feed_s(&d, &k, isn, 100, 100, false);
-	CHECK(r.len == 250 && out_is(&r, 0, 0, 250));
-	feed_s(&d, &k, isn, 200, 50, false);
-	feed_s(&d, &k, isn, 0, 250, false);
-	CHECK(r.len == 250);
+	FEED(&f, { 200, 50 }, { 200, 50 });
+	CHECK(f.d.ooo_bytes == 50);
+	feed_s(&f, 100, 100, false);
+	CHECK(f.r.len == 250 && out_is(&f.r, 0, 0, 250));
+	FEED(&f, { 200, 50 }, { 0, 250 });
+	CHECK(f.r.len == 250);
 	/* A retransmission that brings new bytes after old ones: only the new
 	 * ones are delivered. */
-	feed_s(&d, &k, isn, 240, 20, false);
-	CHECK(r.len == 260 && out_is(&r, 0, 0, 260));
-	CHECK(r.nanom == 0 && st.reasm_overlap_conflicts == 0 && r.ngaps == 0);
+	feed_s(&f, 240, 20, false);
+	CHECK(f.r.len == 260 && out_is(&f.r, 0, 0, 260));
+	CHECK(f.r.nanom == 0 && st.reasm_overlap_conflicts == 0 && f.r.ngaps == 0);
 	CHECK(mem.used == 0 && over == 0);
-	reasm_free(&d, &mem);
-	rec_free(&r);
+	fix_done(&f);
 }
 
 /* Overlaps: the first copy of a byte wins.  Equal bytes pass silently;
@@ -479,84 +470,68 @@ static void test_duplicates(void)
  * not kept, so they are not compared (README, Known limits). */
 static void test_overlap(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 1000;
 	uint8_t alt[64];
+	const uint32_t isn = 1000;
 
 	/* Equal bytes, overlapping a waiting segment on both sides. */
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 10, 10, false);
-	feed_s(&d, &k, isn, 5, 20, false);
-	feed_s(&d, &k, isn, 0, 5, false);
-	CHECK(r.len == 25 && out_is(&r, 0, 0, 25));
-	CHECK(r.nanom == 0 && st.reasm_overlap_conflicts == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	struct fix f = fix_init(isn, 0, TAKE_ALL, 0);
+	FEED(&f, { 10, 10 }, { 5, 20 }, { 0, 5 });
+	CHECK(f.r.len == 25 && out_is(&f.r, 0, 0, 25));
+	CHECK(f.r.nanom == 0 && st.reasm_overlap_conflicts == 0);
+	CHECK(fix_done(&f));
 
 	/* Different bytes over a waiting segment, arriving out of order. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 10, 10, false);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 10, 10, false);
 	memcpy(alt, S + 5, 20);
 	for (int i = 5; i < 15; i++)
 		alt[i] ^= 0xff;                 /* stream bytes 10..19 differ */
-	feed(&d, &k, isn + 5, alt, 20, false, 1);
-	CHECK(r.nanom == 1 && anomaly_seen(&r, "tcp_overlap_conflict"));
+	feed(&f, isn + 5, alt, 20, false, 1);
+	CHECK(f.r.nanom == 1 && anomaly_seen(&f.r, "tcp_overlap_conflict"));
 	CHECK(st.reasm_overlap_conflicts == 1);
-	feed_s(&d, &k, isn, 0, 5, false);
+	feed_s(&f, 0, 5, false);
 	/* The waiting copy won; the new bytes around it were taken. */
-	CHECK(r.len == 25 && out_is(&r, 0, 0, 25));
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	CHECK(f.r.len == 25 && out_is(&f.r, 0, 0, 25));
+	CHECK(fix_done(&f));
 
 	/* Different bytes over a waiting segment, carried by an in-order
 	 * segment that also fills the hole before it. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
 	mem_init(1 << 20, 1 << 16);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 10, 10, false);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 10, 10, false);
 	memcpy(alt, S, 15);
 	alt[12] ^= 0x01;
-	feed(&d, &k, isn, alt, 15, false, 1);
-	CHECK(r.nanom == 1 && anomaly_seen(&r, "tcp_overlap_conflict"));
+	feed(&f, isn, alt, 15, false, 1);
+	CHECK(f.r.nanom == 1 && anomaly_seen(&f.r, "tcp_overlap_conflict"));
 	CHECK(st.reasm_overlap_conflicts == 1);
-	CHECK(r.len == 20 && out_is(&r, 0, 0, 20));
+	CHECK(f.r.len == 20 && out_is(&f.r, 0, 0, 20));
 
 	/* Different bytes over data already delivered: not compared, the
 	 * delivered copy stands and the new tail is taken. */
 	memcpy(alt, S + 15, 20);
 	alt[0] ^= 0x55;                         /* stream byte 15 */
-	feed(&d, &k, isn + 15, alt, 20, false, 2);
-	CHECK(r.len == 35 && out_is(&r, 0, 0, 35));
-	CHECK(r.nanom == 1 && st.reasm_overlap_conflicts == 1);
+	feed(&f, isn + 15, alt, 20, false, 2);
+	CHECK(f.r.len == 35 && out_is(&f.r, 0, 0, 35));
+	CHECK(f.r.nanom == 1 && st.reasm_overlap_conflicts == 1);
 
 	/* One conflicting segment spanning two waiting ones: still one
 	 * conflict, and every waiting byte kept. */
-	feed_s(&d, &k, isn, 40, 5, false);
-	feed_s(&d, &k, isn, 50, 5, false);
+	FEED(&f, { 40, 5 }, { 50, 5 });
 	memcpy(alt, S + 38, 20);
 	alt[3] ^= 0x80;                         /* stream byte 41 */
 	alt[13] ^= 0x80;                        /* stream byte 51 */
-	feed(&d, &k, isn + 38, alt, 20, false, 3);
-	CHECK(st.reasm_overlap_conflicts == 2 && r.nanom == 2);
-	feed_s(&d, &k, isn, 35, 3, false);
-	CHECK(r.len == 58);
-	CHECK(out_is(&r, 0, 0, 38));
-	CHECK(out_is(&r, 40, 40, 5) && out_is(&r, 50, 50, 5));
+	feed(&f, isn + 38, alt, 20, false, 3);
+	CHECK(st.reasm_overlap_conflicts == 2 && f.r.nanom == 2);
+	feed_s(&f, 35, 3, false);
+	CHECK(f.r.len == 58);
+	CHECK(out_is(&f.r, 0, 0, 38));
+	CHECK(out_is(&f.r, 40, 40, 5) && out_is(&f.r, 50, 50, 5));
 	/* The hole bytes between them came from the conflicting segment. */
-	CHECK(memcmp(r.out + 38, alt, 2) == 0 && memcmp(r.out + 45, alt + 7, 5) == 0);
-	CHECK(memcmp(r.out + 55, alt + 17, 3) == 0);
-	CHECK(r.ngaps == 0 && over == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	CHECK(memcmp(f.r.out + 38, alt, 2) == 0 && memcmp(f.r.out + 45, alt + 7, 5) == 0);
+	CHECK(memcmp(f.r.out + 55, alt + 17, 3) == 0);
+	CHECK(f.r.ngaps == 0 && over == 0);
+	CHECK(fix_done(&f));
 }
 
 /* Sequence numbers wrap at 2^32 in the middle of the stream: in-order,
@@ -564,42 +539,30 @@ static void test_overlap(void)
  * as anywhere else (RFC 9293 3.4 modular comparison). */
 static void test_wrap(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 0xffffff00u;    /* byte 256 has sequence 0 */
-
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 200, false);
+	struct fix f = fix_init(0xffffff00u, 0, TAKE_ALL, 0);  /* byte 256: sequence 0 */
+	feed_s(&f, 0, 200, false);
 	/* After the wrap, waiting; then one segment straddling it. */
-	feed_s(&d, &k, isn, 300, 100, false);
-	feed_s(&d, &k, isn, 500, 100, false);
-	CHECK(r.len == 200);
-	feed_s(&d, &k, isn, 200, 100, false);     /* 0xffffffc8 .. 0x2c */
-	CHECK(r.len == 400 && out_is(&r, 0, 0, 400));
+	FEED(&f, { 300, 100 }, { 500, 100 });
+	CHECK(f.r.len == 200);
+	feed_s(&f, 200, 100, false);     /* 0xffffffc8 .. 0x2c */
+	CHECK(f.r.len == 400 && out_is(&f.r, 0, 0, 400));
 	/* An old segment from before the wrap is a retransmission. */
-	feed_s(&d, &k, isn, 100, 100, false);
-	CHECK(r.len == 400);
+	feed_s(&f, 100, 100, false);
+	CHECK(f.r.len == 400);
 	/* A hole at 400..500 the peer acknowledges: 100 bytes lost. */
-	ack(&d, &k, isn + 600);
-	CHECK(r.ngaps == 1 && r.gap[0] == 100 && r.gap_at[0] == 400);
-	CHECK(r.len == 500 && out_is(&r, 400, 500, 100));
-	CHECK(r.nanom == 0 && mem.used == 0 && over == 0);
-	reasm_free(&d, &mem);
+	ack(&f, f.isn + 600);
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 100 && f.r.gap_at[0] == 400);
+	CHECK(f.r.len == 500 && out_is(&f.r, 400, 500, 100));
+	CHECK(f.r.nanom == 0 && mem.used == 0 && over == 0);
+	fix_done(&f);
 
 	/* Starting one byte before the wrap. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, 0xffffffffu);
-	feed(&d, &k, 0x00000000u, S + 1, 9, false, 1);
-	feed(&d, &k, 0xffffffffu, S, 1, false, 1);
-	CHECK(r.len == 10 && out_is(&r, 0, 0, 10) && r.ngaps == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	f = fix_init(0xffffffffu, 0, TAKE_ALL, 0);
+	feed(&f, 0x00000000u, S + 1, 9, false, 1);
+	feed(&f, 0xffffffffu, S, 1, false, 1);
+	CHECK(f.r.len == 10 && out_is(&f.r, 0, 0, 10) && f.r.ngaps == 0);
+	CHECK(fix_done(&f));
 }
 
 /* A hole the peer's ACK proves lost: the gap callback gets the exact
@@ -607,59 +570,50 @@ static void test_wrap(void)
  * the hole follows.  ACKs that prove nothing change nothing. */
 static void test_acked(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 5000;
-
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 1, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 100, false);
-	feed_s(&d, &k, isn, 150, 100, false);
+	struct fix f = fix_init(5000, 1, TAKE_ALL, 0);
+	FEED(&f, { 0, 100 }, { 150, 100 });
 	/* Up to what was delivered, behind it, or far beyond anything the
 	 * sender can have sent (RFC 9293 3.10.7.4 ignores an ACK of unsent
 	 * data): nothing. */
-	ack(&d, &k, isn + 100);
-	ack(&d, &k, isn + 50);
-	ack(&d, &k, isn + 100 + 0x7fff0000u);
-	CHECK(r.ngaps == 0 && r.len == 100);
-	ack(&d, &k, isn + 250);
-	CHECK(r.ngaps == 1 && r.gap[0] == 50 && r.gap_at[0] == 100);
-	CHECK(r.len == 200 && out_is(&r, 0, 0, 100) && out_is(&r, 100, 150, 100));
+	ack(&f, f.isn + 100);
+	ack(&f, f.isn + 50);
+	ack(&f, f.isn + 100 + 0x7fff0000u);
+	CHECK(f.r.ngaps == 0 && f.r.len == 100);
+	ack(&f, f.isn + 250);
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 50 && f.r.gap_at[0] == 100);
+	CHECK(f.r.len == 200 && out_is(&f.r, 0, 0, 100) && out_is(&f.r, 100, 150, 100));
 	CHECK(st.reasm_gaps == 1 && st.reasm_gap_bytes == 50);
 	/* The same ACK again: nothing new. */
-	ack(&d, &k, isn + 250);
-	CHECK(r.ngaps == 1 && r.len == 200);
+	ack(&f, f.isn + 250);
+	CHECK(f.r.ngaps == 1 && f.r.len == 200);
 
 	/* Acknowledged beyond everything seen: the gap, then later data flows. */
-	ack(&d, &k, isn + 280);
-	CHECK(r.ngaps == 2 && r.gap[1] == 30 && r.gap_at[1] == 200);
-	feed_s(&d, &k, isn, 280, 20, false);
-	CHECK(r.len == 220 && out_is(&r, 200, 280, 20));
+	ack(&f, f.isn + 280);
+	CHECK(f.r.ngaps == 2 && f.r.gap[1] == 30 && f.r.gap_at[1] == 200);
+	feed_s(&f, 280, 20, false);
+	CHECK(f.r.len == 220 && out_is(&f.r, 200, 280, 20));
 	/* The lost bytes turning up late are a retransmission now. */
-	feed_s(&d, &k, isn, 250, 30, false);
-	CHECK(r.len == 220);
+	feed_s(&f, 250, 30, false);
+	CHECK(f.r.len == 220);
 
 	/* An ACK inside a hole declares only the part below it. */
-	feed_s(&d, &k, isn, 400, 10, false);
-	ack(&d, &k, isn + 350);
-	CHECK(r.ngaps == 3 && r.gap[2] == 50 && r.len == 220);
-	ack(&d, &k, isn + 410);
-	CHECK(r.ngaps == 4 && r.gap[3] == 50 && r.len == 230 && out_is(&r, 220, 400, 10));
-	CHECK(st.reasm_gaps == 4 && st.reasm_gap_bytes == 180 && r.gap_total == 180);
+	feed_s(&f, 400, 10, false);
+	ack(&f, f.isn + 350);
+	CHECK(f.r.ngaps == 3 && f.r.gap[2] == 50 && f.r.len == 220);
+	ack(&f, f.isn + 410);
+	CHECK(f.r.ngaps == 4 && f.r.gap[3] == 50 && f.r.len == 230 && out_is(&f.r, 220, 400, 10));
+	CHECK(st.reasm_gaps == 4 && st.reasm_gap_bytes == 180 && f.r.gap_total == 180);
 
 	/* A hole before the FIN: the ACK of the FIN (which takes one sequence
 	 * number, not a byte) proves the bytes lost, and the fin follows. */
-	feed(&d, &k, isn + 430, S, 0, true, 9);
-	CHECK(r.fins == 0);
-	ack(&d, &k, isn + 431);
-	CHECK(r.ngaps == 5 && r.gap[4] == 20 && r.fins == 1 && r.len == 230);
+	feed(&f, f.isn + 430, S, 0, true, 9);
+	CHECK(f.r.fins == 0);
+	ack(&f, f.isn + 431);
+	CHECK(f.r.ngaps == 5 && f.r.gap[4] == 20 && f.r.fins == 1 && f.r.len == 230);
 	CHECK(st.reasm_gap_bytes == 200);
-	CHECK(r.nanom == 0 && mem.used == 0 && over == 0 && r.bad_dir == 0);
-	reasm_free(&d, &mem);
-	rec_free(&r);
+	CHECK(f.r.nanom == 0 && mem.used == 0 && over == 0 && f.r.bad_dir == 0);
+	fix_done(&f);
 }
 
 /* One ACK beyond two holes proves both lost: both are declared and all the
@@ -668,25 +622,14 @@ static void test_acked(void)
  * for a later ACK or the flush. */
 static void test_acked_two_holes(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 100;
-
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 10, false);
-	feed_s(&d, &k, isn, 20, 10, false);
-	feed_s(&d, &k, isn, 40, 10, false);
-	ack(&d, &k, isn + 50);
-	CHECK(r.ngaps == 2 && r.gap_total == 20);
-	CHECK(r.len == 30 && out_is(&r, 0, 0, 10) && out_is(&r, 10, 20, 10) &&
-	      out_is(&r, 20, 40, 10));
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	FEED(&f, { 0, 10 }, { 20, 10 }, { 40, 10 });
+	ack(&f, f.isn + 50);
+	CHECK(f.r.ngaps == 2 && f.r.gap_total == 20);
+	CHECK(f.r.len == 30 && out_is(&f.r, 0, 0, 10) && out_is(&f.r, 10, 20, 10) &&
+	      out_is(&f.r, 20, 40, 10));
+	CHECK(fix_done(&f));
 }
 
 /* The end of the flow (reasm_flush, at FIN, RST or end of input) declares
@@ -694,64 +637,49 @@ static void test_acked_two_holes(void)
  * second flush does nothing more. */
 static void test_flush(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
 	const uint32_t isn = 42;
 
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 10, false);
-	feed_s(&d, &k, isn, 20, 10, false);
-	feed_s(&d, &k, isn, 45, 5, true);
-	CHECK(r.len == 10 && r.fins == 0);
-	flush(&d, &k);
-	CHECK(r.ngaps == 2 && r.gap[0] == 10 && r.gap[1] == 15);
-	CHECK(r.gap_at[0] == 10 && r.gap_at[1] == 20);
-	CHECK(r.len == 25 && out_is(&r, 0, 0, 10) && out_is(&r, 10, 20, 10) &&
-	      out_is(&r, 20, 45, 5));
-	CHECK(r.fins == 1 && r.fin_at == 25);
+	struct fix f = fix_init(isn, 0, TAKE_ALL, 0);
+	FEED(&f, { 0, 10 }, { 20, 10 });
+	feed_s(&f, 45, 5, true);
+	CHECK(f.r.len == 10 && f.r.fins == 0);
+	flush(&f);
+	CHECK(f.r.ngaps == 2 && f.r.gap[0] == 10 && f.r.gap[1] == 15);
+	CHECK(f.r.gap_at[0] == 10 && f.r.gap_at[1] == 20);
+	CHECK(f.r.len == 25 && out_is(&f.r, 0, 0, 10) && out_is(&f.r, 10, 20, 10) &&
+	      out_is(&f.r, 20, 45, 5));
+	CHECK(f.r.fins == 1 && f.r.fin_at == 25);
 	CHECK(st.reasm_gaps == 2 && st.reasm_gap_bytes == 25);
 	CHECK(mem.used == 0);
-	flush(&d, &k);
-	CHECK(r.ngaps == 2 && r.fins == 1 && r.len == 25);
-	reasm_free(&d, &mem);
+	flush(&f);
+	CHECK(f.r.ngaps == 2 && f.r.fins == 1 && f.r.len == 25);
+	fix_done(&f);
 
 	/* Only a FIN after the hole: the hole up to it, then the fin. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 10, false);
-	feed(&d, &k, isn + 30, S, 0, true, 3);
-	flush(&d, &k);
-	CHECK(r.ngaps == 1 && r.gap[0] == 20 && r.fins == 1 && r.len == 10);
-	reasm_free(&d, &mem);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 0, 10, false);
+	feed(&f, isn + 30, S, 0, true, 3);
+	flush(&f);
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 20 && f.r.fins == 1 && f.r.len == 10);
+	fix_done(&f);
 
 	/* Nothing missing: a flush changes nothing. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 10, false);
-	flush(&d, &k);
-	CHECK(r.ngaps == 0 && r.fins == 0 && r.len == 10);
-	reasm_free(&d, &mem);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 0, 10, false);
+	flush(&f);
+	CHECK(f.r.ngaps == 0 && f.r.fins == 0 && f.r.len == 10);
+	fix_done(&f);
 
 	/* Held bytes before a flushed hole are given up with it, and what
 	 * follows is offered on its own. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_UNIT, 8);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 12, false);
-	feed_s(&d, &k, isn, 20, 16, false);
-	flush(&d, &k);
-	CHECK(r.ngaps == 1 && r.gap[0] == 8 && r.abandoned == 4);
-	CHECK(r.len == 24 && out_is(&r, 0, 0, 8) && out_is(&r, 8, 20, 16));
-	CHECK(r.bad_offers == 0 && r.nanom == 0 && over == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	f = fix_init(isn, 0, TAKE_UNIT, 8);
+	FEED(&f, { 0, 12 }, { 20, 16 });
+	flush(&f);
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 8 && f.r.abandoned == 4);
+	CHECK(f.r.len == 24 && out_is(&f.r, 0, 0, 8) && out_is(&f.r, 8, 20, 16));
+	CHECK(f.r.bad_offers == 0 && f.r.nanom == 0 && over == 0);
+	CHECK(fix_done(&f));
 }
 
 /* The per-direction limit: a sink that consumes nothing makes the held
@@ -760,76 +688,63 @@ static void test_flush(void)
  * past the limit on the way. */
 static void test_dir_limit(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 3;
 	size_t peak = 0, offers_at_stop = 0;
 	int seg_at_stop = -1;
+	const uint32_t isn = 3;
 
 	mem_init(1 << 26, 16384);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_NONE, 0);
-	reasm_start(&d, isn);
+	struct fix f = fix_init(isn, 0, TAKE_NONE, 0);
 	for (int i = 0; i < 40; i++) {
-		feed_s(&d, &k, isn, (size_t)i * 1000, 1000, false);
+		feed_s(&f, (size_t)i * 1000, 1000, false);
 		if (mem.used > peak)
 			peak = mem.used;
-		if (seg_at_stop < 0 && r.nanom) {
+		if (seg_at_stop < 0 && f.r.nanom) {
 			seg_at_stop = i;
-			offers_at_stop = r.offers;
+			offers_at_stop = f.r.offers;
 		}
 	}
 	/* 16 segments (16,000 bytes) fit in 16 KiB; the 17th does not. */
 	CHECK(seg_at_stop == 16);
-	CHECK(r.nanom == 1 && anomaly_seen(&r, "reasm_dir_limit"));
+	CHECK(f.r.nanom == 1 && anomaly_seen(&f.r, "reasm_dir_limit"));
 	CHECK(st.reasm_dir_limit_hits == 1 && st.reasm_memcap_hits == 0);
-	CHECK(d.stopped);
+	CHECK(f.d.stopped);
 	CHECK(peak <= 16384 && over == 0);
-	CHECK(mem.used == 0 && d.pend_cap == 0 && d.ooo_bytes == 0);
-	CHECK(r.offers == offers_at_stop);
-	CHECK(r.bad_offers == 0);
+	CHECK(mem.used == 0 && f.d.pend_cap == 0 && f.d.ooo_bytes == 0);
+	CHECK(f.r.offers == offers_at_stop);
+	CHECK(f.r.bad_offers == 0);
 	/* Out-of-order data after the stop is not buffered either. */
-	feed_s(&d, &k, isn, 50000, 1000, false);
-	CHECK(mem.used == 0 && d.ooo_bytes == 0 && r.nanom == 1);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
+	feed_s(&f, 50000, 1000, false);
+	CHECK(mem.used == 0 && f.d.ooo_bytes == 0 && f.r.nanom == 1);
+	CHECK(fix_done(&f));
 
 	/* Waiting out-of-order data: 400 bytes fit under 1,000; 700 more do
 	 * not.  (400 is below half the limit, so no hole is forced first.) */
 	mem_init(1 << 26, 1000);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 100, 400, false);
-	CHECK(r.nanom == 0 && mem.used >= 400 && mem.used <= 1000);
-	feed_s(&d, &k, isn, 600, 700, false);
-	CHECK(r.nanom == 1 && anomaly_seen(&r, "reasm_dir_limit"));
-	CHECK(st.reasm_dir_limit_hits == 1 && d.stopped);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 100, 400, false);
+	CHECK(f.r.nanom == 0 && mem.used >= 400 && mem.used <= 1000);
+	feed_s(&f, 600, 700, false);
+	CHECK(f.r.nanom == 1 && anomaly_seen(&f.r, "reasm_dir_limit"));
+	CHECK(st.reasm_dir_limit_hits == 1 && f.d.stopped);
 	CHECK(mem.used == 0 && over == 0);
-	feed_s(&d, &k, isn, 0, 100, false);
-	CHECK(mem.used == 0 && r.nanom == 1 && over == 0);
-	reasm_free(&d, &mem);
+	feed_s(&f, 0, 100, false);
+	CHECK(mem.used == 0 && f.r.nanom == 1 && over == 0);
+	fix_done(&f);
 
 	/* Out-of-order data beyond half the limit: the hole before it is
 	 * declared and the data delivered, without a limit anomaly.  Exactly
 	 * half is not beyond it. */
 	mem_init(1 << 26, 1000);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 100, false);
-	feed_s(&d, &k, isn, 200, 500, false);
-	CHECK(r.ngaps == 0 && r.len == 100);
-	feed_s(&d, &k, isn, 700, 100, false);
-	CHECK(r.ngaps == 1 && r.gap[0] == 100 && r.gap_at[0] == 100);
-	CHECK(r.len == 700 && out_is(&r, 100, 200, 600));
-	CHECK(r.nanom == 0 && !d.stopped && mem.used == 0 && over == 0);
-	feed_s(&d, &k, isn, 800, 10, false);
-	CHECK(r.len == 710 && out_is(&r, 700, 800, 10));
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	FEED(&f, { 0, 100 }, { 200, 500 });
+	CHECK(f.r.ngaps == 0 && f.r.len == 100);
+	feed_s(&f, 700, 100, false);
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 100 && f.r.gap_at[0] == 100);
+	CHECK(f.r.len == 700 && out_is(&f.r, 100, 200, 600));
+	CHECK(f.r.nanom == 0 && !f.d.stopped && mem.used == 0 && over == 0);
+	feed_s(&f, 800, 10, false);
+	CHECK(f.r.len == 710 && out_is(&f.r, 700, 800, 10));
+	CHECK(fix_done(&f));
 }
 
 /* The global memcap, shared by all directions: the direction whose bytes
@@ -837,47 +752,36 @@ static void test_dir_limit(void)
  * other direction keeps its data and carries on. */
 static void test_memcap(void)
 {
-	struct reasm_dir d0, d1;
-	struct rec r0 = { 0 }, r1 = { 0 };
-	struct reasm_sink k0 = sink_for(&r0), k1 = sink_for(&r1);
-	const uint32_t isn0 = 10, isn1 = 0xfffff000u;
 	size_t peak = 0;
 	int hit_at = -1;
 
 	mem_init(10000, 1 << 20);
-	memset(&d0, 0, sizeof d0);
-	memset(&d1, 0, sizeof d1);
-	rec_reset(&r0, 0, TAKE_ALL, 0);
-	rec_reset(&r1, 1, TAKE_ALL, 0);
-	reasm_start(&d0, isn0);
-	reasm_start(&d1, isn1);
+	struct fix f0 = fix_init(10, 0, TAKE_ALL, 0);
+	struct fix f1 = fix_init(0xfffff000u, 1, TAKE_ALL, 0);
 	for (int i = 0; i < 6; i++)
-		feed_s(&d0, &k0, isn0, 100 + (size_t)i * 1000, 1000, false);
-	CHECK(r0.nanom == 0 && mem.used >= 6000 && mem.used <= 10000);
+		feed_s(&f0, 100 + (size_t)i * 1000, 1000, false);
+	CHECK(f0.r.nanom == 0 && mem.used >= 6000 && mem.used <= 10000);
 	for (int i = 0; i < 6; i++) {
-		feed_s(&d1, &k1, isn1, 100 + (size_t)i * 1000, 1000, false);
+		feed_s(&f1, 100 + (size_t)i * 1000, 1000, false);
 		if (mem.used > peak)
 			peak = mem.used;
-		if (hit_at < 0 && r1.nanom)
+		if (hit_at < 0 && f1.r.nanom)
 			hit_at = i;
 	}
 	/* 9,000 bytes fit in 10,000 whatever the overhead; 11,000 do not. */
 	CHECK(hit_at >= 3 && hit_at <= 4);
-	CHECK(r1.nanom == 1 && anomaly_seen(&r1, "reasm_memcap"));
+	CHECK(f1.r.nanom == 1 && anomaly_seen(&f1.r, "reasm_memcap"));
 	CHECK(st.reasm_memcap_hits == 1 && st.reasm_dir_limit_hits == 0);
-	CHECK(d1.stopped && !d0.stopped && d1.ooo_bytes == 0);
+	CHECK(f1.d.stopped && !f0.d.stopped && f1.d.ooo_bytes == 0);
 	CHECK(peak <= 10000 && mem.used <= 10000 && over == 0);
-	CHECK(r0.nanom == 0);
+	CHECK(f0.r.nanom == 0);
 	/* Direction 0 still has all its waiting data. */
-	feed_s(&d0, &k0, isn0, 0, 100, false);
-	CHECK(r0.len == 6100 && out_is(&r0, 0, 0, 6100));
-	CHECK(r0.ngaps == 0 && r0.bad_dir == 0 && r1.bad_dir == 0);
+	feed_s(&f0, 0, 100, false);
+	CHECK(f0.r.len == 6100 && out_is(&f0.r, 0, 0, 6100));
+	CHECK(f0.r.ngaps == 0 && f0.r.bad_dir == 0 && f1.r.bad_dir == 0);
 	CHECK(mem.used == 0);
-	reasm_free(&d0, &mem);
-	reasm_free(&d1, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r0);
-	rec_free(&r1);
+	fix_done(&f0);
+	CHECK(fix_done(&f1));
 }
 
 /* reasm_stop and reasm_free give back every byte a direction held, held
@@ -885,42 +789,36 @@ static void test_memcap(void)
  * direction that never held anything. */
 static void test_stop_free(void)
 {
-	struct reasm_dir d0, d1, d2;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 99;
+	struct reasm_dir d2;
 
 	mem_init(1 << 26, 1 << 18);
-	memset(&d0, 0, sizeof d0);
-	memset(&d1, 0, sizeof d1);
 	memset(&d2, 0, sizeof d2);
-	rec_reset(&r, 0, TAKE_NONE, 0);
-	reasm_start(&d0, isn);
-	reasm_start(&d1, isn);
-	feed_s(&d1, &k, isn, 4000, 1000, false);     /* another direction's */
+	struct fix f0 = fix_init(99, 0, TAKE_NONE, 0);
+	struct fix f1 = fix_init(99, 0, TAKE_NONE, 0);
+	feed_s(&f1, 4000, 1000, false);        /* another direction's */
 	uint64_t other = mem.used;
 	CHECK(other >= 1000);
-	feed_s(&d0, &k, isn, 0, 3000, false);        /* held */
-	feed_s(&d0, &k, isn, 5000, 2000, false);     /* waiting */
-	feed_s(&d0, &k, isn, 9000, 100, false);
+	feed_s(&f0, 0, 3000, false);           /* held */
+	feed_s(&f0, 5000, 2000, false);        /* waiting */
+	feed_s(&f0, 9000, 100, false);
 	CHECK(mem.used >= other + 5100);
-	reasm_stop(&d0, &mem);
-	CHECK(d0.stopped && d0.pend == NULL && d0.ooo == NULL);
-	CHECK(d0.pend_cap == 0 && d0.ooo_bytes == 0);
+	reasm_stop(&f0.d, &mem);
+	CHECK(f0.d.stopped && f0.d.pend == NULL && f0.d.ooo == NULL);
+	CHECK(f0.d.pend_cap == 0 && f0.d.ooo_bytes == 0);
 	CHECK(mem.used == other);
 	/* Stopped: later data is neither buffered nor offered. */
-	size_t offers = r.offers;
-	feed_s(&d0, &k, isn, 3000, 2000, false);
-	feed_s(&d0, &k, isn, 20000, 2000, false);
-	CHECK(r.offers == offers && d0.pend_cap == 0 && d0.ooo_bytes == 0);
-	reasm_stop(&d0, &mem);
-	reasm_free(&d0, &mem);
-	reasm_free(&d1, &mem);
+	size_t offers = f0.r.offers;
+	FEED(&f0, { 3000, 2000 }, { 20000, 2000 });
+	CHECK(f0.r.offers == offers && f0.d.pend_cap == 0 && f0.d.ooo_bytes == 0);
+	reasm_stop(&f0.d, &mem);
+	reasm_free(&f0.d, &mem);
+	reasm_free(&f1.d, &mem);
 	reasm_free(&d2, &mem);
 	CHECK(mem.used == 0);
-	reasm_free(&d1, &mem);
-	CHECK(mem.used == 0 && over == 0 && r.nanom == 0);
-	rec_free(&r);
+	reasm_free(&f1.d, &mem);
+	CHECK(mem.used == 0 && over == 0 && f0.r.nanom == 0 && f1.r.nanom == 0);
+	rec_free(&f0.r);
+	rec_free(&f1.r);
 }
 
 /* Data from before the first expected byte (a retransmission reaching back
@@ -928,46 +826,37 @@ static void test_stop_free(void)
  * stream offset: only the bytes at or after the next expected one count. */
 static void test_before_start(void)
 {
-	struct reasm_dir d;
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
-	const uint32_t isn = 1000;
 	uint8_t junk[200];
+	const uint32_t isn = 1000;
 
 	for (size_t i = 0; i < sizeof junk; i++)
 		junk[i] = (uint8_t)(0xa5 ^ i);
 
 	/* Ten bytes below the ISN, then ten of the stream. */
 	mem_init(1 << 20, 1 << 16);
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
+	struct fix f = fix_init(isn, 0, TAKE_ALL, 0);
 	uint8_t seg[20];
 	memcpy(seg, junk, 10);
 	memcpy(seg + 10, S, 10);
-	feed(&d, &k, isn - 10, seg, 20, false, 1);
-	CHECK(r.len == 10 && out_is(&r, 0, 0, 10));
-	feed_s(&d, &k, isn, 10, 10, false);
-	CHECK(r.len == 20 && out_is(&r, 0, 0, 20));
-	reasm_free(&d, &mem);
+	feed(&f, isn - 10, seg, 20, false, 1);
+	CHECK(f.r.len == 10 && out_is(&f.r, 0, 0, 10));
+	feed_s(&f, 10, 10, false);
+	CHECK(f.r.len == 20 && out_is(&f.r, 0, 0, 20));
+	fix_done(&f);
 
 	/* 100 bytes delivered, then a segment from 100 bytes before the ISN
 	 * that ends inside what was delivered: nothing new. */
-	memset(&d, 0, sizeof d);
-	rec_reset(&r, 0, TAKE_ALL, 0);
-	reasm_start(&d, isn);
-	feed_s(&d, &k, isn, 0, 100, false);
+	f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 0, 100, false);
 	uint8_t old[150];
 	memcpy(old, junk, 100);
 	memcpy(old + 100, S, 50);
-	feed(&d, &k, isn - 100, old, 150, false, 2);
-	CHECK(r.len == 100);
-	feed_s(&d, &k, isn, 100, 10, false);
-	CHECK(r.len == 110 && out_is(&r, 0, 0, 110));
-	CHECK(r.ngaps == 0);
-	reasm_free(&d, &mem);
-	CHECK(mem.used == 0);
-	rec_free(&r);
+	feed(&f, isn - 100, old, 150, false, 2);
+	CHECK(f.r.len == 100);
+	feed_s(&f, 100, 10, false);
+	CHECK(f.r.len == 110 && out_is(&f.r, 0, 0, 110));
+	CHECK(f.r.ngaps == 0);
+	CHECK(fix_done(&f));
 }
 
 /* ---- the seeded random test ---- */
@@ -1004,13 +893,11 @@ static void test_random(void)
 {
 	enum { TOTAL = 50 * 1024, MAXSEG = 4096, WINDOW = 8 };
 	static struct seg segs[MAXSEG];
-	struct rec r = { 0 };
-	struct reasm_sink k = sink_for(&r);
 	int failed_seed = -1;
 
 	for (int it = 0; it < 1000; it++) {
 		uint64_t s = 0x1234567u + (uint64_t)it * 0x9e3779b97f4a7c15u;
-		struct reasm_dir d;
+		struct fix f;
 		uint32_t isn, n = 0;
 		bool ok;
 
@@ -1041,42 +928,41 @@ static void test_random(void)
 		shuffle(segs, n, it % 10 == 9 ? 48 : WINDOW, &s);
 
 		mem_init(64ull << 20, 256u << 10);
-		memset(&d, 0, sizeof d);
 		switch (it % 3) {
 		case 0:
-			rec_reset(&r, it & 1, TAKE_ALL, 0);
+			f = fix_init(isn, it & 1, TAKE_ALL, 0);
 			break;
 		case 1:
-			rec_reset(&r, it & 1, TAKE_UNIT, 1 + rng_below(&s, 300));
+			f = fix_init(isn, it & 1, TAKE_UNIT, 1 + rng_below(&s, 300));
 			break;
 		default:
-			rec_reset(&r, it & 1, TAKE_MAX, 1 + rng_below(&s, 2000));
+			f = fix_init(isn, it & 1, TAKE_MAX, 1 + rng_below(&s, 2000));
 			break;
 		}
-		reasm_start(&d, isn);
 		for (uint32_t i = 0; i < n; i++)
-			feed(&d, &k, isn + segs[i].off, S + segs[i].off, segs[i].len,
+			feed(&f, isn + segs[i].off, S + segs[i].off, segs[i].len,
 			     segs[i].fin, i);
 
-		ok = r.len + r.held_len == TOTAL && out_is(&r, 0, 0, r.len) &&
-		     held_is(&r, r.len);
-		if (r.take == TAKE_ALL && r.len != TOTAL)
+		ok = f.r.len + f.r.held_len == TOTAL && out_is(&f.r, 0, 0, f.r.len) &&
+		     held_is(&f.r, f.r.len);
+		if (f.r.take == TAKE_ALL && f.r.len != TOTAL)
 			ok = false;
-		ok = ok && r.bad_offers == 0 && r.bad_dir == 0;
-		ok = ok && r.ngaps == 0 && r.nanom == 0 && st.reasm_gaps == 0;
-		ok = ok && r.fins == 1 && r.fin_at == r.len;
-		ok = ok && over == 0 && d.ooo_bytes == 0;
-		reasm_free(&d, &mem);
+		ok = ok && f.r.bad_offers == 0 && f.r.bad_dir == 0;
+		ok = ok && f.r.ngaps == 0 && f.r.nanom == 0 && st.reasm_gaps == 0;
+		ok = ok && f.r.fins == 1 && f.r.fin_at == f.r.len;
+		ok = ok && over == 0 && f.d.ooo_bytes == 0;
+		reasm_free(&f.d, &mem);         /* the record stays for the report */
 		ok = ok && mem.used == 0;
 		CHECK(ok);
 		if (!ok && failed_seed < 0) {
 			failed_seed = it;
 			fprintf(stderr, "random: iteration %d (isn %08x, %u segments): "
 				"len %zu held %zu gaps %d anomalies %d fins %d over %zu\n",
-				it, isn, n, r.len, r.held_len, r.ngaps, r.nanom, r.fins, over);
+				it, isn, n, f.r.len, f.r.held_len, f.r.ngaps, f.r.nanom, f.r.fins,
+				over);
 		}
+		rec_free(&f.r);
 	}
-	rec_free(&r);
 }
 
 /* Hostile input under tight limits: segments, ACKs and flushes at random
@@ -1086,25 +972,22 @@ static void test_random(void)
  * returns the accounting to zero. */
 static void test_hostile(void)
 {
-	struct rec r[2] = { { 0 }, { 0 } };
-	struct reasm_sink k[2] = { sink_for(&r[0]), sink_for(&r[1]) };
 	size_t bad = 0;
 
 	for (int it = 0; it < 300; it++) {
 		uint64_t s = 0xfeedfaceu + (uint64_t)it * 0x9e3779b97f4a7c15u;
-		struct reasm_dir d[2];
+		struct fix f[2];
 
 		rng_next(&s);
 		mem_init(6000 + rng_below(&s, 6000), 4096 + rng_below(&s, 4096));
-		memset(d, 0, sizeof d);
 		for (int i = 0; i < 2; i++) {
-			rec_reset(&r[i], i, (enum take)rng_below(&s, 4), 1 + rng_below(&s, 64));
+			f[i] = fix_open(0, i, (enum take)rng_below(&s, 4), 1 + rng_below(&s, 64));
 			if (rng_below(&s, 2))
-				reasm_start(&d[i], (uint32_t)rng_next(&s));
+				reasm_start(&f[i].d, (uint32_t)rng_next(&s));
 		}
 		for (int op = 0; op < 300; op++) {
 			int i = (int)rng_below(&s, 2);
-			uint32_t base = d[i].init ? d[i].next_seq : (uint32_t)rng_next(&s);
+			uint32_t base = f[i].d.init ? f[i].d.next_seq : (uint32_t)rng_next(&s);
 			uint32_t seq;
 
 			switch (rng_below(&s, 8)) {
@@ -1120,31 +1003,29 @@ static void test_hostile(void)
 			}
 			switch (rng_below(&s, 10)) {
 			case 0:
-				ack(&d[i], &k[i], seq);
+				ack(&f[i], seq);
 				break;
 			case 1:
-				flush(&d[i], &k[i]);
+				flush(&f[i]);
 				break;
 			default: {
 				size_t n = rng_below(&s, 1600);
 				size_t from = rng_below(&s, (uint32_t)(STREAM - n));
-				feed(&d[i], &k[i], seq, S + from, n, rng_below(&s, 20) == 0,
+				feed(&f[i], seq, S + from, n, rng_below(&s, 20) == 0,
 				     (uint64_t)op);
 				break;
 			}
 			}
 		}
 		for (int i = 0; i < 2; i++) {
-			flush(&d[i], &k[i]);
-			bad += r[i].bad_offers + r[i].bad_dir;
-			reasm_free(&d[i], &mem);
+			flush(&f[i]);
+			bad += f[i].r.bad_offers + f[i].r.bad_dir;
+			fix_done(&f[i]);
 		}
 		if (over || mem.used != 0)
 			bad++;
 	}
 	CHECK(bad == 0);
-	rec_free(&r[0]);
-	rec_free(&r[1]);
 }
 
 int main(void)
