@@ -23,6 +23,7 @@
 
 #include "../parsers/x509.h"
 #include "decode.h"
+#include "emit.h"
 #include "fragcache.h"
 #include "jw.h"
 #include "pipeline.h"
@@ -32,7 +33,10 @@
 #define SEC 1000000000ull
 
 enum { ENT_PACKET, ENT_TICK };
-enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4 };
+/* Commands a batch carries.  The first three are answered (workers_sync
+ * waits for them); OUTPUT only asks the worker to push its records out. */
+enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4, CMD_OUTPUT = 8 };
+#define CMD_ANSWERED (CMD_SYNC | CMD_FLUSH | CMD_EXIT)
 
 /* One entry of a batch: the header, then caplen bytes, padded to 8. */
 struct ent {
@@ -112,13 +116,15 @@ static void *worker_main(void *arg)
 		cmd = b->cmd;
 		if (cmd & (CMD_FLUSH | CMD_EXIT))
 			pipeline_flush(w->pl);
-		if (cmd)
+		if (cmd & CMD_ANSWERED)
 			w->snap = w->ctx.st;
+		if (cmd & CMD_OUTPUT)
+			emitter_flush(w->ctx.em);
 
 		pthread_mutex_lock(&w->mu);
 		b->next = w->free;
 		w->free = b;
-		if (cmd) {
+		if (cmd & CMD_ANSWERED) {
 			w->acked++;
 			pthread_cond_signal(&w->done);
 		}
@@ -153,7 +159,7 @@ static void push(struct worker *w, int cmd)
 
 	w->cur = NULL;
 	b->cmd = cmd;
-	if (cmd)
+	if (cmd & CMD_ANSWERED)
 		w->sent++;
 	pthread_mutex_lock(&w->mu);
 	if (w->tail)
@@ -234,9 +240,11 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 
 void workers_tick(struct workers *wk, uint64_t now_ns)
 {
+	/* Live capture: the records this batch decides go out at once, not at
+	 * the reader's next flush (which waits for the next packet). */
 	for (unsigned i = 0; i < wk->n; i++) {
 		append(&wk->w[i], ENT_TICK, 0, now_ns, NULL, 0, 0);
-		push(&wk->w[i], 0);
+		push(&wk->w[i], CMD_OUTPUT);
 	}
 }
 

@@ -7,8 +7,10 @@
 #   - reopen its output on SIGHUP (logrotate) without losing a record;
 #   - on SIGTERM, flush the unfinished session and a final stats record, exit 0.
 # Needs root (namespaces); exits 77 (meson: skipped) without it.
+#   live_test.sh TLSTAP [EXTRA-ARGS]    e.g. "--threads 2"
 set -euo pipefail
 TLSTAP=$(readlink -f "$1")
+read -r -a EXTRA <<< "${2:-}"
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root for network namespaces"; exit 77; }
 command -v openssl >/dev/null || { echo "skipped: openssl missing"; exit 77; }
 
@@ -52,7 +54,7 @@ s.bind(("10.77.0.2", 4444)); s.listen(4)
 c, _ = s.accept(); time.sleep(60)' &
 pids+=($!)
 
-ip netns exec "$cns" "$TLSTAP" -i "$cif" -f tcp -Z nobody -o "$work/out.ndjson" \
+ip netns exec "$cns" "$TLSTAP" "${EXTRA[@]}" -i "$cif" -f tcp -Z nobody -o "$work/out.ndjson" \
 	2>"$work/err" &
 tpid=$!
 pids+=($tpid)
