@@ -226,12 +226,16 @@ struct msg {
 	bool tls13;
 };
 
-/* Run one parser over p[0..n), results thrown away: its return value. */
-static int run(const struct msg *x, const uint8_t *p, size_t n, struct anom_set *a)
+/* Run one parser over p[0..n): its return value.  A hello's fields go to
+ * *hello (a struct tls_client_hello, or tls_server_hello), cleared first,
+ * unless it is NULL; other results are thrown away. */
+static int run(const struct msg *x, const uint8_t *p, size_t n, void *hello, struct anom_set *a)
 {
 	static struct tls_client_hello ch;
 	static struct tls_server_hello sh;
 	static struct tls_cert_request cr;
+	struct tls_client_hello *chp = hello ? hello : &ch;
+	struct tls_server_hello *shp = hello ? hello : &sh;
 	struct tls_cert_ref certs[8];
 	struct tls_ske ske;
 	size_t got, total;
@@ -240,15 +244,16 @@ static int run(const struct msg *x, const uint8_t *p, size_t n, struct anom_set 
 	uint8_t u8;
 	bool flag;
 
-	memset(&ch, 0, sizeof ch);
-	memset(&sh, 0, sizeof sh);
 	switch (x->kind) {
 	case K_CH:
-		return tls_parse_client_hello(p, n, &ch, a);
+		memset(chp, 0, sizeof *chp);
+		return tls_parse_client_hello(p, n, chp, a);
 	case K_V2:
-		return tls_parse_sslv2_client_hello(p, n, &ch, a);
+		memset(chp, 0, sizeof *chp);
+		return tls_parse_sslv2_client_hello(p, n, chp, a);
 	case K_SH:
-		return tls_parse_server_hello(p, n, &sh, a);
+		memset(shp, 0, sizeof *shp);
+		return tls_parse_server_hello(p, n, shp, a);
 	case K_CERT:
 		return tls_parse_certificate(p, n, x->tls13, certs, N(certs), &got, &total, a);
 	case K_SKE:
@@ -285,7 +290,7 @@ static void prefixes(const char *what, const struct buf *m, const struct msg *x,
 		int want = (n == m->n || n == ok_at) ? 0 : -1, rc;
 
 		memset(&a, 0, sizeof a);
-		rc = run(x, p, n, &a);
+		rc = run(x, p, n, NULL, &a);
 		free(p);
 		if ((rc != want || (rc == -1 && a.n == 0)) && bad++ < 5)
 			fprintf(stderr, "%s: prefix %zu of %zu: rc %d, %u anomalies\n",
@@ -294,59 +299,49 @@ static void prefixes(const char *what, const struct buf *m, const struct msg *x,
 	CHECK(bad == 0);
 }
 
-static const struct msg m_ch = { K_CH, NULL, 0, false }, m_sh = { K_SH, NULL, 0, false };
-
-/* Parse m as a ClientHello in an exact-size buffer; when it parses, check
- * every prefix of it too (ok_at: where its compression methods end). */
-static int parse_ch(const struct buf *m, size_t ok_at, struct tls_client_hello *ch,
-		    struct anom_set *a)
+/* Parse m as message x in an exact-size buffer (kept in *body, when body
+ * is not NULL, for results that point into it), a hello into *hello; when
+ * it parses, check every prefix of it too (see prefixes for ok_at). */
+static int parse_at(const struct msg *x, const struct buf *m, size_t ok_at, void *hello,
+		    uint8_t **body, struct anom_set *a)
 {
-	uint8_t *p = exact(m->b, m->n);
-	int rc;
-
-	memset(ch, 0, sizeof *ch);
-	memset(a, 0, sizeof *a);
-	rc = tls_parse_client_hello(p, m->n, ch, a);
-	free(p);
-	if (rc == 0)
-		prefixes("ClientHello", m, &m_ch, ok_at);
-	return rc;
-}
-
-static int parse_sh(const struct buf *m, size_t ok_at, struct tls_server_hello *sh,
-		    struct anom_set *a)
-{
-	uint8_t *p = exact(m->b, m->n);
-	int rc;
-
-	memset(sh, 0, sizeof *sh);
-	memset(a, 0, sizeof *a);
-	rc = tls_parse_server_hello(p, m->n, sh, a);
-	free(p);
-	if (rc == 0)
-		prefixes("ServerHello", m, &m_sh, ok_at);
-	return rc;
-}
-
-/* Any other message: parse in an exact-size buffer (kept in *body for
- * results that point into it) and, when it parses, every prefix. */
-static int parse(const struct msg *x, const struct buf *m, uint8_t **body, struct anom_set *a)
-{
-	uint8_t *p = exact(m->b, m->n);
 	static const char *const names[] = { "ClientHello", "SSLv2 CLIENT-HELLO", "ServerHello",
 		"Certificate", "ServerKeyExchange", "CertificateRequest", "CertificateVerify",
 		"NewSessionTicket", "CertificateStatus", "ClientKeyExchange" };
+	uint8_t *p = exact(m->b, m->n);
 	int rc;
 
 	memset(a, 0, sizeof *a);
-	rc = run(x, p, m->n, a);
+	rc = run(x, p, m->n, hello, a);
 	if (rc == 0)
-		prefixes(names[x->kind], m, x, NONE);
+		prefixes(names[x->kind], m, x, ok_at);
 	if (body)
 		*body = p;
 	else
 		free(p);
 	return rc;
+}
+
+static const struct msg m_ch = { K_CH, NULL, 0, false }, m_sh = { K_SH, NULL, 0, false };
+
+/* A ClientHello (ok_at: where its compression methods end, or NONE). */
+static int parse_ch(const struct buf *m, size_t ok_at, struct tls_client_hello *ch,
+		    struct anom_set *a)
+{
+	return parse_at(&m_ch, m, ok_at, ch, NULL, a);
+}
+
+/* A ServerHello (ok_at: where its compression method ends, or NONE). */
+static int parse_sh(const struct buf *m, size_t ok_at, struct tls_server_hello *sh,
+		    struct anom_set *a)
+{
+	return parse_at(&m_sh, m, ok_at, sh, NULL, a);
+}
+
+/* Any other message: no prefix of it is valid by itself. */
+static int parse(const struct msg *x, const struct buf *m, uint8_t **body, struct anom_set *a)
+{
+	return parse_at(x, m, NONE, NULL, body, a);
 }
 
 /* ---- ClientHello ---- */
