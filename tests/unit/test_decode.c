@@ -1038,8 +1038,9 @@ static void sweep(const char *name, int dlt, const uint8_t *frame, size_t n, siz
 		memset(&st, 0, sizeof st);
 		r = decode_packet(dlt, b, (uint32_t)k, (uint32_t)n, &p, &st);
 		if (tso && k >= hdr_end)
-			ok = r == DEC_TCP && p.payload == b + hdr_end && p.payload_len == k - hdr_end &&
-			     p.payload_missing == 0 && p.ip_len == k - 14 && counted(&st) == 0;
+			ok = r == DEC_TCP && p.payload == b + hdr_end &&
+			     p.payload_len == k - hdr_end && p.payload_missing == 0 &&
+			     p.ip_len == k - 14 && counted(&st) == 0;
 		else if (k == n)
 			ok = r == want && counted(&st) == 0;
 		else if (hdr_end == 0 || k < hdr_end)
@@ -1085,17 +1086,20 @@ static void test_prefixes(void)
 		{ { "raw-ipv6", 229, B(""), 6 }, 60 },
 	};
 	static const struct stack stacks[] = {
-		{ "pppoe-ipv4", W(0x8864, 0x1100, 0x1234, 2 + 20 + SEG_LEN, 0x0021), 4, 22 + 40, -1 },
-		{ "vlan-mpls-ipv6", W(0x8100, 0x0010, 0x8847, MPLS_17, MPLS_16_BOS), 6, 26 + 60, 16 },
+		{ "pppoe-ipv4", W(0x8864, 0x1100, 0x1234, 2 + 20 + SEG_LEN, 0x0021),
+		  4, 22 + 40, -1 },
+		{ "vlan-mpls-ipv6", W(0x8100, 0x0010, 0x8847, MPLS_17, MPLS_16_BOS),
+		  6, 26 + 60, 16 },
 	};
 	uint8_t f[512], seg[64];
 	size_t n, seg_len;
 
 	for (size_t i = 0; i < N(links); i++)
-		sweep(links[i].l.what, links[i].l.dlt, f, put_link(f, &links[i].l), links[i].hdr_end,
-		      DEC_TCP, false);
+		sweep(links[i].l.what, links[i].l.dlt, f, put_link(f, &links[i].l),
+		      links[i].hdr_end, DEC_TCP, false);
 	for (size_t i = 0; i < N(stacks); i++)
-		sweep(stacks[i].what, 1, f, put_stack(f, &stacks[i]), stacks[i].off, DEC_TCP, false);
+		sweep(stacks[i].what, 1, f, put_stack(f, &stacks[i]), stacks[i].off,
+		      DEC_TCP, false);
 
 	/* QinQ, IPv4 with options, TCP with options. */
 	memcpy(seg, tcp_seg, 20);
