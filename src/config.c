@@ -19,6 +19,7 @@ void config_defaults(struct tt_config *cfg)
 	cfg->max_certs = 16;
 	cfg->max_hs_messages = 64;
 	cfg->max_alerts = 16;
+	cfg->session_memcap = 256ull * 1024u * 1024u;
 	cfg->cert_cache_size = 4096;
 	cfg->hello_cache_size = 1024;
 	cfg->threads = 1;

@@ -25,6 +25,7 @@ struct tt_config {
 	uint32_t max_certs;             /* per chain, default 16 */
 	uint32_t max_hs_messages;       /* tls.handshake_messages cap, default 64 */
 	uint32_t max_alerts;            /* default 16 */
+	uint64_t session_memcap;        /* sessions' memory, all connections: default 256 MiB */
 	/* certificates */
 	const char *ca_file;            /* NULL: system bundle */
 	const char *ca_dir;
@@ -51,6 +52,7 @@ struct tt_stats {
 	uint64_t non_ip, non_tcp;
 	uint64_t frag_datagrams, frag_reassembled, frag_timeouts, frag_dropped;
 	uint64_t flows_created, flows_evicted, flows_timed_out, flows_active;
+	uint64_t flows_evicted_memcap;  /* ended to keep sessions within session_memcap */
 	uint64_t reasm_gaps, reasm_gap_bytes, reasm_memcap_hits, reasm_dir_limit_hits;
 	uint64_t reasm_overlap_conflicts;
 	uint64_t sessions, sessions_not_tls;
@@ -73,6 +75,7 @@ struct tt_ctx {
 	struct emitter *em;
 	struct frag_cache *hello_frags; /* NULL: every record built in full */
 	struct jw *w;                   /* record buffer of a worker; NULL: the emitter's */
+	uint64_t sess_mem;              /* bytes the sessions hold now (session.c) */
 };
 
 #endif

@@ -565,6 +565,7 @@ static const struct stat_field {
 	STAT("flows", "created", flows_created),
 	STAT("flows", "evicted", flows_evicted),
 	STAT("flows", "timed_out", flows_timed_out),
+	STAT("flows", "evicted_memcap", flows_evicted_memcap),
 	STAT("flows", "active", flows_active),
 	STAT("reassembly", "gaps", reasm_gaps),
 	STAT("reassembly", "gap_bytes", reasm_gap_bytes),

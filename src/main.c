@@ -86,6 +86,9 @@ static void usage(FILE *out)
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
 "  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
 "  --max-certs N         certificates kept per chain (default 16).\n"
+"  --session-memcap BYTES  memory of unfinished sessions, all connections\n"
+"                        (default 256 MiB); beyond it the oldest are ended\n"
+"                        and reported.\n"
 "  --threads N           N worker threads (default 1: one thread does all);\n"
 "                        connections are shared out by address pair and the\n"
 "                        limits above divided among the workers.\n"
@@ -110,7 +113,7 @@ enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
-	OPT_THREADS,
+	OPT_THREADS, OPT_SESSION_MEMCAP,
 };
 
 static const struct option long_opts[] = {
@@ -133,6 +136,7 @@ static const struct option long_opts[] = {
 	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -231,6 +235,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MEMCAP:
 			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
+			break;
+		case OPT_SESSION_MEMCAP:
+			ctx.cfg.session_memcap = number("--session-memcap", optarg, 1ull << 20, 1ull << 40);
 			break;
 		default:
 			if (u32_option(&ctx.cfg, c, optarg))

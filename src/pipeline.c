@@ -193,6 +193,36 @@ void pipeline_tick(struct pipeline *pl, uint64_t now_ns)
 		maybe_expire(pl, now_ns);
 }
 
+/* Sessions hold more than cfg.session_memcap: end the least recently
+ * active connections that have one (closed ones first), each reported with
+ * what it knew and the anomaly session_memcap, until they fit again.  The
+ * walk from the old end skips flows without a session, at most a bounded
+ * number of them per eviction, so a SYN flood cannot make this slow. */
+#define SHED_WALK 256
+
+static void shed_sessions(struct pipeline *pl, struct flow *keep)
+{
+	struct tt_ctx *ctx = pl->ctx;
+
+	for (int list = 1; list >= 0 && ctx->sess_mem > ctx->cfg.session_memcap; list--) {
+		struct flow *f = flow_oldest(pl->ft, list == 1);
+		int walked = 0;
+		while (f && ctx->sess_mem > ctx->cfg.session_memcap && walked < SHED_WALK) {
+			struct flow *newer = f->prev;
+			if (f != keep && f->sess) {
+				session_anomaly(f->sess, "session_memcap");
+				ctx->st.flows_evicted_memcap++;
+				ctx->st.flows_evicted++;
+				end_flow(pl, f);
+				walked = 0;
+			} else {
+				walked++;
+			}
+			f = newer;
+		}
+	}
+}
+
 static bool is_closed(const struct flow *f)
 {
 	return f->rst || (f->fin[0] && f->fin[1]);
@@ -315,6 +345,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	if (rst)
 		f->rst = true;
 	flow_touch(pl->ft, f, is_closed(f));
+	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
+		shed_sessions(pl, f);
 }
 
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,

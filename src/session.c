@@ -255,9 +255,25 @@ static const char *expected_next(const struct session *s)
 	return "finished";
 }
 
+/* The session's own large allocations count against cfg.session_memcap
+ * (the pipeline ends the oldest connections when the total is over it). */
+static void mem_add(struct session *s, size_t n)
+{
+	s->mem += n;
+	s->ctx->sess_mem += n;
+}
+
+static void mem_sub(struct session *s, size_t n)
+{
+	n = n < s->mem ? n : s->mem;
+	s->mem -= n;
+	s->ctx->sess_mem -= n < s->ctx->sess_mem ? n : s->ctx->sess_mem;
+}
+
 static void free_hs_buffers(struct session *s)
 {
 	for (int i = 0; i < 2; i++) {
+		mem_sub(s, s->d[i].hs_cap);
 		free(s->d[i].hs);
 		s->d[i].hs = NULL;
 		s->d[i].hs_len = s->d[i].hs_cap = s->d[i].hs_skip = 0;
@@ -427,10 +443,12 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		tls_parse_sslv2_client_hello(b, n, ch, &s->anom);
 	else
 		tls_parse_client_hello(b, n, ch, &s->anom);
-	if (s->n_ch == 1 && !s->ch)
+	if (s->n_ch == 1 && !s->ch) {
 		s->ch = ch;
-	else
+		mem_add(s, sizeof *ch);
+	} else {
 		free(ch);
+	}
 }
 
 static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t n)
@@ -448,6 +466,8 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 	}
 	if (!s->sh) {
 		s->sh = malloc(sizeof *s->sh);
+		if (s->sh)
+			mem_add(s, sizeof *s->sh);
 		if (!s->sh) {
 			add_msg(s, dir, TLS_HS_SERVER_HELLO);
 			anom_add(&s->anom, "alloc_failed");
@@ -548,6 +568,7 @@ static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
 			anom_add(&s->anom, "alloc_failed");
 			return;
 		}
+		mem_add(s, sizeof *s->cr);
 	}
 	cr = s->cr;
 	memset(cr, 0, sizeof *cr);
@@ -715,6 +736,7 @@ static bool hs_append(struct session *s, struct sess_dir *d, const uint8_t *p, s
 		nb = realloc(d->hs, cap);
 		if (!nb)
 			return false;
+		mem_add(s, cap - d->hs_cap);
 		d->hs = nb;
 		d->hs_cap = (uint32_t)cap;
 	}
@@ -1172,6 +1194,7 @@ struct session *session_new(struct tt_ctx *ctx, int syn_side)
 	if (!s)
 		return NULL;
 	s->ctx = ctx;
+	mem_add(s, sizeof *s);
 	s->syn_side = syn_side;
 	s->client = -1;
 	s->cause_dir = -1;
@@ -1195,6 +1218,7 @@ void session_free(struct session *s)
 	free(s->cr_auth);
 	free(s->msgs);
 	free(s->alerts);
+	mem_sub(s, s->mem);
 	free(s);
 }
 

@@ -83,6 +83,7 @@ struct sess_dir {
 
 struct session {
 	struct tt_ctx *ctx;
+	size_t mem;                     /* bytes counted in ctx->sess_mem */
 	int syn_side;
 	int client;                     /* flow-relative client side, -1 unknown */
 	struct sess_dir d[2];

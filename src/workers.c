@@ -321,6 +321,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	w->ctx.cfg.frag_max_datagrams = main->cfg.frag_max_datagrams / n ?
 					main->cfg.frag_max_datagrams / n : 1;
 	w->ctx.cfg.reasm_memcap = main->cfg.reasm_memcap / n;
+	w->ctx.cfg.session_memcap = main->cfg.session_memcap / n;
 	w->ctx.em = main->em;
 	jw_init(&w->w);
 	w->ctx.w = &w->w;

@@ -229,6 +229,30 @@ def main():
               "pcapng block with a bogus length: exit 2, message, earlier session kept: %s" %
               (err.strip().splitlines()[0] if err else "no message"))
 
+        # A ClientHello flood: 20,000 connections that each send a hello and
+        # never hear back, all open at once.  The session memory cap (8 MiB
+        # here, about 1,100 sessions) ends the oldest, each reported with
+        # session_memcap; memory stays bounded; the normal session survives.
+        conns = []
+        hello = record(22, client_hello(), 0x0301)
+        for i in range(20000):
+            c = Conn(1024 + i, T0 + i * 1000)
+            c.pkt(0, 0x02)
+            c.pkt(0, 0x18, hello)
+            conns.append(c)
+        conns.append(normal_session(40060, T0 + 30 * 10**6))
+        write(p, conns)
+        rc, recs, err, rss, secs = measured(tlstap, p, "--session-memcap", "8388608")
+        st = recs[-1]["tlstap"]["stats"] if recs else {}
+        sess = [r for r in recs if r["event"]["dataset"] == "tlstap.session"]
+        shed = [r for r in sess if "session_memcap" in r["tls"].get("anomalies", [])]
+        normal = [r for r in sess if r["tls"].get("client", {}).get("server_name") == "normal.tlstap.test"]
+        ev = st.get("flows", {}).get("evicted_memcap", 0)
+        ok = (rc == 0 and len(sess) == 20001 and ev > 10000 and len(shed) == ev and
+              len(normal) == 1 and normal[0]["tls"]["outcome"] == "alert" and rss < cap)
+        check(ok, "20,000 unanswered ClientHellos, --session-memcap 8 MiB: %d ended early with "
+              "session_memcap, all reported, peak RSS %.0f MiB, %.1f s" % (ev, rss, secs))
+
         # A SYN flood from distinct sources: the flow cap holds memory.
         n = 200000 if quick else 2000000
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bench", "gen.py"), "flood", str(n), p],
