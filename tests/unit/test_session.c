@@ -1417,5 +1417,8 @@ int main(void)
 	test_tls13_server_alert();
 
 	x509_ctx_free(ctx.x509);
+	/* Every session freed gave back every byte it counted against
+	 * --session-memcap. */
+	CHECK(ctx.sess_mem == 0);
 	return TT_DONE();
 }
