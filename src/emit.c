@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -63,6 +64,7 @@ struct sock_sink {
 	size_t len, sent;      /* sent: bytes of q[0..] already written */
 	uint64_t next_try;     /* monotonic ns of the next connect attempt */
 	int warned;
+	bool patient;          /* offline input: wait for a slow collector */
 };
 
 struct emitter {
@@ -183,6 +185,26 @@ static void sock_pump(struct sock_sink *k, uint64_t *dropped)
 	}
 }
 
+/* Offline input has no kernel buffer to overflow, so a connected collector
+ * that reads slower than tlstap writes holds tlstap back instead of losing
+ * records: wait until the socket takes more, or until it has taken nothing
+ * for SOCK_STALL_MS (a collector that stopped reading), or the connection
+ * is lost.  Live capture never waits. */
+#define SOCK_STALL_MS 10000
+
+static bool sock_wait(struct sock_sink *k)
+{
+	struct pollfd pfd = { .fd = k->fd, .events = POLLOUT };
+	int r;
+
+	if (!k->patient || k->fd < 0)
+		return false;
+	do
+		r = poll(&pfd, 1, SOCK_STALL_MS);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
 static struct sock_sink *sock_new(const char *path, char *err, size_t errlen)
 {
 	struct sock_sink *k = calloc(1, sizeof *k);
@@ -209,8 +231,11 @@ static void sock_free(struct sock_sink *k, uint64_t *dropped)
 {
 	uint64_t lost = 0;
 
-	/* A last chance for what is queued, without blocking. */
+	/* A last chance for what is queued: without blocking when live; an
+	 * offline run waits for a collector that is still reading. */
 	sock_pump(k, dropped);
+	while (k->sent < k->len && sock_wait(k))
+		sock_pump(k, dropped);
 	for (size_t i = k->sent; i < k->len; i++)
 		lost += k->q[i] == '\n';
 	if (lost)
@@ -277,6 +302,12 @@ static void report_write_error(struct emitter *em)
 			em->path ? em->path : "stdout", strerror(e));
 	if (e)
 		em->failed = 1;
+}
+
+void emitter_patient(struct emitter *em)
+{
+	if (em->sock)
+		em->sock->patient = true;
 }
 
 void emitter_flush(struct emitter *em)
@@ -367,6 +398,8 @@ static void write_record(struct tt_ctx *ctx, struct jw *w)
 		struct sock_sink *k = em->sock;
 		if (k->len + n + 1 > SOCK_QUEUE) {
 			sock_pump(k, &ctx->st.records_dropped);
+			while (k->len + n + 1 > SOCK_QUEUE && sock_wait(k))
+				sock_pump(k, &ctx->st.records_dropped);
 			if (k->len + n + 1 > SOCK_QUEUE) {
 				ctx->st.records_dropped++;
 				free(pretty);

@@ -29,6 +29,9 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 /* Flushes and closes; records that could not be delivered are added to
  * *dropped.  0, or -1 if a write failed (reported on stderr). */
 int emitter_free(struct emitter *em, uint64_t *dropped);
+/* Offline input: a Unix-socket collector that reads slowly holds tlstap
+ * back instead of records being dropped (live capture never waits). */
+void emitter_patient(struct emitter *em);
 /* Reopen the output file (SIGHUP, for logrotate). */
 void emitter_reopen(struct emitter *em);
 /* Push buffered records to the sink (live capture: after each batch). */

@@ -262,6 +262,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
 		return EXIT_OUTPUT;
 	}
+	if (!iface)
+		emitter_patient(ctx.em);
 	memset(&xo, 0, sizeof xo);
 	xo.ca_file = ctx.cfg.ca_file;
 	xo.ca_dir = ctx.cfg.ca_dir;

@@ -5,6 +5,9 @@
   line, valid JSON, and the final stats record counts them as written.
 - `-o unix:PATH` with no collector: tlstap still exits 0, says how many
   records could not be delivered, and never blocks.
+- `-o unix:PATH` to a collector that reads slowly (it sleeps before its
+  first read, then reads in small pieces) while an offline run writes more
+  than the 4 MiB queue: tlstap waits for it and nothing is lost.
 - `--stats-interval 1` on a capture spanning several seconds of packet time
   writes periodic tlstap.stats records and one final one.
 - `--pretty` writes indented JSON that still parses record by record.
@@ -18,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -64,6 +68,37 @@ def main():
         if stats[0]["tlstap"]["stats"]["records"]["written"] != 4:
             fail("unix sink: stats say %s written" % stats[0]["tlstap"]["stats"]["records"])
         print("unix sink: 4 session records and the final stats arrived, one per line")
+
+        many = os.path.join(tmp, "many.pcap")
+        subprocess.run([sys.executable, os.path.join(TOP, "tests", "bench", "gen.py"), "sessions",
+                        "1500", many], check=True, capture_output=True)
+        slow_path = os.path.join(tmp, "slow.sock")
+        slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        slow.bind(slow_path)
+        slow.listen(1)
+        got = []
+
+        def collect_slowly():
+            conn, _ = slow.accept()
+            time.sleep(1.5)
+            buf = b""
+            while True:
+                d = conn.recv(4096)
+                if not d:
+                    break
+                buf += d
+            got.append(buf)
+
+        t = threading.Thread(target=collect_slowly)
+        t.start()
+        p = subprocess.run([tlstap, "--no-stats", "-r", many, "-o", "unix:" + slow_path],
+                           capture_output=True, timeout=120)
+        t.join(30)
+        n = got[0].count(b"\n") if got else 0
+        if p.returncode != 0 or n != 1500 or len(got[0]) < 4 << 20 or p.stderr:
+            fail("slow collector: exit %d, %d of 1500 records (%d bytes), stderr %r" %
+                 (p.returncode, n, len(got[0]) if got else 0, p.stderr.decode()))
+        print("slow collector: all 1500 records (%.1f MiB) delivered, none dropped" % (len(got[0]) / 2**20))
 
         p = subprocess.run([tlstap, "-r", cap, "-o", "unix:" + os.path.join(tmp, "nobody.sock")],
                            capture_output=True, timeout=60)

@@ -13,6 +13,7 @@ bytes on the "mixed" capture are encrypted payload, as on a real link.
   gen.py small OUT.pcap      a few MB: the CI smoke test
   gen.py flood N OUT.pcap    N SYNs from distinct sources (flow-table stress)
   gen.py concurrent N OUT.pcap  N connections open at once (scaling table)
+  gen.py sessions N OUT.pcap    N sessions as in the handshake capture (tests)
 """
 import glob
 import heapq
@@ -245,6 +246,10 @@ def main():
     elif kind == "handshake":
         tm = load_templates(ok) + load_templates(fails)
         n, b = build(sys.argv[2], tm, 27000, lambda sid, r: 0, 2, 200_000)
+    elif kind == "sessions":
+        # gen.py sessions N OUT: N handshake-benchmark sessions (tests).
+        tm = load_templates(ok) + load_templates(fails)
+        n, b = build(sys.argv[3], tm, int(sys.argv[2]), lambda sid, r: 0, 2, 200_000)
     elif kind == "small":
         tm = load_templates(ok) + load_templates(fails)
         bulk = lambda sid, r: r.randrange(1000, 200000) if sid % 4 == 0 else 0
