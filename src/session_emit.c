@@ -455,6 +455,7 @@ static void hello_key(struct hello_key *k, const struct tls_client_hello *ch)
 	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2);
 
 	k->n = 0;
+	hk_bytes(k, "C", 1);
 	hk_bytes(k, &flags, 1);
 	hk_u16(k, ch->legacy_version);
 	hk_u16(k, ch->n_ciphers_total);
@@ -478,36 +479,39 @@ static void hello_key(struct hello_key *k, const struct tls_client_hello *ch)
 	}
 }
 
-/* client_lists, from the cache when this exact hello was seen before. */
-static void client_lists_cached(struct jw *w, const struct tls_client_hello *ch,
-				struct anom_set *a, struct frag_cache *fc)
+/* The members build() writes from src, from the cache when the same key was
+ * seen before (the key holds every input build() reads, and a kind byte so
+ * that client and server keys never meet).  Anomalies build() raises are
+ * replayed: only invalid_utf8 can arise from these members. */
+typedef void (*frag_build)(struct jw *w, const void *src, struct anom_set *a);
+
+static void splice_cached(struct jw *w, struct frag_cache *fc, const struct hello_key *k,
+			  frag_build build, const void *src, struct anom_set *a)
 {
-	struct hello_key k;
-	const struct frag *f;
 	struct anom_set mine = { 0 };
+	const struct frag *f;
 	struct frag nf;
 	uint64_t h;
 	struct jw tmp;
 
 	if (!fc) {
-		client_lists(w, ch, a);
+		build(w, src, a);
 		return;
 	}
-	hello_key(&k, ch);
-	h = frag_hash(k.b, k.n);
-	f = frag_get(fc, k.b, k.n, h);
+	h = frag_hash(k->b, k->n);
+	f = frag_get(fc, k->b, k->n, h);
 	if (!f) {
 		jw_init(&tmp);
 		jw_open(&tmp, NULL, '{');
-		client_lists(&tmp, ch, &mine);
+		build(&tmp, src, &mine);
 		if (tmp.oom) {
 			jw_free(&tmp);
-			client_lists(w, ch, a);
+			build(w, src, a);
 			return;
 		}
 		nf.json = jw_members(&tmp, &nf.len, &nf.members);
 		nf.flags = anom_has(&mine, "invalid_utf8") ? 1u : 0u;
-		frag_put(fc, k.b, k.n, h, &nf);
+		frag_put(fc, k->b, k->n, h, &nf);
 		jw_splice(w, nf.json, nf.len, nf.members);
 		if (nf.flags)
 			anom_add(a, "invalid_utf8");
@@ -517,6 +521,21 @@ static void client_lists_cached(struct jw *w, const struct tls_client_hello *ch,
 	jw_splice(w, f->json, f->len, f->members);
 	if (f->flags)
 		anom_add(a, "invalid_utf8");
+}
+
+static void client_lists_build(struct jw *w, const void *ch, struct anom_set *a)
+{
+	client_lists(w, ch, a);
+}
+
+static void client_lists_cached(struct jw *w, const struct tls_client_hello *ch,
+				struct anom_set *a, struct frag_cache *fc)
+{
+	struct hello_key k;
+
+	if (fc)
+		hello_key(&k, ch);
+	splice_cached(w, fc, &k, client_lists_build, ch, a);
 }
 
 static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
@@ -588,11 +607,14 @@ static void cert_request(struct jw *w, const struct session *s)
 	jw_close(w, true);
 }
 
-static void server_hello_fields(struct jw *w, const struct session *s)
+/* The members of tls.server that depend only on the ServerHello's version,
+ * cipher, extensions and ALPN: ja3s, ja3s_string, ja4s, extensions. */
+static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 {
-	const struct tls_server_hello *sh = s->sh;
+	const struct tls_server_hello *sh = src;
 	char ja3s[FP_JA3_MAX], md5[33];
 
+	(void)a;
 	fp_ja3s(sh, ja3s, sizeof ja3s, md5);
 	jw_name(w, "ja3s", md5);
 	if (ja3s[0])
@@ -606,6 +628,36 @@ static void server_hello_fields(struct jw *w, const struct session *s)
 	}
 #endif
 	u16_arr(w, "extensions", sh->exts, sh->n_exts);
+}
+
+/* Every input server_lists reads (the ALPN only for JA4S's characters). */
+static void server_key(struct hello_key *k, const struct tls_server_hello *sh)
+{
+	const struct tls_alpn_list *l = &sh->alpn;
+
+	k->n = 0;
+	hk_bytes(k, "S", 1);
+	hk_u16(k, sh->legacy_version);
+	hk_u16(k, sh->selected_version);
+	hk_u16(k, sh->cipher);
+	hk_u16(k, sh->n_exts_total);
+	hk_list16(k, sh->exts, sh->n_exts);
+	hk_u16(k, l->n);
+	if (l->n && (size_t)l->off[0] + l->len[0] <= sizeof l->buf) {
+		hk_bytes(k, &l->len[0], 1);
+		hk_bytes(k, l->buf + l->off[0], l->len[0]);
+	}
+}
+
+static void server_hello_fields(struct jw *w, const struct session *s, struct anom_set *a)
+{
+	const struct tls_server_hello *sh = s->sh;
+	struct frag_cache *fc = s->ctx ? s->ctx->hello_frags : NULL;
+	struct hello_key k;
+
+	if (fc)
+		server_key(&k, sh);
+	splice_cached(w, fc, &k, server_lists, sh, a);
 	if (sh->session_id_len)
 		jw_hexbytes(w, "session_id", sh->session_id,
 			    sh->session_id_len <= 32 ? sh->session_id_len : 32);
@@ -710,7 +762,7 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 
 	jw_open(w, "server", '{');
 	if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
-		server_hello_fields(w, s);
+		server_hello_fields(w, s, a);
 		if (s->has_nst && !s->tls13)
 			jw_uint(w, "ticket_lifetime_hint", s->nst_lifetime);
 		if (s->sh_seen && !(s->resumed && !s->tls13))
