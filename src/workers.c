@@ -77,6 +77,7 @@ struct workers {
 	unsigned n;
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
 	struct tt_stats scratch;        /* the reader's decode counts (discarded) */
+	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
 	struct worker w[];
 };
 
@@ -250,14 +251,17 @@ void workers_tick(struct workers *wk, uint64_t now_ns)
 
 void workers_sync(struct workers *wk, int flush)
 {
-	uint64_t recv = wk->main->st.pcap_recv, drop = wk->main->st.pcap_drop,
-		 ifdrop = wk->main->st.pcap_ifdrop;
-	uint64_t *sum = (uint64_t *)&wk->main->st;
+	uint64_t *st = (uint64_t *)&wk->main->st, *prev = (uint64_t *)&wk->summed;
 	const size_t nf = sizeof(struct tt_stats) / sizeof(uint64_t);
 
 	for (unsigned i = 0; i < wk->n; i++)
 		push(&wk->w[i], flush ? CMD_FLUSH : CMD_SYNC);
-	memset(&wk->main->st, 0, sizeof wk->main->st);
+	/* What the reading thread counted itself (libpcap's figures, the
+	 * stats records it wrote) is main->st less the workers' part last
+	 * time; it stays, and the workers' part is replaced by their sum now. */
+	for (size_t f = 0; f < nf; f++)
+		st[f] -= prev[f];
+	memset(&wk->summed, 0, sizeof wk->summed);
 	for (unsigned i = 0; i < wk->n; i++) {
 		struct worker *w = &wk->w[i];
 		const uint64_t *v = (const uint64_t *)&w->snap;
@@ -266,11 +270,10 @@ void workers_sync(struct workers *wk, int flush)
 			pthread_cond_wait(&w->done, &w->mu);
 		pthread_mutex_unlock(&w->mu);
 		for (size_t f = 0; f < nf; f++)
-			sum[f] += v[f];
+			prev[f] += v[f];
 	}
-	wk->main->st.pcap_recv = recv;
-	wk->main->st.pcap_drop = drop;
-	wk->main->st.pcap_ifdrop = ifdrop;
+	for (size_t f = 0; f < nf; f++)
+		st[f] += prev[f];
 }
 
 static void worker_free(struct worker *w)

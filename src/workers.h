@@ -34,8 +34,9 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
  * and batches not yet full are handed over now. */
 void workers_tick(struct workers *wk, uint64_t now_ns);
 /* Waits until every worker has handled all it was given (flushing every
- * flow first when flush), then sets main->st to the sum of the workers'
- * counters (main's own libpcap counters kept). */
+ * flow first when flush), then brings main->st up to date: the sum of the
+ * workers' counters plus what the reading thread counted itself (libpcap's
+ * figures, the stats records it wrote). */
 void workers_sync(struct workers *wk, int flush);
 /* Flushes every flow, stops and frees the workers. */
 void workers_free(struct workers *wk);

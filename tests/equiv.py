@@ -6,7 +6,7 @@
     byte-identical with the default cache, with a 1-slot cache that replaces
     entries all the time, and without it (--hello-cache 0);
   - worker threads (--threads N, src/workers.c): the same records, in
-    another order, and the same final counters.
+    another order, and the same final counters (periodic stats records on).
 
 Runs over every capture in pcaps/ and, when it is there, every capture of
 ../shared/corpus.
@@ -38,7 +38,10 @@ def captures():
 
 
 def run(tlstap, path, extra):
-    p = subprocess.run([tlstap, *extra, "-r", path], capture_output=True, timeout=120)
+    # Periodic stats too: with workers they are summed at quiescent points,
+    # and the final record counts them among the records written.
+    p = subprocess.run([tlstap, "--stats-interval", "1", *extra, "-r", path],
+                       capture_output=True, timeout=120)
     if p.returncode < 0:
         raise SystemExit("%s: tlstap %s killed by signal %d" % (path, " ".join(extra), -p.returncode))
     sessions, stats = [], None
