@@ -31,28 +31,37 @@ def fail(msg):
     sys.exit(1)
 
 
+def collector(path, delay=0.0, chunk=65536):
+    """A collector listening on path: (thread, list that gets all it read).
+    It waits delay seconds after accepting, then reads chunk bytes at a
+    time until the end."""
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    got = []
+
+    def collect():
+        conn, _ = srv.accept()
+        time.sleep(delay)
+        buf = b""
+        while True:
+            d = conn.recv(chunk)
+            if not d:
+                break
+            buf += d
+        got.append(buf)
+
+    t = threading.Thread(target=collect)
+    t.start()
+    return t, got
+
+
 def main():
     tlstap = os.path.abspath(sys.argv[1])
     cap = os.path.join(TOP, "pcaps", "multi_session.pcap")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "collector.sock")
-        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        srv.bind(path)
-        srv.listen(1)
-        got = []
-
-        def collect():
-            conn, _ = srv.accept()
-            buf = b""
-            while True:
-                d = conn.recv(65536)
-                if not d:
-                    break
-                buf += d
-            got.append(buf)
-
-        t = threading.Thread(target=collect)
-        t.start()
+        t, got = collector(path)
         p = subprocess.run([tlstap, "-r", cap, "-o", "unix:" + path], capture_output=True, timeout=60)
         t.join(10)
         if p.returncode != 0:
@@ -73,24 +82,7 @@ def main():
         subprocess.run([sys.executable, os.path.join(TOP, "tests", "bench", "gen.py"), "sessions",
                         "1500", many], check=True, capture_output=True)
         slow_path = os.path.join(tmp, "slow.sock")
-        slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        slow.bind(slow_path)
-        slow.listen(1)
-        got = []
-
-        def collect_slowly():
-            conn, _ = slow.accept()
-            time.sleep(1.5)
-            buf = b""
-            while True:
-                d = conn.recv(4096)
-                if not d:
-                    break
-                buf += d
-            got.append(buf)
-
-        t = threading.Thread(target=collect_slowly)
-        t.start()
+        t, got = collector(slow_path, delay=1.5, chunk=4096)
         p = subprocess.run([tlstap, "--no-stats", "-r", many, "-o", "unix:" + slow_path],
                            capture_output=True, timeout=120)
         t.join(30)
