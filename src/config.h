@@ -67,6 +67,7 @@ struct x509_ctx;
 struct emitter;
 struct frag_cache;
 struct jw;
+struct hello_pool;
 
 struct tt_ctx {
 	struct tt_config cfg;
@@ -76,6 +77,7 @@ struct tt_ctx {
 	struct frag_cache *hello_frags; /* NULL: every record built in full */
 	struct jw *w;                   /* record buffer of a worker; NULL: the emitter's */
 	uint64_t sess_mem;              /* bytes the sessions hold now (session.c) */
+	struct hello_pool *pool;        /* freed hello structs kept for reuse (session.c) */
 };
 
 #endif

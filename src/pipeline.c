@@ -414,6 +414,7 @@ void pipeline_free(struct pipeline *pl)
 		return;
 	}
 	pipeline_flush(pl);
+	session_pool_free(pl->ctx);
 	flow_table_free(pl->ft);
 	ipfrag_free(pl->frag);
 	free(pl);

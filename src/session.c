@@ -255,6 +255,70 @@ static const char *expected_next(const struct session *s)
 	return "finished";
 }
 
+/* Freed ClientHello and ServerHello structs, kept for the next sessions:
+ * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
+ * each session's two took the allocator's slow path twice. */
+#define POOL_MAX 32
+
+struct hello_pool {
+	struct tls_client_hello *ch[POOL_MAX];
+	struct tls_server_hello *sh[POOL_MAX];
+	unsigned n_ch, n_sh;
+};
+
+static struct hello_pool *pool_of(struct tt_ctx *ctx)
+{
+	if (!ctx->pool)
+		ctx->pool = calloc(1, sizeof *ctx->pool);
+	return ctx->pool;
+}
+
+static struct tls_client_hello *ch_get(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+	return p && p->n_ch ? p->ch[--p->n_ch] : malloc(sizeof(struct tls_client_hello));
+}
+
+static void ch_put(struct tt_ctx *ctx, struct tls_client_hello *ch)
+{
+	struct hello_pool *p = ch ? pool_of(ctx) : NULL;
+
+	if (p && p->n_ch < POOL_MAX)
+		p->ch[p->n_ch++] = ch;
+	else
+		free(ch);
+}
+
+static struct tls_server_hello *sh_get(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+	return p && p->n_sh ? p->sh[--p->n_sh] : malloc(sizeof(struct tls_server_hello));
+}
+
+static void sh_put(struct tt_ctx *ctx, struct tls_server_hello *sh)
+{
+	struct hello_pool *p = sh ? pool_of(ctx) : NULL;
+
+	if (p && p->n_sh < POOL_MAX)
+		p->sh[p->n_sh++] = sh;
+	else
+		free(sh);
+}
+
+void session_pool_free(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+
+	if (!p)
+		return;
+	while (p->n_ch)
+		free(p->ch[--p->n_ch]);
+	while (p->n_sh)
+		free(p->sh[--p->n_sh]);
+	free(p);
+	ctx->pool = NULL;
+}
+
 /* The session's own large allocations count against cfg.session_memcap
  * (the pipeline ends the oldest connections when the total is over it). */
 static void mem_add(struct session *s, size_t n)
@@ -433,7 +497,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 	}
 	/* The first ClientHello is kept (JA4 after HRR uses it); the second,
 	 * after a HelloRetryRequest, is parsed only for its anomalies. */
-	ch = malloc(sizeof *ch);
+	ch = ch_get(s->ctx);
 	if (!ch) {
 		anom_add(&s->anom, "alloc_failed");
 		return;
@@ -447,7 +511,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		s->ch = ch;
 		mem_add(s, sizeof *ch);
 	} else {
-		free(ch);
+		ch_put(s->ctx, ch);
 	}
 }
 
@@ -465,7 +529,7 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		return;
 	}
 	if (!s->sh) {
-		s->sh = malloc(sizeof *s->sh);
+		s->sh = sh_get(s->ctx);
 		if (s->sh)
 			mem_add(s, sizeof *s->sh);
 		if (!s->sh) {
@@ -1212,8 +1276,8 @@ void session_free(struct session *s)
 		free(s->chain[i]);
 	}
 	free_hs_buffers(s);
-	free(s->ch);
-	free(s->sh);
+	ch_put(s->ctx, s->ch);
+	sh_put(s->ctx, s->sh);
 	free(s->cr);
 	free(s->cr_auth);
 	free(s->msgs);

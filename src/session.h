@@ -43,6 +43,9 @@ enum tcp_event { TCP_EV_SYN, TCP_EV_FIN, TCP_EV_RST };
 /* A new session; syn_side is the flow's SYN sender (-1 unknown). NULL on ENOMEM. */
 struct session *session_new(struct tt_ctx *ctx, int syn_side);
 void session_free(struct session *s);
+/* Frees the hello structs the sessions of ctx left for reuse (at the end,
+ * after every session of ctx is freed). */
+void session_pool_free(struct tt_ctx *ctx);
 
 /* In-order stream bytes of direction dir at packet time ts_ns.  Returns bytes consumed. */
 size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns);
