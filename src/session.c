@@ -260,49 +260,37 @@ static const char *expected_next(const struct session *s)
  * each session's two took the allocator's slow path twice. */
 #define POOL_MAX 32
 
-struct hello_pool {
-	struct tls_client_hello *ch[POOL_MAX];
-	struct tls_server_hello *sh[POOL_MAX];
-	unsigned n_ch, n_sh;
+enum { POOL_CH, POOL_SH };
+
+static const size_t pool_size[2] = {
+	[POOL_CH] = sizeof(struct tls_client_hello),
+	[POOL_SH] = sizeof(struct tls_server_hello),
 };
 
-static struct hello_pool *pool_of(struct tt_ctx *ctx)
+struct hello_pool {
+	void *item[2][POOL_MAX];
+	unsigned n[2];
+};
+
+static void *pool_get(struct tt_ctx *ctx, int kind)
 {
+	struct hello_pool *p = ctx->pool;
+	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
+}
+
+static void pool_put(struct tt_ctx *ctx, int kind, void *x)
+{
+	struct hello_pool *p;
+
+	if (!x)
+		return;
 	if (!ctx->pool)
 		ctx->pool = calloc(1, sizeof *ctx->pool);
-	return ctx->pool;
-}
-
-static struct tls_client_hello *ch_get(struct tt_ctx *ctx)
-{
-	struct hello_pool *p = ctx->pool;
-	return p && p->n_ch ? p->ch[--p->n_ch] : malloc(sizeof(struct tls_client_hello));
-}
-
-static void ch_put(struct tt_ctx *ctx, struct tls_client_hello *ch)
-{
-	struct hello_pool *p = ch ? pool_of(ctx) : NULL;
-
-	if (p && p->n_ch < POOL_MAX)
-		p->ch[p->n_ch++] = ch;
+	p = ctx->pool;
+	if (p && p->n[kind] < POOL_MAX)
+		p->item[kind][p->n[kind]++] = x;
 	else
-		free(ch);
-}
-
-static struct tls_server_hello *sh_get(struct tt_ctx *ctx)
-{
-	struct hello_pool *p = ctx->pool;
-	return p && p->n_sh ? p->sh[--p->n_sh] : malloc(sizeof(struct tls_server_hello));
-}
-
-static void sh_put(struct tt_ctx *ctx, struct tls_server_hello *sh)
-{
-	struct hello_pool *p = sh ? pool_of(ctx) : NULL;
-
-	if (p && p->n_sh < POOL_MAX)
-		p->sh[p->n_sh++] = sh;
-	else
-		free(sh);
+		free(x);
 }
 
 void session_pool_free(struct tt_ctx *ctx)
@@ -311,10 +299,9 @@ void session_pool_free(struct tt_ctx *ctx)
 
 	if (!p)
 		return;
-	while (p->n_ch)
-		free(p->ch[--p->n_ch]);
-	while (p->n_sh)
-		free(p->sh[--p->n_sh]);
+	for (int k = 0; k < 2; k++)
+		while (p->n[k])
+			free(p->item[k][--p->n[k]]);
 	free(p);
 	ctx->pool = NULL;
 }
@@ -497,7 +484,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 	}
 	/* The first ClientHello is kept (JA4 after HRR uses it); the second,
 	 * after a HelloRetryRequest, is parsed only for its anomalies. */
-	ch = ch_get(s->ctx);
+	ch = pool_get(s->ctx, POOL_CH);
 	if (!ch) {
 		anom_add(&s->anom, "alloc_failed");
 		return;
@@ -511,7 +498,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		s->ch = ch;
 		mem_add(s, sizeof *ch);
 	} else {
-		ch_put(s->ctx, ch);
+		pool_put(s->ctx, POOL_CH, ch);
 	}
 }
 
@@ -529,7 +516,7 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		return;
 	}
 	if (!s->sh) {
-		s->sh = sh_get(s->ctx);
+		s->sh = pool_get(s->ctx, POOL_SH);
 		if (s->sh)
 			mem_add(s, sizeof *s->sh);
 		if (!s->sh) {
@@ -1276,8 +1263,8 @@ void session_free(struct session *s)
 		free(s->chain[i]);
 	}
 	free_hs_buffers(s);
-	ch_put(s->ctx, s->ch);
-	sh_put(s->ctx, s->sh);
+	pool_put(s->ctx, POOL_CH, s->ch);
+	pool_put(s->ctx, POOL_SH, s->sh);
 	free(s->cr);
 	free(s->cr_auth);
 	free(s->msgs);
