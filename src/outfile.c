@@ -112,7 +112,7 @@ static void submit(struct outfile *o)
 		o->queued++;
 		o->cur = (o->cur + 1) % OF_BUFS;
 		pthread_cond_signal(&o->work);
-		while (o->queued == OF_BUFS || (o->queued && o->cur == o->head))
+		while (o->queued == OF_BUFS)   /* the next buffer is still the writer's */
 			pthread_cond_wait(&o->done, &o->mu);
 	}
 	pthread_mutex_unlock(&o->mu);

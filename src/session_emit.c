@@ -373,8 +373,9 @@ static void u16_arr(struct jw *w, const char *key, const uint16_t *v, uint16_t n
 
 /* The members of tls.client that depend only on the hello's lists: ja3
  * through extensions. */
-static void client_lists(struct jw *w, const struct tls_client_hello *ch, struct anom_set *a)
+static void client_lists(struct jw *w, const void *src, struct anom_set *a)
 {
+	const struct tls_client_hello *ch = src;
 	char ja3s[FP_JA3_MAX], md5[33], ja4[FP_JA4_MAX], ja4r[FP_JA4R_MAX];
 
 	fp_ja3(ch, ja3s, sizeof ja3s, md5);
@@ -449,8 +450,9 @@ static void hk_list16(struct hello_key *k, const uint16_t *v, uint16_t n)
 	hk_bytes(k, v, (size_t)n * 2);
 }
 
-static void hello_key(struct hello_key *k, const struct tls_client_hello *ch)
+static void client_key(struct hello_key *k, const void *src)
 {
+	const struct tls_client_hello *ch = src;
 	const struct tls_alpn_list *l = &ch->alpn;
 	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2);
 
@@ -480,26 +482,29 @@ static void hello_key(struct hello_key *k, const struct tls_client_hello *ch)
 }
 
 /* The members build() writes from src, from the cache when the same key was
- * seen before (the key holds every input build() reads, and a kind byte so
- * that client and server keys never meet).  Anomalies build() raises are
- * replayed: only invalid_utf8 can arise from these members. */
+ * seen before (key() serialises every input build() reads, after a kind
+ * byte so that client and server keys never meet).  Anomalies build()
+ * raises are replayed: only invalid_utf8 can arise from these members. */
 typedef void (*frag_build)(struct jw *w, const void *src, struct anom_set *a);
+typedef void (*frag_key)(struct hello_key *k, const void *src);
 
-static void splice_cached(struct jw *w, struct frag_cache *fc, const struct hello_key *k,
+static void splice_cached(struct jw *w, struct frag_cache *fc, frag_key key,
 			  frag_build build, const void *src, struct anom_set *a)
 {
 	struct anom_set mine = { 0 };
 	const struct frag *f;
 	struct frag nf;
+	struct hello_key k;
+	struct jw tmp;                  /* a miss builds the fragment here */
 	uint64_t h;
-	struct jw tmp;
 
 	if (!fc) {
 		build(w, src, a);
 		return;
 	}
-	h = frag_hash(k->b, k->n);
-	f = frag_get(fc, k->b, k->n, h);
+	key(&k, src);
+	h = frag_hash(k.b, k.n);
+	f = frag_get(fc, k.b, k.n, h);
 	if (!f) {
 		jw_init(&tmp);
 		jw_open(&tmp, NULL, '{');
@@ -511,31 +516,14 @@ static void splice_cached(struct jw *w, struct frag_cache *fc, const struct hell
 		}
 		nf.json = jw_members(&tmp, &nf.len, &nf.members);
 		nf.flags = anom_has(&mine, "invalid_utf8") ? 1u : 0u;
-		frag_put(fc, k->b, k->n, h, &nf);
-		jw_splice(w, nf.json, nf.len, nf.members);
-		if (nf.flags)
-			anom_add(a, "invalid_utf8");
-		jw_free(&tmp);
-		return;
+		frag_put(fc, k.b, k.n, h, &nf);
+		f = &nf;        /* points into tmp, alive until the end */
 	}
 	jw_splice(w, f->json, f->len, f->members);
 	if (f->flags)
 		anom_add(a, "invalid_utf8");
-}
-
-static void client_lists_build(struct jw *w, const void *ch, struct anom_set *a)
-{
-	client_lists(w, ch, a);
-}
-
-static void client_lists_cached(struct jw *w, const struct tls_client_hello *ch,
-				struct anom_set *a, struct frag_cache *fc)
-{
-	struct hello_key k;
-
-	if (fc)
-		hello_key(&k, ch);
-	splice_cached(w, fc, &k, client_lists_build, ch, a);
+	if (f == &nf)
+		jw_free(&tmp);
 }
 
 static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
@@ -543,7 +531,7 @@ static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
 {
 	if (ch->has_sni && ch->sni_len)
 		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
-	client_lists_cached(w, ch, a, fc);
+	splice_cached(w, fc, client_key, client_lists, ch, a);
 	if (ch->session_id_len)
 		jw_hexbytes(w, "session_id", ch->session_id,
 			    ch->session_id_len <= 32 ? ch->session_id_len : 32);
@@ -631,8 +619,9 @@ static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 }
 
 /* Every input server_lists reads (the ALPN only for JA4S's characters). */
-static void server_key(struct hello_key *k, const struct tls_server_hello *sh)
+static void server_key(struct hello_key *k, const void *src)
 {
+	const struct tls_server_hello *sh = src;
 	const struct tls_alpn_list *l = &sh->alpn;
 
 	k->n = 0;
@@ -649,15 +638,12 @@ static void server_key(struct hello_key *k, const struct tls_server_hello *sh)
 	}
 }
 
-static void server_hello_fields(struct jw *w, const struct session *s, struct anom_set *a)
+static void server_hello_fields(struct jw *w, const struct session *s, struct anom_set *a,
+				struct frag_cache *fc)
 {
 	const struct tls_server_hello *sh = s->sh;
-	struct frag_cache *fc = s->ctx ? s->ctx->hello_frags : NULL;
-	struct hello_key k;
 
-	if (fc)
-		server_key(&k, sh);
-	splice_cached(w, fc, &k, server_lists, sh, a);
+	splice_cached(w, fc, server_key, server_lists, sh, a);
 	if (sh->session_id_len)
 		jw_hexbytes(w, "session_id", sh->session_id,
 			    sh->session_id_len <= 32 ? sh->session_id_len : 32);
@@ -762,7 +748,7 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 
 	jw_open(w, "server", '{');
 	if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
-		server_hello_fields(w, s, a);
+		server_hello_fields(w, s, a, ctx ? ctx->hello_frags : NULL);
 		if (s->has_nst && !s->tls13)
 			jw_uint(w, "ticket_lifetime_hint", s->nst_lifetime);
 		if (s->sh_seen && !(s->resumed && !s->tls13))

@@ -64,7 +64,6 @@ struct worker {
 	pthread_mutex_t mu;
 	pthread_cond_t work, room, done;
 	struct batch *head, *tail;      /* queued, oldest first */
-	unsigned queued;
 	struct batch *free;
 	unsigned acked;                 /* commands handled */
 
@@ -101,7 +100,6 @@ static void *worker_main(void *arg)
 		w->head = b->next;
 		if (!w->head)
 			w->tail = NULL;
-		w->queued--;
 		pthread_mutex_unlock(&w->mu);
 
 		while (off < b->len) {
@@ -168,7 +166,6 @@ static void push(struct worker *w, int cmd)
 	else
 		w->head = b;
 	w->tail = b;
-	w->queued++;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 }
