@@ -12,6 +12,10 @@ void dig_md5(const void *p, size_t n, uint8_t out[16]);
 void dig_sha1(const void *p, size_t n, uint8_t out[20]);
 void dig_sha256(const void *p, size_t n, uint8_t out[32]);
 
+/* A fast non-cryptographic 64-bit hash, for cache keys whose hits are
+ * confirmed by comparing the bytes themselves. */
+uint64_t dig_fast64(const void *p, size_t n);
+
 /* Hex of n bytes into out (2n+1 bytes, NUL-terminated); upper or lower case. */
 void dig_hex(const uint8_t *p, size_t n, char *out, int upper);
 

@@ -1278,8 +1278,9 @@ static void lru_front(struct x509_ctx *x, struct x509_cert *c)
  * fast non-cryptographic hash of the DER, confirmed by comparing the DER
  * itself; the SHA-256 is computed once, when a certificate is first parsed.
  */
-static uint64_t der_key(const uint8_t *p, size_t n)
+uint64_t dig_fast64(const void *vp, size_t n)
 {
+	const uint8_t *p = vp;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 
 	while (n >= 8) {
@@ -1338,7 +1339,7 @@ struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t l
 		len = 0;
 	if (!x)
 		return cert_build(der, len, NULL);
-	key = der_key(der, len);
+	key = dig_fast64(der, len);
 	for (c = x->bucket[bucket_of(x, key)]; c; c = c->hnext)
 		if (c->cache_key == key && c->der_len == len &&
 		    (len == 0 || memcmp(c->der, der, len) == 0)) {

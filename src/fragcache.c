@@ -47,29 +47,6 @@ void frag_cache_free(struct frag_cache *fc)
 	free(fc);
 }
 
-/* Eight bytes at a time, each word folded in with a multiply and a rotate,
- * then a final avalanche (the murmur3 finaliser). */
-uint64_t frag_hash(const void *key, size_t n)
-{
-	const uint8_t *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-
-	for (; n >= 8; n -= 8, p += 8) {
-		memcpy(&w, p, 8);
-		h ^= w * 0x87c37b91114253d5ull;
-		h = (h << 31 | h >> 33) * 0x4cf5ad432745937full;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h ^= w * 0x87c37b91114253d5ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
 const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h)
 {
 	struct slot *s = &fc->s[h & fc->mask];

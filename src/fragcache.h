@@ -32,10 +32,9 @@ struct frag {
 struct frag_cache *frag_cache_new(uint32_t slots);
 void frag_cache_free(struct frag_cache *fc);
 
-/* A fast 64-bit hash of a key (not cryptographic: hits are confirmed). */
-uint64_t frag_hash(const void *key, size_t n);
-
-/* The fragment stored under exactly this key, or NULL.  Valid until the next
+/* In both calls h is dig_fast64 of the key (parsers/digest.h); a hit is
+ * confirmed by comparing the key itself.
+ * The fragment stored under exactly this key, or NULL.  Valid until the next
  * frag_put on the same cache. */
 const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h);
 /* Stores a copy of key and fragment (replacing the slot's entry); on

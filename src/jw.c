@@ -326,19 +326,21 @@ void jw_bool(struct jw *w, const char *key, bool v)
 		put(w, "false", 5);
 }
 
+size_t jw_fmt_hex(char *out, uint32_t v, int digits)
+{
+	out[0] = '0';
+	out[1] = 'x';
+	for (int i = 0; i < digits; i++)
+		out[2 + i] = hexdig[(v >> (4 * (digits - 1 - i))) & 15];
+	out[2 + digits] = '\0';
+	return (size_t)digits + 2;
+}
+
 void jw_hex(struct jw *w, const char *key, uint32_t v, int digits)
 {
-	char b[14];
-	int k = 0;
+	char b[12];
 
-	b[k++] = '"';
-	b[k++] = '0';
-	b[k++] = 'x';
-	for (int i = digits - 1; i >= 0; i--)
-		b[k++] = hexdig[(v >> (4 * i)) & 15];
-	b[k++] = '"';
-	member(w, key);
-	put(w, b, (size_t)k);
+	jw_namen(w, key, b, jw_fmt_hex(b, v, digits));
 }
 
 void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n)

@@ -77,8 +77,10 @@ void jw_wire(struct jw *w, const char *key, const void *p, size_t n, struct anom
 void jw_int(struct jw *w, const char *key, int64_t v);
 void jw_uint(struct jw *w, const char *key, uint64_t v);
 void jw_bool(struct jw *w, const char *key, bool v);
-/* "0x%0*x" with `digits` hex digits (unknown codes). */
+/* "0x%0*x" with `digits` (at most 8) hex digits (unknown codes). */
 void jw_hex(struct jw *w, const char *key, uint32_t v, int digits);
+/* The same text into out (digits + 3 bytes, NUL-terminated); its length. */
+size_t jw_fmt_hex(char *out, uint32_t v, int digits);
 /* Lowercase hex of bytes. */
 void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n);
 /* RFC 3339 UTC with microseconds, 2026-11-22T10:00:00.123456Z. */

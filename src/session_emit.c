@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../parsers/digest.h"
 #include "../parsers/fp.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
@@ -42,17 +43,6 @@ static const char *const outcome_names[] = {
 	[TLS_OUT_MALFORMED] = "malformed",
 };
 
-static void hex_code(char *buf, uint32_t v, int digits)
-{
-	static const char hx[] = "0123456789abcdef";
-
-	buf[0] = '0';
-	buf[1] = 'x';
-	for (int i = 0; i < digits; i++)
-		buf[2 + i] = hx[(v >> (4 * (digits - 1 - i))) & 15];
-	buf[2 + digits] = '\0';
-}
-
 /* A 16-bit code by name, "GREASE", or 0x%04x (written into buf). */
 static const char *code_str(uint16_t v, const char *(*name)(uint16_t), char buf[8])
 {
@@ -63,7 +53,7 @@ static const char *code_str(uint16_t v, const char *(*name)(uint16_t), char buf[
 	n = name(v);
 	if (n)
 		return n;
-	hex_code(buf, v, 4);
+	jw_fmt_hex(buf, v, 4);
 	return buf;
 }
 
@@ -135,7 +125,7 @@ static const char *v2_cipher_name(uint32_t k, char buf[16])
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (tab[i].code == k)
 			return tab[i].name;
-	hex_code(buf, k & 0xffffff, 6);
+	jw_fmt_hex(buf, k & 0xffffff, 6);
 	return buf;
 }
 
@@ -156,7 +146,7 @@ static const char *version_str(uint16_t v, char buf[8])
 
 	if (n)
 		return n;
-	hex_code(buf, v, 4);
+	jw_fmt_hex(buf, v, 4);
 	return buf;
 }
 
@@ -503,7 +493,7 @@ static void splice_cached(struct jw *w, struct frag_cache *fc, frag_key key,
 		return;
 	}
 	key(&k, src);
-	h = frag_hash(k.b, k.n);
+	h = dig_fast64(k.b, k.n);
 	f = frag_get(fc, k.b, k.n, h);
 	if (!f) {
 		jw_init(&tmp);
