@@ -65,14 +65,19 @@ static uint64_t ep_hash(const uint8_t addr[16], uint16_t port)
 	return x ^ (x >> 29);
 }
 
-static uint32_t key_hash(const struct flow_endpoints *k)
+uint32_t flow_pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t b[16], uint16_t pb,
+			uint16_t vlan)
 {
-	uint64_t h = ep_hash(k->addr[0], k->port[0]) + ep_hash(k->addr[1], k->port[1]) +
-		     (uint64_t)k->vlan * 0x9e3779b1u;
+	uint64_t h = ep_hash(a, pa) + ep_hash(b, pb) + (uint64_t)vlan * 0x9e3779b1u;
 
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ull;
 	return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint32_t key_hash(const struct flow_endpoints *k)
+{
+	return flow_pair_hash(k->addr[0], k->port[0], k->addr[1], k->port[1], k->vlan);
 }
 
 static bool same(const struct flow *f, const struct flow_endpoints *k, int *side)

@@ -40,6 +40,11 @@ struct flow {
 
 struct flow_table;
 
+/* The table's hash of two endpoints (16-byte addresses, IPv4 in the first
+ * 4 bytes and the rest zero): the same whichever comes first. */
+uint32_t flow_pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t b[16], uint16_t pb,
+			uint16_t vlan);
+
 struct flow_table *flow_table_new(uint32_t max_flows);
 void flow_table_free(struct flow_table *t);
 /* The flow for this packet, or NULL; *side gets the packet sender's side. */

@@ -24,6 +24,7 @@
 #include "../parsers/x509.h"
 #include "decode.h"
 #include "emit.h"
+#include "flow.h"
 #include "fragcache.h"
 #include "jw.h"
 #include "pipeline.h"
@@ -199,23 +200,12 @@ static unsigned shard(struct workers *wk, int dlt, const uint8_t *data, uint32_t
 {
 	struct pkt p;
 	enum decode_result r = decode_packet(dlt, data, caplen, wirelen, &p, &wk->scratch);
-	uint64_t a[2], b[2], x;
 
 	if (r != DEC_TCP && r != DEC_FRAGMENT)
 		return 0;
-	memcpy(a, p.src, 16);
-	memcpy(b, p.dst, 16);
-	if (p.af == 4) {
-		a[1] = b[1] = 0;
-		a[0] &= 0xffffffffu;
-		b[0] &= 0xffffffffu;
-	}
-	/* Sum and xor are both symmetric in the two addresses. */
-	x = (a[0] + b[0]) ^ ((a[1] + b[1]) * 0x9e3779b97f4a7c15ull) ^ ((a[0] ^ b[0]) << 17);
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 29;
-	return (unsigned)((x >> 32) * wk->n >> 32);
+	/* The flow table's own symmetric hash, without ports (fragments
+	 * carry none) or VLAN. */
+	return (unsigned)((uint64_t)flow_pair_hash(p.src, 0, p.dst, 0, 0) * wk->n >> 32);
 }
 
 void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
