@@ -1,6 +1,6 @@
 /*
- * session.h - one TLS session per TCP connection: the bridge between TCP
- * reassembly (below) and the TLS parsers, certificates and fingerprints.
+ * session.h - one TLS session per TCP connection: the TCP carrier between
+ * reassembly (below) and the handshake core (tls_core.h).
  *
  * Reassembly feeds each direction's in-order bytes; `dir` is flow-relative
  * (0 = the side the flow table saw first, 1 = the other).  The session
@@ -23,20 +23,9 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "tls_core.h"
 
 struct session;
-
-enum tls_outcome {
-	TLS_OUT_NONE = 0,               /* not decided yet */
-	TLS_OUT_ESTABLISHED,
-	TLS_OUT_ALERT,
-	TLS_OUT_RESET,
-	TLS_OUT_CLOSED,
-	TLS_OUT_INCOMPLETE,
-	TLS_OUT_NO_SERVER_RESPONSE,
-	TLS_OUT_MALFORMED,
-	/* not_tls is reported by session_is_tls() == false */
-};
 
 enum tcp_event { TCP_EV_SYN, TCP_EV_FIN, TCP_EV_RST };
 

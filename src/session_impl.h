@@ -1,7 +1,7 @@
 /*
- * session_impl.h - the private shape of struct session, shared by the state
- * machine (session.c) and the record builder (session_emit.c) and nobody
- * else.  Everything here is flow-relative: d[0] and d[1] are the flow's two
+ * session_impl.h - the private shape of struct session, shared by the
+ * handshake core (tls_core.c, tls_core_hs.c), its TCP carrier (session.c)
+ * and the record builder (session_emit.c), and nobody else.  Everything here is flow-relative: d[0] and d[1] are the flow's two
  * directions; which of them is the TLS client is decided by content
  * (s->client) and handed to the emitter as client_side.
  */
@@ -14,7 +14,8 @@
 #include "../parsers/anomaly.h"
 #include "../parsers/tls_hello.h"
 #include "../parsers/tls_hs.h"
-#include "session.h"
+#include "../parsers/tls_stream.h"
+#include "tls_core.h"
 
 /* tls.handshake_messages entries: a handshake type (0..255) or one of these
  * pseudo messages, which have no handshake type of their own. */
@@ -56,19 +57,13 @@ enum sess_cause {
 };
 
 struct sess_dir {
-	bool sniffed;                   /* the first bytes were judged */
-	bool not_tls;                   /* ... and were not TLS */
-	bool any_tls;                   /* at least one record parsed */
 	bool got_bytes;                 /* any payload was presented */
-	bool v2;                        /* its records use the SSLv2 header */
-	bool resync;                    /* looking for the next record header */
-	bool resync_bad;                /* ... because a record was invalid, not a gap */
-	uint64_t resync_skipped;        /* bytes skipped while resynchronising */
+	bool broken;                    /* its framing broke (invalid record), not yet
+					 * resynchronised (tls_core_discard) */
 	bool ccs;                       /* sent ChangeCipherSpec (TLS <= 1.2) */
 	bool enc;                       /* its records are encrypted from now on */
 	bool finished;                  /* sent its Finished */
 	bool fin, rst;
-	uint32_t records;
 	uint32_t appdata;               /* application_data records after its CCS */
 	/* handshake reassembly: only bytes that arrived, at most
 	 * 4 + cfg.max_handshake_msg of them */
@@ -83,6 +78,8 @@ struct sess_dir {
 
 struct session {
 	struct tt_ctx *ctx;
+	const char *transport;          /* what carries it: "tcp", ... */
+	struct tls_stream rs[2];        /* TCP carrier: each direction's record stream (session.c) */
 	size_t mem;                     /* bytes counted in ctx->sess_mem */
 	int syn_side;
 	int client;                     /* flow-relative client side, -1 unknown */
@@ -158,5 +155,27 @@ static inline bool sess_is_tls13(uint16_t v)
 {
 	return v == 0x0304 || (v >> 8) == 0x7f || (v >> 8) == 0xfb;
 }
+
+/* ---- inside the core: tls_core.c and tls_core_hs.c ---- */
+
+enum { POOL_CH, POOL_SH };      /* core_pool_get/put kinds */
+
+int core_client_dir(const struct session *s);
+bool core_decided(const struct session *s);
+void core_decide(struct session *s, enum tls_outcome out, enum sess_cause why, int dir);
+void core_check_established(struct session *s);
+/* tls.handshake_messages and tls alerts lists (bounded, overflow: anomaly). */
+void core_add_msg(struct session *s, int dir, uint16_t code);
+void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool enc,
+		    bool sslv2);
+/* Memory counted against cfg.session_memcap. */
+void core_mem_add(struct session *s, size_t n);
+/* A hello struct of the kind (uninitialised), from the pool or malloc; NULL on ENOMEM. */
+void *core_pool_get(struct tt_ctx *ctx, int kind);
+void core_pool_put(struct tt_ctx *ctx, int kind, void *x);
+bool core_offers_tls13(const struct tls_client_hello *ch);
+/* tls_core_hs.c: cleartext handshake bytes; an SSLv2 record. */
+void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts);
+void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
 
 #endif

@@ -1,0 +1,794 @@
+/*
+ * tls_core.c - the handshake core: one TLS session fed by events (records,
+ * handshake messages, alerts, CCS, the end of the connection), whatever
+ * carries it, and the outcome state machine (RFC 5246 7.3 and 7.4, RFC 8446
+ * 2 and 4, RFC 6101 for SSL 3.0, draft-hickman-netscape-ssl-00 for SSLv2).
+ * The handshake messages themselves are handled in tls_core_hs.c.
+ *
+ *   carrier --record(side)--> CCS / alert / handshake / app data --+
+ *          --handshake bytes or message(side)--> tls_core_hs.c ----+--> outcome
+ *          --fin / reset / gap / finish(side)----------------------+
+ *
+ *
+ * THE OUTCOME STATE MACHINE
+ *
+ * Orientation.  The client is the side that sent the ClientHello; if only a
+ * ServerHello was seen, the other side; with neither, the SYN sender, else
+ * flow side 0.
+ *
+ * TLS <= 1.2, full handshake:
+ *   client_hello -> server_hello -> certificate -> [certificate_status]
+ *   -> [server_key_exchange] -> [certificate_request] -> server_hello_done
+ *   -> [client certificate] -> client_key_exchange -> [certificate_verify]
+ *   -> client CCS -> client finished -> [new_session_ticket] -> server CCS
+ *   -> server finished.
+ *   A handshake record that follows a side's ChangeCipherSpec is encrypted:
+ *   the first one is that side's Finished, later ones `encrypted_handshake`.
+ *   ESTABLISHED as soon as the Finished of the side that finishes last was
+ *   seen (the server in a full handshake, the client in an abbreviated one:
+ *   it sends Finished only after verifying its peer's), or when both sides
+ *   sent ChangeCipherSpec and application data flowed both ways after it.
+ *
+ * TLS <= 1.2, abbreviated handshake (resumption): resumed = true when the
+ *   ServerHello echoes a non-empty client session_id, or when the server
+ *   sends ChangeCipherSpec right after ServerHello / NewSessionTicket (no
+ *   Certificate, ServerKeyExchange or ServerHelloDone: ticket resumption with
+ *   an empty session id).  A server Certificate after all clears it.
+ *   ESTABLISHED at the client's Finished (it comes last).
+ *
+ * TLS 1.3 (negotiated via supported_versions, drafts included): everything
+ *   the server sends after ServerHello is encrypted, in records of outer type
+ *   application_data; the ChangeCipherSpec records of middlebox compatibility
+ *   mode are listed but change nothing.
+ *   - the server's first encrypted record starts its flight
+ *     (`server:encrypted_handshake`); every server record until the client's
+ *     first encrypted record belongs to it;
+ *   - the client's first encrypted record after that is its flight
+ *     (`client:encrypted_handshake`: Finished, with Certificate and
+ *     CertificateVerify under client authentication) - unless it is
+ *     alert-sized (2 + 1 + AEAD tag = 19 bytes, 11 for CCM_8): then it is an
+ *     encrypted alert from the client (outcome `alert`, decided at once);
+ *   - ESTABLISHED (inferred) once, after a non-alert client flight, either
+ *     the client sends another encrypted record (application data), or the
+ *     server sends an encrypted record that is not alert-sized
+ *     (NewSessionTicket or application data);
+ *   - at the end of the connection (FIN, RST, capture end) a non-alert client
+ *     flight counts as ESTABLISHED, unless the only server record after it
+ *     was alert-sized: then an encrypted alert from the server (outcome
+ *     `alert`).  A server flight of exactly one alert-sized record and no
+ *     client flight is likewise an alert from the server.
+ *   HelloRetryRequest: the second ClientHello stays in the same session;
+ *   JA3/JA4 and the client fields come from the first ClientHello.
+ *   resumed = true when the server selected pre_shared_key.
+ *   Client records of type application_data before the server's flight are
+ *   0-RTT early data and do not count.
+ *
+ * SSLv2 (the server answered SERVER-HELLO): after CLIENT-MASTER-KEY (or a
+ *   SERVER-HELLO with session-id-hit: resumed) everything is encrypted;
+ *   ESTABLISHED (inferred) when the server sent two encrypted records
+ *   (SERVER-VERIFY, SERVER-FINISHED) and the client one (CLIENT-FINISHED).
+ *   An SSLv2 ERROR message is a fatal alert.
+ *
+ * Failures, each decided once, with the side that caused it and the stage
+ * (the message expected next):
+ *   alert               a fatal cleartext alert, or an encrypted alert
+ *                       (type 21 with a length other than 2), before
+ *                       ESTABLISHED; warnings are recorded and the handshake
+ *                       goes on
+ *   reset               RST before ESTABLISHED (after the end-of-connection
+ *                       inference above had its say)
+ *   closed              FIN before ESTABLISHED; decided when both sides sent
+ *                       FIN, or at flow end with one
+ *   no_server_response  a ClientHello was sent and the server sent no byte and
+ *                       no FIN/RST, and nothing the client sent after it shows
+ *                       an answer; or the server answered with bytes that are
+ *                       not TLS (anomaly server_not_tls, decided at once)
+ *   malformed           the record layer broke (invalid_record, or no record
+ *                       header found within 64 KiB after a gap) and did not
+ *                       recover
+ *   incomplete          one-sided capture: the client sent what only an
+ *                       answered client sends (ClientKeyExchange, CCS,
+ *                       encrypted records) but no server byte was captured
+ *                       (server_data_missing), or only the server's direction
+ *                       was captured (client_data_missing); encrypted alerts
+ *                       then decide nothing.  Also the flow ended (timeout,
+ *                       end of capture) otherwise;
+ *                       also, decided at once, a connection that reassembly
+ *                       joined midstream and whose first record is
+ *                       application data (the handshake was never seen)
+ *
+ * Gaps: the partial handshake message of that direction is dropped; the
+ * carrier looks for the next plausible record (for TCP, parsers/tls_stream.c:
+ * type 20-24, version 3.0-3.4, length 1..2^14+2048, and the header after it
+ * plausible too when in view) instead of giving up.
+ *
+ * Memory: the hellos, the CertificateRequest and the handshake buffers are
+ * allocated on demand; handshake buffers hold only bytes that arrived, at
+ * most 4 + cfg.max_handshake_msg, and are freed once the outcome is known.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parsers/cursor.h"
+#include "../parsers/tls_names.h"
+#include "../parsers/x509.h"
+#include "session_impl.h"
+#include "tls_core.h"
+
+int core_client_dir(const struct session *s)
+{
+	if (s->client >= 0)
+		return s->client;
+	return s->syn_side == 1 ? 1 : 0;
+}
+
+bool core_decided(const struct session *s)
+{
+	return s->outcome != TLS_OUT_NONE;
+}
+
+static void mark_tls(struct session *s)
+{
+	if (!s->is_tls) {
+		s->is_tls = true;
+		s->ctx->st.sessions++;
+	}
+}
+
+void core_add_msg(struct session *s, int dir, uint16_t code)
+{
+	uint32_t cap = s->ctx->cfg.max_hs_messages;
+
+	if (s->n_msgs >= cap) {
+		anom_add(&s->anom, "handshake_messages_truncated");
+		return;
+	}
+	if (s->n_msgs == s->cap_msgs) {
+		uint32_t nc = s->cap_msgs ? s->cap_msgs * 2 : 16;
+		struct sess_msg *m;
+		if (nc > cap)
+			nc = cap;
+		m = realloc(s->msgs, nc * sizeof *m);
+		if (!m) {
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+		s->msgs = m;
+		s->cap_msgs = nc;
+	}
+	s->msgs[s->n_msgs].code = code;
+	s->msgs[s->n_msgs].dir = (uint8_t)dir;
+	s->n_msgs++;
+}
+
+void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool enc,
+		      bool sslv2)
+{
+	uint32_t cap = s->ctx->cfg.max_alerts;
+	struct sess_alert al = { (uint8_t)dir, level, desc, enc, sslv2 };
+
+	/* The alert that decides the outcome is kept even past the cap. */
+	if (!core_decided(s))
+		s->fail_al = al;
+	if (s->n_alerts >= cap) {
+		anom_add(&s->anom, "alerts_truncated");
+		return;
+	}
+	if (s->n_alerts == s->cap_alerts) {
+		uint32_t nc = s->cap_alerts ? s->cap_alerts * 2 : 4;
+		struct sess_alert *a;
+		if (nc > cap)
+			nc = cap;
+		a = realloc(s->alerts, nc * sizeof *a);
+		if (!a) {
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+		s->alerts = a;
+		s->cap_alerts = nc;
+	}
+	s->alerts[s->n_alerts++] = al;
+}
+
+/* Whether a TLS <= 1.2 key exchange sends ServerKeyExchange. */
+static bool kx_has_ske(const char *kx)
+{
+	static const char *const with[] = { "ecdhe", "dhe", "dh_anon", "ecdh_anon",
+					    "ecdhe_psk", "dhe_psk", "srp" };
+	if (!kx)
+		return false;
+	for (size_t i = 0; i < sizeof with / sizeof with[0]; i++)
+		if (strcmp(kx, with[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The message expected next: tls.failure.stage. */
+static const char *expected_next(const struct session *s)
+{
+	int c = core_client_dir(s), sv = !c;
+	uint16_t cs;
+
+	if (!s->n_ch && !s->sh_seen)
+		return "client_hello";
+	if (s->hrr && !s->sh_seen && s->n_ch < 2)
+		return "client_hello";
+	if (!s->sh_seen)
+		return "server_hello";
+	if (s->v2)
+		return s->v2_cmk || s->resumed ? "finished" : "client_master_key";
+	if (s->tls13)
+		return s->srv_flight ? "finished" : "encrypted_extensions";
+	if (s->resumed) {
+		if (!s->d[sv].ccs)
+			return "change_cipher_spec";
+		if (!s->d[sv].finished)
+			return "finished";
+		if (!s->d[c].ccs)
+			return "change_cipher_spec";
+		return "finished";
+	}
+	cs = s->sh ? s->sh->cipher : 0;
+	if (!s->srv_shd && !s->cli_cke) {
+		if (!s->srv_cert && !tls_cipher_is_anon_or_psk(cs))
+			return "certificate";
+		if (!s->srv_ske && kx_has_ske(tls_cipher_kx(cs)))
+			return "server_key_exchange";
+		return "server_hello_done";
+	}
+	if (s->srv_cr && !s->cli_cert && !s->cli_cke)
+		return "certificate";
+	if (!s->cli_cke)
+		return "client_key_exchange";
+	if (s->srv_cr && s->cli_cert && !s->cli_cert_empty && !s->cli_cv)
+		return "certificate_verify";
+	if (!s->d[c].ccs)
+		return "change_cipher_spec";
+	if (!s->d[c].finished)
+		return "finished";
+	if (!s->d[sv].ccs)
+		return "change_cipher_spec";
+	return "finished";
+}
+
+/* Freed ClientHello and ServerHello structs, kept for the next sessions:
+ * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
+ * each session's two took the allocator's slow path twice. */
+#define POOL_MAX 32
+
+static const size_t pool_size[2] = {
+	[POOL_CH] = sizeof(struct tls_client_hello),
+	[POOL_SH] = sizeof(struct tls_server_hello),
+};
+
+struct hello_pool {
+	void *item[2][POOL_MAX];
+	unsigned n[2];
+};
+
+void *core_pool_get(struct tt_ctx *ctx, int kind)
+{
+	struct hello_pool *p = ctx->pool;
+	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
+}
+
+void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
+{
+	struct hello_pool *p;
+
+	if (!x)
+		return;
+	if (!ctx->pool)
+		ctx->pool = calloc(1, sizeof *ctx->pool);
+	p = ctx->pool;
+	if (p && p->n[kind] < POOL_MAX)
+		p->item[kind][p->n[kind]++] = x;
+	else
+		free(x);
+}
+
+void tls_core_pool_free(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+
+	if (!p)
+		return;
+	for (int k = 0; k < 2; k++)
+		while (p->n[k])
+			free(p->item[k][--p->n[k]]);
+	free(p);
+	ctx->pool = NULL;
+}
+
+/* The session's own large allocations count against cfg.session_memcap
+ * (the pipeline ends the oldest connections when the total is over it). */
+void core_mem_add(struct session *s, size_t n)
+{
+	s->mem += n;
+	s->ctx->sess_mem += n;
+}
+
+static void mem_sub(struct session *s, size_t n)
+{
+	n = n < s->mem ? n : s->mem;
+	s->mem -= n;
+	s->ctx->sess_mem -= n < s->ctx->sess_mem ? n : s->ctx->sess_mem;
+}
+
+static void free_hs_buffers(struct session *s)
+{
+	for (int i = 0; i < 2; i++) {
+		mem_sub(s, s->d[i].hs_cap);
+		free(s->d[i].hs);
+		s->d[i].hs = NULL;
+		s->d[i].hs_len = s->d[i].hs_cap = s->d[i].hs_skip = 0;
+	}
+}
+
+void core_decide(struct session *s, enum tls_outcome out, enum sess_cause why, int dir)
+{
+	if (core_decided(s))
+		return;
+	s->outcome = out;
+	s->cause = why;
+	s->cause_dir = dir;
+	if (out != TLS_OUT_ESTABLISHED)
+		s->fail_stage = expected_next(s);
+	if ((unsigned)out < sizeof s->ctx->st.outcome / sizeof s->ctx->st.outcome[0])
+		s->ctx->st.outcome[out]++;
+	free_hs_buffers(s);
+}
+
+static void malformed(struct session *s, int dir, const char *code)
+{
+	anom_add(&s->anom, code);
+	s->fail_anom = code;
+	core_decide(s, TLS_OUT_MALFORMED, SC_MALFORMED, dir);
+}
+
+/* TLS 1.3 alert record size: 2-byte alert, 1 content type byte, AEAD tag. */
+static uint32_t tls13_alert_len(const struct session *s)
+{
+	return 2 + 1 + (s->sh && s->sh->cipher == 0x1305 ? 8 : 16);
+}
+
+/* One direction of the connection is missing from the capture: the other
+ * side's messages prove it spoke, yet none of its bytes arrived.  Records
+ * the anomaly when true. */
+static bool one_sided(struct session *s)
+{
+	int c = core_client_dir(s), sv = !c;
+
+	if (!s->d[sv].got_bytes && s->cli_after_ch) {
+		anom_add(&s->anom, "server_data_missing");
+		return true;
+	}
+	if (!s->d[c].got_bytes && s->d[sv].got_bytes) {
+		anom_add(&s->anom, "client_data_missing");
+		return true;
+	}
+	return false;
+}
+
+void core_check_established(struct session *s)
+{
+	int c = core_client_dir(s), sv = !c;
+
+	if (core_decided(s) || !s->sh_seen)
+		return;
+	if (s->v2) {
+		if (s->d[sv].v2_enc_records >= 2 && s->d[c].v2_enc_records >= 1)
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+		return;
+	}
+	if (s->tls13) {
+		if (s->cli_flight && s->cli_first_len != tls13_alert_len(s) &&
+		    (s->cli_flight >= 2 || s->srv_after_data))
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+		return;
+	}
+	/* The side that sends Finished last does so only after verifying the
+	 * peer's: the server in a full handshake, the client in an abbreviated
+	 * one.  Either that Finished, or application data both ways after
+	 * ChangeCipherSpec (Finished lost in a gap). */
+	if ((s->d[c].finished && s->d[sv].finished) ||
+	    (!s->resumed && s->d[sv].finished) || (s->resumed && s->d[c].finished) ||
+	    (s->d[c].ccs && s->d[sv].ccs && s->d[c].appdata && s->d[sv].appdata))
+		core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+}
+
+/* The connection ended (FIN both ways, RST, flow end): what the evidence
+ * allows, else `fallback`. */
+static void decide_end(struct session *s, enum sess_cause fallback, int dir)
+{
+	int c = core_client_dir(s), sv = !c;
+
+	if (core_decided(s))
+		return;
+	if (s->tls13 && s->sh_seen) {
+		uint32_t al = tls13_alert_len(s);
+		if (s->cli_flight && s->cli_first_len != al) {
+			if (s->srv_after_alert && !s->srv_after_data && s->cli_flight == 1) {
+				core_add_alert(s, sv, 0, 0, true, false);
+				core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, sv);
+			} else {
+				core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+			}
+			return;
+		}
+		if (!s->cli_flight && s->srv_flight == 1 && s->srv_first_len == al) {
+			core_add_alert(s, sv, 0, 0, true, false);
+			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, sv);
+			return;
+		}
+	} else if (s->sh_seen && !s->v2 && s->d[c].ccs && s->d[sv].ccs) {
+		core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+		return;
+	}
+	if (fallback == SC_RESET) {
+		core_decide(s, TLS_OUT_RESET, SC_RESET, dir);
+		return;
+	}
+	if (one_sided(s)) {
+		core_decide(s, TLS_OUT_INCOMPLETE, SC_ONE_SIDED, -1);
+		return;
+	}
+	if (s->n_ch && !s->d[sv].got_bytes && !s->d[sv].fin && !s->d[sv].rst) {
+		core_decide(s, TLS_OUT_NO_SERVER_RESPONSE, SC_NO_RESPONSE, sv);
+		return;
+	}
+	if (s->first_fin >= 0) {
+		core_decide(s, TLS_OUT_CLOSED, SC_CLOSED, s->first_fin);
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (s->d[i].broken) {
+			s->fail_anom = "invalid_record";
+			core_decide(s, TLS_OUT_MALFORMED, SC_MALFORMED, i);
+			return;
+		}
+	core_decide(s, TLS_OUT_INCOMPLETE, SC_INCOMPLETE, -1);
+}
+
+
+static void handle_alert(struct session *s, int dir, const struct tls_record *r)
+{
+	struct cur c = cur_make(r->body, r->len);
+	uint8_t level, desc;
+
+	if (r->len == 0) {
+		anom_add(&s->anom, "malformed_alert");
+		return;
+	}
+	/* A cleartext alert is two bytes; anything else is encrypted, also
+	 * when the ChangeCipherSpec that started encryption was not seen.  In a
+	 * one-sided capture it may well be the close_notify of a completed
+	 * handshake, so it is listed but decides nothing there. */
+	if (r->len != 2) {
+		core_add_alert(s, dir, 0, 0, true, false);
+		if (!one_sided(s))
+			core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+		return;
+	}
+	if (cur_u8(&c, &level) && cur_u8(&c, &desc)) {
+		core_add_alert(s, dir, level, desc, false, false);
+		if (level == 2)
+			core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+		else if (level != 1)
+			anom_add(&s->anom, "malformed_alert");
+	}
+}
+
+static void tls13_appdata(struct session *s, int dir, uint32_t len)
+{
+	uint32_t al = tls13_alert_len(s);
+
+	if (dir != core_client_dir(s)) {
+		if (!s->cli_flight) {
+			if (!s->srv_flight++) {
+				core_add_msg(s, dir, SESS_MSG_ENC_HS);
+				s->srv_first_len = len;
+			}
+		} else if (len == al) {
+			/* After the client closed, an alert-sized answer is the
+			 * server's close_notify, not a rejection of the flight. */
+			if (!s->d[core_client_dir(s)].fin)
+				s->srv_after_alert = true;
+		} else {
+			s->srv_after_data = true;
+		}
+	} else {
+		if (!s->srv_flight) {
+			s->early_records++;
+			return;
+		}
+		if (!s->cli_flight++) {
+			s->cli_first_len = len;
+			if (len == al) {
+				core_add_alert(s, dir, 0, 0, true, false);
+				core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
+				return;
+			}
+			core_add_msg(s, dir, SESS_MSG_ENC_HS);
+		}
+	}
+	core_check_established(s);
+}
+
+static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	int c = core_client_dir(s);
+
+	switch (r->type) {
+	case TLS_CT_CCS:
+		core_add_msg(s, dir, SESS_MSG_CCS);
+		if (d->hs_len || d->hs_skip)
+			anom_add(&s->anom, "handshake_message_cut");
+		d->hs_len = d->hs_skip = 0;
+		d->hs_resync = false;
+		/* TLS 1.3 middlebox compatibility CCS, also the client's before
+		 * any ServerHello (RFC 8446 D.4): no change of keys.  A client
+		 * CCS before a ServerHello we did not see is a TLS <= 1.2 one when
+		 * the client already sent ClientKeyExchange or never offered 1.3
+		 * (one-sided capture). */
+		if (s->tls13 || s->v2)
+			break;
+		if (!s->sh_seen && dir == c && !s->cli_cke && !(s->ch && !core_offers_tls13(s->ch)))
+			break;
+		if (!s->sh_seen && dir != c) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		d->ccs = d->enc = true;
+		if (dir != c && !s->srv_cert && !s->srv_ske && !s->srv_shd)
+			s->resumed = true;
+		core_check_established(s);
+		break;
+	case TLS_CT_ALERT:
+		handle_alert(s, dir, r);
+		break;
+	case TLS_CT_HANDSHAKE:
+		if (d->enc && !s->tls13) {
+			if (!d->finished) {
+				d->finished = true;
+				core_add_msg(s, dir, SESS_MSG_ENC_FINISHED);
+			} else {
+				core_add_msg(s, dir, SESS_MSG_ENC_HS);
+			}
+			core_check_established(s);
+			break;
+		}
+		core_hs_feed(s, dir, r->body, r->len, ts);
+		break;
+	case TLS_CT_APPDATA:
+		if (s->midstream && !s->n_ch && !s->sh_seen) {
+			/* The handshake happened before the capture saw the flow. */
+			core_decide(s, TLS_OUT_INCOMPLETE, SC_MIDSTREAM, -1);
+			s->fail_stage = NULL;
+		} else if (s->tls13 && s->sh_seen) {
+			tls13_appdata(s, dir, r->len);
+		} else if (d->ccs) {
+			d->appdata++;
+			core_check_established(s);
+		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
+			s->early_records++;
+		} else if (s->d[!dir].got_bytes) {
+			/* (with the peer's direction missing, data is what we expect) */
+			anom_add(&s->anom, "unexpected_application_data");
+		}
+		break;
+	case TLS_CT_HEARTBEAT:
+		anom_add(&s->anom, "heartbeat");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Whether this client record shows that the server answered: anything
+ * after the record that carried the first ClientHello, except 0-RTT early
+ * data and its CCS (a ClientHello with early_data). */
+static void note_client_progress(struct session *s, int dir, const struct tls_record *r, bool v2)
+{
+	if (s->cli_after_ch || dir != core_client_dir(s) || !s->n_ch)
+		return;
+	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && s->ch &&
+	    s->ch->has_early_data)
+		return;
+	s->cli_after_ch = true;
+}
+
+void tls_core_not_tls(struct session *s, int dir, bool sniffed)
+{
+	if (!s->is_tls) {
+		s->not_tls = true;
+		return;
+	}
+	if (sniffed) {
+		/* This direction's own sniff said TLS, the record says not. */
+		malformed(s, dir, "invalid_record");
+		return;
+	}
+	if (dir != core_client_dir(s)) {
+		anom_add(&s->anom, "server_not_tls");
+		core_decide(s, TLS_OUT_NO_SERVER_RESPONSE, SC_SERVER_NOT_TLS, dir);
+	} else {
+		malformed(s, dir, "client_not_tls");
+	}
+}
+
+
+/* ---- API: lifecycle ---- */
+
+struct session *tls_core_new(struct tt_ctx *ctx, const char *transport, int syn_side)
+{
+	struct session *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->ctx = ctx;
+	s->transport = transport;
+	core_mem_add(s, sizeof *s);
+	s->syn_side = syn_side;
+	s->client = -1;
+	s->cause_dir = -1;
+	s->first_fin = -1;
+	return s;
+}
+
+void tls_core_free(struct session *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < 2; i++) {
+		for (uint32_t k = 0; k < s->n_chain[i]; k++)
+			x509_cert_put(s->ctx->x509, s->chain[i][k]);
+		free(s->chain[i]);
+	}
+	free_hs_buffers(s);
+	core_pool_put(s->ctx, POOL_CH, s->ch);
+	core_pool_put(s->ctx, POOL_SH, s->sh);
+	free(s->cr);
+	free(s->cr_auth);
+	free(s->msgs);
+	free(s->alerts);
+	mem_sub(s, s->mem);
+	free(s);
+}
+
+/* ---- API: events ---- */
+
+void tls_core_bytes(struct session *s, int side)
+{
+	s->d[side].got_bytes = true;
+}
+
+void tls_core_looks_tls(struct session *s)
+{
+	mark_tls(s);
+}
+
+void tls_core_record(struct session *s, int side, const struct tls_record *r, bool sslv2,
+		     uint64_t ts)
+{
+	note_client_progress(s, side, r, sslv2);
+	if (sslv2)
+		core_handle_v2_record(s, side, r, ts);
+	else
+		handle_record(s, side, r, ts);
+}
+
+void tls_core_handshake_bytes(struct session *s, int side, const uint8_t *b, size_t n,
+			      uint64_t ts)
+{
+	core_hs_feed(s, side, b, n, ts);
+}
+
+static void drop_partial(struct session *s, int side)
+{
+	struct sess_dir *d = &s->d[side];
+
+	d->hs_len = d->hs_skip = 0;
+	d->hs_resync = true;
+}
+
+void tls_core_discard(struct session *s, int side)
+{
+	drop_partial(s, side);
+	s->d[side].broken = true;
+}
+
+void tls_core_resynced(struct session *s, int side)
+{
+	s->d[side].broken = false;
+}
+
+void tls_core_gap(struct session *s, int side, uint64_t missing)
+{
+	anom_add(&s->anom, "tcp_gap");
+	s->gap_bytes[side] += missing;
+	if (!tls_core_wants_data(s))
+		return;
+	drop_partial(s, side);
+	s->d[side].broken = false;
+}
+
+void tls_core_midstream(struct session *s)
+{
+	s->midstream = true;
+	for (int i = 0; i < 2; i++)
+		s->d[i].hs_resync = true;
+}
+
+void tls_core_anomaly(struct session *s, const char *code)
+{
+	anom_add(&s->anom, code);
+}
+
+void tls_core_malformed(struct session *s, int side, const char *code)
+{
+	malformed(s, side, code);
+}
+
+void tls_core_fin(struct session *s, int side)
+{
+	struct sess_dir *d = &s->d[side];
+
+	if (!d->fin && s->first_fin < 0)
+		s->first_fin = side;
+	d->fin = true;
+	if (s->is_tls && !core_decided(s) && s->d[0].fin && s->d[1].fin)
+		decide_end(s, SC_CLOSED, side);
+}
+
+void tls_core_reset(struct session *s, int side)
+{
+	s->d[side].rst = true;
+	if (s->is_tls && !core_decided(s))
+		decide_end(s, SC_RESET, side);
+}
+
+void tls_core_note_payload(struct session *s, int side, uint64_t n)
+{
+	s->d[side].note_bytes += n;
+}
+
+void tls_core_finish(struct session *s)
+{
+	if (s->is_tls && !core_decided(s))
+		decide_end(s, SC_INCOMPLETE, -1);
+	free_hs_buffers(s);
+}
+
+/* ---- API: state ---- */
+
+bool tls_core_wants_data(const struct session *s)
+{
+	return !core_decided(s) && !s->not_tls;
+}
+
+bool tls_core_done(const struct session *s)
+{
+	return core_decided(s) || s->not_tls;
+}
+
+bool tls_core_decided(const struct session *s)
+{
+	return core_decided(s);
+}
+
+bool tls_core_is_tls(const struct session *s)
+{
+	return s->is_tls;
+}
+
+bool tls_core_sslv2(const struct session *s)
+{
+	return s->v2;
+}
+
+int tls_core_client_side(const struct session *s)
+{
+	return s->client >= 0 ? s->client : s->syn_side;
+}

@@ -1,0 +1,541 @@
+/*
+ * tls_core_hs.c - the handshake core's messages: handshake bytes joined
+ * into messages (RFC 8446 4, RFC 5246 7.4), each message parsed
+ * (parsers/tls_hs.c) and its effect on the session, and the SSLv2
+ * messages (draft-hickman-netscape-ssl-00).
+ *
+ *     +------+-----------+===============+------+-----------+====
+ *     | type | length u24| body (length) | type | length u24| ...
+ *     +------+-----------+===============+------+-----------+====
+ *        ^ a message may span records, a record hold several messages
+ *
+ * Memory: a direction's buffer holds only bytes that arrived, at most
+ * 4 + cfg.max_handshake_msg; a larger message is listed and skipped
+ * (handshake_too_large).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parsers/cursor.h"
+#include "../parsers/tls_names.h"
+#include "../parsers/x509.h"
+#include "session_impl.h"
+#include "tls_core.h"
+
+bool core_offers_tls13(const struct tls_client_hello *ch)
+{
+	for (uint16_t i = 0; i < ch->n_versions; i++)
+		if (sess_is_tls13(ch->versions[i]))
+			return true;
+	return false;
+}
+
+static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t n, bool sslv2)
+{
+	struct tls_client_hello *ch;
+
+	if (s->client < 0)
+		s->client = dir;
+	core_add_msg(s, dir, TLS_HS_CLIENT_HELLO);
+	if (dir != s->client) {
+		anom_add(&s->anom, "unexpected_message");
+		return;
+	}
+	s->n_ch++;
+	if (s->n_ch > 1 && !(s->hrr && s->n_ch == 2 && !s->sh_seen)) {
+		anom_add(&s->anom, "unexpected_message");
+		return;
+	}
+	/* The first ClientHello is kept (JA4 after HRR uses it); the second,
+	 * after a HelloRetryRequest, is parsed only for its anomalies. */
+	ch = core_pool_get(s->ctx, POOL_CH);
+	if (!ch) {
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	memset(ch, 0, sizeof *ch);
+	if (sslv2)
+		tls_parse_sslv2_client_hello(b, n, ch, &s->anom);
+	else
+		tls_parse_client_hello(b, n, ch, &s->anom);
+	if (s->n_ch == 1 && !s->ch) {
+		s->ch = ch;
+		core_mem_add(s, sizeof *ch);
+	} else {
+		core_pool_put(s->ctx, POOL_CH, ch);
+	}
+}
+
+static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t n)
+{
+	struct tls_server_hello *sh;
+	int c;
+
+	if (s->client < 0)
+		s->client = !dir;
+	c = s->client;
+	if (dir == c || s->sh_seen || s->v2) {
+		core_add_msg(s, dir, TLS_HS_SERVER_HELLO);
+		anom_add(&s->anom, "unexpected_message");
+		return;
+	}
+	if (!s->sh) {
+		s->sh = core_pool_get(s->ctx, POOL_SH);
+		if (s->sh)
+			core_mem_add(s, sizeof *s->sh);
+		if (!s->sh) {
+			core_add_msg(s, dir, TLS_HS_SERVER_HELLO);
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+	}
+	sh = s->sh;
+	memset(sh, 0, sizeof *sh);
+	s->sh_bad = tls_parse_server_hello(b, n, sh, &s->anom) != 0;
+	s->version = tls_sh_version(sh);
+	if (sh->is_hrr) {
+		core_add_msg(s, dir, SESS_MSG_HRR);
+		if (s->hrr)
+			anom_add(&s->anom, "unexpected_message");
+		s->hrr = true;
+		s->tls13 = true;
+		return;
+	}
+	core_add_msg(s, dir, TLS_HS_SERVER_HELLO);
+	s->sh_seen = true;
+	s->tls13 = sess_is_tls13(s->version);
+	if (s->tls13) {
+		s->resumed = sh->has_psk;
+		/* Alerts of length != 2 are encrypted from here on, both ways. */
+		s->d[0].enc = s->d[1].enc = true;
+	} else if (s->ch && sh->session_id_len &&
+		   sh->session_id_len == s->ch->session_id_len &&
+		   memcmp(sh->session_id, s->ch->session_id, sh->session_id_len) == 0) {
+		s->resumed = true;
+	}
+	if (s->hrr && !s->tls13)
+		anom_add(&s->anom, "unexpected_message");
+	if (sh->downgrade && s->ch && core_offers_tls13(s->ch))
+		anom_add(&s->anom, "downgrade_sentinel");
+}
+
+static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
+{
+	struct tt_ctx *ctx = s->ctx;
+	size_t max = ctx->cfg.max_certs, cnt = 0, total = 0;
+	struct tls_cert_ref *refs;
+	bool from_server = dir != core_client_dir(s);
+	uint32_t k = 0;
+
+	refs = malloc((max ? max : 1) * sizeof *refs);
+	if (!refs) {
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	tls_parse_certificate(b, n, s->tls13, refs, max, &cnt, &total, &s->anom);
+	if (from_server) {
+		s->srv_cert = true;
+		/* A full handshake after all, whatever the session id said. */
+		if (!s->tls13)
+			s->resumed = false;
+	} else {
+		s->cli_cert = true;
+		s->cli_cert_empty = total == 0;
+	}
+	if (s->chain[dir]) {
+		anom_add(&s->anom, "unexpected_message");
+		goto out;
+	}
+	if (total > cnt)
+		anom_add(&s->anom, "certificate_chain_truncated");
+	s->n_chain_total[dir] = (uint32_t)total;
+	s->cert_ts[dir] = ts;
+	if (!cnt)
+		goto out;
+	s->chain[dir] = calloc(cnt, sizeof *s->chain[dir]);
+	if (!s->chain[dir]) {
+		anom_add(&s->anom, "alloc_failed");
+		goto out;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		struct x509_cert *c = x509_cert_get(ctx->x509, refs[i].der, refs[i].len);
+		if (c)
+			s->chain[dir][k++] = c;
+		else
+			anom_add(&s->anom, "alloc_failed");
+	}
+	s->n_chain[dir] = k;
+out:
+	free(refs);
+}
+
+static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
+{
+	struct tls_cert_request *cr;
+	size_t total = 0, off = 0;
+
+	if (!s->cr) {
+		s->cr = malloc(sizeof *s->cr);
+		if (!s->cr) {
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+		core_mem_add(s, sizeof *s->cr);
+	}
+	cr = s->cr;
+	memset(cr, 0, sizeof *cr);
+	free(s->cr_auth);
+	s->cr_auth = NULL;
+	tls_parse_certificate_request(b, n, s->version, cr, &s->anom);
+	s->srv_cr = true;
+	/* The authorities point into the message: copy them so that they
+	 * outlive it (emitted later). */
+	for (uint16_t i = 0; i < cr->n_authorities; i++)
+		total += cr->authorities[i].len;
+	if (!cr->n_authorities)
+		return;
+	s->cr_auth = malloc(total ? total : 1);
+	if (!s->cr_auth) {
+		cr->n_authorities = 0;
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	for (uint16_t i = 0; i < cr->n_authorities; i++) {
+		memcpy(s->cr_auth + off, cr->authorities[i].der, cr->authorities[i].len);
+		cr->authorities[i].der = s->cr_auth + off;
+		off += cr->authorities[i].len;
+	}
+}
+
+void tls_core_handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
+			    uint64_t ts)
+{
+	bool from_server;
+	const char *kx;
+
+	if (type == TLS_HS_CLIENT_HELLO) {
+		on_client_hello(s, dir, b, n, false);
+		return;
+	}
+	if (type == TLS_HS_SERVER_HELLO) {
+		on_server_hello(s, dir, b, n);
+		return;
+	}
+	core_add_msg(s, dir, type);
+	from_server = dir != core_client_dir(s);
+	switch (type) {
+	case TLS_HS_CERTIFICATE:
+		on_certificate(s, dir, b, n, ts);
+		break;
+	case TLS_HS_SERVER_KEY_EXCHANGE:
+		if (!from_server || !s->sh) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		s->srv_ske = true;
+		kx = tls_cipher_kx(s->sh->cipher);
+		memset(&s->ske, 0, sizeof s->ske);
+		if (kx)
+			tls_parse_server_key_exchange(b, n, kx, s->version, &s->ske, &s->anom);
+		break;
+	case TLS_HS_CERTIFICATE_REQUEST:
+		if (!from_server) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		on_cert_request(s, b, n);
+		break;
+	case TLS_HS_SERVER_HELLO_DONE:
+		if (from_server)
+			s->srv_shd = true;
+		else
+			anom_add(&s->anom, "unexpected_message");
+		break;
+	case TLS_HS_CLIENT_KEY_EXCHANGE:
+		if (from_server) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		s->cli_cke = true;
+		kx = s->sh ? tls_cipher_kx(s->sh->cipher) : NULL;
+		if (kx)
+			tls_parse_client_key_exchange(b, n, kx, s->version, &s->anom);
+		break;
+	case TLS_HS_CERTIFICATE_VERIFY:
+		if (from_server) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		s->cli_cv = true;
+		s->cv_has_sigalg = false;
+		tls_parse_certificate_verify(b, n, s->version, &s->cv_has_sigalg, &s->cv_sigalg,
+					     &s->anom);
+		break;
+	case TLS_HS_NEW_SESSION_TICKET:
+		if (!from_server) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		{
+			uint16_t tlen = 0;
+			uint32_t life = 0;
+			if (tls_parse_new_session_ticket(b, n, s->tls13, &life, &tlen, &s->anom) == 0) {
+				s->has_nst = true;
+				s->nst_lifetime = life;
+			}
+		}
+		break;
+	case TLS_HS_CERTIFICATE_STATUS:
+		if (!from_server) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		{
+			uint8_t st = 0;
+			uint32_t rlen = 0;
+			tls_parse_certificate_status(b, n, &st, &rlen, &s->anom);
+			s->srv_status = true;
+		}
+		break;
+	case TLS_HS_FINISHED:
+		/* A cleartext Finished: the ChangeCipherSpec was missed (gap). */
+		s->d[dir].finished = true;
+		core_check_established(s);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A message declared larger than cfg.max_handshake_msg: listed, skipped. */
+static void too_large(struct session *s, int dir, uint8_t type)
+{
+	anom_add(&s->anom, "handshake_too_large");
+	if (type == TLS_HS_CLIENT_HELLO && s->client < 0)
+		s->client = dir;
+	if (type == TLS_HS_SERVER_HELLO && s->client < 0)
+		s->client = !dir;
+	core_add_msg(s, dir, type);
+	if (type == TLS_HS_CERTIFICATE) {
+		if (dir != core_client_dir(s))
+			s->srv_cert = true;
+		else
+			s->cli_cert = true;
+	}
+}
+
+/* Handshake types a TLS or SSL 3.0 peer sends over TCP. */
+static bool known_hs_type(uint8_t t)
+{
+	return t <= 2 || t == 4 || t == 5 || t == 8 || (t >= 11 && t <= 16) ||
+	       (t >= 20 && t <= 25);
+}
+
+static bool hs_append(struct session *s, struct sess_dir *d, const uint8_t *p, size_t n)
+{
+	size_t want = (size_t)d->hs_len + n;
+
+	if (want > d->hs_cap) {
+		size_t cap = d->hs_cap ? d->hs_cap : 512;
+		size_t limit = (size_t)s->ctx->cfg.max_handshake_msg + TLS_HS_HDR;
+		uint8_t *nb;
+		while (cap < want)
+			cap *= 2;
+		if (cap > limit)
+			cap = limit;
+		if (cap < want)
+			return false;
+		nb = realloc(d->hs, cap);
+		if (!nb)
+			return false;
+		core_mem_add(s, cap - d->hs_cap);
+		d->hs = nb;
+		d->hs_cap = (uint32_t)cap;
+	}
+	memcpy(d->hs + d->hs_len, p, n);
+	d->hs_len = (uint32_t)want;
+	return true;
+}
+
+/* Cleartext handshake bytes of one record: messages joined across records,
+ * several per record; whole messages in the record are parsed where they lie. */
+void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	struct cur c = cur_make(body, len);
+	uint32_t max = s->ctx->cfg.max_handshake_msg;
+	const uint8_t *b = NULL;
+	uint8_t type;
+	uint32_t mlen;
+
+	if (d->hs_resync) {
+		/* The message this record continues lost its start in the gap:
+		 * wait for a record that starts with a message. */
+		if (tls_hs_header(body, len, &type, &mlen) != TLS_OK || !known_hs_type(type) ||
+		    mlen > max)
+			return;
+		d->hs_resync = false;
+	}
+	while (c.left && !core_decided(s)) {
+		if (d->hs_skip) {
+			size_t k = c.left < d->hs_skip ? c.left : d->hs_skip;
+			cur_skip(&c, k);
+			d->hs_skip -= (uint32_t)k;
+			continue;
+		}
+		if (!d->hs_len) {
+			if (tls_hs_header(c.p, c.left, &type, &mlen) == TLS_OK) {
+				if (mlen > max) {
+					too_large(s, dir, type);
+					cur_skip(&c, TLS_HS_HDR);
+					d->hs_skip = mlen;
+					continue;
+				}
+				if (c.left - TLS_HS_HDR >= mlen && cur_skip(&c, TLS_HS_HDR) &&
+				    cur_bytes(&c, mlen, &b)) {
+					tls_core_handshake_msg(s, dir, type, b, mlen, ts);
+					continue;
+				}
+			}
+			/* A message continued in a later record: keep what arrived. */
+			{
+				size_t k = c.left;
+				cur_bytes(&c, k, &b);
+				if (!hs_append(s, d, b, k))
+					anom_add(&s->anom, "alloc_failed");
+			}
+			return;
+		}
+		if (d->hs_len < TLS_HS_HDR) {
+			size_t k = TLS_HS_HDR - d->hs_len;
+			if (k > c.left)
+				k = c.left;
+			cur_bytes(&c, k, &b);
+			if (!hs_append(s, d, b, k)) {
+				anom_add(&s->anom, "alloc_failed");
+				d->hs_len = 0;
+				return;
+			}
+			if (d->hs_len < TLS_HS_HDR)
+				return;
+		}
+		tls_hs_header(d->hs, d->hs_len, &type, &mlen);
+		if (mlen > max) {
+			too_large(s, dir, type);
+			d->hs_skip = mlen - (d->hs_len - TLS_HS_HDR);
+			d->hs_len = 0;
+			continue;
+		}
+		{
+			size_t need = (size_t)mlen + TLS_HS_HDR - d->hs_len;
+			size_t k = need < c.left ? need : c.left;
+			cur_bytes(&c, k, &b);
+			if (!hs_append(s, d, b, k)) {
+				anom_add(&s->anom, "alloc_failed");
+				d->hs_len = 0;
+				d->hs_skip = (uint32_t)(need - k);
+				continue;
+			}
+			if (d->hs_len == (size_t)mlen + TLS_HS_HDR) {
+				d->hs_len = 0;
+				tls_core_handshake_msg(s, dir, type, d->hs + TLS_HS_HDR, mlen, ts);
+			}
+		}
+	}
+}
+
+
+static const uint8_t *v2_cert_tail(struct cur *c, uint16_t n)
+{
+	const uint8_t *p;
+	return cur_bytes(c, n, &p) ? p : NULL;
+}
+
+/* SSLv2 SERVER-HELLO after its type byte:
+ *   session_id_hit u8 | certificate_type u8 | server_version u16 |
+ *   certificate_length u16 | cipher_specs_length u16 | connection_id_length u16 |
+ *   certificate | cipher_specs | connection_id */
+static void v2_server_hello(struct session *s, int dir, struct cur *c, uint64_t ts)
+{
+	uint8_t hit, ctype;
+	uint16_t ver, clen, slen, idlen;
+	const uint8_t *cert;
+
+	if (s->client < 0)
+		s->client = !dir;
+	core_add_msg(s, dir, TLS_HS_SERVER_HELLO);
+	if (dir == s->client || s->sh_seen) {
+		anom_add(&s->anom, "unexpected_message");
+		return;
+	}
+	s->v2 = s->sh_seen = true;
+	s->version = 0x0002;   /* both sides' records are SSLv2 from here (tls_core_sslv2) */
+	if (!cur_u8(c, &hit) || !cur_u8(c, &ctype) || !cur_u16(c, &ver) || !cur_u16(c, &clen) ||
+	    !cur_u16(c, &slen) || !cur_u16(c, &idlen)) {
+		anom_add(&s->anom, "malformed_sslv2");
+		return;
+	}
+	s->resumed = hit != 0;
+	cert = v2_cert_tail(c, clen);
+	if (!cert) {
+		anom_add(&s->anom, "malformed_sslv2");
+		return;
+	}
+	if (clen && ctype == 1 && !s->chain[dir]) {    /* SSL_CT_X509_CERTIFICATE */
+		s->srv_cert = true;
+		s->n_chain_total[dir] = 1;
+		s->cert_ts[dir] = ts;
+		s->chain[dir] = calloc(1, sizeof *s->chain[dir]);
+		if (s->chain[dir]) {
+			s->chain[dir][0] = x509_cert_get(s->ctx->x509, cert, clen);
+			s->n_chain[dir] = s->chain[dir][0] ? 1 : 0;
+		}
+	}
+}
+
+void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct cur c = cur_make(r->body, r->len);
+	uint8_t mt;
+	uint32_t kind;
+	uint16_t code;
+
+	if (s->v2 && (s->v2_cmk || s->resumed)) {
+		if (!s->d[dir].v2_enc_records++)
+			core_add_msg(s, dir, SESS_MSG_ENC_HS);
+		core_check_established(s);
+		return;
+	}
+	if (!cur_u8(&c, &mt)) {
+		anom_add(&s->anom, "malformed_sslv2");
+		return;
+	}
+	switch (mt) {
+	case 1:         /* CLIENT-HELLO */
+		on_client_hello(s, dir, r->body, r->len, true);
+		break;
+	case 4:         /* SERVER-HELLO */
+		v2_server_hello(s, dir, &c, ts);
+		break;
+	case 2:         /* CLIENT-MASTER-KEY: cipher_kind u24, ... */
+		core_add_msg(s, dir, SESS_MSG_V2_CLIENT_MASTER_KEY);
+		if (cur_u24(&c, &kind))
+			s->v2_cipher = kind;
+		else
+			anom_add(&s->anom, "malformed_sslv2");
+		s->v2_cmk = true;
+		break;
+	case 0:         /* ERROR: error_code u16 */
+		core_add_msg(s, dir, SESS_MSG_V2_ERROR);
+		if (!cur_u16(&c, &code)) {
+			anom_add(&s->anom, "malformed_sslv2");
+			code = 0;
+		}
+		core_add_alert(s, dir, 2, (uint8_t)(code > 255 ? 0 : code), false, true);
+		core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+		break;
+	default:
+		anom_add(&s->anom, "malformed_sslv2");
+		break;
+	}
+}

@@ -1,0 +1,171 @@
+/*
+ * test_tls_stream - the record-stream parser (parsers/tls_stream.c): records
+ * cut from a byte stream, sniffing, SSLv2 first records, invalid records
+ * and resynchronisation, gaps, the resync limit; and every truncated prefix
+ * of each valid stream (need-more or a record, never a crash or a record
+ * past the prefix).
+ */
+#include <stdlib.h>
+
+#include "../../parsers/tls_stream.h"
+#include "tt_test.h"
+
+/* A handshake record holding a (too short to parse, fine to frame)
+ * ClientHello header, then an alert record. */
+static const uint8_t two[] = {
+	0x16, 0x03, 0x01, 0x00, 0x06, 0x01, 0x00, 0x00, 0x02, 0x03, 0x03,
+	0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28,
+};
+
+/* An SSLv2 CLIENT-HELLO: 2-byte header, type 1, version 3.1, cipher specs
+ * length 3, session id length 0, challenge length 16. */
+static const uint8_t v2hello[] = {
+	0x80, 0x1c, 0x01, 0x03, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10,
+	0x00, 0x00, 0x2f,
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+};
+
+static enum tls_stream_ev next(struct tls_stream *st, const uint8_t *p, size_t n, size_t *used,
+			       struct tls_stream_out *o)
+{
+	return tls_stream_next(st, p, n, used, o);
+}
+
+static void test_records(void)
+{
+	struct tls_stream st = { 0 };
+	struct tls_stream_out o;
+	size_t used;
+
+	CHECK(next(&st, two, sizeof two, &used, &o) == TLS_STREAM_TLS && used == 0);
+	CHECK(next(&st, two, sizeof two, &used, &o) == TLS_STREAM_RECORD);
+	CHECK(used == 11 && o.rec.type == 22 && o.rec.len == 6 && o.rec.body == two + 5);
+	CHECK(!o.sslv2);
+	CHECK(next(&st, two + 11, sizeof two - 11, &used, &o) == TLS_STREAM_RECORD);
+	CHECK(used == 7 && o.rec.type == 21 && o.rec.version == 0x0303);
+	CHECK(st.records == 2 && st.any_tls);
+	CHECK(next(&st, two, 0, &used, &o) == TLS_STREAM_NEED_MORE && used == 0);
+}
+
+static void test_v2_first(void)
+{
+	struct tls_stream st = { 0 };
+	struct tls_stream_out o;
+	size_t used;
+
+	CHECK(next(&st, v2hello, sizeof v2hello, &used, &o) == TLS_STREAM_TLS);
+	CHECK(next(&st, v2hello, sizeof v2hello, &used, &o) == TLS_STREAM_RECORD);
+	CHECK(o.sslv2 && used == sizeof v2hello && o.rec.len == 28 && o.rec.body[0] == 1);
+	/* After it, a bad TLS header is an invalid record, not an SSLv2 one. */
+	CHECK(next(&st, v2hello, sizeof v2hello, &used, &o) == TLS_STREAM_INVALID);
+}
+
+static void test_not_tls(void)
+{
+	static const uint8_t http[] = "GET / HTTP/1.1\r\n";
+	struct tls_stream st = { 0 };
+	struct tls_stream_out o;
+	size_t used;
+
+	CHECK(next(&st, http, sizeof http - 1, &used, &o) == TLS_STREAM_NOT_TLS);
+	CHECK(used == sizeof http - 1 && st.not_tls);
+	CHECK(next(&st, two, sizeof two, &used, &o) == TLS_STREAM_NOT_TLS);   /* sticky */
+	/* Known TLS (the peer spoke it): no sniff, the first record decides. */
+	{
+		struct tls_stream s2 = { 0 };
+		s2.known_tls = true;
+		CHECK(next(&s2, http, sizeof http - 1, &used, &o) == TLS_STREAM_NOT_TLS);
+	}
+}
+
+static void test_invalid_resync(void)
+{
+	uint8_t buf[sizeof two + 3];
+	struct tls_stream st = { 0 };
+	struct tls_stream_out o;
+	size_t used;
+
+	/* record, 3 bytes of garbage, record */
+	memcpy(buf, two, 11);
+	buf[11] = 0xee, buf[12] = 0xee, buf[13] = 0xee;
+	memcpy(buf + 14, two + 11, 7);
+	CHECK(next(&st, buf, sizeof buf, &used, &o) == TLS_STREAM_TLS);
+	CHECK(next(&st, buf, sizeof buf, &used, &o) == TLS_STREAM_RECORD && used == 11);
+	CHECK(next(&st, buf + 11, 10, &used, &o) == TLS_STREAM_INVALID && used == 0);
+	CHECK(st.resync && st.resync_bad);
+	st.known_tls = true;
+	CHECK(next(&st, buf + 11, 10, &used, &o) == TLS_STREAM_RESYNCED);
+	CHECK(used == 3 && o.skipped == 3 && !st.resync && !st.resync_bad);
+	CHECK(next(&st, buf + 14, 7, &used, &o) == TLS_STREAM_RECORD && o.rec.type == 21);
+}
+
+static void test_gap_and_limit(void)
+{
+	static uint8_t junk[4096];
+	struct tls_stream st = { 0 };
+	struct tls_stream_out o;
+	size_t used;
+	int i;
+	enum tls_stream_ev ev = TLS_STREAM_NEED_MORE;
+
+	/* A gap in a known-TLS stream: the next plausible header is taken. */
+	st.known_tls = st.any_tls = st.sniffed = true;
+	tls_stream_gap(&st);
+	CHECK(st.resync && !st.resync_bad);
+	CHECK(next(&st, two + 2, sizeof two - 2, &used, &o) == TLS_STREAM_RESYNCED);
+	CHECK(used == 9);
+	/* Nothing plausible for more than the limit: lost (after a gap). */
+	tls_stream_gap(&st);
+	for (i = 0; i < 17 && ev == TLS_STREAM_NEED_MORE; i++) {
+		ev = next(&st, junk, sizeof junk, &used, &o);
+		CHECK(used == sizeof junk - 4);
+	}
+	CHECK(ev == TLS_STREAM_LOST && !o.bad && !st.resync);
+	/* Midstream: no sniffing, a lone plausible header is enough. */
+	{
+		struct tls_stream s2 = { 0 };
+		s2.known_tls = true;
+		tls_stream_midstream(&s2);
+		CHECK(next(&s2, two + 11, 7, &used, &o) == TLS_STREAM_RESYNCED && used == 0);
+		CHECK(o.skipped == 0);
+	}
+}
+
+/* Every prefix of a valid stream: need-more, or events inside the prefix. */
+static void prefixes(const uint8_t *full, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint8_t *p = malloc(k ? k : 1);
+		struct tls_stream st = { 0 };
+		size_t off = 0, used;
+		int rounds = 0;
+
+		memcpy(p, full, k);
+		for (;;) {
+			struct tls_stream_out o;
+			enum tls_stream_ev ev = next(&st, p + off, k - off, &used, &o);
+			CHECK(used <= k - off);
+			if (ev == TLS_STREAM_RECORD)
+				CHECK(o.rec.body + o.rec.len <= p + off + used);
+			else
+				CHECK(ev == TLS_STREAM_TLS || ev == TLS_STREAM_NEED_MORE);
+			off += used;
+			if (ev == TLS_STREAM_NEED_MORE || off == k || ++rounds > 8)
+				break;
+		}
+		CHECK(rounds <= 8);
+		free(p);
+	}
+}
+
+int main(void)
+{
+	test_records();
+	test_v2_first();
+	test_not_tls();
+	test_invalid_resync();
+	test_gap_and_limit();
+	prefixes(two, sizeof two);
+	prefixes(v2hello, sizeof v2hello);
+	return TT_DONE();
+}
