@@ -1,6 +1,6 @@
 /*
  * digest.h - the message digests fingerprints and certificates need.
- * Implemented in x509.c, the one file that calls mbedTLS.
+ * Implemented in digest.c (with the X.509 facade, the only callers of mbedTLS).
  */
 #ifndef TLSTAP_DIGEST_H
 #define TLSTAP_DIGEST_H

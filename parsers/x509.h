@@ -1,6 +1,7 @@
 /*
- * x509.h - the X.509 facade.  x509.c is the only file in tlstap that calls
- * mbedTLS (2.28 and 3.x): it parses DER, copies out what tlstap reports into
+ * x509.h - the X.509 facade.  Its files (x509_cert.c, x509_ctx.c,
+ * x509_valid.c, sharing x509_impl.h) and digest.c are the only ones in
+ * tlstap that call mbedTLS (2.28 and 3.x): they parse DER, copies out what tlstap reports into
  * struct x509_cert (plain C data, no mbedTLS types), and frees the mbedTLS
  * object.  Parsed certificates are cached by SHA-256 (bounded, LRU) and
  * reference counted.
@@ -18,13 +19,18 @@
 #include <stdint.h>
 
 struct x509_ctx;
-struct tt_stats;
+
+/* What a context counted since it was made (x509_ctx_stats). */
+struct x509_stats {
+	uint64_t parsed;        /* certificates parsed (first seen) */
+	uint64_t cache_hits;    /* ... found in the cache */
+	uint64_t failed;        /* ... that mbedTLS refused (parse_error) */
+};
 
 struct x509_ctx_opts {
 	const char *ca_file;    /* NULL and ca_dir NULL: the system bundle */
 	const char *ca_dir;
 	uint32_t cache_size;    /* certificates kept parsed; 0: 4096 */
-	struct tt_stats *st;    /* certs_parsed/cache_hits/failed; may be NULL */
 };
 
 /* Bounds on lists copied out of one certificate (overflow: *_total). */
@@ -142,6 +148,8 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 void x509_ctx_free(struct x509_ctx *x);
 /* Number of CA certificates loaded. */
 size_t x509_ctx_ca_count(const struct x509_ctx *x);
+/* The context's counters; valid as long as the context. */
+const struct x509_stats *x509_ctx_stats(const struct x509_ctx *x);
 
 /* The certificate for this DER, parsed or from the cache; the caller owns one
  * reference.  A certificate mbedTLS refuses still gets an object (hashes, and

@@ -2,6 +2,8 @@
  * capture.c - libpcap sources.  Timestamps are read at nanosecond precision
  * (pcap with nanosecond magic, pcapng with if_tsresol) and passed on as
  * nanoseconds since the epoch; all timeouts downstream run on them.
+ * Capture only delivers packets and time to the engine (engine.h), which
+ * owns what happens on the output side.
  */
 #include "capture.h"
 
@@ -16,18 +18,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "emit.h"
 
 #define READ_BUF (1u << 20)
 
-static volatile sig_atomic_t stop_flag, hup_flag;
+static volatile sig_atomic_t stop_flag;
 static int stdin_buffered;
 static pcap_t *live_handle;   /* for pcap_breakloop from the signal handler */
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP) {
-		hup_flag = 1;
+		engine_request_reopen();
 		return;
 	}
 	stop_flag = 1;
@@ -51,14 +52,6 @@ void capture_signals(void)
 int capture_stopped(void)
 {
 	return stop_flag != 0;
-}
-
-static void handle_hup(struct tt_ctx *ctx)
-{
-	if (hup_flag) {
-		hup_flag = 0;
-		emitter_reopen(ctx->em);
-	}
 }
 
 static const char *display_name(const char *path)
@@ -91,20 +84,6 @@ static uint64_t pkt_ns(const struct pcap_pkthdr *h)
 	return (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
 }
 
-static void maybe_stats(struct tt_ctx *ctx, struct pipeline *pl, const struct capture_opts *o,
-			uint64_t now, uint64_t *next)
-{
-	if (!o->stats_interval_ns)
-		return;
-	if (*next == 0)
-		*next = now + o->stats_interval_ns;
-	else if (now >= *next) {
-		pipeline_sync(pl);
-		emit_stats(ctx, now, false);
-		*next = now + o->stats_interval_ns;
-	}
-}
-
 /* pcap_close closes the FILE (not stdin); its buffer is ours. */
 static void close_file(pcap_t *p, char *buf)
 {
@@ -112,14 +91,13 @@ static void close_file(pcap_t *p, char *buf)
 	free(buf);
 }
 
-int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
-		 const struct capture_opts *o)
+int capture_file(struct engine *e, const char *path, const struct capture_opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	const char *name = display_name(path);
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	uint64_t n = 0, next_stats = 0;
+	uint64_t n = 0;
 	pcap_t *p;
 	FILE *f;
 	char *buf;
@@ -155,7 +133,7 @@ int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 		return -1;
 	}
 	dlt = pcap_datalink(p);
-	if (!pipeline_dlt_supported(dlt)) {
+	if (!engine_dlt_supported(dlt)) {
 		const char *dn = pcap_datalink_val_to_name(dlt);
 		fprintf(stderr, "tlstap: %s: unsupported link type %d (%s)\n", name, dlt,
 			dn ? dn : "unknown");
@@ -166,13 +144,13 @@ int capture_file(struct tt_ctx *ctx, struct pipeline *pl, const char *path,
 		close_file(p, buf);
 		return -1;
 	}
+	engine_input(e);
 	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1) {
 		uint64_t ts = pkt_ns(h);
 		n++;
 		/* pcapng may mix interfaces of different link types. */
-		pipeline_packet(pl, pcap_datalink(p), ts, data, h->caplen, h->len);
-		maybe_stats(ctx, pl, o, ts, &next_stats);
-		handle_hup(ctx);
+		engine_packet(e, pcap_datalink(p), ts, data, h->caplen, h->len);
+		engine_clock(e, ts);
 	}
 	if (!stop_flag && rc == PCAP_ERROR) {
 		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
@@ -212,10 +190,10 @@ static int drop_privileges(const char *user)
 static void live_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	void **args = (void **)user;
-	struct pipeline *pl = args[0];
+	struct engine *e = args[0];
 	const int *dlt = args[1];
 
-	pipeline_packet(pl, *dlt, pkt_ns(h), data, h->caplen, h->len);
+	engine_packet(e, *dlt, pkt_ns(h), data, h->caplen, h->len);
 }
 
 static uint64_t wall_ns(void)
@@ -225,12 +203,11 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int capture_live(struct tt_ctx *ctx, struct pipeline *pl, const char *iface,
+int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		 const struct capture_opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	bpf_u_int32 net = 0, mask = 0;
-	uint64_t next_stats = 0;
 	void *args[2];
 	pcap_t *p;
 	int dlt, rc = 0;
@@ -257,7 +234,7 @@ int capture_live(struct tt_ctx *ctx, struct pipeline *pl, const char *iface,
 	if (rc > 0)
 		fprintf(stderr, "tlstap: %s: warning: %s\n", iface, pcap_geterr(p));
 	dlt = pcap_datalink(p);
-	if (!pipeline_dlt_supported(dlt)) {
+	if (!engine_dlt_supported(dlt)) {
 		fprintf(stderr, "tlstap: %s: unsupported link type %d\n", iface, dlt);
 		pcap_close(p);
 		return -1;
@@ -277,7 +254,7 @@ int capture_live(struct tt_ctx *ctx, struct pipeline *pl, const char *iface,
 		return -1;
 	}
 	live_handle = p;
-	args[0] = pl;
+	args[0] = e;
 	args[1] = &dlt;
 	fprintf(stderr, "tlstap: capturing on %s\n", iface);
 	rc = 0;
@@ -289,17 +266,14 @@ int capture_live(struct tt_ctx *ctx, struct pipeline *pl, const char *iface,
 			rc = -1;
 			break;
 		}
-		pipeline_tick(pl, now);
-		maybe_stats(ctx, pl, o, now, &next_stats);
-		handle_hup(ctx);
-		emitter_flush(ctx->em);
+		engine_idle(e, now);
 	}
 	{
 		struct pcap_stat ps;
 		if (pcap_stats(p, &ps) == 0) {
-			ctx->st.pcap_recv = ps.ps_recv;
-			ctx->st.pcap_drop = ps.ps_drop;
-			ctx->st.pcap_ifdrop = ps.ps_ifdrop;
+			st->pcap_recv = ps.ps_recv;
+			st->pcap_drop = ps.ps_drop;
+			st->pcap_ifdrop = ps.ps_ifdrop;
 		}
 	}
 	live_handle = NULL;

@@ -35,6 +35,7 @@
 #include "jw.h"
 #include "outfile.h"
 #include "session.h"
+#include "verdict.h"
 
 #define TALLY_MAX 64
 
@@ -524,9 +525,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	char cid[64];
 	uint64_t first = fi->ct->first_ns, last = fi->ct->last_ns;
 
-	client = fi->sess ? session_client_side(fi->sess) : -1;
-	if (client < 0)
-		client = fi->syn_side >= 0 ? fi->syn_side : 0;
+	client = fi->verdict ? fi->verdict->client : fi->syn_side >= 0 ? fi->syn_side : 0;
 	server = !client;
 
 	record_open(w, first, "event", "tlstap.session");
@@ -553,8 +552,8 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 		jw_close(w, true);
 	}
 	jw_close(w, true);
-	if (fi->sess)
-		session_emit(w, fi->sess, ctx, client, &t);
+	if (fi->sess && fi->verdict)
+		session_emit(w, fi->sess, fi->verdict, ctx, &t);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);

@@ -22,6 +22,8 @@
 #include "jw.h"
 
 struct x509_cert;
+struct verdict;
+struct verdict_side;
 
 /* Output to path ("-" or NULL: stdout; "unix:/path": a Unix stream socket
  * of a local collector), appending; NULL with err on failure. */
@@ -55,17 +57,16 @@ struct rec_tally {
 };
 
 /* Writes the "tls" member of a session record (into the open root object
- * of w) and fills t.  client_side is flow-relative.  0 or -1. */
-int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int client_side,
-		 struct rec_tally *t);
+ * of w) from the session and its verdict (verdict.h), and fills t.  0 or -1. */
+int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
+		 struct tt_ctx *ctx, struct rec_tally *t);
 
 /* Writes the certificate fields of one side into the open tls.server or
  * tls.client object of w: x509 of the leaf, hash.sha1/sha256, the ECS shortcuts
  * subject/issuer/not_before/not_after, chain, certificate_chain (when
- * configured), validation (at capture time ts_ns, SNI match when given).
- * Anomalies go to a.  0 or -1. */
+ * configured), validation (the verdict's, when it has one).  Anomalies go
+ * to a.  0 or -1. */
 int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *chain,
-		   size_t n, const uint8_t *sni, size_t sni_len, bool has_sni,
-		   uint64_t ts_ns, bool is_server, struct anom_set *a);
+		   size_t n, const struct verdict_side *vs, struct anom_set *a);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * emit_x509.c - the certificate part of a session record: one side's chain
- * as ECS x509 objects, the ECS shortcuts, validation, and --certs-dir.
+ * as ECS x509 objects, the ECS shortcuts, and the validation the verdict
+ * reached (verdict.c, which also writes --certs-dir).
  *
  *   tls.server.x509                 leaf, ECS x509 object (below)
  *   tls.server.hash.sha1/.sha256    leaf DER, uppercase hex
@@ -18,14 +19,12 @@
 #include "../parsers/digest.h"
 #include "../parsers/fp.h"
 #include "../parsers/x509.h"
+#include "verdict.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 static const char *const attr_field[] = {
 	[X509_A_CN] = "common_name",
@@ -160,45 +159,6 @@ static void x509_member(struct jw *w, const char *key, struct x509_cert *c, stru
 		anom_add(a, "certificate_field_truncated");
 }
 
-/* DIR/<SHA-256>.der, created exclusively; the name comes from our own
- * hash, never from the wire.  An existing file is the same certificate. */
-static void write_der(const char *dir, struct x509_cert *c, struct anom_set *a)
-{
-	char path[4096];
-	size_t off = 0;
-	int fd;
-
-	if (c->der_written || !c->der_len)
-		return;
-	if ((size_t)snprintf(path, sizeof path, "%s/%s.der", dir, c->sha256_hex) >= sizeof path) {
-		anom_add(a, "certificate_write_failed");
-		return;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			c->der_written = true;
-		else
-			anom_add(a, "certificate_write_failed");
-		return;
-	}
-	while (off < c->der_len) {
-		ssize_t w = write(fd, c->der + off, c->der_len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (close(fd) != 0 || off != c->der_len) {
-		/* Never leave a partial file under a hash name. */
-		unlink(path);
-		anom_add(a, "certificate_write_failed");
-		return;
-	}
-	c->der_written = true;
-}
-
 static void validation_obj(struct jw *w, const struct x509_validation *v)
 {
 	jw_open(w, "validation", '{');
@@ -215,8 +175,7 @@ static void validation_obj(struct jw *w, const struct x509_validation *v)
 }
 
 int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *chain,
-		   size_t n, const uint8_t *sni, size_t sni_len, bool has_sni,
-		   uint64_t ts_ns, bool is_server, struct anom_set *a)
+		   size_t n, const struct verdict_side *vs, struct anom_set *a)
 {
 	struct x509_cert *leaf;
 
@@ -261,15 +220,9 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 		jw_close(w, true);
 	}
 
-	if (ctx && ctx->cfg.certs_dir)
-		for (size_t i = 0; i < n; i++)
-			if (chain[i])
-				write_der(ctx->cfg.certs_dir, chain[i], a);
-
-	if (is_server && ctx && ctx->x509) {
-		struct x509_validation v;
-		if (x509_validate(ctx->x509, chain, n, sni, sni_len, has_sni, ts_ns, &v) == 0)
-			validation_obj(w, &v);
-	}
+	if (vs->write_failed)
+		anom_add(a, "certificate_write_failed");
+	if (vs->validated)
+		validation_obj(w, &vs->validation);
 	return w->oom ? -1 : 0;
 }

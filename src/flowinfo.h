@@ -4,8 +4,8 @@
  *
  * Sides are flow-relative: side 0 is the endpoint that sent the first packet
  * the flow table saw, side 1 the other.  `syn_side` is the side that sent a
- * SYN without ACK (-1 if none was seen).  The TLS client is decided by
- * flowinfo_client() (see README, "Orientation").
+ * SYN without ACK (-1 if none was seen).  The TLS client is the verdict's
+ * (see README, "Orientation"), else the SYN sender, else side 0.
  */
 #ifndef TLSTAP_FLOWINFO_H
 #define TLSTAP_FLOWINFO_H
@@ -28,12 +28,14 @@ struct flow_counters {
 };
 
 struct session;
+struct verdict;
 
 struct flow_info {
 	const struct flow_endpoints *ep;
 	const struct flow_counters *ct;
 	int syn_side;                   /* -1, 0 or 1 */
 	const struct session *sess;     /* may be NULL: no payload seen */
+	const struct verdict *verdict;  /* the session's (verdict.h); NULL with sess */
 };
 
 #endif

@@ -17,7 +17,7 @@
 #include "config.h"
 #include "emit.h"
 #include "fragcache.h"
-#include "pipeline.h"
+#include "engine.h"
 #include "tlstap_version.h"
 
 /* Exit codes (README "Exit codes", and --help). */
@@ -190,7 +190,8 @@ int main(int argc, char **argv)
 	const char *files[MAX_FILES], *iface = NULL, *out = NULL;
 	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
-	struct pipeline *pl;
+	struct engine *eng;
+	uint64_t stats_interval_ns = 0;
 	char err[512];
 	int nfiles = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
 
@@ -217,8 +218,8 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		case OPT_PRETTY: ctx.cfg.pretty = true; break;
 		case OPT_STATS_INTERVAL:
-			co.stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
-					       1000000000ull;
+			stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
+					    1000000000ull;
 			break;
 		case OPT_NO_STATS: stats = 0; break;
 		case OPT_SUMMARY: summary = 1; break;
@@ -268,7 +269,6 @@ int main(int argc, char **argv)
 	xo.ca_file = ctx.cfg.ca_file;
 	xo.ca_dir = ctx.cfg.ca_dir;
 	xo.cache_size = ctx.cfg.cert_cache_size;
-	xo.st = &ctx.st;
 	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
 	if (!ctx.x509) {
 		fprintf(stderr, "tlstap: %s\n", err);
@@ -276,11 +276,10 @@ int main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	ctx.hello_frags = frag_cache_new(ctx.cfg.hello_cache_size);
-	pl = pipeline_new(&ctx);
-	if (!pl || (ctx.cfg.hello_cache_size && !ctx.hello_frags)) {
+	eng = engine_new(&ctx, stats_interval_ns);
+	if (!eng || (ctx.cfg.hello_cache_size && !ctx.hello_frags)) {
 		fprintf(stderr, "tlstap: out of memory\n");
-		if (pl)
-			pipeline_free(pl);
+		engine_free(eng);
 		frag_cache_free(ctx.hello_frags);
 		x509_ctx_free(ctx.x509);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
@@ -289,20 +288,20 @@ int main(int argc, char **argv)
 	capture_signals();
 
 	if (iface) {
-		if (capture_live(&ctx, pl, iface, &co) < 0)
+		if (capture_live(eng, &ctx.st, iface, &co) < 0)
 			rc = EXIT_LIVE;
 	} else {
 		for (int i = 0; i < nfiles && !capture_stopped(); i++)
-			if (capture_file(&ctx, pl, files[i], &co) < 0)
+			if (capture_file(eng, files[i], &co) < 0)
 				rc = EXIT_INPUT;
 	}
 
-	pipeline_flush(pl);
+	engine_flush(eng);
 	if (stats)
-		emit_stats(&ctx, ctx.st.packets ? pipeline_last_time(pl) : 0, true);
+		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : 0, true);
 	if (summary && !iface)
 		emit_summary(&ctx, stderr);
-	pipeline_free(pl);
+	engine_free(eng);
 	frag_cache_free(ctx.hello_frags);
 	x509_ctx_free(ctx.x509);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)

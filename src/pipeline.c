@@ -16,6 +16,7 @@
  * end_flow(): finish the session, emit if it was TLS and not yet emitted,
  * free.
  */
+#include "../parsers/x509.h"
 #include "pipeline.h"
 
 #include <stdio.h>
@@ -28,13 +29,12 @@
 #include "ipfrag.h"
 #include "reasm.h"
 #include "session.h"
-#include "workers.h"
+#include "verdict.h"
 
 #define SEC 1000000000ull
 
 struct pipeline {
 	struct tt_ctx *ctx;
-	struct workers *wk;     /* --threads N >= 2: the flows live there */
 	struct flow_table *ft;
 	struct ipfrag *frag;
 	struct reasm_mem mem;
@@ -78,16 +78,6 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	if (!pl)
 		return NULL;
 	pl->ctx = ctx;
-	if (ctx->cfg.threads > 1) {
-		char err[256];
-		pl->wk = workers_new(ctx, ctx->cfg.threads, err, sizeof err);
-		if (!pl->wk) {
-			fprintf(stderr, "tlstap: worker threads: %s\n", err);
-			free(pl);
-			return NULL;
-		}
-		return pl;
-	}
 	pl->ft = flow_table_new(ctx->cfg.max_flows);
 	pl->frag = ipfrag_new(&ctx->cfg, st);
 	if (!pl->ft || !pl->frag) {
@@ -116,10 +106,19 @@ uint64_t pipeline_last_time(const struct pipeline *pl)
 	return pl->last_ts;
 }
 
+/* The session's verdict (verdict.c), then its record (emit.c). */
 static void emit_flow(struct pipeline *pl, struct flow *f)
 {
-	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess };
+	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL };
+	struct verdict v;
 
+	if (f->sess) {
+		int client = session_client_side(f->sess);
+		if (client < 0)
+			client = f->syn_side >= 0 ? f->syn_side : 0;
+		verdict_build(f->sess, pl->ctx, client, &v);
+		fi.verdict = &v;
+	}
 	emit_session(pl->ctx, &fi);
 	f->emitted = true;
 }
@@ -185,10 +184,6 @@ static void maybe_expire(struct pipeline *pl, uint64_t now)
 
 void pipeline_tick(struct pipeline *pl, uint64_t now_ns)
 {
-	if (pl->wk) {
-		workers_tick(pl->wk, now_ns);
-		return;
-	}
 	if (now_ns > pl->last_ts)
 		maybe_expire(pl, now_ns);
 }
@@ -358,10 +353,6 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 
 	if (ts_ns > pl->last_ts)
 		pl->last_ts = ts_ns;
-	if (pl->wk) {
-		workers_packet(pl->wk, dlt, ts_ns, data, caplen, wirelen);
-		return;
-	}
 	st->packets++;
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)
@@ -386,33 +377,37 @@ out:
 	maybe_expire(pl, pl->last_ts);
 }
 
+/* The counters the parsers keep themselves, into the run's statistics. */
+static void pull_parser_stats(struct tt_ctx *ctx)
+{
+	const struct x509_stats *xs;
+
+	if (!ctx->x509)
+		return;
+	xs = x509_ctx_stats(ctx->x509);
+	ctx->st.certs_parsed = xs->parsed;
+	ctx->st.certs_cache_hits = xs->cache_hits;
+	ctx->st.certs_failed = xs->failed;
+}
+
 void pipeline_flush(struct pipeline *pl)
 {
 	struct flow *f;
 
-	if (pl->wk) {
-		workers_sync(pl->wk, 1);
-		return;
-	}
 	while ((f = flow_any(pl->ft)) != NULL)
 		end_flow(pl, f);
+	pull_parser_stats(pl->ctx);
 }
 
 void pipeline_sync(struct pipeline *pl)
 {
-	if (pl->wk)
-		workers_sync(pl->wk, 0);
+	pull_parser_stats(pl->ctx);
 }
 
 void pipeline_free(struct pipeline *pl)
 {
 	if (!pl)
 		return;
-	if (pl->wk) {
-		workers_free(pl->wk);
-		free(pl);
-		return;
-	}
 	pipeline_flush(pl);
 	session_pool_free(pl->ctx);
 	flow_table_free(pl->ft);

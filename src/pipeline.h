@@ -13,9 +13,8 @@
 
 struct pipeline;
 
-/* NULL on allocation failure.  With ctx->cfg.threads >= 2 the flows are
- * handled by that many worker threads (workers.h); the calls below keep
- * their meaning. */
+/* One thread's pipeline (the engine, engine.h, runs one, or each worker
+ * thread runs its own).  NULL on allocation failure. */
 struct pipeline *pipeline_new(struct tt_ctx *ctx);
 /* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
@@ -25,8 +24,8 @@ void pipeline_tick(struct pipeline *pl, uint64_t now_ns);
 /* End of input: every flow is finished, emitted and freed; ctx->st is up
  * to date. */
 void pipeline_flush(struct pipeline *pl);
-/* Brings ctx->st up to date (with workers: once each has handled all it was
- * given); before a periodic tlstap.stats record. */
+/* Brings ctx->st up to date (the parsers' own counters copied in); before
+ * a tlstap.stats record. */
 void pipeline_sync(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);
 /* Time of the latest packet seen (ns since the epoch), 0 before the first. */

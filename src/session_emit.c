@@ -1,6 +1,8 @@
 /*
  * session_emit.c - the tls.* part of a session record (SCHEMA.md), built
- * from struct session; the certificate fields come from emit_x509_side().
+ * from struct session and its verdict (verdict.c: outcome names, failure
+ * reason, authentication, validation); the certificate fields come from
+ * emit_x509_side().
  *
  *   tls { version_protocol version cipher curve compression next_protocol
  *         established resumed outcome failure{stage reason} alerts[]
@@ -31,17 +33,7 @@
 #include "fragcache.h"
 #include "jw.h"
 #include "session_impl.h"
-
-static const char *const outcome_names[] = {
-	[TLS_OUT_NONE] = NULL,
-	[TLS_OUT_ESTABLISHED] = "established",
-	[TLS_OUT_ALERT] = "alert",
-	[TLS_OUT_RESET] = "reset",
-	[TLS_OUT_CLOSED] = "closed",
-	[TLS_OUT_INCOMPLETE] = "incomplete",
-	[TLS_OUT_NO_SERVER_RESPONSE] = "no_server_response",
-	[TLS_OUT_MALFORMED] = "malformed",
-};
+#include "verdict.h"
 
 /* A 16-bit code by name, "GREASE", or 0x%04x (written into buf). */
 static const char *code_str(uint16_t v, const char *(*name)(uint16_t), char buf[8])
@@ -129,17 +121,6 @@ static const char *v2_cipher_name(uint32_t k, char buf[16])
 	return buf;
 }
 
-static const char *v2_error_name(uint8_t code)
-{
-	switch (code) {
-	case 1: return "sslv2_no_cipher_error";
-	case 2: return "sslv2_no_certificate_error";
-	case 4: return "sslv2_bad_certificate_error";
-	case 6: return "sslv2_unsupported_certificate_type_error";
-	default: return "sslv2_error";
-	}
-}
-
 static const char *version_str(uint16_t v, char buf[8])
 {
 	const char *n = tls_version_name(v);
@@ -184,111 +165,13 @@ static bool ch_has_ext(const struct tls_client_hello *ch, uint16_t code)
 	return false;
 }
 
-/* tls.authentication: see SCHEMA.md and README "Outcome".  NULL while the
- * handshake has not got far enough to tell. */
-static const char *authentication(const struct session *s, int c, bool *inferred)
+static void failure_obj(struct jw *w, const struct verdict *v)
 {
-	int sv = !c;
-	uint16_t cs = s->sh ? s->sh->cipher : 0;
-
-	*inferred = false;
-	if (!s->sh_seen)
-		return NULL;
-	if (s->resumed)
-		return "unknown";
-	if (s->v2)
-		return s->srv_cert ? "one_way" : NULL;
-	if (s->tls13) {
-		/* Inferred from the size of the client's first encrypted record
-		 * (no padding assumed): Finished alone is 4 + hash bytes; an
-		 * empty Certificate 8 (alone, or before Finished in the same
-		 * record); anything larger carries a certificate. */
-		uint32_t tag = cs == 0x1305 ? 8 : 16, fin = 4 + (cs == 0x1302 ? 48 : 32), pl;
-		if (!s->cli_flight || s->cli_first_len < 1 + tag)
-			return s->srv_flight ? "unknown" : NULL;
-		pl = s->cli_first_len - 1 - tag;
-		*inferred = true;
-		if (pl == fin)
-			return "one_way";
-		if (pl == 8 || pl == 8 + fin)
-			return "two_way_requested";
-		if (pl > fin + 8)
-			return "two_way";
-		*inferred = false;
-		return "unknown";
-	}
-	if (!s->srv_shd && !s->cli_cke && !s->d[c].ccs)
-		return NULL;
-	if (!s->n_chain_total[sv])
-		return tls_cipher_is_anon_or_psk(cs) ? "anonymous" : "unknown";
-	if (!s->srv_cr)
-		return "one_way";
-	if (s->cli_cert && !s->cli_cert_empty)
-		return "two_way";
-	if (s->cli_cert || s->cli_cke)
-		return "two_way_requested";
-	return NULL;
-}
-
-static void failure_obj(struct jw *w, const struct session *s, int c)
-{
-	char reason[128];
-	const char *who = s->cause_dir >= 0 ? side(s->cause_dir, c) : "unknown side";
-	const struct sess_alert *al = &s->fail_al;
-
-	reason[0] = '\0';
-	switch (s->cause) {
-	case SC_ALERT:
-		if (al->sslv2) {
-			snprintf(reason, sizeof reason, "%s from %s", v2_error_name(al->desc), who);
-		} else if (al->encrypted) {
-			snprintf(reason, sizeof reason, "encrypted alert from %s", who);
-		} else {
-			const char *n = tls_alert_name(al->desc);
-			if (n)
-				snprintf(reason, sizeof reason, "fatal alert %s from %s", n, who);
-			else
-				snprintf(reason, sizeof reason, "fatal alert %u from %s",
-					 (unsigned)al->desc, who);
-		}
-		break;
-	case SC_INFERRED_ALERT:
-		snprintf(reason, sizeof reason,
-			 "encrypted alert from %s (inferred from the record size)", who);
-		break;
-	case SC_RESET:
-		snprintf(reason, sizeof reason, "reset by %s", who);
-		break;
-	case SC_CLOSED:
-		snprintf(reason, sizeof reason, "closed by %s", who);
-		break;
-	case SC_NO_RESPONSE:
-		snprintf(reason, sizeof reason, "no response from server");
-		break;
-	case SC_SERVER_NOT_TLS:
-		snprintf(reason, sizeof reason, "server answered with data that is not TLS");
-		break;
-	case SC_INCOMPLETE:
-		snprintf(reason, sizeof reason, "capture ended during the handshake");
-		break;
-	case SC_MALFORMED:
-		snprintf(reason, sizeof reason, "record layer broken beyond resync (%s)",
-			 s->fail_anom ? s->fail_anom : "invalid_record");
-		break;
-	case SC_ONE_SIDED:
-		snprintf(reason, sizeof reason, "only one direction of the connection was captured");
-		break;
-	case SC_MIDSTREAM:
-		snprintf(reason, sizeof reason, "connection joined after the handshake");
-		break;
-	case SC_NONE:
-		break;
-	}
 	jw_open(w, "failure", '{');
-	if (s->fail_stage)
-		jw_name(w, "stage", s->fail_stage);
-	if (reason[0])
-		jw_name(w, "reason", reason);
+	if (v->fail_stage)
+		jw_name(w, "stage", v->fail_stage);
+	if (v->fail_reason[0])
+		jw_name(w, "reason", v->fail_reason);
 	jw_close(w, true);
 }
 
@@ -306,7 +189,7 @@ static void alerts_arr(struct jw *w, const struct session *s, int c)
 				   al->level == 2 ? "fatal" : "unknown");
 		if (!al->encrypted) {
 			if (al->sslv2) {
-				jw_name(w, "description", v2_error_name(al->desc));
+				jw_name(w, "description", verdict_v2_error_name(al->desc));
 			} else {
 				n = tls_alert_name(al->desc);
 				if (n)
@@ -679,13 +562,57 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 		jw_wire(w, "next_protocol", sh->alpn.buf + sh->alpn.off[0], sh->alpn.len[0], a);
 }
 
-int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int client_side,
-		 struct rec_tally *t)
+/* tls.client: the first ClientHello's fields, CertificateVerify, the
+ * client's certificates. */
+static void client_obj(struct jw *w, const struct session *s, const struct verdict *v,
+		       struct tt_ctx *ctx, struct anom_set *a)
+{
+	int c = v->client;
+
+	jw_open(w, "client", '{');
+	if (s->ch)
+		client_hello_fields(w, s->ch, a, ctx ? ctx->hello_frags : NULL);
+	if (s->cli_cv && s->cv_has_sigalg) {
+		jw_open(w, "certificate_verify", '{');
+		code_name(w, "signature_algorithm", s->cv_sigalg, tls_sigscheme_name);
+		jw_close(w, false);
+	}
+	if (s->hrr)
+		jw_bool(w, "hello_retry", true);
+	if (s->n_chain[c])
+		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], &v->side[VERDICT_CLIENT], a);
+	jw_close(w, false);
+}
+
+/* tls.server: the ServerHello's fields, what followed it, the server's
+ * certificates. */
+static void server_obj(struct jw *w, const struct session *s, const struct verdict *v,
+		       struct tt_ctx *ctx, struct anom_set *a)
+{
+	int svd = !v->client;
+
+	jw_open(w, "server", '{');
+	if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
+		server_hello_fields(w, s, a, ctx ? ctx->hello_frags : NULL);
+		if (s->has_nst && !s->tls13)
+			jw_uint(w, "ticket_lifetime_hint", s->nst_lifetime);
+		if (s->sh_seen && !(s->resumed && !s->tls13))
+			key_exchange(w, s);
+		if (s->cr && s->srv_cr)
+			cert_request(w, s);
+		if (s->tls13 && s->sh_seen && !s->resumed)
+			jw_bool(w, "certificate_encrypted", true);
+	}
+	if (s->n_chain[svd])
+		emit_x509_side(w, ctx, s->chain[svd], s->n_chain[svd], &v->side[VERDICT_SERVER], a);
+	jw_close(w, false);
+}
+
+int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
+		 struct tt_ctx *ctx, struct rec_tally *t)
 {
 	struct anom_set *a = &t->anom;
-	int c = client_side == 1 ? 1 : 0, svd = !c;
-	const char *auth;
-	bool inferred;
+	int c = v->client;
 
 	*a = s->anom;
 	if (!s->is_tls && !s->not_tls)
@@ -703,59 +630,25 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 
 	negotiated(w, s, a, t);
 	if (s->outcome != TLS_OUT_NONE) {
-		t->outcome = outcome_names[s->outcome];
+		t->outcome = v->outcome;
 		jw_bool(w, "established", s->outcome == TLS_OUT_ESTABLISHED);
 		jw_bool(w, "resumed", s->resumed);
 		jw_name(w, "outcome", t->outcome);
 		if (s->outcome != TLS_OUT_ESTABLISHED)
-			failure_obj(w, s, c);
+			failure_obj(w, v);
 	}
 	if (s->n_alerts)
 		alerts_arr(w, s, c);
-	auth = authentication(s, c, &inferred);
-	if (auth) {
-		jw_name(w, "authentication", auth);
-		if (inferred)
+	if (v->authentication) {
+		jw_name(w, "authentication", v->authentication);
+		if (v->authentication_inferred)
 			jw_bool(w, "authentication_inferred", true);
 	}
 	if (s->n_msgs)
 		messages_arr(w, s, c);
 
-	jw_open(w, "client", '{');
-	if (s->ch)
-		client_hello_fields(w, s->ch, a, ctx ? ctx->hello_frags : NULL);
-	if (s->cli_cv && s->cv_has_sigalg) {
-		jw_open(w, "certificate_verify", '{');
-		code_name(w, "signature_algorithm", s->cv_sigalg, tls_sigscheme_name);
-		jw_close(w, false);
-	}
-	if (s->hrr)
-		jw_bool(w, "hello_retry", true);
-	if (s->n_chain[c])
-		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], NULL, 0, false,
-			       s->cert_ts[c], false, a);
-	jw_close(w, false);
-
-	jw_open(w, "server", '{');
-	if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
-		server_hello_fields(w, s, a, ctx ? ctx->hello_frags : NULL);
-		if (s->has_nst && !s->tls13)
-			jw_uint(w, "ticket_lifetime_hint", s->nst_lifetime);
-		if (s->sh_seen && !(s->resumed && !s->tls13))
-			key_exchange(w, s);
-		if (s->cr && s->srv_cr)
-			cert_request(w, s);
-		if (s->tls13 && s->sh_seen && !s->resumed)
-			jw_bool(w, "certificate_encrypted", true);
-	}
-	if (s->n_chain[svd]) {
-		const struct tls_client_hello *ch = s->ch;
-		bool has_sni = ch && ch->has_sni && ch->sni_len;
-		emit_x509_side(w, ctx, s->chain[svd], s->n_chain[svd],
-			       has_sni ? ch->sni : NULL, has_sni ? ch->sni_len : 0, has_sni,
-			       s->cert_ts[svd], true, a);
-	}
-	jw_close(w, false);
+	client_obj(w, s, v, ctx, a);
+	server_obj(w, s, v, ctx, a);
 
 	/* How much of each direction the capture lost (the tcp_gap anomaly). */
 	if (s->gap_bytes[0] || s->gap_bytes[1]) {
@@ -767,12 +660,7 @@ int session_emit(struct jw *w, const struct session *s, struct tt_ctx *ctx, int 
 		jw_close(w, false);
 	}
 
-	/* A client that never sent a byte while the server spoke TLS was not
-	 * captured (one-sided capture, asymmetric routing): say so even when
-	 * the outcome could be inferred from the server's side.  (A silent
-	 * server is the session's own business: no_server_response, or
-	 * server_data_missing when the client's messages prove an answer.) */
-	if (s->client >= 0 && !s->d[s->client].got_bytes && s->d[!s->client].got_bytes)
+	if (v->client_data_missing)
 		anom_add(a, "client_data_missing");
 
 	/* Last: building the record may have added anomalies. */

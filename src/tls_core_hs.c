@@ -207,11 +207,72 @@ static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
 	}
 }
 
+/* Messages only a server sends, from the server. */
+static void on_server_msg(struct session *s, uint8_t type, const uint8_t *b, size_t n)
+{
+	const char *kx;
+
+	switch (type) {
+	case TLS_HS_SERVER_KEY_EXCHANGE:
+		if (!s->sh) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		s->srv_ske = true;
+		kx = tls_cipher_kx(s->sh->cipher);
+		memset(&s->ske, 0, sizeof s->ske);
+		if (kx)
+			tls_parse_server_key_exchange(b, n, kx, s->version, &s->ske, &s->anom);
+		break;
+	case TLS_HS_CERTIFICATE_REQUEST:
+		on_cert_request(s, b, n);
+		break;
+	case TLS_HS_SERVER_HELLO_DONE:
+		s->srv_shd = true;
+		break;
+	case TLS_HS_NEW_SESSION_TICKET: {
+		uint16_t tlen = 0;
+		uint32_t life = 0;
+		if (tls_parse_new_session_ticket(b, n, s->tls13, &life, &tlen, &s->anom) == 0) {
+			s->has_nst = true;
+			s->nst_lifetime = life;
+		}
+		break;
+	}
+	case TLS_HS_CERTIFICATE_STATUS: {
+		uint8_t st = 0;
+		uint32_t rlen = 0;
+		tls_parse_certificate_status(b, n, &st, &rlen, &s->anom);
+		s->srv_status = true;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Messages only a client sends, from the client. */
+static void on_client_msg(struct session *s, uint8_t type, const uint8_t *b, size_t n)
+{
+	const char *kx;
+
+	if (type == TLS_HS_CLIENT_KEY_EXCHANGE) {
+		s->cli_cke = true;
+		kx = s->sh ? tls_cipher_kx(s->sh->cipher) : NULL;
+		if (kx)
+			tls_parse_client_key_exchange(b, n, kx, s->version, &s->anom);
+	} else if (type == TLS_HS_CERTIFICATE_VERIFY) {
+		s->cli_cv = true;
+		s->cv_has_sigalg = false;
+		tls_parse_certificate_verify(b, n, s->version, &s->cv_has_sigalg, &s->cv_sigalg,
+					     &s->anom);
+	}
+}
+
 void tls_core_handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
 			    uint64_t ts)
 {
 	bool from_server;
-	const char *kx;
 
 	if (type == TLS_HS_CLIENT_HELLO) {
 		on_client_hello(s, dir, b, n, false);
@@ -228,74 +289,21 @@ void tls_core_handshake_msg(struct session *s, int dir, uint8_t type, const uint
 		on_certificate(s, dir, b, n, ts);
 		break;
 	case TLS_HS_SERVER_KEY_EXCHANGE:
-		if (!from_server || !s->sh) {
-			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		s->srv_ske = true;
-		kx = tls_cipher_kx(s->sh->cipher);
-		memset(&s->ske, 0, sizeof s->ske);
-		if (kx)
-			tls_parse_server_key_exchange(b, n, kx, s->version, &s->ske, &s->anom);
-		break;
 	case TLS_HS_CERTIFICATE_REQUEST:
-		if (!from_server) {
-			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		on_cert_request(s, b, n);
-		break;
 	case TLS_HS_SERVER_HELLO_DONE:
+	case TLS_HS_NEW_SESSION_TICKET:
+	case TLS_HS_CERTIFICATE_STATUS:
 		if (from_server)
-			s->srv_shd = true;
+			on_server_msg(s, type, b, n);
 		else
 			anom_add(&s->anom, "unexpected_message");
 		break;
 	case TLS_HS_CLIENT_KEY_EXCHANGE:
-		if (from_server) {
-			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		s->cli_cke = true;
-		kx = s->sh ? tls_cipher_kx(s->sh->cipher) : NULL;
-		if (kx)
-			tls_parse_client_key_exchange(b, n, kx, s->version, &s->anom);
-		break;
 	case TLS_HS_CERTIFICATE_VERIFY:
-		if (from_server) {
+		if (from_server)
 			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		s->cli_cv = true;
-		s->cv_has_sigalg = false;
-		tls_parse_certificate_verify(b, n, s->version, &s->cv_has_sigalg, &s->cv_sigalg,
-					     &s->anom);
-		break;
-	case TLS_HS_NEW_SESSION_TICKET:
-		if (!from_server) {
-			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		{
-			uint16_t tlen = 0;
-			uint32_t life = 0;
-			if (tls_parse_new_session_ticket(b, n, s->tls13, &life, &tlen, &s->anom) == 0) {
-				s->has_nst = true;
-				s->nst_lifetime = life;
-			}
-		}
-		break;
-	case TLS_HS_CERTIFICATE_STATUS:
-		if (!from_server) {
-			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		{
-			uint8_t st = 0;
-			uint32_t rlen = 0;
-			tls_parse_certificate_status(b, n, &st, &rlen, &s->anom);
-			s->srv_status = true;
-		}
+		else
+			on_client_msg(s, type, b, n);
 		break;
 	case TLS_HS_FINISHED:
 		/* A cleartext Finished: the ChangeCipherSpec was missed (gap). */
@@ -357,6 +365,84 @@ static bool hs_append(struct session *s, struct sess_dir *d, const uint8_t *p, s
 	return true;
 }
 
+/* No partial message pending: whole messages are parsed where they lie,
+ * the start of one continued in a later record is kept.  Returns whether
+ * to go on with the rest of the bytes. */
+static bool hs_fresh(struct session *s, int dir, struct cur *c, uint32_t max, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	const uint8_t *b = NULL;
+	uint8_t type;
+	uint32_t mlen;
+	size_t k;
+
+	if (tls_hs_header(c->p, c->left, &type, &mlen) == TLS_OK) {
+		if (mlen > max) {
+			too_large(s, dir, type);
+			cur_skip(c, TLS_HS_HDR);
+			d->hs_skip = mlen;
+			return true;
+		}
+		if (c->left - TLS_HS_HDR >= mlen && cur_skip(c, TLS_HS_HDR) &&
+		    cur_bytes(c, mlen, &b)) {
+			tls_core_handshake_msg(s, dir, type, b, mlen, ts);
+			return true;
+		}
+	}
+	/* A message continued in a later record: keep what arrived. */
+	k = c->left;
+	cur_bytes(c, k, &b);
+	if (!hs_append(s, d, b, k))
+		anom_add(&s->anom, "alloc_failed");
+	return false;
+}
+
+/* A partial message pending: its header completed first, then its body;
+ * parsed once whole.  Returns whether to go on with the rest of the bytes. */
+static bool hs_continue(struct session *s, int dir, struct cur *c, uint32_t max, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	const uint8_t *b = NULL;
+	uint8_t type;
+	uint32_t mlen;
+	size_t need, k;
+
+	if (d->hs_len < TLS_HS_HDR) {
+		k = TLS_HS_HDR - d->hs_len;
+		if (k > c->left)
+			k = c->left;
+		cur_bytes(c, k, &b);
+		if (!hs_append(s, d, b, k)) {
+			anom_add(&s->anom, "alloc_failed");
+			d->hs_len = 0;
+			return false;
+		}
+		if (d->hs_len < TLS_HS_HDR)
+			return false;
+	}
+	tls_hs_header(d->hs, d->hs_len, &type, &mlen);
+	if (mlen > max) {
+		too_large(s, dir, type);
+		d->hs_skip = mlen - (d->hs_len - TLS_HS_HDR);
+		d->hs_len = 0;
+		return true;
+	}
+	need = (size_t)mlen + TLS_HS_HDR - d->hs_len;
+	k = need < c->left ? need : c->left;
+	cur_bytes(c, k, &b);
+	if (!hs_append(s, d, b, k)) {
+		anom_add(&s->anom, "alloc_failed");
+		d->hs_len = 0;
+		d->hs_skip = (uint32_t)(need - k);
+		return true;
+	}
+	if (d->hs_len == (size_t)mlen + TLS_HS_HDR) {
+		d->hs_len = 0;
+		tls_core_handshake_msg(s, dir, type, d->hs + TLS_HS_HDR, mlen, ts);
+	}
+	return true;
+}
+
 /* Cleartext handshake bytes of one record: messages joined across records,
  * several per record; whole messages in the record are parsed where they lie. */
 void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts)
@@ -364,7 +450,6 @@ void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, u
 	struct sess_dir *d = &s->d[dir];
 	struct cur c = cur_make(body, len);
 	uint32_t max = s->ctx->cfg.max_handshake_msg;
-	const uint8_t *b = NULL;
 	uint8_t type;
 	uint32_t mlen;
 
@@ -377,70 +462,16 @@ void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, u
 		d->hs_resync = false;
 	}
 	while (c.left && !core_decided(s)) {
+		bool more;
 		if (d->hs_skip) {
 			size_t k = c.left < d->hs_skip ? c.left : d->hs_skip;
 			cur_skip(&c, k);
 			d->hs_skip -= (uint32_t)k;
 			continue;
 		}
-		if (!d->hs_len) {
-			if (tls_hs_header(c.p, c.left, &type, &mlen) == TLS_OK) {
-				if (mlen > max) {
-					too_large(s, dir, type);
-					cur_skip(&c, TLS_HS_HDR);
-					d->hs_skip = mlen;
-					continue;
-				}
-				if (c.left - TLS_HS_HDR >= mlen && cur_skip(&c, TLS_HS_HDR) &&
-				    cur_bytes(&c, mlen, &b)) {
-					tls_core_handshake_msg(s, dir, type, b, mlen, ts);
-					continue;
-				}
-			}
-			/* A message continued in a later record: keep what arrived. */
-			{
-				size_t k = c.left;
-				cur_bytes(&c, k, &b);
-				if (!hs_append(s, d, b, k))
-					anom_add(&s->anom, "alloc_failed");
-			}
+		more = d->hs_len ? hs_continue(s, dir, &c, max, ts) : hs_fresh(s, dir, &c, max, ts);
+		if (!more)
 			return;
-		}
-		if (d->hs_len < TLS_HS_HDR) {
-			size_t k = TLS_HS_HDR - d->hs_len;
-			if (k > c.left)
-				k = c.left;
-			cur_bytes(&c, k, &b);
-			if (!hs_append(s, d, b, k)) {
-				anom_add(&s->anom, "alloc_failed");
-				d->hs_len = 0;
-				return;
-			}
-			if (d->hs_len < TLS_HS_HDR)
-				return;
-		}
-		tls_hs_header(d->hs, d->hs_len, &type, &mlen);
-		if (mlen > max) {
-			too_large(s, dir, type);
-			d->hs_skip = mlen - (d->hs_len - TLS_HS_HDR);
-			d->hs_len = 0;
-			continue;
-		}
-		{
-			size_t need = (size_t)mlen + TLS_HS_HDR - d->hs_len;
-			size_t k = need < c.left ? need : c.left;
-			cur_bytes(&c, k, &b);
-			if (!hs_append(s, d, b, k)) {
-				anom_add(&s->anom, "alloc_failed");
-				d->hs_len = 0;
-				d->hs_skip = (uint32_t)(need - k);
-				continue;
-			}
-			if (d->hs_len == (size_t)mlen + TLS_HS_HDR) {
-				d->hs_len = 0;
-				tls_core_handshake_msg(s, dir, type, d->hs + TLS_HS_HDR, mlen, ts);
-			}
-		}
 	}
 }
 

@@ -116,8 +116,10 @@ static void *worker_main(void *arg)
 		cmd = b->cmd;
 		if (cmd & (CMD_FLUSH | CMD_EXIT))
 			pipeline_flush(w->pl);
-		if (cmd & CMD_ANSWERED)
+		if (cmd & CMD_ANSWERED) {
+			pipeline_sync(w->pl);   /* the parsers' own counters into ctx.st */
 			w->snap = w->ctx.st;
+		}
 		if (cmd & CMD_OUTPUT)
 			emitter_flush(w->ctx.em);
 
@@ -318,7 +320,6 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	xo.ca_file = main->cfg.ca_file;
 	xo.ca_dir = main->cfg.ca_dir;
 	xo.cache_size = main->cfg.cert_cache_size;
-	xo.st = &w->ctx.st;
 	w->ctx.x509 = x509_ctx_new(&xo, err, errlen);
 	if (!w->ctx.x509)
 		return -1;

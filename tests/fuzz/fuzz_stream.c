@@ -20,6 +20,7 @@
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
 #include "../../src/session.h"
+#include "../../src/verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -105,7 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *v;
 		jw_init(&w);
 		jw_open(&w, NULL, '{');
-		session_emit(&w, s, &ctx, session_client_side(s) < 0 ? 0 : session_client_side(s), &t);
+		struct verdict vd;
+		verdict_build(s, &ctx, session_client_side(s) < 0 ? 0 : session_client_side(s), &vd);
+		session_emit(&w, s, &vd, &ctx, &t);
 		jw_close(&w, true);
 		/* A record is always one line of valid JSON. */
 		v = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, &jerr);

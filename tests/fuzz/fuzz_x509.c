@@ -9,6 +9,7 @@
 
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
+#include "../../src/verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int done;
 	struct x509_cert *c;
 	struct anom_set a = { 0 };
+	struct verdict_side vs;
 	uint8_t *der;
 	struct jw w;
 	json_error_t jerr = { 0 };
@@ -40,10 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(der);   /* the certificate must not keep pointers into the caller's buffer */
 	if (!c)
 		return 0;
+	verdict_chain(&ctx, &c, 1, (const uint8_t *)"www.example.com", 15, true,
+		      1700000000ull * 1000000000ull, true, &vs);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
-	emit_x509_side(&w, &ctx, &c, 1, (const uint8_t *)"www.example.com", 15, true,
-		       1700000000ull * 1000000000ull, true, &a);
+	emit_x509_side(&w, &ctx, &c, 1, &vs, &a);
 	jw_close(&w, true);
 	/* One line of valid JSON, whatever the certificate holds. */
 	v = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, &jerr);

@@ -10,6 +10,7 @@
 
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
+#include "../../src/verdict.h"
 #include "../../src/session.h"
 #include "tt_test.h"
 
@@ -462,12 +463,14 @@ static void feeder_done(struct feeder *f)
 static json_t *emit_root(struct session *s, int client)
 {
 	struct rec_tally t = { 0 };
+	struct verdict v;
 	struct jw w;
 	json_t *root;
 
+	verdict_build(s, &ctx, client, &v);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
-	session_emit(&w, s, &ctx, client, &t);
+	session_emit(&w, s, &v, &ctx, &t);
 	jw_close(&w, true);
 	root = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, NULL);
 	CHECK(root != NULL && memchr(w.p, '\n', w.len) == NULL);

@@ -1,5 +1,5 @@
 /*
- * Unit tests for parsers/x509.c: fields, the fallback reader, the cache,
+ * Unit tests for the X.509 facade (parsers/x509_*.c): fields, the fallback reader, the cache,
  * validation at capture time and RFC 6125 host matching, with the
  * certificates of tests/certs (made by tests/certs/mkcerts.sh).
  *
@@ -10,6 +10,7 @@
 #include "../../parsers/digest.h"
 #include "../../src/config.h"
 #include "../../src/emit.h"
+#include "../../src/verdict.h"
 #include "tt_test.h"
 
 #include <dirent.h>
@@ -20,7 +21,6 @@
 
 static char certdir[1024];
 static struct x509_ctx *ctx;
-static struct tt_stats st;
 
 #define T(y, mo, d) ((uint64_t)(days(y, mo, d)) * 86400u * 1000000000u)
 
@@ -362,11 +362,11 @@ static void test_time_offsets(void)
 static void test_cache(void)
 {
 	struct x509_cert *a, *b;
-	uint64_t hits = st.certs_cache_hits;
+	uint64_t hits = x509_ctx_stats(ctx)->cache_hits;
 	a = load("leaf.der");
 	b = load("leaf.der");
 	CHECK(a && a == b);
-	CHECK(st.certs_cache_hits == hits + 1);
+	CHECK(x509_ctx_stats(ctx)->cache_hits == hits + 1);
 	x509_cert_put(ctx, a);
 	x509_cert_put(ctx, b);
 
@@ -556,17 +556,20 @@ static const char *jget(json_t *o, const char *path)
 	return json_is_string(o) ? json_string_value(o) : NULL;
 }
 
-/* emit_x509_side into an object of its own, read back as a tree. */
+/* The verdict on a server chain, then emit_x509_side into an object of
+ * its own, read back as a tree. */
 static json_t *side_json(struct tt_ctx *tc, struct x509_cert *const *chain, size_t n,
 			 const char *sni, uint64_t ts, struct anom_set *a, int *rc)
 {
+	struct verdict_side vs;
 	struct jw w;
 	json_t *v;
 
+	verdict_chain(tc, chain, n, (const uint8_t *)sni, sni ? strlen(sni) : 0, sni != NULL, ts,
+		      true, &vs);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
-	*rc = emit_x509_side(&w, tc, chain, n, (const uint8_t *)sni, sni ? strlen(sni) : 0,
-			     sni != NULL, ts, true, a);
+	*rc = emit_x509_side(&w, tc, chain, n, &vs, a);
 	jw_close(&w, true);
 	v = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, NULL);
 	CHECK(v != NULL);
@@ -695,7 +698,6 @@ int main(int argc, char **argv)
 	}
 	o.ca_file = path;
 	o.cache_size = 64;
-	o.st = &st;
 	ctx = x509_ctx_new(&o, err, sizeof err);
 	CHECK(ctx != NULL);
 	if (!ctx) {

@@ -1,0 +1,104 @@
+/*
+ * digest.c - message digests (MD5, SHA-1, SHA-256 through mbedTLS), hex
+ * and base64 encodings, and the fast non-cryptographic hash the caches
+ * key on (digest.h).
+ */
+#include "digest.h"
+
+#include <string.h>
+
+#include <mbedtls/md5.h>
+#include <mbedtls/sha1.h>
+#include <mbedtls/sha256.h>
+
+void dig_md5(const void *p, size_t n, uint8_t out[16])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	(void)mbedtls_md5(p, n, out);
+#else
+	(void)mbedtls_md5_ret(p, n, out);
+#endif
+}
+
+void dig_sha1(const void *p, size_t n, uint8_t out[20])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	(void)mbedtls_sha1(p, n, out);
+#else
+	(void)mbedtls_sha1_ret(p, n, out);
+#endif
+}
+
+void dig_sha256(const void *p, size_t n, uint8_t out[32])
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	(void)mbedtls_sha256(p, n, out, 0);
+#else
+	(void)mbedtls_sha256_ret(p, n, out, 0);
+#endif
+}
+
+void dig_hex(const uint8_t *p, size_t n, char *out, int upper)
+{
+	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* RFC 4648 base64 with padding.  Not mbedTLS's: its encoder is
+ * constant-time, which public data (Community IDs, certificates) does not
+ * need, and cost more than the SHA-1 of a Community ID. */
+size_t dig_base64(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t need = 4 * ((n + 2) / 3), o = 0, i = 0;
+
+	if (cap == 0)
+		return 0;
+	if (need + 1 > cap) {
+		out[0] = '\0';
+		return 0;
+	}
+	for (; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = al[(v >> 6) & 63];
+		out[o++] = al[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+		out[o++] = al[v >> 18];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? al[(v >> 6) & 63] : '=';
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
+ * The cache is looked up once per certificate per session, so its key is a
+ * fast non-cryptographic hash of the DER, confirmed by comparing the DER
+ * itself; the SHA-256 is computed once, when a certificate is first parsed.
+ */
+uint64_t dig_fast64(const void *vp, size_t n)
+{
+	const uint8_t *p = vp;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}

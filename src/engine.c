@@ -1,0 +1,136 @@
+/*
+ * engine.c - inline pipeline or worker threads, and the output side's
+ * clock (engine.h).
+ */
+#include "engine.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "emit.h"
+#include "pipeline.h"
+#include "workers.h"
+
+struct engine {
+	struct tt_ctx *ctx;
+	struct pipeline *pl;            /* one thread ... */
+	struct workers *wk;             /* ... or --threads N >= 2 */
+	uint64_t last_ts;
+	uint64_t stats_interval_ns, next_stats;
+};
+
+static volatile sig_atomic_t reopen_flag;
+
+struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns)
+{
+	struct engine *e = calloc(1, sizeof *e);
+
+	if (!e)
+		return NULL;
+	e->ctx = ctx;
+	e->stats_interval_ns = stats_interval_ns;
+	if (ctx->cfg.threads > 1) {
+		char err[256];
+		e->wk = workers_new(ctx, ctx->cfg.threads, err, sizeof err);
+		if (!e->wk) {
+			fprintf(stderr, "tlstap: worker threads: %s\n", err);
+			free(e);
+			return NULL;
+		}
+		return e;
+	}
+	e->pl = pipeline_new(ctx);
+	if (!e->pl) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->wk)
+		workers_free(e->wk);
+	else
+		pipeline_free(e->pl);
+	free(e);
+}
+
+void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *data,
+		   uint32_t caplen, uint32_t wirelen)
+{
+	if (ts_ns > e->last_ts)
+		e->last_ts = ts_ns;
+	if (e->wk)
+		workers_packet(e->wk, dlt, ts_ns, data, caplen, wirelen);
+	else
+		pipeline_packet(e->pl, dlt, ts_ns, data, caplen, wirelen);
+}
+
+/* Brings ctx->st up to date (with workers: once each has handled all it
+ * was given). */
+static void sync_stats(struct engine *e)
+{
+	if (e->wk)
+		workers_sync(e->wk, 0);
+	else
+		pipeline_sync(e->pl);
+}
+
+void engine_input(struct engine *e)
+{
+	e->next_stats = 0;
+}
+
+void engine_clock(struct engine *e, uint64_t now_ns)
+{
+	if (e->stats_interval_ns) {
+		if (e->next_stats == 0) {
+			e->next_stats = now_ns + e->stats_interval_ns;
+		} else if (now_ns >= e->next_stats) {
+			sync_stats(e);
+			emit_stats(e->ctx, now_ns, false);
+			e->next_stats = now_ns + e->stats_interval_ns;
+		}
+	}
+	if (reopen_flag) {
+		reopen_flag = 0;
+		emitter_reopen(e->ctx->em);
+	}
+}
+
+void engine_idle(struct engine *e, uint64_t now_ns)
+{
+	if (e->wk)
+		workers_tick(e->wk, now_ns);
+	else
+		pipeline_tick(e->pl, now_ns);
+	engine_clock(e, now_ns);
+	emitter_flush(e->ctx->em);
+}
+
+void engine_request_reopen(void)
+{
+	reopen_flag = 1;
+}
+
+void engine_flush(struct engine *e)
+{
+	if (e->wk)
+		workers_sync(e->wk, 1);
+	else
+		pipeline_flush(e->pl);
+}
+
+uint64_t engine_last_time(const struct engine *e)
+{
+	return e->last_ts;
+}
+
+int engine_dlt_supported(int dlt)
+{
+	return pipeline_dlt_supported(dlt);
+}

@@ -1,0 +1,49 @@
+/*
+ * engine.h - the one thing capture hands packets to: it chooses the inline
+ * pipeline (one thread) or the worker threads (--threads N >= 2), and owns
+ * the output side's clock (periodic tlstap.stats records, reopening the
+ * output on SIGHUP, flushing records during live capture).
+ *
+ *   capture ──packet──> engine ──> pipeline            (threads == 1)
+ *           ──time───>        └──> workers ──> N pipelines
+ *                         clock ──> emit_stats / emitter_reopen / emitter_flush
+ *
+ * Neither the pipeline nor the workers know the engine, and the pipeline
+ * does not know the workers.
+ */
+#ifndef TLSTAP_ENGINE_H
+#define TLSTAP_ENGINE_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+struct engine;
+
+/* ctx->cfg.threads decides inline or workers; stats_interval_ns 0: no
+ * periodic stats records.  NULL after printing why. */
+struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns);
+void engine_free(struct engine *e);
+
+/* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
+void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *data,
+		   uint32_t caplen, uint32_t wirelen);
+/* A new input (capture file) starts: the stats interval restarts with it. */
+void engine_input(struct engine *e);
+/* The output side at time now_ns: a periodic stats record when one is due,
+ * the output reopened when asked.  Offline: after each packet. */
+void engine_clock(struct engine *e, uint64_t now_ns);
+/* Live capture, after each round of packets: timeouts run to now_ns
+ * (wall clock), then engine_clock, then records go out. */
+void engine_idle(struct engine *e, uint64_t now_ns);
+/* Async-signal-safe: reopen the output at the next engine_clock (SIGHUP). */
+void engine_request_reopen(void);
+
+/* End of input: every flow finished and emitted; ctx->st up to date. */
+void engine_flush(struct engine *e);
+/* Time of the latest packet seen (ns since the epoch), 0 before the first. */
+uint64_t engine_last_time(const struct engine *e);
+/* Whether tlstap can decode this link type. */
+int engine_dlt_supported(int dlt);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * verdict.c - the decisions a session record reports (verdict.h): the
+ * outcome's name and reason, who authenticated (README "Outcome"), the
+ * server chain's validation with SNI match, --certs-dir files, and the
+ * anomalies only the whole session shows.
+ */
+#include "verdict.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../parsers/tls_names.h"
+#include "session_impl.h"
+
+static const char *const outcome_names[] = {
+	[TLS_OUT_NONE] = NULL,
+	[TLS_OUT_ESTABLISHED] = "established",
+	[TLS_OUT_ALERT] = "alert",
+	[TLS_OUT_RESET] = "reset",
+	[TLS_OUT_CLOSED] = "closed",
+	[TLS_OUT_INCOMPLETE] = "incomplete",
+	[TLS_OUT_NO_SERVER_RESPONSE] = "no_server_response",
+	[TLS_OUT_MALFORMED] = "malformed",
+};
+
+const char *verdict_v2_error_name(uint8_t code)
+{
+	switch (code) {
+	case 1: return "sslv2_no_cipher_error";
+	case 2: return "sslv2_no_certificate_error";
+	case 4: return "sslv2_bad_certificate_error";
+	case 6: return "sslv2_unsupported_certificate_type_error";
+	default: return "sslv2_error";
+	}
+}
+
+/* tls.authentication: see SCHEMA.md and README "Outcome".  NULL while the
+ * handshake has not got far enough to tell. */
+static const char *authentication(const struct session *s, int c, bool *inferred)
+{
+	int sv = !c;
+	uint16_t cs = s->sh ? s->sh->cipher : 0;
+
+	*inferred = false;
+	if (!s->sh_seen)
+		return NULL;
+	if (s->resumed)
+		return "unknown";
+	if (s->v2)
+		return s->srv_cert ? "one_way" : NULL;
+	if (s->tls13) {
+		/* Inferred from the size of the client's first encrypted record
+		 * (no padding assumed): Finished alone is 4 + hash bytes; an
+		 * empty Certificate 8 (alone, or before Finished in the same
+		 * record); anything larger carries a certificate. */
+		uint32_t tag = cs == 0x1305 ? 8 : 16, fin = 4 + (cs == 0x1302 ? 48 : 32), pl;
+		if (!s->cli_flight || s->cli_first_len < 1 + tag)
+			return s->srv_flight ? "unknown" : NULL;
+		pl = s->cli_first_len - 1 - tag;
+		*inferred = true;
+		if (pl == fin)
+			return "one_way";
+		if (pl == 8 || pl == 8 + fin)
+			return "two_way_requested";
+		if (pl > fin + 8)
+			return "two_way";
+		*inferred = false;
+		return "unknown";
+	}
+	if (!s->srv_shd && !s->cli_cke && !s->d[c].ccs)
+		return NULL;
+	if (!s->n_chain_total[sv])
+		return tls_cipher_is_anon_or_psk(cs) ? "anonymous" : "unknown";
+	if (!s->srv_cr)
+		return "one_way";
+	if (s->cli_cert && !s->cli_cert_empty)
+		return "two_way";
+	if (s->cli_cert || s->cli_cke)
+		return "two_way_requested";
+	return NULL;
+}
+
+static void alert_reason(const struct sess_alert *al, const char *who, char *out, size_t cap)
+{
+	if (al->sslv2) {
+		snprintf(out, cap, "%s from %s", verdict_v2_error_name(al->desc), who);
+	} else if (al->encrypted) {
+		snprintf(out, cap, "encrypted alert from %s", who);
+	} else {
+		const char *n = tls_alert_name(al->desc);
+		if (n)
+			snprintf(out, cap, "fatal alert %s from %s", n, who);
+		else
+			snprintf(out, cap, "fatal alert %u from %s", (unsigned)al->desc, who);
+	}
+}
+
+/* tls.failure.reason: the cause of the outcome, and who caused it. */
+static void failure_reason(const struct session *s, int c, char *out, size_t cap)
+{
+	const char *who = s->cause_dir < 0 ? "unknown side" :
+			  s->cause_dir == c ? "client" : "server";
+	const char *text = NULL;
+
+	out[0] = '\0';
+	switch (s->cause) {
+	case SC_ALERT:
+		alert_reason(&s->fail_al, who, out, cap);
+		return;
+	case SC_INFERRED_ALERT:
+		snprintf(out, cap, "encrypted alert from %s (inferred from the record size)", who);
+		return;
+	case SC_RESET:
+		snprintf(out, cap, "reset by %s", who);
+		return;
+	case SC_CLOSED:
+		snprintf(out, cap, "closed by %s", who);
+		return;
+	case SC_MALFORMED:
+		snprintf(out, cap, "record layer broken beyond resync (%s)",
+			 s->fail_anom ? s->fail_anom : "invalid_record");
+		return;
+	case SC_NO_RESPONSE: text = "no response from server"; break;
+	case SC_SERVER_NOT_TLS: text = "server answered with data that is not TLS"; break;
+	case SC_INCOMPLETE: text = "capture ended during the handshake"; break;
+	case SC_ONE_SIDED: text = "only one direction of the connection was captured"; break;
+	case SC_MIDSTREAM: text = "connection joined after the handshake"; break;
+	case SC_NONE: break;
+	}
+	if (text)
+		snprintf(out, cap, "%s", text);
+}
+
+/* DIR/<SHA-256>.der, created exclusively; the name comes from our own
+ * hash, never from the wire.  An existing file is the same certificate.
+ * Returns false when the file could not be written. */
+static bool write_der(const char *dir, struct x509_cert *c)
+{
+	char path[4096];
+	size_t off = 0;
+	int fd;
+
+	if (c->der_written || !c->der_len)
+		return true;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s.der", dir, c->sha256_hex) >= sizeof path)
+		return false;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0) {
+		if (errno != EEXIST)
+			return false;
+		c->der_written = true;
+		return true;
+	}
+	while (off < c->der_len) {
+		ssize_t w = write(fd, c->der + off, c->der_len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (close(fd) != 0 || off != c->der_len) {
+		/* Never leave a partial file under a hash name. */
+		unlink(path);
+		return false;
+	}
+	c->der_written = true;
+	return true;
+}
+
+void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
+		   const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns, bool server,
+		   struct verdict_side *vs)
+{
+	memset(vs, 0, sizeof *vs);
+	if (!chain || n == 0 || !chain[0] || !ctx)
+		return;
+	if (ctx->cfg.certs_dir)
+		for (size_t i = 0; i < n; i++)
+			if (chain[i] && !write_der(ctx->cfg.certs_dir, chain[i]))
+				vs->write_failed = true;
+	if (server && ctx->x509)
+		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len, has_sni, ts_ns,
+					      &vs->validation) == 0;
+}
+
+/* One role's chain: files, and for the server the validation (with the
+ * first ClientHello's SNI). */
+static void side_verdict(const struct session *s, struct tt_ctx *ctx, int dir, bool server,
+			 struct verdict_side *vs)
+{
+	const struct tls_client_hello *ch = s->ch;
+	bool has_sni = server && ch && ch->has_sni && ch->sni_len;
+
+	verdict_chain(ctx, s->chain[dir], s->n_chain[dir], has_sni ? ch->sni : NULL,
+		      has_sni ? ch->sni_len : 0, has_sni, s->cert_ts[dir], server, vs);
+}
+
+void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
+		   struct verdict *v)
+{
+	int c = client_side == 1 ? 1 : 0;
+
+	memset(v, 0, sizeof *v);
+	v->client = c;
+	if (!s->is_tls) {
+		v->outcome = s->not_tls ? "not_tls" : NULL;
+		return;
+	}
+	if (s->outcome != TLS_OUT_NONE) {
+		v->outcome = outcome_names[s->outcome];
+		if (s->outcome != TLS_OUT_ESTABLISHED) {
+			v->fail_stage = s->fail_stage;
+			failure_reason(s, c, v->fail_reason, sizeof v->fail_reason);
+		}
+	}
+	v->authentication = authentication(s, c, &v->authentication_inferred);
+	side_verdict(s, ctx, c, false, &v->side[VERDICT_CLIENT]);
+	side_verdict(s, ctx, !c, true, &v->side[VERDICT_SERVER]);
+	/* A client that never sent a byte while the server spoke TLS was not
+	 * captured (one-sided capture, asymmetric routing): say so even when
+	 * the outcome could be inferred from the server's side.  (A silent
+	 * server is the session's own business: no_server_response, or
+	 * server_data_missing when the client's messages prove an answer.) */
+	v->client_data_missing = s->client >= 0 && !s->d[s->client].got_bytes &&
+				 s->d[!s->client].got_bytes;
+}

@@ -1,0 +1,60 @@
+/*
+ * verdict.h - what tlstap concludes about one session, between the
+ * handshake core and the emitter:
+ *
+ *   tls_core (state) --+--> verdict_build() --> struct verdict --> session_emit (JSON)
+ *   x509 chains -------+      outcome name, failure stage and reason,
+ *                             authentication, chain validation and SNI
+ *                             match, --certs-dir writes, late anomalies
+ *
+ * The verdict is plain data: the emitter formats it and decides nothing.
+ * Sides in struct verdict are TLS roles (client, server), not flow sides.
+ */
+#ifndef TLSTAP_VERDICT_H
+#define TLSTAP_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../parsers/x509.h"
+#include "config.h"
+
+struct session;
+
+enum { VERDICT_CLIENT = 0, VERDICT_SERVER = 1 };
+
+struct verdict_side {
+	bool validated;                 /* validation below is filled (server chain) */
+	struct x509_validation validation;
+	bool write_failed;              /* --certs-dir: a certificate could not be written */
+};
+
+struct verdict {
+	int client;                     /* flow side of the client (0 or 1) */
+	const char *outcome;            /* "established", ..., "not_tls"; NULL undecided */
+	const char *fail_stage;         /* tls.failure.stage, NULL none */
+	char fail_reason[128];          /* tls.failure.reason, "" none */
+	const char *authentication;     /* tls.authentication, NULL unknown yet */
+	bool authentication_inferred;
+	struct verdict_side side[2];    /* [VERDICT_CLIENT], [VERDICT_SERVER] */
+	bool client_data_missing;       /* anomaly found only by looking at the whole */
+};
+
+/* Fills *v for session s, whose client is on flow side client_side (0 or
+ * 1).  Validates the server's chain at the capture time of its Certificate
+ * (with ctx->x509), and writes every certificate to ctx->cfg.certs_dir when
+ * set.  ctx may be NULL (no validation, no writes). */
+void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
+		   struct verdict *v);
+
+/* The verdict on one chain of n certificates: written to cfg.certs_dir when
+ * set; when server, validated (ctx->x509) at capture time ts_ns, with the
+ * SNI match when has_sni. */
+void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
+		   const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns, bool server,
+		   struct verdict_side *vs);
+
+/* The name of an SSLv2 ERROR code (sslv2_error for unknown ones). */
+const char *verdict_v2_error_name(uint8_t code);
+
+#endif
