@@ -347,9 +347,16 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 		     const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-	struct tt_stats *st = &pl->ctx->st;
 	struct pkt p;
-	enum decode_result r;
+	enum decode_result r = decode_packet(dlt, data, caplen, wirelen, &p, &pl->ctx->st);
+
+	pipeline_decoded(pl, ts_ns, r, &p, caplen, wirelen);
+}
+
+void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
+		      struct pkt *p, uint32_t caplen, uint32_t wirelen)
+{
+	struct tt_stats *st = &pl->ctx->st;
 
 	if (ts_ns > pl->last_ts)
 		pl->last_ts = ts_ns;
@@ -357,22 +364,21 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)
 		st->truncated++;
-	r = decode_packet(dlt, data, caplen, wirelen, &p, st);
 	if (r == DEC_FRAGMENT) {
 		uint8_t proto;
 		uint32_t len;
-		const uint8_t *l4 = ipfrag_add(pl->frag, &p, ts_ns, &proto, &len);
+		const uint8_t *l4 = ipfrag_add(pl->frag, p, ts_ns, &proto, &len);
 		if (!l4)
 			goto out;
 		if (proto != 6) {
 			st->non_tcp++;
 			goto out;
 		}
-		r = decode_tcp(l4, len, &p, st);
-		p.ip_len = len;
+		r = decode_tcp(l4, len, p, st);
+		p->ip_len = len;
 	}
 	if (r == DEC_TCP)
-		tcp(pl, &p, ts_ns);
+		tcp(pl, p, ts_ns);
 out:
 	maybe_expire(pl, pl->last_ts);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "decode.h"
 
 struct pipeline;
 
@@ -19,6 +20,12 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx);
 /* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 		     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* The same for a packet already decoded (decode_packet, its counters
+ * already in ctx->st): the worker threads get packets decoded by the
+ * reader, which needed the headers to shard them.  *p points into the
+ * packet, valid for the call. */
+void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
+		      struct pkt *p, uint32_t caplen, uint32_t wirelen);
 /* Run timeouts up to now_ns without a packet (live capture idle ticks). */
 void pipeline_tick(struct pipeline *pl, uint64_t now_ns);
 /* End of input: every flow is finished, emitted and freed; ctx->st is up

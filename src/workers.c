@@ -1,9 +1,9 @@
 /*
  * workers.c - worker threads (see workers.h).
  *
- *   reader:  decode (for the address pair only) -> shard -> append to the
+ *   reader:  decode once -> shard -> append bytes + decoded headers to the
  *            worker's open batch -> full? queue it
- *   worker:  pop batch -> pipeline_packet / pipeline_tick per entry ->
+ *   worker:  pop batch -> pipeline_decoded / pipeline_tick per entry ->
  *            command (sync, flush, exit) -> batch back to the free list
  *
  * Timeouts follow the single-threaded schedule: a pipeline checks them at
@@ -39,12 +39,27 @@ enum { ENT_PACKET, ENT_TICK };
 enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4, CMD_OUTPUT = 8 };
 #define CMD_ANSWERED (CMD_SYNC | CMD_FLUSH | CMD_EXIT)
 
-/* One entry of a batch: the header, then caplen bytes, padded to 8. */
+/* Counters one decode may raise; more, and the worker decodes again. */
+#define ENT_COUNTS 4
+#define NO_OFF UINT32_MAX
+
+/* One entry of a batch: the header, then caplen bytes, padded to 8.  A
+ * packet carries the reader's decode of it (the reader needed the headers
+ * to shard it): the result, the counters the decode raised, and struct pkt
+ * with its pointers into the packet as offsets (rebased by the worker onto
+ * its copy). */
 struct ent {
 	uint64_t ts;
 	uint32_t caplen, wirelen;
 	int32_t dlt;
 	uint32_t kind;
+	int32_t result;                 /* enum decode_result (-1: not decoded) */
+	uint32_t redo;                  /* the worker decodes again (all below unused) */
+	uint32_t n_counts;
+	uint16_t count_field[ENT_COUNTS];   /* index of a struct tt_stats counter */
+	uint16_t count_delta[ENT_COUNTS];
+	uint32_t payload_off, frag_data_off;
+	struct pkt pkt;
 };
 
 struct batch {
@@ -76,10 +91,27 @@ struct workers {
 	struct tt_ctx *main;
 	unsigned n;
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
-	struct tt_stats scratch;        /* the reader's decode counts (discarded) */
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
 	struct worker w[];
 };
+
+/* A packet the reader decoded: its counters into the worker's, its
+ * pointers onto the worker's copy of the bytes, then the pipeline. */
+static void run_packet(struct worker *w, struct ent *e, const uint8_t *data)
+{
+	uint64_t *st = (uint64_t *)&w->ctx.st;
+
+	if (e->redo) {
+		pipeline_packet(w->pl, e->dlt, e->ts, data, e->caplen, e->wirelen);
+		return;
+	}
+	for (uint32_t i = 0; i < e->n_counts; i++)
+		st[e->count_field[i]] += e->count_delta[i];
+	e->pkt.payload = e->payload_off == NO_OFF ? NULL : data + e->payload_off;
+	e->pkt.frag_data = e->frag_data_off == NO_OFF ? NULL : data + e->frag_data_off;
+	pipeline_decoded(w->pl, e->ts, (enum decode_result)e->result, &e->pkt, e->caplen,
+			 e->wirelen);
+}
 
 static void *worker_main(void *arg)
 {
@@ -108,7 +140,7 @@ static void *worker_main(void *arg)
 			memcpy(&e, b->data + off, sizeof e);
 			off += sizeof e;
 			if (e.kind == ENT_PACKET)
-				pipeline_packet(w->pl, e.dlt, e.ts, b->data + off, e.caplen, e.wirelen);
+				run_packet(w, &e, b->data + off);
 			else
 				pipeline_tick(w->pl, e.ts);
 			off += ((size_t)e.caplen + 7) & ~(size_t)7;
@@ -173,49 +205,120 @@ static void push(struct worker *w, int cmd)
 	pthread_mutex_unlock(&w->mu);
 }
 
-static void append(struct worker *w, uint32_t kind, int dlt, uint64_t ts,
-		   const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+/* Queues an entry (e->caplen bytes of data after it) on w's open batch. */
+static void append_ent(struct worker *w, struct ent *e, const uint8_t *data)
 {
-	struct ent e = { ts, caplen, wirelen, dlt, kind };
+	uint32_t caplen = e->caplen;
 	size_t need;
 
 	/* libpcap never gives more than its maximum snapshot length (256 KiB);
-	 * should a packet not fit, the worker sees it cut, as by a snaplen. */
-	if (caplen > BATCH_BYTES - sizeof e)
-		e.caplen = caplen = (uint32_t)(BATCH_BYTES - sizeof e);
-	need = sizeof e + (((size_t)caplen + 7) & ~(size_t)7);
+	 * should a packet not fit, the worker sees it cut, as by a snaplen
+	 * (and decodes it itself). */
+	if (caplen > BATCH_BYTES - sizeof *e) {
+		e->caplen = caplen = (uint32_t)(BATCH_BYTES - sizeof *e);
+		e->redo = 1;
+	}
+	need = sizeof *e + (((size_t)caplen + 7) & ~(size_t)7);
 	if (w->cur && w->cur->len + need > BATCH_BYTES)
 		push(w, 0);
 	if (!w->cur)
 		w->cur = take_free(w);
-	memcpy(w->cur->data + w->cur->len, &e, sizeof e);
-	if (caplen)
-		memcpy(w->cur->data + w->cur->len + sizeof e, data, caplen);
+	memcpy(w->cur->data + w->cur->len, e, sizeof *e);
+	if (caplen && data)
+		memcpy(w->cur->data + w->cur->len + sizeof *e, data, caplen);
 	w->cur->len += need;
+}
+
+static void append(struct worker *w, uint32_t kind, int dlt, uint64_t ts,
+		   const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	struct ent e;
+
+	memset(&e, 0, sizeof e);
+	e.ts = ts;
+	e.caplen = caplen;
+	e.wirelen = wirelen;
+	e.dlt = dlt;
+	e.kind = kind;
+	e.result = -1;
+	e.redo = 1;
+	append_ent(w, &e, data);
+}
+
+/* Offset of a pointer into data[0..caplen], or NO_OFF (NULL, or not in
+ * the packet: then the entry is not usable and *ok turns false). */
+static uint32_t off_in(const uint8_t *ptr, const uint8_t *data, uint32_t caplen, bool *ok)
+{
+	uintptr_t p = (uintptr_t)ptr, d = (uintptr_t)data;
+
+	if (!ptr)
+		return NO_OFF;
+	if (p < d || p - d > caplen) {
+		*ok = false;
+		return NO_OFF;
+	}
+	return (uint32_t)(p - d);
+}
+
+/* The reader's decode, kept in e for the worker: the result, the counters
+ * it raised (against a zeroed set), the headers with offsets.  struct pkt's
+ * pointers into the packet (payload, frag_data) are rebased by run_packet;
+ * a pointer field added to struct pkt must be rebased there too. */
+static void decode_into(struct ent *e, const uint8_t *data)
+{
+	struct tt_stats d;
+	const uint64_t *v = (const uint64_t *)&d;
+	const size_t nf = sizeof d / sizeof *v;
+	bool ok = true;
+
+	memset(&d, 0, sizeof d);
+	e->result = (int32_t)decode_packet(e->dlt, data, e->caplen, e->wirelen, &e->pkt, &d);
+	for (size_t f = 0; f < nf && ok; f++) {
+		if (!v[f])
+			continue;
+		if (e->n_counts == ENT_COUNTS || v[f] > UINT16_MAX) {
+			ok = false;
+			break;
+		}
+		e->count_field[e->n_counts] = (uint16_t)f;
+		e->count_delta[e->n_counts++] = (uint16_t)v[f];
+	}
+	e->payload_off = off_in(e->pkt.payload, data, e->caplen, &ok);
+	e->frag_data_off = off_in(e->pkt.frag_data, data, e->caplen, &ok);
+	e->pkt.payload = e->pkt.frag_data = NULL;
+	if (!ok)
+		e->redo = 1;        /* the worker decodes again */
 }
 
 /* The worker of a packet: by the unordered address pair, so that both
  * directions and all fragments meet.  Packets that are not IP go to the
  * first worker, which counts them. */
-static unsigned shard(struct workers *wk, int dlt, const uint8_t *data, uint32_t caplen,
-		      uint32_t wirelen)
+static unsigned shard(const struct workers *wk, const struct ent *e)
 {
-	struct pkt p;
-	enum decode_result r = decode_packet(dlt, data, caplen, wirelen, &p, &wk->scratch);
+	enum decode_result r = (enum decode_result)e->result;
 
 	if (r != DEC_TCP && r != DEC_FRAGMENT)
 		return 0;
 	/* The flow table's own symmetric hash, without ports (fragments
 	 * carry none) or VLAN. */
-	return (unsigned)((uint64_t)flow_pair_hash(p.src, 0, p.dst, 0, 0) * wk->n >> 32);
+	return (unsigned)((uint64_t)flow_pair_hash(e->pkt.src, 0, e->pkt.dst, 0, 0) * wk->n >> 32);
 }
 
 void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
 		    uint32_t caplen, uint32_t wirelen)
 {
-	unsigned k = shard(wk, dlt, data, caplen, wirelen);
+	struct ent e;
+	unsigned k;
 
-	append(&wk->w[k], ENT_PACKET, dlt, ts_ns, data, caplen, wirelen);
+	memset(&e, 0, sizeof e);
+	e.ts = ts_ns;
+	e.caplen = caplen;
+	e.wirelen = wirelen;
+	e.dlt = dlt;
+	e.kind = ENT_PACKET;
+	decode_into(&e, data);
+	k = shard(wk, &e);
+	append_ent(&wk->w[k], &e, data);
 	if (ts_ns > wk->last_ts)
 		wk->last_ts = ts_ns;
 	if (wk->last_ts >= wk->next_check) {

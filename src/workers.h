@@ -4,7 +4,10 @@
  * The reading thread hands each packet to one of N workers, chosen by the
  * unordered pair of its IP addresses: both directions of a connection, and
  * every fragment of a datagram (which carries no ports), reach the same
- * worker.  Each worker owns a whole single-threaded pipeline and context:
+ * worker.  The reader decodes each packet once, for this, and hands the
+ * decoded headers (and the counters the decode raised) with the bytes to
+ * the worker (pipeline_decoded).  Each worker owns a whole single-threaded
+ * pipeline and context:
  * flow table, fragments, reassembly, sessions, certificate and hello caches,
  * counters and record buffer.  Nothing is shared but the emitter, which
  * writes each record whole under its lock, so records are the same as in one
