@@ -50,6 +50,10 @@ struct tt_stats {
 	uint64_t bad_checksum_ip, bad_checksum_tcp; /* counted, never dropped */
 	uint64_t err_link, err_ip, err_ipv6, err_tcp, err_other;
 	uint64_t non_ip, non_tcp;
+	uint64_t err_tunnel;            /* malformed tunnel/encapsulation header */
+	uint64_t encap_packets;         /* decoded through at least one tunnel layer */
+	uint64_t encap_depth;           /* more than ENCAP_MAX layers: dropped */
+	uint64_t encap_skipped;         /* a tunnel whose payload is unreadable */
 	uint64_t frag_datagrams, frag_reassembled, frag_timeouts, frag_dropped;
 	uint64_t flows_created, flows_evicted, flows_timed_out, flows_active;
 	uint64_t flows_evicted_memcap;  /* ended to keep sessions within session_memcap */

@@ -1,8 +1,9 @@
 /*
- * decode.c - link (Ethernet with stacked 802.1Q/802.1ad tags, MPLS and
- * PPPoE; PPP; Linux cooked v1/v2; raw IP; BSD null/loopback), IPv4 (options,
- * RFC 791), IPv6 (extension headers, RFC 8200 4) and TCP (RFC 9293 3.1)
- * headers.
+ * decode.c - link (Ethernet with stacked 802.1Q/802.1ad tags; PPP; Linux
+ * cooked v1/v2; raw IP; BSD null/loopback), IPv4 (options, RFC 791), IPv6
+ * (extension headers, RFC 8200 4) and TCP (RFC 9293 3.1) headers.  Anything
+ * that is not TCP or plain Ethernet/IP (tunnels, MPLS, PPPoE, 802.11) is
+ * handed to decode_tunnel.c, after the common path's tests.
  *
  *     Ethernet: | dst 6 | src 6 | [tpid 2 | tci 2]* | type 2 | payload |
  *     IPv4:     | ver/ihl | tos | len | id | frag | ttl | proto | sum | src | dst | opts |
@@ -16,7 +17,7 @@
 
 #include <string.h>
 
-#include "../parsers/cursor.h"
+#include "decode_int.h"
 
 #define DLT_NULL_ 0
 #define DLT_PPP_ 9
@@ -40,7 +41,7 @@ int decode_dlt_supported(int dlt)
 	case DLT_PPP_SERIAL_:
 		return 1;
 	}
-	return 0;
+	return tun_dlt_supported(dlt);
 }
 
 /* The TCP header in p[0..n).  cut: n is what the capture kept of a longer
@@ -107,10 +108,8 @@ static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, bool 
 	enum decode_result r;
 	uint32_t have = (uint32_t)(c->left < l4len ? c->left : l4len);
 
-	if (proto != 6) {
-		st->non_tcp++;
-		return DEC_SKIP;
-	}
+	if (proto != 6)
+		return tun_ip_payload(proto, cur_make(c->p, have), l4len, o, st);
 	r = tcp_header(c->p, have, from_capture || have < l4len, o, st);
 	if (r != DEC_TCP)
 		return r;
@@ -121,7 +120,7 @@ static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, bool 
 	return r;
 }
 
-static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
+enum decode_result dec_ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 {
 	struct cur hdr = c;
 	uint8_t vihl, tos, ttl, proto;
@@ -176,7 +175,7 @@ static enum decode_result ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 	return l4(&c, proto, (uint32_t)(len - ihl), tso, o, st);
 }
 
-static enum decode_result ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
+enum decode_result dec_ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 {
 	uint32_t vtf;
 	uint16_t plen;
@@ -262,66 +261,94 @@ static enum decode_result ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 	return DEC_ERROR;
 }
 
-static enum decode_result by_ethertype(uint16_t et, struct cur c, struct pkt *o,
-				       struct tt_stats *st)
+enum decode_result dec_ethertype(uint16_t et, struct cur c, struct pkt *o,
+				  struct tt_stats *st)
 {
 	for (int depth = 0; depth < 32; depth++) {
-		uint16_t tci, sid, ppplen, pppproto;
-		uint32_t label;
-		uint8_t vt, code;
+		uint16_t tci;
 
 		switch (et) {
 		case 0x0800:
-			return ipv4(c, o, st);
+			return dec_ipv4(c, o, st);
 		case 0x86dd:
-			return ipv6(c, o, st);
+			return dec_ipv6(c, o, st);
 		case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
 			if (!cur_u16(&c, &tci) || !cur_u16(&c, &et)) {
 				st->truncated++;
 				return DEC_ERROR;
 			}
-			if (!o->has_vlan) {
+			if (o->n_encap) {
+				/* A tag inside a tunnel: the innermost layer's. */
+				struct encap_layer *l = &o->encap[o->n_encap - 1];
+				if (!(l->flags & ENCAP_F_VLAN)) {
+					l->flags |= ENCAP_F_VLAN;
+					l->vlan = tci & 0x0fff;
+				}
+			} else if (!o->has_vlan) {
 				o->has_vlan = true;
 				o->vlan = tci & 0x0fff;
 			}
 			continue;
-		case 0x8847: case 0x8848:
-			/* MPLS: labels until bottom of stack, then guess IPv4/IPv6. */
-			do {
-				if (!cur_u32(&c, &label)) {
-					st->truncated++;
-					return DEC_ERROR;
-				}
-			} while (!(label & 0x100));
-			if (c.left < 1) {
-				st->truncated++;
-				return DEC_ERROR;
-			}
-			et = (c.p[0] >> 4) == 6 ? 0x86dd : 0x0800;
-			continue;
-		case 0x8864:
-			/* PPPoE session: ver/type, code, session id, length, PPP protocol. */
-			if (!cur_u8(&c, &vt) || !cur_u8(&c, &code) || !cur_u16(&c, &sid) ||
-			    !cur_u16(&c, &ppplen) || !cur_u16(&c, &pppproto)) {
-				st->truncated++;
-				return DEC_ERROR;
-			}
-			if (pppproto == 0x0021)
-				et = 0x0800;
-			else if (pppproto == 0x0057)
-				et = 0x86dd;
-			else {
-				st->non_ip++;
-				return DEC_SKIP;
-			}
-			continue;
 		default:
-			st->non_ip++;
-			return DEC_SKIP;
+			return tun_ethertype(et, c, o, st);
 		}
 	}
 	st->err_link++;
 	return DEC_ERROR;
+}
+
+enum decode_result dec_ethernet(struct cur c, struct pkt *o, struct tt_stats *st)
+{
+	uint16_t et;
+
+	if (!cur_skip(&c, 12) || !cur_u16(&c, &et)) {
+		st->truncated++;
+		return DEC_ERROR;
+	}
+	if (et <= 1500) {   /* 802.3 length field: LLC, not IP */
+		st->non_ip++;
+		return DEC_SKIP;
+	}
+	return dec_ethertype(et, c, o, st);
+}
+
+enum decode_result dec_ppp(struct cur c, struct pkt *o, struct tt_stats *st)
+{
+	uint16_t proto;
+	uint8_t b0, b1;
+
+	if (c.left == 1 && c.p[0] == 0xff)
+		goto trunc;   /* the address byte, cut before its control byte */
+	if (c.left >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
+		cur_skip(&c, 2);
+	if (!cur_u8(&c, &b0))
+		goto trunc;
+	if (b0 & 1) {
+		proto = b0;
+	} else {
+		if (!cur_u8(&c, &b1))
+			goto trunc;
+		proto = (uint16_t)(b0 << 8 | b1);
+	}
+	if (proto == 0x0021)
+		return dec_ipv4(c, o, st);
+	if (proto == 0x0057)
+		return dec_ipv6(c, o, st);
+	if (proto == 0x0281 || proto == 0x0283)
+		return tun_ethertype(0x8847, c, o, st);   /* MPLS over PPP (RFC 3032 5) */
+	st->non_ip++;
+	return DEC_SKIP;
+trunc:
+	st->truncated++;
+	return DEC_ERROR;
+}
+
+enum decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n, struct pkt *o,
+			     struct tt_stats *st)
+{
+	if (proto == 6)
+		return tcp_header(p, n, false, o, st);
+	return tun_ip_payload(proto, cur_make(p, n), n, o, st);
 }
 
 enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
@@ -337,64 +364,34 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 	o->payload_missing = 0;
 	switch (dlt) {
 	case DLT_EN10MB_:
-		if (!cur_skip(&c, 12) || !cur_u16(&c, &et))
-			goto trunc;
-		if (et <= 1500) {   /* 802.3 length field: LLC, not IP */
-			st->non_ip++;
-			return DEC_SKIP;
-		}
-		return by_ethertype(et, c, o, st);
+		return dec_ethernet(c, o, st);
 	case DLT_LINUX_SLL_:
 		/* packet type, ARPHRD, address length, address (8), protocol */
 		if (!cur_u16(&c, &pkttype) || !cur_u16(&c, &hatype) || !cur_u16(&c, &halen) ||
 		    !cur_skip(&c, 8) || !cur_u16(&c, &et))
 			goto trunc;
-		return by_ethertype(et, c, o, st);
+		return dec_ethertype(et, c, o, st);
 	case DLT_LINUX_SLL2_:
 		/* protocol, reserved, ifindex (4), ARPHRD, pkttype, addr len, addr (8) */
 		if (!cur_u16(&c, &et) || !cur_skip(&c, 18))
 			goto trunc;
-		return by_ethertype(et, c, o, st);
+		return dec_ethertype(et, c, o, st);
 	case DLT_RAW_: case DLT_RAW_BSD_: case DLT_LINKTYPE_RAW_:
 		if (c.left < 1)
 			goto trunc;
 		b = c.p[0] >> 4;
 		if (b == 4)
-			return ipv4(c, o, st);
+			return dec_ipv4(c, o, st);
 		if (b == 6)
-			return ipv6(c, o, st);
+			return dec_ipv6(c, o, st);
 		st->err_ip++;
 		return DEC_ERROR;
-	case DLT_PPP_: case DLT_PPP_SERIAL_: {
-		/* RFC 1662: optional address/control (ff 03), then the protocol
-		 * (one byte when compressed: odd first byte). */
-		uint16_t proto;
-		uint8_t b0;
-		if (c.left == 1 && c.p[0] == 0xff)
-			goto trunc;   /* the address byte, cut before its control byte */
-		if (c.left >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
-			cur_skip(&c, 2);
-		if (!cur_u8(&c, &b0))
-			goto trunc;
-		if (b0 & 1)
-			proto = b0;
-		else {
-			uint8_t b1;
-			if (!cur_u8(&c, &b1))
-				goto trunc;
-			proto = (uint16_t)(b0 << 8 | b1);
-		}
-		if (proto == 0x0021)
-			return ipv4(c, o, st);
-		if (proto == 0x0057)
-			return ipv6(c, o, st);
-		st->non_ip++;
-		return DEC_SKIP;
-	}
+	case DLT_PPP_: case DLT_PPP_SERIAL_:
+		return dec_ppp(c, o, st);
 	case DLT_IPV4_:
-		return ipv4(c, o, st);
+		return dec_ipv4(c, o, st);
 	case DLT_IPV6_:
-		return ipv6(c, o, st);
+		return dec_ipv6(c, o, st);
 	case DLT_NULL_: case DLT_LOOP_: {
 		/* A 4-byte address family in the capturing host's byte order
 		 * (DLT_LOOP: network order); AF_INET is 2 everywhere, AF_INET6
@@ -406,13 +403,15 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 		if (fam > 0xffff)
 			fam = (uint32_t)f[3] << 24 | (uint32_t)f[2] << 16 | (uint32_t)f[1] << 8 | f[0];
 		if (fam == 2)
-			return ipv4(c, o, st);
+			return dec_ipv4(c, o, st);
 		if (fam == 10 || fam == 24 || fam == 28 || fam == 30)
-			return ipv6(c, o, st);
+			return dec_ipv6(c, o, st);
 		st->non_ip++;
 		return DEC_SKIP;
 	}
 	default:
+		if (tun_dlt_supported(dlt))
+			return tun_wlan_link(dlt, c, o, st);
 		st->err_link++;
 		return DEC_ERROR;
 	}

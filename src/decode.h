@@ -8,12 +8,14 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "encap.h"
 
 enum decode_result {
 	DEC_TCP,        /* a TCP segment: pkt is filled */
 	DEC_FRAGMENT,   /* an IP fragment: frag fields are filled */
 	DEC_SKIP,       /* not IP, or not TCP: counted */
 	DEC_ERROR,      /* malformed or truncated headers: counted */
+	DEC_NOT_MINE,   /* inside the decoder only: not this tunnel, try another */
 };
 
 struct pkt {
@@ -21,6 +23,8 @@ struct pkt {
 	uint8_t src[16], dst[16];
 	bool has_vlan;
 	uint16_t vlan;               /* outermost tag */
+	uint8_t n_encap;             /* layers in encap[] (0: not tunnelled) */
+	uint64_t tkey;               /* the tunnel's part of the flow key (0: none) */
 	/* TCP */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -37,6 +41,8 @@ struct pkt {
 	uint8_t frag_proto;
 	const uint8_t *frag_data;
 	uint32_t frag_len;
+	/* Only encap[0..n_encap) is valid: the common path never clears it. */
+	struct encap_layer encap[ENCAP_MAX];
 };
 
 #define TCP_FIN 0x01
@@ -51,6 +57,12 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 /* Decode a TCP segment held in a reassembled IP datagram's payload. */
 enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *out,
 			      struct tt_stats *st);
+/* Decode the payload p[0..n) of a reassembled IP datagram of protocol
+ * proto: TCP, or a tunnel carrying it (out keeps the layers found so far
+ * and the datagram's addresses as the outer ones).  May answer
+ * DEC_FRAGMENT for a fragment inside the tunnel. */
+enum decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n, struct pkt *out,
+			     struct tt_stats *st);
 int decode_dlt_supported(int dlt);
 
 #endif

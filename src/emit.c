@@ -552,6 +552,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 		jw_close(w, true);
 	}
 	jw_close(w, true);
+	emit_encap(w, fi, client);
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
 	jw_close(w, true);
@@ -585,9 +586,13 @@ static const struct stat_field {
 	STAT("decode_errors", "ipv4", err_ip),
 	STAT("decode_errors", "ipv6", err_ipv6),
 	STAT("decode_errors", "tcp", err_tcp),
+	STAT("decode_errors", "tunnel", err_tunnel),
 	STAT("decode_errors", "other", err_other),
 	STAT(NULL, "non_ip", non_ip),
 	STAT(NULL, "non_tcp", non_tcp),
+	STAT("encapsulation", "packets", encap_packets),
+	STAT("encapsulation", "depth_exceeded", encap_depth),
+	STAT("encapsulation", "not_decoded", encap_skipped),
 	STAT("bad_checksums", "ipv4_header", bad_checksum_ip),
 	STAT("bad_checksums", "tcp", bad_checksum_tcp),
 	STAT("fragments", "datagrams", frag_datagrams),

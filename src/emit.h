@@ -8,6 +8,7 @@
  *                 network.*), framing, sinks, tlstap.stats
  *   session_emit  tls.* except certificates          (src/session_emit.c)
  *   emit_x509     certificates of one side           (src/emit_x509.c)
+ *   emit_encap    tlstap.encapsulation               (src/emit_encap.c)
  */
 #ifndef TLSTAP_EMIT_H
 #define TLSTAP_EMIT_H
@@ -41,6 +42,9 @@ void emitter_flush(struct emitter *em);
 
 /* One tlstap.session record for this flow. */
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi);
+/* Writes tlstap.encapsulation into the open record of w when fi's
+ * connection was tunnelled (nothing otherwise); client: the client's side. */
+void emit_encap(struct jw *w, const struct flow_info *fi, int client);
 /* One tlstap.stats record at time ts_ns; final marks the last one. */
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final);
 

@@ -77,12 +77,14 @@ uint32_t flow_pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t b[16], u
 
 static uint32_t key_hash(const struct flow_endpoints *k)
 {
-	return flow_pair_hash(k->addr[0], k->port[0], k->addr[1], k->port[1], k->vlan);
+	return flow_pair_hash(k->addr[0], k->port[0], k->addr[1], k->port[1], k->vlan) ^
+	       (uint32_t)(k->tkey ^ k->tkey >> 32);
 }
 
 static bool same(const struct flow *f, const struct flow_endpoints *k, int *side)
 {
-	if (f->ep.af != k->af || f->ep.has_vlan != k->has_vlan || f->ep.vlan != k->vlan)
+	if (f->ep.af != k->af || f->ep.has_vlan != k->has_vlan || f->ep.vlan != k->vlan ||
+	    f->ep.tkey != k->tkey)
 		return false;
 	if (ep_cmp(&f->ep, 0, k, 0) == 0 && ep_cmp(&f->ep, 1, k, 1) == 0) {
 		*side = 0;

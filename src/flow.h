@@ -2,7 +2,8 @@
  * flow.h - the table of bidirectional TCP connections.
  *
  * A flow is found by its canonical key (addresses and ports in either
- * order, plus the outermost VLAN).  Side 0 is the sender of the first
+ * order, plus the outermost VLAN and the tunnel key: the identifiers of
+ * the tunnels it travels in, README "Flow key").  Side 0 is the sender of the first
  * packet seen.  Flows sit on one of two LRU lists ordered by last packet
  * time: open connections and closed ones (FIN both ways, or RST), which
  * time out sooner.  The table owns the flows; the pipeline emits a flow and
@@ -36,6 +37,7 @@ struct flow {
 	bool closed_list;                /* on the closed LRU list */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
+	struct encap_chain *encap[2];    /* each side's first tunnelled packet; heap */
 };
 
 struct flow_table;

@@ -13,12 +13,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "encap.h"
+
 struct flow_endpoints {
 	uint8_t af;                     /* 4 or 6 */
 	uint8_t addr[2][16];            /* IPv4 in the first 4 bytes */
 	uint16_t port[2];
 	bool has_vlan;
 	uint16_t vlan;                  /* outermost 802.1Q/802.1ad id */
+	uint64_t tkey;                  /* tunnel identifiers (decode.h); 0: none */
 };
 
 struct flow_counters {
@@ -36,6 +39,8 @@ struct flow_info {
 	int syn_side;                   /* -1, 0 or 1 */
 	const struct session *sess;     /* may be NULL: no payload seen */
 	const struct verdict *verdict;  /* the session's (verdict.h); NULL with sess */
+	/* How each side's first packet travelled; NULL: not tunnelled. */
+	const struct encap_chain *encap[2];
 };
 
 #endif

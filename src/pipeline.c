@@ -109,7 +109,8 @@ uint64_t pipeline_last_time(const struct pipeline *pl)
 /* The session's verdict (verdict.c), then its record (emit.c). */
 static void emit_flow(struct pipeline *pl, struct flow *f)
 {
-	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL };
+	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL,
+				{ f->encap[0], f->encap[1] } };
 	struct verdict v;
 
 	if (f->sess) {
@@ -153,6 +154,8 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	for (int d = 0; d < 2; d++)
 		reasm_free(&f->rd[d], &pl->mem);
 	session_free(f->sess);
+	free(f->encap[0]);
+	free(f->encap[1]);
 	flow_remove(pl->ft, f);
 	free(f);
 	st->flows_active = flow_count(pl->ft);
@@ -218,6 +221,19 @@ static void shed_sessions(struct pipeline *pl, struct flow *keep)
 	}
 }
 
+/* The flow keeps how each side's first packet travelled, for its record.
+ * Without memory it goes without (the record then has no chain). */
+static void keep_encap(struct flow *f, int side, const struct pkt *p)
+{
+	struct encap_chain *c = malloc(sizeof *c);
+
+	if (!c)
+		return;
+	c->n = p->n_encap;
+	memcpy(c->l, p->encap, p->n_encap * sizeof p->encap[0]);
+	f->encap[side] = c;
+}
+
 static bool is_closed(const struct flow *f)
 {
 	return f->rst || (f->fin[0] && f->fin[1]);
@@ -243,6 +259,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	key.port[1] = p->dport;
 	key.has_vlan = p->has_vlan;
 	key.vlan = p->vlan;
+	key.tkey = p->tkey;
 
 	f = flow_lookup(pl->ft, &key, &side);
 	if (f && syn && !ack && is_closed(f)) {
@@ -268,6 +285,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		st->flows_created++;
 		st->flows_active = flow_count(pl->ft);
 	}
+	if (p->n_encap && !f->encap[side])
+		keep_encap(f, side, p);
 	if (!f->ct.first_ns)
 		f->ct.first_ns = ts;
 	if (ts > f->ct.last_ns)
@@ -364,18 +383,17 @@ void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)
 		st->truncated++;
-	if (r == DEC_FRAGMENT) {
+	/* A fragment; inside a reassembled tunnel datagram there may be one
+	 * more level (the tunnelled packet itself fragmented). */
+	for (int level = 0; r == DEC_FRAGMENT; level++) {
 		uint8_t proto;
 		uint32_t len;
-		const uint8_t *l4 = ipfrag_add(pl->frag, p, ts_ns, &proto, &len);
-		if (!l4)
+		const uint8_t *l4;
+		if (level == 2 || !(l4 = ipfrag_add(pl->frag, p, ts_ns, &proto, &len)))
 			goto out;
-		if (proto != 6) {
-			st->non_tcp++;
-			goto out;
-		}
-		r = decode_tcp(l4, len, p, st);
-		p->ip_len = len;
+		r = decode_l4(proto, l4, len, p, st);
+		if (proto == 6)
+			p->ip_len = len;
 	}
 	if (r == DEC_TCP)
 		tcp(pl, p, ts_ns);

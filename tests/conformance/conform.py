@@ -76,8 +76,13 @@ UNCOVERED_CLASSES = [
     ("dtls", re.compile(r"^dtls")),
     ("quic", re.compile(r"^(quic|gquic)")),
     ("starttls", re.compile(r"^starttls-")),
-    ("tunnel", re.compile(r"^(tunnel-|mpls$|nsh$|ppp$)")),
     ("proxied", re.compile(r"^(socks-proxied|http-connect-proxied)$")),
+]
+# Categories tlstap decodes since issue 16 (tunnels, MPLS, NSH, PPP, 802.11):
+# their sessions are compared like any other, and a miss is a disagreement.
+# They are listed apart only to show how much of them was compared.
+DECODED_CLASSES = [
+    ("tunnel", re.compile(r"^(tunnel-|mpls$|nsh$|ppp$)")),
     ("802.11", re.compile(r"^linktype-802\.11$")),
 ]
 CORRUPT_CATEGORY = "damaged-capture-file"
@@ -497,9 +502,11 @@ class Tally:
         self.n = collections.defaultdict(lambda: [0, 0, 0])
         self.rows = []
         self.uncovered = collections.Counter()   # (class, source) -> expectations
+        self.compared = collections.Counter()    # capture -> expectations compared
         self.peer = collections.Counter()        # (source, field, reason) -> n
 
     def add(self, source, capture, efile, field, exp, got, ok, note="", peer=None):
+        self.compared[capture] += 1
         for key in (("all", "*", field), ("all", source, field)):
             self.n[key][0] += 1
             if ok:
@@ -1599,6 +1606,19 @@ def not_covered_table(man, tsh, t):
         hs = sum((tsh.get(f) or {}).get("tls_handshakes", 0) for f in caps.get(cls, []))
         ex = sum(v for (c, s), v in t.uncovered.items() if c == cls)
         lines.append("%-10s %9d %16d %14d" % (cls, len(caps.get(cls, [])), hs, ex))
+    dec = collections.defaultdict(list)
+    for m in man:
+        cats = [c for c in m.get("categories", "").split(",") if c]
+        for name, rx in DECODED_CLASSES:
+            if any(rx.match(c) for c in cats):
+                dec[name].append(m["file"])
+    if dec:
+        lines.append("decoded now, compared like the rest (not in the counts above):")
+        for cls in sorted(dec):
+            lines.append("%-10s %9d %16d %14s" % (
+                cls, len(dec[cls]),
+                sum((tsh.get(f) or {}).get("tls_handshakes", 0) for f in dec[cls]),
+                "%d compared" % sum(t.compared[f] for f in dec[cls])))
     by_src = collections.Counter()
     for (c, s), v in t.uncovered.items():
         by_src[s] += v

@@ -356,12 +356,14 @@ static void test_checksum_helper(void)
 
 /* decode_dlt_supported: exactly tcpdump's link types that decode.c reads
  * (NULL 0, EN10MB 1, PPP 9, RAW 12/14, PPP_SERIAL 50, RAW 101, LOOP 108,
- * LINUX_SLL 113, IPV4 228, IPV6 229, LINUX_SLL2 276); others are refused
- * by decode_packet as link errors. */
+ * LINUX_SLL 113, IPV4 228, IPV6 229, LINUX_SLL2 276; 802.11 105, Prism 119,
+ * radiotap 127, AVS 163 in decode_tunnel.c); others are refused by
+ * decode_packet as link errors. */
 static void test_dlt_supported(void)
 {
-	static const int yes[] = { 0, 1, 9, 12, 14, 50, 101, 108, 113, 228, 229, 276 };
-	static const int no[] = { -1, 2, 6, 10, 105, 127, 104, 192, 220, 277, 65535 };
+	static const int yes[] = { 0, 1, 9, 12, 14, 50, 101, 105, 108, 113, 119, 127, 163,
+				   228, 229, 276 };
+	static const int no[] = { -1, 2, 6, 10, 104, 192, 220, 277, 65535 };
 	uint8_t f[128];
 	size_t n = put_ip4_tcp(f, 0);
 
