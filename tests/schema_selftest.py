@@ -247,7 +247,12 @@ def main():
                line(mutate(s, ['tls', 'alerts', 1, 'description'], 'bad_record_mac')), 'tls.alerts[1]')
     expect_bad('unknown dataset', line(mutate(s, ['event', 'dataset'], 'tlstap.flow')), 'event.dataset')
     expect_bad('stats fields in a session record', line(mutate(s, ['tlstap'], STATS['tlstap'])),
-               "'tlstap' was unexpected")
+               "'stats' was unexpected")
+    expect_bad('unknown encapsulation type',
+               line(mutate(s, ['tlstap'], {'encapsulation': [{'type': 'l2tp'}]})), 'l2tp')
+    expect_bad('VXLAN VNI beyond 24 bits',
+               line(mutate(s, ['tlstap'], {'encapsulation': [{'type': 'vxlan', 'vni': 1 << 24}]})),
+               'vni')
     expect_bad('session fields in a stats record', line(mutate(STATS, ['tls'], {'outcome': 'established'})),
                "'tls' was unexpected")
     # null and empty strings.
