@@ -347,15 +347,20 @@ static enum decode_result gre(struct cur c, struct pkt *o, struct tt_stats *st)
 /* ---------------------------------------------------------------- UDP tunnels */
 
 /* Each answers DEC_NOT_MINE when the header is not of its kind; strict:
- * tried without a port hint, so every reserved field must be as sent. */
-typedef enum decode_result (*udp_tunnel_fn)(struct cur c, struct pkt *o, bool strict,
-					    struct tt_stats *st);
+ * tried without a port hint, so every reserved field must be as sent and
+ * lengths must match the UDP payload's declared length (decl), which the
+ * capture may have cut (c holds what is there). */
+typedef enum decode_result (*udp_tunnel_fn)(struct cur c, size_t decl, struct pkt *o,
+					    bool strict, struct tt_stats *st);
 
 /* RFC 7348 5; the GBP extension's flag bits are accepted on a hinted port. */
-static enum decode_result vxlan(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result vxlan(struct cur c, size_t decl, struct pkt *o, bool strict,
+				struct tt_stats *st)
 {
 	struct encap_layer *l;
 	uint32_t w0, w1;
+
+	(void)decl;   /* lengths are checked by the payload inside */
 
 	if (!cur_u32(&c, &w0) || !cur_u32(&c, &w1))
 		return strict ? DEC_NOT_MINE : cut(st);
@@ -370,12 +375,14 @@ static enum decode_result vxlan(struct cur c, struct pkt *o, bool strict, struct
 }
 
 /* draft-ietf-nvo3-vxlan-gpe 3.3: the P flag says a next protocol follows. */
-static enum decode_result vxlan_gpe(struct cur c, struct pkt *o, bool strict,
-				    struct tt_stats *st)
+static enum decode_result vxlan_gpe(struct cur c, size_t decl, struct pkt *o, bool strict,
+					struct tt_stats *st)
 {
 	struct encap_layer *l;
 	uint32_t w0, w1;
 	uint8_t fl, np;
+
+	(void)decl;   /* lengths are checked by the payload inside */
 
 	if (!cur_u32(&c, &w0) || !cur_u32(&c, &w1))
 		return strict ? DEC_NOT_MINE : cut(st);
@@ -404,13 +411,16 @@ static enum decode_result vxlan_gpe(struct cur c, struct pkt *o, bool strict,
 }
 
 /* RFC 8926 3.4 and 3.5: options are class/type/length TLVs filling optlen. */
-static enum decode_result geneve(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result geneve(struct cur c, size_t decl, struct pkt *o, bool strict,
+					struct tt_stats *st)
 {
 	struct encap_layer *l;
 	struct cur opts;
 	uint8_t b0, b1;
 	uint16_t proto;
 	uint32_t w, nopt = 0;
+
+	(void)decl;   /* lengths are checked by the payload inside */
 
 	if (!cur_u8(&c, &b0) || !cur_u8(&c, &b1) || !cur_u16(&c, &proto) || !cur_u32(&c, &w))
 		return strict ? DEC_NOT_MINE : cut(st);
@@ -442,7 +452,8 @@ static enum decode_result geneve(struct cur c, struct pkt *o, bool strict, struc
 /* TS 29.281 5.1 and 5.2: the length counts what follows the first 8 bytes;
  * extension headers are 4n bytes with their length first and the next
  * type last.  The PDU session container (0x85) gives the QoS flow id. */
-static enum decode_result gtpu(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result gtpu(struct cur c, size_t decl, struct pkt *o, bool strict,
+				struct tt_stats *st)
 {
 	struct encap_layer *l;
 	struct cur body;
@@ -453,7 +464,7 @@ static enum decode_result gtpu(struct cur c, struct pkt *o, bool strict, struct 
 
 	if (!cur_u8(&c, &fl) || !cur_u8(&c, &mt) || !cur_u16(&c, &len) || !cur_u32(&c, &teid))
 		return strict ? DEC_NOT_MINE : cut(st);
-	if (fl >> 5 != 1 || !(fl & 0x10) || (strict && (mt != 0xff || len != c.left)))
+	if (fl >> 5 != 1 || !(fl & 0x10) || (strict && (mt != 0xff || (size_t)len + 8 != decl)))
 		return DEC_NOT_MINE;
 	if (mt != 0xff)
 		return unreadable(st);   /* echo, error indication, end marker */
@@ -493,13 +504,15 @@ static enum decode_result gtpu(struct cur c, struct pkt *o, bool strict, struct 
 /* RFC 4380 5.1.1: optional authentication indicator (type 1), then
  * optional origin indication (type 0, port and address inverted), then
  * the IPv6 packet. */
-static enum decode_result teredo(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result teredo(struct cur c, size_t decl, struct pkt *o, bool strict,
+					struct tt_stats *st)
 {
 	struct encap_layer *l;
 	struct cur t;
 	uint16_t ind, port = 0, plen;
 	uint32_t addr = 0;
 	uint8_t flags = 0, idlen, aulen, b;
+	const uint8_t *start = c.p;
 
 	t = c;
 	if (cur_u16(&t, &ind) && ind == 1) {
@@ -525,7 +538,9 @@ static enum decode_result teredo(struct cur c, struct pkt *o, bool strict, struc
 	}
 	if (b >> 4 != 6)
 		return DEC_NOT_MINE;
-	if (strict && (!cur_skip(&t, 3) || !cur_u16(&t, &plen) || 40u + plen != c.left))
+	if (strict && (!cur_skip(&t, 3) || !cur_u16(&t, &plen) ||
+		       decl < (size_t)(c.p - start) ||
+		       40u + plen != decl - (size_t)(c.p - start)))
 		return DEC_NOT_MINE;
 	if (!(l = push(o, ENCAP_TEREDO, true, st)))
 		return DEC_ERROR;
@@ -593,7 +608,8 @@ static enum decode_result wlan_frame(struct cur c, struct pkt *o, uint8_t radio,
 
 /* RFC 5415 4.3: preamble (version 0, type 0), HLEN in 4-byte words, WBID
  * 1 (IEEE 802.11) with T set: a native 802.11 frame; T clear: Ethernet. */
-static enum decode_result capwap(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result capwap(struct cur c, size_t decl, struct pkt *o, bool strict,
+					struct tt_stats *st)
 {
 	struct encap_layer *l;
 	struct cur t = c;
@@ -601,6 +617,8 @@ static enum decode_result capwap(struct cur c, struct pkt *o, bool strict, struc
 	size_t hlen;
 	unsigned wbid;
 	bool native, frag;
+
+	(void)decl;   /* lengths are checked by the payload inside */
 
 	if (!cur_u32(&t, &w0))
 		return strict ? DEC_NOT_MINE : cut(st);
@@ -631,13 +649,17 @@ static enum decode_result capwap(struct cur c, struct pkt *o, bool strict, struc
 	return unreadable(st);
 }
 
-static enum decode_result mpls_udp(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result mpls_udp(struct cur c, size_t decl, struct pkt *o, bool strict,
+					struct tt_stats *st)
 {
+	(void)decl;
 	return strict ? DEC_NOT_MINE : mpls(c, o, true, st);
 }
 
-static enum decode_result gre_udp(struct cur c, struct pkt *o, bool strict, struct tt_stats *st)
+static enum decode_result gre_udp(struct cur c, size_t decl, struct pkt *o, bool strict,
+					struct tt_stats *st)
 {
+	(void)decl;
 	return strict ? DEC_NOT_MINE : gre(c, o, st);
 }
 
@@ -692,20 +714,22 @@ static enum decode_result udp(struct cur c, struct pkt *o, struct tt_stats *st)
 	struct saved sv;
 	enum decode_result r;
 	uint16_t sp, dp, len, sum;
+	size_t decl;
 
 	if (!cur_u16(&c, &sp) || !cur_u16(&c, &dp) || !cur_u16(&c, &len) || !cur_u16(&c, &sum) ||
 	    len < 8) {
 		st->non_tcp++;
 		return DEC_SKIP;
 	}
-	if ((size_t)len - 8 < c.left)
-		c.left = (size_t)len - 8;
+	decl = (size_t)len - 8;
+	if (decl < c.left)
+		c.left = decl;
 	hint = port_hint(dp);
 	if (!hint)
 		hint = port_hint(sp);
 	if (hint) {
 		save(o, &sv);
-		r = hint(c, o, false, st);
+		r = hint(c, decl, o, false, st);
 		if (r != DEC_NOT_MINE)
 			return r;
 		restore(o, &sv);
@@ -715,10 +739,10 @@ static enum decode_result udp(struct cur c, struct pkt *o, struct tt_stats *st)
 	for (size_t i = 0; i < sizeof udp_probes / sizeof udp_probes[0]; i++) {
 		if (udp_probes[i] == hint)
 			continue;
-		r = udp_probes[i](c, o, true, &scratch);
+		r = udp_probes[i](c, decl, o, true, &scratch);
 		restore(o, &sv);
 		if (r == DEC_TCP || r == DEC_FRAGMENT)
-			return udp_probes[i](c, o, true, st);   /* again, counted */
+			return udp_probes[i](c, decl, o, true, st);   /* again, counted */
 	}
 	st->non_tcp++;
 	return DEC_SKIP;

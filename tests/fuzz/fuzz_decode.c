@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108 };
+static const int dlts[] = { 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 9, 50, 105, 119, 127, 163 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(TOP, "tests"))
 import pcaptool  # noqa: E402  (the project's pcap reader)
 
 # fuzz_decode's link types, by index.
-DLTS = [1, 113, 276, 12, 14, 101, 228, 229, 0, 108]
+DLTS = [1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 9, 50, 105, 119, 127, 163]
 # handshake type -> fuzz_hs selector (low nibble; 0x80 = TLS 1.2 layouts)
 HS_SEL = {1: 0, 2: 1, 11: 2, 12: 3, 13: 4, 15: 5, 4: 6, 22: 7, 16: 8}
 

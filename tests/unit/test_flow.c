@@ -239,6 +239,32 @@ static struct flow_endpoints nth(uint32_t i)
 /* Thousands of flows, far past the first hash size: every one is still
  * found from both sides while the table grows, after it grew, and after
  * half of them are removed; the removed ones are gone. */
+/* Two tenants (tunnel keys) with the same inner addresses and ports are
+ * two flows, each found from both directions; no key is a third. */
+static void test_tunnel_key(void)
+{
+	struct flow_table *t = flow_table_new(1000);
+	struct flow_endpoints k = v4(0xc0a83201, 40000, 0xc0a83202, 443);
+	struct flow_endpoints a = k, b = k, ra, rb;
+	struct flow *fa, *fb, *f0;
+
+	if (!t)
+		return;
+	a.tkey = 0x1111111111111111ull;
+	b.tkey = 0x1111111111111113ull;
+	ra = rev(&a);
+	rb = rev(&b);
+	fa = flow_insert(t, &a);
+	fb = flow_insert(t, &b);
+	f0 = flow_insert(t, &k);
+	CHECK(fa && fb && f0 && fa != fb && fb != f0);
+	CHECK(side_of(t, &a, fa) == 0 && side_of(t, &ra, fa) == 1);
+	CHECK(side_of(t, &b, fb) == 0 && side_of(t, &rb, fb) == 1);
+	CHECK(side_of(t, &k, f0) == 0);
+	drain(t);
+	flow_table_free(t);
+}
+
 static void test_growth(void)
 {
 	enum { N = 50000 };
@@ -464,6 +490,7 @@ int main(void)
 {
 	test_both_directions();
 	test_vlan();
+	test_tunnel_key();
 	test_growth();
 	test_lru();
 	test_eviction_order();
