@@ -37,7 +37,8 @@ struct flow {
 	bool closed_list;                /* on the closed LRU list */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
-	struct encap_chain *encap[2];    /* each side's first tunnelled packet; heap */
+	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
+					  * (n 0: none yet); heap, NULL if never */
 };
 
 struct flow_table;

@@ -109,9 +109,11 @@ uint64_t pipeline_last_time(const struct pipeline *pl)
 /* The session's verdict (verdict.c), then its record (emit.c). */
 static void emit_flow(struct pipeline *pl, struct flow *f)
 {
-	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL,
-				{ f->encap[0], f->encap[1] } };
+	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL, { NULL, NULL } };
 	struct verdict v;
+
+	for (int d = 0; d < 2 && f->encap; d++)
+		fi.encap[d] = f->encap[d].n ? &f->encap[d] : NULL;
 
 	if (f->sess) {
 		int client = session_client_side(f->sess);
@@ -154,8 +156,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	for (int d = 0; d < 2; d++)
 		reasm_free(&f->rd[d], &pl->mem);
 	session_free(f->sess);
-	free(f->encap[0]);
-	free(f->encap[1]);
+	free(f->encap);
 	flow_remove(pl->ft, f);
 	free(f);
 	st->flows_active = flow_count(pl->ft);
@@ -225,13 +226,10 @@ static void shed_sessions(struct pipeline *pl, struct flow *keep)
  * Without memory it goes without (the record then has no chain). */
 static void keep_encap(struct flow *f, int side, const struct pkt *p)
 {
-	struct encap_chain *c = malloc(sizeof *c);
-
-	if (!c)
+	if (!f->encap && !(f->encap = calloc(2, sizeof *f->encap)))
 		return;
-	c->n = p->n_encap;
-	memcpy(c->l, p->encap, p->n_encap * sizeof p->encap[0]);
-	f->encap[side] = c;
+	f->encap[side].n = p->n_encap;
+	memcpy(f->encap[side].l, p->encap, p->n_encap * sizeof p->encap[0]);
 }
 
 static bool is_closed(const struct flow *f)
@@ -285,7 +283,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		st->flows_created++;
 		st->flows_active = flow_count(pl->ft);
 	}
-	if (p->n_encap && !f->encap[side])
+	if (p->n_encap && (!f->encap || !f->encap[side].n))
 		keep_encap(f, side, p);
 	if (!f->ct.first_ns)
 		f->ct.first_ns = ts;
