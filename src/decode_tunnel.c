@@ -74,9 +74,9 @@ static void key_pair(struct pkt *o, const struct encap_layer *l)
 	key_add(o, (uint64_t)l->type << 56 ^ (addr_hash(l->src) + addr_hash(l->dst)));
 }
 
-static void key_id(struct pkt *o, const struct encap_layer *l)
+static void key_id(struct pkt *o, const struct encap_layer *l, uint32_t id)
 {
-	key_add(o, (uint64_t)l->type << 40 ^ 0x8000000000ull ^ l->id);
+	key_add(o, (uint64_t)l->type << 40 ^ 0x8000000000ull ^ id);
 }
 
 /* A new innermost layer; over_ip: the IP header just decoded carries it
@@ -334,8 +334,10 @@ static enum decode_result gre(struct cur c, struct pkt *o, struct tt_stats *st)
 		l->flags = ENCAP_F_ID;
 		/* PPTP: the call id, chosen by each peer, so not in the key. */
 		l->id = ver == 1 ? key & 0xffff : key;
+		/* Carrying Ethernet, the key is NVGRE's VSID and a flow id
+		 * that each end may pick for entropy: only the VSID counts. */
 		if (ver == 0)
-			key_id(o, l);
+			key_id(o, l, proto == 0x6558 ? key >> 8 : key);
 	}
 	if (ver == 1 && c.left == 0) {
 		st->non_ip++;   /* a PPTP acknowledgement alone */
@@ -370,7 +372,7 @@ static enum decode_result vxlan(struct cur c, size_t decl, struct pkt *o, bool s
 		return DEC_ERROR;
 	l->flags = ENCAP_F_ID;
 	l->id = w1 >> 8;
-	key_id(o, l);
+	key_id(o, l, l->id);
 	return dec_ethernet(c, o, st);
 }
 
@@ -397,7 +399,7 @@ static enum decode_result vxlan_gpe(struct cur c, size_t decl, struct pkt *o, bo
 	if (fl & 0x08) {
 		l->flags = ENCAP_F_ID;
 		l->id = w1 >> 8;
-		key_id(o, l);
+		key_id(o, l, l->id);
 	}
 	switch (np) {
 	case 1: return dec_ipv4(c, o, st);
@@ -443,7 +445,7 @@ static enum decode_result geneve(struct cur c, size_t decl, struct pkt *o, bool 
 	l->id = w >> 8;
 	l->id2 = nopt;
 	l->sub = (uint8_t)((b0 & 0x3f) * 4);
-	key_id(o, l);
+	key_id(o, l, l->id);
 	if (proto == 0x6558)
 		return dec_ethernet(c, o, st);
 	return dec_ethertype(proto, c, o, st);

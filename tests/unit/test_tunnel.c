@@ -227,6 +227,18 @@ static void test_gre(void)
 	f = e4(47, 0, &g);
 	SWEEP("nvgre", 1, &f, 0, &p, ENCAP_GRE);
 	CHECK(p.encap[0].id == vsid[0] && (p.encap[0].sub & ENCAP_GRE_TEB));
+	/* The other end's flow id (entropy) does not split the connection;
+	 * another VSID does. */
+	vsid[0] = (5001u << 8) | 200;
+	g = gre(0x2000, 0x6558, vsid, 1, &e);
+	f = e4(47, 0, &g);
+	CHECK(decode_packet(1, f.b, (uint32_t)f.n, (uint32_t)f.n, &q, &(struct tt_stats){ 0 }) == DEC_TCP);
+	CHECK(q.tkey == p.tkey);
+	vsid[0] = (5002u << 8) | 9;
+	g = gre(0x2000, 0x6558, vsid, 1, &e);
+	f = e4(47, 0, &g);
+	CHECK(decode_packet(1, f.b, (uint32_t)f.n, (uint32_t)f.n, &q, &(struct tt_stats){ 0 }) == DEC_TCP);
+	CHECK(q.tkey != p.tkey);
 
 	/* PPTP: GRE v1, key = payload length | call id (differs per direction). */
 	g = wrap(ppp, 4, &in);
