@@ -226,7 +226,7 @@ for k in gre gretap_nvgre erspan1 erspan2 erspan3 ip6gre pptp ipip 4in6 vxlan_gp
 	nsh mpls mpls_pw pppoe radiotap prism avs nested depth9; do
 	"$PY" "$HERE/pcaptunnel.py" "$k" "$V4" "$W/out/tun_$k.pcap"
 done
-for k in sit6in4 6to4 ip6ip6 teredo; do
+for k in sit6in4 6to4 ip6ip6 teredo teredo_server_only; do
 	"$PY" "$HERE/pcaptunnel.py" "$k" "$V6" "$W/out/tun_$k.pcap"
 done
 

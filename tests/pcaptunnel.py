@@ -12,7 +12,7 @@ deterministic.  tests/mktunnels.sh lists what each KIND is for.
 
 KIND: gre gretap_nvgre erspan1 erspan2 erspan3 ip6gre pptp ipip sit6in4 6to4
       4in6 ip6ip6 vxlan_gpe geneve gtpu teredo nsh mpls mpls_pw pppoe radiotap
-      prism avs nested depth9
+      prism avs nested depth9 teredo_server_only
 """
 import struct
 import sys
@@ -184,6 +184,11 @@ def main(argv):
             a, b = (C4, S4) if p.dir == 0 else (S4, C4)
             p.iph = dict(p.iph, src=b"\x20\x02" + a + b"\0" * 9 + b"\x01",
                          dst=b"\x20\x02" + b + b"\0" * 9 + b"\x01")
+    if kind == "teredo_server_only":
+        # Only what the relay sent (a one-sided capture): the record's chain
+        # then comes from the server's packets, with their origin indication.
+        kind = "teredo"
+        pkts = [p for p in pkts if p.dir == 1]
     if kind == "teredo":
         # Teredo client 2001:0:<server>:<flags>:<port>:<addr> (RFC 4380 4).
         for p in pkts:
