@@ -23,7 +23,7 @@
 # NVGRE, PPTP (PPP in GRE v1), IP-in-IP, 6in4, 6to4, 4in6, VXLAN-GPE, Geneve with
 # options, GTP-U with a PDU session container, Teredo with authentication and
 # origin indicators, NSH, MPLS (with and without a pseudowire control word),
-# PPPoE, 802.11 behind radiotap/Prism/AVS, GRE+VXLAN nested, and nine
+# PPPoE, 802.11 behind radiotap/Prism/AVS or in CAPWAP, GRE+VXLAN nested, and nine
 # IP-in-IP layers (past the decoder's cap of eight).
 #
 # Usage (root): tests/mktunnels.sh     Needs: openssl tcpdump iproute2 python3
@@ -223,7 +223,7 @@ CUR=hand-built
 V4=$TOP/pcaps/tls12_ecdhe_rsa.pcap
 V6=$TOP/pcaps/ipv6_tls13.pcap
 for k in gre gretap_nvgre erspan1 erspan2 erspan3 ip6gre pptp ipip 4in6 vxlan_gpe geneve gtpu \
-	nsh mpls mpls_pw pppoe radiotap prism avs nested depth9; do
+	nsh mpls mpls_pw pppoe radiotap prism avs capwap nested depth9; do
 	"$PY" "$HERE/pcaptunnel.py" "$k" "$V4" "$W/out/tun_$k.pcap"
 done
 for k in sit6in4 6to4 ip6ip6 teredo teredo_server_only; do

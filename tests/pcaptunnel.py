@@ -12,7 +12,7 @@ deterministic.  tests/mktunnels.sh lists what each KIND is for.
 
 KIND: gre gretap_nvgre erspan1 erspan2 erspan3 ip6gre pptp ipip sit6in4 6to4
       4in6 ip6ip6 vxlan_gpe geneve gtpu teredo nsh mpls mpls_pw pppoe radiotap
-      prism avs nested depth9 teredo_server_only
+      prism avs capwap nested depth9 teredo_server_only
 """
 import struct
 import sys
@@ -152,6 +152,14 @@ def wrap(kind, p, i):
     if kind == "avs":
         hdr = struct.pack("!II", 0x80211001, 64) + b"\0" * 56
         return hdr + wlan(ip, d)
+    if kind == "capwap":
+        # CAPWAP data (RFC 5415 4.3), HLEN 4 words with wireless specific
+        # information, T=1 WBID=1: a native 802.11 frame, whose frame control
+        # bytes a Cisco controller sends swapped.
+        hdr = struct.pack("!II", 0x00200320, 0) + bytes([4, 0xbf, 0x23, 0, 0, 0, 0, 0])
+        w = wlan(ip, d)
+        w = bytes([w[1], w[0]]) + w[2:]
+        return eth(0x0800, ipv4(17, udp(41264, 5247, hdr + w, d), d, i))
     if kind == "nested":
         # GRE (key 7) over IPv4, carrying IPv4/UDP VXLAN (VNI 300) with a
         # VLAN-tagged Ethernet frame inside.
