@@ -364,7 +364,16 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 	o->payload_missing = 0;
 	switch (dlt) {
 	case DLT_EN10MB_:
-		return dec_ethernet(c, o, st);
+		/* dec_ethernet's work, inline: the common path saves a call. */
+		if (!cur_skip(&c, 12) || !cur_u16(&c, &et))
+			goto trunc;
+		if (et == 0x0800)
+			return dec_ipv4(c, o, st);
+		if (et <= 1500) {   /* 802.3 length field: LLC, not IP */
+			st->non_ip++;
+			return DEC_SKIP;
+		}
+		return dec_ethertype(et, c, o, st);
 	case DLT_LINUX_SLL_:
 		/* packet type, ARPHRD, address length, address (8), protocol */
 		if (!cur_u16(&c, &pkttype) || !cur_u16(&c, &hatype) || !cur_u16(&c, &halen) ||
