@@ -32,8 +32,9 @@ OUT/report-CHECK.txt.  The table's "peer" column counts disagreements that a
 documented deviation of the other tool explains (rules in ndpi_peer and
 src_ndpi, evidence in DIFFERENCES.md); "adjusted" leaves them out.  Sessions
 of kinds tlstap does not decode (DTLS, QUIC, STARTTLS and other in-band
-upgrades, tunnels, proxies, encapsulations) are counted in a separate "not
-covered" table.  tlstap's output per capture is cached in OUT/runs/, keyed by
+upgrades, proxies, TLS framed inside other protocols) are counted in a
+separate "not covered" table; tunnels and 802.11, decoded since issue 16,
+are compared like the rest and only listed apart with how much was compared.  tlstap's output per capture is cached in OUT/runs/, keyed by
 the binary's path, mtime and size, so the three checks share one run.
 Standard library only, plus python3-yaml (Debian) for Suricata's test.yaml.
 """
