@@ -552,7 +552,11 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 		jw_close(w, true);
 	}
 	jw_close(w, true);
+	/* tlstap's own facts about how the session travelled; dropped when
+	 * empty.  Other writers of tlstap.* join emit_encap here. */
+	jw_open(w, "tlstap", '{');
 	emit_encap(w, fi, client);
+	jw_close(w, false);
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
 	jw_close(w, true);

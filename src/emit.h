@@ -42,7 +42,7 @@ void emitter_flush(struct emitter *em);
 
 /* One tlstap.session record for this flow. */
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi);
-/* Writes tlstap.encapsulation into the open record of w when fi's
+/* Writes "encapsulation" into the open tlstap object of w when fi's
  * connection was tunnelled (nothing otherwise); client: the client's side. */
 void emit_encap(struct jw *w, const struct flow_info *fi, int client);
 /* One tlstap.stats record at time ts_ns; final marks the last one. */

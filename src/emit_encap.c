@@ -103,9 +103,10 @@ static void encap_ids(struct jw *w, const struct encap_layer *l)
 	}
 }
 
-/* tlstap.encapsulation: how the connection travelled, outermost layer
- * first, as on the client's packets (the server's, addresses swapped, when
- * the client sent none).  Nothing for a connection that was not tunnelled. */
+/* tlstap.encapsulation, into the open tlstap object: how the connection
+ * travelled, outermost layer first, as on the client's packets (the
+ * server's, addresses swapped, when the client sent none).  Nothing for a
+ * connection that was not tunnelled. */
 void emit_encap(struct jw *w, const struct flow_info *fi, int client)
 {
 	const struct encap_chain *ch = fi->encap[client];
@@ -118,7 +119,6 @@ void emit_encap(struct jw *w, const struct flow_info *fi, int client)
 	}
 	if (!ch || !ch->n)
 		return;
-	jw_open(w, "tlstap", '{');
 	jw_open(w, "encapsulation", '[');
 	for (unsigned i = 0; i < ch->n && i < ENCAP_MAX; i++) {
 		const struct encap_layer *l = &ch->l[i];
@@ -142,6 +142,5 @@ void emit_encap(struct jw *w, const struct flow_info *fi, int client)
 		}
 		jw_close(w, true);
 	}
-	jw_close(w, true);
 	jw_close(w, true);
 }
