@@ -59,8 +59,13 @@ struct ent {
 	uint16_t count_field[ENT_COUNTS];   /* index of a struct tt_stats counter */
 	uint16_t count_delta[ENT_COUNTS];
 	uint32_t payload_off, frag_data_off;
-	struct pkt pkt;
+	struct pkt pkt;                 /* last: see ENT_BYTES */
 };
+
+/* What of an entry a batch holds: struct pkt without its encapsulation
+ * chain (400 bytes that plain traffic never fills).  A tunnelled packet is
+ * decoded again by its worker, which then has the chain. */
+#define ENT_BYTES ((offsetof(struct ent, pkt) + offsetof(struct pkt, encap) + 7) & ~(size_t)7)
 
 struct batch {
 	struct batch *next;
@@ -137,8 +142,8 @@ static void *worker_main(void *arg)
 
 		while (off < b->len) {
 			struct ent e;
-			memcpy(&e, b->data + off, sizeof e);
-			off += sizeof e;
+			memcpy(&e, b->data + off, ENT_BYTES);
+			off += ENT_BYTES;
 			if (e.kind == ENT_PACKET)
 				run_packet(w, &e, b->data + off);
 			else
@@ -214,18 +219,18 @@ static void append_ent(struct worker *w, struct ent *e, const uint8_t *data)
 	/* libpcap never gives more than its maximum snapshot length (256 KiB);
 	 * should a packet not fit, the worker sees it cut, as by a snaplen
 	 * (and decodes it itself). */
-	if (caplen > BATCH_BYTES - sizeof *e) {
-		e->caplen = caplen = (uint32_t)(BATCH_BYTES - sizeof *e);
+	if (caplen > BATCH_BYTES - ENT_BYTES) {
+		e->caplen = caplen = (uint32_t)(BATCH_BYTES - ENT_BYTES);
 		e->redo = 1;
 	}
-	need = sizeof *e + (((size_t)caplen + 7) & ~(size_t)7);
+	need = ENT_BYTES + (((size_t)caplen + 7) & ~(size_t)7);
 	if (w->cur && w->cur->len + need > BATCH_BYTES)
 		push(w, 0);
 	if (!w->cur)
 		w->cur = take_free(w);
-	memcpy(w->cur->data + w->cur->len, e, sizeof *e);
+	memcpy(w->cur->data + w->cur->len, e, ENT_BYTES);
 	if (caplen && data)
-		memcpy(w->cur->data + w->cur->len + sizeof *e, data, caplen);
+		memcpy(w->cur->data + w->cur->len + ENT_BYTES, data, caplen);
 	w->cur->len += need;
 }
 
@@ -286,7 +291,7 @@ static void decode_into(struct ent *e, const uint8_t *data)
 	e->payload_off = off_in(e->pkt.payload, data, e->caplen, &ok);
 	e->frag_data_off = off_in(e->pkt.frag_data, data, e->caplen, &ok);
 	e->pkt.payload = e->pkt.frag_data = NULL;
-	if (!ok)
+	if (!ok || e->pkt.n_encap)
 		e->redo = 1;        /* the worker decodes again */
 }
 
