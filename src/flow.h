@@ -2,7 +2,8 @@
  * flow.h - the table of bidirectional TCP connections.
  *
  * A flow is found by its canonical key (addresses and ports in either
- * order, plus the outermost VLAN).  Side 0 is the sender of the first
+ * order, plus the outermost VLAN), hashed with a key drawn at random for
+ * each table (flow_table_new) so that nobody can choose colliding keys.  Side 0 is the sender of the first
  * packet seen.  Flows sit on one of two LRU lists ordered by last packet
  * time: open connections and closed ones (FIN both ways, or RST), which
  * time out sooner.  The table owns the flows; the pipeline emits a flow and
@@ -19,6 +20,25 @@
 
 struct session;
 
+/* What one side sent, as its peer's stack tracks it (tcptrack.c). */
+#define TCPT_ISN_MAX 4
+struct tcp_half {
+	uint32_t isn[TCPT_ISN_MAX];      /* SYNs' sequence numbers, newest last */
+	uint8_t n_isn;
+	bool anchored;                   /* the peer acknowledged one of them */
+	bool syn_seen, has_wscale;
+	uint8_t wscale;
+	uint8_t ttl;                     /* TTL of its SYN (else first packet) */
+	bool ttl_known;
+	int8_t tcp_sum, ip_sum;          /* checksum modes: 1 verify, -1 offloaded,
+	                                  * 0 not decided yet (tcptrack.c) */
+	uint8_t tcp_bad, ip_bad;         /* wrong ones while not decided */
+	bool snd_known, ack_known, win_known;
+	uint32_t snd_max;                /* highest sequence number sent, + 1 */
+	uint32_t ack;                    /* highest acknowledgement it sent */
+	uint32_t win_edge;               /* right edge of the window it offered */
+};
+
 struct flow {
 	/* A lookup reads these first three, which share one cache line. */
 	struct flow *hnext;              /* hash chain */
@@ -33,6 +53,9 @@ struct flow {
 	bool fin[2], rst;
 	int8_t rst_side;                 /* who reset; applied when the flow ends */
 	uint64_t rst_ns;
+	struct tcp_half th[2];
+	uint32_t reuse_isn;              /* a SYN on the open connection ... */
+	int8_t reuse_side;               /* ... from this side, -1 none */
 	bool closed_list;                /* on the closed LRU list */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
@@ -40,12 +63,15 @@ struct flow {
 
 struct flow_table;
 
-/* The table's hash of two endpoints (16-byte addresses, IPv4 in the first
- * 4 bytes and the rest zero): the same whichever comes first. */
-uint32_t flow_pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t b[16], uint16_t pb,
-			uint16_t vlan);
+/* The hash of two endpoints (16-byte addresses, IPv4 in the first 4 bytes
+ * and the rest zero) under seed: the same whichever comes first. */
+uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
+			uint16_t pb, uint16_t vlan);
+/* A random hash seed (getrandom; the clock if that fails). */
+uint64_t flow_random_seed(void);
 
-struct flow_table *flow_table_new(uint32_t max_flows);
+/* A table hashing with seed (flow_random_seed(), or fixed in tests). */
+struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed);
 void flow_table_free(struct flow_table *t);
 /* The flow for this packet, or NULL; *side gets the packet sender's side. */
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);

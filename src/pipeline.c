@@ -26,8 +26,11 @@
 #include "emit.h"
 #include "flow.h"
 #include "ipfrag.h"
+#include "pktclock.h"
 #include "reasm.h"
 #include "session.h"
+#include "tcpsum.h"
+#include "tcptrack.h"
 #include "workers.h"
 
 #define SEC 1000000000ull
@@ -38,6 +41,7 @@ struct pipeline {
 	struct flow_table *ft;
 	struct ipfrag *frag;
 	struct reasm_mem mem;
+	struct pkt_clock clock;
 	uint64_t last_ts, next_check;
 };
 
@@ -67,6 +71,7 @@ static void sink_anomaly(void *u, const char *code)
 static void sink_fin(void *u, int dir, uint64_t ts)
 {
 	struct sinkctx *k = u;
+	k->f->fin[dir] = true;   /* the FIN the peer takes: in sequence */
 	session_tcp_event(k->f->sess, dir, TCP_EV_FIN, ts);
 }
 
@@ -88,7 +93,7 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 		}
 		return pl;
 	}
-	pl->ft = flow_table_new(ctx->cfg.max_flows);
+	pl->ft = flow_table_new(ctx->cfg.max_flows, flow_random_seed());
 	pl->frag = ipfrag_new(&ctx->cfg, st);
 	if (!pl->ft || !pl->frag) {
 		flow_table_free(pl->ft);
@@ -228,122 +233,341 @@ static bool is_closed(const struct flow *f)
 	return f->rst || (f->fin[0] && f->fin[1]);
 }
 
-static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+/* Make room for a new flow: the least recently active one goes (closed
+ * ones first), its record saying it was evicted. */
+static void evict_one(struct pipeline *pl)
+{
+	struct flow *old = flow_oldest(pl->ft, true);
+
+	if (!old)
+		old = flow_oldest(pl->ft, false);
+	if (!old)
+		return;
+	pl->ctx->st.flows_evicted++;
+	if (old->sess)
+		session_anomaly(old->sess, "flow_evicted");
+	end_flow(pl, old);
+}
+
+static struct flow *new_flow(struct pipeline *pl, const struct flow_endpoints *key)
 {
 	struct tt_stats *st = &pl->ctx->st;
+	struct flow *f;
+
+	if (flow_count(pl->ft) >= flow_max(pl->ft))
+		evict_one(pl);
+	f = flow_insert(pl->ft, key);
+	if (!f)
+		return NULL;
+	st->flows_created++;
+	st->flows_active = flow_count(pl->ft);
+	return f;
+}
+
+static void key_of(const struct pkt *p, bool vlan, struct flow_endpoints *key)
+{
+	memset(key, 0, sizeof *key);
+	key->af = p->af;
+	memcpy(key->addr[0], p->src, 16);
+	memcpy(key->addr[1], p->dst, 16);
+	key->port[0] = p->sport;
+	key->port[1] = p->dport;
+	key->has_vlan = vlan && p->has_vlan;
+	key->vlan = vlan ? p->vlan : 0;
+}
+
+/* A SYN (without ACK) of side on an existing flow: a retransmission, or a
+ * new connection on the same port pair.  Returns true when the old flow is
+ * over (reset, or closed either way: the peer will take a new SYN); on an
+ * open connection the peer's SYN-ACK decides (reopen()). */
+static bool new_connection(struct flow *f, int side, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->th[side];
+
+	for (uint8_t i = 0; i < h->n_isn; i++)
+		if (h->isn[i] == p->seq)
+			return false;
+	if (is_closed(f) || f->rst || f->fin[0] || f->fin[1])
+		return true;
+	if (!h->anchored && !f->th[!side].anchored && h->n_isn)
+		return false;   /* still in the handshake: one more candidate */
+	f->reuse_side = (int8_t)side;
+	f->reuse_isn = p->seq;
+	if (f->sess)
+		session_anomaly(f->sess, "tcp_syn_on_open_connection");
+	return false;
+}
+
+/* The peer answered a SYN sent on the open connection: the old connection
+ * is over and a new one starts, its client side 0 with that SYN replayed. */
+static struct flow *reopen(struct pipeline *pl, struct flow *old, int *side)
+{
+	int c = old->reuse_side;
+	uint32_t isn = old->reuse_isn;
+	struct flow_endpoints key = old->ep;
+	struct flow *f;
+
+	memcpy(key.addr[0], old->ep.addr[c], 16);
+	memcpy(key.addr[1], old->ep.addr[!c], 16);
+	key.port[0] = old->ep.port[c];
+	key.port[1] = old->ep.port[!c];
+	end_flow(pl, old);
+	f = new_flow(pl, &key);
+	if (!f)
+		return NULL;
+	pl->ctx->st.flows_reused++;
+	f->syn_side = 0;
+	f->th[0].syn_seen = true;
+	f->th[0].isn[0] = isn;
+	f->th[0].n_isn = 1;
+	reasm_start(&f->rd[0], isn + 1);
+	*side = 1;
+	return f;
+}
+
+/* The flow of this packet, found or made (for a SYN or data); NULL when
+ * there is none to report.  *side gets the sender's side. */
+static struct flow *flow_of(struct pipeline *pl, const struct pkt *p, int *side)
+{
 	struct flow_endpoints key;
 	struct flow *f;
-	struct sinkctx sc;
-	struct reasm_sink k;
-	int side = 0;
 	bool syn = p->flags & TCP_SYN, ack = p->flags & TCP_ACK;
-	bool fin = p->flags & TCP_FIN, rst = p->flags & TCP_RST;
-	uint32_t seq;
 
-	memset(&key, 0, sizeof key);
-	key.af = p->af;
-	memcpy(key.addr[0], p->src, 16);
-	memcpy(key.addr[1], p->dst, 16);
-	key.port[0] = p->sport;
-	key.port[1] = p->dport;
-	key.has_vlan = p->has_vlan;
-	key.vlan = p->vlan;
-
-	f = flow_lookup(pl->ft, &key, &side);
-	if (f && syn && !ack && is_closed(f)) {
-		end_flow(pl, f);   /* the port pair is reused by a new connection */
+	key_of(p, pl->ctx->cfg.vlan_tracking, &key);
+	f = flow_lookup(pl->ft, &key, side);
+	if (f && syn && !ack && new_connection(f, *side, p)) {
+		end_flow(pl, f);
 		f = NULL;
+	} else if (f && syn && ack && f->reuse_side >= 0 && *side != f->reuse_side &&
+		   p->ack == f->reuse_isn + 1) {
+		return reopen(pl, f, side);
 	}
-	if (!f) {
-		if (!syn && p->payload_len == 0)
-			return;   /* a stray ACK, FIN or RST: no connection to report */
-		if (flow_count(pl->ft) >= flow_max(pl->ft)) {
-			struct flow *old = flow_oldest(pl->ft, true);
-			if (!old)
-				old = flow_oldest(pl->ft, false);
-			if (old) {
-				st->flows_evicted++;
-				end_flow(pl, old);
-			}
-		}
-		f = flow_insert(pl->ft, &key);
-		if (!f)
-			return;
-		side = 0;
-		st->flows_created++;
-		st->flows_active = flow_count(pl->ft);
+	if (f)
+		return f;
+	if (!syn && p->payload_len == 0)
+		return NULL;   /* a stray ACK, FIN or RST: no connection to report */
+	*side = 0;
+	return new_flow(pl, &key);
+}
+
+/* A SYN of side: who is the client, the candidate ISN, where reassembly
+ * starts.  A SYN with another ISN on an anchored direction is ignored. */
+static void track_syn(struct flow *f, int side, const struct pkt *p)
+{
+	bool ack = p->flags & TCP_ACK;
+
+	if (f->th[side].anchored)
+		return;
+	if (!ack && f->syn_side < 0)
+		f->syn_side = (int8_t)side;
+	else if (ack && f->syn_side < 0)
+		f->syn_side = (int8_t)!side;
+	if (tcpt_syn(f, side, p) && f->sess)
+		session_anomaly(f->sess, "tcp_several_isn");
+	if (!f->rd[side].init)
+		reasm_start(&f->rd[side], p->seq + 1);
+}
+
+/* The packet's ACK acknowledges one of the peer's ISNs: follow it (a spoofed
+ * SYN before the real one, a server answering with several SYN-ACKs). */
+static void follow_isn(struct pipeline *pl, struct flow *f, int side, const struct pkt *p)
+{
+	uint32_t isn;
+	struct reasm_dir *d = &f->rd[!side];
+
+	if (!tcpt_anchor(f, side, p, &isn))
+		return;
+	if (f->th[!side].n_isn > 1 && f->sess)
+		session_anomaly(f->sess, "tcp_several_isn");
+	if (d->init && d->next_seq != isn + 1 && d->next_off == 0 && !d->stopped)
+		reasm_restart(d, isn + 1, &pl->mem);
+}
+
+/* How far the receiving stack takes this segment (tcptrack.h), anomaly
+ * noted.  The checksum is computed only where it can change the answer. */
+static enum tcpt_take classify(struct pipeline *pl, struct flow *f, int side,
+			       const struct pkt *p, bool reassembling)
+{
+	struct tt_stats *st = &pl->ctx->st;
+	enum tcpsum sum = TCPSUM_UNKNOWN;
+	enum tcpt_take t;
+	const char *why;
+
+	if (tcpt_wants_sum(f, side, p) && (reassembling || !p->payload_len || f->th[side].tcp_sum == 0))
+		sum = tcpsum_check(p);
+	if (sum == TCPSUM_BAD)
+		st->bad_checksum_tcp++;
+	t = tcpt_classify(f, side, p, sum, &why);
+	if (t == TCPT_TAKE && p->payload_len && reassembling && tcpt_beyond_window(f, side, p)) {
+		t = TCPT_DROP;
+		why = "tcp_out_of_window";
 	}
+	if (t == TCPT_DROP)
+		st->tcp_dropped++;
+	else if (t == TCPT_DOUBT)
+		st->tcp_held++;
+	if (why && f->sess)
+		session_anomaly(f->sess, why);
+	return t;
+}
+
+/* Ethernet padding counted in the IP length: a few zero bytes on a pure
+ * ACK, which the next data segment reuses the sequence number of. */
+static bool is_padding(const struct pkt *p)
+{
+	if (p->payload_len == 0 || p->payload_len > 16 ||
+	    (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_PSH | TCP_URG)) != 0 ||
+	    !(p->flags & TCP_ACK))
+		return false;
+	for (uint32_t i = 0; i < p->payload_len; i++)
+		if (p->payload[i])
+			return false;
+	return true;
+}
+
+/* The segment into reassembly, as far as the endpoint takes it. */
+static void feed(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
+		 enum tcpt_take take, uint64_t ts, const struct reasm_sink *k)
+{
+	struct reasm_dir *d = &f->rd[side];
+	bool fin = p->flags & TCP_FIN, ack = p->flags & TCP_ACK;
+	uint32_t seq = p->seq + ((p->flags & TCP_SYN) ? 1u : 0u);
+
+	if (take == TCPT_DROP)
+		return;
+	if (take == TCPT_TAKE && (p->flags & TCP_URG)) {
+		/* Linux's pointer: the byte before seq + urg (RFC 961 reading). */
+		reasm_urgent(d, p->seq + (p->urg ? p->urg - 1u : 0u));
+		pl->ctx->st.tcp_urgent++;
+	}
+	if (take == TCPT_DOUBT && p->payload_len)
+		reasm_segment_held(d, side, seq, p->payload, p->payload_len, REASM_DOUBTFUL, ts,
+				   &pl->mem, k);
+	else if (take == TCPT_TAKE && is_padding(p))
+		reasm_segment_held(d, side, seq, p->payload, p->payload_len, REASM_PADDING, ts,
+				   &pl->mem, k);
+	else if (take == TCPT_TAKE && (p->payload_len || fin))
+		reasm_segment(d, side, seq, p->payload, p->payload_len, fin, ts, &pl->mem, k);
+	if (take != TCPT_TAKE)
+		return;
+	if (p->payload_missing && session_wants_data(f->sess))
+		reasm_missing(d, side, seq + p->payload_len + p->payload_missing, ts, &pl->mem, k);
+	if (ack && f->rd[!side].init && session_wants_data(f->sess))
+		reasm_acked(&f->rd[!side], !side, p->ack, ts, &pl->mem, k);
+}
+
+/* A RST, as the receiving stack judges it (RFC 5961): only an accepted one
+ * resets the connection, applied when the flow ends (data the peer already
+ * had in flight, such as the server's Certificate, still arrives after a
+ * client's RST).  The others are named on the record. */
+static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
+		enum tcpt_take take, uint64_t ts)
+{
+	const struct reasm_dir *d = &f->rd[side];
+	enum tcpt_rst r;
+	const char *why = NULL;
+
+	if (take != TCPT_TAKE) {
+		pl->ctx->st.tcp_rst_ignored++;
+		return;
+	}
+	r = tcpt_rst(f, side, p, d->init && !d->stopped, d->next_seq);
+	if (r == TCPT_RST_CHALLENGE)
+		why = "tcp_rst_not_exact";
+	else if (r == TCPT_RST_OUTSIDE)
+		why = "tcp_rst_out_of_window";
+	else if (r == TCPT_RST_UNVERIFIED)
+		why = "tcp_rst_unverified";
+	if (why && f->sess)
+		session_anomaly(f->sess, why);
+	if (r == TCPT_RST_CHALLENGE || r == TCPT_RST_OUTSIDE) {
+		pl->ctx->st.tcp_rst_ignored++;
+		return;
+	}
+	if (!f->rst) {
+		f->rst = true;
+		f->rst_side = (int8_t)side;
+		f->rst_ns = ts;
+	}
+}
+
+/* Data and FIN of a flow whose session takes no more bytes: counters, and
+ * a FIN the peer takes (in sequence, or with nothing to compare). */
+static void note_only(struct flow *f, int side, const struct pkt *p, enum tcpt_take take,
+		      uint64_t ts)
+{
+	if (take != TCPT_TAKE)
+		return;
+	if (p->payload_len && f->sess)
+		session_note_payload(f->sess, side, p->payload_len, ts);
+	if ((p->flags & TCP_FIN) && !f->fin[side]) {
+		f->fin[side] = true;
+		if (f->sess)
+			session_tcp_event(f->sess, side, TCP_EV_FIN, ts);
+	}
+}
+
+/* After the packet: emit a decided record, keep counters only from then. */
+static void settle(struct pipeline *pl, struct flow *f)
+{
+	if (!f->sess)
+		return;
+	if (!session_wants_data(f->sess))
+		stop_reasm(pl, f);
+	if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
+		/* The record is out: keep only the counters from here on. */
+		emit_flow(pl, f);
+		stop_reasm(pl, f);
+		session_free(f->sess);
+		f->sess = NULL;
+	}
+}
+
+static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+{
+	struct flow *f;
+	struct sinkctx sc;
+	struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
+	int side = 0;
+	bool reassembling;
+	enum tcpt_take take;
+
+	f = flow_of(pl, p, &side);
+	if (!f)
+		return;
 	if (!f->ct.first_ns)
 		f->ct.first_ns = ts;
 	if (ts > f->ct.last_ns)
 		f->ct.last_ns = ts;
 	f->ct.bytes[side] += p->ip_len;
 	f->ct.pkts[side]++;
-
-	if (syn) {
-		if (!ack && f->syn_side < 0)
-			f->syn_side = (int8_t)side;
-		else if (ack && f->syn_side < 0)
-			f->syn_side = (int8_t)!side;
-		if (!f->rd[side].init)
-			reasm_start(&f->rd[side], p->seq + 1);
-	}
-	seq = p->seq + (syn ? 1u : 0u);
-
 	sc.pl = pl;
 	sc.f = f;
-	k.data = sink_data;
-	k.gap = sink_gap;
-	k.anomaly = sink_anomaly;
-	k.fin = sink_fin;
-	k.u = &sc;
 
 	if (!f->sess && p->payload_len && !f->emitted) {
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
 	}
+	reassembling = !f->emitted && (!f->sess || session_wants_data(f->sess));
+	take = classify(pl, f, side, p, reassembling);
+	if (take == TCPT_TAKE && (p->flags & TCP_SYN))
+		track_syn(f, side, p);
+	if (take == TCPT_TAKE)
+		follow_isn(pl, f, side, p);
 	if (f->sess && !f->midstream_noted && p->payload_len && !f->rd[side].init) {
 		session_anomaly(f->sess, "midstream");
 		f->midstream_noted = true;
 	}
-	if (f->sess) {
-		if (session_wants_data(f->sess) && !f->rd[side].stopped) {
-			if (p->payload_len || fin)
-				reasm_segment(&f->rd[side], side, seq, p->payload, p->payload_len,
-					      fin, ts, &pl->mem, &k);
-			if (p->payload_missing && session_wants_data(f->sess))
-				reasm_acked(&f->rd[side], side,
-					    seq + p->payload_len + p->payload_missing, ts, &pl->mem, &k);
-			if (ack && f->rd[!side].init && session_wants_data(f->sess))
-				reasm_acked(&f->rd[!side], !side, p->ack, ts, &pl->mem, &k);
-		} else {
-			if (p->payload_len)
-				session_note_payload(f->sess, side, p->payload_len, ts);
-			if (fin)
-				session_tcp_event(f->sess, side, TCP_EV_FIN, ts);
-		}
-		/* A reset is applied when the flow ends (5 s later, or at the end
-		 * of input): data the peer already had in flight, such as the
-		 * server's Certificate, still arrives after a client's RST. */
-		if (rst && !f->rst) {
-			f->rst_side = (int8_t)side;
-			f->rst_ns = ts;
-		}
-		if (!session_wants_data(f->sess))
-			stop_reasm(pl, f);
-		if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
-			/* The record is out: keep only the counters from here on. */
-			emit_flow(pl, f);
-			stop_reasm(pl, f);
-			session_free(f->sess);
-			f->sess = NULL;
-		}
-	}
-	if (fin)
-		f->fin[side] = true;
-	if (rst)
-		f->rst = true;
+	if (take != TCPT_DROP)
+		tcpt_sent(f, side, p, take == TCPT_TAKE);
+	if (f->sess && session_wants_data(f->sess) && !f->rd[side].stopped)
+		feed(pl, f, side, p, take, ts, &k);
+	else
+		note_only(f, side, p, take, ts);
+	if (p->flags & TCP_RST)
+		rst(pl, f, side, p, take, ts);
+	settle(pl, f);
 	flow_touch(pl->ft, f, is_closed(f));
 	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
 		shed_sessions(pl, f);
@@ -355,13 +579,19 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	struct tt_stats *st = &pl->ctx->st;
 	struct pkt p;
 	enum decode_result r;
+	bool held;
 
-	if (ts_ns > pl->last_ts)
-		pl->last_ts = ts_ns;
 	if (pl->wk) {
+		if (ts_ns > pl->last_ts)
+			pl->last_ts = ts_ns;
 		workers_packet(pl->wk, dlt, ts_ns, data, caplen, wirelen);
 		return;
 	}
+	ts_ns = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
+	if (held)
+		st->time_jumps++;
+	if (ts_ns > pl->last_ts)
+		pl->last_ts = ts_ns;
 	st->packets++;
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)

@@ -9,7 +9,8 @@
  *   own budget, an eighth of cap, beside the buffers.
  * - Held copies (enum reasm_hold): a copy the endpoint may have dropped
  *   waits in the out-of-order list; a trusted copy of the same bytes
- *   replaces it; it is delivered when the peer acknowledges past its start,
+ *   replaces it; it is delivered when the peer acknowledges past its start
+ *   (padding also when the sender's next data continues right after it),
  *   and dropped (a hole) when the flow ends without that evidence.
  * - Gaps: bytes that will never arrive are declared to the sink (tcp_gap)
  *   when the peer acknowledges beyond them (capture loss; never beyond what
@@ -269,8 +270,9 @@ static void drain(struct reasm_dir *d, int dir, uint64_t ts, struct reasm_mem *m
 	while (d->ooo && d->ooo->off <= d->next_off) {
 		struct reasm_seg *s = d->ooo;
 		uint64_t skip = d->next_off - s->off;
-		if (s->hold && skip < s->len && d->acked_off <= d->next_off)
-			return;
+		if (s->hold && skip < s->len && d->acked_off <= d->next_off &&
+		    !(s->hold == REASM_PADDING && s->next && s->next->off == s->off + s->len))
+			return;   /* (padding the sender's next data follows is data) */
 		if (s->hold == REASM_DOUBTFUL && skip < s->len)
 			k->anomaly(k->u, "tcp_doubtful_copy_used");
 		d->ooo = s->next;

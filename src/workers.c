@@ -75,6 +75,7 @@ struct worker {
 struct workers {
 	struct tt_ctx *main;
 	unsigned n;
+	uint64_t seed;                  /* the sharding hash's key, per run */
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
 	struct tt_stats scratch;        /* the reader's decode counts (discarded) */
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
@@ -205,7 +206,7 @@ static unsigned shard(struct workers *wk, int dlt, const uint8_t *data, uint32_t
 		return 0;
 	/* The flow table's own symmetric hash, without ports (fragments
 	 * carry none) or VLAN. */
-	return (unsigned)((uint64_t)flow_pair_hash(p.src, 0, p.dst, 0, 0) * wk->n >> 32);
+	return (unsigned)((uint64_t)flow_pair_hash(wk->seed, p.src, 0, p.dst, 0, 0) * wk->n >> 32);
 }
 
 void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
@@ -350,6 +351,7 @@ struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t e
 	err[0] = '\0';
 	wk->main = main;
 	wk->n = n;
+	wk->seed = flow_random_seed();
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &wk->w[i];
 		if (worker_init(w, main, n, err, errlen) < 0 ||

@@ -14,6 +14,10 @@ the real sessions it records; the reassembly tests may call it themselves.
         KIND: raw null vlan qinq sll sll2 ipv4_options ipv6_exthdr frag4 frag6
               snap96 caplen0 cut bigendian linktype147
   pcaptool.py junk KIND OUT               text random empty
+  pcaptool.py resum IN OUT                the same packets with IP and TCP checksums
+                                          recomputed (after an edit in place)
+  pcaptool.py evade KIND IN OUT           what an attacker on the path adds to a
+                                          real session (see evade() for the kinds)
   pcaptool.py pcapng OUT IN...            one interface per input, nanosecond
                                           timestamps, packets merged by time
 
@@ -1031,6 +1035,12 @@ def main(argv):
         return save(argv[3], cap, perturb(argv[1], pkts, rng))
     if len(argv) == 4 and argv[0] == "edge":
         return edge(argv[1], argv[2], argv[3], rng)
+    if len(argv) == 3 and argv[0] == "resum":
+        cap, pkts = load_session(argv[1])
+        return save(argv[2], cap, pkts, renumber=False)
+    if len(argv) == 4 and argv[0] == "evade":
+        cap, pkts = load_session(argv[2])
+        return save(argv[3], cap, evade(argv[1], pkts, rng), renumber=False)
     if len(argv) == 3 and argv[0] == "junk":
         return junk(argv[1], argv[2], rng)
     if len(argv) >= 3 and argv[0] == "pcapng":

@@ -101,7 +101,7 @@ static void drain(struct flow_table *t)
  * sender, side 1 for the answer; the stored key is the inserting one. */
 static void test_both_directions(void)
 {
-	struct flow_table *t = flow_table_new(1000);
+	struct flow_table *t = flow_table_new(1000, 0x5eed);
 	struct flow_endpoints a = v4(0x0a000001, 40000, 0xc0a80001, 443);
 	struct flow_endpoints b = v6(1, 51000, 2, 8443);
 	struct flow_endpoints ra = rev(&a), rb = rev(&b);
@@ -180,7 +180,7 @@ static void test_both_directions(void)
  * two VLANs, and untagged, are three connections. */
 static void test_vlan(void)
 {
-	struct flow_table *t = flow_table_new(100);
+	struct flow_table *t = flow_table_new(100, 0x5eed);
 	struct flow_endpoints k = v4(0x0a000001, 40000, 0x0a000002, 443);
 	struct flow_endpoints k10 = with_vlan(k, 10), k20 = with_vlan(k, 20);
 	struct flow_endpoints r10 = rev(&k10), r20 = rev(&k20), rk = rev(&k);
@@ -242,7 +242,7 @@ static struct flow_endpoints nth(uint32_t i)
 static void test_growth(void)
 {
 	enum { N = 50000 };
-	struct flow_table *t = flow_table_new(N);
+	struct flow_table *t = flow_table_new(N, 0x5eed);
 	struct flow **fs = calloc(N, sizeof *fs);
 	int lost = 0, wrong = 0, ghosts = 0, side;
 
@@ -318,7 +318,7 @@ static void test_growth(void)
  * whichever list holds the flow. */
 static void test_lru(void)
 {
-	struct flow_table *t = flow_table_new(4);
+	struct flow_table *t = flow_table_new(4, 0x5eed);
 	struct flow_endpoints ka = v4(1, 1, 2, 2), kb = v4(1, 3, 2, 2);
 	struct flow_endpoints kc = v4(1, 4, 2, 2), kd = v6(1, 5, 2, 2);
 	struct flow *a, *b, *c, *d;
@@ -396,7 +396,7 @@ static void test_eviction_order(void)
 	enum { M = 64, ROUNDS = M * 20 };
 	static uint32_t stamp[ROUNDS];
 	static bool live[ROUNDS], closed[ROUNDS];
-	struct flow_table *t = flow_table_new(M);
+	struct flow_table *t = flow_table_new(M, 0x5eed);
 	uint32_t now = 0, bad = 0, evicted = 0;
 
 	if (!t) {

@@ -1,0 +1,206 @@
+/*
+ * tcptrack.c - the endpoint model (see tcptrack.h).
+ *
+ * Checksums: whether a side's checksums can be trusted is decided per flow
+ * direction, as capture paths decide it: a direction whose first two
+ * checked packets both carry a wrong TCP checksum was captured before the
+ * NIC filled it in (transmit offload, loopback), and its checksums are only
+ * counted from then on; a direction where one of them was right is
+ * verified, and a wrong checksum there marks a copy the endpoint dropped.
+ * The same for the IPv4 header checksum.  The decision sticks, so that
+ * copies sent later cannot change it.
+ *
+ * TTL: a side's packets arrive with the TTL (hop limit) of its SYN, or of
+ * its first packet; a lower one is a copy that may expire before the
+ * endpoint.  The sensor cannot know the hop count, so such a copy is held.
+ *
+ * Sequence space: the highest sequence number and acknowledgement each side
+ * sent in segments the peer takes, and the right edge of the window it
+ * offered (scaled when both SYNs carried the option, RFC 7323 2.2).
+ */
+#include "tcptrack.h"
+
+static bool after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+/* One checksum verdict into a mode; true when a wrong one must be doubted. */
+static bool sum_doubt(int8_t *mode, uint8_t *bad, bool ok)
+{
+	if (ok) {
+		if (*mode == 0)
+			*mode = 1;
+		return false;
+	}
+	if (*mode == 1)
+		return true;
+	if (*mode == 0 && ++*bad >= 2)
+		*mode = -1;
+	return false;
+}
+
+bool tcpt_wants_sum(const struct flow *f, int side, const struct pkt *p)
+{
+	return p->payload_len || (p->flags & (TCP_SYN | TCP_FIN | TCP_RST)) ||
+	       f->th[side].tcp_sum == 0;
+}
+
+enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum tcpsum sum,
+			     const char **why)
+{
+	struct tcp_half *h = &f->th[side];
+	const struct tcp_half *peer = &f->th[!side];
+	enum tcpt_take t = TCPT_TAKE;
+
+	*why = NULL;
+	if (sum != TCPSUM_UNKNOWN && sum_doubt(&h->tcp_sum, &h->tcp_bad, sum == TCPSUM_OK)) {
+		t = TCPT_DOUBT;
+		*why = "tcp_bad_checksum";
+	}
+	if (p->af == 4 && sum_doubt(&h->ip_sum, &h->ip_bad, !p->ip_sum_bad)) {
+		t = TCPT_DOUBT;
+		*why = "ip_bad_checksum";
+	}
+	if (p->ip_len_zero && h->tcp_sum == 1) {
+		/* Segmentation offload shows length 0 only where checksums are
+		 * offloaded too. */
+		t = TCPT_DOUBT;
+		*why = "ip_length_zero";
+	}
+	if (!h->ttl_known) {
+		h->ttl = p->ttl;
+		h->ttl_known = true;
+	} else if (p->ttl < h->ttl && (p->payload_len || (p->flags & (TCP_FIN | TCP_RST)))) {
+		t = TCPT_DOUBT;
+		*why = "tcp_ttl_low";
+	}
+	if ((p->flags & TCP_ACK) && peer->snd_known && after(p->ack, peer->snd_max) &&
+	    p->payload_len) {
+		/* Linux drops a segment acknowledging data never sent; the
+		 * sensor may have missed what was sent, so it holds it. */
+		t = TCPT_DOUBT;
+		*why = "tcp_ack_unsent";
+	}
+	if (!(p->flags & (TCP_ACK | TCP_SYN | TCP_RST)) && h->syn_seen && peer->syn_seen &&
+	    (p->payload_len || (p->flags & TCP_FIN))) {
+		/* RFC 9293 3.10.7.4: without ACK, a synchronized connection
+		 * drops the segment. */
+		t = TCPT_DROP;
+		*why = "tcp_data_without_ack";
+	}
+	return t;
+}
+
+void tcpt_sent(struct flow *f, int side, const struct pkt *p, bool trusted)
+{
+	struct tcp_half *h = &f->th[side];
+	const struct tcp_half *peer = &f->th[!side];
+	uint32_t end = p->seq + p->payload_len + p->payload_missing +
+		       ((p->flags & TCP_SYN) ? 1u : 0u) + ((p->flags & TCP_FIN) ? 1u : 0u);
+
+	if (p->flags & TCP_RST)
+		return;
+	if (!h->snd_known || after(end, h->snd_max)) {
+		h->snd_max = end;
+		h->snd_known = true;
+	}
+	if (!trusted || !(p->flags & TCP_ACK))
+		return;
+	if (!h->ack_known || after(p->ack, h->ack)) {
+		h->ack = p->ack;
+		h->ack_known = true;
+	}
+	if (h->syn_seen && peer->syn_seen) {
+		unsigned scale = h->has_wscale && peer->has_wscale && !(p->flags & TCP_SYN) ? h->wscale : 0;
+		uint32_t edge = p->ack + ((uint32_t)p->win << scale);
+		if (!h->win_known || after(edge, h->win_edge)) {
+			h->win_edge = edge;
+			h->win_known = true;
+		}
+	}
+}
+
+bool tcpt_syn(struct flow *f, int side, const struct pkt *p)
+{
+	struct tcp_half *h = &f->th[side];
+
+	if (!h->syn_seen) {
+		h->ttl = p->ttl;
+		h->ttl_known = true;
+	}
+	h->syn_seen = true;
+	h->has_wscale = p->has_wscale;
+	h->wscale = p->wscale;
+	for (uint8_t i = 0; i < h->n_isn; i++)
+		if (h->isn[i] == p->seq)
+			return false;
+	if (h->n_isn == TCPT_ISN_MAX) {
+		for (uint8_t i = 1; i < TCPT_ISN_MAX; i++)
+			h->isn[i - 1] = h->isn[i];
+		h->n_isn--;
+	}
+	h->isn[h->n_isn++] = p->seq;
+	return h->n_isn > 1;
+}
+
+bool tcpt_anchor(struct flow *f, int side, const struct pkt *p, uint32_t *isn)
+{
+	struct tcp_half *peer = &f->th[!side];
+
+	if (!(p->flags & TCP_ACK) || peer->anchored)
+		return false;
+	for (uint8_t i = 0; i < peer->n_isn; i++)
+		if (p->ack == peer->isn[i] + 1) {
+			peer->anchored = true;
+			*isn = peer->isn[i];
+			return true;
+		}
+	return false;
+}
+
+enum tcpt_rst tcpt_rst(const struct flow *f, int side, const struct pkt *p, bool has_rcv,
+		       uint32_t rcv_nxt)
+{
+	const struct tcp_half *me = &f->th[side], *peer = &f->th[!side];
+	bool known = false;
+	uint32_t left, wnd;
+
+	if (peer->syn_seen && !me->syn_seen && !me->snd_known) {
+		/* The receiver is in SYN-SENT: the RST must acknowledge its SYN. */
+		if (!(p->flags & TCP_ACK))
+			return TCPT_RST_OUTSIDE;
+		for (uint8_t i = 0; i < peer->n_isn; i++)
+			if (p->ack == peer->isn[i] + 1)
+				return TCPT_RST_ACCEPT;
+		return TCPT_RST_OUTSIDE;
+	}
+	if (peer->ack_known) {
+		known = true;
+		if (p->seq == peer->ack)
+			return TCPT_RST_ACCEPT;
+	}
+	if (has_rcv) {
+		known = true;
+		if (p->seq == rcv_nxt)
+			return TCPT_RST_ACCEPT;
+	}
+	if (me->snd_known) {
+		known = true;
+		/* Linux also takes rcv_nxt - 1 once the sender's FIN was in. */
+		if (p->seq == me->snd_max || (f->fin[side] && p->seq == me->snd_max - 1))
+			return TCPT_RST_ACCEPT;
+	}
+	if (!known)
+		return TCPT_RST_UNVERIFIED;
+	left = has_rcv ? rcv_nxt : peer->ack_known ? peer->ack : me->snd_max;
+	wnd = peer->win_known && after(peer->win_edge, left) ? peer->win_edge - left : 65535;
+	return (uint32_t)(p->seq - left) < wnd ? TCPT_RST_CHALLENGE : TCPT_RST_OUTSIDE;
+}
+
+bool tcpt_beyond_window(const struct flow *f, int side, const struct pkt *p)
+{
+	const struct tcp_half *peer = &f->th[!side];
+
+	return peer->win_known && after(p->seq, peer->win_edge);
+}
