@@ -548,6 +548,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
+		if (f->th[0].n_isn > 1 || f->th[1].n_isn > 1)
+			session_anomaly(f->sess, "tcp_several_isn");
 	}
 	reassembling = !f->emitted && (!f->sess || session_wants_data(f->sess));
 	take = classify(pl, f, side, p, reassembling);

@@ -75,11 +75,12 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 		t = TCPT_DOUBT;
 		*why = "tcp_ttl_low";
 	}
-	if ((p->flags & TCP_ACK) && peer->snd_known && after(p->ack, peer->snd_max) &&
-	    p->payload_len) {
-		/* Linux drops a segment acknowledging data never sent; the
-		 * sensor may have missed what was sent, so it holds it. */
-		t = TCPT_DOUBT;
+	if ((p->flags & TCP_ACK) && !(p->flags & (TCP_SYN | TCP_RST)) && peer->snd_known &&
+	    after(p->ack, peer->snd_max)) {
+		/* Linux drops a segment acknowledging data never sent.  The
+		 * sensor may have missed what was sent: data is held, a pure
+		 * ACK only loses its say on gaps. */
+		t = p->payload_len || (p->flags & TCP_FIN) ? TCPT_DOUBT : TCPT_DROP;
 		*why = "tcp_ack_unsent";
 	}
 	if (!(p->flags & (TCP_ACK | TCP_SYN | TCP_RST)) && h->syn_seen && peer->syn_seen &&

@@ -32,6 +32,7 @@ increasing in file order.
 """
 import hashlib
 import random
+import re
 import struct
 import sys
 
@@ -186,6 +187,7 @@ class Pkt:
 
     def copy(self, **kw):
         p = Pkt(self.ts, self.l2, self.ipv, self.iph, self.ext, self.tcp, self.opts, self.payload)
+        p.dir = getattr(self, "dir", 0)
         for k, v in kw.items():
             setattr(p, k, v)
         return p
@@ -210,6 +212,8 @@ class Pkt:
         else:
             pseudo = self.iph["src"] + self.iph["dst"] + struct.pack("!IxxxB", len(seg), 6)
         c = csum(pseudo + seg)
+        if getattr(self, "bad_tcp_sum", False):
+            c ^= 0x5a5a
         return seg[:16] + struct.pack("!H", c) + seg[18:]
 
     def ip_bytes(self):
@@ -222,7 +226,10 @@ class Pkt:
             ihl = 5 + len(opts) // 4
             hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, h["tos"], ihl * 4 + len(seg), h["id"] & 0xffff,
                               h["ff"], h["ttl"], 6, 0, h["src"], h["dst"]) + opts
-            hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+            if getattr(self, "ip_len_zero", False):
+                hdr = hdr[:2] + b"\0\0" + hdr[4:]
+            c = csum(hdr) ^ (0x5a5a if getattr(self, "bad_ip_sum", False) else 0)
+            hdr = hdr[:10] + struct.pack("!H", c) + hdr[12:]
             return hdr + seg
         chain = b""
         types = [t for t, _ in self.ext] + [6]
@@ -1005,6 +1012,209 @@ def edge(kind, path, out, rng):
         recs = [(r[0], r[1][14:], r[2] - 14) for r in cap.records]
         return write_pcap(out, Capture(147, cap.snaplen, recs))
     sys.exit("pcaptool: unknown edge case %s" % kind)
+
+
+# ---------------------------------------------------------------- evasion
+
+
+def first_payload(pkts, d):
+    return next(i for i, p in enumerate(pkts) if p.dir == d and p.payload)
+
+
+def shift_after(pkts, d, isn, frm, delta):
+    """Direction d's sequence numbers at stream offset >= frm move by delta, and
+    the other side's acknowledgements of them with them."""
+    for p in pkts:
+        t = dict(p.tcp)
+        if p.dir == d and offset_of(t["seq"], isn) >= frm and not t["flags"] & 0x02:
+            t["seq"] = (t["seq"] + delta) & 0xffffffff
+        elif p.dir != d and t["flags"] & 0x10 and offset_of(t["ack"], isn) > frm:
+            t["ack"] = (t["ack"] + delta) & 0xffffffff
+        p.tcp = t
+
+
+def fake_hello(ch, rng):
+    """The ClientHello segment with its host name changed (same length): an
+    attacker's first copy."""
+    data = bytearray(ch)
+    m = re.search(rb"\x00\x00(..)(..)\x00(..)([a-z0-9.-]{4,})", bytes(data))
+    if m is None:
+        sys.exit("pcaptool: no server_name in the ClientHello")
+    a, b = m.start(4), m.start(4) + struct.unpack("!H", m.group(3))[0]
+    fake = (b"x" * (b - a - 9) + b".evil.tld")[-(b - a):]
+    data[a:b] = fake
+    return bytes(data)
+
+
+def tamper(pkts, rng, how):
+    """Before the real ClientHello segment, an attacker's copy of it with
+    another SNI that the server does not take, made so by how(copy)."""
+    i = first_payload(pkts, 0)
+    ch = pkts[i]
+    fake = ch.copy(payload=fake_hello(ch.payload, rng))
+    fake.ts = ch.ts - 1000
+    res = how(fake)
+    pkts[i:i] = res if isinstance(res, list) else [res]
+    return pkts
+
+
+def evade(kind, pkts, rng):
+    """An attacker on the path between the sensor and the server, or a
+    stack's quirk (README "Evasion"): the kind of change, on a real session."""
+    isn = {d: isn_of(pkts, d) for d in (0, 1)}
+    i = first_payload(pkts, 0)
+    ch = pkts[i]
+    if kind in ("recver35", "recverff"):
+        pl = bytearray(ch.payload)
+        pl[1:3] = b"\x03\x05" if kind == "recver35" else b"\x03\xff"
+        pkts[i] = ch.copy(payload=bytes(pl))
+        return pkts
+    if kind == "empty_record":
+        shift_after(pkts, 0, isn[0], 0, 5)
+        pkts[i] = pkts[i].copy(payload=b"\x16\x03\x01\x00\x00" + ch.payload)
+        t = dict(pkts[i].tcp, seq=isn[0])
+        pkts[i].tcp = t
+        return pkts
+    if kind == "urgent":
+        # send(fd, "!", 1, MSG_OOB) before the hello: Linux sets the
+        # urgent pointer one past the byte.
+        shift_after(pkts, 0, isn[0], 0, 1)
+        u = ch.copy(payload=b"!")
+        u.tcp = dict(ch.tcp, seq=isn[0], flags=0x38, urg=1)
+        u.ts = ch.ts - 1000
+        pkts.insert(i, u)
+        return pkts
+    if kind == "junk_window":
+        # 132 KiB far beyond any window the server offered.
+        junk = []
+        for k in range(0, 132 * 1024, 1400):
+            q = ch.copy(payload=bytes(rng.getrandbits(8) for _ in range(1400)))
+            q.tcp = dict(ch.tcp, seq=(isn[0] + (1 << 20) + k) & 0xffffffff, flags=0x10)
+            q.ts = ch.ts - 100000 + k // 1400
+            junk.append(q)
+        pkts[i:i] = junk
+        return pkts
+    if kind == "spoof_syn":
+        syn = next(p for p in pkts if p.dir == 0 and p.tcp["flags"] & 0x12 == 0x02)
+        j = pkts.index(syn)
+        fake = syn.copy()
+        fake.tcp = dict(syn.tcp, seq=(syn.tcp["seq"] + 0x10000000) & 0xffffffff)
+        fake.ts = syn.ts - 1000
+        pkts.insert(j, fake)
+        return pkts
+    if kind == "synacks":
+        sa = next(p for p in pkts if p.dir == 1 and p.tcp["flags"] & 0x12 == 0x12)
+        j = pkts.index(sa)
+        other = sa.copy()
+        other.tcp = dict(sa.tcp, seq=(sa.tcp["seq"] - 0x01000000) & 0xffffffff)
+        other.ts = sa.ts - 500
+        pkts.insert(j, other)
+        return pkts
+    if kind == "ttl_low":
+        return tamper(pkts, rng, lambda f: f.copy(iph=dict(f.iph, ttl=2)))
+    if kind == "bad_tcp_sum":
+        return tamper(pkts, rng, lambda f: f.copy(bad_tcp_sum=True))
+    if kind == "bad_ip_sum":
+        return tamper(pkts, rng, lambda f: f.copy(bad_ip_sum=True))
+    if kind == "ip_len_zero":
+        return tamper(pkts, rng, lambda f: f.copy(ip_len_zero=True))
+    if kind == "no_ack":
+        def noack(f):
+            f.tcp = dict(f.tcp, flags=f.tcp["flags"] & ~0x10, ack=0)
+            return f
+        return tamper(pkts, rng, noack)
+    if kind == "frag_overlap":
+        # Three fragments of which the third starts inside the second:
+        # Linux drops the whole datagram (RFC 5722 for IPv6, and IPv4 too).
+        def frags(f):
+            n = len(f.payload) + 20 + len(f.opts)
+            a = (n // 3) & ~7
+            fr = frag_ip(f, [a, a], 0x6b6b)
+            last = fr[2]
+            hdr = bytearray(last.raw_frag[:20])
+            body = f.ip_bytes()[20:]
+            start = 2 * a - 8
+            struct.pack_into("!HH", hdr, 2, 20 + len(body) - start, 0x6b6b)
+            struct.pack_into("!H", hdr, 6, start // 8)
+            struct.pack_into("!H", hdr, 10, 0)
+            struct.pack_into("!H", hdr, 10, csum(bytes(hdr)))
+            last.raw_frag = bytes(hdr) + body[start:]
+            return fr[:3]
+        return tamper(pkts, rng, frags)
+    if kind == "len_lie":
+        # A 70-byte frame (wire length 70) whose IPv4 header claims 1,500.
+        lie = ch.copy(payload=b"\x16\x03\x01\x05\xc8\x01" + b"\0" * 10)
+        raw = bytearray(lie.ip_bytes())
+        struct.pack_into("!H", raw, 2, 1500)
+        struct.pack_into("!H", raw, 10, 0)
+        struct.pack_into("!H", raw, 10, csum(bytes(raw[:20])))
+        lie.raw_frag = bytes(raw)
+        lie.ts = ch.ts - 1000
+        pkts.insert(i, lie)
+        return pkts
+    if kind == "ack_unsent":
+        # Before the server's hello, a client ACK for a megabyte it never sent.
+        j = first_payload(pkts, 1)
+        a = next(p for p in pkts if p.dir == 0 and p.tcp["flags"] & 0x10)
+        q = a.copy(payload=b"")
+        q.tcp = dict(a.tcp, flags=0x10, seq=(isn[0] + len(ch.payload)) & 0xffffffff,
+                     ack=(isn[1] + (1 << 20)) & 0xffffffff)
+        q.ts = pkts[j].ts - 1000
+        pkts.insert(j, q)
+        return pkts
+    if kind == "zero_pad_ack":
+        # The handshake's last ACK carries 6 zero bytes of Ethernet padding
+        # counted in the IP length; the hello reuses the sequence number.
+        k = next(n for n, p in enumerate(pkts) if p.dir == 0 and p.tcp["flags"] == 0x10 and
+                 not p.payload)
+        pkts[k] = pkts[k].copy(payload=b"\0" * 6)
+        return pkts
+    if kind == "fake_alert":
+        # Before the server's first data, a fatal alert the client never
+        # takes (bad checksum) at the same sequence number.
+        j = first_payload(pkts, 1)
+        q = pkts[j].copy(payload=b"\x15\x03\x03\x00\x02\x02\x28", bad_tcp_sum=True)
+        q.ts = pkts[j].ts - 1000
+        pkts.insert(j, q)
+        return pkts
+    if kind in ("rst_inexact", "rst_outside"):
+        # After the server's first flight, a RST "from the server" that the
+        # client does not take: in the window but not exact, or outside.
+        j = first_payload(pkts, 1)
+        k = next(n for n in range(j, len(pkts)) if pkts[n].dir == 0 and pkts[n].payload and n > j)
+        nxt = max(((p.tcp["seq"] + len(p.payload)) & 0xffffffff for p in pkts[:k] if p.dir == 1),
+                  key=lambda s: offset_of(s, isn[1]))
+        q = pkts[j].copy(payload=b"")
+        seq = nxt + 100 if kind == "rst_inexact" else nxt + 0x40000000
+        q.tcp = dict(pkts[j].tcp, seq=seq & 0xffffffff, flags=0x04, ack=0)
+        q.ts = pkts[k].ts - 1000
+        pkts.insert(k, q)
+        return pkts
+    if kind == "fin_spoof":
+        # FINs both ways, each 1,000 bytes ahead of its side's stream, right
+        # after the ClientHello.
+        j = first_payload(pkts, 1)
+        out = []
+        for d in (0, 1):
+            src = next(p for p in pkts if p.dir == d and p.tcp["flags"] & 0x10)
+            q = src.copy(payload=b"")
+            q.tcp = dict(src.tcp, seq=(isn[d] + 1000 + (len(ch.payload) if d == 0 else 0)) & 0xffffffff,
+                         ack=src.tcp["ack"], flags=0x11)
+            q.ts = pkts[j].ts - 1000 + d
+            out.append(q)
+        pkts[j:j] = out
+        return pkts
+    if kind == "new_conn":
+        # The connection ends with the client's FIN alone (the server's is
+        # lost), then the same port pair carries a second connection with
+        # new initial sequence numbers.
+        first = [p for p in pkts if not (p.dir == 1 and p.tcp["flags"] & 0x01)]
+        second = shift_seq(shift_seq([p.copy() for p in pkts], 0, 0x12340), 1, 0x56780)
+        last = first[-1].ts
+        for p in second:
+            p.ts = p.ts - pkts[0].ts + last + 10**9
+        return first + second
+    sys.exit("pcaptool: unknown evasion %s" % kind)
 
 
 def junk(kind, out, rng):
