@@ -43,6 +43,7 @@ struct pipeline {
 	struct reasm_mem mem;
 	struct pkt_clock clock;
 	uint64_t last_ts, next_check;
+	struct flow *cur;       /* the flow of the packet at hand */
 };
 
 struct sinkctx {
@@ -73,6 +74,37 @@ static void sink_fin(void *u, int dir, uint64_t ts)
 	struct sinkctx *k = u;
 	k->f->fin[dir] = true;   /* the FIN the peer takes: in sequence */
 	session_tcp_event(k->f->sess, dir, TCP_EV_FIN, ts);
+}
+
+static void stop_reasm(struct pipeline *pl, struct flow *f);
+
+/* Reassembly memory is full: the connections idle longest (a second of
+ * packet time or more, closed ones first) stop buffering, each saying so
+ * (reasm_memcap_shed), so that connections holding a few bytes each cannot
+ * keep a new one from being reassembled.  The walk is bounded. */
+static bool reclaim(void *u, uint64_t more)
+{
+	struct pipeline *pl = u;
+
+	for (int list = 1; list >= 0; list--) {
+		struct flow *f = flow_oldest(pl->ft, list == 1);
+		for (int walked = 0; f && walked < 256; walked++) {
+			struct flow *newer = f->prev;
+			if (pl->mem.used + more <= pl->mem.cap)
+				return true;
+			if (f->ct.last_ns + SEC > pl->last_ts)
+				break;   /* the rest of this list is more recent */
+			if (f != pl->cur && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
+					     f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
+				if (f->sess)
+					session_anomaly(f->sess, "reasm_memcap_shed");
+				stop_reasm(pl, f);
+				pl->ctx->st.reasm_shed++;
+			}
+			f = newer;
+		}
+	}
+	return pl->mem.used + more <= pl->mem.cap;
 }
 
 struct pipeline *pipeline_new(struct tt_ctx *ctx)
@@ -108,6 +140,8 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.memcap_hits = &st->reasm_memcap_hits;
 	pl->mem.dir_limit_hits = &st->reasm_dir_limit_hits;
 	pl->mem.conflicts = &st->reasm_overlap_conflicts;
+	pl->mem.reclaim = reclaim;
+	pl->mem.reclaim_u = pl;
 	return pl;
 }
 
@@ -535,6 +569,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	f = flow_of(pl, p, &side);
 	if (!f)
 		return;
+	pl->cur = f;
 	if (!f->ct.first_ns)
 		f->ct.first_ns = ts;
 	if (ts > f->ct.last_ns)
@@ -571,6 +606,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		rst(pl, f, side, p, take, ts);
 	settle(pl, f);
 	flow_touch(pl->ft, f, is_closed(f));
+	pl->cur = NULL;
 	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
 		shed_sessions(pl, f);
 }

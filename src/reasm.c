@@ -99,7 +99,7 @@ static bool room(struct reasm_dir *d, struct reasm_mem *m, size_t more,
 		stop(d, m, "reasm_dir_limit", k);
 		return false;
 	}
-	if (m->used + more > m->cap) {
+	if (m->used + more > m->cap && !(m->reclaim && m->reclaim(m->reclaim_u, more))) {
 		(*m->memcap_hits)++;
 		stop(d, m, "reasm_memcap", k);
 		return false;

@@ -35,6 +35,11 @@ struct reasm_mem {
 	uint64_t hist_used;      /* delivered-bytes history: at most cap / 8, apart */
 	uint32_t dir_limit;
 	uint64_t *gaps, *gap_bytes, *memcap_hits, *dir_limit_hits, *conflicts;
+	/* Asked before cap is declared hit: free what others hold (the
+	 * pipeline stops idle connections); true if `more` fits now.  NULL:
+	 * no one to ask. */
+	bool (*reclaim)(void *u, uint64_t more);
+	void *reclaim_u;
 };
 
 /* How far a segment is trusted. */

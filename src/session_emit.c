@@ -269,7 +269,9 @@ static void failure_obj(struct jw *w, const struct session *s, int c)
 		snprintf(reason, sizeof reason, "server answered with data that is not TLS");
 		break;
 	case SC_INCOMPLETE:
-		snprintf(reason, sizeof reason, "capture ended during the handshake");
+		snprintf(reason, sizeof reason, "%s during the handshake",
+			 anom_has(&s->anom, "flow_evicted") ? "evicted from the flow table" :
+			 "capture ended");
 		break;
 	case SC_MALFORMED:
 		snprintf(reason, sizeof reason, "record layer broken beyond resync (%s)",
