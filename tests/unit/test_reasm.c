@@ -1040,9 +1040,181 @@ static void test_hostile(void)
 	CHECK(bad == 0);
 }
 
+/* Feed S[off, off + n) as a held copy (reasm_segment_held). */
+static void feed_held(struct fix *f, size_t off, const uint8_t *p, size_t n, enum reasm_hold h)
+{
+	struct reasm_sink k = sink_for(&f->r);
+	uint8_t *c = malloc(n ? n : 1);
+
+	if (!c)
+		abort();
+	memcpy(c, p, n);
+	reasm_segment_held(&f->d, f->r.dir, f->isn + (uint32_t)off, c, n, h, 5, &mem, &k);
+	free(c);
+	check_bounds(&f->d);
+}
+
+/* A copy the endpoint may have dropped is held: a trusted copy of the same
+ * bytes replaces it (a conflict when they differ); alone, it is delivered
+ * once the peer acknowledges past its start (tcp_doubtful_copy_used) and
+ * dropped at the end without that (tcp_doubtful_copy_dropped, a gap). */
+static void test_held(void)
+{
+	uint8_t fake[40];
+
+	memcpy(fake, S, sizeof fake);
+	memset(fake + 10, 'x', 10);
+	mem_init(1 << 20, 1 << 16);
+
+	/* The fake first, then the real one: the real one wins, named. */
+	struct fix f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	CHECK(f.r.len == 0);
+	feed_s(&f, 0, 40, false);
+	CHECK(f.r.len == 40 && out_is(&f.r, 0, 0, 40));
+	CHECK(anomaly_seen(&f.r, "tcp_overlap_conflict") && st.reasm_overlap_conflicts == 1);
+	CHECK(f.r.ngaps == 0 && mem.used == 0);
+	/* The fake after the real one: compared with what was parsed. */
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	CHECK(f.r.len == 40 && st.reasm_overlap_conflicts == 2);
+	CHECK(fix_done(&f));
+
+	/* An identical held copy, then the trusted one: no conflict. */
+	mem_init(1 << 20, 1 << 16);
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, S, 40, REASM_DOUBTFUL);
+	feed_s(&f, 0, 40, false);
+	CHECK(f.r.len == 40 && f.r.nanom == 0);
+	CHECK(fix_done(&f));
+
+	/* Alone, acknowledged: delivered and named; data after it follows. */
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	feed_s(&f, 40, 10, false);
+	CHECK(f.r.len == 0);
+	ack(&f, f.isn + 1);
+	CHECK(f.r.len == 50 && out_is(&f.r, 0, 0, 10) && out_is(&f.r, 40, 40, 10));
+	CHECK(anomaly_seen(&f.r, "tcp_doubtful_copy_used") && f.r.ngaps == 0);
+	CHECK(fix_done(&f));
+
+	/* Alone, never acknowledged: dropped at the end, a gap, then the rest. */
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	feed_s(&f, 40, 10, false);
+	flush(&f);
+	CHECK(f.r.len == 10 && out_is(&f.r, 0, 40, 10));
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 40);
+	CHECK(anomaly_seen(&f.r, "tcp_doubtful_copy_dropped"));
+	CHECK(fix_done(&f));
+
+	/* A held copy never overrides waiting trusted bytes. */
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_s(&f, 10, 10, false);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	CHECK(anomaly_seen(&f.r, "tcp_overlap_conflict"));
+	feed_s(&f, 0, 10, false);
+	feed_s(&f, 20, 20, false);
+	CHECK(f.r.len == 40 && out_is(&f.r, 0, 0, 40));
+	CHECK(fix_done(&f));
+}
+
+/* Zero padding on a pure ACK: replaced silently by data at the same
+ * sequence number; used as data when the sender's next data follows it. */
+static void test_padding(void)
+{
+	static const uint8_t zeros[6];
+
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(9, 1, TAKE_ALL, 0);
+	feed_held(&f, 0, zeros, 6, REASM_PADDING);
+	CHECK(f.r.len == 0);
+	feed_s(&f, 0, 30, false);
+	CHECK(f.r.len == 30 && out_is(&f.r, 0, 0, 30) && f.r.nanom == 0);
+	CHECK(st.reasm_overlap_conflicts == 0);
+	/* Padding again (at the next byte), then data right after it. */
+	feed_held(&f, 30, zeros, 6, REASM_PADDING);
+	CHECK(f.r.len == 30);
+	feed_s(&f, 36, 4, false);
+	CHECK(f.r.len == 40 && out_is(&f.r, 36, 36, 4) && f.r.out[30] == 0 && f.r.out[35] == 0);
+	CHECK(f.r.nanom == 0);
+	CHECK(fix_done(&f));
+}
+
+/* The urgent byte is taken out as it is delivered; only a newer mark
+ * replaces a waiting one; a mark behind the stream is ignored. */
+static void test_urgent(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	reasm_urgent(&f.d, f.isn + 5);
+	feed_s(&f, 0, 20, false);
+	CHECK(f.r.len == 19 && out_is(&f.r, 0, 0, 5) && out_is(&f.r, 5, 6, 14));
+	CHECK(anomaly_seen(&f.r, "tcp_urgent_data"));
+	/* In a later segment; an older mark does not replace it. */
+	reasm_urgent(&f.d, f.isn + 30);
+	reasm_urgent(&f.d, f.isn + 25);
+	reasm_urgent(&f.d, f.isn + 2);
+	feed_s(&f, 20, 20, false);
+	CHECK(f.r.len == 38 && out_is(&f.r, 19, 20, 10) && out_is(&f.r, 29, 31, 9));
+	/* At the very start and end of a segment. */
+	reasm_urgent(&f.d, f.isn + 40);
+	feed_s(&f, 40, 1, false);
+	CHECK(f.r.len == 38);
+	reasm_urgent(&f.d, f.isn + 50);
+	feed_s(&f, 41, 10, false);
+	CHECK(f.r.len == 47 && out_is(&f.r, 38, 41, 9));
+	CHECK(f.r.ngaps == 0 && f.r.bad_offers == 0);
+	CHECK(fix_done(&f));
+}
+
+/* A FIN counts where the stream reaches it; data delivered across it shows
+ * it was not the sender's (tcp_fin_conflict), and the real one counts. */
+static void test_fin_conflict(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	feed_s(&f, 0, 10, false);
+	feed(&f, f.isn + 20, S, 0, true, 1);           /* a FIN at 20 */
+	feed_s(&f, 10, 30, false);                     /* data across it */
+	CHECK(f.r.fins == 0 && anomaly_seen(&f.r, "tcp_fin_conflict") && f.r.len == 40);
+	feed_s(&f, 40, 5, true);
+	CHECK(f.r.fins == 1 && f.r.fin_at == 45);
+	CHECK(fix_done(&f));
+}
+
+/* Restart at another ISN: what was waiting is dropped; an ACK for bytes
+ * never seen declares no gap; bytes a snaplen cut count as sent. */
+static void test_restart_missing(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	feed_s(&f, 50, 10, false);
+	CHECK(mem.used > 0);
+	reasm_restart(&f.d, 5000, &mem);
+	f.isn = 5000;
+	CHECK(mem.used == 0 && f.d.init && !f.d.stopped && f.d.next_seq == 5000);
+	feed_s(&f, 0, 10, false);
+	CHECK(f.r.len == 10 && out_is(&f.r, 0, 0, 10));
+	ack(&f, f.isn + 1000);
+	CHECK(f.r.ngaps == 0);
+	{
+		struct reasm_sink k = sink_for(&f.r);
+		reasm_missing(&f.d, 0, f.isn + 30, 9, &mem, &k);
+	}
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 20);
+	feed_s(&f, 30, 5, false);
+	CHECK(f.r.len == 15 && out_is(&f.r, 10, 30, 5));
+	CHECK(fix_done(&f));
+}
+
 int main(void)
 {
 	make_stream();
+	test_held();
+	test_padding();
+	test_urgent();
+	test_fin_conflict();
+	test_restart_missing();
 	test_in_order();
 	test_partial();
 	test_out_of_order();
