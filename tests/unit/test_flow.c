@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../src/flow.h"
+#include "../../src/pktclock.h"
 #include "../../src/tcptrack.h"
 #include "tt_test.h"
 
@@ -688,8 +689,34 @@ static void test_classify(void)
 	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DROP);
 }
 
+/* The timeout clock: steps up to `jump` are taken at once; one packet (or
+ * a few) stamped years ahead counts at the clock's time and does not move
+ * it; PKTCLOCK_CONFIRM packets in a row that agree do. */
+static void test_clock(void)
+{
+	const uint64_t S = 1000000000ull, jump = 300 * S;
+	struct pkt_clock c = { 0 };
+	bool held;
+
+	CHECK(pktclock_advance(&c, 1000 * S, jump, &held) == 1000 * S && !held);
+	CHECK(pktclock_advance(&c, 1250 * S, jump, &held) == 1250 * S && !held);
+	CHECK(pktclock_advance(&c, 1100 * S, jump, &held) == 1100 * S && c.now == 1250 * S);
+	/* Ten years ahead, once, then normal traffic: the clock stays. */
+	CHECK(pktclock_advance(&c, 1250 * S + 315360000 * S, jump, &held) == 1250 * S && held);
+	for (int i = 0; i < 10; i++)
+		CHECK(pktclock_advance(&c, 1251 * S, jump, &held) == 1251 * S && !held);
+	CHECK(c.now == 1251 * S);
+	/* A few in a row are not enough; a real step (every packet after a
+	 * long pause) is taken after PKTCLOCK_CONFIRM. */
+	for (int i = 0; i < PKTCLOCK_CONFIRM - 1; i++)
+		CHECK(pktclock_advance(&c, 5000 * S + (uint64_t)i, jump, &held) == 1251 * S && held);
+	CHECK(pktclock_advance(&c, 5000 * S + 100, jump, &held) == 5000 * S + 100 && !held);
+	CHECK(c.now == 5000 * S + 100);
+}
+
 int main(void)
 {
+	test_clock();
 	test_seeded_hash();
 	test_isn();
 	test_rst();
