@@ -230,6 +230,11 @@ struct flow *flow_oldest(struct flow_table *t, bool closed)
 	return closed ? t->closed.tail : t->open.tail;
 }
 
+struct flow *flow_newest(struct flow_table *t, bool closed)
+{
+	return closed ? t->closed.head : t->open.head;
+}
+
 struct flow *flow_any(struct flow_table *t)
 {
 	return t->closed.tail ? t->closed.tail : t->open.tail;

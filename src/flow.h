@@ -28,7 +28,7 @@ struct tcp_half {
 	bool anchored;                   /* the peer acknowledged one of them */
 	bool syn_seen, has_wscale;
 	uint8_t wscale;
-	uint8_t ttl;                     /* TTL of its SYN (else first packet) */
+	uint8_t ttl;                     /* highest TTL after its SYN */
 	bool ttl_known;
 	int8_t tcp_sum, ip_sum;          /* checksum modes: 1 verify, -1 offloaded,
 	                                  * 0 not decided yet (tcptrack.c) */
@@ -85,6 +85,9 @@ uint32_t flow_count(const struct flow_table *t);
 uint32_t flow_max(const struct flow_table *t);
 /* The least recently seen flow of the open or closed list, or NULL. */
 struct flow *flow_oldest(struct flow_table *t, bool closed);
+/* The most recently seen flow of the open or closed list, or NULL (the
+ * next older one is f->next). */
+struct flow *flow_newest(struct flow_table *t, bool closed);
 /* Any flow (to drain the table at the end), or NULL. */
 struct flow *flow_any(struct flow_table *t);
 

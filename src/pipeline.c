@@ -611,6 +611,20 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		shed_sessions(pl, f);
 }
 
+/* The clock stepped from `from` to `to` once enough packets agreed: the
+ * flows they touched meanwhile were stamped `from` and are the most recent
+ * ones; they move to `to`, so that the step alone does not time them out. */
+static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
+{
+	pl->clock.stepped_from = 0;
+	for (int list = 0; list < 2; list++) {
+		struct flow *f = flow_newest(pl->ft, list == 1);
+		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
+			if (f->ct.last_ns == from)
+				f->ct.last_ns = to;
+	}
+}
+
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 		     const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
@@ -628,6 +642,8 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	ts_ns = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
 	if (held)
 		st->time_jumps++;
+	if (pl->clock.stepped_from)
+		retime(pl, pl->clock.stepped_from, ts_ns);
 	if (ts_ns > pl->last_ts)
 		pl->last_ts = ts_ns;
 	st->packets++;

@@ -10,15 +10,22 @@
  * The same for the IPv4 header checksum.  The decision sticks, so that
  * copies sent later cannot change it.
  *
- * TTL: a side's packets arrive with the TTL (hop limit) of its SYN, or of
- * its first packet; a lower one is a copy that may expire before the
- * endpoint.  The sensor cannot know the hop count, so such a copy is held.
+ * TTL: a side's packets arrive with the highest TTL (hop limit) its
+ * packets after the SYN had (a SYN-ACK may come from a SYN proxy nearer than
+ * the server, so SYNs do not count); a lower one is a copy that may expire
+ * before the endpoint.  The sensor cannot know the hop count, so such a copy
+ * is held.  Checksums of packets longer than an Ethernet frame (coalesced
+ * by the capture host: GRO, LRO) are not judged.
  *
  * Sequence space: the highest sequence number and acknowledgement each side
  * sent in segments the peer takes, and the right edge of the window it
  * offered (scaled when both SYNs carried the option, RFC 7323 2.2).
  */
 #include "tcptrack.h"
+
+/* An ACK this far beyond what the peer was seen to send is no capture loss
+ * of a segment or two. */
+#define TCPT_ACK_SLACK 65536u
 
 static bool after(uint32_t a, uint32_t b)
 {
@@ -54,6 +61,10 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 	enum tcpt_take t = TCPT_TAKE;
 
 	*why = NULL;
+	/* Longer than an Ethernet frame holds: coalesced by the capture host
+	 * (GRO/LRO), which leaves the checksum of one of its segments. */
+	if (p->ip_len > 1500)
+		sum = TCPSUM_UNKNOWN;
 	if (sum != TCPSUM_UNKNOWN && sum_doubt(&h->tcp_sum, &h->tcp_bad, sum == TCPSUM_OK)) {
 		t = TCPT_DOUBT;
 		*why = "tcp_bad_checksum";
@@ -68,7 +79,9 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 		t = TCPT_DOUBT;
 		*why = "ip_length_zero";
 	}
-	if (!h->ttl_known) {
+	if (p->flags & TCP_SYN) {
+		/* A SYN-ACK often comes from a SYN proxy nearer than the server. */
+	} else if (!h->ttl_known || p->ttl > h->ttl) {
 		h->ttl = p->ttl;
 		h->ttl_known = true;
 	} else if (p->ttl < h->ttl && (p->payload_len || (p->flags & (TCP_FIN | TCP_RST)))) {
@@ -76,11 +89,12 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 		*why = "tcp_ttl_low";
 	}
 	if ((p->flags & TCP_ACK) && !(p->flags & (TCP_SYN | TCP_RST)) && peer->snd_known &&
-	    after(p->ack, peer->snd_max)) {
+	    after(p->ack, peer->snd_max + TCPT_ACK_SLACK)) {
 		/* Linux drops a segment acknowledging data never sent.  The
-		 * sensor may have missed what was sent: data is held, a pure
-		 * ACK only loses its say on gaps. */
-		t = p->payload_len || (p->flags & TCP_FIN) ? TCPT_DOUBT : TCPT_DROP;
+		 * sensor may have missed what was sent (hence the slack): a
+		 * pure ACK loses its say on gaps, data is still taken. */
+		if (!p->payload_len && !(p->flags & TCP_FIN))
+			t = TCPT_DROP;
 		*why = "tcp_ack_unsent";
 	}
 	if (!(p->flags & (TCP_ACK | TCP_SYN | TCP_RST)) && h->syn_seen && peer->syn_seen &&
@@ -126,10 +140,6 @@ bool tcpt_syn(struct flow *f, int side, const struct pkt *p)
 {
 	struct tcp_half *h = &f->th[side];
 
-	if (!h->syn_seen) {
-		h->ttl = p->ttl;
-		h->ttl_known = true;
-	}
 	h->syn_seen = true;
 	h->has_wscale = p->has_wscale;
 	h->wscale = p->wscale;

@@ -28,6 +28,7 @@
 #include "fragcache.h"
 #include "jw.h"
 #include "pipeline.h"
+#include "pktclock.h"
 
 #define BATCH_BYTES (512u * 1024u)      /* more than the largest packet libpcap gives */
 #define QUEUE_DEPTH 4                   /* full batches waiting per worker */
@@ -76,6 +77,7 @@ struct workers {
 	struct tt_ctx *main;
 	unsigned n;
 	uint64_t seed;                  /* the sharding hash's key, per run */
+	struct pkt_clock clock;         /* the reader's view of packet time */
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
 	struct tt_stats scratch;        /* the reader's decode counts (discarded) */
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
@@ -213,10 +215,15 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 		    uint32_t caplen, uint32_t wirelen)
 {
 	unsigned k = shard(wk, dlt, data, caplen, wirelen);
+	bool held;
+	uint64_t now = pktclock_advance(&wk->clock, ts_ns, wk->main->cfg.tcp_idle_timeout_ns, &held);
 
+	/* The schedule follows the pipelines' clock (pktclock.h): one packet
+	 * stamped years ahead does not make every worker expire its flows. */
+	wk->clock.stepped_from = 0;
 	append(&wk->w[k], ENT_PACKET, dlt, ts_ns, data, caplen, wirelen);
-	if (ts_ns > wk->last_ts)
-		wk->last_ts = ts_ns;
+	if (now > wk->last_ts)
+		wk->last_ts = now;
 	if (wk->last_ts >= wk->next_check) {
 		/* The one pipeline that got this packet checks its timeouts
 		 * after it; the others check at the same point. */

@@ -675,18 +675,28 @@ static void test_classify(void)
 	p.ttl = 3;
 	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DOUBT &&
 	      strcmp(why, "tcp_ttl_low") == 0);
-	p.ttl = 65;
-	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE);
 	/* No ACK flag after the handshake: dropped. */
 	p = seg(TCP_PSH, 1001, 0, 502, 10);
 	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DROP &&
 	      strcmp(why, "tcp_data_without_ack") == 0);
-	/* An ACK for data the server never sent: data held, a pure ACK dropped. */
+	/* An ACK for a megabyte the server never sent: data taken (named), a
+	 * pure ACK dropped; a few bytes beyond is capture loss, not named. */
 	p = seg(TCP_ACK | TCP_PSH, 1001, 5001 + (1u << 20), 502, 10);
-	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DOUBT &&
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE &&
 	      strcmp(why, "tcp_ack_unsent") == 0);
 	p = seg(TCP_ACK, 1001, 5001 + (1u << 20), 502, 0);
 	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DROP);
+	p = seg(TCP_ACK, 1001, 5002, 502, 0);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE && !why);
+	/* A higher TTL is fine, and becomes the mark (SYNs never are). */
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001, 502, 10);
+	p.ttl = 65;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE);
+	p.ttl = 64;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DOUBT);
+	p = seg(TCP_SYN | TCP_ACK, 5000, 1001, 502, 0);
+	p.ttl = 200;
+	CHECK(tcpt_classify(&f, 1, &p, TCPSUM_OK, &why) == TCPT_TAKE && f.th[1].ttl != 200);
 }
 
 /* The timeout clock: steps up to `jump` are taken at once; one packet (or
