@@ -28,11 +28,12 @@ struct tcp_half {
 	bool anchored;                   /* the peer acknowledged one of them */
 	bool syn_seen, has_wscale;
 	uint8_t wscale;
-	uint8_t ttl;                     /* highest TTL after its SYN */
+	uint8_t ttl;                     /* highest TTL of its SYN and data */
 	bool ttl_known;
 	int8_t tcp_sum, ip_sum;          /* checksum modes: 1 verify, -1 offloaded,
 	                                  * 0 not decided yet (tcptrack.c) */
 	uint8_t tcp_bad, ip_bad;         /* wrong ones while not decided */
+	bool len0_unsure;                /* an IPv4 length 0 while not decided */
 	bool snd_known, ack_known, win_known;
 	uint32_t snd_max;                /* highest sequence number sent, + 1 */
 	uint32_t ack;                    /* highest acknowledgement it sent */

@@ -438,11 +438,17 @@ static enum tcpt_take classify(struct pipeline *pl, struct flow *f, int side,
 	}
 	if (t == TCPT_DROP)
 		st->tcp_dropped++;
-	else if (t == TCPT_DOUBT)
+	else if (t == TCPT_DOUBT || t == TCPT_UNSURE)
 		st->tcp_held++;
 	if (why && f->sess)
 		session_anomaly(f->sess, why);
 	return t;
+}
+
+/* Taken by the endpoint, or probably (its data is held quietly). */
+static bool taken(enum tcpt_take t)
+{
+	return t == TCPT_TAKE || t == TCPT_UNSURE;
 }
 
 /* Ethernet padding counted in the IP length: a few zero bytes on a pure
@@ -474,15 +480,15 @@ static void feed(struct pipeline *pl, struct flow *f, int side, const struct pkt
 		reasm_urgent(d, p->seq + (p->urg ? p->urg - 1u : 0u));
 		pl->ctx->st.tcp_urgent++;
 	}
-	if (take == TCPT_DOUBT && p->payload_len)
-		reasm_segment_held(d, side, seq, p->payload, p->payload_len, REASM_DOUBTFUL, ts,
-				   &pl->mem, k);
+	if ((take == TCPT_DOUBT || take == TCPT_UNSURE) && p->payload_len)
+		reasm_segment_held(d, side, seq, p->payload, p->payload_len,
+				   take == TCPT_DOUBT ? REASM_DOUBTFUL : REASM_UNSURE, ts, &pl->mem, k);
 	else if (take == TCPT_TAKE && is_padding(p))
 		reasm_segment_held(d, side, seq, p->payload, p->payload_len, REASM_PADDING, ts,
 				   &pl->mem, k);
 	else if (take == TCPT_TAKE && (p->payload_len || fin))
 		reasm_segment(d, side, seq, p->payload, p->payload_len, fin, ts, &pl->mem, k);
-	if (take != TCPT_TAKE)
+	if (!taken(take))
 		return;
 	if (p->payload_missing && session_wants_data(f->sess))
 		reasm_missing(d, side, seq + p->payload_len + p->payload_missing, ts, &pl->mem, k);
@@ -501,7 +507,7 @@ static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt 
 	enum tcpt_rst r;
 	const char *why = NULL;
 
-	if (take != TCPT_TAKE) {
+	if (!taken(take)) {
 		pl->ctx->st.tcp_rst_ignored++;
 		return;
 	}
@@ -530,7 +536,7 @@ static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt 
 static void note_only(struct flow *f, int side, const struct pkt *p, enum tcpt_take take,
 		      uint64_t ts)
 {
-	if (take != TCPT_TAKE)
+	if (!taken(take))
 		return;
 	if (p->payload_len && f->sess)
 		session_note_payload(f->sess, side, p->payload_len, ts);
@@ -588,16 +594,16 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	}
 	reassembling = !f->emitted && (!f->sess || session_wants_data(f->sess));
 	take = classify(pl, f, side, p, reassembling);
-	if (take == TCPT_TAKE && (p->flags & TCP_SYN))
+	if (taken(take) && (p->flags & TCP_SYN))
 		track_syn(f, side, p);
-	if (take == TCPT_TAKE)
+	if (taken(take))
 		follow_isn(pl, f, side, p);
 	if (f->sess && !f->midstream_noted && p->payload_len && !f->rd[side].init) {
 		session_anomaly(f->sess, "midstream");
 		f->midstream_noted = true;
 	}
 	if (take != TCPT_DROP)
-		tcpt_sent(f, side, p, take == TCPT_TAKE);
+		tcpt_sent(f, side, p, taken(take));
 	if (f->sess && session_wants_data(f->sess) && !f->rd[side].stopped)
 		feed(pl, f, side, p, take, ts, &k);
 	else

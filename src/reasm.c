@@ -11,7 +11,8 @@
  *   waits in the out-of-order list; a trusted copy of the same bytes
  *   replaces it; it is delivered when the peer acknowledges past its start
  *   (padding also when the sender's next data continues right after it),
- *   and dropped (a hole) when the flow ends without that evidence.
+ *   and dropped (a hole) when the flow ends without that evidence (an
+ *   unsure copy is used then).
  * - Gaps: bytes that will never arrive are declared to the sink (tcp_gap)
  *   when the peer acknowledges beyond them (capture loss; never beyond what
  *   the sender was seen to send), when waiting out-of-order data exceeds
@@ -271,6 +272,7 @@ static void drain(struct reasm_dir *d, int dir, uint64_t ts, struct reasm_mem *m
 		struct reasm_seg *s = d->ooo;
 		uint64_t skip = d->next_off - s->off;
 		if (s->hold && skip < s->len && d->acked_off <= d->next_off &&
+		    !(s->hold == REASM_UNSURE && d->flushing) &&
 		    !(s->hold == REASM_PADDING && s->next && s->next->off == s->off + s->len))
 			return;   /* (padding the sender's next data follows is data) */
 		if (s->hold == REASM_DOUBTFUL && skip < s->len)
@@ -316,8 +318,8 @@ static void skip_hole(struct reasm_dir *d, int dir, uint64_t to, uint64_t ts,
  * leave is declared by the caller. */
 static void drop_held_head(struct reasm_dir *d, struct reasm_mem *m, const struct reasm_sink *k)
 {
-	while (d->ooo && d->ooo->hold && d->ooo->off <= d->next_off &&
-	       d->acked_off <= d->ooo->off) {
+	while (d->ooo && d->ooo->hold && d->ooo->hold != REASM_UNSURE &&
+	       d->ooo->off <= d->next_off && d->acked_off <= d->ooo->off) {
 		if (d->ooo->hold == REASM_DOUBTFUL)
 			k->anomaly(k->u, "tcp_doubtful_copy_dropped");
 		unlink_seg(d, &d->ooo, m);
@@ -584,6 +586,7 @@ void reasm_missing(struct reasm_dir *d, int dir, uint32_t seq_end, uint64_t ts,
 void reasm_flush(struct reasm_dir *d, int dir, uint64_t ts, struct reasm_mem *m,
 		 const struct reasm_sink *k)
 {
+	d->flushing = true;
 	for (;;) {
 		drop_held_head(d, m, k);
 		if (!d->ooo || d->stopped)

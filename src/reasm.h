@@ -49,6 +49,10 @@ enum reasm_hold {
 	                          * (tcp_overlap_conflict if they differ) */
 	REASM_PADDING,           /* a few zero bytes on a pure ACK (Ethernet padding
 	                          * counted in the IP length): replaced silently */
+	REASM_UNSURE,            /* probably taken, not known yet (a wrong checksum
+	                          * before the direction's checksums are judged):
+	                          * as DOUBTFUL, but used silently once
+	                          * acknowledged, and at the end */
 };
 
 /* Delivered bytes kept to compare later copies with (per direction). */
@@ -70,6 +74,7 @@ struct reasm_dir {
 	uint64_t acked_off;      /* highest offset the peer acknowledged */
 	bool urg_pending;        /* an urgent byte waits to be taken out */
 	uint64_t urg_off;
+	bool flushing;           /* the end: unsure copies are used */
 	uint8_t *hist;           /* the last REASM_HISTORY delivered bytes, by offset */
 	uint64_t hist_from;      /* lowest offset hist holds */
 };

@@ -2,18 +2,20 @@
  * tcptrack.c - the endpoint model (see tcptrack.h).
  *
  * Checksums: whether a side's checksums can be trusted is decided per flow
- * direction, as capture paths decide it: a direction whose first two
- * checked packets both carry a wrong TCP checksum was captured before the
+ * direction, as capture paths decide it, on its data segments (some paths
+ * checksum pure ACKs in software and offload data): a direction whose first
+ * two data segments both carry a wrong TCP checksum was captured before the
  * NIC filled it in (transmit offload, loopback), and its checksums are only
  * counted from then on; a direction where one of them was right is
  * verified, and a wrong checksum there marks a copy the endpoint dropped.
- * The same for the IPv4 header checksum.  The decision sticks, so that
- * copies sent later cannot change it.
+ * Until it is decided, a wrong one is held quietly (UNSURE).  The same for
+ * the IPv4 header checksum.  The decision sticks, so that copies sent later
+ * cannot change it.
  *
- * TTL: a side's packets arrive with the highest TTL (hop limit) its
- * packets after the SYN had (a SYN-ACK may come from a SYN proxy nearer than
- * the server, so SYNs do not count); a lower one is a copy that may expire
- * before the endpoint.  The sensor cannot know the hop count, so such a copy
+ * TTL: a side's data arrives with the highest TTL (hop limit) its SYN
+ * (without ACK) and its data segments had; SYN-ACKs and pure ACKs set no
+ * mark, as they often come from a proxy in front of the server.  A data
+ * segment with a lower TTL is a copy that may expire before the endpoint.  The sensor cannot know the hop count, so such a copy
  * is held.  Checksums of packets longer than an Ethernet frame (coalesced
  * by the capture host: GRO, LRO) are not judged.
  *
@@ -32,19 +34,31 @@ static bool after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-/* One checksum verdict into a mode; true when a wrong one must be doubted. */
-static bool sum_doubt(int8_t *mode, uint8_t *bad, bool ok)
+/* One checksum verdict into a mode (decided by data segments only: some
+ * paths checksum pure ACKs in software and offload data). */
+static enum tcpt_take sum_verdict(int8_t *mode, uint8_t *bad, bool ok, bool data,
+				  bool *late)
 {
 	if (ok) {
-		if (*mode == 0)
+		if (*mode == 0 && data) {
 			*mode = 1;
-		return false;
+			*late = true;        /* (the caller knows if any came before) */
+		}
+		return TCPT_TAKE;
 	}
 	if (*mode == 1)
-		return true;
-	if (*mode == 0 && ++*bad >= 2)
+		return TCPT_DOUBT;
+	if (*mode == 0 && data && ++*bad >= 2)
 		*mode = -1;
-	return false;
+	return *mode == 0 && data ? TCPT_UNSURE : TCPT_TAKE;
+}
+
+/* The stronger of two verdicts. */
+static enum tcpt_take worse(enum tcpt_take a, enum tcpt_take b)
+{
+	static const int rank[] = { [TCPT_TAKE] = 0, [TCPT_UNSURE] = 1, [TCPT_DOUBT] = 2,
+				    [TCPT_DROP] = 3 };
+	return rank[b] > rank[a] ? b : a;
 }
 
 bool tcpt_wants_sum(const struct flow *f, int side, const struct pkt *p)
@@ -59,33 +73,47 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 	struct tcp_half *h = &f->th[side];
 	const struct tcp_half *peer = &f->th[!side];
 	enum tcpt_take t = TCPT_TAKE;
+	bool data = p->payload_len != 0;
 
 	*why = NULL;
 	/* Longer than an Ethernet frame holds: coalesced by the capture host
 	 * (GRO/LRO), which leaves the checksum of one of its segments. */
 	if (p->ip_len > 1500)
 		sum = TCPSUM_UNKNOWN;
-	if (sum != TCPSUM_UNKNOWN && sum_doubt(&h->tcp_sum, &h->tcp_bad, sum == TCPSUM_OK)) {
-		t = TCPT_DOUBT;
-		*why = "tcp_bad_checksum";
+	if (sum != TCPSUM_UNKNOWN) {
+		bool late = false;
+		enum tcpt_take v = sum_verdict(&h->tcp_sum, &h->tcp_bad, sum == TCPSUM_OK, data,
+					       &late);
+		if (v == TCPT_DOUBT || (late && h->tcp_bad))
+			*why = "tcp_bad_checksum";
+		if (late && h->len0_unsure)
+			*why = "ip_length_zero";
+		t = worse(t, v);
 	}
-	if (p->af == 4 && sum_doubt(&h->ip_sum, &h->ip_bad, !p->ip_sum_bad)) {
-		t = TCPT_DOUBT;
-		*why = "ip_bad_checksum";
+	if (p->af == 4) {
+		bool late = false;
+		enum tcpt_take v = sum_verdict(&h->ip_sum, &h->ip_bad, !p->ip_sum_bad, data, &late);
+		if (v == TCPT_DOUBT || (late && h->ip_bad))
+			*why = "ip_bad_checksum";
+		t = worse(t, v);
 	}
-	if (p->ip_len_zero && h->tcp_sum == 1) {
+	if (p->ip_len_zero && data && h->tcp_sum != -1) {
 		/* Segmentation offload shows length 0 only where checksums are
 		 * offloaded too. */
-		t = TCPT_DOUBT;
-		*why = "ip_length_zero";
+		t = worse(t, h->tcp_sum == 1 ? TCPT_DOUBT : TCPT_UNSURE);
+		if (h->tcp_sum == 1)
+			*why = "ip_length_zero";
+		else
+			h->len0_unsure = true;
 	}
-	if (p->flags & TCP_SYN) {
-		/* A SYN-ACK often comes from a SYN proxy nearer than the server. */
+	if ((p->flags & TCP_SYN) ? (p->flags & TCP_ACK) != 0 : !p->payload_len) {
+		/* A SYN-ACK and pure ACKs often come from a proxy in front of
+		 * the server (SYN cookies, load balancers): they set no mark. */
 	} else if (!h->ttl_known || p->ttl > h->ttl) {
 		h->ttl = p->ttl;
 		h->ttl_known = true;
-	} else if (p->ttl < h->ttl && (p->payload_len || (p->flags & (TCP_FIN | TCP_RST)))) {
-		t = TCPT_DOUBT;
+	} else if (p->ttl < h->ttl && !(p->flags & TCP_SYN)) {
+		t = worse(t, TCPT_DOUBT);
 		*why = "tcp_ttl_low";
 	}
 	if ((p->flags & TCP_ACK) && !(p->flags & (TCP_SYN | TCP_RST)) && peer->snd_known &&

@@ -21,6 +21,7 @@
 enum tcpt_take {
 	TCPT_TAKE,       /* the endpoint takes it */
 	TCPT_DOUBT,      /* it may not have: hold the copy (reasm_segment_held) */
+	TCPT_UNSURE,     /* probably does, not known yet: hold it quietly */
 	TCPT_DROP,       /* it does not */
 };
 
