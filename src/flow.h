@@ -47,6 +47,7 @@ struct flow {
 	struct flow_endpoints ep;
 	struct flow *prev, *next;        /* LRU list */
 	struct flow_counters ct;
+	uint64_t seen_ns;                /* last packet on the timeout clock */
 	struct reasm_dir rd[2];
 	struct session *sess;            /* NULL until the first payload */
 	int8_t syn_side;                 /* SYN without ACK sender, -1 */

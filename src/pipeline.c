@@ -92,7 +92,7 @@ static bool reclaim(void *u, uint64_t more)
 			struct flow *newer = f->prev;
 			if (pl->mem.used + more <= pl->mem.cap)
 				return true;
-			if (f->ct.last_ns + SEC > pl->last_ts)
+			if (f->seen_ns + SEC > pl->last_ts)
 				break;   /* the rest of this list is more recent */
 			if (f != pl->cur && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
 					     f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
@@ -204,11 +204,11 @@ static void expire(struct pipeline *pl, uint64_t now)
 	struct flow *f;
 
 	ipfrag_expire(pl->frag, now);
-	while ((f = flow_oldest(pl->ft, true)) && f->ct.last_ns + cfg->tcp_closed_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, true)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
-	while ((f = flow_oldest(pl->ft, false)) && f->ct.last_ns + cfg->tcp_idle_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, false)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
@@ -580,6 +580,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		f->ct.first_ns = ts;
 	if (ts > f->ct.last_ns)
 		f->ct.last_ns = ts;
+	f->seen_ns = pl->last_ts;   /* the timeout clock (pktclock.h) */
 	f->ct.bytes[side] += p->ip_len;
 	f->ct.pkts[side]++;
 	sc.pl = pl;
@@ -618,7 +619,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 }
 
 /* The clock stepped from `from` to `to` once enough packets agreed: the
- * flows they touched meanwhile were stamped `from` and are the most recent
+ * flows they touched meanwhile were seen at `from` and are the most recent
  * ones; they move to `to`, so that the step alone does not time them out. */
 static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
 {
@@ -626,8 +627,8 @@ static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
 	for (int list = 0; list < 2; list++) {
 		struct flow *f = flow_newest(pl->ft, list == 1);
 		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
-			if (f->ct.last_ns == from)
-				f->ct.last_ns = to;
+			if (f->seen_ns == from)
+				f->seen_ns = to;
 	}
 }
 
@@ -638,6 +639,7 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	struct pkt p;
 	enum decode_result r;
 	bool held;
+	uint64_t now;
 
 	if (pl->wk) {
 		if (ts_ns > pl->last_ts)
@@ -645,13 +647,14 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 		workers_packet(pl->wk, dlt, ts_ns, data, caplen, wirelen);
 		return;
 	}
-	ts_ns = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
+	/* Records keep the packets' own times; timeouts run on the clock. */
+	now = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
 	if (held)
 		st->time_jumps++;
 	if (pl->clock.stepped_from)
-		retime(pl, pl->clock.stepped_from, ts_ns);
-	if (ts_ns > pl->last_ts)
-		pl->last_ts = ts_ns;
+		retime(pl, pl->clock.stepped_from, now);
+	if (now > pl->last_ts)
+		pl->last_ts = now;
 	st->packets++;
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)
@@ -660,7 +663,7 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	if (r == DEC_FRAGMENT) {
 		uint8_t proto;
 		uint32_t len;
-		const uint8_t *l4 = ipfrag_add(pl->frag, &p, ts_ns, &proto, &len);
+		const uint8_t *l4 = ipfrag_add(pl->frag, &p, now, &proto, &len);
 		if (!l4)
 			goto out;
 		if (proto != 6) {
