@@ -19,7 +19,7 @@ evade() { # evade KIND BASE [NAME]
 }
 for k in recver35 recverff empty_record urgent junk_window spoof_syn synacks ttl_low \
 	bad_tcp_sum bad_ip_sum ip_len_zero no_ack frag_overlap len_lie ack_unsent \
-	zero_pad_ack fake_alert new_conn; do
+	zero_pad_ack fake_alert new_conn new_conn_open; do
 	evade $k tls13
 done
 for k in rst_inexact rst_outside fin_spoof vlan_asym; do

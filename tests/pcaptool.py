@@ -1223,6 +1223,16 @@ def evade(kind, pkts, rng):
         for p in second:
             p.ts = p.ts - pkts[0].ts + last + 10**9
         return first + second
+    if kind == "new_conn_open":
+        # Neither FIN is seen (the first connection timed out at both ends,
+        # or the capture lost its end); the same port pair then carries a
+        # second connection with new ISNs, which the server answers.
+        first = [p for p in pkts if not p.tcp["flags"] & 0x05]
+        second = shift_seq(shift_seq([p.copy() for p in pkts], 0, 0x12340), 1, 0x56780)
+        last = first[-1].ts
+        for p in second:
+            p.ts = p.ts - pkts[0].ts + last + 10**9
+        return first + second
     if kind == "vlan_asym":
         # Asymmetric tagging: the client's frames carry VLAN 100, the
         # server's none (a trunk on one side only).
