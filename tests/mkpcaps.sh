@@ -505,6 +505,7 @@ done
 
 CUR=evasion
 "$HERE/mkevasion.sh" "$OUT"
+"$HERE/mklive_evasion.sh" "$OUT"
 
 # ------------------------------------------------------------------ done
 
