@@ -31,8 +31,8 @@ enum tcpt_take {
  * checksum modes and TTL. */
 enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum tcpsum sum,
 			     const char **why);
-/* Whether the checksum of this packet is worth computing: it carries data,
- * SYN, FIN or RST, or side's checksum mode is not known yet. */
+/* Whether the checksum of this packet can matter: it carries data, SYN,
+ * FIN or RST (pure ACKs neither decide a mode nor get held). */
 bool tcpt_wants_sum(const struct flow *f, int side, const struct pkt *p);
 
 /* After the packet was classified: record how far side's sequence space
