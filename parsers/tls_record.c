@@ -129,8 +129,24 @@ static enum tls_status sniff_sslv2(const uint8_t *p, size_t n)
 	return TLS_BAD;
 }
 
+/* Empty handshake records a stack skips before the first real one (OpenSSL
+ * gives up after 32 in a row). */
+#define SNIFF_EMPTY_MAX 32
+
 enum tls_status tls_sniff(const uint8_t *p, size_t n)
 {
+	int empty = 0;
+
+	if (n == 0)
+		return TLS_NEED_MORE;
+	/* A zero-length handshake record (RFC 8446 5.1 forbids sending one,
+	 * stacks take it) says nothing: look at what follows. */
+	while (n >= TLS_RECORD_HDR && p[0] == TLS_CT_HANDSHAKE && p[1] == 3 && p[3] == 0 &&
+	       p[4] == 0 && empty < SNIFF_EMPTY_MAX) {
+		p += TLS_RECORD_HDR;
+		n -= TLS_RECORD_HDR;
+		empty++;
+	}
 	if (n == 0)
 		return TLS_NEED_MORE;
 	if (p[0] == TLS_CT_HANDSHAKE || p[0] == TLS_CT_ALERT || p[0] == TLS_CT_CCS ||
@@ -138,18 +154,25 @@ enum tls_status tls_sniff(const uint8_t *p, size_t n)
 		uint16_t len;
 		if (n < 5)
 			return n >= 2 && p[1] != 3 ? TLS_BAD : TLS_NEED_MORE;
-		if (p[1] != 3 || p[2] > 4)
+		if (p[1] != 3)
 			return TLS_BAD;
 		len = (uint16_t)(p[3] << 8 | p[4]);
 		if (len == 0 || len > TLS_MAX_RECORD)
 			return TLS_BAD;
 		if (p[0] != TLS_CT_HANDSHAKE)
-			return TLS_OK;   /* midstream: the session decides */
+			return p[2] <= 4 ? TLS_OK : TLS_BAD;   /* midstream: the session decides */
 		if (n < 6)
 			return TLS_NEED_MORE;
-		/* A handshake record starts with a known handshake type. */
+		/* The record-layer version of a ClientHello's record is to be
+		 * ignored (RFC 8446 5.1; servers check only the major byte), so
+		 * any 3.x goes there; other records carry 3.0 to 3.4.  A
+		 * handshake record starts with a known handshake type. */
+		if (p[5] != 1 && p[2] > 4)
+			return TLS_BAD;
 		return p[5] <= 25 || p[5] == 254 ? TLS_OK : TLS_BAD;
 	}
+	if (empty)
+		return TLS_BAD;
 	if (p[0] & 0x80)
 		return sniff_sslv2(p, n);
 	return TLS_BAD;

@@ -55,12 +55,14 @@ enum tls_status tls_sslv2_record_parse(const uint8_t *p, size_t n, struct tls_re
 				       size_t *consumed, size_t *need);
 
 /* Whether a byte stream starts like TLS or SSL: a record of a known content
- * type with version 3.0 to 3.4 and a plausible length (a handshake record
- * must also start with a known handshake type; the other types are
- * accepted so that a connection joined midstream is recognised), or an
- * SSLv2 CLIENT-HELLO / SERVER-HELLO whose record is long enough to hold one.
- * Decides from at most the first 7 bytes: OK (looks like TLS), NEED_MORE,
- * BAD (not TLS). */
+ * type with version 3.0 to 3.4 (any 3.x for a record that starts with a
+ * ClientHello, whose record version receivers ignore) and a plausible
+ * length (a handshake record must also start with a known handshake type;
+ * the other types are accepted so that a connection joined midstream is
+ * recognised), or an SSLv2 CLIENT-HELLO / SERVER-HELLO whose record is long
+ * enough to hold one.  Up to 32 empty handshake records before it are
+ * skipped, as stacks skip them.  Decides from at most the first 7 bytes
+ * after those: OK (looks like TLS), NEED_MORE, BAD (not TLS). */
 enum tls_status tls_sniff(const uint8_t *p, size_t n);
 
 #endif

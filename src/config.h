@@ -14,6 +14,7 @@ struct tt_config {
 	uint32_t max_flows;             /* default 1,000,000 */
 	uint64_t tcp_idle_timeout_ns;   /* established, no packet: default 300 s */
 	uint64_t tcp_closed_timeout_ns; /* after FIN/RST both ways: default 5 s */
+	bool vlan_tracking;             /* the VLAN tag is part of the flow key (default) */
 	/* IP fragments (ipfrag.c) */
 	uint32_t frag_max_datagrams;    /* default 4096 in flight */
 	uint64_t frag_timeout_ns;       /* default 30 s */
@@ -57,6 +58,15 @@ struct tt_stats {
 	uint64_t frag_datagrams, frag_reassembled, frag_timeouts, frag_dropped;
 	uint64_t flows_created, flows_evicted, flows_timed_out, flows_active;
 	uint64_t flows_evicted_memcap;  /* ended to keep sessions within session_memcap */
+	uint64_t flows_reused;          /* a new connection on an open flow's port pair */
+	uint64_t time_jumps;            /* packets stamped far ahead, counted at the clock */
+	/* what the endpoint's stack would not take (tcptrack.c) */
+	uint64_t tcp_dropped;           /* segments it drops (no ACK, out of window) */
+	uint64_t tcp_held;              /* copies it may have dropped, held */
+	uint64_t tcp_rst_ignored;       /* RSTs it does not accept */
+	uint64_t tcp_urgent;            /* urgent pointers taken out of the stream */
+	uint64_t reasm_shed;            /* idle directions made to stop for reasm_memcap */
+	uint64_t frag_overlaps;         /* datagrams dropped for overlapping fragments */
 	uint64_t reasm_gaps, reasm_gap_bytes, reasm_memcap_hits, reasm_dir_limit_hits;
 	uint64_t reasm_overlap_conflicts;
 	uint64_t sessions, sessions_not_tls;

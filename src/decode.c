@@ -10,8 +10,12 @@
  *     TCP:      | sport | dport | seq | ack | off/flags | win | sum | urg | opts |
  *
  * Truncation (caplen below what a header needs) is counted as truncated,
- * kept apart from malformed headers (decode errors by layer).  Checksums are
- * verified where cheap (IPv4 header) and counted, never used to drop.
+ * kept apart from malformed headers (decode errors by layer).  An IP length
+ * beyond the captured bytes is a snaplen cut only when the frame's wire
+ * length says the capture cut it; otherwise the header lies (err_ip), and
+ * the receiving stack would drop the packet.  Checksums are verified where
+ * cheap (IPv4 header) and counted, never used to drop; the TCP checksum is
+ * tcpsum.c's, on what the pipeline still needs.
  */
 #include "decode.h"
 
@@ -44,6 +48,30 @@ int decode_dlt_supported(int dlt)
 	return tun_dlt_supported(dlt);
 }
 
+/* The window scale option (RFC 7323 2.2) among a SYN's options: kind 3,
+ * length 3, shift.  End of list 0 and no-op 1 are one byte. */
+static void syn_wscale(struct cur c, struct pkt *o)
+{
+	uint8_t kind, len;
+
+	while (cur_u8(&c, &kind) && kind != 0) {
+		if (kind == 1)
+			continue;
+		if (!cur_u8(&c, &len) || len < 2)
+			return;
+		if (kind == 3 && len == 3) {
+			uint8_t shift;
+			if (cur_u8(&c, &shift)) {
+				o->has_wscale = true;
+				o->wscale = shift > 14 ? 14 : shift;   /* RFC 7323 2.3 */
+			}
+			return;
+		}
+		if (!cur_skip(&c, (size_t)len - 2))
+			return;
+	}
+}
+
 /* The TCP header in p[0..n).  cut: n is what the capture kept of a longer
  * segment, so a header that does not fit is a truncated capture; otherwise
  * n is the segment's declared length and a header that does not fit in it
@@ -65,9 +93,13 @@ static enum decode_result tcp_header(const uint8_t *p, uint32_t n, bool cut, str
 		st->err_tcp++;
 		return DEC_ERROR;
 	}
-	if (!cur_skip(&c, hlen - 20))
+	if (c.left < hlen - 20)
 		goto short_header;
+	if (fl & TCP_SYN)
+		syn_wscale(cur_make(c.p, hlen - 20), o);
+	cur_skip(&c, hlen - 20);
 	o->flags = fl;
+	o->urg = urg;
 	o->payload = c.p;
 	o->payload_len = (uint32_t)c.left;
 	return DEC_TCP;
@@ -81,7 +113,11 @@ short_header:
 
 enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struct tt_stats *st)
 {
-	return tcp_header(p, n, false, o, st);
+	enum decode_result r = tcp_header(p, n, false, o, st);
+
+	o->l4 = p;
+	o->l4_len = n;
+	return r;
 }
 
 /* RFC 1071 over the header (n is a multiple of 4), a 32-bit word at a time
@@ -110,9 +146,18 @@ static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, bool 
 
 	if (proto != 6)
 		return tun_ip_payload(proto, cur_make(c->p, have), l4len, o, st);
+	if (have < l4len && !from_capture && !o->frame_cut) {
+		/* The whole frame was captured: the length is a lie, not a cut. */
+		st->err_ip++;
+		return DEC_ERROR;
+	}
 	r = tcp_header(c->p, have, from_capture || have < l4len, o, st);
 	if (r != DEC_TCP)
 		return r;
+	if (have == l4len) {
+		o->l4 = c->p;
+		o->l4_len = l4len;
+	}
 	if (have < l4len) {
 		o->payload_missing = l4len - have;
 		st->truncated++;
@@ -155,9 +200,13 @@ enum decode_result dec_ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 		st->truncated++;
 		return DEC_ERROR;
 	}
-	if (!ipv4_sum_ok(hdr.p, ihl))
+	if (!ipv4_sum_ok(hdr.p, ihl)) {
 		st->bad_checksum_ip++;
+		o->ip_sum_bad = true;
+	}
 	o->af = 4;
+	o->ttl = ttl;
+	o->ip_len_zero = tso;
 	o->ip_len = len;
 	if (frag & 0x3fff) {
 		o->frag_id = id;
@@ -167,7 +216,10 @@ enum decode_result dec_ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 		o->frag_data = c.p;
 		o->frag_len = (uint32_t)(c.left < len - ihl ? c.left : len - ihl);
 		if (c.left < len - ihl) {
-			st->truncated++;
+			if (o->frame_cut)
+				st->truncated++;
+			else
+				st->err_ip++;   /* the length lies */
 			return DEC_ERROR;   /* a cut fragment cannot be reassembled */
 		}
 		return DEC_FRAGMENT;
@@ -191,6 +243,7 @@ enum decode_result dec_ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 		return DEC_ERROR;
 	}
 	o->af = 6;
+	o->ttl = hlim;
 	o->ip_len = 40u + plen;
 	const uint8_t *start = c.p;
 	/* Extension headers (RFC 8200 4.1): hop-by-hop, routing, destination
@@ -359,9 +412,9 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 	uint32_t fam;
 	uint8_t b;
 
-	(void)wirelen;
 	memset(o, 0, offsetof(struct pkt, payload));
 	o->payload_missing = 0;
+	o->frame_cut = caplen < wirelen;
 	switch (dlt) {
 	case DLT_EN10MB_:
 		/* dec_ethernet's work, inline: the common path saves a call. */

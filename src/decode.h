@@ -30,6 +30,16 @@ struct pkt {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t win;
+	/* What the endpoint's stack would check (tcptrack.c). */
+	uint8_t ttl;                 /* IPv4 TTL / IPv6 hop limit */
+	bool ip_sum_bad;             /* IPv4 header checksum wrong */
+	bool ip_len_zero;            /* IPv4 total length 0 (TSO, or a lie) */
+	bool frame_cut;              /* caplen < wire length: the capture cut it */
+	uint16_t urg;                /* urgent pointer (with TCP_URG) */
+	bool has_wscale;             /* the SYN carries a window scale option */
+	uint8_t wscale;
+	const uint8_t *l4;           /* the TCP segment as declared, for its checksum */
+	uint32_t l4_len;             /* 0: not all of it was captured */
 	const uint8_t *payload;      /* points into the packet (or fragment buffer) */
 	uint32_t payload_len;        /* bytes present */
 	uint32_t payload_missing;    /* bytes cut by the snaplen */
@@ -50,6 +60,7 @@ struct pkt {
 #define TCP_RST 0x04
 #define TCP_PSH 0x08
 #define TCP_ACK 0x10
+#define TCP_URG 0x20
 
 /* Decode one packet of link type dlt.  Never reads past caplen. */
 enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,

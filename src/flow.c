@@ -1,11 +1,14 @@
 /*
  * flow.c - the connection table: chained hash on the canonical 5-tuple
- * (+VLAN), grown by doubling, and two LRU lists for timeouts and eviction.
+ * (+VLAN), keyed with a random seed per table, grown by doubling, and two
+ * LRU lists for timeouts and eviction.
  */
 #include "flow.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 struct flow_list {
 	struct flow *head, *tail;   /* head: most recent */
@@ -15,10 +18,22 @@ struct flow_table {
 	struct flow **bucket;
 	uint32_t mask;
 	uint32_t n, max;
+	uint64_t seed;
 	struct flow_list open, closed;
 };
 
-struct flow_table *flow_table_new(uint32_t max_flows)
+uint64_t flow_random_seed(void)
+{
+	uint64_t s = 0;
+	struct timespec ts;
+
+	if (getrandom(&s, sizeof s, GRND_NONBLOCK) == (ssize_t)sizeof s)
+		return s;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)&s;
+}
+
+struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed)
 {
 	struct flow_table *t = calloc(1, sizeof *t);
 
@@ -31,6 +46,7 @@ struct flow_table *flow_table_new(uint32_t max_flows)
 		return NULL;
 	}
 	t->max = max_flows;
+	t->seed = seed;
 	return t;
 }
 
@@ -51,34 +67,43 @@ static int ep_cmp(const struct flow_endpoints *x, int a, const struct flow_endpo
 	return (int)x->port[a] - (int)y->port[b];
 }
 
-/* One endpoint, mixed; the key's hash adds the two, so that both directions
- * of a connection hash alike without first ordering the endpoints.  (IPv4
- * addresses fill the first 4 bytes; the other 12 are zero.) */
-static uint64_t ep_hash(const uint8_t addr[16], uint16_t port)
+/* One endpoint, mixed under the seed; the key's hash adds the two, so that
+ * both directions of a connection hash alike without first ordering the
+ * endpoints.  (IPv4 addresses fill the first 4 bytes; the other 12 are
+ * zero.)  The seed enters before each multiplication, so the collisions of
+ * one run (same a * k for different a) are not those of another: with the
+ * words xored with seed halves first, two addresses collide only for seeds
+ * that nobody outside the process knows. */
+static uint64_t ep_hash(uint64_t seed, const uint8_t addr[16], uint16_t port)
 {
 	uint64_t a, b, x;
 
 	memcpy(&a, addr, 8);
 	memcpy(&b, addr + 8, 8);
-	x = a * 0x9e3779b97f4a7c15ull ^ b * 0xc2b2ae3d27d4eb4full ^
-	    ((uint64_t)port + 1) * 0x165667b19e3779f9ull;
+	a ^= seed;
+	b ^= seed >> 32 | seed << 32;
+	a *= 0x9e3779b97f4a7c15ull;
+	b = (b ^ (a >> 31)) * 0xc2b2ae3d27d4eb4full;
+	x = a ^ (b >> 29) ^ b ^ (((uint64_t)port + 1 + seed) * 0x165667b19e3779f9ull);
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ull;
 	return x ^ (x >> 29);
 }
 
-uint32_t flow_pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t b[16], uint16_t pb,
-			uint16_t vlan)
+uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
+			uint16_t pb, uint16_t vlan)
 {
-	uint64_t h = ep_hash(a, pa) + ep_hash(b, pb) + (uint64_t)vlan * 0x9e3779b1u;
+	uint64_t h = ep_hash(seed, a, pa) + ep_hash(seed, b, pb) + (uint64_t)vlan * 0x9e3779b1u;
 
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ull;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static uint32_t key_hash(const struct flow_endpoints *k)
+static uint32_t key_hash(const struct flow_table *t, const struct flow_endpoints *k)
 {
-	return flow_pair_hash(k->addr[0], k->port[0], k->addr[1], k->port[1], k->vlan) ^
-	       (uint32_t)(k->tkey ^ k->tkey >> 32);
+	return flow_pair_hash(t->seed ^ k->tkey, k->addr[0], k->port[0], k->addr[1], k->port[1],
+			      k->vlan);
 }
 
 static bool same(const struct flow *f, const struct flow_endpoints *k, int *side)
@@ -99,7 +124,7 @@ static bool same(const struct flow *f, const struct flow_endpoints *k, int *side
 
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)
 {
-	uint32_t h = key_hash(key);
+	uint32_t h = key_hash(t, key);
 
 	for (struct flow *f = t->bucket[h & t->mask]; f; f = f->hnext)
 		if (f->hash == h && same(f, key, side))
@@ -159,8 +184,9 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 	if (!f)
 		return NULL;
 	f->ep = *key;
-	f->hash = key_hash(key);
+	f->hash = key_hash(t, key);
 	f->syn_side = -1;
+	f->reuse_side = -1;
 	/* At most one flow per two buckets: a lookup that misses the cache
 	 * pays for every chain node it visits. */
 	if (t->n >= (t->mask + 1) / 2 && t->mask < (1u << 27))
@@ -204,6 +230,11 @@ uint32_t flow_max(const struct flow_table *t)
 struct flow *flow_oldest(struct flow_table *t, bool closed)
 {
 	return closed ? t->closed.tail : t->open.tail;
+}
+
+struct flow *flow_newest(struct flow_table *t, bool closed)
+{
+	return closed ? t->closed.head : t->open.head;
 }
 
 struct flow *flow_any(struct flow_table *t)

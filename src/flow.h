@@ -3,7 +3,9 @@
  *
  * A flow is found by its canonical key (addresses and ports in either
  * order, plus the outermost VLAN and the tunnel key: the identifiers of
- * the tunnels it travels in, README "Flow key").  Side 0 is the sender of the first
+ * the tunnels it travels in, README "Flow key"), hashed with a key drawn
+ * at random for each table (flow_table_new) so that nobody can choose
+ * colliding keys.  Side 0 is the sender of the first
  * packet seen.  Flows sit on one of two LRU lists ordered by last packet
  * time: open connections and closed ones (FIN both ways, or RST), which
  * time out sooner.  The table owns the flows; the pipeline emits a flow and
@@ -20,6 +22,26 @@
 
 struct session;
 
+/* What one side sent, as its peer's stack tracks it (tcptrack.c). */
+#define TCPT_ISN_MAX 4
+struct tcp_half {
+	uint32_t isn[TCPT_ISN_MAX];      /* SYNs' sequence numbers, newest last */
+	uint8_t n_isn;
+	bool anchored;                   /* the peer acknowledged one of them */
+	bool syn_seen, has_wscale;
+	uint8_t wscale;
+	uint8_t ttl;                     /* highest TTL of its SYN and data */
+	bool ttl_known;
+	int8_t tcp_sum, ip_sum;          /* checksum modes: 1 verify, -1 offloaded,
+	                                  * 0 not decided yet (tcptrack.c) */
+	uint8_t tcp_bad, ip_bad;         /* wrong ones while not decided */
+	bool len0_unsure;                /* an IPv4 length 0 while not decided */
+	bool snd_known, ack_known, win_known;
+	uint32_t snd_max;                /* highest sequence number sent, + 1 */
+	uint32_t ack;                    /* highest acknowledgement it sent */
+	uint32_t win_edge;               /* right edge of the window it offered */
+};
+
 struct flow {
 	/* A lookup reads these first three, which share one cache line. */
 	struct flow *hnext;              /* hash chain */
@@ -27,6 +49,7 @@ struct flow {
 	struct flow_endpoints ep;
 	struct flow *prev, *next;        /* LRU list */
 	struct flow_counters ct;
+	uint64_t seen_ns;                /* last packet on the timeout clock */
 	struct reasm_dir rd[2];
 	struct session *sess;            /* NULL until the first payload */
 	int8_t syn_side;                 /* SYN without ACK sender, -1 */
@@ -34,6 +57,9 @@ struct flow {
 	bool fin[2], rst;
 	int8_t rst_side;                 /* who reset; applied when the flow ends */
 	uint64_t rst_ns;
+	struct tcp_half th[2];
+	uint32_t reuse_isn;              /* a SYN on the open connection ... */
+	int8_t reuse_side;               /* ... from this side, -1 none */
 	bool closed_list;                /* on the closed LRU list */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
@@ -43,12 +69,15 @@ struct flow {
 
 struct flow_table;
 
-/* The table's hash of two endpoints (16-byte addresses, IPv4 in the first
- * 4 bytes and the rest zero): the same whichever comes first. */
-uint32_t flow_pair_hash(const uint8_t a[16], uint16_t pa, const uint8_t b[16], uint16_t pb,
-			uint16_t vlan);
+/* The hash of two endpoints (16-byte addresses, IPv4 in the first 4 bytes
+ * and the rest zero) under seed: the same whichever comes first. */
+uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
+			uint16_t pb, uint16_t vlan);
+/* A random hash seed (getrandom; the clock if that fails). */
+uint64_t flow_random_seed(void);
 
-struct flow_table *flow_table_new(uint32_t max_flows);
+/* A table hashing with seed (flow_random_seed(), or fixed in tests). */
+struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed);
 void flow_table_free(struct flow_table *t);
 /* The flow for this packet, or NULL; *side gets the packet sender's side. */
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);
@@ -62,6 +91,9 @@ uint32_t flow_count(const struct flow_table *t);
 uint32_t flow_max(const struct flow_table *t);
 /* The least recently seen flow of the open or closed list, or NULL. */
 struct flow *flow_oldest(struct flow_table *t, bool closed);
+/* The most recently seen flow of the open or closed list, or NULL (the
+ * next older one is f->next). */
+struct flow *flow_newest(struct flow_table *t, bool closed);
 /* Any flow (to drain the table at the end), or NULL. */
 struct flow *flow_any(struct flow_table *t);
 

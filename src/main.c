@@ -82,6 +82,9 @@ static void usage(FILE *out)
 "  --max-flows N         concurrent TCP connections tracked (default 1000000);\n"
 "                        the least recently active is evicted and reported.\n"
 "  --tcp-timeout SEC     idle timeout of a connection (default 300).\n"
+"  --vlan-tracking on|off  whether the VLAN tag tells connections apart\n"
+"                        (default on; off where the two directions of a\n"
+"                        connection carry different tags).\n"
 "  --reasm-memcap BYTES  reassembly memory for all connections (default 64 MiB).\n"
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
 "  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
@@ -113,7 +116,7 @@ enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
-	OPT_THREADS, OPT_SESSION_MEMCAP,
+	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +140,7 @@ static const struct option long_opts[] = {
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
+	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -239,6 +243,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SESSION_MEMCAP:
 			ctx.cfg.session_memcap = number("--session-memcap", optarg, 1ull << 20, 1ull << 40);
+			break;
+		case OPT_VLAN_TRACKING:
+			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+				fprintf(stderr, "tlstap: --vlan-tracking takes on or off\n"
+					"Try 'tlstap --help'.\n");
+				return EXIT_USAGE;
+			}
+			ctx.cfg.vlan_tracking = strcmp(optarg, "on") == 0;
 			break;
 		default:
 			if (u32_option(&ctx.cfg, c, optarg))

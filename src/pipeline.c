@@ -27,8 +27,11 @@
 #include "emit.h"
 #include "flow.h"
 #include "ipfrag.h"
+#include "pktclock.h"
 #include "reasm.h"
 #include "session.h"
+#include "tcpsum.h"
+#include "tcptrack.h"
 #include "verdict.h"
 
 #define SEC 1000000000ull
@@ -38,7 +41,9 @@ struct pipeline {
 	struct flow_table *ft;
 	struct ipfrag *frag;
 	struct reasm_mem mem;
+	struct pkt_clock clock;
 	uint64_t last_ts, next_check;
+	struct flow *cur;       /* the flow of the packet at hand */
 };
 
 struct sinkctx {
@@ -67,7 +72,39 @@ static void sink_anomaly(void *u, const char *code)
 static void sink_fin(void *u, int dir, uint64_t ts)
 {
 	struct sinkctx *k = u;
+	k->f->fin[dir] = true;   /* the FIN the peer takes: in sequence */
 	session_tcp_event(k->f->sess, dir, TCP_EV_FIN, ts);
+}
+
+static void stop_reasm(struct pipeline *pl, struct flow *f);
+
+/* Reassembly memory is full: the connections idle longest (a second of
+ * packet time or more, closed ones first) stop buffering, each saying so
+ * (reasm_memcap_shed), so that connections holding a few bytes each cannot
+ * keep a new one from being reassembled.  The walk is bounded. */
+static bool reclaim(void *u, uint64_t more)
+{
+	struct pipeline *pl = u;
+
+	for (int list = 1; list >= 0; list--) {
+		struct flow *f = flow_oldest(pl->ft, list == 1);
+		for (int walked = 0; f && walked < 256; walked++) {
+			struct flow *newer = f->prev;
+			if (pl->mem.used + more <= pl->mem.cap)
+				return true;
+			if (f->seen_ns + SEC > pl->last_ts)
+				break;   /* the rest of this list is more recent */
+			if (f != pl->cur && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
+					     f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
+				if (f->sess)
+					session_anomaly(f->sess, "reasm_memcap_shed");
+				stop_reasm(pl, f);
+				pl->ctx->st.reasm_shed++;
+			}
+			f = newer;
+		}
+	}
+	return pl->mem.used + more <= pl->mem.cap;
 }
 
 struct pipeline *pipeline_new(struct tt_ctx *ctx)
@@ -78,7 +115,7 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	if (!pl)
 		return NULL;
 	pl->ctx = ctx;
-	pl->ft = flow_table_new(ctx->cfg.max_flows);
+	pl->ft = flow_table_new(ctx->cfg.max_flows, flow_random_seed());
 	pl->frag = ipfrag_new(&ctx->cfg, st);
 	if (!pl->ft || !pl->frag) {
 		flow_table_free(pl->ft);
@@ -93,6 +130,8 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.memcap_hits = &st->reasm_memcap_hits;
 	pl->mem.dir_limit_hits = &st->reasm_dir_limit_hits;
 	pl->mem.conflicts = &st->reasm_overlap_conflicts;
+	pl->mem.reclaim = reclaim;
+	pl->mem.reclaim_u = pl;
 	return pl;
 }
 
@@ -168,11 +207,11 @@ static void expire(struct pipeline *pl, uint64_t now)
 	struct flow *f;
 
 	ipfrag_expire(pl->frag, now);
-	while ((f = flow_oldest(pl->ft, true)) && f->ct.last_ns + cfg->tcp_closed_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, true)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
-	while ((f = flow_oldest(pl->ft, false)) && f->ct.last_ns + cfg->tcp_idle_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, false)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
@@ -237,128 +276,372 @@ static bool is_closed(const struct flow *f)
 	return f->rst || (f->fin[0] && f->fin[1]);
 }
 
-static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+/* Make room for a new flow: the least recently active one goes (closed
+ * ones first), its record saying it was evicted. */
+static void evict_one(struct pipeline *pl)
+{
+	struct flow *old = flow_oldest(pl->ft, true);
+
+	if (!old)
+		old = flow_oldest(pl->ft, false);
+	if (!old)
+		return;
+	pl->ctx->st.flows_evicted++;
+	if (old->sess)
+		session_anomaly(old->sess, "flow_evicted");
+	end_flow(pl, old);
+}
+
+static struct flow *new_flow(struct pipeline *pl, const struct flow_endpoints *key)
 {
 	struct tt_stats *st = &pl->ctx->st;
+	struct flow *f;
+
+	if (flow_count(pl->ft) >= flow_max(pl->ft))
+		evict_one(pl);
+	f = flow_insert(pl->ft, key);
+	if (!f)
+		return NULL;
+	st->flows_created++;
+	st->flows_active = flow_count(pl->ft);
+	return f;
+}
+
+static void key_of(const struct pkt *p, bool vlan, struct flow_endpoints *key)
+{
+	memset(key, 0, sizeof *key);
+	key->af = p->af;
+	memcpy(key->addr[0], p->src, 16);
+	memcpy(key->addr[1], p->dst, 16);
+	key->port[0] = p->sport;
+	key->port[1] = p->dport;
+	key->has_vlan = vlan && p->has_vlan;
+	key->vlan = vlan ? p->vlan : 0;
+	key->tkey = p->tkey;
+}
+
+/* A SYN (without ACK) of side on an existing flow: a retransmission, or a
+ * new connection on the same port pair.  Returns true when the old flow is
+ * over (reset, or closed either way: the peer will take a new SYN); on an
+ * open connection the peer's SYN-ACK decides (reopen()). */
+static bool new_connection(struct flow *f, int side, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->th[side];
+
+	for (uint8_t i = 0; i < h->n_isn; i++)
+		if (h->isn[i] == p->seq)
+			return false;
+	if (is_closed(f) || f->rst || f->fin[0] || f->fin[1])
+		return true;
+	if (!h->anchored && !f->th[!side].anchored && h->n_isn)
+		return false;   /* still in the handshake: one more candidate */
+	f->reuse_side = (int8_t)side;
+	f->reuse_isn = p->seq;
+	if (f->sess)
+		session_anomaly(f->sess, "tcp_syn_on_open_connection");
+	return false;
+}
+
+/* The peer answered a SYN sent on the open connection: the old connection
+ * is over and a new one starts, its client side 0 with that SYN replayed. */
+static struct flow *reopen(struct pipeline *pl, struct flow *old, int *side)
+{
+	int c = old->reuse_side;
+	uint32_t isn = old->reuse_isn;
+	struct flow_endpoints key = old->ep;
+	struct flow *f;
+
+	memcpy(key.addr[0], old->ep.addr[c], 16);
+	memcpy(key.addr[1], old->ep.addr[!c], 16);
+	key.port[0] = old->ep.port[c];
+	key.port[1] = old->ep.port[!c];
+	end_flow(pl, old);
+	f = new_flow(pl, &key);
+	if (!f)
+		return NULL;
+	pl->ctx->st.flows_reused++;
+	f->syn_side = 0;
+	f->th[0].syn_seen = true;
+	f->th[0].isn[0] = isn;
+	f->th[0].n_isn = 1;
+	reasm_start(&f->rd[0], isn + 1);
+	*side = 1;
+	return f;
+}
+
+/* The flow of this packet, found or made (for a SYN or data); NULL when
+ * there is none to report.  *side gets the sender's side. */
+static struct flow *flow_of(struct pipeline *pl, const struct pkt *p, int *side)
+{
 	struct flow_endpoints key;
 	struct flow *f;
-	struct sinkctx sc;
-	struct reasm_sink k;
-	int side = 0;
 	bool syn = p->flags & TCP_SYN, ack = p->flags & TCP_ACK;
-	bool fin = p->flags & TCP_FIN, rst = p->flags & TCP_RST;
-	uint32_t seq;
 
-	memset(&key, 0, sizeof key);
-	key.af = p->af;
-	memcpy(key.addr[0], p->src, 16);
-	memcpy(key.addr[1], p->dst, 16);
-	key.port[0] = p->sport;
-	key.port[1] = p->dport;
-	key.has_vlan = p->has_vlan;
-	key.vlan = p->vlan;
-	key.tkey = p->tkey;
-
-	f = flow_lookup(pl->ft, &key, &side);
-	if (f && syn && !ack && is_closed(f)) {
-		end_flow(pl, f);   /* the port pair is reused by a new connection */
+	key_of(p, pl->ctx->cfg.vlan_tracking, &key);
+	f = flow_lookup(pl->ft, &key, side);
+	if (f && syn && !ack && new_connection(f, *side, p)) {
+		end_flow(pl, f);
 		f = NULL;
+	} else if (f && syn && ack && f->reuse_side >= 0 && *side != f->reuse_side &&
+		   p->ack == f->reuse_isn + 1) {
+		return reopen(pl, f, side);
 	}
-	if (!f) {
-		if (!syn && p->payload_len == 0)
-			return;   /* a stray ACK, FIN or RST: no connection to report */
-		if (flow_count(pl->ft) >= flow_max(pl->ft)) {
-			struct flow *old = flow_oldest(pl->ft, true);
-			if (!old)
-				old = flow_oldest(pl->ft, false);
-			if (old) {
-				st->flows_evicted++;
-				end_flow(pl, old);
-			}
-		}
-		f = flow_insert(pl->ft, &key);
-		if (!f)
-			return;
-		side = 0;
-		st->flows_created++;
-		st->flows_active = flow_count(pl->ft);
+	if (f)
+		return f;
+	if (!syn && p->payload_len == 0)
+		return NULL;   /* a stray ACK, FIN or RST: no connection to report */
+	*side = 0;
+	return new_flow(pl, &key);
+}
+
+/* A SYN of side: who is the client, the candidate ISN, where reassembly
+ * starts.  A SYN with another ISN on an anchored direction is ignored. */
+static void track_syn(struct flow *f, int side, const struct pkt *p)
+{
+	bool ack = p->flags & TCP_ACK;
+
+	if (f->th[side].anchored)
+		return;
+	if (!ack && f->syn_side < 0)
+		f->syn_side = (int8_t)side;
+	else if (ack && f->syn_side < 0)
+		f->syn_side = (int8_t)!side;
+	if (tcpt_syn(f, side, p) && f->sess)
+		session_anomaly(f->sess, "tcp_several_isn");
+	if (!f->rd[side].init)
+		reasm_start(&f->rd[side], p->seq + 1);
+}
+
+/* The packet's ACK acknowledges one of the peer's ISNs: follow it (a spoofed
+ * SYN before the real one, a server answering with several SYN-ACKs). */
+static void follow_isn(struct pipeline *pl, struct flow *f, int side, const struct pkt *p)
+{
+	uint32_t isn;
+	struct reasm_dir *d = &f->rd[!side];
+
+	if (!tcpt_anchor(f, side, p, &isn))
+		return;
+	if (f->th[!side].n_isn > 1 && f->sess)
+		session_anomaly(f->sess, "tcp_several_isn");
+	if (d->init && d->next_seq != isn + 1 && d->next_off == 0 && !d->stopped)
+		reasm_restart(d, isn + 1, &pl->mem);
+}
+
+/* How far the receiving stack takes this segment (tcptrack.h), anomaly
+ * noted.  The checksum is computed only where it can change the answer. */
+static enum tcpt_take classify(struct pipeline *pl, struct flow *f, int side,
+			       const struct pkt *p, bool reassembling)
+{
+	struct tt_stats *st = &pl->ctx->st;
+	enum tcpsum sum = TCPSUM_UNKNOWN;
+	enum tcpt_take t;
+	const char *why;
+
+	if (tcpt_wants_sum(f, side, p) && (reassembling || !p->payload_len || f->th[side].tcp_sum == 0))
+		sum = tcpsum_check(p);
+	if (sum == TCPSUM_BAD)
+		st->bad_checksum_tcp++;
+	t = tcpt_classify(f, side, p, sum, &why);
+	if (t == TCPT_TAKE && p->payload_len && reassembling && tcpt_beyond_window(f, side, p)) {
+		t = TCPT_DROP;
+		why = "tcp_out_of_window";
 	}
+	if (t == TCPT_DROP)
+		st->tcp_dropped++;
+	else if (t == TCPT_DOUBT || t == TCPT_UNSURE)
+		st->tcp_held++;
+	if (why && f->sess)
+		session_anomaly(f->sess, why);
+	return t;
+}
+
+/* Taken by the endpoint, or probably (its data is held quietly). */
+static bool taken(enum tcpt_take t)
+{
+	return t == TCPT_TAKE || t == TCPT_UNSURE;
+}
+
+/* Ethernet padding counted in the IP length: a few zero bytes on a pure
+ * ACK, which the next data segment reuses the sequence number of. */
+static bool is_padding(const struct pkt *p)
+{
+	if (p->payload_len == 0 || p->payload_len > 16 ||
+	    (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_PSH | TCP_URG)) != 0 ||
+	    !(p->flags & TCP_ACK))
+		return false;
+	for (uint32_t i = 0; i < p->payload_len; i++)
+		if (p->payload[i])
+			return false;
+	return true;
+}
+
+/* The segment into reassembly, as far as the endpoint takes it. */
+static void feed(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
+		 enum tcpt_take take, uint64_t ts, const struct reasm_sink *k)
+{
+	struct reasm_dir *d = &f->rd[side];
+	bool fin = p->flags & TCP_FIN, ack = p->flags & TCP_ACK;
+	uint32_t seq = p->seq + ((p->flags & TCP_SYN) ? 1u : 0u);
+
+	if (take == TCPT_DROP)
+		return;
+	if (take == TCPT_TAKE && (p->flags & TCP_URG)) {
+		/* Linux's pointer: the byte before seq + urg (RFC 961 reading). */
+		reasm_urgent(d, p->seq + (p->urg ? p->urg - 1u : 0u));
+		pl->ctx->st.tcp_urgent++;
+	}
+	if ((take == TCPT_DOUBT || take == TCPT_UNSURE) && p->payload_len)
+		reasm_segment_held(d, side, seq, p->payload, p->payload_len,
+				   take == TCPT_DOUBT ? REASM_DOUBTFUL : REASM_UNSURE, ts, &pl->mem, k);
+	else if (take == TCPT_TAKE && is_padding(p))
+		reasm_segment_held(d, side, seq, p->payload, p->payload_len, REASM_PADDING, ts,
+				   &pl->mem, k);
+	else if (take == TCPT_TAKE && (p->payload_len || fin))
+		reasm_segment(d, side, seq, p->payload, p->payload_len, fin, ts, &pl->mem, k);
+	if (!taken(take))
+		return;
+	if (p->payload_missing && session_wants_data(f->sess))
+		reasm_missing(d, side, seq + p->payload_len + p->payload_missing, ts, &pl->mem, k);
+	if (ack && f->rd[!side].init && session_wants_data(f->sess))
+		reasm_acked(&f->rd[!side], !side, p->ack, ts, &pl->mem, k);
+}
+
+/* A RST, as the receiving stack judges it (RFC 5961): only an accepted one
+ * resets the connection, applied when the flow ends (data the peer already
+ * had in flight, such as the server's Certificate, still arrives after a
+ * client's RST).  The others are named on the record. */
+static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
+		enum tcpt_take take, uint64_t ts)
+{
+	const struct reasm_dir *d = &f->rd[side];
+	enum tcpt_rst r;
+	const char *why = NULL;
+
+	if (!taken(take)) {
+		pl->ctx->st.tcp_rst_ignored++;
+		return;
+	}
+	r = tcpt_rst(f, side, p, d->init && !d->stopped, d->next_seq);
+	if (r == TCPT_RST_CHALLENGE)
+		why = "tcp_rst_not_exact";
+	else if (r == TCPT_RST_OUTSIDE)
+		why = "tcp_rst_out_of_window";
+	else if (r == TCPT_RST_UNVERIFIED)
+		why = "tcp_rst_unverified";
+	if (why && f->sess)
+		session_anomaly(f->sess, why);
+	if (r == TCPT_RST_CHALLENGE || r == TCPT_RST_OUTSIDE) {
+		pl->ctx->st.tcp_rst_ignored++;
+		return;
+	}
+	if (!f->rst) {
+		f->rst = true;
+		f->rst_side = (int8_t)side;
+		f->rst_ns = ts;
+	}
+}
+
+/* Data and FIN of a flow whose session takes no more bytes: counters, and
+ * a FIN the peer takes (in sequence, or with nothing to compare). */
+static void note_only(struct flow *f, int side, const struct pkt *p, enum tcpt_take take,
+		      uint64_t ts)
+{
+	if (!taken(take))
+		return;
+	if (p->payload_len && f->sess)
+		session_note_payload(f->sess, side, p->payload_len, ts);
+	if ((p->flags & TCP_FIN) && !f->fin[side]) {
+		f->fin[side] = true;
+		if (f->sess)
+			session_tcp_event(f->sess, side, TCP_EV_FIN, ts);
+	}
+}
+
+/* After the packet: emit a decided record, keep counters only from then. */
+static void settle(struct pipeline *pl, struct flow *f)
+{
+	if (!f->sess)
+		return;
+	if (!session_wants_data(f->sess))
+		stop_reasm(pl, f);
+	if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
+		/* The record is out: keep only the counters from here on. */
+		emit_flow(pl, f);
+		stop_reasm(pl, f);
+		session_free(f->sess);
+		f->sess = NULL;
+	}
+}
+
+static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+{
+	struct flow *f;
+	struct sinkctx sc;
+	struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
+	int side = 0;
+	bool reassembling;
+	enum tcpt_take take;
+
+	f = flow_of(pl, p, &side);
+	if (!f)
+		return;
+	pl->cur = f;
 	if (p->n_encap && (!f->encap || !f->encap[side].n))
 		keep_encap(f, side, p);
 	if (!f->ct.first_ns)
 		f->ct.first_ns = ts;
 	if (ts > f->ct.last_ns)
 		f->ct.last_ns = ts;
+	f->seen_ns = pl->last_ts;   /* the timeout clock (pktclock.h) */
 	f->ct.bytes[side] += p->ip_len;
 	f->ct.pkts[side]++;
-
-	if (syn) {
-		if (!ack && f->syn_side < 0)
-			f->syn_side = (int8_t)side;
-		else if (ack && f->syn_side < 0)
-			f->syn_side = (int8_t)!side;
-		if (!f->rd[side].init)
-			reasm_start(&f->rd[side], p->seq + 1);
-	}
-	seq = p->seq + (syn ? 1u : 0u);
-
 	sc.pl = pl;
 	sc.f = f;
-	k.data = sink_data;
-	k.gap = sink_gap;
-	k.anomaly = sink_anomaly;
-	k.fin = sink_fin;
-	k.u = &sc;
 
 	if (!f->sess && p->payload_len && !f->emitted) {
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
+		if (f->th[0].n_isn > 1 || f->th[1].n_isn > 1)
+			session_anomaly(f->sess, "tcp_several_isn");
 	}
+	reassembling = !f->emitted && (!f->sess || session_wants_data(f->sess));
+	take = classify(pl, f, side, p, reassembling);
+	if (taken(take) && (p->flags & TCP_SYN))
+		track_syn(f, side, p);
+	if (taken(take))
+		follow_isn(pl, f, side, p);
 	if (f->sess && !f->midstream_noted && p->payload_len && !f->rd[side].init) {
 		session_anomaly(f->sess, "midstream");
 		f->midstream_noted = true;
 	}
-	if (f->sess) {
-		if (session_wants_data(f->sess) && !f->rd[side].stopped) {
-			if (p->payload_len || fin)
-				reasm_segment(&f->rd[side], side, seq, p->payload, p->payload_len,
-					      fin, ts, &pl->mem, &k);
-			if (p->payload_missing && session_wants_data(f->sess))
-				reasm_acked(&f->rd[side], side,
-					    seq + p->payload_len + p->payload_missing, ts, &pl->mem, &k);
-			if (ack && f->rd[!side].init && session_wants_data(f->sess))
-				reasm_acked(&f->rd[!side], !side, p->ack, ts, &pl->mem, &k);
-		} else {
-			if (p->payload_len)
-				session_note_payload(f->sess, side, p->payload_len, ts);
-			if (fin)
-				session_tcp_event(f->sess, side, TCP_EV_FIN, ts);
-		}
-		/* A reset is applied when the flow ends (5 s later, or at the end
-		 * of input): data the peer already had in flight, such as the
-		 * server's Certificate, still arrives after a client's RST. */
-		if (rst && !f->rst) {
-			f->rst_side = (int8_t)side;
-			f->rst_ns = ts;
-		}
-		if (!session_wants_data(f->sess))
-			stop_reasm(pl, f);
-		if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
-			/* The record is out: keep only the counters from here on. */
-			emit_flow(pl, f);
-			stop_reasm(pl, f);
-			session_free(f->sess);
-			f->sess = NULL;
-		}
-	}
-	if (fin)
-		f->fin[side] = true;
-	if (rst)
-		f->rst = true;
+	if (take != TCPT_DROP)
+		tcpt_sent(f, side, p, taken(take));
+	if (f->sess && session_wants_data(f->sess) && !f->rd[side].stopped)
+		feed(pl, f, side, p, take, ts, &k);
+	else
+		note_only(f, side, p, take, ts);
+	if (p->flags & TCP_RST)
+		rst(pl, f, side, p, take, ts);
+	settle(pl, f);
 	flow_touch(pl->ft, f, is_closed(f));
+	pl->cur = NULL;
 	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
 		shed_sessions(pl, f);
+}
+
+/* The clock stepped from `from` to `to` once enough packets agreed: the
+ * flows they touched meanwhile were seen at `from` and are the most recent
+ * ones; they move to `to`, so that the step alone does not time them out. */
+static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
+{
+	pl->clock.stepped_from = 0;
+	for (int list = 0; list < 2; list++) {
+		struct flow *f = flow_newest(pl->ft, list == 1);
+		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
+			if (f->seen_ns == from)
+				f->seen_ns = to;
+	}
 }
 
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
@@ -374,9 +657,17 @@ void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 		      struct pkt *p, uint32_t caplen, uint32_t wirelen)
 {
 	struct tt_stats *st = &pl->ctx->st;
+	bool held;
+	uint64_t now;
 
-	if (ts_ns > pl->last_ts)
-		pl->last_ts = ts_ns;
+	/* Records keep the packets' own times; timeouts run on the clock. */
+	now = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
+	if (held)
+		st->time_jumps++;
+	if (pl->clock.stepped_from)
+		retime(pl, pl->clock.stepped_from, now);
+	if (now > pl->last_ts)
+		pl->last_ts = now;
 	st->packets++;
 	st->bytes += wirelen;
 	if (caplen < wirelen && caplen == 0)
@@ -387,7 +678,7 @@ void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 		uint8_t proto;
 		uint32_t len;
 		const uint8_t *l4;
-		if (level == 2 || !(l4 = ipfrag_add(pl->frag, p, ts_ns, &proto, &len)))
+		if (level == 2 || !(l4 = ipfrag_add(pl->frag, p, now, &proto, &len)))
 			goto out;
 		r = decode_l4(proto, l4, len, p, st);
 		if (proto == 6)

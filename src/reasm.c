@@ -1,16 +1,26 @@
 /*
  * reasm.c - TCP reassembly (RFC 9293 3.4 sequence space).
  *
- * Policy, documented in README "Reassembly":
- * - Overlaps: the first copy of a byte wins (as most stacks keep what they
- *   already queued).  A retransmission whose overlapping bytes differ from
- *   the waiting copy raises tcp_overlap_conflict (an evasion signal).  Bytes
- *   already handed to the session are not kept, so only overlaps with
- *   waiting data can be compared.
+ * Policy, documented in README "Reassembly" and "Evasion":
+ * - Overlaps: the first trusted copy of a byte wins (as most stacks keep
+ *   what they already queued).  A later copy whose overlapping bytes differ
+ *   from the waiting copy, or from the last REASM_HISTORY delivered bytes,
+ *   raises tcp_overlap_conflict (an evasion signal).  The history has its
+ *   own budget, an eighth of cap, beside the buffers.
+ * - Held copies (enum reasm_hold): a copy the endpoint may have dropped
+ *   waits in the out-of-order list; a trusted copy of the same bytes
+ *   replaces it; it is delivered when the peer acknowledges past its start
+ *   (padding also when the sender's next data continues right after it),
+ *   and dropped (a hole) when the flow ends without that evidence (an
+ *   unsure copy is used then).
  * - Gaps: bytes that will never arrive are declared to the sink (tcp_gap)
- *   when the peer acknowledges beyond them (capture loss), when waiting
- *   out-of-order data exceeds the per-direction limit, and at FIN, RST or
- *   the end of the flow; delivery then continues after the hole.
+ *   when the peer acknowledges beyond them (capture loss; never beyond what
+ *   the sender was seen to send), when waiting out-of-order data exceeds
+ *   half the per-direction limit, and at FIN, RST or the end of the flow;
+ *   delivery then continues after the hole.
+ * - FIN: taken when the stream reaches it exactly; data delivered across a
+ *   waiting FIN shows the FIN was not the sender's (tcp_fin_conflict).
+ * - Urgent data: the marked byte is taken out of the stream (reasm_urgent).
  * - Limits: a direction may hold at most dir_limit bytes (pending plus out
  *   of order) and all directions together at most cap; hitting either raises
  *   reasm_dir_limit / reasm_memcap and stops buffering for that direction.
@@ -24,6 +34,7 @@ struct reasm_seg {
 	struct reasm_seg *next;
 	uint64_t off;
 	size_t len;
+	uint8_t hold;            /* enum reasm_hold */
 	uint8_t data[];
 };
 
@@ -58,16 +69,27 @@ void reasm_stop(struct reasm_dir *d, struct reasm_mem *m)
 	}
 	d->ooo = NULL;
 	m->used -= d->ooo_bytes + d->pend_cap;
+	if (d->hist)
+		m->hist_used -= REASM_HISTORY;
 	d->ooo_bytes = 0;
 	free(d->pend);
 	d->pend = NULL;
 	d->pend_len = d->pend_cap = 0;
+	free(d->hist);
+	d->hist = NULL;
 	d->stopped = true;
 }
 
 void reasm_free(struct reasm_dir *d, struct reasm_mem *m)
 {
 	reasm_stop(d, m);
+}
+
+void reasm_restart(struct reasm_dir *d, uint32_t seq, struct reasm_mem *m)
+{
+	reasm_stop(d, m);
+	memset(d, 0, sizeof *d);
+	reasm_start(d, seq);
 }
 
 static bool room(struct reasm_dir *d, struct reasm_mem *m, size_t more,
@@ -78,7 +100,7 @@ static bool room(struct reasm_dir *d, struct reasm_mem *m, size_t more,
 		stop(d, m, "reasm_dir_limit", k);
 		return false;
 	}
-	if (m->used + more > m->cap) {
+	if (m->used + more > m->cap && !(m->reclaim && m->reclaim(m->reclaim_u, more))) {
 		(*m->memcap_hits)++;
 		stop(d, m, "reasm_memcap", k);
 		return false;
@@ -86,15 +108,66 @@ static bool room(struct reasm_dir *d, struct reasm_mem *m, size_t more,
 	return true;
 }
 
+/* Keep delivered bytes [next_off, next_off + n) for later comparison. */
+static void remember(struct reasm_dir *d, const uint8_t *p, size_t n, struct reasm_mem *m)
+{
+	uint64_t off = d->next_off;
+
+	if (!d->hist) {
+		/* Out of its budget: no comparison then, delivery goes on. */
+		if (m->hist_used + REASM_HISTORY > m->cap / 8 || !(d->hist = malloc(REASM_HISTORY)))
+			return;
+		m->hist_used += REASM_HISTORY;
+		d->hist_from = off;
+	}
+	if (n > REASM_HISTORY) {
+		p += n - REASM_HISTORY;
+		off += n - REASM_HISTORY;
+		n = REASM_HISTORY;
+	}
+	while (n) {
+		size_t at = (size_t)(off % REASM_HISTORY);
+		size_t k = REASM_HISTORY - at < n ? REASM_HISTORY - at : n;
+		memcpy(d->hist + at, p, k);
+		p += k;
+		off += k;
+		n -= k;
+	}
+}
+
+/* Whether bytes p[0..n) at offset off (all below next_off) differ from
+ * what was delivered there, as far as the history reaches. */
+static bool differs_delivered(const struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n)
+{
+	uint64_t lo = d->next_off > REASM_HISTORY ? d->next_off - REASM_HISTORY : 0;
+
+	if (!d->hist)
+		return false;
+	if (lo < d->hist_from)
+		lo = d->hist_from;
+	for (size_t i = 0; i < n; i++)
+		if (off + i >= lo && d->hist[(off + i) % REASM_HISTORY] != p[i])
+			return true;
+	return false;
+}
+
+static void conflict(struct reasm_mem *m, const struct reasm_sink *k)
+{
+	(*m->conflicts)++;
+	k->anomaly(k->u, "tcp_overlap_conflict");
+}
+
 /* Hand in-order bytes to the sink, keeping what it does not consume. */
-static void deliver(struct reasm_dir *d, int dir, const uint8_t *p, size_t n, uint64_t ts,
-		    struct reasm_mem *m, const struct reasm_sink *k)
+static void deliver_run(struct reasm_dir *d, int dir, const uint8_t *p, size_t n, uint64_t ts,
+			struct reasm_mem *m, const struct reasm_sink *k)
 {
 	size_t used;
 
+	if (!d->stopped)
+		remember(d, p, n, m);
 	d->next_seq += (uint32_t)n;
 	d->next_off += n;
-	if (d->stopped)
+	if (d->stopped || !n)
 		return;
 	if (d->pend_len == 0) {
 		/* Fast path: parse where the bytes lie. */
@@ -131,6 +204,47 @@ static void deliver(struct reasm_dir *d, int dir, const uint8_t *p, size_t n, ui
 	d->pend_len -= used;
 }
 
+/* In-order bytes: a waiting FIN they run across was not the sender's, and
+ * the urgent byte among them is taken out. */
+static void deliver(struct reasm_dir *d, int dir, const uint8_t *p, size_t n, uint64_t ts,
+		    struct reasm_mem *m, const struct reasm_sink *k)
+{
+	if (d->fin_pending && d->fin_off > d->next_off && d->fin_off < d->next_off + n) {
+		d->fin_pending = d->fin_seen = false;
+		k->anomaly(k->u, "tcp_fin_conflict");
+	}
+	if (d->urg_pending && d->urg_off >= d->next_off && d->urg_off - d->next_off < n) {
+		size_t a = (size_t)(d->urg_off - d->next_off);
+		d->urg_pending = false;
+		deliver_run(d, dir, p, a, ts, m, k);
+		if (!d->stopped)
+			remember(d, p + a, 1, m);
+		d->next_seq++;
+		d->next_off++;
+		k->anomaly(k->u, "tcp_urgent_data");
+		p += a + 1;
+		n -= a + 1;
+	}
+	deliver_run(d, dir, p, n, ts, m, k);
+}
+
+void reasm_urgent(struct reasm_dir *d, uint32_t seq)
+{
+	int64_t r;
+	uint64_t off;
+
+	if (!d->init)
+		return;
+	r = rel(d, seq);
+	if (r < 0 || r > (1 << 30))
+		return;          /* already read, or nonsense */
+	off = d->next_off + (uint64_t)r;
+	if (d->urg_pending && off <= d->urg_off)
+		return;
+	d->urg_pending = true;
+	d->urg_off = off;
+}
+
 static void check_fin(struct reasm_dir *d, int dir, uint64_t ts, const struct reasm_sink *k)
 {
 	if (d->fin_pending && d->next_off >= d->fin_off) {
@@ -139,13 +253,30 @@ static void check_fin(struct reasm_dir *d, int dir, uint64_t ts, const struct re
 	}
 }
 
-/* Deliver waiting segments that are now in order. */
+static void unlink_seg(struct reasm_dir *d, struct reasm_seg **pp, struct reasm_mem *m)
+{
+	struct reasm_seg *s = *pp;
+
+	*pp = s->next;
+	d->ooo_bytes -= s->len;
+	m->used -= s->len;
+	free(s);
+}
+
+/* Deliver waiting segments that are now in order.  A held copy goes only
+ * once the peer acknowledged past its start. */
 static void drain(struct reasm_dir *d, int dir, uint64_t ts, struct reasm_mem *m,
 		  const struct reasm_sink *k)
 {
 	while (d->ooo && d->ooo->off <= d->next_off) {
 		struct reasm_seg *s = d->ooo;
 		uint64_t skip = d->next_off - s->off;
+		if (s->hold && skip < s->len && d->acked_off <= d->next_off &&
+		    !(s->hold == REASM_UNSURE && d->flushing) &&
+		    !(s->hold == REASM_PADDING && s->next && s->next->off == s->off + s->len))
+			return;   /* (padding the sender's next data follows is data) */
+		if (s->hold == REASM_DOUBTFUL && skip < s->len)
+			k->anomaly(k->u, "tcp_doubtful_copy_used");
 		d->ooo = s->next;
 		d->ooo_bytes -= s->len;
 		m->used -= s->len;
@@ -174,28 +305,95 @@ static void skip_hole(struct reasm_dir *d, int dir, uint64_t to, uint64_t ts,
 		d->pend = NULL;
 		d->pend_len = d->pend_cap = 0;
 	}
+	if (d->fin_pending && d->fin_off > d->next_off && d->fin_off < to)
+		d->fin_pending = d->fin_seen = false;
 	d->next_seq += (uint32_t)missing;
 	d->next_off = to;
+	d->hist_from = to;
 	if (!d->stopped)
 		k->gap(k->u, dir, missing, ts);
 }
 
-static void insert(struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n,
-		   struct reasm_mem *m, const struct reasm_sink *k)
+/* Held copies at the head that nothing confirmed are dropped: the hole they
+ * leave is declared by the caller. */
+static void drop_held_head(struct reasm_dir *d, struct reasm_mem *m, const struct reasm_sink *k)
 {
-	struct reasm_seg **pp = &d->ooo, *s;
-	uint64_t end = off + n;
+	while (d->ooo && d->ooo->hold && d->ooo->hold != REASM_UNSURE &&
+	       d->ooo->off <= d->next_off && d->acked_off <= d->ooo->off) {
+		if (d->ooo->hold == REASM_DOUBTFUL)
+			k->anomaly(k->u, "tcp_doubtful_copy_dropped");
+		unlink_seg(d, &d->ooo, m);
+	}
+}
 
-	/* Trim against waiting segments: first copy wins, conflicts noted. */
-	for (s = d->ooo; s; s = s->next) {
+/* A trusted copy covers [off, end): held bytes there give way. */
+static void drop_held_range(struct reasm_dir *d, uint64_t off, uint64_t end,
+			    struct reasm_mem *m, const struct reasm_sink *k)
+{
+	struct reasm_seg **pp = &d->ooo;
+
+	while (*pp && (*pp)->off < end) {
+		struct reasm_seg *s = *pp;
 		uint64_t a = s->off > off ? s->off : off;
 		uint64_t b = s->off + s->len < end ? s->off + s->len : end;
-		if (a < b && memcmp(s->data + (a - s->off), p + (a - off), (size_t)(b - a)) != 0) {
-			(*m->conflicts)++;
-			k->anomaly(k->u, "tcp_overlap_conflict");
-			break;
+		if (!s->hold || a >= b) {
+			pp = &s->next;
+			continue;
+		}
+		if (a == s->off && b == s->off + s->len) {
+			unlink_seg(d, pp, m);
+			continue;
+		}
+		if (a == s->off) {            /* keep the tail */
+			size_t cut = (size_t)(b - s->off);
+			memmove(s->data, s->data + cut, s->len - cut);
+			s->off += cut;
+			s->len -= cut;
+		} else {                      /* keep the head (a tail past end is lost) */
+			size_t keep = (size_t)(a - s->off);
+			d->ooo_bytes -= s->len - keep;
+			m->used -= s->len - keep;
+			s->len = keep;
+			pp = &s->next;
+			continue;
+		}
+		d->ooo_bytes -= (size_t)(b - a);
+		m->used -= (size_t)(b - a);
+		pp = &s->next;
+	}
+	(void)k;
+}
+
+/* Whether the overlap of the new bytes with waiting copies shows a conflict
+ * (padding replaced by data is not one). */
+static void check_overlaps(const struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n,
+			   enum reasm_hold hold, struct reasm_mem *m, const struct reasm_sink *k)
+{
+	uint64_t end = off + n;
+
+	if (hold == REASM_PADDING)
+		return;
+	for (const struct reasm_seg *s = d->ooo; s; s = s->next) {
+		uint64_t a = s->off > off ? s->off : off;
+		uint64_t b = s->off + s->len < end ? s->off + s->len : end;
+		if (s->hold == REASM_PADDING || a >= b)
+			continue;
+		if (memcmp(s->data + (a - s->off), p + (a - off), (size_t)(b - a)) != 0) {
+			conflict(m, k);
+			return;
 		}
 	}
+}
+
+static void insert(struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n,
+		   enum reasm_hold hold, struct reasm_mem *m, const struct reasm_sink *k)
+{
+	struct reasm_seg **pp = &d->ooo, *s;
+
+	check_overlaps(d, off, p, n, hold, m, k);
+	if (hold == REASM_TRUSTED)
+		drop_held_range(d, off, off + n, m, k);
+	/* Trim against waiting segments: the first copy wins. */
 	while (n) {
 		uint64_t cut_end;
 		while (*pp && (*pp)->off + (*pp)->len <= off)
@@ -222,6 +420,7 @@ static void insert(struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n
 			}
 			s->off = off;
 			s->len = len;
+			s->hold = (uint8_t)hold;
 			memcpy(s->data, p, len);
 			s->next = *pp;
 			*pp = s;
@@ -235,71 +434,103 @@ static void insert(struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n
 	}
 }
 
-void reasm_segment(struct reasm_dir *d, int dir, uint32_t seq, const uint8_t *p, size_t n,
-		   bool fin, uint64_t ts, struct reasm_mem *m, const struct reasm_sink *k)
+/* Map seq to a stream offset, cutting what lies before the stream's start.
+ * Returns the offset; *p and *n are adjusted. */
+static uint64_t place(struct reasm_dir *d, uint32_t seq, const uint8_t **p, size_t *n)
 {
-	int64_t r;
-	uint64_t off;
+	int64_t r = rel(d, seq);
 
-	if (!d->init)
-		reasm_start(d, seq);
-	r = rel(d, seq);
 	if (r < 0 && (uint64_t)(-r) > d->next_off) {
 		/* Starts before the stream: only what lies past its start is
 		 * stream data. */
 		uint64_t before = (uint64_t)(-r) - d->next_off;
-		if (before >= n)
-			n = 0;
+		if (before >= *n)
+			*n = 0;
 		else {
-			p += before;
-			n -= (size_t)before;
+			*p += before;
+			*n -= (size_t)before;
 		}
 		r = -(int64_t)d->next_off;
 	}
-	off = (uint64_t)((int64_t)d->next_off + r);
+	return (uint64_t)((int64_t)d->next_off + r);
+}
+
+/* The part of a copy below next_off was delivered already: compare it
+ * (a one-byte keep-alive probe just below next_off is no copy). */
+static void check_delivered(struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n,
+			    enum reasm_hold hold, struct reasm_mem *m, const struct reasm_sink *k)
+{
+	size_t old;
+
+	if (off >= d->next_off || hold == REASM_PADDING || d->stopped)
+		return;
+	old = (size_t)(d->next_off - off < n ? d->next_off - off : n);
+	if (n <= 1 && off + n == d->next_off)
+		return;
+	if (differs_delivered(d, off, p, old))
+		conflict(m, k);
+}
+
+static void segment(struct reasm_dir *d, int dir, uint32_t seq, const uint8_t *p, size_t n,
+		    bool fin, enum reasm_hold hold, uint64_t ts, struct reasm_mem *m,
+		    const struct reasm_sink *k)
+{
+	uint64_t off;
+
+	if (!d->init)
+		reasm_start(d, seq);
+	off = place(d, seq, &p, &n);
+	if (off + n > d->seen_end)
+		d->seen_end = off + n;
 	if (fin && !d->fin_seen && off + n >= d->next_off) {
 		d->fin_pending = d->fin_seen = true;
 		d->fin_off = off + n;
 	}
+	check_delivered(d, off, p, n, hold, m, k);
 	if (n && off + n > d->next_off) {
-		if (off <= d->next_off) {
-			size_t skip = (size_t)(d->next_off - off);
-			if (d->ooo) {
-				/* Conflict check against waiting data, then the same path. */
-				insert(d, off + skip, p + skip, n - skip, m, k);
-				drain(d, dir, ts, m, k);
-			} else {
+		if (hold != REASM_TRUSTED || off > d->next_off || d->ooo) {
+			size_t skip = off < d->next_off ? (size_t)(d->next_off - off) : 0;
+			if (d->stopped) {
+				if (off > d->next_off)
+					skip_hole(d, dir, off, ts, m, k);
 				deliver(d, dir, p + skip, n - skip, ts, m, k);
+			} else {
+				insert(d, off + skip, p + skip, n - skip, hold, m, k);
+				drain(d, dir, ts, m, k);
 			}
-		} else if (!d->stopped) {
-			insert(d, off, p, n, m, k);
 			if (!d->stopped && d->ooo_bytes > m->dir_limit / 2 && d->ooo) {
 				/* Waiting too long for a hole to fill: declare it. */
-				skip_hole(d, dir, d->ooo->off, ts, m, k);
+				drop_held_head(d, m, k);
+				if (d->ooo)
+					skip_hole(d, dir, d->ooo->off, ts, m, k);
 				drain(d, dir, ts, m, k);
 			}
 		} else {
-			/* Not buffering: account the bytes as if in order. */
-			if (off > d->next_off)
-				skip_hole(d, dir, off, ts, m, k);
-			deliver(d, dir, p, n, ts, m, k);
+			size_t skip = (size_t)(d->next_off - off);
+			deliver(d, dir, p + skip, n - skip, ts, m, k);
 		}
 	}
 	check_fin(d, dir, ts, k);
 }
 
-void reasm_acked(struct reasm_dir *d, int dir, uint32_t ack, uint64_t ts,
-		 struct reasm_mem *m, const struct reasm_sink *k)
+void reasm_segment(struct reasm_dir *d, int dir, uint32_t seq, const uint8_t *p, size_t n,
+		   bool fin, uint64_t ts, struct reasm_mem *m, const struct reasm_sink *k)
 {
-	int64_t r;
-	uint64_t to;
+	segment(d, dir, seq, p, n, fin, REASM_TRUSTED, ts, m, k);
+}
 
-	if (!d->init)
-		return;
-	r = rel(d, ack);
-	if (r <= 0 || r > (1 << 30))
-		return;
-	to = d->next_off + (uint64_t)r;
+void reasm_segment_held(struct reasm_dir *d, int dir, uint32_t seq, const uint8_t *p, size_t n,
+			enum reasm_hold hold, uint64_t ts, struct reasm_mem *m,
+			const struct reasm_sink *k)
+{
+	segment(d, dir, seq, p, n, false, hold, ts, m, k);
+}
+
+static void acked_to(struct reasm_dir *d, int dir, uint64_t to, uint64_t ts,
+		     struct reasm_mem *m, const struct reasm_sink *k)
+{
+	if (to > d->acked_off)
+		d->acked_off = to;
 	if (d->fin_seen && to > d->fin_off)
 		to = d->fin_off;     /* the FIN takes a sequence number, not a byte */
 	/* Every hole below the acknowledged point is lost, however many
@@ -317,15 +548,54 @@ void reasm_acked(struct reasm_dir *d, int dir, uint32_t ack, uint64_t ts,
 	check_fin(d, dir, ts, k);
 }
 
+void reasm_acked(struct reasm_dir *d, int dir, uint32_t ack, uint64_t ts,
+		 struct reasm_mem *m, const struct reasm_sink *k)
+{
+	int64_t r;
+	uint64_t to;
+
+	if (!d->init)
+		return;
+	r = rel(d, ack);
+	if (r <= 0 || r > (1 << 30))
+		return;
+	to = d->next_off + (uint64_t)r;
+	/* An ACK for bytes the sender was never seen to send declares no gap
+	 * (the FIN's sequence number counts as sent). */
+	if (to > d->seen_end + (d->fin_seen ? 1 : 0))
+		to = d->seen_end + (d->fin_seen ? 1 : 0);
+	if (to > d->next_off)
+		acked_to(d, dir, to, ts, m, k);
+}
+
+void reasm_missing(struct reasm_dir *d, int dir, uint32_t seq_end, uint64_t ts,
+		   struct reasm_mem *m, const struct reasm_sink *k)
+{
+	int64_t r;
+
+	if (!d->init)
+		return;
+	r = rel(d, seq_end);
+	if (r <= 0 || r > (1 << 30))
+		return;
+	if (d->next_off + (uint64_t)r > d->seen_end)
+		d->seen_end = d->next_off + (uint64_t)r;
+	acked_to(d, dir, d->next_off + (uint64_t)r, ts, m, k);
+}
+
 void reasm_flush(struct reasm_dir *d, int dir, uint64_t ts, struct reasm_mem *m,
 		 const struct reasm_sink *k)
 {
-	while (d->ooo && !d->stopped) {
+	d->flushing = true;
+	for (;;) {
+		drop_held_head(d, m, k);
+		if (!d->ooo || d->stopped)
+			break;
 		skip_hole(d, dir, d->ooo->off, ts, m, k);
 		drain(d, dir, ts, m, k);
 	}
-	if (d->fin_pending && d->fin_off > d->next_off) {
+	/* A FIN beyond a hole counts only if the peer acknowledged it. */
+	if (d->fin_pending && d->fin_off > d->next_off && d->acked_off > d->fin_off)
 		skip_hole(d, dir, d->fin_off, ts, m, k);
-	}
 	check_fin(d, dir, ts, k);
 }

@@ -125,7 +125,11 @@ static void failure_reason(const struct session *s, int c, char *out, size_t cap
 		return;
 	case SC_NO_RESPONSE: text = "no response from server"; break;
 	case SC_SERVER_NOT_TLS: text = "server answered with data that is not TLS"; break;
-	case SC_INCOMPLETE: text = "capture ended during the handshake"; break;
+	case SC_INCOMPLETE:
+		text = anom_has(&s->anom, "flow_evicted") ?
+		       "evicted from the flow table during the handshake" :
+		       "capture ended during the handshake";
+		break;
 	case SC_ONE_SIDED: text = "only one direction of the connection was captured"; break;
 	case SC_MIDSTREAM: text = "connection joined after the handshake"; break;
 	case SC_NONE: break;

@@ -28,6 +28,7 @@
 #include "fragcache.h"
 #include "jw.h"
 #include "pipeline.h"
+#include "pktclock.h"
 
 #define BATCH_BYTES (512u * 1024u)      /* more than the largest packet libpcap gives */
 #define QUEUE_DEPTH 4                   /* full batches waiting per worker */
@@ -95,6 +96,8 @@ struct worker {
 struct workers {
 	struct tt_ctx *main;
 	unsigned n;
+	uint64_t seed;                  /* the sharding hash's key, per run */
+	struct pkt_clock clock;         /* the reader's view of packet time */
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
 	struct worker w[];
@@ -306,7 +309,7 @@ static unsigned shard(const struct workers *wk, const struct ent *e)
 		return 0;
 	/* The flow table's own symmetric hash, without ports (fragments
 	 * carry none) or VLAN. */
-	return (unsigned)((uint64_t)flow_pair_hash(e->pkt.src, 0, e->pkt.dst, 0, 0) * wk->n >> 32);
+	return (unsigned)((uint64_t)flow_pair_hash(wk->seed, e->pkt.src, 0, e->pkt.dst, 0, 0) * wk->n >> 32);
 }
 
 void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
@@ -314,6 +317,8 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 {
 	struct ent e;
 	unsigned k;
+	bool held;
+	uint64_t now = pktclock_advance(&wk->clock, ts_ns, wk->main->cfg.tcp_idle_timeout_ns, &held);
 
 	memset(&e, 0, sizeof e);
 	e.ts = ts_ns;
@@ -323,9 +328,12 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 	e.kind = ENT_PACKET;
 	decode_into(&e, data);
 	k = shard(wk, &e);
+	/* The schedule follows the pipelines' clock (pktclock.h): one packet
+	 * stamped years ahead does not make every worker expire its flows. */
+	wk->clock.stepped_from = 0;
 	append_ent(&wk->w[k], &e, data);
-	if (ts_ns > wk->last_ts)
-		wk->last_ts = ts_ns;
+	if (now > wk->last_ts)
+		wk->last_ts = now;
 	if (wk->last_ts >= wk->next_check) {
 		/* The one pipeline that got this packet checks its timeouts
 		 * after it; the others check at the same point. */
@@ -459,6 +467,7 @@ struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t e
 	err[0] = '\0';
 	wk->main = main;
 	wk->n = n;
+	wk->seed = flow_random_seed();
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &wk->w[i];
 		if (worker_init(w, main, n, err, errlen) < 0 ||

@@ -501,6 +501,12 @@ for base in tls12 tls13; do
 	expect "reasm_gap_cert_$base" "holes 200"
 done
 
+# ------------------------------------------------------------------ evasion
+
+CUR=evasion
+"$HERE/mkevasion.sh" "$OUT"
+"$HERE/mklive_evasion.sh" "$OUT"
+
 # ------------------------------------------------------------------ done
 
 CUR=check

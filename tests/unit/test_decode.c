@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../../src/decode.h"
+#include "../../src/tcpsum.h"
 #include "tt_test.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -696,7 +697,15 @@ static void test_ipv4_fragments(void)
 	/* A fragment cut by the snaplen cannot be reassembled: truncated. */
 	n = put_ip4(f, 0, 6, NULL, 0, 24, 0x2000);
 	n = put(f, n, data, 24);
-	CHECK_ONE(228, f, n - 1, DEC_ERROR, truncated);
+	{
+		struct tt_stats s2;
+		memset(&s2, 0, sizeof s2);
+		CHECK(decode_packet(228, f, (uint32_t)n - 1, (uint32_t)n, &p, &s2) == DEC_ERROR &&
+		      s2.truncated == 1 && counted(&s2) == 1);
+	}
+	/* The same bytes with the wire length equal to what was captured: the
+	 * IP length lies (the receiver drops it), not a cut. */
+	CHECK_ONE(228, f, n - 1, DEC_ERROR, err_ip);
 }
 
 /* IPv6 extension headers (RFC 8200 4.3-4.6, RFC 4302 2.2 for AH): each
@@ -1146,8 +1155,96 @@ static void test_tso_prefixes(void)
 	sweep("tso-ipv4-options", 1, f, put_tso(f, 4), 14 + 24 + 20, DEC_TCP, true);
 }
 
+/* A SYN with options: MSS, SACK permitted, timestamps, NOP, window
+ * scale 7 (RFC 7323 2.2); also the fields tcptrack reads: TTL, urgent
+ * pointer, and the segment tcpsum checks, right and wrong, IPv4 and IPv6,
+ * odd length.  Every prefix of the options is a header that does not fit
+ * (truncated), never a crash. */
+static void test_endpoint_fields(void)
+{
+	static const uint8_t opts[20] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+	};
+	uint8_t seg[64], f[160];
+	struct pkt p;
+	struct tt_stats st;
+	size_t n;
+
+	memcpy(seg, tcp_seg, 20);
+	seg[12] = 0xa0;                       /* 10 words */
+	seg[13] = 0x22;                       /* SYN|URG */
+	seg[18] = 0x00, seg[19] = 0x03;       /* urgent pointer 3 */
+	memcpy(seg + 20, opts, sizeof opts);
+	memcpy(seg + 40, "hello", 5);
+	for (int af = 4; af <= 6; af += 2) {
+		uint8_t *t;
+		if (af == 4)
+			n = put_ip4(f, 0, 6, NULL, 0, 45, 0x4000);
+		else
+			n = put_ip6(f, 0, 6, 45);
+		t = f + n;
+		n = put(f, n, seg, 45);
+		/* The right checksum over pseudo-header and segment. */
+		{
+			uint8_t ps[40 + 45];
+			size_t pl = 0;
+			if (af == 4) {
+				pl = put(ps, pl, f + 12, 8);
+				pl = put(ps, pl, "\x00\x06\x00\x2d", 4);
+			} else {
+				pl = put(ps, pl, f + 8, 32);
+				pl = put(ps, pl, "\x00\x00\x00\x2d\x00\x00\x00\x06", 8);
+			}
+			pl = put(ps, pl, t, 45);
+			uint16_t c = inet_sum(ps, pl);
+			t[16] = (uint8_t)(c >> 8);
+			t[17] = (uint8_t)c;
+		}
+		CHECK(dec(af == 4 ? 228 : 229, f, n, &p, &st) == DEC_TCP);
+		CHECK(p.ttl == 64 && p.urg == 3 && (p.flags & TCP_URG) && p.has_wscale && p.wscale == 7);
+		CHECK(p.payload_len == 5 && p.l4 == t && p.l4_len == 45 && !p.ip_sum_bad);
+		CHECK(tcpsum_check(&p) == TCPSUM_OK);
+		t[44] ^= 1;
+		CHECK(dec(af == 4 ? 228 : 229, f, n, &p, &st) == DEC_TCP && tcpsum_check(&p) == TCPSUM_BAD);
+		t[44] ^= 1;
+		/* Cut by the snaplen: the checksum cannot be told. */
+		CHECK(decode_packet(af == 4 ? 228 : 229, f, (uint32_t)n - 2, (uint32_t)n, &p, &st) ==
+		      DEC_TCP && p.l4_len == 0 && tcpsum_check(&p) == TCPSUM_UNKNOWN);
+		/* The same cut with wire length = what was captured: a lie. */
+		CHECK(dec(af == 4 ? 228 : 229, f, n - 2, &p, &st) == DEC_ERROR &&
+		      st.err_ip == 1 && st.truncated == 0);
+	}
+	/* No window scale option, or a broken option list: none. */
+	seg[13] = 0x02;
+	seg[39] = 0;                          /* window scale's shift... */
+	seg[37] = 1, seg[38] = 1, seg[39] = 1; /* ...now NOPs */
+	n = put_ip4(f, 0, 6, NULL, 0, 45, 0x4000);
+	n = put(f, n, seg, 45);
+	CHECK(dec(228, f, n, &p, &st) == DEC_TCP && !p.has_wscale);
+	seg[20] = 2, seg[21] = 60;            /* MSS claiming 60 bytes */
+	memcpy(f + 20, seg, 45);
+	CHECK(dec(228, f, n, &p, &st) == DEC_TCP && !p.has_wscale);
+	/* A shift above 14 is taken as 14 (RFC 7323 2.3). */
+	memcpy(seg + 20, opts, sizeof opts);
+	seg[39] = 30;
+	memcpy(f + 20, seg, 45);
+	CHECK(dec(228, f, n, &p, &st) == DEC_TCP && p.has_wscale && p.wscale == 14);
+	/* Every prefix of the frame: truncated or a segment, no crash. */
+	for (size_t k = 0; k < n; k++) {
+		enum decode_result r = decode_packet(228, f, (uint32_t)k, (uint32_t)n, &p, &st);
+		CHECK(r == DEC_ERROR || r == DEC_TCP);
+	}
+	/* A wrong IPv4 header checksum is flagged; TSO length 0 too. */
+	n = put_ip4_tcp(f, 0);
+	f[10] ^= 0xff;
+	CHECK(dec(228, f, n, &p, &st) == DEC_TCP && p.ip_sum_bad && st.bad_checksum_ip == 1);
+	n = put_tso(f, 0);
+	CHECK(dec(1, f, n, &p, &st) == DEC_TCP && p.ip_len_zero && tcpsum_check(&p) == TCPSUM_UNKNOWN);
+}
+
 int main(void)
 {
+	test_endpoint_fields();
 	test_checksum_helper();
 	test_dlt_supported();
 	test_ethernet();

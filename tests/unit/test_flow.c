@@ -3,12 +3,16 @@
  * the right side, keys that differ only by VLAN, family or port order kept
  * apart, a table grown far past its first size, and the two LRU lists that
  * timeouts and eviction read.  Every flow is freed by the test, as the
- * pipeline does after flow_remove().
+ * pipeline does after flow_remove().  Then the keyed hash, and the endpoint
+ * model each flow carries (tcptrack.c): ISN candidates and anchoring, RST
+ * acceptance (RFC 5961), the window, checksum modes, TTL and the ACK flag.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/flow.h"
+#include "../../src/pktclock.h"
+#include "../../src/tcptrack.h"
 #include "tt_test.h"
 
 /* An IPv4 connection a:pa -> b:pb; every byte the table may compare is set. */
@@ -101,7 +105,7 @@ static void drain(struct flow_table *t)
  * sender, side 1 for the answer; the stored key is the inserting one. */
 static void test_both_directions(void)
 {
-	struct flow_table *t = flow_table_new(1000);
+	struct flow_table *t = flow_table_new(1000, 0x5eed);
 	struct flow_endpoints a = v4(0x0a000001, 40000, 0xc0a80001, 443);
 	struct flow_endpoints b = v6(1, 51000, 2, 8443);
 	struct flow_endpoints ra = rev(&a), rb = rev(&b);
@@ -180,7 +184,7 @@ static void test_both_directions(void)
  * two VLANs, and untagged, are three connections. */
 static void test_vlan(void)
 {
-	struct flow_table *t = flow_table_new(100);
+	struct flow_table *t = flow_table_new(100, 0x5eed);
 	struct flow_endpoints k = v4(0x0a000001, 40000, 0x0a000002, 443);
 	struct flow_endpoints k10 = with_vlan(k, 10), k20 = with_vlan(k, 20);
 	struct flow_endpoints r10 = rev(&k10), r20 = rev(&k20), rk = rev(&k);
@@ -243,7 +247,7 @@ static struct flow_endpoints nth(uint32_t i)
  * two flows, each found from both directions; no key is a third. */
 static void test_tunnel_key(void)
 {
-	struct flow_table *t = flow_table_new(1000);
+	struct flow_table *t = flow_table_new(1000, 0x5eed);
 	struct flow_endpoints k = v4(0xc0a83201, 40000, 0xc0a83202, 443);
 	struct flow_endpoints a = k, b = k, ra, rb;
 	struct flow *fa, *fb, *f0;
@@ -268,7 +272,7 @@ static void test_tunnel_key(void)
 static void test_growth(void)
 {
 	enum { N = 50000 };
-	struct flow_table *t = flow_table_new(N);
+	struct flow_table *t = flow_table_new(N, 0x5eed);
 	struct flow **fs = calloc(N, sizeof *fs);
 	int lost = 0, wrong = 0, ghosts = 0, side;
 
@@ -344,7 +348,7 @@ static void test_growth(void)
  * whichever list holds the flow. */
 static void test_lru(void)
 {
-	struct flow_table *t = flow_table_new(4);
+	struct flow_table *t = flow_table_new(4, 0x5eed);
 	struct flow_endpoints ka = v4(1, 1, 2, 2), kb = v4(1, 3, 2, 2);
 	struct flow_endpoints kc = v4(1, 4, 2, 2), kd = v6(1, 5, 2, 2);
 	struct flow *a, *b, *c, *d;
@@ -422,7 +426,7 @@ static void test_eviction_order(void)
 	enum { M = 64, ROUNDS = M * 20 };
 	static uint32_t stamp[ROUNDS];
 	static bool live[ROUNDS], closed[ROUNDS];
-	struct flow_table *t = flow_table_new(M);
+	struct flow_table *t = flow_table_new(M, 0x5eed);
 	uint32_t now = 0, bad = 0, evicted = 0;
 
 	if (!t) {
@@ -486,8 +490,275 @@ static void test_eviction_order(void)
 	flow_table_free(t);
 }
 
+/* The pair hash is symmetric under any seed, and the seed changes it: keys
+ * that collide under one seed (here, 64 IPv6 addresses of one /64 chosen
+ * to share a bucket of 4,096) spread out under another. */
+static void test_seeded_hash(void)
+{
+	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8 }, b[16] = { 0x20, 0x01, 0x0d, 0xb8, 1 };
+	uint8_t found[64][16];
+	int n = 0, same = 0;
+
+	CHECK(flow_pair_hash(1, a, 443, b, 5000, 7) == flow_pair_hash(1, b, 5000, a, 443, 7));
+	CHECK(flow_pair_hash(1, a, 443, b, 5000, 7) != flow_pair_hash(2, a, 443, b, 5000, 7));
+	CHECK(flow_random_seed() != flow_random_seed());
+	{
+		uint32_t want = flow_pair_hash(11, a, 443, b, 5000, 0) & 4095;
+		for (uint32_t i = 1; n < 64 && i < 4000000; i++) {
+			memcpy(a + 12, &i, 4);
+			if ((flow_pair_hash(11, a, 443, b, 5000, 0) & 4095) == want)
+				memcpy(found[n++], a, 16);
+		}
+	}
+	CHECK(n == 64);
+	for (int i = 1; i < n; i++)
+		same += (flow_pair_hash(12, found[i], 443, b, 5000, 0) & 4095) ==
+			(flow_pair_hash(12, found[0], 443, b, 5000, 0) & 4095);
+	CHECK(same <= 2);
+
+	/* A table keyed differently finds the same flows. */
+	struct flow_table *t = flow_table_new(100, 99);
+	struct flow_endpoints k = v6(1, 443, 2, 5000);
+	struct flow *f = flow_insert(t, &k);
+	struct flow_endpoints r = rev(&k);
+	CHECK(f && side_of(t, &k, f) == 0 && side_of(t, &r, f) == 1);
+	drain(t);
+	flow_table_free(t);
+}
+
+/* A packet of side as tcptrack sees it. */
+static struct pkt seg(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win, uint32_t len)
+{
+	static const uint8_t zeros[64];
+	struct pkt p;
+
+	memset(&p, 0, sizeof p);
+	p.af = 4;
+	p.flags = flags;
+	p.seq = seq;
+	p.ack = ack;
+	p.win = win;
+	p.ttl = 64;
+	p.payload = zeros;
+	p.payload_len = len;
+	return p;
+}
+
+/* A handshake: client ISN 1000 (wscale 7), server ISN 5000 (wscale 7). */
+static void handshake(struct flow *f)
+{
+	struct pkt p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	uint32_t isn;
+
+	p.has_wscale = true;
+	p.wscale = 7;
+	CHECK(!tcpt_syn(f, 0, &p));
+	tcpt_sent(f, 0, &p, true);
+	p = seg(TCP_SYN | TCP_ACK, 5000, 1001, 65160, 0);
+	p.has_wscale = true;
+	p.wscale = 7;
+	CHECK(!tcpt_syn(f, 1, &p));
+	CHECK(tcpt_anchor(f, 1, &p, &isn) && isn == 1000);
+	tcpt_sent(f, 1, &p, true);
+	p = seg(TCP_ACK, 1001, 5001, 502, 0);
+	CHECK(tcpt_anchor(f, 0, &p, &isn) && isn == 5000);
+	tcpt_sent(f, 0, &p, true);
+}
+
+/* The ISN followed is the one the peer acknowledged, among several. */
+static void test_isn(void)
+{
+	struct flow f;
+	struct pkt p;
+	uint32_t isn;
+
+	memset(&f, 0, sizeof f);
+	p = seg(TCP_SYN, 777, 0, 1000, 0);
+	CHECK(!tcpt_syn(&f, 0, &p));
+	p = seg(TCP_SYN, 1000, 0, 1000, 0);
+	CHECK(tcpt_syn(&f, 0, &p));                /* several */
+	CHECK(!tcpt_syn(&f, 0, &p));               /* a retransmission is not new */
+	p = seg(TCP_SYN | TCP_ACK, 5000, 1001, 1000, 0);
+	CHECK(tcpt_anchor(&f, 1, &p, &isn) && isn == 1000 && f.th[0].anchored);
+	CHECK(!tcpt_anchor(&f, 1, &p, &isn));      /* only once */
+	/* An ACK that names no candidate anchors nothing. */
+	memset(&f, 0, sizeof f);
+	p = seg(TCP_SYN, 1000, 0, 1000, 0);
+	tcpt_syn(&f, 0, &p);
+	p = seg(TCP_SYN | TCP_ACK, 5000, 4242, 1000, 0);
+	CHECK(!tcpt_anchor(&f, 1, &p, &isn) && !f.th[0].anchored);
+	/* At most TCPT_ISN_MAX candidates: the oldest go. */
+	memset(&f, 0, sizeof f);
+	for (uint32_t i = 0; i < 10; i++) {
+		p = seg(TCP_SYN, 100 * i, 0, 1000, 0);
+		tcpt_syn(&f, 0, &p);
+	}
+	CHECK(f.th[0].n_isn == TCPT_ISN_MAX && f.th[0].isn[TCPT_ISN_MAX - 1] == 900);
+}
+
+/* RFC 5961 3.2: exact -> reset; in the window -> challenge; else ignored;
+ * with nothing known -> unverified.  In SYN-SENT the ACK decides. */
+static void test_rst(void)
+{
+	struct flow f;
+	struct pkt p;
+
+	memset(&f, 0, sizeof f);
+	handshake(&f);
+	/* The client sent 300 bytes; the server acknowledged them. */
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001, 502, 300);
+	tcpt_sent(&f, 0, &p, true);
+	p = seg(TCP_ACK, 5001, 1301, 509, 0);
+	tcpt_sent(&f, 1, &p, true);
+	/* A RST from the client at its next byte; from the server at its. */
+	p = seg(TCP_RST, 1301, 0, 0, 0);
+	CHECK(tcpt_rst(&f, 0, &p, true, 1301) == TCPT_RST_ACCEPT);
+	CHECK(tcpt_rst(&f, 0, &p, false, 0) == TCPT_RST_ACCEPT);
+	p = seg(TCP_RST, 5001, 0, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, true, 5001) == TCPT_RST_ACCEPT);
+	/* 100 ahead: in the client's window (502 << 7), a challenge ACK. */
+	p = seg(TCP_RST, 5101, 0, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, true, 5001) == TCPT_RST_CHALLENGE);
+	/* Behind, or 2^30 ahead: outside. */
+	p = seg(TCP_RST, 4000, 0, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, true, 5001) == TCPT_RST_OUTSIDE);
+	p = seg(TCP_RST, 5001 + (1u << 30), 0, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, true, 5001) == TCPT_RST_OUTSIDE);
+	/* Joined mid-stream: nothing to check against. */
+	memset(&f, 0, sizeof f);
+	p = seg(TCP_RST, 123, 0, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, false, 0) == TCPT_RST_UNVERIFIED);
+	/* SYN-SENT: a RST must acknowledge the SYN. */
+	memset(&f, 0, sizeof f);
+	p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	tcpt_syn(&f, 0, &p);
+	tcpt_sent(&f, 0, &p, true);
+	p = seg(TCP_RST | TCP_ACK, 0, 1001, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, false, 0) == TCPT_RST_ACCEPT);
+	p = seg(TCP_RST | TCP_ACK, 0, 1002, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, false, 0) == TCPT_RST_OUTSIDE);
+	p = seg(TCP_RST, 0, 0, 0, 0);
+	CHECK(tcpt_rst(&f, 1, &p, false, 0) == TCPT_RST_OUTSIDE);
+}
+
+/* The window the peer offered, scaled once both SYNs carried the option. */
+static void test_window(void)
+{
+	struct flow f;
+	struct pkt p;
+
+	memset(&f, 0, sizeof f);
+	p = seg(TCP_ACK, 1001, 5001, 502, 100);
+	CHECK(!tcpt_beyond_window(&f, 0, &p));     /* nothing known: no judgement */
+	handshake(&f);
+	/* The server offered 65,160 from 1001 (SYN-ACK, unscaled). */
+	p = seg(TCP_ACK, 1001 + 65160, 5001, 502, 100);
+	CHECK(!tcpt_beyond_window(&f, 0, &p));
+	p = seg(TCP_ACK, 1001 + 65161, 5001, 502, 100);
+	CHECK(tcpt_beyond_window(&f, 0, &p));
+	/* Its next ACK offers 509 << 7 from 1001. */
+	p = seg(TCP_ACK, 5001, 1001, 509, 0);
+	tcpt_sent(&f, 1, &p, true);
+	p = seg(TCP_ACK, 1001 + (509u << 7), 5001, 502, 100);
+	CHECK(!tcpt_beyond_window(&f, 0, &p));
+	p = seg(TCP_ACK, 1001 + (1u << 20), 5001, 502, 100);
+	CHECK(tcpt_beyond_window(&f, 0, &p));
+}
+
+/* What the endpoint takes: checksum modes per direction (two wrong first:
+ * offloaded, counted only; one right: verified, a wrong one doubted), TTL
+ * below the SYN's, no ACK, an ACK of unsent data. */
+static void test_classify(void)
+{
+	struct flow f;
+	struct pkt p;
+	const char *why;
+
+	memset(&f, 0, sizeof f);
+	handshake(&f);
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001, 502, 10);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE && !why);
+	tcpt_sent(&f, 0, &p, true);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_BAD, &why) == TCPT_DOUBT &&
+	      strcmp(why, "tcp_bad_checksum") == 0);
+	/* The server's direction: wrong twice from the start, offloaded (the
+	 * first one held quietly while that is not known). */
+	p = seg(TCP_ACK | TCP_PSH, 5001, 1011, 502, 10);
+	CHECK(tcpt_classify(&f, 1, &p, TCPSUM_BAD, &why) == TCPT_UNSURE && !why);
+	CHECK(tcpt_classify(&f, 1, &p, TCPSUM_BAD, &why) == TCPT_TAKE && f.th[1].tcp_sum == -1);
+	CHECK(tcpt_classify(&f, 1, &p, TCPSUM_OK, &why) == TCPT_TAKE);
+	CHECK(tcpt_classify(&f, 1, &p, TCPSUM_BAD, &why) == TCPT_TAKE && f.th[1].tcp_sum == -1);
+	/* IPv4 header checksum and length 0 on the verified direction. */
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001, 502, 10);
+	p.ip_sum_bad = true;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DOUBT &&
+	      strcmp(why, "ip_bad_checksum") == 0);
+	p.ip_sum_bad = false;
+	p.ip_len_zero = true;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_UNKNOWN, &why) == TCPT_DOUBT &&
+	      strcmp(why, "ip_length_zero") == 0);
+	/* TTL lower than the SYN's; higher is fine. */
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001, 502, 10);
+	p.ttl = 3;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DOUBT &&
+	      strcmp(why, "tcp_ttl_low") == 0);
+	/* No ACK flag after the handshake: dropped. */
+	p = seg(TCP_PSH, 1001, 0, 502, 10);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DROP &&
+	      strcmp(why, "tcp_data_without_ack") == 0);
+	/* An ACK for a megabyte the server never sent: data taken (named), a
+	 * pure ACK dropped; a few bytes beyond is capture loss, not named. */
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001 + (1u << 20), 502, 10);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE &&
+	      strcmp(why, "tcp_ack_unsent") == 0);
+	p = seg(TCP_ACK, 1001, 5001 + (1u << 20), 502, 0);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DROP);
+	p = seg(TCP_ACK, 1001, 5002, 502, 0);
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE && !why);
+	/* A higher TTL is fine, and becomes the mark (SYNs never are). */
+	p = seg(TCP_ACK | TCP_PSH, 1001, 5001, 502, 10);
+	p.ttl = 65;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_TAKE);
+	p.ttl = 64;
+	CHECK(tcpt_classify(&f, 0, &p, TCPSUM_OK, &why) == TCPT_DOUBT);
+	p = seg(TCP_SYN | TCP_ACK, 5000, 1001, 502, 0);
+	p.ttl = 200;
+	CHECK(tcpt_classify(&f, 1, &p, TCPSUM_OK, &why) == TCPT_TAKE && f.th[1].ttl != 200);
+}
+
+/* The timeout clock: steps up to `jump` are taken at once; one packet (or
+ * a few) stamped years ahead counts at the clock's time and does not move
+ * it; PKTCLOCK_CONFIRM packets in a row that agree do. */
+static void test_clock(void)
+{
+	const uint64_t S = 1000000000ull, jump = 300 * S;
+	struct pkt_clock c = { 0 };
+	bool held;
+
+	CHECK(pktclock_advance(&c, 1000 * S, jump, &held) == 1000 * S && !held);
+	CHECK(pktclock_advance(&c, 1250 * S, jump, &held) == 1250 * S && !held);
+	CHECK(pktclock_advance(&c, 1100 * S, jump, &held) == 1100 * S && c.now == 1250 * S);
+	/* Ten years ahead, once, then normal traffic: the clock stays. */
+	CHECK(pktclock_advance(&c, 1250 * S + 315360000 * S, jump, &held) == 1250 * S && held);
+	for (int i = 0; i < 10; i++)
+		CHECK(pktclock_advance(&c, 1251 * S, jump, &held) == 1251 * S && !held);
+	CHECK(c.now == 1251 * S);
+	/* A few in a row are not enough; a real step (every packet after a
+	 * long pause) is taken after PKTCLOCK_CONFIRM. */
+	for (int i = 0; i < PKTCLOCK_CONFIRM - 1; i++)
+		CHECK(pktclock_advance(&c, 5000 * S + (uint64_t)i, jump, &held) == 1251 * S && held);
+	CHECK(pktclock_advance(&c, 5000 * S + 100, jump, &held) == 5000 * S + 100 && !held);
+	CHECK(c.now == 5000 * S + 100);
+}
+
 int main(void)
 {
+	test_clock();
+	test_seeded_hash();
+	test_isn();
+	test_rst();
+	test_window();
+	test_classify();
 	test_both_directions();
 	test_vlan();
 	test_tunnel_key();

@@ -507,13 +507,19 @@ static void test_overlap(void)
 	CHECK(st.reasm_overlap_conflicts == 1);
 	CHECK(f.r.len == 20 && out_is(&f.r, 0, 0, 20));
 
-	/* Different bytes over data already delivered: not compared, the
-	 * delivered copy stands and the new tail is taken. */
+	/* Different bytes over data already delivered: compared with the
+	 * history (a conflict), the delivered copy stands and the new tail is
+	 * taken. */
 	memcpy(alt, S + 15, 20);
 	alt[0] ^= 0x55;                         /* stream byte 15 */
 	feed(&f, isn + 15, alt, 20, false, 2);
 	CHECK(f.r.len == 35 && out_is(&f.r, 0, 0, 35));
-	CHECK(f.r.nanom == 1 && st.reasm_overlap_conflicts == 1);
+	CHECK(f.r.nanom == 2 && st.reasm_overlap_conflicts == 2);
+	/* The same bytes again, and a one-byte keep-alive probe with garbage
+	 * just below the next byte: no conflict. */
+	feed_s(&f, 10, 25, false);
+	feed(&f, isn + 34, (const uint8_t *)"", 1, false, 2);
+	CHECK(f.r.nanom == 2 && st.reasm_overlap_conflicts == 2 && f.r.len == 35);
 
 	/* One conflicting segment spanning two waiting ones: still one
 	 * conflict, and every waiting byte kept. */
@@ -522,7 +528,7 @@ static void test_overlap(void)
 	alt[3] ^= 0x80;                         /* stream byte 41 */
 	alt[13] ^= 0x80;                        /* stream byte 51 */
 	feed(&f, isn + 38, alt, 20, false, 3);
-	CHECK(st.reasm_overlap_conflicts == 2 && f.r.nanom == 2);
+	CHECK(st.reasm_overlap_conflicts == 3 && f.r.nanom == 3);
 	feed_s(&f, 35, 3, false);
 	CHECK(f.r.len == 58);
 	CHECK(out_is(&f.r, 0, 0, 38));
@@ -588,30 +594,31 @@ static void test_acked(void)
 	ack(&f, f.isn + 250);
 	CHECK(f.r.ngaps == 1 && f.r.len == 200);
 
-	/* Acknowledged beyond everything seen: the gap, then later data flows. */
+	/* Acknowledged beyond everything seen: no gap (an ACK for data never
+	 * sent proves nothing lost); later data waits, and the bytes turning
+	 * up fill the hole. */
 	ack(&f, f.isn + 280);
-	CHECK(f.r.ngaps == 2 && f.r.gap[1] == 30 && f.r.gap_at[1] == 200);
+	CHECK(f.r.ngaps == 1 && f.r.len == 200);
 	feed_s(&f, 280, 20, false);
-	CHECK(f.r.len == 220 && out_is(&f.r, 200, 280, 20));
-	/* The lost bytes turning up late are a retransmission now. */
+	CHECK(f.r.len == 200);
 	feed_s(&f, 250, 30, false);
-	CHECK(f.r.len == 220);
+	CHECK(f.r.len == 250 && out_is(&f.r, 200, 250, 50));
 
 	/* An ACK inside a hole declares only the part below it. */
 	feed_s(&f, 400, 10, false);
 	ack(&f, f.isn + 350);
-	CHECK(f.r.ngaps == 3 && f.r.gap[2] == 50 && f.r.len == 220);
+	CHECK(f.r.ngaps == 2 && f.r.gap[1] == 50 && f.r.len == 250);
 	ack(&f, f.isn + 410);
-	CHECK(f.r.ngaps == 4 && f.r.gap[3] == 50 && f.r.len == 230 && out_is(&f.r, 220, 400, 10));
-	CHECK(st.reasm_gaps == 4 && st.reasm_gap_bytes == 180 && f.r.gap_total == 180);
+	CHECK(f.r.ngaps == 3 && f.r.gap[2] == 50 && f.r.len == 260 && out_is(&f.r, 250, 400, 10));
+	CHECK(st.reasm_gaps == 3 && st.reasm_gap_bytes == 150 && f.r.gap_total == 150);
 
 	/* A hole before the FIN: the ACK of the FIN (which takes one sequence
 	 * number, not a byte) proves the bytes lost, and the fin follows. */
 	feed(&f, f.isn + 430, S, 0, true, 9);
 	CHECK(f.r.fins == 0);
 	ack(&f, f.isn + 431);
-	CHECK(f.r.ngaps == 5 && f.r.gap[4] == 20 && f.r.fins == 1 && f.r.len == 230);
-	CHECK(st.reasm_gap_bytes == 200);
+	CHECK(f.r.ngaps == 4 && f.r.gap[3] == 20 && f.r.fins == 1 && f.r.len == 260);
+	CHECK(st.reasm_gap_bytes == 170);
 	CHECK(f.r.nanom == 0 && mem.used == 0 && over == 0 && f.r.bad_dir == 0);
 	fix_done(&f);
 }
@@ -656,10 +663,15 @@ static void test_flush(void)
 	CHECK(f.r.ngaps == 2 && f.r.fins == 1 && f.r.len == 25);
 	fix_done(&f);
 
-	/* Only a FIN after the hole: the hole up to it, then the fin. */
+	/* Only a FIN after the hole: nothing shows that the receiver took it
+	 * (a spoofed FIN looks the same), so no fin; once the peer
+	 * acknowledged it, the hole up to it, then the fin. */
 	f = fix_init(isn, 0, TAKE_ALL, 0);
 	feed_s(&f, 0, 10, false);
 	feed(&f, isn + 30, S, 0, true, 3);
+	flush(&f);
+	CHECK(f.r.ngaps == 0 && f.r.fins == 0 && f.r.len == 10);
+	ack(&f, isn + 31);
 	flush(&f);
 	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 20 && f.r.fins == 1 && f.r.len == 10);
 	fix_done(&f);
@@ -1028,9 +1040,181 @@ static void test_hostile(void)
 	CHECK(bad == 0);
 }
 
+/* Feed S[off, off + n) as a held copy (reasm_segment_held). */
+static void feed_held(struct fix *f, size_t off, const uint8_t *p, size_t n, enum reasm_hold h)
+{
+	struct reasm_sink k = sink_for(&f->r);
+	uint8_t *c = malloc(n ? n : 1);
+
+	if (!c)
+		abort();
+	memcpy(c, p, n);
+	reasm_segment_held(&f->d, f->r.dir, f->isn + (uint32_t)off, c, n, h, 5, &mem, &k);
+	free(c);
+	check_bounds(&f->d);
+}
+
+/* A copy the endpoint may have dropped is held: a trusted copy of the same
+ * bytes replaces it (a conflict when they differ); alone, it is delivered
+ * once the peer acknowledges past its start (tcp_doubtful_copy_used) and
+ * dropped at the end without that (tcp_doubtful_copy_dropped, a gap). */
+static void test_held(void)
+{
+	uint8_t fake[40];
+
+	memcpy(fake, S, sizeof fake);
+	memset(fake + 10, 'x', 10);
+	mem_init(1 << 20, 1 << 16);
+
+	/* The fake first, then the real one: the real one wins, named. */
+	struct fix f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	CHECK(f.r.len == 0);
+	feed_s(&f, 0, 40, false);
+	CHECK(f.r.len == 40 && out_is(&f.r, 0, 0, 40));
+	CHECK(anomaly_seen(&f.r, "tcp_overlap_conflict") && st.reasm_overlap_conflicts == 1);
+	CHECK(f.r.ngaps == 0 && mem.used == 0);
+	/* The fake after the real one: compared with what was parsed. */
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	CHECK(f.r.len == 40 && st.reasm_overlap_conflicts == 2);
+	CHECK(fix_done(&f));
+
+	/* An identical held copy, then the trusted one: no conflict. */
+	mem_init(1 << 20, 1 << 16);
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, S, 40, REASM_DOUBTFUL);
+	feed_s(&f, 0, 40, false);
+	CHECK(f.r.len == 40 && f.r.nanom == 0);
+	CHECK(fix_done(&f));
+
+	/* Alone, acknowledged: delivered and named; data after it follows. */
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	feed_s(&f, 40, 10, false);
+	CHECK(f.r.len == 0);
+	ack(&f, f.isn + 1);
+	CHECK(f.r.len == 50 && out_is(&f.r, 0, 0, 10) && out_is(&f.r, 40, 40, 10));
+	CHECK(anomaly_seen(&f.r, "tcp_doubtful_copy_used") && f.r.ngaps == 0);
+	CHECK(fix_done(&f));
+
+	/* Alone, never acknowledged: dropped at the end, a gap, then the rest. */
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	feed_s(&f, 40, 10, false);
+	flush(&f);
+	CHECK(f.r.len == 10 && out_is(&f.r, 0, 40, 10));
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 40);
+	CHECK(anomaly_seen(&f.r, "tcp_doubtful_copy_dropped"));
+	CHECK(fix_done(&f));
+
+	/* A held copy never overrides waiting trusted bytes. */
+	f = fix_init(7, 0, TAKE_ALL, 0);
+	feed_s(&f, 10, 10, false);
+	feed_held(&f, 0, fake, 40, REASM_DOUBTFUL);
+	CHECK(anomaly_seen(&f.r, "tcp_overlap_conflict"));
+	feed_s(&f, 0, 10, false);
+	feed_s(&f, 20, 20, false);
+	CHECK(f.r.len == 40 && out_is(&f.r, 0, 0, 40));
+	CHECK(fix_done(&f));
+}
+
+/* Zero padding on a pure ACK: replaced silently by data at the same
+ * sequence number; used as data when the sender's next data follows it. */
+static void test_padding(void)
+{
+	static const uint8_t zeros[6];
+
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(9, 1, TAKE_ALL, 0);
+	feed_held(&f, 0, zeros, 6, REASM_PADDING);
+	CHECK(f.r.len == 0);
+	feed_s(&f, 0, 30, false);
+	CHECK(f.r.len == 30 && out_is(&f.r, 0, 0, 30) && f.r.nanom == 0);
+	CHECK(st.reasm_overlap_conflicts == 0);
+	/* Padding again (at the next byte), then data right after it. */
+	feed_held(&f, 30, zeros, 6, REASM_PADDING);
+	CHECK(f.r.len == 30);
+	feed_s(&f, 36, 4, false);
+	CHECK(f.r.len == 40 && out_is(&f.r, 36, 36, 4) && f.r.out[30] == 0 && f.r.out[35] == 0);
+	CHECK(f.r.nanom == 0);
+	CHECK(fix_done(&f));
+}
+
+/* The urgent byte is taken out as it is delivered; only a newer mark
+ * replaces a waiting one; a mark behind the stream is ignored. */
+static void test_urgent(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	reasm_urgent(&f.d, f.isn + 5);
+	feed_s(&f, 0, 20, false);
+	CHECK(f.r.len == 19 && out_is(&f.r, 0, 0, 5) && out_is(&f.r, 5, 6, 14));
+	CHECK(anomaly_seen(&f.r, "tcp_urgent_data"));
+	/* In a later segment; an older mark does not replace it. */
+	reasm_urgent(&f.d, f.isn + 30);
+	reasm_urgent(&f.d, f.isn + 25);
+	reasm_urgent(&f.d, f.isn + 2);
+	feed_s(&f, 20, 20, false);
+	CHECK(f.r.len == 38 && out_is(&f.r, 19, 20, 10) && out_is(&f.r, 29, 31, 9));
+	/* At the very start and end of a segment. */
+	reasm_urgent(&f.d, f.isn + 40);
+	feed_s(&f, 40, 1, false);
+	CHECK(f.r.len == 38);
+	reasm_urgent(&f.d, f.isn + 50);
+	feed_s(&f, 41, 10, false);
+	CHECK(f.r.len == 47 && out_is(&f.r, 38, 41, 9));
+	CHECK(f.r.ngaps == 0 && f.r.bad_offers == 0);
+	CHECK(fix_done(&f));
+}
+
+/* A FIN counts where the stream reaches it; data delivered across it shows
+ * it was not the sender's (tcp_fin_conflict), and the real one counts. */
+static void test_fin_conflict(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	feed_s(&f, 0, 10, false);
+	feed(&f, f.isn + 20, S, 0, true, 1);           /* a FIN at 20 */
+	feed_s(&f, 10, 30, false);                     /* data across it */
+	CHECK(f.r.fins == 0 && anomaly_seen(&f.r, "tcp_fin_conflict") && f.r.len == 40);
+	feed_s(&f, 40, 5, true);
+	CHECK(f.r.fins == 1 && f.r.fin_at == 45);
+	CHECK(fix_done(&f));
+}
+
+/* Restart at another ISN: what was waiting is dropped; an ACK for bytes
+ * never seen declares no gap; bytes a snaplen cut count as sent. */
+static void test_restart_missing(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(100, 0, TAKE_ALL, 0);
+	feed_s(&f, 50, 10, false);
+	CHECK(mem.used > 0);
+	reasm_restart(&f.d, 5000, &mem);
+	f.isn = 5000;
+	CHECK(mem.used == 0 && f.d.init && !f.d.stopped && f.d.next_seq == 5000);
+	feed_s(&f, 0, 10, false);
+	CHECK(f.r.len == 10 && out_is(&f.r, 0, 0, 10));
+	ack(&f, f.isn + 1000);
+	CHECK(f.r.ngaps == 0);
+	{
+		struct reasm_sink k = sink_for(&f.r);
+		reasm_missing(&f.d, 0, f.isn + 30, 9, &mem, &k);
+	}
+	CHECK(f.r.ngaps == 1 && f.r.gap[0] == 20);
+	feed_s(&f, 30, 5, false);
+	CHECK(f.r.len == 15 && out_is(&f.r, 10, 30, 5));
+	CHECK(fix_done(&f));
+}
+
 int main(void)
 {
 	make_stream();
+	test_held();
+	test_padding();
+	test_urgent();
+	test_fin_conflict();
+	test_restart_missing();
 	test_in_order();
 	test_partial();
 	test_out_of_order();

@@ -527,11 +527,28 @@ static void test_sniff_tls(void)
 	sniff_accepts(appdata, sizeof appdata, 5);
 	sniff_accepts(ccs, sizeof ccs, 5);
 	sniff_accepts(hb, sizeof hb, 5);
+
+	/* A ClientHello's record version is ignored by servers (RFC 8446
+	 * 5.1): 3.5 and 3.255 still start TLS.  Empty handshake records before
+	 * it are skipped, as stacks skip them, up to 32; a 33rd is too many. */
+	static const uint8_t ch35[] = { 22, 3, 5, 0, 0x30, 1 };
+	static const uint8_t chff[] = { 22, 3, 0xff, 0, 0x30, 1 };
+	static const uint8_t empty_ch[] = { 22, 3, 1, 0, 0, 22, 3, 1, 0, 0, 22, 3, 1, 0, 0x30, 1 };
+	uint8_t many[33 * 5 + 6];
+	sniff_accepts(ch35, sizeof ch35, 6);
+	sniff_accepts(chff, sizeof chff, 6);
+	sniff_accepts(empty_ch, sizeof empty_ch, 16);
+	for (size_t i = 0; i < 33; i++)
+		memcpy(many + 5 * i, (const uint8_t[]){ 22, 3, 3, 0, 0 }, 5);
+	memcpy(many + 33 * 5, ch35, 6);
+	sniff_accepts(many + 5, sizeof many - 5, sizeof many - 5);
+	sniff_rejects(many, sizeof many, 33 * 5);
 }
 
 /* TLS-looking starts that are not TLS: no version byte 3, DTLS, a version
- * above 1.3, an empty handshake record (RFC 5246 6.2.1 forbids them) or an
- * oversized one, a handshake type no registry has (0x80, 0xff). */
+ * above 1.3 on a record that does not start a ClientHello, an empty
+ * handshake record followed by no record, an oversized one, a handshake
+ * type no registry has (0x80, 0xff). */
 static void test_sniff_tls_bad(void)
 {
 	static const struct {
@@ -541,8 +558,8 @@ static void test_sniff_tls_bad(void)
 		{ { 22, 2, 0, 0, 0x30, 1 }, 2 },
 		{ { 22, 0xfe, 0xfd, 0, 0x30, 1 }, 2 },
 		{ { 21, 0xfe, 0xff, 0, 2, 2 }, 2 },
-		{ { 22, 3, 5, 0, 0x30, 1 }, 5 },
-		{ { 22, 3, 3, 0, 0, 1 }, 5 },
+		{ { 22, 3, 5, 0, 0x30, 2 }, 6 },
+		{ { 22, 3, 3, 0, 0, 1 }, 6 },
 		{ { 22, 3, 3, 0x48, 0x01, 1 }, 5 },
 		{ { 22, 3, 1, 0xff, 0xff, 1 }, 5 },
 		{ { 22, 3, 1, 0, 0x30, 0x80 }, 6 },
