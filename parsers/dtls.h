@@ -71,8 +71,8 @@ struct dtls_record {
 bool dtls_is_version(uint16_t v);
 
 /* The TLS version a DTLS version is built on (RFC 6347 1, RFC 9147 1):
- * 1.0 -> 0x0302, 1.2 -> 0x0303, 1.3 -> 0x0304, 0x0100 -> 0x0302; any other
- * value is returned as it is. */
+ * 1.0 -> 0x0302, 1.2 -> 0x0303, 1.3 -> 0x0304; OpenSSL's 0x0100 -> 0x0300
+ * (its messages have SSL 3.0's shape); any other value is returned as it is. */
 uint16_t dtls_tls_version(uint16_t v);
 
 /* The record at the start of p (n bytes to the end of the datagram).

@@ -33,8 +33,11 @@ bool dtls_is_version(uint16_t v)
 uint16_t dtls_tls_version(uint16_t v)
 {
 	switch (v) {
-	case DTLS_V10:
-	case DTLS_BAD_VER: return 0x0302;
+	case DTLS_V10: return 0x0302;
+	/* OpenSSL's pre-standard DTLS compares below SSL 3.0 in its version
+	 * tests, so it sends what SSL 3.0 sends (an RSA premaster secret
+	 * without a length prefix). */
+	case DTLS_BAD_VER: return 0x0300;
 	case DTLS_V12: return 0x0303;
 	case DTLS_V13: return 0x0304;
 	default: return v;

@@ -23,6 +23,8 @@
  *   (Finished, alerts, the TLS 1.3 inference) or when the flow times out.
  * - A version maps to the TLS version it is built on for every rule
  *   (dtls_tls_version); the record names the DTLS one.
+ * - Datagrams arrive out of order: application data of epoch 1 before the
+ *   sender's CCS is not an anomaly (it decides nothing either).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -153,9 +155,16 @@ static void record(struct session *s, int dir, const struct dtls_record *rec, ui
 			d->ccs = d->enc = true;
 		r.type = TLS_CT_HANDSHAKE;
 		break;
+	case TLS_CT_APPDATA:
+		/* Data of a later epoch before that side's CCS: the datagrams
+		 * were reordered (or the CCS lost), which is UDP's normal life
+		 * and not the peer's doing. */
+		if (rec->epoch && !s->tls13 && !d->ccs)
+			return;
+		r.type = TLS_CT_APPDATA;
+		break;
 	case TLS_CT_CCS:
 	case TLS_CT_ALERT:
-	case TLS_CT_APPDATA:
 	case TLS_CT_HEARTBEAT:
 		r.type = (uint8_t)rec->type;
 		break;
