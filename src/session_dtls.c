@@ -86,7 +86,7 @@ static void handshake(struct session *s, int dir, const struct dtls_record *rec,
 	struct dtls_reasm *r = &s->dtls->rs[dir];
 	struct dtls_hs_frag f;
 	size_t off = 0, used;
-	uint32_t before = r->retransmits;
+	uint32_t before = r->retransmits, ov = r->overlaps;
 
 	while (off < rec->len && tls_core_wants_data(s)) {
 		if (dtls_hs_frag_parse(rec->body + off, rec->len - off, &f, &used) != TLS_OK) {
@@ -115,6 +115,7 @@ static void handshake(struct session *s, int dir, const struct dtls_record *rec,
 	if (r->conflicts)
 		anom_add(&s->anom, "dtls_fragment_conflict");
 	s->dtls->retransmits += r->retransmits - before;
+	s->dtls->overlaps += r->overlaps - ov;
 }
 
 /* A retransmitted CCS or encrypted Finished: counted, not listed again. */

@@ -591,6 +591,8 @@ static void dtls_fields(struct jw *w, const struct session *s)
 	if (s->cookie_len)
 		jw_uint(w, "cookie_length", s->cookie_len);
 	jw_uint(w, "retransmissions", s->dtls->retransmits);
+	if (s->dtls->overlaps)
+		jw_uint(w, "overlapping_fragments", s->dtls->overlaps);
 	jw_close(w, false);
 }
 

@@ -84,6 +84,7 @@ struct sess_dtls {
 	uint16_t epoch[2];              /* the epoch each side's CCS switched to */
 	uint16_t fin_len[2];            /* size of each side's encrypted Finished record */
 	uint32_t retransmits;           /* records seen again (fragments, CCS, Finished) */
+	uint32_t overlaps;              /* fragments partly overlapping bytes held */
 	size_t mem_counted;             /* reassembly bytes counted in the session's mem */
 	uint64_t last_ts;               /* time of the last datagram (for the final flush) */
 };
