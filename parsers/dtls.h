@@ -136,8 +136,9 @@ struct dtls_reasm_slot {
 	uint8_t type;
 	uint16_t msg_seq;
 	uint32_t len, have;     /* declared length; distinct bytes received */
-	uint8_t *buf;           /* len bytes */
-	uint8_t *bits;          /* (len + 7) / 8 */
+	uint32_t cap;           /* bytes of buf: as far as fragments reached */
+	uint8_t *buf;           /* cap bytes */
+	uint8_t *bits;          /* (cap + 7) / 8: which bytes arrived */
 };
 
 /*
@@ -150,9 +151,10 @@ struct dtls_reasm_slot {
  * the next expected one is missing, or when dtls_reasm_next() is told to
  * flush, the missing sequence numbers are skipped (`skipped`) and messages
  * never completed are dropped (`incomplete`).  A message longer than
- * max_msg is never held; it is skipped when its turn comes.  Memory: slot buffers are
- * malloc'ed, at most max_msg bytes each plus an eighth; `mem` is what is
- * held now.
+ * max_msg is never held; it is skipped when its turn comes.
+ * Memory: a slot's buffer is malloc'ed only as far as the fragments that
+ * arrived reach into the message (never its declared length up front), at
+ * most max_msg bytes plus an eighth for the bitmap; `mem` is what is held.
  */
 struct dtls_reasm {
 	struct dtls_reasm_slot slot[DTLS_REASM_SLOTS];

@@ -16,7 +16,8 @@
  * slots is bounded (DTLS_REASM_SLOTS), so is each message (max_msg), and
  * so is how far ahead of the next expected message a fragment may be
  * (DTLS_REASM_WINDOW): a peer cannot make this hold more than
- * DTLS_REASM_SLOTS * max_msg * 9 / 8 bytes.
+ * DTLS_REASM_SLOTS * max_msg * 9 / 8 bytes, and a slot holds only as much as
+ * the fragments that arrived reach into their message.
  */
 #include "dtls.h"
 
@@ -35,8 +36,7 @@ void dtls_reasm_init(struct dtls_reasm *r, uint32_t max_msg)
 
 static void slot_free(struct dtls_reasm *r, struct dtls_reasm_slot *s)
 {
-	if (s->buf)
-		r->mem -= s->len + ((size_t)s->len + 7) / 8;
+	r->mem -= s->cap + ((size_t)s->cap + 7) / 8;
 	free(s->buf);
 	free(s->bits);
 	memset(s, 0, sizeof *s);
@@ -83,7 +83,6 @@ static enum dtls_reasm_result slot_new(struct dtls_reasm *r, const struct dtls_h
 				       struct dtls_reasm_slot **out)
 {
 	struct dtls_reasm_slot *s = NULL;
-	size_t nbits = ((size_t)f->msg_len + 7) / 8;
 
 	for (unsigned i = 0; i < DTLS_REASM_SLOTS && !s; i++)
 		if (!r->slot[i].used)
@@ -92,21 +91,40 @@ static enum dtls_reasm_result slot_new(struct dtls_reasm *r, const struct dtls_h
 		make_room(r);
 		return DTLS_R_DROPPED;
 	}
-	s->buf = malloc(f->msg_len ? f->msg_len : 1);
-	s->bits = calloc(nbits ? nbits : 1, 1);
-	if (!s->buf || !s->bits) {
-		free(s->buf);
-		free(s->bits);
-		s->buf = s->bits = NULL;
-		return DTLS_R_NOMEM;
-	}
-	r->mem += f->msg_len + nbits;
 	s->used = true;
 	s->type = f->type;
 	s->msg_seq = f->msg_seq;
 	s->len = f->msg_len;
 	*out = s;
 	return DTLS_R_HELD;
+}
+
+/* Room for bytes [0, end) of the message: only as far as fragments have
+ * reached, never the declared length up front (doubling, capped at it). */
+static bool reserve(struct dtls_reasm *r, struct dtls_reasm_slot *s, uint32_t end)
+{
+	size_t cap = s->cap ? s->cap : 256, ob = ((size_t)s->cap + 7) / 8, nb;
+	uint8_t *buf, *bits;
+
+	if (end <= s->cap)
+		return true;
+	while (cap < end)
+		cap *= 2;
+	if (cap > s->len)
+		cap = s->len;
+	nb = (cap + 7) / 8;
+	buf = realloc(s->buf, cap ? cap : 1);
+	if (!buf)
+		return false;
+	s->buf = buf;
+	bits = realloc(s->bits, nb ? nb : 1);
+	if (!bits)
+		return false;
+	memset(bits + ob, 0, nb - ob);
+	s->bits = bits;
+	r->mem += cap - s->cap + nb - ob;
+	s->cap = (uint32_t)cap;
+	return true;
 }
 
 /* Copy the fragment's new bytes; count what was there already. */
@@ -169,6 +187,8 @@ enum dtls_reasm_result dtls_reasm_add(struct dtls_reasm *r, const struct dtls_hs
 		if (res != DTLS_R_HELD)
 			return res;
 	}
+	if (!reserve(r, s, f->frag_off + f->frag_len))
+		return DTLS_R_NOMEM;
 	fill(r, s, f);
 	return DTLS_R_HELD;
 }

@@ -373,6 +373,20 @@ static void test_reasm_limits(void)
 	CHECK(r.incomplete == 1 && !dtls_reasm_next(&r, true, &m));
 	dtls_reasm_free(&r);
 	CHECK(r.mem == 0);
+
+	/* Memory follows what arrived, not what a header declares. */
+	{
+		static uint8_t huge[200000];
+		dtls_reasm_init(&r, 1u << 20);
+		f = frag(11, 0, sizeof huge, 0, 100, huge);
+		CHECK(dtls_reasm_add(&r, &f) == DTLS_R_HELD);
+		CHECK(r.mem > 0 && r.mem < 1024);
+		f = frag(11, 0, sizeof huge, 150000, 100, huge);
+		CHECK(dtls_reasm_add(&r, &f) == DTLS_R_HELD);
+		CHECK(r.mem >= 150100 && r.mem <= sizeof huge + sizeof huge / 8 + 1);
+		dtls_reasm_free(&r);
+		CHECK(r.mem == 0);
+	}
 }
 
 int main(void)
