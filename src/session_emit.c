@@ -131,18 +131,17 @@ static const char *version_str(uint16_t v, char buf[8])
 	return buf;
 }
 
-/* DTLS in the record: `1.0`, `1.2`, `1.3` beside version_protocol `dtls`;
- * OpenSSL's pre-standard version and anything else as 0x....  (The
- * summary tallies them apart from TLS's by the `dtls` prefix.) */
-static const char *dtls_version_str(uint16_t v, char buf[8])
+/* DTLS versions for the summary's tally, `dtls1.2`; the record carries the
+ * part after `dtls` (`1.2`) beside version_protocol `dtls`.  OpenSSL's
+ * pre-standard version: `dtls0x0100`; NULL for a version no DTLS has. */
+static const char *dtls_version_str(uint16_t v)
 {
 	switch (v) {
-	case DTLS_V10: return "1.0";
-	case DTLS_V12: return "1.2";
-	case DTLS_V13: return "1.3";
-	default:
-		jw_fmt_hex(buf, v, 4);
-		return buf;
+	case DTLS_V10: return "dtls1.0";
+	case DTLS_V12: return "dtls1.2";
+	case DTLS_V13: return "dtls1.3";
+	case DTLS_BAD_VER: return "dtls0x0100";
+	default: return NULL;
 	}
 }
 
@@ -549,8 +548,13 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 
 	if (s->dtls && s->dtls_version) {
 		jw_name(w, "version_protocol", "dtls");
-		t->version = dtls_version_str(s->dtls_version, t->vbuf);
-		jw_name(w, "version", t->version);
+		t->version = dtls_version_str(s->dtls_version);
+		if (t->version) {
+			jw_name(w, "version", t->version + 4);
+		} else {
+			t->version = version_str(s->dtls_version, t->vbuf);
+			jw_name(w, "version", t->version);
+		}
 	} else if (s->version) {
 		jw_name(w, "version_protocol",
 		       s->version == 0x0300 || s->version == 0x0002 ? "ssl" : "tls");
