@@ -152,15 +152,17 @@ static void record(struct session *s, int dir, const struct dtls_record *rec, ui
 			return;
 		}
 		/* Encrypted (Finished): also when the CCS before it was lost. */
-		if (!s->tls13 && !d->enc)
+		if (!s->tls13 && !d->enc) {
 			d->ccs = d->enc = true;
+			s->dtls->epoch[dir] = rec->epoch;
+		}
 		r.type = TLS_CT_HANDSHAKE;
 		break;
 	case TLS_CT_APPDATA:
 		/* Data of a later epoch before that side's CCS: the datagrams
 		 * were reordered (or the CCS lost), which is UDP's normal life
 		 * and not the peer's doing. */
-		if (rec->epoch && !s->tls13 && !d->ccs)
+		if (rec->epoch && !s->tls13 && !d->ccs && !(s->midstream && !s->n_ch && !s->sh_seen))
 			return;
 		r.type = TLS_CT_APPDATA;
 		break;
