@@ -13,6 +13,8 @@
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
 #include "../../src/session.h"
+#include "../../src/session_dtls.h"
+#include "../../src/verdict.h"
 #include "tt_test.h"
 
 static struct tt_ctx ctx;
@@ -154,13 +156,15 @@ static void send(struct session *s, int dir, const struct buf *d)
 static json_t *tls_of(struct session *s)
 {
 	struct rec_tally t = { 0 };
+	struct verdict v;
 	struct jw w;
 	json_t *root, *tls;
 	int c = session_client_side(s);
 
+	verdict_build(s, &ctx, c < 0 ? 0 : c, &v);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
-	session_emit(&w, s, &ctx, c < 0 ? 0 : c, &t);
+	session_emit(&w, s, &v, &ctx, &t);
 	jw_close(&w, true);
 	root = w.oom ? NULL : json_loadb(w.p, w.len, 0, NULL);
 	CHECK(root != NULL);
@@ -206,7 +210,7 @@ static size_t count_msg(json_t *tls, const char *want)
  * sent twice (retransmission), the server's CCS and Finished. */
 static void test_dtls12(void)
 {
-	struct session *s = session_new(&ctx, -1);
+	struct session *s = session_dtls_new(&ctx);
 	struct buf m, d, hvr = { .n = 0 }, empty = { .n = 0 }, cke = { .n = 0 };
 	static const uint8_t one = 1;
 	uint8_t fin[40];
@@ -278,7 +282,7 @@ static void test_dtls12(void)
  * flight, the client's (not alert-sized), the client's data. */
 static void test_dtls13(void)
 {
-	struct session *s = session_new(&ctx, -1);
+	struct session *s = session_dtls_new(&ctx);
 	struct buf m, d;
 	json_t *tls;
 
@@ -315,7 +319,7 @@ static void test_dtls13(void)
  * of the ClientHello datagram as the only datagram of a session. */
 static void test_alert_and_prefixes(void)
 {
-	struct session *s = session_new(&ctx, -1);
+	struct session *s = session_dtls_new(&ctx);
 	struct buf m, d, one;
 	static const uint8_t al[2] = { 2, 40 };
 	json_t *tls;
@@ -336,7 +340,7 @@ static void test_alert_and_prefixes(void)
 	for (size_t k = 0; k < d.n; k++) {
 		uint8_t *p = malloc(k ? k : 1);
 		memcpy(p, d.b, k);
-		s = session_new(&ctx, -1);
+		s = session_dtls_new(&ctx);
 		session_dtls_datagram(s, 0, p, k, (uint32_t)(d.n - k), now);
 		session_finish(s, now);
 		tls = tls_of(s);
