@@ -1,12 +1,14 @@
 /*
- * session_dtls.c - DTLS datagrams into the same session as TLS over TCP
- * (RFC 6347 for DTLS 1.0/1.2, RFC 9147 for DTLS 1.3, OpenSSL's 0x0100).
+ * session_dtls.c - the DTLS carrier: UDP datagrams into the handshake core
+ * (tls_core.h), as session.c carries TCP (RFC 6347 for DTLS 1.0/1.2,
+ * RFC 9147 for DTLS 1.3, OpenSSL's 0x0100).
  *
  *   datagram -> records (parsers/dtls_record.c)
- *     handshake, epoch 0 -> fragments -> dtls_reasm -> whole messages --+
- *     CCS, alert, application data, encrypted handshake ----------------+--> the TLS
- *     unified header (DTLS 1.3, encrypted) -> as TLS 1.3's encrypted     |   state machine
- *       records (outer type application_data) --------------------------+   (session.c)
+ *     handshake, epoch 0 -> fragments -> dtls_reasm -> whole messages --> tls_core_handshake_msg
+ *     CCS, alert, application data, encrypted handshake ---------------> tls_core_record
+ *     unified header (DTLS 1.3, encrypted), as TLS 1.3's encrypted
+ *       records (outer type application_data) --------------------------> tls_core_record
+ *     flow end (timeout, eviction, end of input) -> flush the reassembly -> tls_core_finish
  *
  * What differs from TLS over TCP, and how it is handled:
  * - Datagrams are lost and sent again.  A handshake fragment seen before is
