@@ -78,6 +78,13 @@ static void deliver(struct session *s, int dir, bool flush, uint64_t ts)
 				s->hvr = true;
 			continue;
 		}
+		if (m.type == TLS_HS_CLIENT_HELLO || m.type == TLS_HS_SERVER_HELLO) {
+			/* The cid a hello asks for prefixes the records its peer
+			 * sends (RFC 9146 3). */
+			uint8_t cl;
+			if (dtls_hello_cid(m.body, m.len, m.type == TLS_HS_CLIENT_HELLO, &cl))
+				s->dtls->cid_len[!dir] = cl;
+		}
 		tls_core_handshake_msg(s, dir, m.type, m.body, m.len, ts);
 	}
 }
@@ -180,9 +187,15 @@ static void record(struct session *s, int dir, const struct dtls_record *rec, ui
 		}
 		r.type = TLS_CT_APPDATA;
 		break;
+	case DTLS_CT_TLS12_CID:
+		/* DTLS 1.2 with a connection id hides the real type: the first
+		 * such record after the side's CCS is its Finished, as in TLS
+		 * 1.2 the first encrypted record after CCS is. */
+		r.type = !s->tls13 && d->ccs && !d->finished ? TLS_CT_HANDSHAKE : TLS_CT_APPDATA;
+		break;
 	default:
-		/* DTLS 1.3 unified header, or DTLS 1.2 with a connection id:
-		 * encrypted records, as TLS 1.3's outer application_data. */
+		/* DTLS 1.3 unified header: encrypted records, as TLS 1.3's
+		 * outer application_data. */
 		r.type = TLS_CT_APPDATA;
 		break;
 	}
@@ -224,7 +237,8 @@ void session_dtls_datagram(struct session *s, int dir, const uint8_t *p, size_t 
 	while (off < n && tls_core_wants_data(s)) {
 		struct dtls_record rec;
 		size_t used = 0;
-		enum tls_status st = dtls_record_parse(p + off, n - off, 0, &rec, &used);
+		enum tls_status st = dtls_record_parse(p + off, n - off, s->dtls->cid_len[dir], &rec,
+						       &used);
 
 		if (st == TLS_BAD && (p[off] & 0xe0) == 0x20) {
 			/* A unified header with a connection id of unknown size:
