@@ -12,6 +12,7 @@
 
 enum decode_result {
 	DEC_TCP,        /* a TCP segment: pkt is filled */
+	DEC_UDP,        /* a UDP datagram: addresses, ports and payload are filled */
 	DEC_FRAGMENT,   /* an IP fragment: frag fields are filled */
 	DEC_SKIP,       /* not IP, or not TCP: counted */
 	DEC_ERROR,      /* malformed or truncated headers: counted */
@@ -25,7 +26,7 @@ struct pkt {
 	uint16_t vlan;               /* outermost tag */
 	uint8_t n_encap;             /* layers in encap[] (0: not tunnelled) */
 	uint64_t tkey;               /* the tunnel's part of the flow key (0: none) */
-	/* TCP */
+	/* TCP, and ports and payload for UDP */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
@@ -74,6 +75,9 @@ enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *out,
  * DEC_FRAGMENT for a fragment inside the tunnel. */
 enum decode_result decode_l4(uint8_t proto, const uint8_t *p, uint32_t n, struct pkt *out,
 			     struct tt_stats *st);
+/* The same for a UDP datagram. */
+enum decode_result decode_udp(const uint8_t *p, uint32_t n, struct pkt *out,
+			      struct tt_stats *st);
 int decode_dlt_supported(int dlt);
 
 #endif

@@ -23,6 +23,10 @@ enum decode_result dec_ppp(struct cur c, struct pkt *o, struct tt_stats *st);
 /* An IP payload that is not TCP: protocol proto, c holds what was captured
  * of it and l4len is its declared length.  DEC_SKIP (counted non_tcp) when
  * it carries no tunnel. */
+/* A UDP datagram that is no tunnel: ports and payload into o (DEC_UDP);
+ * have bytes captured of the datagram's declared ones. */
+enum decode_result dec_udp_header(const uint8_t *p, uint32_t have, uint32_t declared,
+				  struct pkt *o, struct tt_stats *st);
 enum decode_result tun_ip_payload(uint8_t proto, struct cur c, uint32_t l4len, struct pkt *o,
 				  struct tt_stats *st);
 /* Ethernet types that only tunnels use: MPLS, NSH, PPP, transparent

@@ -709,8 +709,9 @@ static void restore(struct pkt *o, const struct saved *s)
 	memcpy(o->dst, s->dst, 16);
 }
 
-static enum decode_result udp(struct cur c, struct pkt *o, struct tt_stats *st)
+static enum decode_result udp(struct cur c, uint32_t l4len, struct pkt *o, struct tt_stats *st)
 {
+	const struct cur whole = c;
 	udp_tunnel_fn hint;
 	struct tt_stats scratch;
 	struct saved sv;
@@ -746,8 +747,14 @@ static enum decode_result udp(struct cur c, struct pkt *o, struct tt_stats *st)
 		if (r == DEC_TCP || r == DEC_FRAGMENT)
 			return udp_probes[i](c, decl, o, true, st);   /* again, counted */
 	}
+	/* No tunnel: a datagram of its own (DTLS, QUIC or other UDP), counted
+	 * as non_tcp too, since most UDP is neither. */
 	st->non_tcp++;
-	return DEC_SKIP;
+	r = dec_udp_header(whole.p, (uint32_t)whole.left, l4len < whole.left ? (uint32_t)whole.left : l4len,
+			   o, st);
+	if (r == DEC_UDP && o->payload_missing)
+		st->truncated++;
+	return r;
 }
 
 /* ---------------------------------------------------------------- entry points */
@@ -760,7 +767,6 @@ enum decode_result tun_ip_payload(uint8_t proto, struct cur c, uint32_t l4len, s
 	uint16_t s6, d6;
 	bool sixto4;
 
-	(void)l4len;
 	switch (proto) {
 	case 4:
 		if (!(l = push(o, o->af == 6 ? ENCAP_4IN6 : ENCAP_IPIP, true, st)))
@@ -781,7 +787,7 @@ enum decode_result tun_ip_payload(uint8_t proto, struct cur c, uint32_t l4len, s
 			key_pair(o, l);
 		return dec_ipv6(c, o, st);
 	case 17:
-		return udp(c, o, st);
+		return udp(c, l4len, o, st);
 	case 47:
 		return gre(c, o, st);
 	case 137:

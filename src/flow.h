@@ -1,14 +1,15 @@
 /*
- * flow.h - the table of bidirectional TCP connections.
+ * flow.h - the table of bidirectional TCP connections and UDP flows.
  *
  * A flow is found by its canonical key (addresses and ports in either
- * order, plus the outermost VLAN and the tunnel key: the identifiers of
- * the tunnels it travels in, README "Flow key"), hashed with a key drawn
- * at random for each table (flow_table_new) so that nobody can choose
- * colliding keys.  Side 0 is the sender of the first
- * packet seen.  Flows sit on one of two LRU lists ordered by last packet
- * time: open connections and closed ones (FIN both ways, or RST), which
- * time out sooner.  The table owns the flows; the pipeline emits a flow and
+ * order, the IP protocol, plus the outermost VLAN and the tunnel key: the
+ * identifiers of the tunnels it travels in, README "Flow key"), hashed with
+ * a key drawn at random for each table (flow_table_new) so that nobody can
+ * choose colliding keys.  Side 0 is the sender of the first packet seen.
+ * Flows sit on one of three LRU lists ordered by last packet time: open TCP
+ * connections, closed ones (FIN both ways, or RST), which time out sooner,
+ * and UDP flows, which have a timeout of their own.  The table owns the
+ * flows; the pipeline emits a flow and
  * then frees it through flow_remove().
  */
 #ifndef TLSTAP_FLOW_H
@@ -60,7 +61,8 @@ struct flow {
 	struct tcp_half th[2];
 	uint32_t reuse_isn;              /* a SYN on the open connection ... */
 	int8_t reuse_side;               /* ... from this side, -1 none */
-	bool closed_list;                /* on the closed LRU list */
+	uint8_t list;                    /* enum flow_list_id it is on */
+	uint8_t udp_proto;               /* UDP: what the flow carries (udp.h) */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
 	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
@@ -69,8 +71,11 @@ struct flow {
 
 struct flow_table;
 
-/* The hash of two endpoints (16-byte addresses, IPv4 in the first 4 bytes
- * and the rest zero) under seed: the same whichever comes first. */
+/* The LRU lists (FLOW_OPEN and FLOW_CLOSED are false and true). */
+enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2 };
+
+/* The hash of two endpoints (16-byte addresses, IPv4 in the first
+ * 4 bytes and the rest zero): the same whichever comes first. */
 uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
 			uint16_t pb, uint16_t vlan);
 /* A random hash seed (getrandom; the clock if that fails). */
@@ -83,17 +88,18 @@ void flow_table_free(struct flow_table *t);
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);
 /* A new flow with side 0 = key's first endpoint; NULL on ENOMEM. */
 struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key);
-/* Mark the flow as just seen (moves it to the head of its list). */
-void flow_touch(struct flow_table *t, struct flow *f, bool closed);
+/* Mark the flow as just seen: it moves to the head of list `which`
+ * (enum flow_list_id). */
+void flow_touch(struct flow_table *t, struct flow *f, int which);
 /* Unlink (does not free the session or buffers). */
 void flow_remove(struct flow_table *t, struct flow *f);
 uint32_t flow_count(const struct flow_table *t);
 uint32_t flow_max(const struct flow_table *t);
-/* The least recently seen flow of the open or closed list, or NULL. */
-struct flow *flow_oldest(struct flow_table *t, bool closed);
-/* The most recently seen flow of the open or closed list, or NULL (the
- * next older one is f->next). */
-struct flow *flow_newest(struct flow_table *t, bool closed);
+/* The least recently seen flow of list `which` (enum flow_list_id), or NULL. */
+struct flow *flow_oldest(struct flow_table *t, int which);
+/* The most recently seen flow of list `which`, or NULL (the next older
+ * one is f->next). */
+struct flow *flow_newest(struct flow_table *t, int which);
 /* Any flow (to drain the table at the end), or NULL. */
 struct flow *flow_any(struct flow_table *t);
 

@@ -3,6 +3,9 @@
  *
  *   decode_packet -> [ipfrag_add] -> flow_lookup/insert -> reasm_segment
  *       -> session_push ... -> emit_session -> flow freed
+ *   UDP: decode_packet -> [ipfrag_add] -> flow_lookup, or udp_sniff then
+ *       flow_insert -> udp_accepts -> udp_push (per protocol, udp.c)
+ *       -> session ... -> emit_session -> flow freed
  *
  * Orientation: the sender of a SYN without ACK is the client (the SYN+ACK
  * sender the server); without a handshake (midstream pickup), the session
@@ -10,9 +13,11 @@
  * packet's sender is taken (README "Orientation").
  *
  * Timeouts run on packet time, checked once per second of it: closed flows
- * (FIN both ways or RST) after cfg.tcp_closed_timeout_ns, others after
- * cfg.tcp_idle_timeout_ns.  At cfg.max_flows, the least recently active flow
- * (closed ones first) is evicted.  Every way a flow ends goes through
+ * (FIN both ways or RST) after cfg.tcp_closed_timeout_ns, other TCP flows
+ * after cfg.tcp_idle_timeout_ns, UDP flows after cfg.udp_timeout_ns.  At
+ * cfg.max_flows, the least recently active flow (closed ones first) is
+ * evicted.  A UDP flow enters the table only at a datagram that one of the
+ * protocols of udp.c recognises; other UDP traffic costs no state.  Every way a flow ends goes through
  * end_flow(): finish the session, emit if it was TLS and not yet emitted,
  * free.
  */
@@ -32,6 +37,7 @@
 #include "session.h"
 #include "tcpsum.h"
 #include "tcptrack.h"
+#include "udp.h"
 #include "verdict.h"
 
 #define SEC 1000000000ull
@@ -207,11 +213,15 @@ static void expire(struct pipeline *pl, uint64_t now)
 	struct flow *f;
 
 	ipfrag_expire(pl->frag, now);
-	while ((f = flow_oldest(pl->ft, true)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, FLOW_CLOSED)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
-	while ((f = flow_oldest(pl->ft, false)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, FLOW_OPEN)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
+		pl->ctx->st.flows_timed_out++;
+		end_flow(pl, f);
+	}
+	while ((f = flow_oldest(pl->ft, FLOW_UDP)) && f->seen_ns + cfg->udp_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
@@ -242,8 +252,10 @@ static void shed_sessions(struct pipeline *pl, struct flow *keep)
 {
 	struct tt_ctx *ctx = pl->ctx;
 
-	for (int list = 1; list >= 0 && ctx->sess_mem > ctx->cfg.session_memcap; list--) {
-		struct flow *f = flow_oldest(pl->ft, list == 1);
+	static const int order[] = { FLOW_CLOSED, FLOW_UDP, FLOW_OPEN };
+
+	for (int i = 0; i < 3 && ctx->sess_mem > ctx->cfg.session_memcap; i++) {
+		struct flow *f = flow_oldest(pl->ft, order[i]);
 		int walked = 0;
 		while (f && ctx->sess_mem > ctx->cfg.session_memcap && walked < SHED_WALK) {
 			struct flow *newer = f->prev;
@@ -276,14 +288,15 @@ static bool is_closed(const struct flow *f)
 	return f->rst || (f->fin[0] && f->fin[1]);
 }
 
-/* Make room for a new flow: the least recently active one goes (closed
- * ones first), its record saying it was evicted. */
+/* Make room for a new flow: the least recently active one goes (a closed
+ * TCP connection first), its record saying it was evicted. */
 static void evict_one(struct pipeline *pl)
 {
-	struct flow *old = flow_oldest(pl->ft, true);
+	struct flow *old = flow_oldest(pl->ft, FLOW_CLOSED);
+	struct flow *tcp_old = flow_oldest(pl->ft, FLOW_OPEN), *udp_old = flow_oldest(pl->ft, FLOW_UDP);
 
 	if (!old)
-		old = flow_oldest(pl->ft, false);
+		old = !udp_old || (tcp_old && tcp_old->seen_ns <= udp_old->seen_ns) ? tcp_old : udp_old;
 	if (!old)
 		return;
 	pl->ctx->st.flows_evicted++;
@@ -307,10 +320,11 @@ static struct flow *new_flow(struct pipeline *pl, const struct flow_endpoints *k
 	return f;
 }
 
-static void key_of(const struct pkt *p, bool vlan, struct flow_endpoints *key)
+static void flow_key(const struct pkt *p, uint8_t proto, bool vlan, struct flow_endpoints *key)
 {
 	memset(key, 0, sizeof *key);
 	key->af = p->af;
+	key->proto = proto;
 	memcpy(key->addr[0], p->src, 16);
 	memcpy(key->addr[1], p->dst, 16);
 	key->port[0] = p->sport;
@@ -319,6 +333,62 @@ static void key_of(const struct pkt *p, bool vlan, struct flow_endpoints *key)
 	key->vlan = vlan ? p->vlan : 0;
 	key->tkey = p->tkey;
 }
+
+/* The record is out: keep only the counters from here on. */
+static void emit_decided(struct pipeline *pl, struct flow *f)
+{
+	emit_flow(pl, f);
+	stop_reasm(pl, f);
+	session_free(f->sess);
+	f->sess = NULL;
+}
+
+static void counters(struct flow *f, int side, const struct pkt *p, uint64_t ts)
+{
+	if (!f->ct.first_ns)
+		f->ct.first_ns = ts;
+	if (ts > f->ct.last_ns)
+		f->ct.last_ns = ts;
+	f->ct.bytes[side] += p->ip_len;
+	f->ct.pkts[side]++;
+}
+
+/* One UDP datagram: a flow only for the protocols of udp.c. */
+static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+{
+	struct flow_endpoints key;
+	struct flow *f;
+	int side = 0;
+
+	flow_key(p, 17, pl->ctx->cfg.vlan_tracking, &key);
+	f = flow_lookup(pl->ft, &key, &side);
+	if (!f) {
+		enum udp_proto proto = udp_sniff(p->payload, p->payload_len);
+		if (proto == UDP_NONE)
+			return;
+		f = new_flow(pl, &key);
+		if (!f)
+			return;
+		f->udp_proto = (uint8_t)proto;
+		side = 0;
+	}
+	counters(f, side, p, ts);
+	f->seen_ns = pl->last_ts;   /* the timeout clock (pktclock.h) */
+	if (!f->emitted && udp_accepts(f->udp_proto, p->payload, p->payload_len)) {
+		if (!f->sess)
+			f->sess = udp_open(f->udp_proto, pl->ctx);
+		if (f->sess) {
+			udp_push(f->udp_proto, f->sess, side, p->payload, p->payload_len,
+				 p->payload_missing, ts);
+			if (session_decided(f->sess) && session_is_tls(f->sess))
+				emit_decided(pl, f);
+		}
+	}
+	flow_touch(pl->ft, f, FLOW_UDP);
+	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
+		shed_sessions(pl, f);
+}
+
 
 /* A SYN (without ACK) of side on an existing flow: a retransmission, or a
  * new connection on the same port pair.  Returns true when the old flow is
@@ -377,7 +447,7 @@ static struct flow *flow_of(struct pipeline *pl, const struct pkt *p, int *side)
 	struct flow *f;
 	bool syn = p->flags & TCP_SYN, ack = p->flags & TCP_ACK;
 
-	key_of(p, pl->ctx->cfg.vlan_tracking, &key);
+	flow_key(p, 6, pl->ctx->cfg.vlan_tracking, &key);
 	f = flow_lookup(pl->ft, &key, side);
 	if (f && syn && !ack && new_connection(f, *side, p)) {
 		end_flow(pl, f);
@@ -564,13 +634,8 @@ static void settle(struct pipeline *pl, struct flow *f)
 		return;
 	if (!session_wants_data(f->sess))
 		stop_reasm(pl, f);
-	if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
-		/* The record is out: keep only the counters from here on. */
-		emit_flow(pl, f);
-		stop_reasm(pl, f);
-		session_free(f->sess);
-		f->sess = NULL;
-	}
+	if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess))
+		emit_decided(pl, f);
 }
 
 static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
@@ -588,13 +653,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	pl->cur = f;
 	if (p->n_encap && (!f->encap || !f->encap[side].n))
 		keep_encap(f, side, p);
-	if (!f->ct.first_ns)
-		f->ct.first_ns = ts;
-	if (ts > f->ct.last_ns)
-		f->ct.last_ns = ts;
+	counters(f, side, p, ts);
 	f->seen_ns = pl->last_ts;   /* the timeout clock (pktclock.h) */
-	f->ct.bytes[side] += p->ip_len;
-	f->ct.pkts[side]++;
 	sc.pl = pl;
 	sc.f = f;
 
@@ -636,8 +696,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
 {
 	pl->clock.stepped_from = 0;
-	for (int list = 0; list < 2; list++) {
-		struct flow *f = flow_newest(pl->ft, list == 1);
+	for (int list = FLOW_OPEN; list <= FLOW_UDP; list++) {
+		struct flow *f = flow_newest(pl->ft, list);
 		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
 			if (f->seen_ns == from)
 				f->seen_ns = to;
@@ -680,12 +740,15 @@ void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 		const uint8_t *l4;
 		if (level == 2 || !(l4 = ipfrag_add(pl->frag, p, now, &proto, &len)))
 			goto out;
+		uint8_t layers = p->n_encap;
 		r = decode_l4(proto, l4, len, p, st);
-		if (proto == 6)
+		if ((proto == 6 || proto == 17) && p->n_encap == layers)
 			p->ip_len = len;
 	}
 	if (r == DEC_TCP)
 		tcp(pl, p, ts_ns);
+	else if (r == DEC_UDP)
+		udp(pl, p, ts_ns);
 out:
 	maybe_expire(pl, pl->last_ts);
 }

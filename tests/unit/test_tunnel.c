@@ -172,8 +172,13 @@ static void sweep(const char *name, int dlt, const struct fb *f, size_t trailer,
 			if (out)
 				*out = p;
 		} else if (k < hdr_end) {
-			ok = counted(&st) == 1 && ((r == DEC_ERROR && st.truncated == 1) ||
-						   (r == DEC_SKIP && (st.non_tcp || st.non_ip)));
+			/* A tunnel recognised by content and cut before its inner
+			 * packet is not recognised: it is a cut UDP datagram of its
+			 * own (counted as non_tcp and truncated, for DTLS/QUIC). */
+			ok = (counted(&st) == 1 && ((r == DEC_ERROR && st.truncated == 1) ||
+						    (r == DEC_SKIP && (st.non_tcp || st.non_ip)))) ||
+			     (r == DEC_UDP && counted(&st) == 2 && st.non_tcp == 1 &&
+			      st.truncated == 1 && p.payload_missing > 0);
 		} else {
 			ok = r == DEC_TCP && p.payload_len <= 5 && st.truncated == 1 &&
 			     counted(&st) == 1 && p.payload_missing == 5 - p.payload_len;
@@ -360,8 +365,9 @@ static void test_vxlan(void)
 	f = e4udp(50000, 12345, 0, &v);
 	{
 		struct tt_stats st = { 0 };
-		CHECK(decode_packet(1, f.b, (uint32_t)f.n, (uint32_t)f.n, &q, &st) == DEC_SKIP &&
-		      st.non_tcp == 1 && counted(&st) == 1 && q.n_encap == 0);
+		/* A plain UDP datagram (for DTLS/QUIC to look at), no tunnel. */
+		CHECK(decode_packet(1, f.b, (uint32_t)f.n, (uint32_t)f.n, &q, &st) == DEC_UDP &&
+		      st.non_tcp == 1 && counted(&st) == 1 && q.n_encap == 0 && q.dport == 12345);
 	}
 }
 
