@@ -69,6 +69,15 @@ static bool contains(const uint8_t *l, size_t len, const char *w)
 	return false;
 }
 
+static const uint8_t *after(const uint8_t *l, size_t len, size_t n, size_t *rest);
+
+/* Command w with an argument (a bare "AUTH" only lists mechanisms). */
+static bool with_arg(const uint8_t *l, size_t len, const char *w)
+{
+	size_t r;
+	return is_word(l, len, w) && (after(l, len, strlen(w), &r), r > 0);
+}
+
 /* "NNN" followed by ' ', '-' or the end: *final is false for "NNN-". */
 static bool reply_code(const uint8_t *l, size_t len, uint32_t *code, bool *final)
 {
@@ -203,7 +212,7 @@ static void coded_client(struct pre_state *ps, int dir, const uint8_t *l, size_t
 		    is_word(m, r, "SSL")) {
 			*pr = PRE_P_FTP;
 			request(ps, dir, lower(m[0]) == 's' ? "AUTH SSL" : "AUTH TLS");
-		} else if (!ps->pending) {
+		} else if (!ps->pending && with_arg(l, len, "AUTH")) {
 			pre_decide(ps, PRE_R_NOT_REQUESTED);    /* SMTP AUTH in cleartext */
 		}
 	} else if (!ps->pending &&
@@ -283,8 +292,8 @@ static void pop3_line(struct pre_state *ps, int dir, const uint8_t *l, size_t le
 	if (ps->d[dir].role == PRE_ROLE_CLIENT) {
 		if (is_word(l, len, "STLS"))
 			request(ps, dir, "STLS");
-		else if (!ps->pending && (is_word(l, len, "USER") || is_word(l, len, "PASS") ||
-					  is_word(l, len, "APOP") || is_word(l, len, "AUTH")))
+		else if (!ps->pending && (with_arg(l, len, "USER") || with_arg(l, len, "PASS") ||
+					  with_arg(l, len, "APOP") || with_arg(l, len, "AUTH")))
 			pre_decide(ps, PRE_R_NOT_REQUESTED);
 		return;
 	}
@@ -807,6 +816,19 @@ out:
 bool pre_recognised(const struct pre_state *ps)
 {
 	return ps->info.proto != PRE_P_NONE || ps->info.proxy != PRE_X_NONE;
+}
+
+bool pre_over(const struct pre_state *ps)
+{
+	for (int i = 0; i < 2; i++)
+		if (ps->d[i].mode != PRE_M_OFF && ps->d[i].mode != PRE_M_TLS)
+			return false;
+	return true;
+}
+
+void pre_abandon(struct pre_state *ps)
+{
+	all_off(ps);
 }
 
 /* ---- names ---- */

@@ -142,10 +142,15 @@ void pre_init(struct pre_state *ps, int syn_side, uint16_t port_hint);
 enum pre_status pre_push(struct pre_state *ps, int dir, const uint8_t *p, size_t n,
 			 size_t *consumed, size_t *chunk_off, size_t *chunk_len);
 
-/* The connection ended (or the caller stops following it): a request that
- * was never answered stays PRE_R_REQUESTED (the caller reports it as
- * abandoned). Nothing else changes. */
+/* Whether a protocol or a proxy was recognised at all. */
 bool pre_recognised(const struct pre_state *ps);
+/* Whether no direction can begin TLS any more (each has begun it or given
+ * up). */
+bool pre_over(const struct pre_state *ps);
+/* Stop following the cleartext (bytes were lost): directions that have not
+ * begun TLS will carry none.  A request never answered stays
+ * PRE_R_REQUESTED: the caller reports it as abandoned. */
+void pre_abandon(struct pre_state *ps);
 
 /* Names for the record: "smtp", "imap", ...; "accepted", ...; "http_connect", ... */
 const char *pre_proto_name(uint8_t proto);

@@ -297,6 +297,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
+		session_set_ports(f->sess, f->ep.port[0], f->ep.port[1]);
 	}
 	if (f->sess && !f->midstream_noted && p->payload_len && !f->rd[side].init) {
 		session_anomaly(f->sess, "midstream");

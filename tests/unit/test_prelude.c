@@ -287,7 +287,8 @@ static const struct msg imap_refused[] = {
 	M(S, "1 BAD Unknown command\r\n"), M(C, "2 LOGOUT\r\n"),
 };
 static const struct msg pop3_ok[] = {
-	M(S, "+OK POP3 server ready\r\n"), M(C, "CAPA\r\n"),
+	M(S, "+OK POP3 server ready\r\n"), M(C, "AUTH\r\n"),
+	M(S, "-ERR Unrecognized command.\r\n"), M(C, "CAPA\r\n"),
 	M(S, "+OK Capability list follows\r\nTOP\r\nSTLS\r\nUSER\r\n.\r\n"), M(C, "STLS\r\n"),
 	M(S, "+OK Begin TLS negotiation\r\n"), T(C, CH), T(S, SH),
 };
