@@ -12,6 +12,7 @@
  *   XMPP  RFC 6120 5.4 (dialback XEP-0220)
  *         C: <stream:stream xmlns='jabber:client|jabber:server'>  S: <stream:features>
  *         C: <starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>   S: <proceed/> / <failure/>
+ *   NX    NoMachine: banners, then TLS  C: NXSH-8.10.1       S: NXD-8.10.1
  *   HTTP CONNECT  RFC 9110 9.3.6        C: CONNECT host:port HTTP/1.1  S: HTTP/1.1 200 ...
  *
  * Every line is looked at once, then dropped: a line is an item ending in LF
@@ -361,6 +362,16 @@ static void irc_line(struct pre_state *ps, int dir, const uint8_t *l, size_t len
 	answer(ps, code == 670, true, code, t, tr);
 }
 
+/* ---- NoMachine NX: each side's banner line, then TLS from both ---- */
+
+static void nx_line(struct pre_state *ps, int dir, const uint8_t *l, size_t len)
+{
+	if (ps->d[dir].role == PRE_ROLE_CLIENT && prefix(l, len, "NXSH-"))
+		request(ps, dir, "NXSH");
+	else if (ps->d[dir].role == PRE_ROLE_SERVER && prefix(l, len, "NXD-") && ps->pending)
+		answer(ps, true, false, 0, l + 4, len - 4);
+}
+
 /* ---- a bare STARTTLS first: the server's answer tells the protocol ---- */
 
 static void text_resolve(struct pre_state *ps, const uint8_t *l, size_t len)
@@ -536,6 +547,10 @@ static bool identify_line(struct pre_state *ps, int dir, const uint8_t *l, size_
 
 	if (l[0] == '<')
 		set_proto(ps, PRE_P_XMPP_CLIENT, dir);
+	else if (prefix(l, len, "NXSH-"))
+		set_proto(ps, PRE_P_NX, dir);
+	else if (prefix(l, len, "NXD-"))
+		set_proto(ps, PRE_P_NX, !dir);
 	else if (is_word(l, len, "CONNECT") && contains(l, len, " HTTP/") &&
 		 ps->info.proxy == PRE_X_NONE) {
 		ps->info.proxy = PRE_X_HTTP_CONNECT;
@@ -637,6 +652,9 @@ static void on_line(struct pre_state *ps, int dir, const uint8_t *l, size_t len)
 		break;
 	case PRE_P_XMPP_CLIENT: case PRE_P_XMPP_SERVER:
 		xmpp_elem(ps, dir, l, len);
+		break;
+	case PRE_P_NX:
+		nx_line(ps, dir, l, len);
 		break;
 	case PRE_P_TEXT:
 		if (ps->d[dir].role == PRE_ROLE_CLIENT && is_word(l, len, "STARTTLS"))
@@ -841,7 +859,7 @@ const char *pre_proto_name(uint8_t proto)
 		[PRE_P_SIEVE] = "managesieve", [PRE_P_IRC] = "irc",
 		[PRE_P_XMPP_CLIENT] = "xmpp_client", [PRE_P_XMPP_SERVER] = "xmpp_server",
 		[PRE_P_LDAP] = "ldap", [PRE_P_PGSQL] = "postgresql", [PRE_P_MYSQL] = "mysql",
-		[PRE_P_TDS] = "mssql", [PRE_P_RDP] = "rdp", [PRE_P_ADB] = "adb",
+		[PRE_P_TDS] = "mssql", [PRE_P_RDP] = "rdp", [PRE_P_ADB] = "adb", [PRE_P_NX] = "nx",
 		[PRE_P_TEXT] = "unknown",
 	};
 	return proto < PRE_P__COUNT ? names[proto] : NULL;

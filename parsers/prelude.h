@@ -1,7 +1,8 @@
 /*
  * prelude.h - the cleartext before TLS on a TCP connection: STARTTLS-style
  * upgrades (SMTP, LMTP, IMAP, POP3, FTP, XMPP, LDAP, NNTP, ManageSieve, IRC,
- * PostgreSQL, MySQL/MariaDB, Microsoft SQL Server, RDP, ADB) and proxies
+ * PostgreSQL, MySQL/MariaDB, Microsoft SQL Server, RDP, ADB, NoMachine NX)
+ * and proxies
  * (HTTP CONNECT, SOCKS4/4a/5).  The protocols' RFCs are named where each is
  * read (prelude.c for the line-based ones, prelude_bin.c for the binary ones).
  *
@@ -57,7 +58,7 @@ enum pre_proto {
 	PRE_P_NONE = 0,
 	PRE_P_SMTP, PRE_P_LMTP, PRE_P_FTP, PRE_P_IMAP, PRE_P_POP3, PRE_P_NNTP,
 	PRE_P_SIEVE, PRE_P_IRC, PRE_P_XMPP_CLIENT, PRE_P_XMPP_SERVER, PRE_P_LDAP,
-	PRE_P_PGSQL, PRE_P_MYSQL, PRE_P_TDS, PRE_P_RDP, PRE_P_ADB,
+	PRE_P_PGSQL, PRE_P_MYSQL, PRE_P_TDS, PRE_P_RDP, PRE_P_ADB, PRE_P_NX,
 	PRE_P_TEXT,             /* a bare STARTTLS line: not told apart yet */
 	PRE_P__COUNT
 };

@@ -400,6 +400,12 @@ static enum pre_step ldap_step(struct pre_state *ps, int dir, const uint8_t *p, 
 	bool big;
 	enum pre_step st = ber(&c, &tag, &msg, &total);
 
+	if (n >= 1 && p[0] != 0x30 && !ps->pending) {
+		/* A SASL security layer (RFC 4513 5.2.1.8: length-prefixed
+		 * buffers) after a bind: the connection went on without TLS. */
+		pre_decide(ps, PRE_R_NOT_REQUESTED);
+		return PRE_S_OK;
+	}
 	if (st == PRE_S_NO || (n >= 1 && p[0] != 0x30))
 		return PRE_S_NO;
 	if (st == PRE_S_NEED)           /* total is 0 until the length is in */

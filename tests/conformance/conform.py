@@ -72,12 +72,12 @@ OPTIONAL = {"ja4s"}
 
 # Capture categories (MANIFEST) that tlstap does not decode: sessions of these
 # kinds that tlstap does not report are "not covered", not disagreements.
+# STARTTLS-style upgrades (starttls-*) and proxies (socks-proxied,
+# http-connect-proxied) are decoded (tls.via) and compared like the rest.
 UNCOVERED_CLASSES = [
     ("dtls", re.compile(r"^dtls")),
     ("quic", re.compile(r"^(quic|gquic)")),
-    ("starttls", re.compile(r"^starttls-")),
     ("tunnel", re.compile(r"^(tunnel-|mpls$|nsh$|ppp$)")),
-    ("proxied", re.compile(r"^(socks-proxied|http-connect-proxied)$")),
     ("802.11", re.compile(r"^linktype-802\.11$")),
 ]
 CORRUPT_CATEGORY = "damaged-capture-file"
@@ -85,13 +85,8 @@ CORRUPT_CATEGORY = "damaged-capture-file"
 # Captures whose TLS tshark did not see as such (so MANIFEST has no category
 # for it) but that carry TLS in a way tlstap does not decode.
 EXTRA_UNCOVERED = {
-    "zeek/tls__irc-starttls.pcap": "starttls",          # IRC STARTTLS
     "zeek/globus-url-copy.pcap": "encapsulated",         # GridFTP: TLS base64 in FTP ADAT
     "zeek/globus-url-copy-bad-encoding.pcap": "encapsulated",
-    "ndpi/rdp_over_tls.pcap": "starttls",                # RDP: TLS after X.224 negotiation
-    "ndpi/nomachine.pcapng": "starttls",                 # NX: "NXSH-8.10.1" greeting first
-    "zeek/postgresql__psql-aws-ssl-require-15432.pcap": "starttls",   # PostgreSQL SSLRequest
-    "zeek/http__connect-with-header.pcap": "proxied",   # HTTP CONNECT, then TLS
     "ndpi/443-opvn.pcap": "encapsulated",               # TLS inside OpenVPN's TCP framing
     "ndpi/rdp2.pcap": "encapsulated",                   # TLS inside RDP's UDP transport
     "ndpi/ossfuzz_seed_fake_traces_1.pcapng": "encapsulated",   # fuzzer seeds over UDP

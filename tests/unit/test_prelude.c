@@ -428,6 +428,12 @@ static const struct msg adb_ok[] = {
 	T(C, CH), T(S, SH),
 };
 
+/* ---- NoMachine NX: banners, then TLS ---- */
+
+static const struct msg nx_ok[] = {
+	M(C, "NXSH-8.10.1\n"), M(S, "NXD-8.10.1\n"), T(C, CH), T(S, SH),
+};
+
 /* ---- proxies: HTTP CONNECT (RFC 9110 9.3.6), SOCKS4/4a, SOCKS5 (RFC 1928/1929) ---- */
 
 static const struct msg connect_ok[] = {
@@ -527,6 +533,8 @@ static const struct conv convs[] = {
 	CONV("rdp_refused", 3389, rdp_refused, { "rdp", "refused", "RDP_NEG_REQ", 2, "",
 		{ false, false }, NOPROXY, NULL }),
 	CONV("adb_ok", 5555, adb_ok, { "adb", "accepted", "STLS", -1, "",
+		{ true, true }, NOPROXY, NULL }),
+	CONV("nx_ok", 4000, nx_ok, { "nx", "accepted", "NXSH", -1, "8.10.1",
 		{ true, true }, NOPROXY, NULL }),
 	CONV("connect_ok", 3128, connect_ok, { NULL, NULL, NULL, -1, "", { true, true },
 		"http_connect", "granted", "www.example.com", 200, 443, NULL }),
