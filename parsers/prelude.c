@@ -813,7 +813,7 @@ enum pre_status pre_push(struct pre_state *ps, int dir, const uint8_t *p, size_t
 			if (ps->phase == PRE_PH_IDENTIFY) {
 				if (d->off + c == 0)
 					return PRE_NOT;
-				pre_fail(ps, "prelude_unrecognised");
+				pre_fail(ps, "prelude_malformed");
 			} else if (ps->phase == PRE_PH_INNER) {
 				all_off(ps);    /* the proxy carries something else */
 			} else {
