@@ -630,6 +630,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 			jw_open(w, "anomalies", '[');
 			for (unsigned i = 0; i < a->n; i++)
 				jw_name(w, NULL, a->code[i]);
+			if (a->dropped)
+				jw_name(w, NULL, "anomalies_truncated");
 			jw_close(w, false);
 		}
 		jw_close(w, true);
