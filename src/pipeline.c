@@ -662,6 +662,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
+		session_set_ports(f->sess, f->ep.port[0], f->ep.port[1]);
 		if (f->th[0].n_isn > 1 || f->th[1].n_isn > 1)
 			session_anomaly(f->sess, "tcp_several_isn");
 	}

@@ -6,6 +6,14 @@
  *   reassembly --push(dir, bytes)--> tls_stream_next --record--> tls_core_record
  *              --gap / FIN / RST / midstream--------------------> tls_core_*
  *
+ * When a connection's first bytes are not TLS, the prelude stage
+ * (session_prelude.c, parsers/prelude.c) follows the cleartext of an
+ * upgrade or a proxy first and hands each direction to the record stream
+ * where its TLS begins:
+ *
+ *   reassembly --push--> [prelude: STARTTLS, SOCKS, CONNECT, ...] --bytes from
+ *                        where TLS begins--> tls_stream_next --> tls_core_*
+ *
  * The outcome rules live in the core; this file only translates.
  */
 #include <string.h>
@@ -22,6 +30,8 @@ struct session *session_new(struct tt_ctx *ctx, int syn_side)
 
 void session_free(struct session *s)
 {
+	if (s)
+		sess_pre_free(s);
 	tls_core_free(s);
 }
 
@@ -68,11 +78,21 @@ static bool on_stream_event(struct session *s, int dir, enum tls_stream_ev ev,
 
 size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns)
 {
+	if ((dir != 0 && dir != 1) || !tls_core_wants_data(s))
+		return n;
+	if (s->pre && (!s->d[dir].pre_tls || s->d[dir].wrapped)) {
+		if (n)
+			tls_core_bytes(s, dir);
+		return sess_pre_push(s, dir, p, n, ts_ns);
+	}
+	return sess_records_push(s, dir, p, n, ts_ns);
+}
+
+size_t sess_records_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns)
+{
 	struct tls_stream *st;
 	size_t off = 0;
 
-	if ((dir != 0 && dir != 1) || !tls_core_wants_data(s))
-		return n;
 	st = &s->rs[dir];
 	if (st->not_tls)
 		return n;
@@ -87,6 +107,12 @@ size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint
 		st->known_tls = tls_core_is_tls(s);
 		st->sslv2 = tls_core_sslv2(s);
 		ev = tls_stream_next(st, p + off, n - off, &used, &o);
+		if (ev == TLS_STREAM_NOT_TLS && off == 0 && !tls_core_is_tls(s) &&
+		    sess_pre_start(s)) {
+			/* Cleartext first: an upgrade or a proxy may lead to TLS. */
+			st->not_tls = false;
+			return sess_pre_push(s, dir, p, n, ts_ns);
+		}
 		off += used;
 		if (ev == TLS_STREAM_NOT_TLS) {
 			on_stream_event(s, dir, ev, &o, ts_ns);
@@ -104,6 +130,11 @@ void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns)
 	if (dir != 0 && dir != 1)
 		return;
 	tls_core_gap(s, dir, missing);
+	if (s->pre && tls_core_wants_data(s)) {
+		sess_pre_gap(s, dir);
+		if (!s->d[dir].pre_tls)
+			return;
+	}
 	if (tls_core_wants_data(s))
 		tls_stream_gap(&s->rs[dir]);
 }
@@ -150,16 +181,26 @@ bool session_decided(const struct session *s)
 
 bool session_is_tls(const struct session *s)
 {
-	return tls_core_is_tls(s);
+	return tls_core_is_tls(s) || (s->pre && pre_recognised(s->pre));
 }
 
 int session_client_side(const struct session *s)
 {
+	if (s->client < 0 && s->pre && s->pre->info.client >= 0)
+		return s->pre->info.client;
 	return tls_core_client_side(s);
+}
+
+void session_set_ports(struct session *s, uint16_t port0, uint16_t port1)
+{
+	s->port[0] = port0;
+	s->port[1] = port1;
 }
 
 void session_finish(struct session *s, uint64_t ts_ns)
 {
 	(void)ts_ns;
 	tls_core_finish(s);
+	if (s->pre)
+		sess_pre_end(s);
 }

@@ -51,7 +51,13 @@ bool session_wants_data(const struct session *s);
 /* The outcome is decided: the record may be emitted now. */
 bool session_decided(const struct session *s);
 /* At least one TLS record was recognised. */
+/* The session has a record to report: TLS was recognised, or a cleartext
+ * upgrade or proxy prelude was (which may have ended without TLS: outcome
+ * not_tls, with tls.via saying why). */
 bool session_is_tls(const struct session *s);
+/* The flow's two ports (flow directions 0 and 1): a hint for telling apart
+ * protocols whose first bytes look alike.  Optional. */
+void session_set_ports(struct session *s, uint16_t port0, uint16_t port1);
 /* Flow-relative side of the TLS client (ClientHello sender), or -1. */
 int session_client_side(const struct session *s);
 /* Close the books when the flow ends (timeout, eviction, end of input):

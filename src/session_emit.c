@@ -657,14 +657,25 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		return 0;
 	jw_open(w, "tls", '{');
 	if (!s->is_tls) {
+		sess_pre_emit(w, s, c, a);
 		t->outcome = "not_tls";
 		jw_name(w, "outcome", "not_tls");
 		jw_open(w, "failure", '{');
-		jw_name(w, "reason", "the first bytes are not a TLS or SSL record");
+		jw_name(w, "reason", v->fail_reason[0] ? v->fail_reason
+						       : "the first bytes are not a TLS or SSL record");
 		jw_close(w, true);
+		if (a->n) {
+			jw_open(w, "anomalies", '[');
+			for (unsigned i = 0; i < a->n; i++)
+				jw_name(w, NULL, a->code[i]);
+			if (a->dropped)
+				jw_name(w, NULL, "anomalies_truncated");
+			jw_close(w, false);
+		}
 		jw_close(w, true);
 		return 0;
 	}
+	sess_pre_emit(w, s, c, a);
 
 	negotiated(w, s, a, t);
 	if (s->outcome != TLS_OUT_NONE) {

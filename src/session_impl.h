@@ -13,6 +13,7 @@
 
 #include "../parsers/anomaly.h"
 #include "../parsers/dtls.h"
+#include "../parsers/prelude.h"
 #include "../parsers/tls_hello.h"
 #include "../parsers/tls_hs.h"
 #include "../parsers/tls_stream.h"
@@ -75,6 +76,13 @@ struct sess_dir {
 					 * starts with a plausible message header */
 	uint32_t v2_enc_records;        /* SSLv2 encrypted records */
 	uint64_t note_bytes;            /* session_note_payload() after the decision */
+	bool pre_tls;                   /* the prelude handed this direction to TLS */
+	bool pre_done;                  /* ... or said it will carry none */
+	/* TDS: the TLS stream unwrapped from PRELOGIN packets, parsed from here
+	 * (the one place the session buffers bytes itself: records span packets) */
+	uint8_t *wrap;
+	uint32_t wrap_len;
+	bool wrapped;                   /* every later byte goes through wrap */
 };
 
 /* DTLS (session_dtls.c): what a datagram transport adds, allocated for
@@ -94,6 +102,11 @@ struct session {
 	struct tt_ctx *ctx;
 	const char *transport;          /* what carries it: "tcp", ... */
 	struct tls_stream rs[2];        /* TCP carrier: each direction's record stream (session.c) */
+	/* the cleartext before TLS (upgrade, proxy), allocated when the first
+	 * bytes are not TLS (session_prelude.c) */
+	struct pre_state *pre;
+	bool pre_tried;                 /* started once: never again */
+	uint16_t port[2];               /* flow ports, the prelude's hint */
 	size_t mem;                     /* bytes counted in ctx->sess_mem */
 	int syn_side;
 	int client;                     /* flow-relative client side, -1 unknown */
@@ -180,6 +193,28 @@ static inline bool sess_is_tls13(uint16_t v)
 {
 	return v == 0x0304 || (v >> 8) == 0x7f || (v >> 8) == 0xfb;
 }
+
+/* ---- the TCP carrier: session.c and session_prelude.c ---- */
+
+/* session.c: the record stream on bytes of dir (session_push's body once
+ * any prelude is done with them); returns bytes consumed. */
+size_t sess_records_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns);
+/* session_prelude.c: start following a prelude (false: not now, already
+ * tried, or no memory); feed it bytes of dir, same contract as
+ * session_push. */
+bool sess_pre_start(struct session *s);
+size_t sess_pre_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns);
+/* A gap in dir: the prelude cannot be followed there any more. */
+void sess_pre_gap(struct session *s, int dir);
+/* The end of the flow: a recognised prelude without TLS is the record. */
+void sess_pre_end(struct session *s);
+void sess_pre_free(struct session *s);
+/* tls.failure.reason of a not_tls session whose prelude was recognised, or
+ * NULL (verdict.c). */
+const char *sess_pre_reason(const struct session *s);
+/* The tls.via object, written inside "tls" (session_emit.c). */
+struct jw;
+void sess_pre_emit(struct jw *w, const struct session *s, int client_side, struct anom_set *a);
 
 /* ---- inside the core: tls_core.c and tls_core_hs.c ---- */
 

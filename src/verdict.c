@@ -211,7 +211,10 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	memset(v, 0, sizeof *v);
 	v->client = c;
 	if (!s->is_tls) {
+		const char *why = sess_pre_reason(s);
 		v->outcome = s->not_tls ? "not_tls" : NULL;
+		if (why)
+			snprintf(v->fail_reason, sizeof v->fail_reason, "%s", why);
 		return;
 	}
 	if (s->outcome != TLS_OUT_NONE) {
