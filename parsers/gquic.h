@@ -1,0 +1,61 @@
+/*
+ * gquic.h - Google QUIC's client hello (CHLO) and the clear-text packets of
+ * Q043..Q049 that carry it (Chromium's "QUIC Crypto" design document and
+ * wire-format notes; no RFC).  Q050 carries the CHLO and T050/T051 carry TLS
+ * in protected Initial packets: quic.c/quic_crypto.c decrypt those and
+ * quic_frames.c (gquic mode) collects the handshake stream.
+ *
+ *   CHLO message (little-endian integers):
+ *   +------+-----------+---------+==========================+========+
+ *   | CHLO | n_tags u16| pad u16 | n_tags x (tag[4], end u32)| values |
+ *   +------+-----------+---------+==========================+========+
+ *   value i = values[end(i-1) .. end(i))
+ *
+ *   Q043 public header:  flags | CID (8) | version (4) | pn (1..6) | hash (12)
+ *   Q046 long header:    first | version (4) | CID lengths | DCID | pn | hash
+ *   then frames; the handshake is stream 1 in a STREAM frame (1fdooossB).
+ */
+#ifndef TLSTAP_GQUIC_H
+#define TLSTAP_GQUIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anomaly.h"
+#include "quic.h"
+#include "quic_frames.h"
+
+#define GQUIC_MAX_TAGS 64
+#define GQUIC_STR_MAX  256
+
+struct gquic_chlo {
+	uint32_t tags[GQUIC_MAX_TAGS];   /* tag codes, wire order, as read LE */
+	uint16_t n_tags, n_tags_total;
+	bool has_sni, has_uaid, has_ver;
+	uint8_t sni[GQUIC_STR_MAX];
+	uint16_t sni_len;
+	uint8_t uaid[GQUIC_STR_MAX];     /* the user agent */
+	uint16_t uaid_len;
+	uint8_t ver[4];                  /* VER: the version the client speaks */
+};
+
+/*
+ * Parses a CHLO at the start of p[0..n).  Returns QUIC_OK with *ch filled;
+ * QUIC_SHORT when the message runs past n (more of the stream is needed);
+ * QUIC_BAD (anomaly gquic_bad_chlo) when it is not a well-formed CHLO.
+ * Strings longer than GQUIC_STR_MAX are cut (anomaly string_truncated).
+ */
+enum quic_status gquic_chlo_parse(const uint8_t *p, size_t n, struct gquic_chlo *ch,
+				  struct anom_set *a);
+
+/*
+ * The frames of a clear-text Q043..Q049 client packet (pk from
+ * quic_packet_parse, type QUIC_PT_GQUIC): stream-1 data goes into cs.
+ * Returns QUIC_OK, or QUIC_BAD (anomaly gquic_bad_packet) for a header or
+ * frame that does not read.
+ */
+enum quic_status gquic_old_packet(const struct quic_packet *pk, struct quic_cstream *cs,
+				  struct anom_set *a);
+
+#endif
