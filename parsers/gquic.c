@@ -96,55 +96,80 @@ enum quic_status gquic_chlo_parse(const uint8_t *p, size_t n, struct gquic_chlo 
 	return QUIC_OK;
 }
 
-/* A STREAM frame (1fdooossB): stream id, offset, [data length u16], data. */
-static bool stream_frame(struct cur *c, uint8_t t, struct quic_cstream *cs,
-			 struct anom_set *a)
+/* n bytes as an unsigned integer, big-endian from Q039 on, little before. */
+static bool uint_n(struct cur *c, unsigned n, bool le, uint64_t *v)
 {
-	unsigned id_len = (t & 3) + 1, off_len = (t >> 2) & 7;
-	uint64_t id = 0, off = 0;
-	uint16_t dlen;
 	uint8_t b;
+
+	*v = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!cur_u8(c, &b))
+			return false;
+		*v = le ? *v | (uint64_t)b << (8 * i) : *v << 8 | b;
+	}
+	return true;
+}
+
+/* A STREAM frame (1fdooossB): stream id, offset, [data length u16], data.
+ * The handshake stream is stream 1; its data goes to cs relative to *base,
+ * the offset of the first CHLO seen (a capture may start at a later CHLO,
+ * after the server's REJ, at a non-zero stream offset). */
+static bool stream_frame(struct cur *c, uint8_t t, bool le, struct quic_cstream *cs,
+			 uint64_t *base, struct anom_set *a)
+{
+	unsigned off_len = (t >> 2) & 7;
+	uint64_t id, off, dlen;
 	const uint8_t *d;
 
 	if (off_len)
 		off_len++;
-	for (unsigned i = 0; i < id_len; i++) {
-		if (!cur_u8(c, &b))
-			return false;
-		id = id << 8 | b;
-	}
-	for (unsigned i = 0; i < off_len; i++) {
-		if (!cur_u8(c, &b))
-			return false;
-		off = off << 8 | b;
-	}
+	if (!uint_n(c, (t & 3u) + 1, le, &id) || !uint_n(c, off_len, le, &off))
+		return false;
 	if (t & 0x20) {
-		if (!cur_u16(c, &dlen))
+		if (!uint_n(c, 2, le, &dlen))
 			return false;
 	} else {
-		dlen = (uint16_t)(c->left > 0xffff ? 0xffff : c->left);
+		dlen = c->left;
 	}
-	if (!cur_bytes(c, dlen, &d))
+	if (!cur_bytes(c, (size_t)dlen, &d))
 		return false;
-	if (id == 1 && cs)
-		quic_cstream_push(cs, off, d, dlen, a);
+	if (id != 1 || !cs)
+		return true;
+	if (*base == UINT64_MAX && dlen >= 4 && memcmp(d, "CHLO", 4) == 0)
+		*base = off;
+	if (*base != UINT64_MAX && off >= *base)
+		quic_cstream_push(cs, off - *base, d, (size_t)dlen, a);
 	return true;
 }
 
-enum quic_status gquic_old_packet(const struct quic_packet *pk, struct quic_cstream *cs,
-				  struct anom_set *a)
+/* Bytes before the frames: the header, the 12-byte message hash, and up to
+ * Q033 a private-flags byte. */
+static size_t header_len(const struct quic_packet *pk, unsigned q)
 {
-	struct cur c = cur_make(pk->start, pk->len);
-	uint8_t t;
+	static const unsigned pn_len[4] = { 1, 2, 4, 6 };
 	size_t hdr;
 
-	if (pk->first & 0x80) {
+	if (pk->first & 0x80)
 		hdr = 6u + pk->dcid.len + pk->scid.len + (pk->first & 3u) + 1u;
-	} else {
-		static const unsigned pn_len[4] = { 1, 2, 4, 6 };
+	else
 		hdr = 1 + 8 + 4 + pn_len[(pk->first >> 4) & 3];
+	return hdr + 12 + (q <= 33 ? 1 : 0);
+}
+
+enum quic_status gquic_old_packet(const struct quic_packet *pk, struct quic_cstream *cs,
+				  uint64_t *base, struct anom_set *a)
+{
+	struct cur c = cur_make(pk->start, pk->len);
+	struct quic_vinfo vi;
+	unsigned q;
+	uint8_t t;
+
+	if (!quic_version_info(pk->version, &vi) || vi.family != QUIC_FAM_GQUIC_OLD) {
+		anom_add(a, "gquic_bad_packet");
+		return QUIC_BAD;
 	}
-	if (!cur_skip(&c, hdr + 12)) {   /* + the 12-byte message hash */
+	q = (unsigned)((vi.name[1] - '0') * 100 + (vi.name[2] - '0') * 10 + (vi.name[3] - '0'));
+	if (!cur_skip(&c, header_len(pk, q))) {
 		anom_add(a, "gquic_bad_packet");
 		return QUIC_BAD;
 	}
@@ -155,7 +180,7 @@ enum quic_status gquic_old_packet(const struct quic_packet *pk, struct quic_cstr
 			continue;             /* PING */
 		if (!(t & 0x80))
 			break;                /* ACK, STOP_WAITING, ...: not needed */
-		if (!stream_frame(&c, t, cs, a)) {
+		if (!stream_frame(&c, t, q < 39, cs, base, a)) {
 			anom_add(a, "gquic_bad_packet");
 			return QUIC_BAD;
 		}

@@ -1,6 +1,6 @@
 /*
  * gquic.h - Google QUIC's client hello (CHLO) and the clear-text packets of
- * Q043..Q049 that carry it (Chromium's "QUIC Crypto" design document and
+ * Q024..Q049 that carry it (Chromium's "QUIC Crypto" design document and
  * wire-format notes; no RFC).  Q050 carries the CHLO and T050/T051 carry TLS
  * in protected Initial packets: quic.c/quic_crypto.c decrypt those and
  * quic_frames.c (gquic mode) collects the handshake stream.
@@ -11,7 +11,8 @@
  *   +------+-----------+---------+==========================+========+
  *   value i = values[end(i-1) .. end(i))
  *
- *   Q043 public header:  flags | CID (8) | version (4) | pn (1..6) | hash (12)
+ *   Q024..Q045 public header:  flags | CID (8) | version (4) | pn (1..6) |
+ *                              hash (12) | [private flags (1), up to Q033]
  *   Q046 long header:    first | version (4) | CID lengths | DCID | pn | hash
  *   then frames; the handshake is stream 1 in a STREAM frame (1fdooossB).
  */
@@ -50,12 +51,14 @@ enum quic_status gquic_chlo_parse(const uint8_t *p, size_t n, struct gquic_chlo 
 				  struct anom_set *a);
 
 /*
- * The frames of a clear-text Q043..Q049 client packet (pk from
- * quic_packet_parse, type QUIC_PT_GQUIC): stream-1 data goes into cs.
- * Returns QUIC_OK, or QUIC_BAD (anomaly gquic_bad_packet) for a header or
- * frame that does not read.
+ * The frames of a clear-text Q024..Q049 client packet (pk from
+ * quic_packet_parse, type QUIC_PT_GQUIC): stream-1 data goes into cs at its
+ * offset less *base, the stream offset of the first CHLO seen (set here;
+ * UINT64_MAX before).  Integers are little-endian before Q039.  Returns
+ * QUIC_OK, or QUIC_BAD (anomaly gquic_bad_packet) for a header or frame
+ * that does not read.
  */
 enum quic_status gquic_old_packet(const struct quic_packet *pk, struct quic_cstream *cs,
-				  struct anom_set *a);
+				  uint64_t *base, struct anom_set *a);
 
 #endif

@@ -38,6 +38,9 @@ static const uint8_t salt_v1[20] = {
 static const uint8_t salt_v2[20] = {
 	0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
 	0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9 };
+static const uint8_t salt_d22[20] = {
+	0x7f, 0xbc, 0xdb, 0x0e, 0x7c, 0x66, 0xbb, 0xe9, 0x19, 0x3a,
+	0x96, 0xcd, 0x21, 0x51, 0x9e, 0xbd, 0x7a, 0x02, 0x64, 0x4a };
 static const uint8_t salt_d23[20] = {
 	0xc3, 0xee, 0xf7, 0x12, 0xc7, 0x2e, 0xbb, 0x5a, 0x11, 0xa7,
 	0xd2, 0x43, 0x2b, 0xb4, 0x63, 0x65, 0xbe, 0xf9, 0xf5, 0x02 };
@@ -54,11 +57,6 @@ static const uint8_t salt_t051[20] = {
 	0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4, 0x50,
 	0x6c, 0x19, 0x12, 0x4f, 0xc8, 0xcc, 0xda, 0x6e, 0x03, 0x3d };
 
-static const char *const draft_names[] = {
-	"draft-23", "draft-24", "draft-25", "draft-26", "draft-27", "draft-28",
-	"draft-29", "draft-30", "draft-31", "draft-32", "draft-33", "draft-34",
-};
-
 static void vset(struct quic_vinfo *vi, enum quic_family f, const uint8_t *salt,
 		 bool varint_tp, const char *name)
 {
@@ -66,24 +64,37 @@ static void vset(struct quic_vinfo *vi, enum quic_family f, const uint8_t *salt,
 	vi->salt = salt;
 	vi->v2 = false;
 	vi->varint_tp = varint_tp;
-	vi->name = name;
+	snprintf(vi->name, sizeof vi->name, "%s", name);
+}
+
+/* Google QUIC versions are four ASCII characters: "Q046". */
+static bool gquic_ascii(uint32_t v, char prefix, unsigned lo, unsigned hi, unsigned *num)
+{
+	unsigned d1 = (v >> 16) & 0xff, d2 = (v >> 8) & 0xff, d3 = v & 0xff;
+
+	if ((v >> 24) != (unsigned char)prefix || d1 < '0' || d1 > '9' || d2 < '0' ||
+	    d2 > '9' || d3 < '0' || d3 > '9')
+		return false;
+	*num = (d1 - '0') * 100 + (d2 - '0') * 10 + (d3 - '0');
+	return *num >= lo && *num <= hi;
 }
 
 bool quic_version_info(uint32_t v, struct quic_vinfo *vi)
 {
-	static const char *const gq_old[] = { "Q043", "Q044", "Q045", "Q046", "Q047",
-					      "Q048", "Q049" };
-	unsigned d = v & 0xff;
+	unsigned d = v & 0xff, q;
 
-	vset(vi, QUIC_FAM_UNKNOWN, NULL, true, NULL);
+	vset(vi, QUIC_FAM_UNKNOWN, NULL, true, "");
 	if (v == QUIC_V1) {
 		vset(vi, QUIC_FAM_IETF, salt_v1, true, "1");
 	} else if (v == QUIC_V2) {
 		vset(vi, QUIC_FAM_IETF, salt_v2, true, "2");
 		vi->v2 = true;
-	} else if ((v >> 8) == 0xff0000 && d >= 23 && d <= 34) {
-		vset(vi, QUIC_FAM_IETF, d >= 33 ? salt_v1 : d >= 29 ? salt_d29 : salt_d23,
-		     d >= 27, draft_names[d - 23]);
+	} else if ((v >> 8) == 0xff0000 && d >= 22 && d <= 34) {
+		vset(vi, QUIC_FAM_IETF, d >= 33 ? salt_v1 : d >= 29 ? salt_d29 :
+			 d >= 23 ? salt_d23 : salt_d22, d >= 27, "");
+		snprintf(vi->name, sizeof vi->name, "draft-%u", d);
+	} else if (v == 0xfaceb001) {
+		vset(vi, QUIC_FAM_IETF, salt_d22, false, "mvfst-22");
 	} else if (v == 0xfaceb002 || v == 0xfaceb00e) {
 		/* mvfst's draft-27 based versions. */
 		vset(vi, QUIC_FAM_IETF, salt_d23, true, v == 0xfaceb002 ? "mvfst-27" : "mvfst-exp");
@@ -93,8 +104,9 @@ bool quic_version_info(uint32_t v, struct quic_vinfo *vi)
 		vset(vi, QUIC_FAM_GQUIC_TLS, salt_t051, true, "T051");
 	} else if (v == 0x51303530) {
 		vset(vi, QUIC_FAM_GQUIC_Q050, salt_q050, false, "Q050");
-	} else if (v >= 0x51303433 && v <= 0x51303439) {
-		vset(vi, QUIC_FAM_GQUIC_OLD, NULL, false, gq_old[v - 0x51303433]);
+	} else if (gquic_ascii(v, 'Q', 24, 49, &q)) {
+		vset(vi, QUIC_FAM_GQUIC_OLD, NULL, false, "");
+		snprintf(vi->name, sizeof vi->name, "Q%03u", q);
 	} else {
 		return false;
 	}
@@ -106,8 +118,9 @@ const char *quic_version_name(uint32_t v, char buf[12])
 	struct quic_vinfo vi;
 
 	if (quic_version_info(v, &vi))
-		return vi.name;
-	snprintf(buf, 12, "%08x", (unsigned)v);
+		snprintf(buf, 12, "%s", vi.name);
+	else
+		snprintf(buf, 12, "%08x", (unsigned)v);
 	return buf;
 }
 
@@ -180,10 +193,13 @@ static enum quic_status parse_long(struct cur *c, struct quic_packet *pk, struct
 		return QUIC_SHORT;
 	if (pk->version == 0)
 		return parse_vn(c, pk, a);
-	if (!quic_version_info(pk->version, &vi))
-		return fail(a, "quic_unknown_version");
+	if (!quic_version_info(pk->version, &vi)) {
+		if (!quic_version_reserved(pk->version))
+			return fail(a, "quic_unknown_version");
+		quic_version_info(QUIC_V1, &vi);
+	}
 	if (vi.family == QUIC_FAM_GQUIC_OLD)
-		return parse_q046(c, pk);
+		return parse_q046(c, pk);   /* Q046..Q049 */
 	if (!cur_u8(c, &l))
 		return QUIC_SHORT;
 	if (l > QUIC_MAX_CID)

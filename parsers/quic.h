@@ -52,7 +52,7 @@ enum quic_family {
 	QUIC_FAM_IETF,       /* v1, v2, drafts: TLS 1.3 in CRYPTO frames */
 	QUIC_FAM_GQUIC_TLS,  /* T050, T051: TLS in gQUIC frame 0x08 */
 	QUIC_FAM_GQUIC_Q050, /* Q050: CHLO in gQUIC frame 0x08, protected */
-	QUIC_FAM_GQUIC_OLD,  /* Q043..Q049: CHLO in a stream-1 frame, clear */
+	QUIC_FAM_GQUIC_OLD,  /* Q024..Q049: CHLO in a stream-1 frame, clear */
 };
 
 struct quic_vinfo {
@@ -60,12 +60,20 @@ struct quic_vinfo {
 	const uint8_t *salt;  /* 20-byte Initial salt, NULL if not protected */
 	bool v2;              /* RFC 9369 packet types and "quicv2" labels */
 	bool varint_tp;       /* transport parameters use varints (draft >= 28) */
-	const char *name;     /* "1", "2", "draft-29", "Q050", ...: static */
+	char name[12];        /* "1", "2", "draft-29", "Q050", ... */
 };
 
 /* Fills *vi for version v and returns true when it is a known version. */
 bool quic_version_info(uint32_t v, struct quic_vinfo *vi);
-/* The version as text (the known name, else 8 hex digits) into buf[12]. */
+/* Versions 0x?a?a?a?a are reserved to exercise Version Negotiation (RFC
+ * 9000 15); their packets follow the v1 layout in practice. */
+static inline bool quic_version_reserved(uint32_t v)
+{
+	return (v & 0x0f0f0f0fu) == 0x0a0a0a0au;
+}
+
+/* The version as text (the known name, else 8 hex digits) into buf[12];
+ * returns buf. */
 const char *quic_version_name(uint32_t v, char buf[12]);
 
 enum quic_ptype {

@@ -101,7 +101,8 @@ struct tls_client_hello {
 	uint16_t padding_len;
 	struct tls_ech_info ech;        /* encrypted_client_hello (0xfe0d) */
 	/* quic_transport_parameters (0x39, drafts 0xffa5): the raw body, which
-	 * quic_tp.c decodes; quic_tp_ext is the codepoint seen, 0 if none. */
+	 * quic_tp.c decodes; quic_tp_ext is the codepoint kept (0x39 when
+	 * both are present), 0 if none. */
 	uint16_t quic_tp_ext;
 	uint16_t quic_tp_len;
 	bool quic_tp_truncated;

@@ -226,15 +226,19 @@ static void ech_ext(struct cur *body, struct tls_ech_info *e, struct anom_set *a
 
 /* Whether code was already seen among the first n stored extensions. */
 /* QUIC transport parameters: kept raw (bounded) for quic_tp.c, which knows
- * the version-dependent encoding. */
+ * the version-dependent encoding.  A hello may carry both codepoints (the
+ * drafts' and RFC 9001's): the RFC one is kept. */
 static void quic_tp_ext(uint16_t type, struct cur *body, struct tls_client_hello *ch,
 			struct anom_set *a)
 {
 	size_t n = body->left;
 
-	if (ch->quic_tp_ext)
+	if (ch->quic_tp_ext == 0x39 || (ch->quic_tp_ext && type != 0x39)) {
+		cur_skip(body, body->left);
 		return;
+	}
 	ch->quic_tp_ext = type;
+	ch->quic_tp_truncated = false;
 	if (n > TLS_QUIC_TP_BUF) {
 		ch->quic_tp_truncated = true;
 		anom_add(a, "list_truncated");

@@ -72,13 +72,14 @@ static void datagram(const uint8_t *p, size_t n)
 	struct anom_set a = { 0 };
 	struct quic_packet pk;
 	size_t off = 0;
+	uint64_t base = UINT64_MAX;
 
 	quic_sniff(p, n);
 	while (off < n && quic_packet_parse(p + off, n - off, &pk, &a) == QUIC_OK) {
 		if (pk.type == QUIC_PT_INITIAL)
 			initial(&pk, cs, &a);
 		else if (pk.type == QUIC_PT_GQUIC)
-			gquic_old_packet(&pk, &cs[0], &a);
+			gquic_old_packet(&pk, &cs[0], &base, &a);
 		off += pk.len;
 	}
 	for (int side = 0; side < 2; side++) {

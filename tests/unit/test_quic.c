@@ -887,18 +887,20 @@ static void test_gquic_old(void)
 		struct quic_packet pk;
 		struct quic_cstream cs = { 0 };
 		struct anom_set a = { 0 };
+		uint64_t base = UINT64_MAX;
 
 		CHECK(quic_sniff(d, n));
 		CHECK(quic_packet_parse(d, n, &pk, &a) == QUIC_OK && pk.type == QUIC_PT_GQUIC);
 		CHECK(pk.version == (q046 ? 0x51303436u : 0x51303433u));
-		CHECK(gquic_old_packet(&pk, &cs, &a) == QUIC_OK && a.n == 0);
+		CHECK(gquic_old_packet(&pk, &cs, &base, &a) == QUIC_OK && a.n == 0);
 		check_chlo(cs.buf, cs.contig);
 		quic_cstream_free(&cs);
 		for (size_t k = 0; k < n; k++) {
 			uint8_t *q = dup_exact(d, k);
 
+			base = UINT64_MAX;
 			if (quic_packet_parse(q, k, &pk, &a) == QUIC_OK && pk.type == QUIC_PT_GQUIC)
-				gquic_old_packet(&pk, &cs, &a);
+				gquic_old_packet(&pk, &cs, &base, &a);
 			quic_cstream_free(&cs);
 			free(q);
 		}
