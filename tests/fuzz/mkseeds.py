@@ -9,7 +9,7 @@
   ([direction u8][length u16][bytes]), in capture order.
 - hs: every handshake message found in those streams, in fuzz_hs's format
   ([parser selector u8][body]).
-- quic: the RFC 9001 / RFC 9369 Appendix A packets that tests/unit/test_quic.c
+- quic: the RFC 9001 / RFC 9369 Appendix A packets that tests/unit/quic_vectors.h
   carries, alone and coalesced, in fuzz_quic's format ([selector u8][bytes]).
 The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
 """
@@ -106,9 +106,9 @@ def main():
 
 
 def quic_seeds():
-    """fuzz_quic seeds from the RFC sample packets in test_quic.c."""
+    """fuzz_quic seeds from the RFC sample packets in quic_vectors.h."""
     import re
-    src = open(os.path.join(TOP, "tests", "unit", "test_quic.c")).read()
+    src = open(os.path.join(TOP, "tests", "unit", "quic_vectors.h")).read()
     hexes = {m.group(1): bytes.fromhex("".join(re.findall(r'"([0-9a-f]+)"', m.group(2))))
              for m in re.finditer(r"static const char (v[12]_\w+)\[\] =\n(.*?);", src, re.S)}
     n = 0
