@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "digest.h"
 
 static bool le16(struct cur *c, uint16_t *v)
 {
@@ -94,6 +95,56 @@ enum quic_status gquic_chlo_parse(const uint8_t *p, size_t n, struct gquic_chlo 
 		prev = end;
 	}
 	return QUIC_OK;
+}
+
+size_t gquic_chlo_len(const uint8_t *p, size_t n)
+{
+	struct cur c = cur_make(p, n);
+	uint16_t ntags, pad;
+	uint32_t tag, end = 0;
+
+	if (!cur_skip(&c, 4) || !le16(&c, &ntags) || !le16(&c, &pad))
+		return n;
+	for (uint16_t i = 0; i < ntags; i++)
+		if (!le32(&c, &tag) || !le32(&c, &end))
+			return n;
+	return 8 + (size_t)ntags * 8 + end > n ? n : 8 + (size_t)ntags * 8 + end;
+}
+
+size_t gquic_cyu(const struct gquic_chlo *ch, uint32_t version, char *out, size_t cap,
+		 char md5hex[33])
+{
+	size_t n = 0;
+	uint8_t md5[16];
+	unsigned d2 = (version >> 8) & 0xff, d3 = version & 0xff;
+
+	if (cap < 8) {
+		md5hex[0] = '\0';
+		if (cap)
+			out[0] = '\0';
+		return 0;
+	}
+	if (((version >> 16) & 0xff) != '0')
+		out[n++] = (char)((version >> 16) & 0xff);
+	out[n++] = (char)d2;
+	out[n++] = (char)d3;
+	out[n++] = ',';
+	for (uint16_t i = 0; i < ch->n_tags && n + 6 < cap; i++) {
+		if (i)
+			out[n++] = '-';
+		for (unsigned k = 0; k < 4; k++) {
+			char c = (char)((ch->tags[i] >> (8 * k)) & 0xff);
+
+			if (!c)
+				break;
+			/* Tags are printable ASCII in practice; others become '?'. */
+			out[n++] = c >= 0x21 && c <= 0x7e ? c : '?';
+		}
+	}
+	out[n] = '\0';
+	dig_md5(out, n, md5);
+	dig_hex(md5, 16, md5hex, 0);
+	return n;
 }
 
 /* n bytes as an unsigned integer, big-endian from Q039 on, little before. */

@@ -50,6 +50,19 @@ struct gquic_chlo {
 enum quic_status gquic_chlo_parse(const uint8_t *p, size_t n, struct gquic_chlo *ch,
 				  struct anom_set *a);
 
+/* The length of the CHLO at p (which gquic_chlo_parse accepted). */
+size_t gquic_chlo_len(const uint8_t *p, size_t n);
+
+/*
+ * The CYU fingerprint of a CHLO (Cisco's, as Suricata reports it): the
+ * text "<version digits>,<tag>-<tag>-..." (tags in wire order, trailing NUL
+ * bytes dropped; version 0x51303436 "Q046" gives "46") into out (cap bytes,
+ * NUL-terminated; cut short if cap is too small) and its MD5 as 32 lowercase
+ * hex digits.  Returns the text's length.
+ */
+size_t gquic_cyu(const struct gquic_chlo *ch, uint32_t version, char *out, size_t cap,
+		 char md5hex[33]);
+
 /*
  * The frames of a clear-text Q024..Q049 client packet (pk from
  * quic_packet_parse, type QUIC_PT_GQUIC): stream-1 data goes into cs at its

@@ -61,19 +61,48 @@ static void deliver(struct quic_conn *qc, int role, struct anom_set *a)
 {
 	struct quic_cstream *cs = &qc->cs[role];
 
-	if (role == 0 && qc->restart_pending && !skip_restarted(qc))
-		return;
 
 	if (qc->gquic) {
-		if (role == 0 && !qc->have_chlo && cs->contig &&
-		    gquic_chlo_parse(cs->buf, cs->contig, &qc->chlo, a) == QUIC_OK)
+		/* CHLOs follow each other in the stream (a full one after the
+		 * server's REJ); each is read once whole. */
+		while (role == 0 && qc->chlo_next < cs->contig && qc->n_more < QUIC_MORE_CHLO) {
+			struct gquic_chlo *ch = qc->have_chlo ? &qc->more[qc->n_more] : &qc->chlo;
+			const uint8_t *p = cs->buf + qc->chlo_next;
+			size_t n = cs->contig - qc->chlo_next;
+
+			/* What follows a CHLO in its frame may be padding. */
+			if (qc->have_chlo && n >= 4 && memcmp(p, "CHLO", 4) != 0)
+				break;
+			if (gquic_chlo_parse(p, n, ch, a) != QUIC_OK)
+				break;
+			qc->chlo_next += gquic_chlo_len(p, n);
+			if (qc->have_chlo)
+				qc->n_more++;
 			qc->have_chlo = true;
+		}
 		return;
 	}
+	if (role == 0 && (!qc->answered || (qc->restart_pending && !skip_restarted(qc))))
+		return;
 	if (cs->contig > qc->delivered[role] && qc->ev.handshake)
 		qc->ev.handshake(qc->ev.arg, side_of(qc, role), cs->buf + qc->delivered[role],
 				 cs->contig - qc->delivered[role]);
 	qc->delivered[role] = cs->contig;
+}
+
+/* The server spoke (other than Retry or Version Negotiation): the client's
+ * handshake bytes held so far are the ones it answers. */
+static void answered(struct quic_conn *qc, struct anom_set *a)
+{
+	if (qc->answered || qc->client_side < 0)
+		return;
+	qc->answered = true;
+	deliver(qc, 0, a);
+}
+
+void quic_conn_finish(struct quic_conn *qc, struct anom_set *a)
+{
+	answered(qc, a);
 }
 
 static void frames(struct quic_conn *qc, int role, const uint8_t *pt, size_t n,
@@ -139,6 +168,7 @@ static bool open_rekeyed(struct quic_conn *qc, const struct quic_packet *pk, uin
 		quic_cstream_free(&qc->cs[0]);
 		quic_cstream_free(&qc->cs[1]);
 		qc->restart_pending = qc->delivered[0] > 0 && !qc->gquic;
+		qc->answered = false;
 		if (!qc->restart_pending)
 			qc->delivered[0] = 0;
 		qc->delivered[1] = 0;
@@ -180,6 +210,8 @@ static void initial(struct quic_conn *qc, int side, const struct quic_packet *pk
 		}
 	}
 	if (role < 0) {
+		if (qc->client_side >= 0 && side != qc->client_side)
+			answered(qc, a);
 		qc->n_undecrypted[side]++;
 		anom_add(a, qc->client_side < 0 ? "quic_initial_undecryptable"
 						: "quic_decrypt_failed");
@@ -188,6 +220,8 @@ static void initial(struct quic_conn *qc, int side, const struct quic_packet *pk
 		return;
 	}
 	qc->n_initial[role]++;
+	if (role == 1)
+		answered(qc, a);
 	frames(qc, role, pt, n, a);
 }
 
@@ -211,10 +245,12 @@ static void version_negotiation(struct quic_conn *qc, const struct quic_packet *
 static void gquic_old(struct quic_conn *qc, int side, const struct quic_packet *pk,
 		      struct anom_set *a)
 {
+	struct anom_set scratch = { 0 };
+
 	qc->gquic = true;
 	if (qc->gquic_client_side < 0)
 		qc->gquic_client_side = side;
-	if (side != qc->gquic_client_side || qc->have_chlo)
+	if (side != qc->gquic_client_side)
 		return;
 	if (qc->client_side < 0)
 		qc->client_side = side;
@@ -223,13 +259,20 @@ static void gquic_old(struct quic_conn *qc, int side, const struct quic_packet *
 		quic_version_info(pk->version, &qc->vi);
 		qc->odcid = pk->dcid;
 	}
-	if (gquic_old_packet(pk, &qc->cs[0], &qc->gquic_base, a) == QUIC_OK)
+	/* Q046: only Initial packets (type 0) are in clear text.  Packets after
+	 * the first CHLO may be encrypted: what does not read is not reported. */
+	if ((pk->first & 0x80) && (pk->first & 0x30))
+		return;
+	if (gquic_old_packet(pk, &qc->cs[0], &qc->gquic_base,
+			     qc->have_chlo ? &scratch : a) == QUIC_OK)
 		deliver(qc, 0, a);
 }
 
 static void one_packet(struct quic_conn *qc, int side, const struct quic_packet *pk,
 		       struct anom_set *a)
 {
+	if (!qc->first_version && pk->type != QUIC_PT_SHORT && pk->type != QUIC_PT_VN)
+		qc->first_version = pk->version;
 	switch (pk->type) {
 	case QUIC_PT_INITIAL:
 		if (qc->client_side < 0 || side == qc->client_side) {
@@ -254,6 +297,8 @@ static void one_packet(struct quic_conn *qc, int side, const struct quic_packet 
 	case QUIC_PT_HANDSHAKE:
 	case QUIC_PT_0RTT:
 	case QUIC_PT_SHORT:
+		if (qc->client_side >= 0 && side != qc->client_side)
+			answered(qc, a);
 		if (pk->type == QUIC_PT_HANDSHAKE)
 			qc->n_handshake[side]++;
 		else if (pk->type == QUIC_PT_0RTT)

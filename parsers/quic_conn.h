@@ -17,10 +17,16 @@
  * Retry, or a new version after Version Negotiation, re-derives them when
  * the client's next Initial proves them (it decrypts); the server's own
  * connection id, which the client adopts after the server's first Initial,
- * keeps the first keys (RFC 9001 5.2).  A client that starts over (new keys)
- * may send a fresh ClientHello from offset 0: the handshake callback has
- * seen the first one, so the new stream's first message is not repeated to
- * it and the bytes after it follow on (restarts counts these).
+ * keeps the first keys (RFC 9001 5.2).
+ *
+ * The client's handshake bytes are held until the server answers (any packet
+ * but Retry and Version Negotiation) or the flow ends (quic_conn_finish):
+ * a client that starts over after Retry or Version Negotiation sends a
+ * fresh ClientHello from offset 0 (new random, perhaps new contents), and
+ * the one reported is the one the server answered (restarts counts the
+ * attempts).  If the client starts over after its hello was handed over,
+ * the new stream's first message is not repeated and the bytes after it
+ * follow on.
  *
  * Ownership: the caller owns struct quic_conn (quic_conn_init, then
  * quic_conn_free once).  Callbacks receive pointers valid only during the
@@ -39,6 +45,7 @@
 #include "quic_frames.h"
 
 #define QUIC_VN_MAX 16
+#define QUIC_MORE_CHLO 3
 
 struct quic_events {
 	void *arg;
@@ -55,6 +62,7 @@ struct quic_conn {
 	struct quic_events ev;
 	int client_side;                /* -1 until an Initial decrypts */
 	uint32_t version;               /* of the client's current Initials */
+	uint32_t first_version;         /* of the first long-header packet seen */
 	struct quic_vinfo vi;
 	struct quic_cid key_cid;        /* the DCID the Initial keys derive from */
 	struct quic_cid odcid;          /* the client's first DCID */
@@ -64,6 +72,7 @@ struct quic_conn {
 	uint64_t largest_pn[2];
 	struct quic_cstream cs[2];      /* by role */
 	size_t delivered[2];
+	bool answered;                  /* the server sent a packet (not VN/Retry) */
 	bool restart_pending;           /* the client's stream began again */
 	unsigned restarts;              /* ... after Retry or Version Negotiation */
 	struct quic_close close[2];     /* by role */
@@ -77,7 +86,10 @@ struct quic_conn {
 	uint16_t n_vn, n_vn_total;
 	bool gquic;                     /* Q024..Q050: a CHLO, not TLS */
 	bool have_chlo;
-	struct gquic_chlo chlo;
+	struct gquic_chlo chlo;         /* the first CHLO */
+	struct gquic_chlo more[QUIC_MORE_CHLO];   /* the next ones (after REJ) */
+	uint8_t n_more;
+	size_t chlo_next;               /* stream offset of the next CHLO */
 	int gquic_client_side;
 	uint64_t gquic_base;            /* stream offset of the first CHLO */
 };
@@ -85,6 +97,9 @@ struct quic_conn {
 /* A fresh connection reporting through ev (copied). */
 void quic_conn_init(struct quic_conn *qc, const struct quic_events *ev);
 void quic_conn_free(struct quic_conn *qc);
+
+/* The flow ended: handshake bytes still held are handed over. */
+void quic_conn_finish(struct quic_conn *qc, struct anom_set *a);
 
 /*
  * One UDP payload sent by side (0 or 1).  Every packet it holds is read;

@@ -103,6 +103,7 @@ struct tls_client_hello {
 	/* quic_transport_parameters (0x39, drafts 0xffa5): the raw body, which
 	 * quic_tp.c decodes; quic_tp_ext is the codepoint kept (0x39 when
 	 * both are present), 0 if none. */
+	bool quic;                      /* set by the caller: carried by QUIC */
 	uint16_t quic_tp_ext;
 	uint16_t quic_tp_len;
 	bool quic_tp_truncated;

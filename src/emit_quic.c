@@ -7,6 +7,8 @@
  */
 #include "quic_session.h"
 
+#include <stdio.h>
+
 void quic_sess_client_hello(struct quic_sess *q, const struct tls_client_hello *ch,
 			    struct anom_set *a)
 {
@@ -17,6 +19,21 @@ void quic_sess_client_hello(struct quic_sess *q, const struct tls_client_hello *
 	varint = ch->quic_tp_ext == 0x39 || q->qc.vi.varint_tp;
 	quic_tp_parse(ch->quic_tp, ch->quic_tp_len, varint, &q->tp, a);
 	q->have_tp = true;
+}
+
+void quic_close_reason(const struct quic_sess *q, int role, const char *who, char *out,
+		       size_t cap)
+{
+	const struct quic_close *c = &q->qc.close[role];
+	const char *name = c->app ? NULL : quic_error_name(c->code);
+
+	if (!c->present)
+		snprintf(out, cap, "CONNECTION_CLOSE from %s", who);
+	else if (name)
+		snprintf(out, cap, "CONNECTION_CLOSE %s from %s", name, who);
+	else
+		snprintf(out, cap, "CONNECTION_CLOSE %s error 0x%llx from %s",
+			 c->app ? "application" : "transport", (unsigned long long)c->code, who);
 }
 
 static void cid(struct jw *w, const char *key, const struct quic_cid *c)
@@ -75,7 +92,9 @@ static void packets(struct jw *w, const struct quic_sess *q, int client_side)
 		int side = role == 0 ? client_side : 1 - client_side;
 
 		jw_open(w, role == 0 ? "client" : "server", '{');
-		for (int k = 0; k < 4; k++)
+		if (q->qc.n_initial[role])
+			jw_uint(w, kind[0], q->qc.n_initial[role]);
+		for (int k = 1; k < 4; k++)
 			if (q->packets[side][k])
 				jw_uint(w, kind[k], q->packets[side][k]);
 		if (q->qc.n_undecrypted[side])
@@ -85,8 +104,30 @@ static void packets(struct jw *w, const struct quic_sess *q, int client_side)
 	jw_close(w, false);
 }
 
-static void gquic(struct jw *w, const struct gquic_chlo *ch, struct anom_set *a)
+/* CYU of each CHLO: the text and its MD5, in two parallel arrays. */
+static void cyu_arrays(struct jw *w, const struct quic_conn *qc)
 {
+	char cyu[1 + QUIC_MORE_CHLO][GQUIC_MAX_TAGS * 5 + 8], md5[1 + QUIC_MORE_CHLO][33];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i <= qc->n_more; i++)
+		if (gquic_cyu(i ? &qc->more[i - 1] : &qc->chlo, qc->version, cyu[n], sizeof cyu[n],
+			      md5[n]))
+			n++;
+	jw_open(w, "cyu", '[');
+	for (unsigned i = 0; i < n; i++)
+		jw_name(w, NULL, cyu[i]);
+	jw_close(w, false);
+	jw_open(w, "cyu_hash", '[');
+	for (unsigned i = 0; i < n; i++)
+		jw_name(w, NULL, md5[i]);
+	jw_close(w, false);
+}
+
+static void gquic(struct jw *w, const struct quic_conn *qc, struct anom_set *a)
+{
+	const struct gquic_chlo *ch = &qc->chlo;
+
 	jw_open(w, "gquic", '{');
 	if (ch->has_sni)
 		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
@@ -95,6 +136,8 @@ static void gquic(struct jw *w, const struct gquic_chlo *ch, struct anom_set *a)
 	if (ch->has_ver)
 		jw_wire(w, "version", ch->ver, 4, a);
 	jw_uint(w, "tags", ch->n_tags_total);
+	jw_uint(w, "hellos", 1u + qc->n_more);
+	cyu_arrays(w, qc);
 	jw_close(w, true);
 }
 
@@ -107,6 +150,8 @@ void emit_quic(struct jw *w, const struct quic_sess *q, int client_side, bool in
 	jw_open(w, "quic", '{');
 	if (qc->version)
 		jw_name(w, "version", quic_version_name(qc->version, vb));
+	if (qc->first_version && qc->first_version != qc->version)
+		jw_name(w, "first_version", quic_version_name(qc->first_version, vb));
 	cid(w, "dcid", &qc->odcid);
 	cid(w, "client_scid", &qc->client_scid);
 	cid(w, "server_scid", &qc->server_scid);
@@ -134,7 +179,7 @@ void emit_quic(struct jw *w, const struct quic_sess *q, int client_side, bool in
 	if (client_side >= 0)
 		packets(w, q, client_side);
 	if (qc->have_chlo)
-		gquic(w, &qc->chlo, a);
+		gquic(w, qc, a);
 	if (inferred)
 		jw_bool(w, "outcome_inferred", true);
 	jw_close(w, true);

@@ -23,7 +23,7 @@ struct quic_sess {
 	struct quic_conn qc;
 	bool have_tp;
 	struct quic_tp tp;              /* the client's transport parameters */
-	unsigned packets[2][4];         /* by side: Initial, 0-RTT, Handshake, 1-RTT */
+	unsigned packets[2][4];         /* by side: -, 0-RTT, Handshake, 1-RTT */
 	uint64_t bytes[2];              /* UDP payload bytes, by side */
 };
 
@@ -31,6 +31,11 @@ struct quic_sess {
  * encoding its extension codepoint and the QUIC version call for. */
 void quic_sess_client_hello(struct quic_sess *q, const struct tls_client_hello *ch,
 			    struct anom_set *a);
+
+/* failure.reason for a CONNECTION_CLOSE of role (0 client, 1 server) that
+ * ended the handshake: "CONNECTION_CLOSE PROTOCOL_VIOLATION from server". */
+void quic_close_reason(const struct quic_sess *q, int role, const char *who, char *out,
+		       size_t cap);
 
 /* tls.quic for the record; client_side is the flow side of the client (or
  * -1), inferred whether the outcome `established` was inferred from the

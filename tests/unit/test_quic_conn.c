@@ -14,6 +14,8 @@ struct log {
 	uint8_t hs[2][4096];
 	size_t n[2];
 	unsigned calls[2];
+	int order[4];                   /* sides of the first handshake calls */
+	unsigned n_order;
 	unsigned prot[2][8];
 	unsigned closes[2];
 	uint64_t close_code;
@@ -27,6 +29,8 @@ static void on_hs(void *arg, int side, const uint8_t *b, size_t n)
 		memcpy(l->hs[side] + l->n[side], b, n);
 	l->n[side] += n;
 	l->calls[side]++;
+	if (l->n_order < 4)
+		l->order[l->n_order++] = side;
 }
 
 static void on_prot(void *arg, int side, enum quic_ptype t, size_t len)
@@ -91,10 +95,12 @@ static void test_rfc_exchange(int cs)
 	dg = concat(s, hsp);
 	start(&qc, &l);
 	feed(&qc, cs, c, &a);
-	CHECK(qc.client_side == cs && l.n[cs] == 241 && l.calls[cs] == 1);
-	CHECK(l.hs[cs][0] == 1 && l.hs[cs][3] == 237);   /* ClientHello, 237 bytes */
+	CHECK(qc.client_side == cs && l.n[cs] == 0);      /* held until answered */
 	feed(&qc, 1 - cs, dg, &a);
+	CHECK(l.n[cs] == 241 && l.calls[cs] == 1);
+	CHECK(l.hs[cs][0] == 1 && l.hs[cs][3] == 237);   /* ClientHello, 237 bytes */
 	CHECK(l.n[1 - cs] == 90 && l.hs[1 - cs][0] == 2);  /* ServerHello */
+	CHECK(l.order[0] == cs && l.order[1] == 1 - cs);   /* the hello first */
 	CHECK(l.prot[1 - cs][QUIC_PT_HANDSHAKE] == 1 && qc.n_handshake[1 - cs] == 1);
 	CHECK(qc.n_initial[0] == 1 && qc.n_initial[1] == 1 && a.n == 0);
 	CHECK(qc.version == QUIC_V1 && qc.odcid.len == 8 && memcmp(qc.odcid.b, dcid.p, 8) == 0);
@@ -148,8 +154,23 @@ static void test_retry_restart(void)
 	CHECK(qc.key_cid.len == 8 && memcmp(qc.key_cid.b, newcid, 8) == 0);
 	CHECK(qc.n_initial[0] == 2 && qc.restarts == 1 && qc.odcid.len == 8);
 	CHECK(memcmp(qc.odcid.b, dcid.p, 8) == 0);
-	CHECK(l.n[0] == 241 && l.calls[0] == 1 && a.n == 0);   /* the first hello only */
+	CHECK(l.n[0] == 0 && a.n == 0);          /* no answer yet */
+	quic_conn_finish(&qc, &a);
+	CHECK(l.n[0] == 241 && l.calls[0] == 1 && a.n == 0);   /* the second hello only */
+	CHECK(l.hs[0][16] == pl[20] && l.hs[0][16] != cf.p[20]);
 	CHECK(!qc.restart_pending && qc.delivered[0] == 241);
+	quic_conn_free(&qc);
+
+	/* Starting over after the hello was handed over: not repeated. */
+	start(&qc, &l);
+	feed(&qc, 0, c, &a);
+	quic_conn_finish(&qc, &a);
+	CHECK(l.n[0] == 241);
+	feed(&qc, 0, c2, &a);
+	CHECK(qc.restarts == 1 && qc.restart_pending && l.n[0] == 241 && l.calls[0] == 1);
+	quic_conn_finish(&qc, &a);
+	CHECK(!qc.restart_pending && l.n[0] == 241 && l.calls[0] == 1);
+	CHECK(qc.delivered[0] == 241 && a.n == 0);
 	quic_conn_free(&qc);
 	free(c2.p);
 	free(cf.p);
@@ -187,12 +208,13 @@ static void test_vn_and_close(void)
 	start(&qc, &l);
 	CHECK(quic_sniff(c1.p, c1.n));
 	feed(&qc, 0, c1, &a);
-	CHECK(qc.client_side == 0 && qc.version == 0x1a2a3a4a && l.n[0] == 241);
+	CHECK(qc.client_side == 0 && qc.version == 0x1a2a3a4a && l.n[0] == 0);
 	feed(&qc, 1, vnb, &a);
 	CHECK(qc.vn && qc.n_vn == 2 && qc.vn_versions[1] == QUIC_V2);
 	feed(&qc, 0, c2, &a);
-	CHECK(qc.version == QUIC_V1 && qc.restarts == 1 && l.n[0] == 241);
+	CHECK(qc.version == QUIC_V1 && qc.restarts == 1 && l.n[0] == 0);
 	feed(&qc, 1, sc, &a);
+	CHECK(l.n[0] == 241 && l.calls[0] == 1);
 	CHECK(l.closes[1] == 1 && l.close_code == 0x128 && qc.close[1].present);
 	CHECK(qc.close[1].reason_len == 2 && qc.close[1].frame_type == 6);
 	CHECK(a.n == 0);
