@@ -6,7 +6,9 @@
  *      streams read as a ClientHello/ServerHello (transport parameters too)
  *      or a gQUIC CHLO; clear-text gQUIC packets likewise.
  *   1: a decrypted payload's frames (IETF), 2: the same in gQUIC mode,
- *   3: transport parameters (both encodings) and a CHLO.
+ *   3: transport parameters (both encodings) and a CHLO,
+ *   4: a connection (quic_conn): datagrams as [side u8][length u16][bytes],
+ *      each copied into its own exact-size allocation, then the flow's end.
  * The rest is copied into an exact-size allocation so overreads are caught.
  */
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 #include "../../parsers/gquic.h"
 #include "../../parsers/quic.h"
+#include "../../parsers/quic_conn.h"
 #include "../../parsers/quic_frames.h"
 #include "../../parsers/quic_tp.h"
 #include "../../parsers/tls_hs.h"
@@ -88,6 +91,51 @@ static void datagram(const uint8_t *p, size_t n)
 	}
 }
 
+static size_t touched;
+
+static void on_hs(void *arg, int side, const uint8_t *b, size_t n)
+{
+	(void)arg;
+	for (size_t i = 0; i < n; i++)
+		touched += b[i] + (size_t)side;
+}
+
+static void on_prot(void *arg, int side, enum quic_ptype t, size_t len)
+{
+	(void)arg;
+	touched += (size_t)side + (size_t)t + len;
+}
+
+static void on_close(void *arg, int side, const struct quic_close *c)
+{
+	(void)arg;
+	touched += (size_t)side + c->reason_len;
+}
+
+static void connection(const uint8_t *p, size_t n)
+{
+	struct quic_events ev = { NULL, on_hs, on_prot, on_close };
+	struct quic_conn qc;
+	struct anom_set a = { 0 };
+	struct cur c = cur_make(p, n);
+	uint8_t side;
+	uint16_t len;
+	const uint8_t *d;
+
+	quic_conn_init(&qc, &ev);
+	while (cur_u8(&c, &side) && cur_u16(&c, &len) && cur_bytes(&c, len, &d)) {
+		uint8_t *q = malloc(len ? len : 1);
+
+		if (!q)
+			break;
+		memcpy(q, d, len);
+		quic_conn_datagram(&qc, side & 1, q, len, &a);
+		free(q);
+	}
+	quic_conn_finish(&qc, &a);
+	quic_conn_free(&qc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct quic_tp tp;
@@ -105,13 +153,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!body)
 		return 0;
 	memcpy(body, data + 1, size);
-	switch (sel & 3) {
+	switch (sel & 7) {
 	case 0:
 		datagram(body, size);
 		break;
+	case 4:
+		connection(body, size);
+		break;
 	case 1:
 	case 2:
-		quic_frames_parse(body, size, (sel & 3) == 2, &cs, &f, &a);
+		quic_frames_parse(body, size, (sel & 7) == 2, &cs, &f, &a);
 		read_stream(&cs, &a);
 		quic_cstream_free(&cs);
 		break;

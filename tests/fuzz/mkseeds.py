@@ -10,7 +10,8 @@
 - hs: every handshake message found in those streams, in fuzz_hs's format
   ([parser selector u8][body]).
 - quic: the RFC 9001 / RFC 9369 Appendix A packets that tests/unit/quic_vectors.h
-  carries, alone and coalesced, in fuzz_quic's format ([selector u8][bytes]).
+  carries, alone, coalesced and as a connection, in fuzz_quic's format
+  ([selector u8][bytes]).
 The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
 """
 import glob
@@ -119,10 +120,14 @@ def quic_seeds():
         write("quic", v + "-coalesced", b"\0" + hexes[v + "_server_pkt"] + hexes[v + "_client_pkt"])
         write("quic", v + "-frames-client", b"\1" + hexes[v + "_crypto_frame"])
         write("quic", v + "-frames-server", b"\1" + hexes[v + "_server_payload"])
+        conn = b"".join(struct.pack(">BH", side, len(p)) + p for side, p in
+                        ((0, hexes[v + "_client_pkt"]), (1, hexes[v + "_server_pkt"]),
+                         (1, hexes[v + "_retry"]), (0, hexes[v + "_client_pkt"])))
+        write("quic", v + "-connection", b"\4" + conn)
         ch = hexes[v + "_crypto_frame"]
         at = ch.index(b"\x00\x39\x00\x32") + 4   # quic_transport_parameters
         write("quic", v + "-tp", b"\3" + ch[at:at + 0x32])
-        n += 4
+        n += 5
     return n
 
 
