@@ -28,7 +28,7 @@
 #define TLS_MAX_SNI       1024
 #define TLS_MAX_KEYSHARES 16
 #define TLS_MAX_MISC      16
-#define TLS_QUIC_TP_BUF   1024
+#define TLS_QUIC_TP_BUF   512
 
 /* GREASE (RFC 8701): 0x0a0a, 0x1a1a, ... 0xfafa. */
 static inline bool tls_is_grease(uint16_t v)
