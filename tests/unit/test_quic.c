@@ -680,6 +680,34 @@ static void test_q050(void)
 	free(b.p);
 }
 
+/* The tls_hs.c hook: both codepoints (0x39 kept), and a body over the
+ * 512 bytes kept. */
+static void test_tp_hook(void)
+{
+	static uint8_t ch[1024];
+	static struct tls_client_hello h;
+	struct anom_set a = { 0 };
+	size_t n = 0, ext_at;
+
+	ch[n++] = 3, ch[n++] = 3;
+	memset(ch + n, 7, 32), n += 32;
+	ch[n++] = 0;                                   /* session id */
+	ch[n++] = 0, ch[n++] = 2, ch[n++] = 0x13, ch[n++] = 0x01;
+	ch[n++] = 1, ch[n++] = 0;                      /* compression */
+	ext_at = n;
+	n += 2;
+	ch[n++] = 0xff, ch[n++] = 0xa5, ch[n++] = 0, ch[n++] = 2, ch[n++] = 0x01, ch[n++] = 0x00;
+	ch[n++] = 0x00, ch[n++] = 0x39, ch[n++] = 0x02, ch[n++] = 0x58;   /* 600 bytes */
+	for (int i = 0; i < 600; i += 3)
+		ch[n++] = 0x20, ch[n++] = 1, ch[n++] = (uint8_t)i;   /* id 0x20, len 1 */
+	ch[ext_at] = (uint8_t)((n - ext_at - 2) >> 8), ch[ext_at + 1] = (uint8_t)(n - ext_at - 2);
+	memset(&h, 0, sizeof h);
+	CHECK(tls_parse_client_hello(ch, n, &h, &a) == 0);
+	CHECK(h.quic_tp_ext == 0x39 && h.quic_tp_truncated && h.quic_tp_len == TLS_QUIC_TP_BUF);
+	CHECK(anom_has(&a, "list_truncated") && !anom_has(&a, "extension_trailing_bytes"));
+	CHECK(h.quic_tp[0] == 0x20 && h.quic_tp[3] == 0x20 && h.quic_tp[5] == 3);
+}
+
 int main(void)
 {
 	const struct vectors *vs[] = { &rfc9001, &rfc9369 };
@@ -702,5 +730,6 @@ int main(void)
 	test_chlo();
 	test_gquic_old();
 	test_q050();
+	test_tp_hook();
 	return TT_DONE();
 }
