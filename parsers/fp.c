@@ -146,6 +146,13 @@ static const char *ja4_version(uint16_t v)
 	}
 }
 
+/* Order of versions: TLS codes as they are, DTLS ones (0xfeXX, counting
+ * down) above every TLS code and in their own order. */
+static unsigned version_rank(uint16_t v)
+{
+	return (v >> 8) == 0xfe ? 0x10000u + (0xffu - (v & 0xffu)) : v;
+}
+
 static int is_alnum(uint8_t c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -240,9 +247,12 @@ void fp_ja4(const struct tls_client_hello *ch, char proto, char ja4[FP_JA4_MAX],
 	struct out bo, co, ro;
 	int has_sni = 0;
 
-	/* Version: highest non-GREASE supported_versions, else legacy. */
+	/* Version: highest non-GREASE supported_versions, else legacy.  DTLS
+	 * codes count down (1.3 is 0xfefc, 1.2 0xfefd): the highest version is
+	 * meant, not the highest number. */
 	for (size_t i = 0; i < ch->n_versions; i++)
-		if (!tls_is_grease(ch->versions[i]) && ch->versions[i] > ver)
+		if (!tls_is_grease(ch->versions[i]) &&
+		    (!ver || version_rank(ch->versions[i]) > version_rank(ver)))
 			ver = ch->versions[i];
 	if (!ver)
 		ver = ch->legacy_version;
@@ -255,8 +265,11 @@ void fp_ja4(const struct tls_client_hello *ch, char proto, char ja4[FP_JA4_MAX],
 	/* The SNI flag is the extension's presence, whatever its content. */
 	has_sni = has_sni || ch->has_sni;
 	ja4_alpn(&ch->alpn, alpn);
+	/* Over DTLS 0x0100 is OpenSSL's pre-standard DTLS, not SSL 1.0:
+	 * FoxIO's table has no entry for it, so "00" (unknown). */
 	snprintf(a, sizeof a, "%c%s%c%02u%02u%s", proto,
-		 ch->sslv2 ? "s2" : ja4_version(ver), has_sni ? 'd' : 'i',
+		 ch->sslv2 ? "s2" : proto == 'd' && ver == 0x0100 ? "00" : ja4_version(ver),
+		 has_sni ? 'd' : 'i',
 		 count99(nc, ch->n_ciphers, ch->n_ciphers_total),
 		 count99(ne_all, ch->n_exts, ch->n_exts_total), alpn);
 

@@ -58,6 +58,8 @@ struct tls_client_hello {
 	uint8_t session_id[32];
 	uint8_t session_id_len;
 	bool sslv2;                     /* arrived as an SSLv2-compatible hello */
+	bool dtls;                      /* set by the caller: a DTLS hello, with a cookie */
+	uint8_t cookie_len;             /* DTLS cookie (RFC 6347 4.2.1), bytes */
 
 	uint16_t ciphers[TLS_MAX_CIPHERS];
 	uint16_t n_ciphers, n_ciphers_total;

@@ -7,10 +7,10 @@
  * CertificateStatus; RFC 5077 3.3 NewSessionTicket (TLS <= 1.2).
  *
  *     ClientHello:
- *     +---------+--------+-------+==========+======+==========+
- *     | version | random | sid<> | suites<> | cm<> | exts<>   |
- *     |  u16    |   32   |  v8   |   v16    |  v8  |  v16     |
- *     +---------+--------+-------+==========+======+==========+
+ *     +---------+--------+-------+===========+==========+======+==========+
+ *     | version | random | sid<> | cookie<>  | suites<> | cm<> | exts<>   |
+ *     |  u16    |   32   |  v8   | v8 (DTLS) |   v16    |  v8  |  v16     |
+ *     +---------+--------+-------+===========+==========+======+==========+
  *     extension: | type u16 | data v16 |
  *
  * Every read goes through the cursor; a damaged extension is skipped using
@@ -435,16 +435,18 @@ static void ch_each(uint16_t type, struct cur *body, void *arg, struct anom_set 
 int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_hello *ch,
 			   struct anom_set *a)
 {
-	struct cur c = cur_make(body, len), sid, suites, comp;
+	struct cur c = cur_make(body, len), sid, suites, comp, cookie = { NULL, 0 };
 	uint16_t total;
 
 	if (!cur_u16(&c, &ch->legacy_version) || !cur_copy(&c, ch->random, 32) ||
-	    !cur_vec8(&c, &sid) || sid.left > 32) {
+	    !cur_vec8(&c, &sid) || sid.left > 32 || (ch->dtls && !cur_vec8(&c, &cookie))) {
 		anom_add(a, "hello_truncated");
 		return -1;
 	}
 	ch->session_id_len = (uint8_t)sid.left;
 	cur_copy(&sid, ch->session_id, sid.left);
+	if (ch->dtls)
+		ch->cookie_len = (uint8_t)cookie.left;
 	if (!cur_vec16(&c, &suites) || suites.left % 2) {
 		anom_add(a, "hello_truncated");
 		return -1;

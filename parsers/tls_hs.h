@@ -53,6 +53,8 @@ enum tls_hs_type {
 /* The 4-byte handshake header at p: OK with *type and *len; NEED_MORE if n < 4. */
 enum tls_status tls_hs_header(const uint8_t *p, size_t n, uint8_t *type, uint32_t *len);
 
+/* ClientHello.  The caller zeroes *ch; with ch->dtls set first, the DTLS
+ * cookie after session_id is read (its length into ch->cookie_len). */
 int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_hello *ch,
 			   struct anom_set *a);
 /* SSLv2 CLIENT-HELLO (the body after the SSLv2 record header, starting with

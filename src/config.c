@@ -11,6 +11,7 @@ void config_defaults(struct tt_config *cfg)
 	cfg->max_flows = 1000000;
 	cfg->tcp_idle_timeout_ns = 300ull * 1000000000ull;
 	cfg->tcp_closed_timeout_ns = 5ull * 1000000000ull;
+	cfg->udp_timeout_ns = 60ull * 1000000000ull;
 	cfg->frag_max_datagrams = 4096;
 	cfg->frag_timeout_ns = 30ull * 1000000000ull;
 	cfg->reasm_dir_limit = 256u * 1024u;

@@ -14,6 +14,7 @@ struct tt_config {
 	uint32_t max_flows;             /* default 1,000,000 */
 	uint64_t tcp_idle_timeout_ns;   /* established, no packet: default 300 s */
 	uint64_t tcp_closed_timeout_ns; /* after FIN/RST both ways: default 5 s */
+	uint64_t udp_timeout_ns;        /* UDP flow (DTLS), no datagram: default 60 s */
 	/* IP fragments (ipfrag.c) */
 	uint32_t frag_max_datagrams;    /* default 4096 in flight */
 	uint64_t frag_timeout_ns;       /* default 30 s */

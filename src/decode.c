@@ -83,6 +83,42 @@ enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *o, struc
 	return tcp_header(p, n, false, o, st);
 }
 
+/*
+ * UDP (RFC 768):  | sport u16 | dport u16 | length u16 | checksum u16 | data |
+ * `have` bytes were captured of the datagram's `declared` ones; the UDP
+ * length field is trusted only when it fits the IP payload (it is the
+ * IP length that counts, as checksum offload and padding make the two
+ * differ in captures).  The checksum is never checked.
+ */
+static enum decode_result udp_header(const uint8_t *p, uint32_t have, uint32_t declared,
+				     struct pkt *o, struct tt_stats *st)
+{
+	struct cur c = cur_make(p, have);
+	uint16_t ulen, sum;
+
+	if (!cur_u16(&c, &o->sport) || !cur_u16(&c, &o->dport) || !cur_u16(&c, &ulen) ||
+	    !cur_u16(&c, &sum)) {
+		if (have < declared)
+			st->truncated++;
+		else
+			st->err_other++;
+		return DEC_ERROR;
+	}
+	if (ulen >= 8 && ulen < declared)
+		declared = ulen;
+	o->payload = c.p;
+	o->payload_len = (uint32_t)(c.left < declared - 8 ? c.left : declared - 8);
+	o->payload_missing = declared - 8 - o->payload_len;
+	o->flags = 0;
+	o->seq = o->ack = 0;
+	return DEC_UDP;
+}
+
+enum decode_result decode_udp(const uint8_t *p, uint32_t n, struct pkt *o, struct tt_stats *st)
+{
+	return udp_header(p, n, n < 8 ? 8 : n, o, st);
+}
+
 /* RFC 1071 over the header (n is a multiple of 4), a 32-bit word at a time
  * into a 64-bit sum, folded at the end. */
 static int ipv4_sum_ok(const uint8_t *h, size_t n)
@@ -107,6 +143,14 @@ static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, bool 
 	enum decode_result r;
 	uint32_t have = (uint32_t)(c->left < l4len ? c->left : l4len);
 
+	if (proto == 17) {
+		/* Counted as non_tcp too: most UDP is not DTLS or QUIC. */
+		st->non_tcp++;
+		r = udp_header(c->p, have, from_capture ? have : l4len, o, st);
+		if (r == DEC_UDP && o->payload_missing)
+			st->truncated++;
+		return r;
+	}
 	if (proto != 6) {
 		st->non_tcp++;
 		return DEC_SKIP;

@@ -11,6 +11,7 @@
 
 enum decode_result {
 	DEC_TCP,        /* a TCP segment: pkt is filled */
+	DEC_UDP,        /* a UDP datagram: addresses, ports and payload are filled */
 	DEC_FRAGMENT,   /* an IP fragment: frag fields are filled */
 	DEC_SKIP,       /* not IP, or not TCP: counted */
 	DEC_ERROR,      /* malformed or truncated headers: counted */
@@ -21,7 +22,7 @@ struct pkt {
 	uint8_t src[16], dst[16];
 	bool has_vlan;
 	uint16_t vlan;               /* outermost tag */
-	/* TCP */
+	/* TCP, and ports and payload for UDP */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
@@ -50,6 +51,9 @@ enum decode_result decode_packet(int dlt, const uint8_t *p, uint32_t caplen,
 				 uint32_t wirelen, struct pkt *out, struct tt_stats *st);
 /* Decode a TCP segment held in a reassembled IP datagram's payload. */
 enum decode_result decode_tcp(const uint8_t *p, uint32_t n, struct pkt *out,
+			      struct tt_stats *st);
+/* The same for a UDP datagram. */
+enum decode_result decode_udp(const uint8_t *p, uint32_t n, struct pkt *out,
 			      struct tt_stats *st);
 int decode_dlt_supported(int dlt);
 

@@ -524,6 +524,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	int client, server;
 	char cid[64];
 	uint64_t first = fi->ct->first_ns, last = fi->ct->last_ns;
+	bool udp = fi->ep->proto == 17;
 
 	client = fi->verdict ? fi->verdict->client : fi->syn_side >= 0 ? fi->syn_side : 0;
 	server = !client;
@@ -536,11 +537,11 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	endpoint(w, "source", fi, client);
 	endpoint(w, "destination", fi, server);
 	jw_open(w, "network", '{');
-	jw_name(w, "transport", "tcp");
+	jw_name(w, "transport", udp ? "udp" : "tcp");
 	jw_name(w, "type", fi->ep->af == 4 ? "ipv4" : "ipv6");
-	jw_name(w, "iana_number", "6");
+	jw_name(w, "iana_number", udp ? "17" : "6");
 	fp_community_id(fi->ep->af, fi->ep->addr[client], fi->ep->addr[server],
-			fi->ep->port[client], fi->ep->port[server], 6,
+			fi->ep->port[client], fi->ep->port[server], udp ? 17 : 6,
 			ctx->cfg.community_id_seed, cid);
 	jw_name(w, "community_id", cid);
 	jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);

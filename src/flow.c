@@ -1,6 +1,8 @@
 /*
  * flow.c - the connection table: chained hash on the canonical 5-tuple
- * (+VLAN), grown by doubling, and two LRU lists for timeouts and eviction.
+ * (+VLAN), grown by doubling, and three LRU lists (open TCP, closed TCP,
+ * UDP) for timeouts and eviction.  A TCP and a UDP flow on the same
+ * addresses and ports hash alike and are told apart by the protocol.
  */
 #include "flow.h"
 
@@ -15,7 +17,7 @@ struct flow_table {
 	struct flow **bucket;
 	uint32_t mask;
 	uint32_t n, max;
-	struct flow_list open, closed;
+	struct flow_list lists[3];      /* indexed by enum flow_list_id */
 };
 
 struct flow_table *flow_table_new(uint32_t max_flows)
@@ -82,7 +84,8 @@ static uint32_t key_hash(const struct flow_endpoints *k)
 
 static bool same(const struct flow *f, const struct flow_endpoints *k, int *side)
 {
-	if (f->ep.af != k->af || f->ep.has_vlan != k->has_vlan || f->ep.vlan != k->vlan)
+	if (f->ep.af != k->af || f->ep.has_vlan != k->has_vlan || f->ep.vlan != k->vlan ||
+	    f->ep.proto != k->proto)
 		return false;
 	if (ep_cmp(&f->ep, 0, k, 0) == 0 && ep_cmp(&f->ep, 1, k, 1) == 0) {
 		*side = 0;
@@ -165,16 +168,17 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 		grow(t);
 	f->hnext = t->bucket[f->hash & t->mask];
 	t->bucket[f->hash & t->mask] = f;
-	list_push(&t->open, f);
+	f->list = key->proto == 17 ? FLOW_UDP : FLOW_OPEN;
+	list_push(&t->lists[f->list], f);
 	t->n++;
 	return f;
 }
 
-void flow_touch(struct flow_table *t, struct flow *f, bool closed)
+void flow_touch(struct flow_table *t, struct flow *f, int which)
 {
-	list_unlink(f->closed_list ? &t->closed : &t->open, f);
-	f->closed_list = closed;
-	list_push(closed ? &t->closed : &t->open, f);
+	list_unlink(&t->lists[f->list], f);
+	f->list = (uint8_t)which;
+	list_push(&t->lists[which], f);
 }
 
 void flow_remove(struct flow_table *t, struct flow *f)
@@ -185,7 +189,7 @@ void flow_remove(struct flow_table *t, struct flow *f)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = f->hnext;
-	list_unlink(f->closed_list ? &t->closed : &t->open, f);
+	list_unlink(&t->lists[f->list], f);
 	t->n--;
 }
 
@@ -199,12 +203,15 @@ uint32_t flow_max(const struct flow_table *t)
 	return t->max;
 }
 
-struct flow *flow_oldest(struct flow_table *t, bool closed)
+struct flow *flow_oldest(struct flow_table *t, int which)
 {
-	return closed ? t->closed.tail : t->open.tail;
+	return t->lists[which].tail;
 }
 
 struct flow *flow_any(struct flow_table *t)
 {
-	return t->closed.tail ? t->closed.tail : t->open.tail;
+	for (int i = FLOW_CLOSED; i >= FLOW_OPEN; i--)
+		if (t->lists[i].tail)
+			return t->lists[i].tail;
+	return t->lists[FLOW_UDP].tail;
 }

@@ -1,5 +1,5 @@
 /*
- * flowinfo.h - what the emitter needs to know about a TCP connection,
+ * flowinfo.h - what the emitter needs to know about a TCP connection or UDP flow,
  * without seeing the flow table, the reassembly or any wire bytes.
  *
  * Sides are flow-relative: side 0 is the endpoint that sent the first packet
@@ -15,6 +15,7 @@
 
 struct flow_endpoints {
 	uint8_t af;                     /* 4 or 6 */
+	uint8_t proto;                  /* IP protocol: 6 TCP, 17 UDP (0 is TCP) */
 	uint8_t addr[2][16];            /* IPv4 in the first 4 bytes */
 	uint16_t port[2];
 	bool has_vlan;

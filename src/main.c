@@ -79,9 +79,11 @@ static void usage(FILE *out)
 "  --ca-dir DIR          a directory of trusted root certificates.\n"
 "\n"
 "Limits (README 'Limits' explains each):\n"
-"  --max-flows N         concurrent TCP connections tracked (default 1000000);\n"
-"                        the least recently active is evicted and reported.\n"
+"  --max-flows N         concurrent TCP connections and UDP flows tracked\n"
+"                        (default 1000000); the least recently active is\n"
+"                        evicted and reported.\n"
 "  --tcp-timeout SEC     idle timeout of a connection (default 300).\n"
+"  --udp-timeout SEC     idle timeout of a UDP flow, DTLS (default 60).\n"
 "  --reasm-memcap BYTES  reassembly memory for all connections (default 64 MiB).\n"
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
 "  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
@@ -111,7 +113,7 @@ static void usage(FILE *out)
 
 enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
-	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
+	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP,
 };
@@ -130,6 +132,7 @@ static const struct option long_opts[] = {
 	{ "ca-dir", required_argument, NULL, OPT_CA_DIR },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
+	{ "udp-timeout", required_argument, NULL, OPT_UDP_TIMEOUT },
 	{ "reasm-memcap", required_argument, NULL, OPT_MEMCAP },
 	{ "reasm-limit", required_argument, NULL, OPT_REASM_LIMIT },
 	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
@@ -233,6 +236,10 @@ int main(int argc, char **argv)
 		case OPT_TCP_TIMEOUT:
 			ctx.cfg.tcp_idle_timeout_ns = number("--tcp-timeout", optarg, 1, 86400 * 30) *
 						      1000000000ull;
+			break;
+		case OPT_UDP_TIMEOUT:
+			ctx.cfg.udp_timeout_ns = number("--udp-timeout", optarg, 1, 86400 * 30) *
+						 1000000000ull;
 			break;
 		case OPT_MEMCAP:
 			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);

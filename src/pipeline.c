@@ -3,6 +3,9 @@
  *
  *   decode_packet -> [ipfrag_add] -> flow_lookup/insert -> reasm_segment
  *       -> session_push ... -> emit_session -> flow freed
+ *   UDP: decode_packet -> [ipfrag_add] -> flow_lookup, or udp_sniff then
+ *       flow_insert -> udp_accepts -> udp_push (per protocol, udp.c)
+ *       -> session ... -> emit_session -> flow freed
  *
  * Orientation: the sender of a SYN without ACK is the client (the SYN+ACK
  * sender the server); without a handshake (midstream pickup), the session
@@ -10,9 +13,11 @@
  * packet's sender is taken (README "Orientation").
  *
  * Timeouts run on packet time, checked once per second of it: closed flows
- * (FIN both ways or RST) after cfg.tcp_closed_timeout_ns, others after
- * cfg.tcp_idle_timeout_ns.  At cfg.max_flows, the least recently active flow
- * (closed ones first) is evicted.  Every way a flow ends goes through
+ * (FIN both ways or RST) after cfg.tcp_closed_timeout_ns, other TCP flows
+ * after cfg.tcp_idle_timeout_ns, UDP flows after cfg.udp_timeout_ns.  At
+ * cfg.max_flows, the least recently active flow (closed ones first) is
+ * evicted.  A UDP flow enters the table only at a datagram that one of the
+ * protocols of udp.c recognises; other UDP traffic costs no state.  Every way a flow ends goes through
  * end_flow(): finish the session, emit if it was TLS and not yet emitted,
  * free.
  */
@@ -29,6 +34,7 @@
 #include "ipfrag.h"
 #include "reasm.h"
 #include "session.h"
+#include "udp.h"
 #include "verdict.h"
 
 #define SEC 1000000000ull
@@ -164,11 +170,16 @@ static void expire(struct pipeline *pl, uint64_t now)
 	struct flow *f;
 
 	ipfrag_expire(pl->frag, now);
-	while ((f = flow_oldest(pl->ft, true)) && f->ct.last_ns + cfg->tcp_closed_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, FLOW_CLOSED)) &&
+	       f->ct.last_ns + cfg->tcp_closed_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
-	while ((f = flow_oldest(pl->ft, false)) && f->ct.last_ns + cfg->tcp_idle_timeout_ns < now) {
+	while ((f = flow_oldest(pl->ft, FLOW_OPEN)) && f->ct.last_ns + cfg->tcp_idle_timeout_ns < now) {
+		pl->ctx->st.flows_timed_out++;
+		end_flow(pl, f);
+	}
+	while ((f = flow_oldest(pl->ft, FLOW_UDP)) && f->ct.last_ns + cfg->udp_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
@@ -199,8 +210,10 @@ static void shed_sessions(struct pipeline *pl, struct flow *keep)
 {
 	struct tt_ctx *ctx = pl->ctx;
 
-	for (int list = 1; list >= 0 && ctx->sess_mem > ctx->cfg.session_memcap; list--) {
-		struct flow *f = flow_oldest(pl->ft, list == 1);
+	static const int order[] = { FLOW_CLOSED, FLOW_UDP, FLOW_OPEN };
+
+	for (int i = 0; i < 3 && ctx->sess_mem > ctx->cfg.session_memcap; i++) {
+		struct flow *f = flow_oldest(pl->ft, order[i]);
 		int walked = 0;
 		while (f && ctx->sess_mem > ctx->cfg.session_memcap && walked < SHED_WALK) {
 			struct flow *newer = f->prev;
@@ -223,9 +236,106 @@ static bool is_closed(const struct flow *f)
 	return f->rst || (f->fin[0] && f->fin[1]);
 }
 
-static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+/* The table is full: the least recently active flow goes, a closed TCP
+ * connection first. */
+static void evict_one(struct pipeline *pl)
+{
+	struct flow *old = flow_oldest(pl->ft, FLOW_CLOSED);
+	struct flow *tcp_old = flow_oldest(pl->ft, FLOW_OPEN), *udp_old = flow_oldest(pl->ft, FLOW_UDP);
+
+	if (!old)
+		old = !udp_old || (tcp_old && tcp_old->ct.last_ns <= udp_old->ct.last_ns) ? tcp_old
+											: udp_old;
+	if (old) {
+		pl->ctx->st.flows_evicted++;
+		end_flow(pl, old);
+	}
+}
+
+static struct flow *new_flow(struct pipeline *pl, const struct flow_endpoints *key)
 {
 	struct tt_stats *st = &pl->ctx->st;
+	struct flow *f;
+
+	if (flow_count(pl->ft) >= flow_max(pl->ft))
+		evict_one(pl);
+	f = flow_insert(pl->ft, key);
+	if (!f)
+		return NULL;
+	st->flows_created++;
+	st->flows_active = flow_count(pl->ft);
+	return f;
+}
+
+static void flow_key(const struct pkt *p, uint8_t proto, struct flow_endpoints *key)
+{
+	memset(key, 0, sizeof *key);
+	key->af = p->af;
+	key->proto = proto;
+	memcpy(key->addr[0], p->src, 16);
+	memcpy(key->addr[1], p->dst, 16);
+	key->port[0] = p->sport;
+	key->port[1] = p->dport;
+	key->has_vlan = p->has_vlan;
+	key->vlan = p->vlan;
+}
+
+/* The record is out: keep only the counters from here on. */
+static void emit_decided(struct pipeline *pl, struct flow *f)
+{
+	emit_flow(pl, f);
+	stop_reasm(pl, f);
+	session_free(f->sess);
+	f->sess = NULL;
+}
+
+static void counters(struct flow *f, int side, const struct pkt *p, uint64_t ts)
+{
+	if (!f->ct.first_ns)
+		f->ct.first_ns = ts;
+	if (ts > f->ct.last_ns)
+		f->ct.last_ns = ts;
+	f->ct.bytes[side] += p->ip_len;
+	f->ct.pkts[side]++;
+}
+
+/* One UDP datagram: a flow only for the protocols of udp.c. */
+static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+{
+	struct flow_endpoints key;
+	struct flow *f;
+	int side = 0;
+
+	flow_key(p, 17, &key);
+	f = flow_lookup(pl->ft, &key, &side);
+	if (!f) {
+		enum udp_proto proto = udp_sniff(p->payload, p->payload_len);
+		if (proto == UDP_NONE)
+			return;
+		f = new_flow(pl, &key);
+		if (!f)
+			return;
+		f->udp_proto = (uint8_t)proto;
+		side = 0;
+	}
+	counters(f, side, p, ts);
+	if (!f->emitted && udp_accepts(f->udp_proto, p->payload, p->payload_len)) {
+		if (!f->sess)
+			f->sess = udp_open(f->udp_proto, pl->ctx);
+		if (f->sess) {
+			udp_push(f->udp_proto, f->sess, side, p->payload, p->payload_len,
+				 p->payload_missing, ts);
+			if (session_decided(f->sess) && session_is_tls(f->sess))
+				emit_decided(pl, f);
+		}
+	}
+	flow_touch(pl->ft, f, FLOW_UDP);
+	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
+		shed_sessions(pl, f);
+}
+
+static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
+{
 	struct flow_endpoints key;
 	struct flow *f;
 	struct sinkctx sc;
@@ -235,15 +345,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	bool fin = p->flags & TCP_FIN, rst = p->flags & TCP_RST;
 	uint32_t seq;
 
-	memset(&key, 0, sizeof key);
-	key.af = p->af;
-	memcpy(key.addr[0], p->src, 16);
-	memcpy(key.addr[1], p->dst, 16);
-	key.port[0] = p->sport;
-	key.port[1] = p->dport;
-	key.has_vlan = p->has_vlan;
-	key.vlan = p->vlan;
-
+	flow_key(p, 6, &key);
 	f = flow_lookup(pl->ft, &key, &side);
 	if (f && syn && !ack && is_closed(f)) {
 		end_flow(pl, f);   /* the port pair is reused by a new connection */
@@ -252,28 +354,12 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	if (!f) {
 		if (!syn && p->payload_len == 0)
 			return;   /* a stray ACK, FIN or RST: no connection to report */
-		if (flow_count(pl->ft) >= flow_max(pl->ft)) {
-			struct flow *old = flow_oldest(pl->ft, true);
-			if (!old)
-				old = flow_oldest(pl->ft, false);
-			if (old) {
-				st->flows_evicted++;
-				end_flow(pl, old);
-			}
-		}
-		f = flow_insert(pl->ft, &key);
+		f = new_flow(pl, &key);
 		if (!f)
 			return;
 		side = 0;
-		st->flows_created++;
-		st->flows_active = flow_count(pl->ft);
 	}
-	if (!f->ct.first_ns)
-		f->ct.first_ns = ts;
-	if (ts > f->ct.last_ns)
-		f->ct.last_ns = ts;
-	f->ct.bytes[side] += p->ip_len;
-	f->ct.pkts[side]++;
+	counters(f, side, p, ts);
 
 	if (syn) {
 		if (!ack && f->syn_side < 0)
@@ -327,13 +413,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		}
 		if (!session_wants_data(f->sess))
 			stop_reasm(pl, f);
-		if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess)) {
-			/* The record is out: keep only the counters from here on. */
-			emit_flow(pl, f);
-			stop_reasm(pl, f);
-			session_free(f->sess);
-			f->sess = NULL;
-		}
+		if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess))
+			emit_decided(pl, f);
 	}
 	if (fin)
 		f->fin[side] = true;
@@ -370,15 +451,21 @@ void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 		const uint8_t *l4 = ipfrag_add(pl->frag, p, ts_ns, &proto, &len);
 		if (!l4)
 			goto out;
-		if (proto != 6) {
+		if (proto == 6) {
+			r = decode_tcp(l4, len, p, st);
+		} else if (proto == 17) {
+			st->non_tcp++;
+			r = decode_udp(l4, len, p, st);
+		} else {
 			st->non_tcp++;
 			goto out;
 		}
-		r = decode_tcp(l4, len, p, st);
 		p->ip_len = len;
 	}
 	if (r == DEC_TCP)
 		tcp(pl, p, ts_ns);
+	else if (r == DEC_UDP)
+		udp(pl, p, ts_ns);
 out:
 	maybe_expire(pl, pl->last_ts);
 }

@@ -131,6 +131,20 @@ static const char *version_str(uint16_t v, char buf[8])
 	return buf;
 }
 
+/* DTLS versions for the summary's tally, `dtls1.2`; the record carries the
+ * part after `dtls` (`1.2`) beside version_protocol `dtls`.  OpenSSL's
+ * pre-standard version: `dtls0x0100`; NULL for a version no DTLS has. */
+static const char *dtls_version_str(uint16_t v)
+{
+	switch (v) {
+	case DTLS_V10: return "dtls1.0";
+	case DTLS_V12: return "dtls1.2";
+	case DTLS_V13: return "dtls1.3";
+	case DTLS_BAD_VER: return "dtls0x0100";
+	default: return NULL;
+	}
+}
+
 static const char *msg_name(uint16_t code, char buf[16])
 {
 	const char *n;
@@ -255,7 +269,7 @@ static void client_lists(struct jw *w, const void *src, struct anom_set *a)
 	jw_name(w, "ja3", md5);
 	if (ja3s[0])
 		jw_name(w, "ja3_string", ja3s);
-	fp_ja4(ch, 't', ja4, ja4r, sizeof ja4r);
+	fp_ja4(ch, ch->dtls ? 'd' : 't', ja4, ja4r, sizeof ja4r);
 	if (ja4[0])
 		jw_name(w, "ja4", ja4);
 	if (ja4r[0])
@@ -327,7 +341,7 @@ static void client_key(struct hello_key *k, const void *src)
 {
 	const struct tls_client_hello *ch = src;
 	const struct tls_alpn_list *l = &ch->alpn;
-	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2);
+	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2 | ch->dtls << 3);
 
 	k->n = 0;
 	hk_bytes(k, "C", 1);
@@ -483,7 +497,8 @@ static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 #ifdef TLSTAP_WITH_FOXIO
 	{
 		char ja4s[FP_JA4_MAX], ja4sr[FP_JA4R_MAX];
-		fp_ja4s(sh, 't', ja4s, ja4sr, sizeof ja4sr);
+		fp_ja4s(sh, dtls_is_version(sh->legacy_version) ? 'd' : 't', ja4s, ja4sr,
+			sizeof ja4sr);
 		if (ja4s[0])
 			jw_name(w, "ja4s", ja4s);
 	}
@@ -531,7 +546,16 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 {
 	const struct tls_server_hello *sh = s->sh;
 
-	if (s->version) {
+	if (s->dtls && s->dtls_version) {
+		jw_name(w, "version_protocol", "dtls");
+		t->version = dtls_version_str(s->dtls_version);
+		if (t->version) {
+			jw_name(w, "version", t->version + 4);
+		} else {
+			t->version = version_str(s->dtls_version, t->vbuf);
+			jw_name(w, "version", t->version);
+		}
+	} else if (s->version) {
 		jw_name(w, "version_protocol",
 		       s->version == 0x0300 || s->version == 0x0002 ? "ssl" : "tls");
 		t->version = version_str(s->version, t->vbuf);
@@ -560,6 +584,20 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 	if (s->sh_seen && sh->has_alpn && sh->alpn.n && sh->alpn.len[0] &&
 	    (size_t)sh->alpn.off[0] + sh->alpn.len[0] <= sizeof sh->alpn.buf)
 		jw_wire(w, "next_protocol", sh->alpn.buf + sh->alpn.off[0], sh->alpn.len[0], a);
+}
+
+/* tls.dtls: the cookie exchange and the retransmissions. */
+static void dtls_fields(struct jw *w, const struct session *s)
+{
+	jw_open(w, "dtls", '{');
+	if (s->hvr)
+		jw_bool(w, "hello_verify_request", true);
+	if (s->cookie_len)
+		jw_uint(w, "cookie_length", s->cookie_len);
+	jw_uint(w, "retransmissions", s->dtls->retransmits);
+	if (s->dtls->overlaps)
+		jw_uint(w, "overlapping_fragments", s->dtls->overlaps);
+	jw_close(w, false);
 }
 
 /* tls.client: the first ClientHello's fields, CertificateVerify, the
@@ -646,6 +684,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	}
 	if (s->n_msgs)
 		messages_arr(w, s, c);
+	if (s->dtls)
+		dtls_fields(w, s);
 
 	client_obj(w, s, v, ctx, a);
 	server_obj(w, s, v, ctx, a);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../parsers/anomaly.h"
+#include "../parsers/dtls.h"
 #include "../parsers/tls_hello.h"
 #include "../parsers/tls_hs.h"
 #include "../parsers/tls_stream.h"
@@ -74,6 +75,18 @@ struct sess_dir {
 					 * starts with a plausible message header */
 	uint32_t v2_enc_records;        /* SSLv2 encrypted records */
 	uint64_t note_bytes;            /* session_note_payload() after the decision */
+};
+
+/* DTLS (session_dtls.c): what a datagram transport adds, allocated for
+ * DTLS sessions only. */
+struct sess_dtls {
+	struct dtls_reasm rs[2];        /* handshake fragments, per flow direction */
+	uint16_t epoch[2];              /* the epoch each side's CCS switched to */
+	uint16_t fin_len[2];            /* size of each side's encrypted Finished record */
+	uint32_t retransmits;           /* records seen again (fragments, CCS, Finished) */
+	uint32_t overlaps;              /* fragments partly overlapping bytes held */
+	size_t mem_counted;             /* reassembly bytes counted in the session's mem */
+	uint64_t last_ts;               /* time of the last datagram (for the final flush) */
 };
 
 struct session {
@@ -148,7 +161,18 @@ struct session {
 	uint32_t n_alerts, cap_alerts;
 
 	struct anom_set anom;
+
+	/* DTLS: NULL for TLS over TCP */
+	struct sess_dtls *dtls;
+	uint16_t dtls_version;          /* the ServerHello's, as on the wire (0xfefd...) */
+	uint8_t cookie_len;             /* the last ClientHello's cookie */
+	bool hvr;                       /* a HelloVerifyRequest was seen */
 };
+
+/* session_dtls.c (the DTLS carrier), called by the core at the end of a
+ * session: deliver what reassembly still holds; free its buffers. */
+void sess_dtls_finish(struct session *s);
+void sess_dtls_free(struct session *s);
 
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)
@@ -170,6 +194,9 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 		    bool sslv2);
 /* Memory counted against cfg.session_memcap. */
 void core_mem_add(struct session *s, size_t n);
+void core_mem_sub(struct session *s, size_t n);
+/* A message declared larger than cfg.max_handshake_msg: listed, skipped. */
+void core_too_large(struct session *s, int dir, uint8_t type);
 /* A hello struct of the kind (uninitialised), from the pool or malloc; NULL on ENOMEM. */
 void *core_pool_get(struct tt_ctx *ctx, int kind);
 void core_pool_put(struct tt_ctx *ctx, int kind, void *x);

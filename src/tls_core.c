@@ -308,7 +308,7 @@ void core_mem_add(struct session *s, size_t n)
 	s->ctx->sess_mem += n;
 }
 
-static void mem_sub(struct session *s, size_t n)
+void core_mem_sub(struct session *s, size_t n)
 {
 	n = n < s->mem ? n : s->mem;
 	s->mem -= n;
@@ -318,7 +318,7 @@ static void mem_sub(struct session *s, size_t n)
 static void free_hs_buffers(struct session *s)
 {
 	for (int i = 0; i < 2; i++) {
-		mem_sub(s, s->d[i].hs_cap);
+		core_mem_sub(s, s->d[i].hs_cap);
 		free(s->d[i].hs);
 		s->d[i].hs = NULL;
 		s->d[i].hs_len = s->d[i].hs_cap = s->d[i].hs_skip = 0;
@@ -647,13 +647,15 @@ void tls_core_free(struct session *s)
 		free(s->chain[i]);
 	}
 	free_hs_buffers(s);
+	sess_dtls_free(s);
+	free(s->dtls);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
 	core_pool_put(s->ctx, POOL_SH, s->sh);
 	free(s->cr);
 	free(s->cr_auth);
 	free(s->msgs);
 	free(s->alerts);
-	mem_sub(s, s->mem);
+	core_mem_sub(s, s->mem);
 	free(s);
 }
 
@@ -756,6 +758,8 @@ void tls_core_note_payload(struct session *s, int side, uint64_t n)
 
 void tls_core_finish(struct session *s)
 {
+	if (s->dtls)
+		sess_dtls_finish(s);
 	if (s->is_tls && !core_decided(s))
 		decide_end(s, SC_INCOMPLETE, -1);
 	free_hs_buffers(s);

@@ -42,7 +42,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		return;
 	}
 	s->n_ch++;
-	if (s->n_ch > 1 && !(s->hrr && s->n_ch == 2 && !s->sh_seen)) {
+	if (s->n_ch > 1 && !((s->hrr || s->hvr) && s->n_ch == 2 && !s->sh_seen)) {
 		anom_add(&s->anom, "unexpected_message");
 		return;
 	}
@@ -54,10 +54,12 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		return;
 	}
 	memset(ch, 0, sizeof *ch);
+	ch->dtls = s->dtls != NULL;
 	if (sslv2)
 		tls_parse_sslv2_client_hello(b, n, ch, &s->anom);
 	else
 		tls_parse_client_hello(b, n, ch, &s->anom);
+	s->cookie_len = ch->cookie_len;
 	if (s->n_ch == 1 && !s->ch) {
 		s->ch = ch;
 		core_mem_add(s, sizeof *ch);
@@ -93,6 +95,11 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 	memset(sh, 0, sizeof *sh);
 	s->sh_bad = tls_parse_server_hello(b, n, sh, &s->anom) != 0;
 	s->version = tls_sh_version(sh);
+	if (s->dtls) {
+		/* The rules below are TLS's: DTLS 1.2 is TLS 1.2 in datagrams. */
+		s->dtls_version = s->version;
+		s->version = dtls_tls_version(s->version);
+	}
 	if (sh->is_hrr) {
 		core_add_msg(s, dir, SESS_MSG_HRR);
 		if (s->hrr)
@@ -316,7 +323,7 @@ void tls_core_handshake_msg(struct session *s, int dir, uint8_t type, const uint
 }
 
 /* A message declared larger than cfg.max_handshake_msg: listed, skipped. */
-static void too_large(struct session *s, int dir, uint8_t type)
+void core_too_large(struct session *s, int dir, uint8_t type)
 {
 	anom_add(&s->anom, "handshake_too_large");
 	if (type == TLS_HS_CLIENT_HELLO && s->client < 0)
@@ -378,7 +385,7 @@ static bool hs_fresh(struct session *s, int dir, struct cur *c, uint32_t max, ui
 
 	if (tls_hs_header(c->p, c->left, &type, &mlen) == TLS_OK) {
 		if (mlen > max) {
-			too_large(s, dir, type);
+			core_too_large(s, dir, type);
 			cur_skip(c, TLS_HS_HDR);
 			d->hs_skip = mlen;
 			return true;
@@ -422,7 +429,7 @@ static bool hs_continue(struct session *s, int dir, struct cur *c, uint32_t max,
 	}
 	tls_hs_header(d->hs, d->hs_len, &type, &mlen);
 	if (mlen > max) {
-		too_large(s, dir, type);
+		core_too_large(s, dir, type);
 		d->hs_skip = mlen - (d->hs_len - TLS_HS_HDR);
 		d->hs_len = 0;
 		return true;

@@ -297,7 +297,7 @@ static unsigned shard(const struct workers *wk, const struct ent *e)
 {
 	enum decode_result r = (enum decode_result)e->result;
 
-	if (r != DEC_TCP && r != DEC_FRAGMENT)
+	if (r != DEC_TCP && r != DEC_UDP && r != DEC_FRAGMENT)
 		return 0;
 	/* The flow table's own symmetric hash, without ports (fragments
 	 * carry none) or VLAN. */

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Hostile and oversized input, end to end (issue 10).  Each case is built
-here from hand-made TLS bytes (pcaptool writes the packets), run through
+here from hand-made TLS (and DTLS) bytes (pcaptool writes the packets), run through
 tlstap with its peak memory measured, and must give a clear message or a
 named anomaly, no crash, bounded memory, and the other sessions of the
 file still reported.
@@ -82,6 +82,31 @@ def server_hello():
 
 
 ALERT_40 = record(21, b"\x02\x28")
+
+
+def dtls_record(ctype, body, epoch=0, seq=0):
+    return struct.pack(">BHHHIH", ctype, 0xfefd, epoch, 0, seq, len(body)) + body
+
+
+def dtls_frag(mtype, mlen, mseq, off, body):
+    return dtls_record(22, bytes([mtype]) + mlen.to_bytes(3, "big") + struct.pack(">H", mseq)
+                       + off.to_bytes(3, "big") + len(body).to_bytes(3, "big") + body)
+
+
+# A DTLS 1.2 ClientHello: version, random, session id, empty cookie, two
+# suites, null compression, no extensions.
+DTLS_CH = struct.pack(">H", 0xfefd) + bytes(32) + b"\x00\x00" + struct.pack(">HHH", 4, 0xc02b, 0xc02f) \
+    + b"\x01\x00"
+
+
+def udp_frame(port, sport_srv, d, payload):
+    """10.0.1.1:port <-> 10.0.1.2:sport_srv, d = 0 from the client."""
+    src, dst, sp, dp = b"\x0a\x00\x01\x01", b"\x0a\x00\x01\x02", port, sport_srv
+    if d:
+        src, dst, sp, dp = dst, src, dp, sp
+    udp = struct.pack(">HHHH", sp, dp, 8 + len(payload), 0) + payload
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0, src, dst)
+    return ETH + ip + udp
 
 
 class Conn:
@@ -252,6 +277,31 @@ def main():
               len(normal) == 1 and normal[0]["tls"]["outcome"] == "alert" and rss < cap)
         check(ok, "20,000 unanswered ClientHellos, --session-memcap 8 MiB: %d ended early with "
               "session_memcap, all reported, peak RSS %.0f MiB, %.1f s" % (ev, rss, secs))
+
+        # A DTLS fragment flood: 5,000 UDP flows whose ClientHello declares
+        # 200,000 bytes and sends its first and last kilobyte; each flow holds
+        # what reaches that far, and the session memory cap (8 MiB) ends the
+        # oldest, reported with session_memcap; a normal DTLS session (an
+        # alert) in the same file is still reported.
+        frames = []
+        for i in range(5000):
+            for off in (0, 199000):
+                frames.append((T0 + i * 1000 + off // 1000, udp_frame(
+                    10000 + i, 4433, 0, dtls_frag(1, 200000, 0, off, bytes(1000)))))
+        frames.append((T0 + 40 * 10**6, udp_frame(40070, 4433, 0, dtls_frag(
+            1, len(DTLS_CH), 0, 0, DTLS_CH))))
+        frames.append((T0 + 41 * 10**6, udp_frame(40070, 4433, 1, dtls_record(21, b"\x02\x28"))))
+        pcaptool.write_pcap(p, pcaptool.Capture(1, 262144, [(t, fr, len(fr)) for t, fr in frames]))
+        rc, recs, err, rss, secs = measured(tlstap, p, "--session-memcap", "8388608")
+        st = recs[-1]["tlstap"]["stats"] if recs else {}
+        sess = [r for r in recs if r["event"]["dataset"] == "tlstap.session"]
+        shed = [r for r in sess if "session_memcap" in r["tls"].get("anomalies", [])]
+        normal = [r for r in sess if r["source"]["port"] == 40070]
+        ev = st.get("flows", {}).get("evicted_memcap", 0)
+        ok = (rc == 0 and len(sess) == 5001 and ev > 4000 and len(shed) == ev and
+              len(normal) == 1 and normal[0]["tls"]["outcome"] == "alert" and rss < cap)
+        check(ok, "5,000 DTLS flows each declaring a 200 KB ClientHello, --session-memcap 8 MiB: "
+              "%d ended early, all reported, peak RSS %.0f MiB, %.1f s" % (ev, rss, secs))
 
         # A SYN flood from distinct sources: the flow cap holds memory.
         n = 200000 if quick else 2000000

@@ -73,7 +73,6 @@ OPTIONAL = {"ja4s"}
 # Capture categories (MANIFEST) that tlstap does not decode: sessions of these
 # kinds that tlstap does not report are "not covered", not disagreements.
 UNCOVERED_CLASSES = [
-    ("dtls", re.compile(r"^dtls")),
     ("quic", re.compile(r"^(quic|gquic)")),
     ("starttls", re.compile(r"^starttls-")),
     ("tunnel", re.compile(r"^(tunnel-|mpls$|nsh$|ppp$)")),
@@ -429,8 +428,12 @@ class Rec:
         self.transport = get(r, "network.transport") or "tcp"
         t = r.get("tls") or {}
         self.tls = t
-        # tlstap's own spellings are already canonical (1.2, 1.3-draft18)
+        # tlstap's own spellings are already canonical (1.2, 1.3-draft18);
+        # DTLS is version_protocol dtls + 1.2, compared as dtls1.2
         self.version = str(t["version"]) if t.get("version") else None
+        if self.version and t.get("version_protocol") == "dtls":
+            self.version = norm_version("0x0100") if self.version == "0x0100" \
+                else "dtls" + self.version
         self.cipher = t.get("cipher")
         self.sni = get(t, "client.server_name")
         self.alpn = t.get("next_protocol")
@@ -696,9 +699,10 @@ def src_ja4_snapshot(t, ctx, path, recs, cov):
             exp["ja4s"] = s["ja4s"]
         if not exp and "tls_certs" not in s:
             continue
-        if s.get("transport") != "tcp":
-            t.skip("quic" if s.get("transport") == "quic" else "dtls", ctx.source,
-                   ctx.capture, ctx.efile, "stream %s (%s)" % (s.get("stream"), s.get("transport")))
+        if s.get("transport") != "tcp" and not str(s.get("ja4", "")).startswith("d"):
+            # UDP streams with a q... JA4 (or none) are QUIC; d... is DTLS
+            t.skip("quic", ctx.source, ctx.capture, ctx.efile,
+                   "stream %s (%s)" % (s.get("stream"), s.get("transport")))
             continue
         r, flipped = m.by_tuple(tuple_key(s.get("src"), s.get("src_port"),
                                           s.get("dst"), s.get("dst_port")))
@@ -818,9 +822,8 @@ def src_arkime(t, ctx, path, recs, cov):
         proto = b.get("ipProtocol")
         key = tuple_key(get(b, "source.ip"), get(b, "source.port"),
                         get(b, "destination.ip"), get(b, "destination.port"))
-        if proto != 6:
-            t.skip("quic" if "quic" in (b.get("protocol") or []) else "dtls",
-                   ctx.source, ctx.capture, ctx.efile, "session %s" % (key,))
+        if proto != 6 and "dtls" not in (b.get("protocol") or []):
+            t.skip("quic", ctx.source, ctx.capture, ctx.efile, "session %s" % (key,))
             continue
         r, flipped = m.by_tuple(key)
         if r is None:
@@ -954,10 +957,6 @@ def src_zeek_ssl(t, ctx, path, recs, cov, multi):
                             row.get("id.resp_h"), row.get("id.resp_p"))
             fps = zeek_vec(row.get("cert_chain_fps"))
             sha1 = row.get("server_cert_sha1")
-            v = norm_version(row.get("version"))
-            if v and v.startswith("dtls"):
-                t.skip("dtls", ctx.source, ctx.capture, ctx.efile, "%s" % (key,))
-                continue
             r, flipped = m.by_tuple(key)
             if r is None:
                 cls = cov.cls_for_missing(key)
@@ -1065,9 +1064,8 @@ def src_ndpi(t, ctx, path, recs, cov):
         if "JA3C" not in kv and "JA4" not in kv and "JA3S" not in kv:
             continue
         key = tuple_key(a, pa, b, pb)
-        if proto != "TCP" or (version or "").startswith("DTLS") or "QUIC ver" in kv:
-            t.skip("quic" if "QUIC ver" in kv else "dtls", ctx.source, ctx.capture,
-                   ctx.efile, "%s flow %s" % (proto, key,))
+        if "QUIC ver" in kv or (proto != "TCP" and "DTLS" not in rest):
+            t.skip("quic", ctx.source, ctx.capture, ctx.efile, "%s flow %s" % (proto, key,))
             continue
         exp = {}
         if "Hostname/SNI" in kv:
@@ -1154,12 +1152,27 @@ def ndpi_peer(field, exp, got, r):
     if field == "ja4" and exp and got and len(exp) == len(got):
         ea, eb, ec = (exp.split("_") + ["", "", ""])[:3]
         ga, gb, gc = (got.split("_") + ["", "", ""])[:3]
-        if eb != gb or ec != gc or len(ea) != 10 or len(ga) != 10:
+        if eb != gb or len(ea) != 10 or len(ga) != 10:
             return None
-        if ea[:3] != ga[:3] or ea[4:8] != ga[4:8]:
+        if ea[0] != ga[0] or ea[4:8] != ga[4:8]:
             return None
         why = []
         exts = get(r.tls, "client.extensions") or []
+        if ec != gc:
+            # no extension at all: FoxIO's 000000000000, nDPI hashes the
+            # empty string (SHA-256 e3b0c442...)
+            if not (ec == "e3b0c44298fc" and gc == "000000000000" and not exts):
+                return None
+            why.append("empty-hash")
+        if ea[1:3] != ga[1:3]:
+            sv = get(r.tls, "client.supported_versions") or []
+            if ea[1:3] == "d2" and ga[1:3] == "d3" and "dtls1.3" in sv:
+                why.append("dtls13-version")     # nDPI reads legacy_version
+            elif ea[1:3] == "s3" and ga[1:3] == "00" and \
+                    get(r.tls, "client.version") == "0x0100":
+                why.append("dtls-bad-ver")        # OpenSSL's 0x0100 as SSL 3.0
+            else:
+                return None
         if ea[3] != ga[3]:
             if ga[3] != ("d" if 0 in exts else "i"):
                 return None
@@ -1554,7 +1567,7 @@ def fields_table(t, any_ja4s):
     sources = sorted({k[1] for k in t.n if k[1] != "*"})
     head = "%-16s %9s %9s %6s %8s %9s  %s" % ("field", "compared", "agreed", "peer",
                                              "percent", "adjusted", "target (adjusted)")
-    lines.append("Agreement with published outputs, TLS over TCP (all sources)")
+    lines.append("Agreement with published outputs, TLS over TCP and DTLS (all sources)")
     lines.append(head)
     for f in FIELDS:
         n, a, pe = t.n.get(("all", "*", f), [0, 0, 0])

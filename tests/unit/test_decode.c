@@ -817,8 +817,8 @@ static void test_ipv6_fragments(void)
 	CHECK_ONE(229, f, n - 1, DEC_ERROR, truncated);
 }
 
-/* Not TCP: UDP, ICMP, ICMPv6, no next header are skipped and counted as
- * non_tcp; ARP (tagged or not), an 802.3 length field (LLC) and LLDP as
+/* Not TCP: ICMP, ICMPv6, no next header are skipped and counted as
+ * non_tcp; UDP is decoded (ports, payload) and counted as non_tcp too; ARP (tagged or not), an 802.3 length field (LLC) and LLDP as
  * non_ip. */
 static void test_skips(void)
 {
@@ -831,11 +831,12 @@ static void test_skips(void)
 		uint8_t proto;
 		const uint8_t *l4;
 		uint16_t len;
+		enum decode_result want;
 	} l4[] = {
-		{ "UDP", 228, 17, udp, sizeof udp },
-		{ "ICMP", 228, 1, icmp, sizeof icmp },
-		{ "UDP over IPv6", 229, 17, udp, sizeof udp },
-		{ "ICMPv6", 229, 58, icmp6, sizeof icmp6 },
+		{ "UDP", 228, 17, udp, sizeof udp, DEC_UDP },
+		{ "ICMP", 228, 1, icmp, sizeof icmp, DEC_SKIP },
+		{ "UDP over IPv6", 229, 17, udp, sizeof udp, DEC_UDP },
+		{ "ICMPv6", 229, 58, icmp6, sizeof icmp6, DEC_SKIP },
 	};
 	static const struct link not_ip[] = {
 		{ "ARP", 1, B(MACS "\x08\x06" ARP), 0 },
@@ -853,7 +854,18 @@ static void test_skips(void)
 		else
 			n = put_ip6(f, 0, l4[i].proto, l4[i].len);
 		n = put(f, n, l4[i].l4, l4[i].len);
-		CHECK_ONE(l4[i].dlt, f, n, DEC_SKIP, non_tcp);
+		CHECK_ONE(l4[i].dlt, f, n, l4[i].want, non_tcp);
+		if (l4[i].want == DEC_UDP) {
+			struct tt_stats st = { 0 };
+			struct pkt p;
+			CHECK(dec(l4[i].dlt, f, n, &p, &st) == DEC_UDP);
+			CHECK(p.sport == 5000 && p.dport == 53 && p.payload_len == 4 &&
+			      p.payload_missing == 0 && memcmp(p.payload, udp + 8, 4) == 0);
+			/* Cut by the snaplen inside the payload: what is there, and
+			 * how much is missing. */
+			CHECK(dec(l4[i].dlt, f, n - 1, &p, &st) == DEC_UDP);
+			CHECK(p.payload_len == 3 && p.payload_missing == 1);
+		}
 		name_row(failures, l4[i].what);
 	}
 	hbh[0] = 59;                         /* hop-by-hop, then no next header */

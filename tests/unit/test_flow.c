@@ -124,7 +124,7 @@ static void test_both_directions(void)
 	CHECK(flow_count(t) == 2);
 	/* A new flow: its key, no session, no SYN seen, on the open list. */
 	CHECK(memcmp(&fa->ep, &a, sizeof a) == 0);
-	CHECK(fa->sess == NULL && fa->syn_side == -1 && !fa->closed_list);
+	CHECK(fa->sess == NULL && fa->syn_side == -1 && fa->list == FLOW_OPEN);
 	CHECK(!fa->rd[0].init && !fa->rd[1].init && fa->ct.pkts[0] == 0);
 
 	CHECK(side_of(t, &a, fa) == 0);
@@ -349,7 +349,7 @@ static void test_lru(void)
 	CHECK(flow_oldest(t, false) == a);
 
 	flow_touch(t, b, true);             /* open: a c, closed: b */
-	CHECK(b->closed_list && !a->closed_list);
+	CHECK(b->list == FLOW_CLOSED && a->list == FLOW_OPEN);
 	CHECK(flow_oldest(t, false) == a);
 	CHECK(flow_oldest(t, true) == b);
 	CHECK(flow_any(t) == b);
@@ -361,7 +361,7 @@ static void test_lru(void)
 
 	/* Back from closed to open (the port pair in use again). */
 	flow_touch(t, a, false);            /* open: c a, closed: b */
-	CHECK(!a->closed_list);
+	CHECK(a->list == FLOW_OPEN);
 	CHECK(flow_oldest(t, true) == b);
 	CHECK(flow_oldest(t, false) == c);
 
@@ -460,9 +460,39 @@ static void test_eviction_order(void)
 	flow_table_free(t);
 }
 
+/* A UDP flow on the same addresses and ports as a TCP connection is another
+ * flow, on the UDP list, found from both directions. */
+static void test_udp(void)
+{
+	struct flow_table *t = flow_table_new(10);
+	struct flow_endpoints a = v4(0x0a000001, 5000, 0x0a000002, 443), u = a, ru;
+	struct flow *ft, *fu;
+	int side = 7;
+
+	if (!t)
+		return;
+	u.proto = 17;
+	ru = rev(&u);
+	ft = flow_insert(t, &a);
+	CHECK(flow_lookup(t, &u, &side) == NULL);
+	fu = flow_insert(t, &u);
+	CHECK(ft && fu && ft != fu && fu->list == FLOW_UDP && ft->list == FLOW_OPEN);
+	CHECK(flow_lookup(t, &ru, &side) == fu && side == 1);
+	CHECK(flow_lookup(t, &a, &side) == ft && side == 0);
+	CHECK(flow_oldest(t, FLOW_UDP) == fu && flow_oldest(t, FLOW_OPEN) == ft);
+	flow_remove(t, ft);
+	free(ft);
+	CHECK(flow_any(t) == fu);
+	flow_remove(t, fu);
+	free(fu);
+	CHECK(flow_any(t) == NULL && flow_count(t) == 0);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_both_directions();
+	test_udp();
 	test_vlan();
 	test_growth();
 	test_lru();

@@ -192,6 +192,27 @@ static void test_ja4_a_section(void)
 		CHECK(out[0] == 'q');
 	}
 	free(ch);
+
+	/* DTLS: the 'd' letter, d1/d2/d3; DTLS codes count down, so with 1.3
+	 * and 1.2 offered the version is d3; OpenSSL's 0x0100 is unknown. */
+	ch = spec_hello(0);
+	{
+		char out[FP_JA4_MAX];
+		SET(ch->versions, ch->n_versions, g1, 0xfefd, 0xfefc);
+		fp_ja4(ch, 'd', out, NULL, 0);
+		CHECK(strncmp(out, "dd3d", 4) == 0);
+		SET(ch->versions, ch->n_versions, 0xfefd);
+		fp_ja4(ch, 'd', out, NULL, 0);
+		CHECK(strncmp(out, "dd2d", 4) == 0);
+		ch->n_versions = 0;
+		ch->legacy_version = 0xfeff;
+		fp_ja4(ch, 'd', out, NULL, 0);
+		CHECK(strncmp(out, "dd1d", 4) == 0);
+		ch->legacy_version = 0x0100;
+		fp_ja4(ch, 'd', out, NULL, 0);
+		CHECK(strncmp(out, "d00d", 4) == 0);
+	}
+	free(ch);
 }
 
 static void test_ja3(void)

@@ -1,0 +1,85 @@
+/*
+ * udp.c - the per-datagram dispatch of UDP flows (see udp.h).
+ *
+ * RFC 7983 (and RFC 9443 for QUIC) split the first byte of a datagram
+ * between the protocols that share a WebRTC port:
+ *
+ *     0..3    STUN            64..79   TURN channel / QUIC short header
+ *     16..19  ZRTP            128..191 RTP / RTCP (SRTP)
+ *     20..63  DTLS            192..255 QUIC long header
+ *
+ * One row per protocol: `open` makes the flow's session (a handshake-core
+ * session, tls_core.h, with its carrier's state); `sniff` decides from one
+ * datagram whether it opens (or, picked up late, continues) a flow of it;
+ * `accepts` is the RFC 7983 demultiplexing of later datagrams; `push` hands
+ * the datagram over.  To add QUIC: write its four functions (its CRYPTO
+ * data into the core with tls_core_handshake_bytes(), as session_dtls.c
+ * gives DTLS's messages with tls_core_handshake_msg()), add UDP_QUIC to
+ * udp.h and a row here, before DTLS or after: their first bytes never
+ * overlap.
+ */
+#include "udp.h"
+
+#include "../parsers/dtls.h"
+#include "session_dtls.h"
+
+static bool dtls_accepts(const uint8_t *p, size_t n)
+{
+	return n && p[0] >= 20 && p[0] <= 63;
+}
+
+static void dtls_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+		      uint64_t ts_ns)
+{
+	session_dtls_datagram(s, dir, p, n, missing, ts_ns);
+}
+
+struct udp_row {
+	enum udp_proto proto;
+	struct session *(*open)(struct tt_ctx *ctx);
+	bool (*sniff)(const uint8_t *p, size_t n);
+	bool (*accepts)(const uint8_t *p, size_t n);
+	void (*push)(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+		     uint64_t ts_ns);
+};
+
+static const struct udp_row rows[] = {
+	{ UDP_DTLS, session_dtls_new, dtls_sniff, dtls_accepts, dtls_push },
+};
+
+static const struct udp_row *row(enum udp_proto proto)
+{
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i].proto == proto)
+			return &rows[i];
+	return NULL;
+}
+
+enum udp_proto udp_sniff(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i].sniff(p, n))
+			return rows[i].proto;
+	return UDP_NONE;
+}
+
+struct session *udp_open(enum udp_proto proto, struct tt_ctx *ctx)
+{
+	const struct udp_row *r = row(proto);
+	return r ? r->open(ctx) : NULL;
+}
+
+bool udp_accepts(enum udp_proto proto, const uint8_t *p, size_t n)
+{
+	const struct udp_row *r = row(proto);
+	return r && r->accepts(p, n);
+}
+
+void udp_push(enum udp_proto proto, struct session *s, int dir, const uint8_t *p, size_t n,
+	      uint32_t missing, uint64_t ts_ns)
+{
+	const struct udp_row *r = row(proto);
+
+	if (r)
+		r->push(s, dir, p, n, missing, ts_ns);
+}

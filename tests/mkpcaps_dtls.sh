@@ -1,0 +1,218 @@
+#!/bin/bash
+# Regenerates the DTLS captures of pcaps/ (dtls_*.pcap, one row each in
+# pcaps/CASES.tsv): real openssl and gnutls DTLS sessions between two private
+# network namespaces joined by a veth pair (10.98.0.1 <-> 10.98.0.2),
+# recorded by tcpdump in the client namespace.  Nothing leaves the
+# namespaces (named dtlscli*/dtlssrv*, so they never meet mkpcaps.sh's).
+#
+# The certificates are made afresh on every run; the run's CA certificate is
+# kept as tests/certs-pcap/dtls_ca.pem (--ca-file of the golden cases).
+#
+# Usage (root): tests/mkpcaps_dtls.sh     Needs: openssl gnutls-bin tcpdump
+#                                                iproute2 ethtool
+# MKPCAPS_DEST=DIR writes the captures to DIR instead of pcaps/ (a dry run).
+# Regenerating changes every capture: then `tests/golden/run.py TLSTAP
+# --update` and a review of the diff.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$HERE")
+DEST=${MKPCAPS_DEST:-$TOP/pcaps}
+
+[ "$(id -u)" = 0 ] || { echo "mkpcaps_dtls.sh: must run as root (network namespaces)" >&2; exit 1; }
+for c in openssl gnutls-serv gnutls-cli tcpdump ip ethtool ss timeout; do
+	command -v "$c" >/dev/null || { echo "mkpcaps_dtls.sh: $c is missing" >&2; exit 1; }
+done
+
+tag=$$
+NC=dtlscli$tag NS=dtlssrv$tag VC=dtlsc$tag VS=dtlss$tag
+W=$(mktemp -d /tmp/mkpcaps_dtls.XXXXXX)
+mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/out"
+OUT=$W/out
+pids=()
+CUR=setup
+
+cleanup() {
+	local rc=$?
+	set +e
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	ip netns del "$NC" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	if [ "$rc" != 0 ]; then
+		echo "mkpcaps_dtls.sh: failed while making '$CUR'; logs:" >&2
+		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
+	fi
+	rm -rf "$W"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() { echo "mkpcaps_dtls.sh: $CUR: $*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ network
+
+ip netns add "$NC"
+ip netns add "$NS"
+ip link add "$VC" type veth peer name "$VS"
+ip link set "$VC" netns "$NC"
+ip link set "$VS" netns "$NS"
+ip -n "$NC" link set "$VC" address 02:00:0a:62:00:01
+ip -n "$NS" link set "$VS" address 02:00:0a:62:00:02
+ip -n "$NC" addr add 10.98.0.1/24 dev "$VC"
+ip -n "$NS" addr add 10.98.0.2/24 dev "$VS"
+for pair in "$NC $VC" "$NS $VS"; do
+	set -- $pair
+	ip -n "$1" link set lo up
+	ip netns exec "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	ip -n "$1" link set "$2" up
+done
+
+# ------------------------------------------------------------------ certificates
+
+C=$W/certs
+openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/ca.key" -out "$C/ca.pem" \
+	-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap dtls root" \
+	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+mkcert() { # mkcert NAME SUBJECT EXT
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
+		-out "$C/$1.csr" 2>/dev/null
+	printf '%b' "$3" >"$C/$1.ext"
+	openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
+		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
+}
+mkcert rsa "/O=tlstap tests/CN=dtls.tlstap.test" \
+	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:dtls.tlstap.test,DNS:*.tlstap.test,IP:10.98.0.2\n'
+mkcert client "/O=tlstap tests/CN=client.tlstap.test" \
+	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
+cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
+
+# ------------------------------------------------------------------ helpers
+
+cap_start() {
+	CUR=$1
+	ip netns exec "$NC" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$VC" \
+		-w "$W/pcap/$CUR.pcap" udp 2>"$W/log/$CUR.tcpdump" &
+	CAP=$!
+	pids+=("$CAP")
+	for _ in $(seq 100); do
+		grep -qs "listening on" "$W/log/$CUR.tcpdump" && return 0
+		sleep 0.05
+	done
+	die "tcpdump did not start"
+}
+cap_stop() {
+	sleep 0.3
+	kill -INT "$CAP" 2>/dev/null || true
+	wait "$CAP" 2>/dev/null || true
+	[ -s "$W/pcap/$CUR.pcap" ] || die "empty capture"
+	cp "$W/pcap/$CUR.pcap" "$OUT/$CUR.pcap"
+}
+# srv PORT CMD...: a UDP server in the server namespace, in the background.
+srv() {
+	local port=$1
+	shift
+	ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 </dev/null &
+	SRV=$!
+	pids+=("$SRV")
+	for _ in $(seq 200); do
+		[ -n "$(ip netns exec "$NS" ss -Hlun "sport = :$port")" ] && return 0
+		sleep 0.05
+	done
+	die "nothing listens on UDP port $port"
+}
+srv_stop() {
+	kill "$SRV" 2>/dev/null || true
+	wait "$SRV" 2>/dev/null || true
+}
+# cli HOLD CMD...: a client that sends one line, then waits HOLD seconds.
+cli() {
+	local hold=$1
+	shift
+	{ printf 'hello tlstap\n'; sleep "$hold"; } |
+		timeout 20 ip netns exec "$NC" "$@" >>"$W/log/$CUR.cli" 2>&1 || true
+}
+# osrv PORT ARGS...: openssl s_server (its -rev is TLS only: its input is a
+# stream that stays open for a few seconds and sends nothing).
+osrv() {
+	local port=$1
+	shift
+	srv "$port" bash -c 'exec openssl s_server "$@" < <(sleep 4)' s_server -accept "$port" \
+		-naccept 1 -cert "$C/rsa.pem" -key "$C/rsa.key" -cert_chain "$C/ca.pem" "$@"
+}
+ocli() {
+	cli "${HOLD:-0.5}" openssl s_client -connect "$1" -CAfile "$C/ca.pem" "${@:2}"
+}
+# expect NAME WORDS...: the capture's bytes hold each hex string (a DTLS
+# version in a record header, a handshake type, ...).
+expect() {
+	local name=$1 hex
+	hex=$(od -An -tx1 -v "$OUT/$name.pcap" | tr -d ' \n')
+	shift
+	for w in "$@"; do
+		case "$hex" in *"$w"*) ;; *) CUR=$name; die "capture lacks $w" ;; esac
+	done
+}
+
+S=10.98.0.2
+
+# ------------------------------------------------------------------ sessions
+# Record headers: 16fefd = DTLS 1.2 handshake, 16feff = DTLS 1.0, 15 = alert.
+
+cap_start dtls12_openssl
+osrv 4433 -dtls1_2
+ocli $S:4433 -dtls1_2
+cap_stop; srv_stop
+expect dtls12_openssl 16fefd 14fefd
+
+cap_start dtls10_openssl
+osrv 4433 -dtls1 -cipher 'DEFAULT:@SECLEVEL=0'
+ocli $S:4433 -dtls1 -cipher 'DEFAULT:@SECLEVEL=0'
+cap_stop; srv_stop
+expect dtls10_openssl 16feff 14feff
+
+# -listen: the server answers the first ClientHello with a HelloVerifyRequest
+# and a cookie (RFC 6347 4.2.1), the client sends its ClientHello again.
+cap_start dtls12_cookie
+osrv 4433 -dtls1_2 -listen
+ocli $S:4433 -dtls1_2
+cap_stop; srv_stop
+expect dtls12_cookie 16fefd 16feff
+
+cap_start dtls12_mutual
+osrv 4433 -dtls1_2 -Verify 1 -CAfile "$C/ca.pem"
+ocli $S:4433 -dtls1_2 -cert "$C/client.pem" -key "$C/client.key"
+cap_stop; srv_stop
+expect dtls12_mutual 16fefd 14fefd
+
+# The server insists on a client certificate the client does not have: it
+# sends a fatal alert.
+cap_start dtls12_alert
+osrv 4433 -dtls1_2 -Verify 1 -verify_return_error -CAfile "$C/ca.pem"
+ocli $S:4433 -dtls1_2
+cap_stop; srv_stop
+expect dtls12_alert 15fefd
+
+cap_start dtls12_gnutls
+srv 5684 gnutls-serv --udp --echo --disable-client-cert -p 5684 --x509certfile "$C/rsa-chain.pem" \
+	--x509keyfile "$C/rsa.key" --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2
+cli 0.5 gnutls-cli --udp -p 5684 --x509cafile "$C/ca.pem" --sni-hostname dtls.tlstap.test \
+	--verify-hostname dtls.tlstap.test --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2 $S
+cap_stop; srv_stop
+expect dtls12_gnutls 16fefd
+
+# Derived: the mutual-auth session with every handshake message cut into
+# fragments, shuffled within its flight, one sent twice, one overlapped.
+CUR=dtls12_fragmented
+/usr/bin/python3 "$HERE/dtls_perturb.py" "$OUT/dtls12_mutual.pcap" "$OUT/dtls12_fragmented.pcap" 7
+
+# ------------------------------------------------------------------ install
+
+mkdir -p "$DEST"
+cp "$OUT"/*.pcap "$DEST"/
+if [ -z "${MKPCAPS_DEST:-}" ]; then
+	cp "$C/ca.pem" "$TOP/tests/certs-pcap/dtls_ca.pem"
+fi
+ls -l "$OUT" | sed 1d

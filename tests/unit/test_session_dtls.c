@@ -1,0 +1,371 @@
+/*
+ * Unit tests for src/session_dtls.c: hand-built DTLS datagrams into a
+ * session (RFC 6347, RFC 9147), checked through the emitted tls object:
+ * DTLS 1.2 with a retransmitted flight, the HelloVerifyRequest cookie
+ * exchange, fragments out of order across datagrams, DTLS 1.3's unified
+ * header and the TLS 1.3 inference, a fatal alert, and every truncated
+ * prefix of a datagram.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../parsers/x509.h"
+#include "../../src/emit.h"
+#include "../../src/session.h"
+#include "../../src/session_dtls.h"
+#include "../../src/verdict.h"
+#include "tt_test.h"
+
+static struct tt_ctx ctx;
+static uint64_t now = 1700000000ull * 1000000000ull;
+
+struct buf {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void u8(struct buf *b, unsigned v)
+{
+	b->b[b->n++] = (uint8_t)v;
+}
+
+static void u16(struct buf *b, unsigned v)
+{
+	u8(b, v >> 8);
+	u8(b, v);
+}
+
+static void u24(struct buf *b, unsigned v)
+{
+	u8(b, v >> 16);
+	u16(b, v & 0xffff);
+}
+
+static void put(struct buf *b, const void *p, size_t n)
+{
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+
+/* A DTLSPlaintext record (RFC 6347 4.1). */
+static void record(struct buf *d, unsigned type, unsigned version, unsigned epoch, unsigned seq,
+		   const uint8_t *body, size_t n)
+{
+	u8(d, type);
+	u16(d, version);
+	u16(d, epoch);
+	u16(d, 0);
+	u16(d, seq >> 16);
+	u16(d, seq & 0xffff);
+	u16(d, (unsigned)n);
+	put(d, body, n);
+}
+
+/* One handshake record carrying bytes [off, off + len) of message m. */
+static void hs_record(struct buf *d, unsigned version, unsigned seq, unsigned type,
+		      unsigned mseq, const struct buf *m, size_t off, size_t len)
+{
+	struct buf f = { .n = 0 };
+
+	u8(&f, type);
+	u24(&f, (unsigned)m->n);
+	u16(&f, mseq);
+	u24(&f, (unsigned)off);
+	u24(&f, (unsigned)len);
+	put(&f, m->b + off, len);
+	record(d, 22, version, 0, seq, f.b, f.n);
+}
+
+/* A DTLS 1.3 unified-header record: 001 C=0 S=1 L=1, epoch bits ee. */
+static void unified(struct buf *d, unsigned ee, unsigned seq, size_t n)
+{
+	u8(d, 0x2c | (ee & 3));
+	u16(d, seq);
+	u16(d, (unsigned)n);
+	for (size_t i = 0; i < n; i++)
+		u8(d, (unsigned)(i * 13 + 5) & 0xff);
+}
+
+static void client_hello(struct buf *m, unsigned version, size_t cookie, bool v13)
+{
+	m->n = 0;
+	u16(m, version);
+	for (int i = 0; i < 32; i++)
+		u8(m, (unsigned)i);
+	u8(m, 0);                         /* session id */
+	u8(m, (unsigned)cookie);
+	for (size_t i = 0; i < cookie; i++)
+		u8(m, 0xc0);
+	u16(m, 4);
+	u16(m, v13 ? 0x1301 : 0xc02b);
+	u16(m, 0xc02f);
+	u8(m, 1);
+	u8(m, 0);
+	if (!v13) {
+		u16(m, 5);
+		u16(m, 0xff01);           /* renegotiation_info, empty */
+		u16(m, 1);
+		u8(m, 0);
+		return;
+	}
+	u16(m, 4 + 3 + 4 + 8);
+	u16(m, 43);                       /* supported_versions: DTLS 1.3 */
+	u16(m, 3);
+	u8(m, 2);
+	u16(m, 0xfefc);
+	u16(m, 51);                       /* key_share: x25519, 2 bytes (shape only) */
+	u16(m, 8);
+	u16(m, 6);
+	u16(m, 29);
+	u16(m, 2);
+	u16(m, 0xabcd);
+}
+
+static void server_hello(struct buf *m, unsigned version, bool v13)
+{
+	m->n = 0;
+	u16(m, version);
+	for (int i = 0; i < 32; i++)
+		u8(m, (unsigned)(100 + i));
+	u8(m, 0);
+	u16(m, v13 ? 0x1301 : 0xc02f);
+	u8(m, 0);
+	if (!v13) {
+		u16(m, 0);
+		return;
+	}
+	u16(m, 6 + 10);
+	u16(m, 43);
+	u16(m, 2);
+	u16(m, 0xfefc);
+	u16(m, 51);
+	u16(m, 6);
+	u16(m, 29);
+	u16(m, 2);
+	u16(m, 0x1234);
+}
+
+/* The datagrams of one side in turn. */
+static void send(struct session *s, int dir, const struct buf *d)
+{
+	now += 1000000;
+	session_dtls_datagram(s, dir, d->b, d->n, 0, now);
+}
+
+static json_t *tls_of(struct session *s)
+{
+	struct rec_tally t = { 0 };
+	struct verdict v;
+	struct jw w;
+	json_t *root, *tls;
+	int c = session_client_side(s);
+
+	verdict_build(s, &ctx, c < 0 ? 0 : c, &v);
+	jw_init(&w);
+	jw_open(&w, NULL, '{');
+	session_emit(&w, s, &v, &ctx, &t);
+	jw_close(&w, true);
+	root = w.oom ? NULL : json_loadb(w.p, w.len, 0, NULL);
+	CHECK(root != NULL);
+	jw_free(&w);
+	tls = root ? json_object_get(root, "tls") : NULL;
+	json_incref(tls);
+	json_decref(root);
+	if (getenv("TEST_SESSION_DUMP") && tls) {
+		char *x = json_dumps(tls, JSON_COMPACT);
+		fprintf(stderr, "%s\n", x);
+		free(x);
+	}
+	return tls;
+}
+
+static const char *str(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+	if (b)
+		v = json_object_get(v, b);
+	return json_string_value(v);
+}
+
+static long long num(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(o, a), b);
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+static size_t count_msg(json_t *tls, const char *want)
+{
+	json_t *a = json_object_get(tls, "handshake_messages"), *v;
+	size_t i, k = 0;
+
+	json_array_foreach(a, i, v)
+		if (strcmp(json_string_value(v), want) == 0)
+			k++;
+	return k;
+}
+
+/* DTLS 1.2: cookie exchange, the client's second ClientHello in two
+ * fragments sent in reverse order, the server flight, a client flight
+ * sent twice (retransmission), the server's CCS and Finished. */
+static void test_dtls12(void)
+{
+	struct session *s = session_dtls_new(&ctx);
+	struct buf m, d, hvr = { .n = 0 }, empty = { .n = 0 }, cke = { .n = 0 };
+	static const uint8_t one = 1;
+	uint8_t fin[40];
+	json_t *tls;
+
+	memset(fin, 0x5a, sizeof fin);
+	client_hello(&m, 0xfefd, 0, false);
+	d.n = 0;
+	hs_record(&d, 0xfeff, 0, 1, 0, &m, 0, m.n);
+	send(s, 0, &d);
+	u16(&hvr, 0xfefd);
+	u8(&hvr, 4);
+	u16(&hvr, 0xc0c0);
+	u16(&hvr, 0xc0c0);
+	d.n = 0;
+	hs_record(&d, 0xfeff, 0, 3, 0, &hvr, 0, hvr.n);
+	send(s, 1, &d);
+	client_hello(&m, 0xfefd, 4, false);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 2, 1, 1, &m, 30, m.n - 30);
+	send(s, 0, &d);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 1, 1, 1, &m, 0, 40);        /* overlaps 30..40 */
+	send(s, 0, &d);
+	server_hello(&m, 0xfefd, false);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 1, 2, 1, &m, 0, m.n);
+	hs_record(&d, 0xfefd, 2, 14, 2, &empty, 0, 0);   /* ServerHelloDone */
+	send(s, 1, &d);
+	u8(&cke, 32);
+	for (int i = 0; i < 32; i++)
+		u8(&cke, 0x11);
+	for (int k = 0; k < 2; k++) {     /* the flight, then its retransmission */
+		d.n = 0;
+		hs_record(&d, 0xfefd, 3 + 3 * (unsigned)k, 16, 2, &cke, 0, cke.n);
+		record(&d, 20, 0xfefd, 0, 4 + 3 * (unsigned)k, &one, 1);
+		record(&d, 22, 0xfefd, 1, (unsigned)k, fin, sizeof fin);
+		send(s, 0, &d);
+	}
+	CHECK(!session_decided(s));
+	d.n = 0;
+	record(&d, 20, 0xfefd, 0, 3, &one, 1);
+	record(&d, 22, 0xfefd, 1, 0, fin, sizeof fin);
+	send(s, 1, &d);
+	CHECK(session_decided(s) && session_is_tls(s) && session_client_side(s) == 0);
+	tls = tls_of(s);
+	CHECK_STR(str(tls, "outcome", NULL), "established");
+	CHECK_STR(str(tls, "version_protocol", NULL), "dtls");
+	CHECK_STR(str(tls, "version", NULL), "1.2");
+	CHECK_STR(str(tls, "cipher", NULL), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+	CHECK(count_msg(tls, "client:client_hello") == 2);
+	CHECK(count_msg(tls, "server:hello_verify_request") == 1);
+	CHECK(count_msg(tls, "client:client_key_exchange") == 1);
+	CHECK(count_msg(tls, "client:change_cipher_spec") == 1);
+	CHECK(count_msg(tls, "client:finished") == 1);
+	CHECK(count_msg(tls, "server:finished") == 1);
+	CHECK(json_is_true(json_object_get(json_object_get(tls, "dtls"), "hello_verify_request")));
+	CHECK(num(tls, "dtls", "cookie_length") == 4);
+	CHECK(num(tls, "dtls", "retransmissions") == 3);
+	CHECK(num(tls, "dtls", "overlapping_fragments") == 1);
+	CHECK(strncmp(str(tls, "client", "ja4"), "dd2i", 4) == 0);
+	CHECK(strncmp(str(tls, "client", "ja3_string"), "65277,", 6) == 0);
+	CHECK(json_object_get(tls, "anomalies") == NULL);
+	json_decref(tls);
+	session_free(s);
+}
+
+/* DTLS 1.3: hellos in the clear, then unified-header records: the server's
+ * flight, the client's (not alert-sized), the client's data. */
+static void test_dtls13(void)
+{
+	struct session *s = session_dtls_new(&ctx);
+	struct buf m, d;
+	json_t *tls;
+
+	client_hello(&m, 0xfefd, 0, true);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 0, 1, 0, &m, 0, m.n);
+	send(s, 1, &d);                   /* the client is flow side 1 here */
+	server_hello(&m, 0xfefd, true);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 0, 2, 0, &m, 0, m.n);
+	unified(&d, 2, 1, 300);           /* EncryptedExtensions ... Finished */
+	send(s, 0, &d);
+	d.n = 0;
+	unified(&d, 2, 0, 53);            /* client Finished */
+	send(s, 1, &d);
+	CHECK(!session_decided(s));
+	d.n = 0;
+	unified(&d, 3, 0, 40);            /* client application data */
+	send(s, 1, &d);
+	CHECK(session_decided(s));
+	tls = tls_of(s);
+	CHECK_STR(str(tls, "outcome", NULL), "established");
+	CHECK_STR(str(tls, "version", NULL), "1.3");
+	CHECK_STR(str(tls, "version_protocol", NULL), "dtls");
+	CHECK_STR(str(tls, "cipher", NULL), "TLS_AES_128_GCM_SHA256");
+	CHECK(count_msg(tls, "server:encrypted_handshake") == 1);
+	CHECK(count_msg(tls, "client:encrypted_handshake") == 1);
+	CHECK(strncmp(str(tls, "client", "ja4"), "dd3i", 4) == 0);
+	json_decref(tls);
+	session_free(s);
+}
+
+/* A fatal alert from the server after the ClientHello; then every prefix
+ * of the ClientHello datagram as the only datagram of a session. */
+static void test_alert_and_prefixes(void)
+{
+	struct session *s = session_dtls_new(&ctx);
+	struct buf m, d, one;
+	static const uint8_t al[2] = { 2, 40 };
+	json_t *tls;
+
+	client_hello(&m, 0xfefd, 0, false);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 0, 1, 0, &m, 0, m.n);
+	send(s, 0, &d);
+	one.n = 0;
+	record(&one, 21, 0xfefd, 0, 0, al, 2);
+	send(s, 1, &one);
+	CHECK(session_decided(s));
+	tls = tls_of(s);
+	CHECK_STR(str(tls, "outcome", NULL), "alert");
+	json_decref(tls);
+	session_free(s);
+
+	for (size_t k = 0; k < d.n; k++) {
+		uint8_t *p = malloc(k ? k : 1);
+		memcpy(p, d.b, k);
+		s = session_dtls_new(&ctx);
+		session_dtls_datagram(s, 0, p, k, (uint32_t)(d.n - k), now);
+		session_finish(s, now);
+		tls = tls_of(s);
+		json_decref(tls);
+		session_free(s);
+		free(p);
+	}
+}
+
+int main(void)
+{
+	struct x509_ctx_opts xo = { 0 };
+	char err[256];
+
+	config_defaults(&ctx.cfg);
+	xo.ca_file = "/dev/null";
+	xo.cache_size = 64;
+	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
+
+	test_dtls12();
+	test_dtls13();
+	test_alert_and_prefixes();
+
+	x509_ctx_free(ctx.x509);
+	session_pool_free(&ctx);
+	CHECK(ctx.sess_mem == 0);
+	return TT_DONE();
+}
