@@ -7,8 +7,6 @@
  */
 #include "quic_session.h"
 
-#include <stdio.h>
-
 void quic_sess_client_hello(struct quic_sess *q, const struct tls_client_hello *ch,
 			    struct anom_set *a)
 {
@@ -19,21 +17,6 @@ void quic_sess_client_hello(struct quic_sess *q, const struct tls_client_hello *
 	varint = ch->quic_tp_ext == 0x39 || q->qc.vi.varint_tp;
 	quic_tp_parse(ch->quic_tp, ch->quic_tp_len, varint, &q->tp, a);
 	q->have_tp = true;
-}
-
-void quic_close_reason(const struct quic_sess *q, int role, const char *who, char *out,
-		       size_t cap)
-{
-	const struct quic_close *c = &q->qc.close[role];
-	const char *name = c->app ? NULL : quic_error_name(c->code);
-
-	if (!c->present)
-		snprintf(out, cap, "CONNECTION_CLOSE from %s", who);
-	else if (name)
-		snprintf(out, cap, "CONNECTION_CLOSE %s from %s", name, who);
-	else
-		snprintf(out, cap, "CONNECTION_CLOSE %s error 0x%llx from %s",
-			 c->app ? "application" : "transport", (unsigned long long)c->code, who);
 }
 
 static void cid(struct jw *w, const char *key, const struct quic_cid *c)

@@ -24,18 +24,14 @@ struct quic_sess {
 	bool have_tp;
 	struct quic_tp tp;              /* the client's transport parameters */
 	unsigned packets[2][4];         /* by side: -, 0-RTT, Handshake, 1-RTT */
-	uint64_t bytes[2];              /* UDP payload bytes, by side */
+	uint64_t last_ts;               /* time of the last datagram */
+	size_t mem_counted;             /* CRYPTO buffers counted in the session */
 };
 
 /* The client's transport parameters from its ClientHello: decoded in the
  * encoding its extension codepoint and the QUIC version call for. */
 void quic_sess_client_hello(struct quic_sess *q, const struct tls_client_hello *ch,
 			    struct anom_set *a);
-
-/* failure.reason for a CONNECTION_CLOSE of role (0 client, 1 server) that
- * ended the handshake: "CONNECTION_CLOSE PROTOCOL_VIOLATION from server". */
-void quic_close_reason(const struct quic_sess *q, int role, const char *who, char *out,
-		       size_t cap);
 
 /* tls.quic for the record; client_side is the flow side of the client (or
  * -1), inferred whether the outcome `established` was inferred from the
