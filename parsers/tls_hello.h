@@ -133,6 +133,7 @@ struct tls_server_hello {
 	bool has_alpn, has_ems, has_etm, has_reneg, has_ticket_ext,
 	     has_status_request, has_sni_ack;
 	uint8_t downgrade;              /* 0 none, 12 = DOWNGRD\x01, 11 = DOWNGRD\x00 */
+	bool quic;                      /* set by the caller: carried by QUIC */
 };
 
 /* The version the server chose: supported_versions when present, else legacy. */

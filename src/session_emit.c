@@ -499,7 +499,7 @@ static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 #ifdef TLSTAP_WITH_FOXIO
 	{
 		char ja4s[FP_JA4_MAX], ja4sr[FP_JA4R_MAX];
-		fp_ja4s(sh, s->quic ? 'q' : dtls_is_version(sh->legacy_version) ? 'd' : 't', ja4s, ja4sr,
+		fp_ja4s(sh, sh->quic ? 'q' : dtls_is_version(sh->legacy_version) ? 'd' : 't', ja4s, ja4sr,
 			sizeof ja4sr);
 		if (ja4s[0])
 			jw_name(w, "ja4s", ja4s);
@@ -515,7 +515,7 @@ static void server_key(struct hello_key *k, const void *src)
 	const struct tls_alpn_list *l = &sh->alpn;
 
 	k->n = 0;
-	hk_bytes(k, "S", 1);
+	hk_bytes(k, sh->quic ? "Q" : "S", 1);
 	hk_u16(k, sh->legacy_version);
 	hk_u16(k, sh->selected_version);
 	hk_u16(k, sh->cipher);
