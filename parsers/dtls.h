@@ -121,6 +121,16 @@ int dtls_parse_hello_verify_request(const uint8_t *body, size_t len, uint16_t *v
 				    uint8_t *cookie_len, struct anom_set *a);
 
 /*
+ * The connection_id extension (RFC 9146 3, RFC 9147 9) of a ClientHello
+ * (client: true; its cookie is skipped) or a ServerHello body:
+ *   extension 54: | cid<0..2^8-1> |
+ * Returns 1 with *cid_len when the extension is there, 0 when it is not or
+ * the hello does not parse that far.  The cid a hello carries is the one
+ * its sender wants to receive: it prefixes the records its peer sends.
+ */
+int dtls_hello_cid(const uint8_t *body, size_t len, bool client, uint8_t *cid_len);
+
+/*
  * ACK (RFC 9147 7):  record_numbers<0..2^16-1>, each { u64 epoch; u64 seq }.
  * Returns the number of record numbers, or -1 (anomaly dtls_ack_malformed).
  */

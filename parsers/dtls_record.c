@@ -220,6 +220,34 @@ int dtls_parse_hello_verify_request(const uint8_t *body, size_t len, uint16_t *v
 	return 0;
 }
 
+#define DTLS_EXT_CONNECTION_ID 54
+
+int dtls_hello_cid(const uint8_t *body, size_t len, bool client, uint8_t *cid_len)
+{
+	struct cur c = cur_make(body, len), v, exts, ext;
+	uint16_t type;
+
+	if (!cur_skip(&c, 2 + 32) || !cur_vec8(&c, &v))        /* version, random, session id */
+		return 0;
+	if (client) {
+		if (!cur_vec8(&c, &v) || !cur_vec16(&c, &v) || !cur_vec8(&c, &v))
+			return 0;                                 /* cookie, suites, compression */
+	} else if (!cur_skip(&c, 3)) {                            /* suite, compression */
+		return 0;
+	}
+	if (!cur_vec16(&c, &exts))
+		return 0;
+	while (cur_u16(&exts, &type) && cur_vec16(&exts, &ext)) {
+		if (type != DTLS_EXT_CONNECTION_ID)
+			continue;
+		if (!cur_vec8(&ext, &v))
+			return 0;
+		*cid_len = (uint8_t)v.left;
+		return 1;
+	}
+	return 0;
+}
+
 int dtls_parse_ack(const uint8_t *body, size_t len, struct anom_set *a)
 {
 	struct cur c = cur_make(body, len), list;

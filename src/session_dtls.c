@@ -1,12 +1,14 @@
 /*
- * session_dtls.c - DTLS datagrams into the same session as TLS over TCP
- * (RFC 6347 for DTLS 1.0/1.2, RFC 9147 for DTLS 1.3, OpenSSL's 0x0100).
+ * session_dtls.c - the DTLS carrier: UDP datagrams into the handshake core
+ * (tls_core.h), as session.c carries TCP (RFC 6347 for DTLS 1.0/1.2,
+ * RFC 9147 for DTLS 1.3, OpenSSL's 0x0100).
  *
  *   datagram -> records (parsers/dtls_record.c)
- *     handshake, epoch 0 -> fragments -> dtls_reasm -> whole messages --+
- *     CCS, alert, application data, encrypted handshake ----------------+--> the TLS
- *     unified header (DTLS 1.3, encrypted) -> as TLS 1.3's encrypted     |   state machine
- *       records (outer type application_data) --------------------------+   (session.c)
+ *     handshake, epoch 0 -> fragments -> dtls_reasm -> whole messages --> tls_core_handshake_msg
+ *     CCS, alert, application data, encrypted handshake ---------------> tls_core_record
+ *     unified header (DTLS 1.3, encrypted), as TLS 1.3's encrypted
+ *       records (outer type application_data) --------------------------> tls_core_record
+ *     flow end (timeout, eviction, end of input) -> flush the reassembly -> tls_core_finish
  *
  * What differs from TLS over TCP, and how it is handled:
  * - Datagrams are lost and sent again.  A handshake fragment seen before is
@@ -75,6 +77,13 @@ static void deliver(struct session *s, int dir, bool flush, uint64_t ts)
 			if (dtls_parse_hello_verify_request(m.body, m.len, &v, &cl, &s->anom) == 0)
 				s->hvr = true;
 			continue;
+		}
+		if (m.type == TLS_HS_CLIENT_HELLO || m.type == TLS_HS_SERVER_HELLO) {
+			/* The cid a hello asks for prefixes the records its peer
+			 * sends (RFC 9146 3). */
+			uint8_t cl;
+			if (dtls_hello_cid(m.body, m.len, m.type == TLS_HS_CLIENT_HELLO, &cl))
+				s->dtls->cid_len[!dir] = cl;
 		}
 		tls_core_handshake_msg(s, dir, m.type, m.body, m.len, ts);
 	}
@@ -178,9 +187,15 @@ static void record(struct session *s, int dir, const struct dtls_record *rec, ui
 		}
 		r.type = TLS_CT_APPDATA;
 		break;
+	case DTLS_CT_TLS12_CID:
+		/* DTLS 1.2 with a connection id hides the real type: the first
+		 * such record after the side's CCS is its Finished, as in TLS
+		 * 1.2 the first encrypted record after CCS is. */
+		r.type = !s->tls13 && d->ccs && !d->finished ? TLS_CT_HANDSHAKE : TLS_CT_APPDATA;
+		break;
 	default:
-		/* DTLS 1.3 unified header, or DTLS 1.2 with a connection id:
-		 * encrypted records, as TLS 1.3's outer application_data. */
+		/* DTLS 1.3 unified header: encrypted records, as TLS 1.3's
+		 * outer application_data. */
 		r.type = TLS_CT_APPDATA;
 		break;
 	}
@@ -222,7 +237,8 @@ void session_dtls_datagram(struct session *s, int dir, const uint8_t *p, size_t 
 	while (off < n && tls_core_wants_data(s)) {
 		struct dtls_record rec;
 		size_t used = 0;
-		enum tls_status st = dtls_record_parse(p + off, n - off, 0, &rec, &used);
+		enum tls_status st = dtls_record_parse(p + off, n - off, s->dtls->cid_len[dir], &rec,
+						       &used);
 
 		if (st == TLS_BAD && (p[off] & 0xe0) == 0x20) {
 			/* A unified header with a connection id of unknown size:

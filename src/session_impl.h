@@ -87,6 +87,7 @@ struct sess_dtls {
 	uint32_t overlaps;              /* fragments partly overlapping bytes held */
 	size_t mem_counted;             /* reassembly bytes counted in the session's mem */
 	uint64_t last_ts;               /* time of the last datagram (for the final flush) */
+	uint8_t cid_len[2];             /* connection id length of each side's records */
 };
 
 struct session {

@@ -26,6 +26,8 @@ static void messages(struct dtls_reasm *r, bool flush, struct anom_set *a)
 	uint8_t cl;
 
 	while (dtls_reasm_next(r, flush, &m)) {
+		if (m.type == 1 || m.type == 2)
+			(void)dtls_hello_cid(m.body, m.len, m.type == 1, &cl);
 		if (m.type == 1) {
 			memset(&ch, 0, sizeof ch);
 			ch.dtls = true;

@@ -234,6 +234,45 @@ static void test_client_hello_cookie(void)
 	free(ch);
 }
 
+/* The connection_id extension (54) in a ClientHello (after its cookie)
+ * and a ServerHello; absent; every prefix answers 0 or 1 safely. */
+static void test_hello_cid(void)
+{
+	static const uint8_t ch_tail[] = {
+		0x00,                         /* session id */
+		0x01, 0x77,                   /* cookie */
+		0x00, 0x02, 0xc0, 0x2b, 0x01, 0x00,
+		0x00, 0x0c, 0x00, 0x17, 0x00, 0x00,           /* extended_master_secret */
+		0x00, 0x36, 0x00, 0x04, 0x03, 0xaa, 0xbb, 0xcc, /* connection_id: 3 bytes */
+	};
+	static const uint8_t sh_tail[] = {
+		0x00, 0xc0, 0x2b, 0x00,
+		0x00, 0x07, 0x00, 0x36, 0x00, 0x03, 0x02, 0x01, 0x02,
+	};
+	uint8_t ch[2 + 32 + sizeof ch_tail], sh[2 + 32 + sizeof sh_tail];
+	uint8_t cl = 99;
+
+	memset(ch, 0, sizeof ch);
+	ch[0] = 0xfe, ch[1] = 0xfd;
+	memcpy(ch + 34, ch_tail, sizeof ch_tail);
+	memset(sh, 0, sizeof sh);
+	sh[0] = 0xfe, sh[1] = 0xfd;
+	memcpy(sh + 34, sh_tail, sizeof sh_tail);
+	CHECK(dtls_hello_cid(ch, sizeof ch, true, &cl) == 1 && cl == 3);
+	CHECK(dtls_hello_cid(sh, sizeof sh, false, &cl) == 1 && cl == 2);
+	/* The ClientHello read as a ServerHello: no such extension found. */
+	CHECK(dtls_hello_cid(ch, sizeof ch, false, &cl) == 0);
+	/* Without the extension (the list cut before it). */
+	ch[34 + 10] = 0x04;
+	CHECK(dtls_hello_cid(ch, sizeof ch - 8, true, &cl) == 0);
+	ch[34 + 10] = 0x0c;
+	for (size_t k = 0; k < sizeof ch; k++) {
+		uint8_t *p = dup_exact(ch, k);
+		CHECK(dtls_hello_cid(p, k, true, &cl) == 0);
+		free(p);
+	}
+}
+
 static void test_sniff(void)
 {
 	static const uint8_t stun[] = {
@@ -396,6 +435,7 @@ int main(void)
 	test_frag();
 	test_hvr_ack();
 	test_client_hello_cookie();
+	test_hello_cid();
 	test_sniff();
 	test_reasm_order();
 	test_reasm_limits();

@@ -315,6 +315,81 @@ static void test_dtls13(void)
 	session_free(s);
 }
 
+/* A hello of client_hello()/server_hello() shape for DTLS 1.2 with one
+ * more extension: connection_id (54) carrying a cid of n bytes. */
+static void add_cid_ext(struct buf *m, size_t ext_len_at, unsigned n)
+{
+	unsigned el = (unsigned)(m->b[ext_len_at] << 8 | m->b[ext_len_at + 1]);
+
+	u16(m, 54);
+	u16(m, n + 1);
+	u8(m, n);
+	for (unsigned i = 0; i < n; i++)
+		u8(m, 0xc0 + i);
+	el += 4 + 1 + n;
+	m->b[ext_len_at] = (uint8_t)(el >> 8);
+	m->b[ext_len_at + 1] = (uint8_t)el;
+}
+
+/* A DTLS 1.2 record with a connection id (RFC 9146 4): type 25. */
+static void cid_record(struct buf *d, unsigned epoch, unsigned seq, unsigned cid, size_t n)
+{
+	u8(d, 25);
+	u16(d, 0xfefd);
+	u16(d, epoch);
+	u16(d, 0);
+	u16(d, seq >> 16);
+	u16(d, seq & 0xffff);
+	for (unsigned i = 0; i < cid; i++)
+		u8(d, 0xc0 + i);
+	u16(d, (unsigned)n);
+	for (size_t i = 0; i < n; i++)
+		u8(d, 0x42);
+}
+
+/* DTLS 1.2 with connection ids (RFC 9146): the client asks for a 3-byte
+ * cid, the server for a 2-byte one; after each side's CCS its records are
+ * type 25 with the peer's cid, the first of them its Finished. */
+static void test_dtls12_cid(void)
+{
+	struct session *s = session_dtls_new(&ctx);
+	struct buf m, d, cke = { .n = 0 };
+	static const uint8_t one = 1;
+	json_t *tls;
+
+	client_hello(&m, 0xfefd, 0, false);
+	add_cid_ext(&m, m.n - 7, 3);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 0, 1, 0, &m, 0, m.n);
+	send(s, 0, &d);
+	server_hello(&m, 0xfefd, false);
+	m.n -= 2;                         /* an extension list, then the cid */
+	u16(&m, 0);
+	add_cid_ext(&m, m.n - 2, 2);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 0, 2, 0, &m, 0, m.n);
+	hs_record(&d, 0xfefd, 1, 14, 1, &cke, 0, 0);   /* ServerHelloDone */
+	send(s, 1, &d);
+	u8(&cke, 1);
+	u8(&cke, 0x11);
+	d.n = 0;
+	hs_record(&d, 0xfefd, 1, 16, 1, &cke, 0, cke.n);
+	record(&d, 20, 0xfefd, 0, 2, &one, 1);
+	cid_record(&d, 1, 0, 2, 40);       /* the client's Finished, the server's cid */
+	send(s, 0, &d);
+	d.n = 0;
+	record(&d, 20, 0xfefd, 0, 1, &one, 1);
+	cid_record(&d, 1, 0, 3, 40);       /* the server's Finished, the client's cid */
+	send(s, 1, &d);
+	CHECK(session_decided(s));
+	tls = tls_of(s);
+	CHECK_STR(str(tls, "outcome", NULL), "established");
+	CHECK(count_msg(tls, "client:finished") == 1 && count_msg(tls, "server:finished") == 1);
+	CHECK(json_object_get(tls, "anomalies") == NULL);
+	json_decref(tls);
+	session_free(s);
+}
+
 /* A fatal alert from the server after the ClientHello; then every prefix
  * of the ClientHello datagram as the only datagram of a session. */
 static void test_alert_and_prefixes(void)
@@ -362,6 +437,7 @@ int main(void)
 
 	test_dtls12();
 	test_dtls13();
+	test_dtls12_cid();
 	test_alert_and_prefixes();
 
 	x509_ctx_free(ctx.x509);
