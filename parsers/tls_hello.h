@@ -28,6 +28,7 @@
 #define TLS_MAX_SNI       1024
 #define TLS_MAX_KEYSHARES 16
 #define TLS_MAX_MISC      16
+#define TLS_QUIC_TP_BUF   512
 
 /* GREASE (RFC 8701): 0x0a0a, 0x1a1a, ... 0xfafa. */
 static inline bool tls_is_grease(uint16_t v)
@@ -101,6 +102,14 @@ struct tls_client_hello {
 	uint16_t record_size_limit;
 	uint16_t padding_len;
 	struct tls_ech_info ech;        /* encrypted_client_hello (0xfe0d) */
+	/* quic_transport_parameters (0x39, drafts 0xffa5): the raw body, which
+	 * quic_tp.c decodes; quic_tp_ext is the codepoint kept (0x39 when
+	 * both are present), 0 if none. */
+	bool quic;                      /* set by the caller: carried by QUIC */
+	uint16_t quic_tp_ext;
+	uint16_t quic_tp_len;
+	bool quic_tp_truncated;
+	uint8_t quic_tp[TLS_QUIC_TP_BUF];
 };
 
 struct tls_server_hello {
@@ -124,6 +133,7 @@ struct tls_server_hello {
 	bool has_alpn, has_ems, has_etm, has_reneg, has_ticket_ext,
 	     has_status_request, has_sni_ack;
 	uint8_t downgrade;              /* 0 none, 12 = DOWNGRD\x01, 11 = DOWNGRD\x00 */
+	bool quic;                      /* set by the caller: carried by QUIC */
 };
 
 /* The version the server chose: supported_versions when present, else legacy. */

@@ -225,6 +225,30 @@ static void ech_ext(struct cur *body, struct tls_ech_info *e, struct anom_set *a
 }
 
 /* Whether code was already seen among the first n stored extensions. */
+/* QUIC transport parameters: kept raw (bounded) for quic_tp.c, which knows
+ * the version-dependent encoding.  A hello may carry both codepoints (the
+ * drafts' and RFC 9001's): the RFC one is kept. */
+static void quic_tp_ext(uint16_t type, struct cur *body, struct tls_client_hello *ch,
+			struct anom_set *a)
+{
+	size_t n = body->left;
+
+	if (ch->quic_tp_ext == 0x39 || (ch->quic_tp_ext && type != 0x39)) {
+		cur_skip(body, body->left);
+		return;
+	}
+	ch->quic_tp_ext = type;
+	ch->quic_tp_truncated = false;
+	if (n > TLS_QUIC_TP_BUF) {
+		ch->quic_tp_truncated = true;
+		anom_add(a, "list_truncated");
+		n = TLS_QUIC_TP_BUF;
+	}
+	cur_copy(body, ch->quic_tp, n);
+	ch->quic_tp_len = (uint16_t)n;
+	cur_skip(body, body->left);
+}
+
 static bool seen_ext(const uint16_t *exts, uint16_t n, uint16_t code)
 {
 	for (uint16_t i = 0; i < n; i++)
@@ -345,6 +369,10 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 		break;
 	case 0xfe0d:
 		ech_ext(body, &ch->ech, a);
+		break;
+	case 0x39:
+	case 0xffa5:
+		quic_tp_ext(type, body, ch, a);
 		break;
 	case 0xff01:
 		ch->has_reneg = true;

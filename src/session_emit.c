@@ -32,6 +32,7 @@
 #include "emit.h"
 #include "fragcache.h"
 #include "jw.h"
+#include "quic_session.h"
 #include "session_impl.h"
 #include "verdict.h"
 
@@ -269,7 +270,7 @@ static void client_lists(struct jw *w, const void *src, struct anom_set *a)
 	jw_name(w, "ja3", md5);
 	if (ja3s[0])
 		jw_name(w, "ja3_string", ja3s);
-	fp_ja4(ch, ch->dtls ? 'd' : 't', ja4, ja4r, sizeof ja4r);
+	fp_ja4(ch, ch->quic ? 'q' : ch->dtls ? 'd' : 't', ja4, ja4r, sizeof ja4r);
 	if (ja4[0])
 		jw_name(w, "ja4", ja4);
 	if (ja4r[0])
@@ -341,7 +342,8 @@ static void client_key(struct hello_key *k, const void *src)
 {
 	const struct tls_client_hello *ch = src;
 	const struct tls_alpn_list *l = &ch->alpn;
-	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2 | ch->dtls << 3);
+	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2 | ch->dtls << 3 |
+				  ch->quic << 4);
 
 	k->n = 0;
 	hk_bytes(k, "C", 1);
@@ -497,7 +499,7 @@ static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 #ifdef TLSTAP_WITH_FOXIO
 	{
 		char ja4s[FP_JA4_MAX], ja4sr[FP_JA4R_MAX];
-		fp_ja4s(sh, dtls_is_version(sh->legacy_version) ? 'd' : 't', ja4s, ja4sr,
+		fp_ja4s(sh, sh->quic ? 'q' : dtls_is_version(sh->legacy_version) ? 'd' : 't', ja4s, ja4sr,
 			sizeof ja4sr);
 		if (ja4s[0])
 			jw_name(w, "ja4s", ja4s);
@@ -513,7 +515,7 @@ static void server_key(struct hello_key *k, const void *src)
 	const struct tls_alpn_list *l = &sh->alpn;
 
 	k->n = 0;
-	hk_bytes(k, "S", 1);
+	hk_bytes(k, sh->quic ? "Q" : "S", 1);
 	hk_u16(k, sh->legacy_version);
 	hk_u16(k, sh->selected_version);
 	hk_u16(k, sh->cipher);
@@ -610,6 +612,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 	jw_open(w, "client", '{');
 	if (s->ch)
 		client_hello_fields(w, s->ch, a, ctx ? ctx->hello_frags : NULL);
+	else if (s->quic && s->quic->qc.have_chlo && s->quic->qc.chlo.has_sni)
+		jw_wire(w, "server_name", s->quic->qc.chlo.sni, s->quic->qc.chlo.sni_len, a);
 	if (s->cli_cv && s->cv_has_sigalg) {
 		jw_open(w, "certificate_verify", '{');
 		code_name(w, "signature_algorithm", s->cv_sigalg, tls_sigscheme_name);
@@ -697,6 +701,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		messages_arr(w, s, c);
 	if (s->dtls)
 		dtls_fields(w, s);
+	if (s->quic)
+		emit_quic(w, s->quic, s->client >= 0 ? c : -1, s->outcome == TLS_OUT_ESTABLISHED, a);
 
 	client_obj(w, s, v, ctx, a);
 	server_obj(w, s, v, ctx, a);

@@ -181,12 +181,17 @@ struct session {
 	uint16_t dtls_version;          /* the ServerHello's, as on the wire (0xfefd...) */
 	uint8_t cookie_len;             /* the last ClientHello's cookie */
 	bool hvr;                       /* a HelloVerifyRequest was seen */
+
+	struct quic_sess *quic;         /* QUIC (session_quic.c): NULL otherwise */
 };
 
 /* session_dtls.c (the DTLS carrier), called by the core at the end of a
  * session: deliver what reassembly still holds; free its buffers. */
 void sess_dtls_finish(struct session *s);
 void sess_dtls_free(struct session *s);
+/* session_quic.c (the QUIC carrier), likewise. */
+void sess_quic_finish(struct session *s);
+void sess_quic_free(struct session *s);
 
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)

@@ -649,6 +649,8 @@ void tls_core_free(struct session *s)
 	free_hs_buffers(s);
 	sess_dtls_free(s);
 	free(s->dtls);
+	sess_quic_free(s);
+	free(s->quic);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
 	core_pool_put(s->ctx, POOL_SH, s->sh);
 	free(s->cr);
@@ -760,6 +762,8 @@ void tls_core_finish(struct session *s)
 {
 	if (s->dtls)
 		sess_dtls_finish(s);
+	if (s->quic)
+		sess_quic_finish(s);
 	if (s->is_tls && !core_decided(s))
 		decide_end(s, SC_INCOMPLETE, -1);
 	free_hs_buffers(s);

@@ -55,6 +55,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 	}
 	memset(ch, 0, sizeof *ch);
 	ch->dtls = s->dtls != NULL;
+	ch->quic = s->quic != NULL;
 	if (sslv2)
 		tls_parse_sslv2_client_hello(b, n, ch, &s->anom);
 	else
@@ -93,6 +94,7 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 	}
 	sh = s->sh;
 	memset(sh, 0, sizeof *sh);
+	sh->quic = s->quic != NULL;
 	s->sh_bad = tls_parse_server_hello(b, n, sh, &s->anom) != 0;
 	s->version = tls_sh_version(sh);
 	if (s->dtls) {

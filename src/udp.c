@@ -21,7 +21,9 @@
 #include "udp.h"
 
 #include "../parsers/dtls.h"
+#include "../parsers/quic.h"
 #include "session_dtls.h"
+#include "session_quic.h"
 
 static bool dtls_accepts(const uint8_t *p, size_t n)
 {
@@ -32,6 +34,22 @@ static void dtls_push(struct session *s, int dir, const uint8_t *p, size_t n, ui
 		      uint64_t ts_ns)
 {
 	session_dtls_datagram(s, dir, p, n, missing, ts_ns);
+}
+
+/* Every datagram of a QUIC flow is QUIC's: RFC 9443's first-byte ranges
+ * (long header 192..255, short 64..127) do not hold once the peers agreed
+ * to grease the fixed bit (RFC 9287), which ngtcp2 and others do; Google
+ * QUIC's public header flags are below 64 anyway. */
+static bool quic_accepts(const uint8_t *p, size_t n)
+{
+	(void)p;
+	return n > 0;
+}
+
+static void quic_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+		      uint64_t ts_ns)
+{
+	session_quic_datagram(s, dir, p, n, missing, ts_ns);
 }
 
 struct udp_row {
@@ -45,6 +63,7 @@ struct udp_row {
 
 static const struct udp_row rows[] = {
 	{ UDP_DTLS, session_dtls_new, dtls_sniff, dtls_accepts, dtls_push },
+	{ UDP_QUIC, session_quic_new, quic_sniff, quic_accepts, quic_push },
 };
 
 static const struct udp_row *row(enum udp_proto proto)

@@ -23,7 +23,7 @@ struct session;
 enum udp_proto {
 	UDP_NONE = 0,           /* not a protocol tlstap decodes */
 	UDP_DTLS,
-	/* UDP_QUIC goes here (and a row in udp.c) */
+	UDP_QUIC,
 	UDP_NPROTO
 };
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../parsers/tls_names.h"
+#include "quic_session.h"
 #include "session_impl.h"
 
 static const char *const outcome_names[] = {
@@ -98,6 +99,23 @@ static void alert_reason(const struct sess_alert *al, const char *who, char *out
 	}
 }
 
+/* A QUIC CONNECTION_CLOSE that ended the handshake (the core saw it as a
+ * reset): "CONNECTION_CLOSE PROTOCOL_VIOLATION from server". */
+static void quic_close_reason(const struct session *s, int role, const char *who, char *out,
+			      size_t cap)
+{
+	const struct quic_close *c = &s->quic->qc.close[role];
+	const char *name = c->app ? NULL : quic_error_name(c->code);
+
+	if (!c->present)
+		snprintf(out, cap, "CONNECTION_CLOSE from %s", who);
+	else if (name)
+		snprintf(out, cap, "CONNECTION_CLOSE %s from %s", name, who);
+	else
+		snprintf(out, cap, "CONNECTION_CLOSE %s error 0x%llx from %s",
+			 c->app ? "application" : "transport", (unsigned long long)c->code, who);
+}
+
 /* tls.failure.reason: the cause of the outcome, and who caused it. */
 static void failure_reason(const struct session *s, int c, char *out, size_t cap)
 {
@@ -114,7 +132,10 @@ static void failure_reason(const struct session *s, int c, char *out, size_t cap
 		snprintf(out, cap, "encrypted alert from %s (inferred from the record size)", who);
 		return;
 	case SC_RESET:
-		snprintf(out, cap, "reset by %s", who);
+		if (s->quic)
+			quic_close_reason(s, s->cause_dir == c ? 0 : 1, who, out, cap);
+		else
+			snprintf(out, cap, "reset by %s", who);
 		return;
 	case SC_CLOSED:
 		snprintf(out, cap, "closed by %s", who);

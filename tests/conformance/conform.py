@@ -63,6 +63,8 @@ FIELDS = [
     "ja3", "ja3_string", "ja3s", "ja3s_string", "ja4", "ja4_r", "ja4s",
     "cert_sha1", "cert_sha256", "cert_serial", "cert_subject", "cert_issuer",
     "cert_not_before", "cert_not_after", "cert_san", "orientation",
+    "quic_version", "quic_first_version", "quic_dcid", "quic_client_scid", "quic_server_scid", "alpn_offered",
+    "quic_extension", "gquic_cyu", "gquic_cyu_hash",
 ]
 TARGET = ["version", "cipher", "sni", "alpn", "curve", "resumed", "established",
           "ja3", "ja3s", "ja4", "cert_sha1", "cert_sha256"]
@@ -76,7 +78,6 @@ OPTIONAL = {"ja4s"}
 # STARTTLS-style upgrades (starttls-*) and proxies (socks-proxied,
 # http-connect-proxied) are decoded (tls.via) and compared like the rest.
 UNCOVERED_CLASSES = [
-    ("quic", re.compile(r"^(quic|gquic)")),
 ]
 # Categories tlstap decodes since issue 16 (tunnels, MPLS, NSH, PPP, 802.11):
 # their sessions are compared like any other, and a miss is a disagreement.
@@ -453,6 +454,14 @@ class Rec:
         self.ja4 = get(t, "client.ja4")
         self.ja4_r = get(t, "client.ja4_r")
         self.ja4s = get(t, "server.ja4s")
+        q = t.get("quic") or {}
+        self.quic = q
+        self.quic_version = q.get("version")
+        self.quic_first_version = q.get("first_version") or q.get("version")
+        self.quic_dcid = q.get("dcid")
+        self.quic_client_scid = q.get("client_scid")
+        self.quic_server_scid = q.get("server_scid")
+        self.alpn_offered = (get(t, "client.alpn") or [None])[0]
         self.server_chain = self._chain("server")
         self.client_chain = self._chain("client")
 
@@ -610,6 +619,15 @@ class Ctx:
 
 
 def rec_value(r, field):
+    if field in ("quic_version", "quic_first_version"):
+        v = getattr(r, field)
+        reserved = v and re.match(r"^[0-9a-f]{8}$", v) and \
+            int(v, 16) & 0x0f0f0f0f == 0x0a0a0a0a
+        if reserved and field == "quic_first_version" and r.quic_version != v:
+            # the hello of a reserved-version attempt is protected as v1
+            # or draft-29: nDPI cannot open it and names the next one's
+            return rec_value(r, "quic_version")
+        return "reserved" if reserved else v
     return getattr(r, field)
 
 
@@ -707,9 +725,8 @@ def src_ja4_snapshot(t, ctx, path, recs, cov):
             exp["ja4s"] = s["ja4s"]
         if not exp and "tls_certs" not in s:
             continue
-        if s.get("transport") != "tcp" and not str(s.get("ja4", "")).startswith("d"):
-            # UDP streams with a q... JA4 (or none) are QUIC; d... is DTLS
-            t.skip("quic", ctx.source, ctx.capture, ctx.efile,
+        if s.get("transport") not in ("tcp", "udp", "quic"):
+            t.skip("other", ctx.source, ctx.capture, ctx.efile,
                    "stream %s (%s)" % (s.get("stream"), s.get("transport")))
             continue
         r, flipped = m.by_tuple(tuple_key(s.get("src"), s.get("src_port"),
@@ -830,8 +847,8 @@ def src_arkime(t, ctx, path, recs, cov):
         proto = b.get("ipProtocol")
         key = tuple_key(get(b, "source.ip"), get(b, "source.port"),
                         get(b, "destination.ip"), get(b, "destination.port"))
-        if proto != 6 and "dtls" not in (b.get("protocol") or []):
-            t.skip("quic", ctx.source, ctx.capture, ctx.efile, "session %s" % (key,))
+        if proto != 6 and not {"dtls", "quic"} & set(b.get("protocol") or []):
+            t.skip("other-udp", ctx.source, ctx.capture, ctx.efile, "session %s" % (key,))
             continue
         r, flipped = m.by_tuple(key)
         if r is None:
@@ -968,8 +985,6 @@ def src_zeek_ssl(t, ctx, path, recs, cov, multi):
             r, flipped = m.by_tuple(key)
             if r is None:
                 cls = cov.cls_for_missing(key)
-                if "quic" in cov.classes and ".quic." in ctx.efile:
-                    cls = "quic"    # ssl.log rows of QUIC connections
                 if cls:
                     t.skip(cls, ctx.source, ctx.capture, ctx.efile, "%s" % (key,))
                 else:
@@ -978,6 +993,13 @@ def src_zeek_ssl(t, ctx, path, recs, cov, multi):
                 continue
             cmp_field(t, ctx, "orientation", "client->server",
                       "server->client" if flipped else "client->server")
+            if exp.get("established") in ("F", False, "false") and r.established and \
+                    get(r.quic, "packets.client.one_rtt"):
+                # Zeek hands its SSL analyzer only QUIC's Initial CRYPTO data;
+                # the client's 1-RTT packets say the handshake completed
+                t.add(ctx.source, ctx.capture, ctx.efile, "established", False, True, False,
+                      peer="zeek-quic-established")
+                exp = {k: v for k, v in exp.items() if k != "established"}
             compare_session(t, ctx, r, exp)
             if "cert_chain_fps" in row:
                 leaf = r.leaf()
@@ -986,6 +1008,56 @@ def src_zeek_ssl(t, ctx, path, recs, cov, multi):
             if sha1 not in (None, "-"):
                 leaf = r.leaf()
                 cmp_field(t, ctx, "cert_sha1", sha1, get(leaf, "hash.sha1") if leaf else None)
+
+
+def zeek_quic_version(v):
+    """Zeek's quic.log version -> tlstap's tls.quic.version."""
+    if v.startswith("unknown-"):
+        return v[len("unknown-"):].rjust(8, "0")
+    return {"quicv2": "2"}.get(v, v)
+
+
+def src_zeek_quic(t, ctx, path, recs, cov):
+    """quic.log: one row per connection attempt (a Retry starts a second
+    one on the same 5-tuple, whose DCID is the Retry's SCID)."""
+    m = Matcher([r for r in recs if r.quic])
+    attempts = collections.Counter()
+    for sec in zeek_tables(path):
+        for row in sec["rows"]:
+            key = tuple_key(row.get("id.orig_h"), row.get("id.orig_p"),
+                            row.get("id.resp_h"), row.get("id.resp_p"))
+            val = lambda k: None if row.get(k) in (None, "-", "(empty)") else row[k]
+            exp = {}
+            if "server_name" in row:
+                exp["sni"] = val("server_name")
+            if "client_protocol" in row:
+                exp["alpn_offered"] = val("client_protocol")
+            if key is None:
+                r = m.by_sni(exp.get("sni")) if exp.get("sni") else None
+                if r is None:
+                    missing(t, ctx, exp, "no tlstap QUIC record with this SNI")
+                else:
+                    compare_session(t, ctx, r, exp)
+                continue
+            n = attempts[key]
+            attempts[key] += 1
+            if "version" in row:
+                exp["quic_version"] = zeek_quic_version(row["version"])
+            r, _ = m.by_tuple(key)
+            if r is None:
+                missing(t, ctx, exp)
+                continue
+            if "client_initial_dcid" in row:
+                want = val("client_initial_dcid")
+                got = r.quic_dcid if n == 0 else r.quic.get("retry_scid")
+                t.add(ctx.source, ctx.capture, ctx.efile, "quic_dcid", show(want), show(got),
+                      want == got)
+            if "client_scid" in row:
+                exp["quic_client_scid"] = val("client_scid")
+            if "server_scid" in row and not (n == 0 and r.quic.get("retry") and
+                                             val("server_scid") is None):
+                exp["quic_server_scid"] = val("server_scid")
+            compare_session(t, ctx, r, exp)
 
 
 def src_zeek_x509(t, ctx, path, recs, cov, multi, zeek_fps):
@@ -1069,15 +1141,19 @@ def src_ndpi(t, ctx, path, recs, cov):
                 kv.setdefault(k, v)
             elif re.match(r"^(TLSv1(\.\d)?|SSLv[23]|TLSv1\.3 \(Fizz\)|TLS \(\w+\)|DTLSv1\.\d)$", tok):
                 version = tok
-        if "JA3C" not in kv and "JA4" not in kv and "JA3S" not in kv:
+        if "JA3C" not in kv and "JA4" not in kv and "JA3S" not in kv and "QUIC ver" not in kv:
             continue
         key = tuple_key(a, pa, b, pb)
-        if "QUIC ver" in kv or (proto != "TCP" and "DTLS" not in rest):
-            t.skip("quic", ctx.source, ctx.capture, ctx.efile, "%s flow %s" % (proto, key,))
+        if proto != "TCP" and "QUIC ver" not in kv and "DTLS" not in rest:
+            t.skip("other-udp", ctx.source, ctx.capture, ctx.efile, "%s flow %s" % (proto, key,))
             continue
         exp = {}
         if "Hostname/SNI" in kv:
             exp["sni"] = kv["Hostname/SNI"]
+        if "QUIC ver" in kv:
+            # the version of the first packet (tls.quic.first_version when
+            # the client changed it after Version Negotiation)
+            exp["quic_first_version"] = ndpi_quic_version(kv["QUIC ver"])
         if "JA3C" in kv:
             exp["ja3"] = kv["JA3C"].split()[0]
         if "JA4" in kv:
@@ -1152,6 +1228,17 @@ def foxio_alpn_chars(alpn):
         return v[0] + v[-1]
     h = v.encode("utf-8", "surrogateescape").hex()
     return h[0] + h[-1]
+
+
+def ndpi_quic_version(v):
+    """nDPI's QUIC version text -> tlstap's tls.quic.version; nDPI says
+    Ver-Negotiation for the reserved 0x?a?a?a?a versions, which tlstap
+    prints as hex: both become "reserved"."""
+    v = v.strip()
+    m = re.match(r"^(V-|Draft-|MVFST-)(\w+)$", v)
+    if m:
+        return {"V-": "", "Draft-": "draft-", "MVFST-": "mvfst-"}[m.group(1)] + m.group(2).lower()
+    return "reserved" if v == "Ver-Negotiation" else v
 
 
 def ndpi_peer(field, exp, got, r):
@@ -1274,6 +1361,41 @@ SV_IGNORED_KEYS = {"event_type", "pcap_cnt", "pkt_src", "proto", "community_id",
                    "tls.from_proto", "app_proto"}
 
 
+# IANA TLS ExtensionType names as Suricata spells them (its quic.extensions).
+EXT_NAMES = {0: "server_name", 5: "status_request", 10: "supported_groups",
+             11: "ec_point_formats", 13: "signature_algorithms", 16: "alpn",
+             18: "signed_certificate_timestamp", 21: "padding", 23: "extended_master_secret",
+             27: "compress_certificate", 35: "session_ticket", 41: "pre_shared_key",
+             42: "early_data", 43: "supported_versions", 45: "psk_key_exchange_modes",
+             51: "key_share", 57: "quic_transport_parameters", 0xfe0d: "encrypted_client_hello",
+             0xff01: "renegotiation_info"}
+
+
+def ext_name(code):
+    if code is None:
+        return None
+    return EXT_NAMES.get(code, str(code))
+
+
+def ext_name_at(r, i, want):
+    """The i-th extension of the ClientHello, or of the ServerHello when that
+    one matches (a Suricata QUIC event is per packet, from either side)."""
+    names = []
+    for side in ("client", "server"):
+        exts = get(r.tls, side + ".extensions") or []
+        names.append(ext_name(exts[i]) if i < len(exts) else None)
+    return want if want in names else names[0]
+
+
+def ext_value(r, i):
+    code = ((get(r.tls, "client.extensions") or []) + [None] * (i + 1))[i]
+    if code == 0:
+        return r.sni
+    if code == 16:
+        return ((get(r.tls, "client.alpn") or []) + [None])[0]
+    return None
+
+
 def sv_field(key, val):
     """Suricata EVE key -> (our field, expected, getter(rec))."""
     leaf = lambda r: r.leaf()
@@ -1290,8 +1412,25 @@ def sv_field(key, val):
         return "ja3s", val, lambda r: r.ja3s
     if key == "tls.ja3s.string":
         return "ja3s_string", val, lambda r: r.ja3s_string
-    if key == "tls.ja4":
+    if key in ("tls.ja4", "quic.ja4"):
         return "ja4", val, lambda r: r.ja4
+    if key == "quic.sni":
+        return "sni", val, lambda r: r.sni
+    if key == "quic.version":
+        return "quic_version", val, lambda r: get(r.tls, "quic.version")
+    mm = re.match(r"^quic\.cyu\[(\d+)\]\.(hash|string)$", key)
+    if mm:
+        i, k = int(mm.group(1)), "cyu_hash" if mm.group(2) == "hash" else "cyu"
+        return "gquic_" + k, val, lambda r, k=k: val if val in (
+            get(r.tls, "quic.gquic." + k) or []) else None
+    mm = re.match(r"^quic\.extensions\[(\d+)\]\.(name|values\[0\])$", key)
+    if mm:
+        i = int(mm.group(1))
+        if mm.group(2) == "name":
+            # Suricata logs the ServerHello's extensions in the server's event
+            return "quic_extension", val, lambda r, i=i: ext_name_at(r, i, val)
+        # the first value of the extension at that index: SNI or ALPN
+        return "quic_extension", val, lambda r, i=i: ext_value(r, i)
     for pre, pick in (("tls.client.", cl), ("tls.", leaf)):
         if not key.startswith(pre):
             continue
@@ -1331,7 +1470,8 @@ def src_suricata(t, ctx, path, recs, cov, notes):
         if not flt:
             continue
         match = flt.get("match") or {}
-        if not (match.get("event_type") == "tls" or any(str(k).startswith("tls.") for k in match)):
+        if not (match.get("event_type") in ("tls", "quic") or
+                any(str(k).startswith(("tls.", "quic.")) for k in match)):
             continue
         if not sv_requires_ok(flt.get("requires")):
             continue
@@ -1545,6 +1685,9 @@ def check_fields(corpus, man, exp_rows, runs, out, args):
                         kind.startswith("zeek-baseline") and
                         e["expected_file"].endswith("ssl.log")):
                     src_zeek_ssl(t, ctx, path, recs, cov, multi)
+                elif kind.startswith("zeek-baseline") and (
+                        e["expected_file"].endswith(("quic.log", "quic.log.cut"))):
+                    src_zeek_quic(t, ctx, path, recs, cov)
                 elif kind.startswith("zeek-x509-log") or (
                         kind.startswith("zeek-baseline") and
                         e["expected_file"].endswith("x509.log")):

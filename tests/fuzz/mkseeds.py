@@ -9,6 +9,9 @@
   ([direction u8][length u16][bytes]), in capture order.
 - hs: every handshake message found in those streams, in fuzz_hs's format
   ([parser selector u8][body]).
+- quic: the RFC 9001 / RFC 9369 Appendix A packets that tests/unit/quic_vectors.h
+  carries, alone, coalesced and as a connection, in fuzz_quic's format
+  ([selector u8][bytes]).
 The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
 """
 import glob
@@ -99,7 +102,33 @@ def main():
                     if t in HS_SEL:
                         write("hs", "%s-%d-%d-%d" % (base, ci, d, t), bytes([HS_SEL[t] | 0x80]) + body)
                         n_hs += 1
-    print("seeds: %d decode, %d stream, %d hs" % (n_dec, n_str, n_hs))
+    n_quic = quic_seeds()
+    print("seeds: %d decode, %d stream, %d hs, %d quic" % (n_dec, n_str, n_hs, n_quic))
+
+
+def quic_seeds():
+    """fuzz_quic seeds from the RFC sample packets in quic_vectors.h."""
+    import re
+    src = open(os.path.join(TOP, "tests", "unit", "quic_vectors.h")).read()
+    hexes = {m.group(1): bytes.fromhex("".join(re.findall(r'"([0-9a-f]+)"', m.group(2))))
+             for m in re.finditer(r"static const char (v[12]_\w+)\[\] =\n(.*?);", src, re.S)}
+    n = 0
+    for v in ("v1", "v2"):
+        for name in ("client_pkt", "server_pkt", "retry"):
+            write("quic", "%s-%s" % (v, name), b"\0" + hexes["%s_%s" % (v, name)])
+            n += 1
+        write("quic", v + "-coalesced", b"\0" + hexes[v + "_server_pkt"] + hexes[v + "_client_pkt"])
+        write("quic", v + "-frames-client", b"\1" + hexes[v + "_crypto_frame"])
+        write("quic", v + "-frames-server", b"\1" + hexes[v + "_server_payload"])
+        conn = b"".join(struct.pack(">BH", side, len(p)) + p for side, p in
+                        ((0, hexes[v + "_client_pkt"]), (1, hexes[v + "_server_pkt"]),
+                         (1, hexes[v + "_retry"]), (0, hexes[v + "_client_pkt"])))
+        write("quic", v + "-connection", b"\4" + conn)
+        ch = hexes[v + "_crypto_frame"]
+        at = ch.index(b"\x00\x39\x00\x32") + 4   # quic_transport_parameters
+        write("quic", v + "-tp", b"\3" + ch[at:at + 0x32])
+        n += 5
+    return n
 
 
 if __name__ == "__main__":

@@ -1,0 +1,140 @@
+/*
+ * quic_crypto.c - Initial packet protection as an observer removes it:
+ * RFC 9001 5.2 (Initial secrets), 5.1 (key, iv, hp), 5.3 (AEAD_AES_128_GCM
+ * with the nonce iv XOR packet number), 5.4.1/5.4.3 (AES-ECB header
+ * protection), RFC 9369 3.3 (v2 salt and labels).  All cryptography is
+ * Nettle's; nothing here is a hand-written cipher.
+ *
+ *   initial_secret = HKDF-Extract(salt, client DCID)
+ *   client_secret  = HKDF-Expand-Label(initial_secret, "client in", "", 32)
+ *   server_secret  = HKDF-Expand-Label(initial_secret, "server in", "", 32)
+ *   key/iv/hp      = HKDF-Expand-Label(secret, "quic key"|"quic iv"|"quic hp")
+ *
+ *   sample = 16 bytes at packet-number offset + 4
+ *   mask   = AES-ECB(hp, sample)[0..4]; first ^= mask[0] & 0x0f;
+ *   pn bytes ^= mask[1..pn_len]
+ */
+#include "quic.h"
+
+#include <string.h>
+
+#include <nettle/aes.h>
+#include <nettle/gcm.h>
+#include <nettle/hkdf.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
+
+void quic_hkdf_expand_label(const uint8_t secret[32], const char *label, uint8_t *out,
+			    size_t len)
+{
+	struct hmac_sha256_ctx ctx;
+	uint8_t info[2 + 1 + 6 + 64 + 1];
+	size_t ll = strlen(label), n = 0;
+
+	if (ll > 64)
+		ll = 64;
+	info[n++] = (uint8_t)(len >> 8);
+	info[n++] = (uint8_t)len;
+	info[n++] = (uint8_t)(6 + ll);
+	memcpy(info + n, "tls13 ", 6);
+	n += 6;
+	memcpy(info + n, label, ll);
+	n += ll;
+	info[n++] = 0;   /* empty context */
+	hmac_sha256_set_key(&ctx, 32, secret);
+	hkdf_expand(&ctx, (nettle_hash_update_func *)hmac_sha256_update,
+		    (nettle_hash_digest_func *)hmac_sha256_digest, SHA256_DIGEST_SIZE,
+		    n, info, len, out);
+}
+
+bool quic_initial_secrets(uint32_t v, const uint8_t *dcid, size_t dcid_len,
+			  uint8_t initial[32], uint8_t client[32], uint8_t server[32])
+{
+	struct quic_vinfo vi;
+	struct hmac_sha256_ctx ctx;
+
+	if (!quic_version_info(v, &vi) || !vi.salt)
+		return false;
+	hmac_sha256_set_key(&ctx, 20, vi.salt);
+	hkdf_extract(&ctx, (nettle_hash_update_func *)hmac_sha256_update,
+		     (nettle_hash_digest_func *)hmac_sha256_digest, SHA256_DIGEST_SIZE,
+		     dcid_len, dcid, initial);
+	quic_hkdf_expand_label(initial, "client in", client, 32);
+	quic_hkdf_expand_label(initial, "server in", server, 32);
+	return true;
+}
+
+void quic_keys_from_secret(const uint8_t secret[32], bool v2, struct quic_keys *k)
+{
+	quic_hkdf_expand_label(secret, v2 ? "quicv2 key" : "quic key", k->key, sizeof k->key);
+	quic_hkdf_expand_label(secret, v2 ? "quicv2 iv" : "quic iv", k->iv, sizeof k->iv);
+	quic_hkdf_expand_label(secret, v2 ? "quicv2 hp" : "quic hp", k->hp, sizeof k->hp);
+}
+
+bool quic_initial_keys(uint32_t v, const uint8_t *dcid, size_t dcid_len,
+		       struct quic_keys *client, struct quic_keys *server)
+{
+	uint8_t init[32], cs[32], ss[32];
+	struct quic_vinfo vi;
+
+	if (!quic_version_info(v, &vi) || !quic_initial_secrets(v, dcid, dcid_len, init, cs, ss))
+		return false;
+	quic_keys_from_secret(cs, vi.v2, client);
+	quic_keys_from_secret(ss, vi.v2, server);
+	return true;
+}
+
+void quic_hp_mask(const uint8_t hp[16], const uint8_t sample[16], uint8_t mask[5])
+{
+	struct aes128_ctx aes;
+	uint8_t block[16];
+
+	aes128_set_encrypt_key(&aes, hp);
+	aes128_encrypt(&aes, 16, block, sample);
+	memcpy(mask, block, 5);
+}
+
+enum quic_status quic_unprotect(const struct quic_keys *k, const struct quic_packet *pk,
+				uint64_t largest_pn, uint8_t *out, size_t out_cap,
+				size_t *out_len, uint64_t *pn, struct anom_set *a)
+{
+	struct gcm_aes128_ctx gcm;
+	uint8_t mask[5], nonce[12], tag[QUIC_TAG_LEN];
+	size_t off = pk->hdr_len, pn_len, ct_len;
+	uint64_t trunc = 0;
+
+	if (pk->len > out_cap || off + 4 + 16 > pk->len) {
+		anom_add(a, "quic_bad_length");
+		return QUIC_BAD;
+	}
+	quic_hp_mask(k->hp, pk->start + off + 4, mask);
+	/* The header, unmasked, is the AAD; build it in out, then decrypt over it. */
+	memcpy(out, pk->start, off);
+	out[0] = (uint8_t)(pk->first ^ (mask[0] & ((pk->first & 0x80) ? 0x0f : 0x1f)));
+	pn_len = (size_t)(out[0] & 3) + 1;
+	if (off + pn_len + QUIC_TAG_LEN > pk->len) {
+		anom_add(a, "quic_bad_length");
+		return QUIC_BAD;
+	}
+	for (size_t i = 0; i < pn_len; i++) {
+		out[off + i] = pk->start[off + i] ^ mask[1 + i];
+		trunc = trunc << 8 | out[off + i];
+	}
+	*pn = quic_pn_decode(largest_pn, trunc, (unsigned)(8 * pn_len));
+	memcpy(nonce, k->iv, 12);
+	for (unsigned i = 0; i < 8; i++)
+		nonce[11 - i] ^= (uint8_t)(*pn >> (8 * i));
+	ct_len = pk->len - off - pn_len - QUIC_TAG_LEN;
+
+	gcm_aes128_set_key(&gcm, k->key);
+	gcm_aes128_set_iv(&gcm, 12, nonce);
+	gcm_aes128_update(&gcm, off + pn_len, out);
+	gcm_aes128_decrypt(&gcm, ct_len, out, pk->start + off + pn_len);
+	gcm_aes128_digest(&gcm, QUIC_TAG_LEN, tag);
+	if (!memeql_sec(tag, pk->start + off + pn_len + ct_len, QUIC_TAG_LEN)) {
+		anom_add(a, "quic_decrypt_failed");
+		return QUIC_BAD;
+	}
+	*out_len = ct_len;
+	return QUIC_OK;
+}
