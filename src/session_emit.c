@@ -102,21 +102,14 @@ static void cert_type_json(struct jw *w, uint8_t t)
 	jw_hex(w, NULL, t, 2);
 }
 
-/* SSLv2 cipher kinds (draft-hickman-netscape-ssl-00, appendix). */
+/* SSLv2 cipher kind by name (tls_names.c), or its hex code. */
 static const char *v2_cipher_name(uint32_t k, char buf[16])
 {
-	static const struct { uint32_t code; const char *name; } tab[] = {
-		{ 0x010080, "SSL_CK_RC4_128_WITH_MD5" },
-		{ 0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5" },
-		{ 0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5" },
-		{ 0x040080, "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5" },
-		{ 0x050080, "SSL_CK_IDEA_128_CBC_WITH_MD5" },
-		{ 0x060040, "SSL_CK_DES_64_CBC_WITH_MD5" },
-		{ 0x0700c0, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5" },
-	};
-	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (tab[i].code == k)
-			return tab[i].name;
+	unsigned props;
+	const char *n = tls_v2_cipher_name(k, &props);
+
+	if (n)
+		return n;
 	jw_fmt_hex(buf, k & 0xffffff, 6);
 	return buf;
 }
