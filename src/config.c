@@ -23,4 +23,5 @@ void config_defaults(struct tt_config *cfg)
 	cfg->cert_cache_size = 4096;
 	cfg->hello_cache_size = 1024;
 	cfg->threads = 1;
+	fnd_policy_defaults(&cfg->findings);
 }

@@ -219,7 +219,7 @@ static void suite_rules(struct judge *j)
 	if (props & TLS_CIPHER_3DES)
 		add(j, FND_3DES, FND_SERVER, -1, "3DES (64-bit blocks, 112-bit strength)");
 	if (props & TLS_CIPHER_CBC)
-		add(j, FND_CBC_MODE, FND_SERVER, -1, "CBC mode (MAC-then-encrypt) instead of AEAD");
+		add(j, FND_CBC_MODE, FND_SERVER, -1, "block cipher in CBC mode, not AEAD");
 	if (props & TLS_CIPHER_NO_FS)
 		add(j, FND_NO_FORWARD_SECRECY, FND_SERVER, -1,
 		    "static key exchange: a long-term key decrypts recorded sessions");

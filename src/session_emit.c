@@ -15,11 +15,13 @@
  *                  certificate_verify hello_retry ech + certificates }
  *         server { ja3s ja3s_string ja4s extensions session_id
  *                  ticket_lifetime_hint key_exchange certificate_request
- *                  downgrade_sentinel certificate_encrypted + certificates } }
+ *                  downgrade_sentinel certificate_encrypted + certificates }
+ *         findings[] }
  *
  * Absent information is an absent key.  Wire strings (SNI, ALPN) go through
  * jw_wire; anomalies found while building the record (invalid_utf8,
  * certificate ones) join the session's before tls.anomalies is written.
+ * tls.findings comes last: the verdict's, formatted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
 #include "emit.h"
+#include "findings.h"
 #include "fragcache.h"
 #include "jw.h"
 #include "session_impl.h"
@@ -398,6 +401,8 @@ static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
 	if (ch->has_sni && ch->sni_len)
 		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
 	splice_cached(w, fc, client_key, client_lists, ch, a);
+	if (ch->sslv2)
+		jw_bool(w, "sslv2_hello", true);
 	if (ch->session_id_len)
 		jw_hexbytes(w, "session_id", ch->session_id,
 			    ch->session_id_len <= 32 ? ch->session_id_len : 32);
@@ -572,6 +577,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 	}
 	if (s->hrr)
 		jw_bool(w, "hello_retry", true);
+	if (s->early_records)
+		jw_uint(w, "early_data_records", s->early_records);
 	if (s->n_chain[c])
 		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], &v->side[VERDICT_CLIENT], a);
 	jw_close(w, false);
@@ -601,6 +608,28 @@ static void server_obj(struct jw *w, const struct session *s, const struct verdi
 	jw_close(w, false);
 }
 
+/* tls.findings: the verdict's findings, most severe first; always
+ * present ([] is a verdict too: judged, nothing found). */
+static void findings_arr(struct jw *w, const struct fnd_list *l, struct rec_tally *t)
+{
+	jw_open(w, "findings", '[');
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct fnd_finding *x = &l->f[i];
+		jw_open(w, NULL, '{');
+		jw_name(w, "code", fnd_code_name(x->code));
+		jw_name(w, "severity", fnd_severity_name(x->severity));
+		jw_name(w, "side", fnd_side_name(x->side));
+		jw_name(w, "reference", x->reference);
+		if (x->message[0])
+			jw_name(w, "message", x->message);
+		jw_close(w, true);
+		t->findings |= 1ull << x->code;
+	}
+	jw_close(w, true);
+	if (l->n)
+		t->worst = (int)l->worst;
+}
+
 int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		 struct tt_ctx *ctx, struct rec_tally *t)
 {
@@ -608,6 +637,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	int c = v->client;
 
 	*a = s->anom;
+	t->worst = -1;
 	if (!s->is_tls && !s->not_tls)
 		return 0;
 	jw_open(w, "tls", '{');
@@ -665,6 +695,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 			jw_name(w, NULL, "anomalies_truncated");
 		jw_close(w, false);
 	}
+	if (ctx)
+		findings_arr(w, &v->findings, t);
 	jw_close(w, true);
 	return 0;
 }

@@ -4,12 +4,15 @@
  * negative), the policy changes thresholds, turns findings off and sets
  * severities, and the policy parser answers every truncated prefix of a
  * valid file (and every line of an invalid one) with success or a message
- * naming the file and line, never a crash.
+ * naming the file and line, never a crash.  Given the schema and
+ * FIELDS.md (meson passes both), it also checks that they list exactly
+ * the codes the module has.
  */
 #include "../../src/findings.h"
 #include "../../parsers/x509.h"
 #include "tt_test.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 
 #define DAY 86400
@@ -577,9 +580,43 @@ static void test_names(void)
 	CHECK(FND_COUNT <= 64);  /* the disabled set is one uint64_t */
 }
 
-int main(void)
+/* The schema's finding_code enum is exactly the module's codes, and
+ * FIELDS.md documents each one (as a `code` table row). */
+static void test_contract(const char *schema, const char *fields)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(schema, 0, &jerr);
+	json_t *e = json_object_get(json_object_get(json_object_get(root, "$defs"), "finding_code"),
+				    "enum");
+	FILE *f = fopen(fields, "r");
+	static char md[1 << 18];
+	size_t n = f ? fread(md, 1, sizeof md - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	md[n] = '\0';
+	CHECK(root && json_is_array(e) && json_array_size(e) == FND_COUNT);
+	for (size_t i = 0; e && i < json_array_size(e); i++) {
+		const char *v = json_string_value(json_array_get(e, i));
+		CHECK(v && fnd_code_by_name(v, strlen(v)) >= 0);
+	}
+	CHECK(n > 0);
+	for (unsigned c = 0; c < FND_COUNT; c++) {
+		char row[64];
+		snprintf(row, sizeof row, "| `%s` |", fnd_code_name(c));
+		if (!strstr(md, row)) {
+			tt_failures++;
+			fprintf(stderr, "FIELDS.md has no row for %s\n", fnd_code_name(c));
+		}
+	}
+	json_decref(root);
+}
+
+int main(int argc, char **argv)
 {
 	fnd_policy_defaults(&pol);
+	if (argc == 3)
+		test_contract(argv[1], argv[2]);
 	test_names();
 	test_clean();
 	test_versions();
