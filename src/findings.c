@@ -164,8 +164,8 @@ static void version_rules(struct judge *j)
 		add(j, FND_DEPRECATED_VERSION, FND_SERVER, -1, "TLS %s negotiated",
 		    version_text(f->version));
 	if (f->has_compression && f->compression != 0 && f->version != 0x0002)
-		add(j, FND_COMPRESSION_ENABLED, FND_SERVER, -1, "compression method %u negotiated",
-		    (unsigned)f->compression);
+		add(j, FND_COMPRESSION_ENABLED, FND_SERVER, -1, "compression method %u%s negotiated",
+		    (unsigned)f->compression, f->compression == 1 ? " (deflate)" : "");
 	if (f->sh_heartbeat || f->heartbeat_records)
 		add(j, FND_HEARTBEAT_ENABLED, FND_SERVER, -1, "%s",
 		    f->heartbeat_records ? "heartbeat records exchanged"
