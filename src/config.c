@@ -25,4 +25,5 @@ void config_defaults(struct tt_config *cfg)
 	cfg->hello_cache_size = 1024;
 	cfg->threads = 1;
 	cfg->vlan_tracking = true;
+	fnd_policy_defaults(&cfg->findings);
 }

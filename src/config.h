@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "findings.h"
+
 struct tt_config {
 	/* flows (flow.c) */
 	uint32_t max_flows;             /* default 1,000,000 */
@@ -40,6 +42,8 @@ struct tt_config {
 	bool pretty;
 	/* threads (workers.c): 1 = everything in the reading thread */
 	uint32_t threads;
+	/* tls.findings (findings.c): thresholds, codes turned off, severities */
+	struct fnd_policy findings;
 };
 
 void config_defaults(struct tt_config *cfg);

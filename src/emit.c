@@ -32,6 +32,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "findings.h"
 #include "jw.h"
 #include "outfile.h"
 #include "session.h"
@@ -78,6 +79,8 @@ struct emitter {
 	char *path;           /* NULL for stdout */
 	int pretty;
 	int failed;           /* a write failed: reported once */
+	/* sessions per finding code, per most severe finding, with any */
+	uint64_t fnd_code[FND_COUNT], fnd_worst[FND_SEV_COUNT], fnd_sessions;
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -515,6 +518,14 @@ static void tally_record(struct emitter *em, const struct rec_tally *t)
 		tally_add(&em->anomalies, t->anom.code[i]);
 	if (t->anom.dropped)
 		tally_add(&em->anomalies, "anomalies_truncated");
+	if (t->findings) {
+		em->fnd_sessions++;
+		if (t->worst >= 0 && t->worst < FND_SEV_COUNT)
+			em->fnd_worst[t->worst]++;
+		for (unsigned c = 0; c < FND_COUNT; c++)
+			if (t->findings & (1ull << c))
+				em->fnd_code[c]++;
+	}
 }
 
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
@@ -638,6 +649,24 @@ static const struct stat_field {
 	STAT("records", "dropped", records_dropped),
 };
 
+/* tlstap.stats.findings: sessions with any finding, by their most severe
+ * one (each session once), and per code (codes no session had left out). */
+static void findings_json(struct jw *w, const struct emitter *em)
+{
+	jw_open(w, "findings", '{');
+	jw_uint(w, "sessions", em->fnd_sessions);
+	jw_open(w, "by_severity", '{');
+	for (unsigned s = FND_SEV_COUNT; s-- > 0;)
+		jw_uint(w, fnd_severity_name(s), em->fnd_worst[s]);
+	jw_close(w, true);
+	jw_open(w, "by_code", '{');
+	for (unsigned c = 0; c < FND_COUNT; c++)
+		if (em->fnd_code[c])
+			jw_uint(w, fnd_code_name(c), em->fnd_code[c]);
+	jw_close(w, true);
+	jw_close(w, true);
+}
+
 /* The process's peak resident memory (VmHWM: this address space only, so a
  * parent's size before exec does not count, unlike ru_maxrss); 0 if
  * /proc is not there. */
@@ -687,6 +716,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 		jw_close(w, true);
 	tally_json(w, "anomalies", &ctx->em->anomalies);
 	rss = peak_rss_bytes();
+	findings_json(w, ctx->em);
 	if (rss)
 		jw_uint(w, "peak_rss_bytes", rss);
 	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
@@ -730,7 +760,37 @@ static void summary_line(FILE *out, const char *title, const struct tally *t, un
 		fprintf(out, "    (%u more)\n", t->n - top);
 }
 
+/* Findings first: how many sessions are weak, how badly, and why. */
+static void summary_findings(FILE *out, const struct emitter *em)
+{
+	unsigned idx[FND_COUNT], n = 0;
+
+	if (!em->fnd_sessions) {
+		fprintf(out, "  findings: none\n");
+		return;
+	}
+	fprintf(out, "  findings: %llu sessions (most severe: %llu high, %llu medium, %llu low, "
+		"%llu info)\n", (unsigned long long)em->fnd_sessions,
+		(unsigned long long)em->fnd_worst[FND_HIGH],
+		(unsigned long long)em->fnd_worst[FND_MEDIUM],
+		(unsigned long long)em->fnd_worst[FND_LOW],
+		(unsigned long long)em->fnd_worst[FND_INFO]);
+	for (unsigned c = 0; c < FND_COUNT; c++)
+		if (em->fnd_code[c])
+			idx[n++] = c;
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && em->fnd_code[idx[j]] > em->fnd_code[idx[j - 1]]; j--) {
+			unsigned k = idx[j];
+			idx[j] = idx[j - 1];
+			idx[j - 1] = k;
+		}
+	for (unsigned i = 0; i < n; i++)
+		fprintf(out, "    %8llu  %s\n", (unsigned long long)em->fnd_code[idx[i]],
+			fnd_code_name(idx[i]));
+}
+
 void emit_summary(struct tt_ctx *ctx, FILE *out)
+
 {
 	const struct tt_stats *st = &ctx->st;
 
@@ -738,6 +798,7 @@ void emit_summary(struct tt_ctx *ctx, FILE *out)
 		(unsigned long long)st->packets, (unsigned long long)st->sessions,
 		(unsigned long long)st->sessions_not_tls);
 	summary_line(out, "versions", &ctx->em->versions, 10);
+	summary_findings(out, ctx->em);
 	summary_line(out, "outcomes", &ctx->em->outcomes, 10);
 	summary_line(out, "top ciphers", &ctx->em->ciphers, 5);
 	summary_line(out, "anomalies", &ctx->em->anomalies, 20);

@@ -58,6 +58,8 @@ struct rec_tally {
 	const char *version, *outcome, *cipher;
 	char vbuf[8], cbuf[16];
 	struct anom_set anom;           /* the record's tls.anomalies */
+	uint64_t findings;              /* bit (1 << enum fnd_code) per tls.findings code */
+	int worst;                      /* most severe finding (enum fnd_severity), -1 none */
 };
 
 /* Writes the "tls" member of a session record (into the open root object

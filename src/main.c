@@ -73,6 +73,13 @@ static void usage(FILE *out)
 "  --certs-dir DIR       write each distinct certificate once as DIR/<sha256>.der.\n"
 "  --community-id-seed N seed for network.community_id (default 0).\n"
 "\n"
+"Findings (README 'Findings'; tls.findings in every session record):\n"
+"  --findings-config FILE  a findings policy: thresholds, findings turned off,\n"
+"                        severities; one 'key = value' a line, '#' comments.\n"
+"  --findings-set KEY=VALUE  one policy line, applied after the file, e.g.\n"
+"                        --findings-set 'disable = no_sni,cbc_mode' or\n"
+"                        --findings-set expiry_warning_days=14.\n"
+"\n"
 "Certificates:\n"
 "  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
 "                        the system bundle. Validation uses the capture's time.\n"
@@ -119,6 +126,7 @@ enum {
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
+	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET,
 };
 
 static const struct option long_opts[] = {
@@ -144,6 +152,8 @@ static const struct option long_opts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
 	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
+	{ "findings-config", required_argument, NULL, OPT_FINDINGS_CONFIG },
+	{ "findings-set", required_argument, NULL, OPT_FINDINGS_SET },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -191,6 +201,39 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 	return false;
 }
 
+/* Applies the policy file at path (at most 1 MiB), or exits with a usage
+ * error naming the file (and the line, for what is in it). */
+static void findings_config(struct tt_config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf, err[512];
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "tlstap: %s: cannot read the findings policy: %s\n", path,
+			strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	buf = malloc(1u << 20);
+	if (!buf) {
+		fclose(f);
+		fprintf(stderr, "tlstap: out of memory\n");
+		exit(EXIT_INTERNAL);
+	}
+	n = fread(buf, 1, 1u << 20, f);
+	if (ferror(f) || (n == 1u << 20 && fgetc(f) != EOF)) {
+		fprintf(stderr, "tlstap: %s: %s\n", path,
+			ferror(f) ? "cannot read the findings policy" : "findings policy over 1 MiB");
+		exit(EXIT_USAGE);
+	}
+	fclose(f);
+	if (fnd_policy_parse(&cfg->findings, buf, n, path, err, sizeof err) != 0) {
+		fprintf(stderr, "tlstap: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
@@ -200,7 +243,8 @@ int main(int argc, char **argv)
 	struct engine *eng;
 	uint64_t stats_interval_ns = 0;
 	char err[512];
-	int nfiles = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
+	int nfiles = 0, nsets = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
+	const char *sets[64];
 
 	config_defaults(&ctx.cfg);
 	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV", long_opts, NULL)) != -1) {
@@ -248,6 +292,14 @@ int main(int argc, char **argv)
 		case OPT_MEMCAP:
 			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
 			break;
+		case OPT_FINDINGS_CONFIG: findings_config(&ctx.cfg, optarg); break;
+		case OPT_FINDINGS_SET:
+			if (nsets == 64) {
+				fprintf(stderr, "tlstap: at most 64 --findings-set options\n");
+				return EXIT_USAGE;
+			}
+			sets[nsets++] = optarg;
+			break;
 		case OPT_SESSION_MEMCAP:
 			ctx.cfg.session_memcap = number("--session-memcap", optarg, 1ull << 20, 1ull << 40);
 			break;
@@ -266,6 +318,13 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* Single lines apply after every file, whatever the order given. */
+	for (int i = 0; i < nsets; i++)
+		if (fnd_policy_parse(&ctx.cfg.findings, sets[i], strlen(sets[i]), "--findings-set",
+				     err, sizeof err) != 0) {
+			fprintf(stderr, "tlstap: %s\n", err);
+			return EXIT_USAGE;
+		}
 	if (optind < argc) {
 		fprintf(stderr, "tlstap: unexpected argument \"%s\" (files are read with -r)\n",
 			argv[optind]);

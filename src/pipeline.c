@@ -164,7 +164,7 @@ static void emit_flow(struct pipeline *pl, struct flow *f)
 		int client = session_client_side(f->sess);
 		if (client < 0)
 			client = f->syn_side >= 0 ? f->syn_side : 0;
-		verdict_build(f->sess, pl->ctx, client, &v);
+		verdict_build(f->sess, pl->ctx, client, f->ct.first_ns, &v);
 		fi.verdict = &v;
 	}
 	emit_session(pl->ctx, &fi);

@@ -15,11 +15,13 @@
  *                  certificate_verify hello_retry ech + certificates }
  *         server { ja3s ja3s_string ja4s extensions session_id
  *                  ticket_lifetime_hint key_exchange certificate_request
- *                  downgrade_sentinel certificate_encrypted + certificates } }
+ *                  downgrade_sentinel certificate_encrypted + certificates }
+ *         findings[] }
  *
  * Absent information is an absent key.  Wire strings (SNI, ALPN) go through
  * jw_wire; anomalies found while building the record (invalid_utf8,
  * certificate ones) join the session's before tls.anomalies is written.
+ * tls.findings comes last: the verdict's, formatted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
 #include "emit.h"
+#include "findings.h"
 #include "fragcache.h"
 #include "jw.h"
 #include "quic_session.h"
@@ -103,21 +106,14 @@ static void cert_type_json(struct jw *w, uint8_t t)
 	jw_hex(w, NULL, t, 2);
 }
 
-/* SSLv2 cipher kinds (draft-hickman-netscape-ssl-00, appendix). */
+/* SSLv2 cipher kind by name (tls_names.c), or its hex code. */
 static const char *v2_cipher_name(uint32_t k, char buf[16])
 {
-	static const struct { uint32_t code; const char *name; } tab[] = {
-		{ 0x010080, "SSL_CK_RC4_128_WITH_MD5" },
-		{ 0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5" },
-		{ 0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5" },
-		{ 0x040080, "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5" },
-		{ 0x050080, "SSL_CK_IDEA_128_CBC_WITH_MD5" },
-		{ 0x060040, "SSL_CK_DES_64_CBC_WITH_MD5" },
-		{ 0x0700c0, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5" },
-	};
-	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-		if (tab[i].code == k)
-			return tab[i].name;
+	unsigned props;
+	const char *n = tls_v2_cipher_name(k, &props);
+
+	if (n)
+		return n;
 	jw_fmt_hex(buf, k & 0xffffff, 6);
 	return buf;
 }
@@ -421,6 +417,8 @@ static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
 	if (ch->has_sni && ch->sni_len)
 		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
 	splice_cached(w, fc, client_key, client_lists, ch, a);
+	if (ch->sslv2)
+		jw_bool(w, "sslv2_hello", true);
 	if (ch->session_id_len)
 		jw_hexbytes(w, "session_id", ch->session_id,
 			    ch->session_id_len <= 32 ? ch->session_id_len : 32);
@@ -621,6 +619,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 	}
 	if (s->hrr)
 		jw_bool(w, "hello_retry", true);
+	if (s->early_records)
+		jw_uint(w, "early_data_records", s->early_records);
 	if (s->n_chain[c])
 		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], &v->side[VERDICT_CLIENT], a);
 	jw_close(w, false);
@@ -650,6 +650,28 @@ static void server_obj(struct jw *w, const struct session *s, const struct verdi
 	jw_close(w, false);
 }
 
+/* tls.findings: the verdict's findings, most severe first; always
+ * present ([] is a verdict too: judged, nothing found). */
+static void findings_arr(struct jw *w, const struct fnd_list *l, struct rec_tally *t)
+{
+	jw_open(w, "findings", '[');
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct fnd_finding *x = &l->f[i];
+		jw_open(w, NULL, '{');
+		jw_name(w, "code", fnd_code_name(x->code));
+		jw_name(w, "severity", fnd_severity_name(x->severity));
+		jw_name(w, "side", fnd_side_name(x->side));
+		jw_name(w, "reference", x->reference);
+		if (x->message[0])
+			jw_name(w, "message", x->message);
+		jw_close(w, true);
+		t->findings |= 1ull << x->code;
+	}
+	jw_close(w, true);
+	if (l->n)
+		t->worst = (int)l->worst;
+}
+
 int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		 struct tt_ctx *ctx, struct rec_tally *t)
 {
@@ -657,6 +679,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	int c = v->client;
 
 	*a = s->anom;
+	t->worst = -1;
 	if (!s->is_tls && !s->not_tls)
 		return 0;
 	jw_open(w, "tls", '{');
@@ -729,6 +752,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 			jw_name(w, NULL, "anomalies_truncated");
 		jw_close(w, false);
 	}
+	if (ctx)
+		findings_arr(w, &v->findings, t);
 	jw_close(w, true);
 	return 0;
 }

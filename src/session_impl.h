@@ -1,7 +1,8 @@
 /*
  * session_impl.h - the private shape of struct session, shared by the
  * handshake core (tls_core.c, tls_core_hs.c), its TCP carrier (session.c)
- * and the record builder (session_emit.c), and nobody else.  Everything here is flow-relative: d[0] and d[1] are the flow's two
+ * the verdict (verdict.c, session_facts.c) and the record builder
+ * (session_emit.c), and nobody else.  Everything here is flow-relative: d[0] and d[1] are the flow's two
  * directions; which of them is the TLS client is decided by content
  * (s->client) and handed to the emitter as client_side.
  */
@@ -192,6 +193,14 @@ void sess_dtls_free(struct session *s);
 /* session_quic.c (the QUIC carrier), likewise. */
 void sess_quic_finish(struct session *s);
 void sess_quic_free(struct session *s);
+struct fnd_facts;
+struct x509_validation;
+/* The facts findings.c judges, as the record states them: client_side is
+ * flow-relative, ts_ns the record's @timestamp, v the server chain's
+ * validation (NULL when there was none).  Fills *f; f points into s.
+ * (session_facts.c, part of the verdict stage.) */
+void session_facts(const struct session *s, int client_side, uint64_t ts_ns,
+		   const struct x509_validation *v, struct fnd_facts *f);
 
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)

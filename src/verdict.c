@@ -1,8 +1,8 @@
 /*
  * verdict.c - the decisions a session record reports (verdict.h): the
  * outcome's name and reason, who authenticated (README "Outcome"), the
- * server chain's validation with SNI match, --certs-dir files, and the
- * anomalies only the whole session shows.
+ * server chain's validation with SNI match, --certs-dir files, the
+ * anomalies only the whole session shows, and the findings.
  */
 #include "verdict.h"
 
@@ -14,6 +14,7 @@
 
 #include "../parsers/tls_names.h"
 #include "quic_session.h"
+#include "findings.h"
 #include "session_impl.h"
 
 static const char *const outcome_names[] = {
@@ -224,8 +225,21 @@ static void side_verdict(const struct session *s, struct tt_ctx *ctx, int dir, b
 		      has_sni ? ch->sni_len : 0, has_sni, s->cert_ts[dir], server, vs);
 }
 
+/* tls.findings: the facts the record states, judged under the policy. */
+static void findings(const struct session *s, const struct tt_ctx *ctx, int c,
+		     uint64_t ts_ns, struct verdict *v)
+{
+	const struct verdict_side *sv = &v->side[VERDICT_SERVER];
+	struct fnd_facts f;
+
+	if (!ctx)
+		return;
+	session_facts(s, c, ts_ns, sv->validated ? &sv->validation : NULL, &f);
+	fnd_judge(&f, &ctx->cfg.findings, &v->findings);
+}
+
 void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
-		   struct verdict *v)
+		   uint64_t ts_ns, struct verdict *v)
 {
 	int c = client_side == 1 ? 1 : 0;
 
@@ -255,4 +269,5 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	 * server_data_missing when the client's messages prove an answer.) */
 	v->client_data_missing = s->client >= 0 && !s->d[s->client].got_bytes &&
 				 s->d[!s->client].got_bytes;
+	findings(s, ctx, c, ts_ns, v);
 }

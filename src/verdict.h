@@ -4,8 +4,10 @@
  *
  *   tls_core (state) --+--> verdict_build() --> struct verdict --> session_emit (JSON)
  *   x509 chains -------+      outcome name, failure stage and reason,
- *                             authentication, chain validation and SNI
- *                             match, --certs-dir writes, late anomalies
+ *   findings policy ---+      authentication, chain validation and SNI
+ *                             match, --certs-dir writes, late anomalies,
+ *                             findings (findings.c, judged from the facts
+ *                             the record states: session_facts.c)
  *
  * The verdict is plain data: the emitter formats it and decides nothing.
  * Sides in struct verdict are TLS roles (client, server), not flow sides.
@@ -38,14 +40,17 @@ struct verdict {
 	bool authentication_inferred;
 	struct verdict_side side[2];    /* [VERDICT_CLIENT], [VERDICT_SERVER] */
 	bool client_data_missing;       /* anomaly found only by looking at the whole */
+	struct fnd_list findings;       /* tls.findings (empty without a ctx: no policy) */
 };
 
 /* Fills *v for session s, whose client is on flow side client_side (0 or
  * 1).  Validates the server's chain at the capture time of its Certificate
  * (with ctx->x509), and writes every certificate to ctx->cfg.certs_dir when
- * set.  ctx may be NULL (no validation, no writes). */
+ * set; judges the findings at ts_ns, the record's @timestamp, under
+ * ctx->cfg.findings.  ctx may be NULL (no validation, no writes, no
+ * findings). */
 void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
-		   struct verdict *v);
+		   uint64_t ts_ns, struct verdict *v);
 
 /* The verdict on one chain of n certificates: written to cfg.certs_dir when
  * set; when server, validated (ctx->x509) at capture time ts_ns, with the

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		jw_init(&w);
 		jw_open(&w, NULL, '{');
 		struct verdict vd;
-		verdict_build(s, &ctx, session_client_side(s) < 0 ? 0 : session_client_side(s), &vd);
+		verdict_build(s, &ctx, session_client_side(s) < 0 ? 0 : session_client_side(s), ts, &vd);
 		session_emit(&w, s, &vd, &ctx, &t);
 		jw_close(&w, true);
 		/* A record is always one line of valid JSON. */

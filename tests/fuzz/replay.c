@@ -40,30 +40,37 @@ static int one(const char *path)
 	return 0;
 }
 
+/* Every input under path: a file, or a directory's entries (subdirectories
+ * too, e.g. pcaps/findings/), in name order. */
+static void walk(const char *path, int *count, int *bad)
+{
+	struct stat st;
+	struct dirent **ents;
+	int n;
+
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		*bad += one(path) < 0;
+		(*count)++;
+		return;
+	}
+	n = scandir(path, &ents, NULL, alphasort);
+	for (int j = 0; j < n; j++) {
+		char sub[4096];
+		if (ents[j]->d_name[0] != '.') {
+			snprintf(sub, sizeof sub, "%s/%s", path, ents[j]->d_name);
+			walk(sub, count, bad);
+		}
+		free(ents[j]);
+	}
+	free(ents);
+}
+
 int main(int argc, char **argv)
 {
 	int count = 0, bad = 0;
 
-	for (int i = 1; i < argc; i++) {
-		struct stat st;
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			struct dirent **ents;
-			int n = scandir(argv[i], &ents, NULL, alphasort);
-			for (int j = 0; j < n; j++) {
-				char path[4096];
-				if (ents[j]->d_name[0] != '.') {
-					snprintf(path, sizeof path, "%s/%s", argv[i], ents[j]->d_name);
-					bad += one(path) < 0;
-					count++;
-				}
-				free(ents[j]);
-			}
-			free(ents);
-		} else {
-			bad += one(argv[i]) < 0;
-			count++;
-		}
-	}
+	for (int i = 1; i < argc; i++)
+		walk(argv[i], &count, &bad);
 	printf("replayed %d inputs\n", count);
 	return bad ? 1 : 0;
 }

@@ -467,7 +467,7 @@ static json_t *emit_root(struct session *s, int client)
 	struct jw w;
 	json_t *root;
 
-	verdict_build(s, &ctx, client, &v);
+	verdict_build(s, &ctx, client, 0, &v);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
 	session_emit(&w, s, &v, &ctx, &t);

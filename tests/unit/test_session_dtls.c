@@ -161,7 +161,7 @@ static json_t *tls_of(struct session *s)
 	json_t *root, *tls;
 	int c = session_client_side(s);
 
-	verdict_build(s, &ctx, c < 0 ? 0 : c, &v);
+	verdict_build(s, &ctx, c < 0 ? 0 : c, 0, &v);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
 	session_emit(&w, s, &v, &ctx, &t);

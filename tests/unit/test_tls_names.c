@@ -59,7 +59,6 @@ static void test_sorted(void)
 {
 	size_t bad = 0;
 
-	check_table("groups", tn_groups, TN_COUNT(tn_groups));
 	check_table("sigschemes", tn_sigschemes, TN_COUNT(tn_sigschemes));
 	check_table("exts", tn_exts, TN_COUNT(tn_exts));
 	check_table("alerts", tn_alerts, TN_COUNT(tn_alerts));
@@ -352,8 +351,117 @@ static void test_plain_names(void)
 	CHECK(bad == 0);
 }
 
+/* The property column agrees with what each IANA name says, read here
+ * independently of the one-off script that filled the column. */
+static unsigned props_from_name(const char *n, uint8_t kx)
+{
+	unsigned p = 0;
+
+	if (strstr(n, "EXPORT"))
+		p |= TLS_CIPHER_EXPORT;
+	if (strstr(n, "_WITH_NULL_") || strcmp(n, "TLS_SHA256_SHA256") == 0 ||
+	    strcmp(n, "TLS_SHA384_SHA384") == 0)
+		p |= TLS_CIPHER_NULL;
+	if (strstr(n, "_RC4_"))
+		p |= TLS_CIPHER_RC4;
+	if (strstr(n, "_3DES_EDE_"))
+		p |= TLS_CIPHER_3DES;
+	else if (strstr(n, "_DES_") || strstr(n, "_DES40_"))
+		p |= TLS_CIPHER_DES;
+	if (strstr(n, "_CBC"))
+		p |= TLS_CIPHER_CBC;
+	if (kx == KX_RSA || kx == KX_DH || kx == KX_ECDH || kx == KX_PSK || kx == KX_RSA_PSK ||
+	    kx == KX_KRB5 || kx == KX_GOST)
+		p |= TLS_CIPHER_NO_FS;
+	if (kx == KX_DH_ANON || kx == KX_ECDH_ANON)
+		p |= TLS_CIPHER_ANON_KX;
+	return p;
+}
+
+static void test_cipher_props(void)
+{
+	size_t bad = 0;
+	unsigned p;
+
+	for (size_t i = 0; i < TN_COUNT(tn_ciphers); i++) {
+		const struct tn_cipher *c = &tn_ciphers[i];
+		if (tls_cipher_props(c->code) != props_from_name(c->name, c->kx)) {
+			fprintf(stderr, "cipher props of %s: 0x%x, name says 0x%x\n", c->name,
+				tls_cipher_props(c->code), props_from_name(c->name, c->kx));
+			bad++;
+		}
+	}
+	CHECK(bad == 0);
+	CHECK(tls_cipher_props(0x000a) == (TLS_CIPHER_3DES | TLS_CIPHER_CBC | TLS_CIPHER_NO_FS));
+	CHECK(tls_cipher_props(0x0003) == (TLS_CIPHER_EXPORT | TLS_CIPHER_RC4 | TLS_CIPHER_NO_FS));
+	CHECK(tls_cipher_props(0x0018) == (TLS_CIPHER_RC4 | TLS_CIPHER_ANON_KX));
+	CHECK(tls_cipher_props(0x002f) == (TLS_CIPHER_CBC | TLS_CIPHER_NO_FS));
+	CHECK(tls_cipher_props(0x0033) == TLS_CIPHER_CBC);
+	CHECK(tls_cipher_props(0xc014) == TLS_CIPHER_CBC);
+	CHECK(tls_cipher_props(0xc030) == 0);
+	CHECK(tls_cipher_props(0x009c) == TLS_CIPHER_NO_FS);
+	CHECK(tls_cipher_props(0xc02f) == 0);
+	CHECK(tls_cipher_props(0x1301) == 0);
+	CHECK(tls_cipher_props(0x0000) == TLS_CIPHER_NULL);
+	CHECK(tls_cipher_props(0x00ff) == 0);      /* SCSV */
+	CHECK(tls_cipher_props(0x5600) == 0);
+	CHECK(tls_cipher_props(0xfefe) == 0);      /* unknown */
+	CHECK(tls_cipher_props(0xc0b4) == TLS_CIPHER_NULL);
+	CHECK(tls_cipher_props(0xc005) == (TLS_CIPHER_CBC | TLS_CIPHER_NO_FS)); /* ECDH_ECDSA */
+
+	CHECK_STR(tls_v2_cipher_name(0x0700c0, &p), "SSL_CK_DES_192_EDE3_CBC_WITH_MD5");
+	CHECK(p == (TLS_CIPHER_3DES | TLS_CIPHER_CBC | TLS_CIPHER_NO_FS));
+	CHECK_STR(tls_v2_cipher_name(0x020080, &p), "SSL_CK_RC4_128_EXPORT40_WITH_MD5");
+	CHECK(p == (TLS_CIPHER_RC4 | TLS_CIPHER_EXPORT | TLS_CIPHER_NO_FS));
+	CHECK(tls_v2_cipher_name(0x123456, &p) == NULL);
+	CHECK(p == TLS_CIPHER_NO_FS);
+}
+
+static void test_group_kinds(void)
+{
+	size_t bad = 0;
+	uint32_t bits;
+
+	for (size_t i = 0; i < TN_COUNT(tn_groups); i++) {
+		const struct tn_group *g = &tn_groups[i];
+		if ((i > 0 && tn_groups[i - 1].code >= g->code) || !name_ok(g->name) ||
+		    tn_find_group(g->code) != g)
+			bad++;
+		/* a size exactly when the group has one */
+		if ((g->kind == GK_EC || g->kind == GK_FFDHE) != (g->bits != 0))
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(tls_group_kind(23, &bits) == TLS_GROUP_EC && bits == 256);
+	CHECK(tls_group_kind(19, &bits) == TLS_GROUP_EC && bits == 192);
+	CHECK(tls_group_kind(15, &bits) == TLS_GROUP_EC && bits == 160);
+	CHECK(tls_group_kind(29, &bits) == TLS_GROUP_EC && bits == 255);
+	CHECK(tls_group_kind(256, &bits) == TLS_GROUP_FFDHE && bits == 2048);
+	CHECK(tls_group_kind(260, &bits) == TLS_GROUP_FFDHE && bits == 8192);
+	CHECK(tls_group_kind(4588, &bits) == TLS_GROUP_KEM && bits == 0);
+	CHECK(tls_group_kind(65281, &bits) == TLS_GROUP_EXPLICIT && bits == 0);
+	CHECK(tls_group_kind(0x0a0a, &bits) == TLS_GROUP_UNKNOWN && bits == 0);
+	CHECK_STR(tls_group_name(25), "secp521r1");
+}
+
+static void test_legacy_hash(void)
+{
+	CHECK(tls_sigscheme_legacy_hash(0x0101) == 1);  /* rsa_md5 */
+	CHECK(tls_sigscheme_legacy_hash(0x0201) == 2);  /* rsa_pkcs1_sha1 */
+	CHECK(tls_sigscheme_legacy_hash(0x0202) == 2);  /* dsa_sha1 */
+	CHECK(tls_sigscheme_legacy_hash(0x0203) == 2);  /* ecdsa_sha1 */
+	CHECK(tls_sigscheme_legacy_hash(0x0401) == 0);
+	CHECK(tls_sigscheme_legacy_hash(0x0804) == 0);
+	CHECK(tls_sigscheme_legacy_hash(0x0204) == 0);  /* not a signature code */
+	CHECK(tls_sigscheme_legacy_hash(0x0100) == 0);
+	CHECK(tls_sigscheme_legacy_hash(0x0807) == 0);
+}
+
 int main(void)
 {
+	test_cipher_props();
+	test_group_kinds();
+	test_legacy_hash();
 	test_plain_names();
 	test_sorted();
 	test_ciphers();
