@@ -14,6 +14,7 @@
 
 #include "../parsers/x509.h"
 #include "capture.h"
+#include "cli.h"
 #include "config.h"
 #include "emit.h"
 #include "fragcache.h"
@@ -29,8 +30,6 @@ enum {
 	EXIT_LIVE = 4,       /* live capture could not start, or privileges */
 	EXIT_INTERNAL = 5,   /* out of memory, CA store unusable */
 };
-
-#define MAX_FILES 1024
 
 static void usage(FILE *out)
 {
@@ -137,6 +136,7 @@ static const struct option long_opts[] = {
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
+	CLI_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -163,13 +163,14 @@ static const struct u32_opt {
 	const char *name;
 	unsigned long long lo, hi;
 	size_t off;
+	bool size;                      /* bytes: units allowed (64K) */
 } u32_opts[] = {
-	{ OPT_MAX_FLOWS, "--max-flows", 1, 100000000, offsetof(struct tt_config, max_flows) },
-	{ OPT_REASM_LIMIT, "--reasm-limit", 32768, 1u << 30, offsetof(struct tt_config, reasm_dir_limit) },
-	{ OPT_MAX_HS, "--max-handshake", 16384, 1u << 24, offsetof(struct tt_config, max_handshake_msg) },
-	{ OPT_MAX_CERTS, "--max-certs", 1, 1000, offsetof(struct tt_config, max_certs) },
-	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size) },
-	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads) },
+	{ OPT_MAX_FLOWS, "--max-flows", 1, 100000000, offsetof(struct tt_config, max_flows), false },
+	{ OPT_REASM_LIMIT, "--reasm-limit", 32768, 1u << 30, offsetof(struct tt_config, reasm_dir_limit), true },
+	{ OPT_MAX_HS, "--max-handshake", 16384, 1u << 24, offsetof(struct tt_config, max_handshake_msg), true },
+	{ OPT_MAX_CERTS, "--max-certs", 1, 1000, offsetof(struct tt_config, max_certs), false },
+	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size), false },
+	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads), false },
 };
 
 /* Sets the option if it is one of u32_opts (exits on a bad number). */
@@ -177,7 +178,9 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 {
 	for (size_t i = 0; i < sizeof u32_opts / sizeof u32_opts[0]; i++)
 		if (u32_opts[i].id == id) {
-			uint32_t v = (uint32_t)number(u32_opts[i].name, arg, u32_opts[i].lo, u32_opts[i].hi);
+			const struct u32_opt *u = &u32_opts[i];
+			uint32_t v = (uint32_t)(u->size ? cli_size(u->name, arg, u->lo, u->hi) :
+					       number(u->name, arg, u->lo, u->hi));
 			memcpy((char *)cfg + u32_opts[i].off, &v, sizeof v);
 			return true;
 		}
@@ -187,35 +190,39 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
-	const char *files[MAX_FILES], *iface = NULL, *out = NULL;
+	static struct cli cli;
+	const char *iface = NULL, *out = NULL;
 	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
 	struct engine *eng;
 	uint64_t stats_interval_ns = 0;
 	char err[512];
-	int nfiles = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
+	int c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
 
 	config_defaults(&ctx.cfg);
-	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV", long_opts, NULL)) != -1) {
+	cli_init(&cli);
+	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV" CLI_SHORT_OPTIONS, long_opts,
+				NULL)) != -1) {
 		switch (c) {
-		case 'r':
-			if (nfiles == MAX_FILES) {
-				fprintf(stderr, "tlstap: at most %d -r files\n", MAX_FILES);
-				return EXIT_USAGE;
-			}
-			files[nfiles++] = optarg;
+		case 'r': cli_add_file(&cli, optarg); break;
+		case 'i':
+			if (iface)
+				fprintf(stderr, "tlstap: warning: -i %s replaces -i %s (one interface "
+					"at a time)\n", optarg, iface);
+			iface = optarg;
 			break;
-		case 'i': iface = optarg; break;
 		case 'f': co.filter = optarg; break;
-		case 'o': out = optarg; break;
+		case 'o':
+			if (out)
+				fprintf(stderr, "tlstap: warning: -o %s replaces -o %s\n", optarg, out);
+			out = optarg;
+			cli.out_set = true;
+			break;
 		case 's': co.snaplen = (int)number("-s", optarg, 64, 262144); break;
 		case 'B': co.buffer_kib = (int)number("-B", optarg, 1, 4194304); break;
 		case 'Z': co.user = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
-		case 'V':
-			printf("tlstap %s (%s, jansson %s)\n", TLSTAP_VERSION,
-			       pcap_lib_version(), JANSSON_VERSION);
-			return EXIT_OK;
+		case 'V': cli_versions(TLSTAP_VERSION); return EXIT_OK;
 		case OPT_PRETTY: ctx.cfg.pretty = true; break;
 		case OPT_STATS_INTERVAL:
 			stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
@@ -235,25 +242,21 @@ int main(int argc, char **argv)
 						      1000000000ull;
 			break;
 		case OPT_MEMCAP:
-			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
+			ctx.cfg.reasm_memcap = cli_size("--reasm-memcap", optarg, 65536, 1ull << 40);
 			break;
 		case OPT_SESSION_MEMCAP:
-			ctx.cfg.session_memcap = number("--session-memcap", optarg, 1ull << 20, 1ull << 40);
+			ctx.cfg.session_memcap = cli_size("--session-memcap", optarg, 1ull << 20, 1ull << 40);
 			break;
 		default:
-			if (u32_option(&ctx.cfg, c, optarg))
+			if (u32_option(&ctx.cfg, c, optarg) || cli_option(&cli, &co, c, optarg))
 				break;
 			fprintf(stderr, "Try 'tlstap --help'.\n");
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "tlstap: unexpected argument \"%s\" (files are read with -r)\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	if ((nfiles == 0) == (iface == NULL)) {
-		fprintf(stderr, "tlstap: give -r FILE or -i INTERFACE (one of them)\n"
+	cli_positional(&cli, &co, &ctx.cfg, argc - optind, argv + optind, iface != NULL);
+	if ((cli.files.n == 0) == (iface == NULL) && !cli.from_json) {
+		fprintf(stderr, "tlstap: give capture files (or -r FILE) or -i INTERFACE (one of them)\n"
 			"Try 'tlstap --help'.\n");
 		return EXIT_USAGE;
 	}
@@ -265,6 +268,11 @@ int main(int argc, char **argv)
 	}
 	if (!iface)
 		emitter_patient(ctx.em);
+	if ((rc = cli_start(&cli, &ctx, &co)) != EXIT_OK) {
+		cli_finish(&cli);
+		emitter_free(ctx.em, &ctx.st.records_dropped);
+		return rc;
+	}
 	memset(&xo, 0, sizeof xo);
 	xo.ca_file = ctx.cfg.ca_file;
 	xo.ca_dir = ctx.cfg.ca_dir;
@@ -273,6 +281,7 @@ int main(int argc, char **argv)
 	if (!ctx.x509) {
 		fprintf(stderr, "tlstap: %s\n", err);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
+		cli_finish(&cli);
 		return EXIT_INTERNAL;
 	}
 	ctx.hello_frags = frag_cache_new(ctx.cfg.hello_cache_size);
@@ -283,28 +292,34 @@ int main(int argc, char **argv)
 		frag_cache_free(ctx.hello_frags);
 		x509_ctx_free(ctx.x509);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
+		cli_finish(&cli);
 		return EXIT_INTERNAL;
 	}
 	capture_signals();
 
-	if (iface) {
+	if (cli.from_json) {
+		rc = cli_replay(&cli, &ctx);
+		stats = 0;
+	} else if (iface) {
 		if (capture_live(eng, &ctx.st, iface, &co) < 0)
 			rc = EXIT_LIVE;
 	} else {
-		for (int i = 0; i < nfiles && !capture_stopped(); i++)
-			if (capture_file(eng, files[i], &co) < 0)
+		for (size_t i = 0; i < cli.files.n && !capture_stopped(); i++)
+			if (capture_file(eng, cli.files.name[i], &co) < 0)
 				rc = EXIT_INPUT;
 	}
 
 	engine_flush(eng);
 	if (stats)
 		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : 0, true);
-	if (summary && !iface)
+	if (summary && !iface && !cli.quiet && !cli.from_json)
 		emit_summary(&ctx, stderr);
 	engine_free(eng);
 	frag_cache_free(ctx.hello_frags);
 	x509_ctx_free(ctx.x509);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
+	if ((c = cli_finish(&cli)) != EXIT_OK && rc == EXIT_OK)
+		rc = c;
 	return rc;
 }
