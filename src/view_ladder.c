@@ -151,11 +151,12 @@ static void note_alert(json_t *al, struct vbuf *n)
 /* The key facts beside one arrow (appended to n). */
 static void note(json_t *r, const struct step *s, struct vbuf *n, int nth_ch)
 {
-	bool server = strcmp(s->from, "server") == 0, tls13;
+	bool server = strcmp(s->from, "server") == 0, tls13, v2;
 	const char *m = s->msg, *v = vj_str(r, "tls.version");
 	char ver[24];
 
 	tls13 = v && strncmp(v, "1.3", 3) == 0;
+	v2 = v && strcmp(v, "2.0") == 0;
 	if (strcmp(m, "client_hello") == 0) {
 		note_hello(r, n, nth_ch);
 	} else if (strcmp(m, "server_hello") == 0) {
@@ -165,6 +166,14 @@ static void note(json_t *r, const struct step *s, struct vbuf *n, int nth_ch)
 			vb_puts(n, ", resumed");
 		if (tls13 && vj_str(r, "tls.curve"))
 			vb_printf(n, ", key share %s", vj_str(r, "tls.curve"));
+		if (v2 && vj_str(r, "tls.server.subject")) {
+			vb_puts(n, "; certificate ");
+			note_cert(r, n, true);
+		}
+	} else if (strcmp(m, "client_master_key") == 0) {
+		vb_puts(n, "master key, encrypted to the server's key");
+	} else if (strcmp(m, "encrypted_handshake") == 0 && v2) {
+		vb_puts(n, server ? "SERVER-VERIFY, SERVER-FINISHED" : "CLIENT-FINISHED");
 	} else if (strcmp(m, "hello_retry_request") == 0) {
 		vb_puts(n, "asks for another key share");
 	} else if (strcmp(m, "certificate") == 0) {

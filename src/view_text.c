@@ -77,7 +77,7 @@ void view_text_line(struct vbuf *b, json_t *r, bool colour)
 	vb_pad(b, 32 - w);
 	col(b, vj_version(r, ver, sizeof ver), 8, colour, NULL);
 	col(b, vj_str(r, "tls.cipher"), 40, colour, NULL);
-	col(b, out, 40, colour, vj_outcome_sgr(r));
+	col(b, out, 44, colour, vj_outcome_sgr(r));
 	col(b, vj_str(r, "tls.authentication"), 17, colour, NULL);
 	col(b, st, 16, colour, validation_sgr(st));
 	vb_safe(b, fp[0] ? fp : "-", 0);

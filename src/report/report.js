@@ -116,13 +116,13 @@
     var shown = entries.slice(0, top), rest = entries.slice(top);
     if (rest.length) shown.push(["(" + rest.length + " more)", rest.reduce(function (s, e) { return s + e[1]; }, 0)]);
     var max = Math.max.apply(null, shown.map(function (e) { return e[1]; }));
-    var rowH = 18, labelW = 190, barW = 170, w = labelW + barW + 50;
+    var rowH = 18, labelW = 200, barW = 160, w = labelW + barW + 50;
     var svg = sv("svg", { viewBox: "0 0 " + w + " " + (shown.length * rowH + 4), role: "img" });
     shown.forEach(function (e, i) {
       var y = i * rowH + 2, len = Math.max(1, Math.round(barW * e[1] / max));
       var label = String(e[0]);
       var t = sv("text", { x: labelW - 6, y: y + 12, "text-anchor": "end" },
-        label.length > 32 ? label.slice(0, 31) + "\u2026" : label);
+        label.length > 30 ? label.slice(0, 29) + "\u2026" : label);
       t.appendChild(sv("title", {}, label));
       svg.appendChild(t);
       svg.appendChild(sv("rect", { x: labelW, y: y + 2, width: len, height: rowH - 5, rx: 2,
@@ -291,8 +291,10 @@
       return "SNI " + (get(r, "tls.client.server_name") || "none") + (alpn && alpn.length ? ", ALPN " + alpn.join(",") : "");
     case "server_hello":
       return versionOf(r) + ", " + (get(r, "tls.cipher") || "?") + (get(r, "tls.resumed") ? ", resumed" : "") +
-        (tls13 && get(r, "tls.curve") ? ", key share " + get(r, "tls.curve") : "");
+        (tls13 && get(r, "tls.curve") ? ", key share " + get(r, "tls.curve") : "") +
+        (get(r, "tls.version") === "2.0" && get(r, "tls.server.subject") ? "; certificate " + get(r, "tls.server.subject") : "");
     case "hello_retry_request": return "asks for another key share";
+    case "client_master_key": return "master key, encrypted to the server's key";
     case "certificate":
       var subj = get(r, server ? "tls.server.subject" : "tls.client.subject");
       var st = get(r, server ? "tls.server.validation.status" : "tls.client.validation.status");
@@ -302,6 +304,7 @@
       return kxOf(r);
     case "certificate_request": return "asks for a client certificate: two-way";
     case "encrypted_handshake":
+      if (get(r, "tls.version") === "2.0") return server ? "SERVER-VERIFY, SERVER-FINISHED" : "CLIENT-FINISHED";
       if (!tls13) return "";
       if (server) return "EncryptedExtensions .. Finished";
       return String(get(r, "tls.authentication") || "").indexOf("two_way") === 0 ?
@@ -413,7 +416,8 @@
   }
 
   /* ---------- start ---------- */
-  var first = sessions.length ? timeOf(sessions[0]) : "", last = sessions.length ? timeOf(sessions[sessions.length - 1]) : "";
+  var times = sessions.map(timeOf).filter(Boolean).sort();
+  var first = times[0] || "", last = times[times.length - 1] || "";
   var failed = sessions.filter(function (r) { var o = outcomeOf(r); return o !== "established" && o !== "resumed"; }).length;
   document.getElementById("summary").textContent = sessions.length + " TLS sessions" +
     (sessions.length ? ", " + failed + " not established, " + first + " .. " + last + " UTC" : "") + ".";
