@@ -229,7 +229,9 @@
       rows.push({ tr: tr, cells: cells, text: cells.join(" ").toLowerCase() });
       body.appendChild(tr);
     });
-    document.getElementById("search").addEventListener("input", filter);
+    ["input", "change", "search"].forEach(function (ev) {
+      document.getElementById("search").addEventListener(ev, filter);
+    });
     filter();
   }
   function filter() {
@@ -319,7 +321,8 @@
   function verdictOf(r) {
     var o = outcomeOf(r), why = get(r, "tls.failure.reason"), stage = get(r, "tls.failure.stage");
     var hd = get(r, "tls.handshake_duration"), auth = get(r, "tls.authentication");
-    var v = (o || "no outcome") + (why ? ": " + why : "") + (stage ? ", expecting " + stage : "");
+    var v = (o === "resumed" ? "established (resumed)" : o || "no outcome") + (why ? ": " + why : "") +
+      (stage ? ", expecting " + stage : "");
     if (auth) v += ", authentication " + auth + (get(r, "tls.authentication_inferred") ? " (inferred)" : "");
     if (typeof hd === "number") v += ", handshake " + (hd / 1e6).toFixed(3) + " ms";
     return v;
