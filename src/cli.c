@@ -340,6 +340,38 @@ int cli_finish(struct cli *cl)
 	return rc;
 }
 
+void cli_usage(FILE *out)
+{
+	fprintf(out,
+"Reading:\n"
+"  -c, --count N         stop after N packets (all inputs together).\n"
+"  --duration TIME       stop TIME after the first packet (packet time for files,\n"
+"                        the clock for -i): 90, 90s, 15m, 2h, 1d.\n"
+"  -q, --quiet           no progress line, no summary on stderr.  Without -q a\n"
+"                        progress line (bytes and percent of the file, packets/s,\n"
+"                        sessions, time left) shows while a large file is read,\n"
+"                        when stderr is a terminal.\n"
+"\n"
+"Views for people (the JSON record is the source of every one):\n"
+"  --format json         one JSON record per line (the default).\n"
+"  --format text         one aligned line per session: time, client -> server,\n"
+"                        SNI, version, cipher, outcome and why, authentication,\n"
+"                        certificate validation, JA3 (short) and JA4.\n"
+"  --format ladder, -v   each handshake as a ladder diagram: every message on\n"
+"                        the side that sent it, with its time and size, the key\n"
+"                        facts beside it, and the verdict.\n"
+"  --color WHEN          auto (default: colour on a terminal, not with NO_COLOR\n"
+"                        set), always, never.\n"
+"  --report FILE.html    also write one self-contained HTML report (charts,\n"
+"                        searchable session table, ladder and certificate chain\n"
+"                        per session; no network access needed).  Alone, it is\n"
+"                        the only output; with -o or --format, both are written.\n"
+"  --from-json FILE      read saved records (NDJSON, '-' for stdin) instead of a\n"
+"                        capture, to view them or make a report.\n"
+"  -w, --write FILE      save the packets of the sessions that failed or carry\n"
+"                        anomalies as a pcap file (to study in Wireshark).\n");
+}
+
 void cli_versions(const char *v)
 {
 	printf("tlstap %s\n  %s\n  jansson %s\n  %s\n  zlib %s\n  zstd %s\n  liblzma %s\n", v,

@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capture.h"
 #include "config.h"
@@ -87,6 +88,8 @@ int cli_start(struct cli *cl, struct tt_ctx *ctx, struct capture_opts *co);
 int cli_replay(struct cli *cl, struct tt_ctx *ctx);
 /* End of the run: writes the report, closes -w.  0, or an exit code. */
 int cli_finish(struct cli *cl);
+/* The --help section of this file's options. */
+void cli_usage(FILE *out);
 /* The -V line: tlstap and every library's version. */
 void cli_versions(const char *tlstap_version);
 
