@@ -17,6 +17,8 @@
  */
 #include "input.h"
 
+#include "../parsers/pcapng_walk.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
@@ -41,6 +43,9 @@ struct dz {
 	z_stream z;
 	ZSTD_DStream *zs;
 	lzma_stream x;
+	bool looked;                    /* the first output bytes were checked for pcapng */
+	bool pcapng;
+	struct pcapng_walk walk;        /* fed every byte handed out, when pcapng */
 };
 
 /* More compressed bytes when the buffer is used up: whether any are left. */
@@ -138,6 +143,13 @@ static ssize_t dz_read(void *cookie, char *buf, size_t size)
 		errno = EILSEQ;
 		return -1;
 	}
+	if (!d->looked && got) {
+		/* libpcap's first read asks for at least the 4-byte magic. */
+		d->looked = true;
+		d->pcapng = pcapng_walk_is_pcapng((const uint8_t *)buf, got);
+	}
+	if (d->pcapng)
+		pcapng_walk_push(&d->walk, (const uint8_t *)buf, got);
 	return (ssize_t)got;
 }
 
@@ -175,7 +187,8 @@ static const char *codec_name(enum codec c)
 }
 
 /* A decompressor over raw whose first n bytes (already read) are b. */
-static FILE *dz_open(FILE *raw, enum codec codec, const uint8_t *b, size_t n)
+static FILE *dz_open(FILE *raw, enum codec codec, const uint8_t *b, size_t n,
+		     struct pcapng_walk **walk)
 {
 	static const cookie_io_functions_t io = { .read = dz_read, .close = dz_close };
 	struct dz *d = calloc(1, sizeof *d);
@@ -186,6 +199,7 @@ static FILE *dz_open(FILE *raw, enum codec codec, const uint8_t *b, size_t n)
 		return NULL;
 	d->raw = raw;
 	d->codec = codec;
+	pcapng_walk_init(&d->walk);
 	memcpy(d->in, b, n);
 	d->in_len = n;
 	switch (codec) {
@@ -204,7 +218,9 @@ static FILE *dz_open(FILE *raw, enum codec codec, const uint8_t *b, size_t n)
 	if (!f) {
 		d->raw = stdin;   /* the caller closes raw */
 		dz_close(d);
+		return NULL;
 	}
+	*walk = &d->walk;
 	return f;
 }
 
@@ -228,11 +244,14 @@ int input_open(const char *path, struct input *in, char *err, size_t errlen)
 	codec = sniff(magic, n);
 	in->codec = codec_name(codec);
 	in->raw = raw;
-	if (codec == CODEC_NONE && !std && fseek(raw, 0, SEEK_SET) == 0) {
+	/* A plain pcap file goes to libpcap as it is; everything else through
+	 * a cookie (pcapng: to follow its blocks). */
+	if (codec == CODEC_NONE && !std && !pcapng_walk_is_pcapng(magic, n) &&
+	    fseek(raw, 0, SEEK_SET) == 0) {
 		in->f = raw;
 		return 0;
 	}
-	in->f = dz_open(raw, codec, magic, n);
+	in->f = dz_open(raw, codec, magic, n, &in->walk);
 	if (!in->f) {
 		snprintf(err, errlen, "out of memory");
 		if (!std)

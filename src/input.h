@@ -18,10 +18,18 @@ struct input {
 	FILE *raw;
 	uint64_t size;                  /* bytes on disk, 0 when unknown (a pipe) */
 	const char *codec;              /* "gzip", "zstd", "xz", or NULL */
+	/* pcapng: which interface each packet was captured on, one
+	 * pcapng_walk_next() per packet libpcap returns (-1 for every packet of
+	 * a pcap file); NULL for an uncompressed pcap file.
+	 * Owned by f: valid until f is closed. */
+	struct pcapng_walk *walk;
 };
 
+struct pcapng_walk;
+
 /* Opens path ("-": standard input) and looks at its first bytes: a gzip,
- * zstd or xz stream is decompressed transparently.  0, or -1 with a reason
+ * zstd or xz stream is decompressed transparently, and a pcapng file's
+ * bytes are followed to learn each packet's interface.  0, or -1 with a reason
  * in err (errno's text or the decompressor's). */
 int input_open(const char *path, struct input *in, char *err, size_t errlen);
 
