@@ -165,13 +165,16 @@
     svg.appendChild(sv("text", { x: 26, y: 12, "text-anchor": "end", "class": "muted" }, max));
     svg.appendChild(sv("text", { x: 30, y: H + 14, "class": "muted" }, new Date(t0).toISOString().slice(0, 19).replace("T", " ")));
     svg.appendChild(sv("text", { x: W - 4, y: H + 14, "text-anchor": "end", "class": "muted" }, new Date(t1).toISOString().slice(0, 19).replace("T", " ")));
-    var lx = 30;
+    var lx = 30, ly = H + 24;
     OUTCOMES.forEach(function (o) {
       if (!sessions.some(function (r) { return outcomeOf(r) === o; })) return;
-      svg.appendChild(sv("rect", { x: lx, y: H + 24, width: 9, height: 9, fill: OUTCOME_COLOURS[o] }));
-      svg.appendChild(sv("text", { x: lx + 12, y: H + 33 }, o));
-      lx += 18 + o.length * 6;
+      var w = 22 + o.length * 6;
+      if (lx + w > W) { lx = 30; ly += 14; }
+      svg.appendChild(sv("rect", { x: lx, y: ly, width: 9, height: 9, fill: OUTCOME_COLOURS[o] }));
+      svg.appendChild(sv("text", { x: lx + 12, y: ly + 9 }, o));
+      lx += w;
     });
+    svg.setAttribute("viewBox", "0 0 " + W + " " + (ly + 14));
     box.appendChild(svg);
   }
   /* Days from the capture to each distinct server certificate's expiry. */
