@@ -142,6 +142,8 @@ static const char *msg_name(uint16_t code, char buf[16])
 	case SESS_MSG_HRR: return "hello_retry_request";
 	case SESS_MSG_V2_CLIENT_MASTER_KEY: return "client_master_key";
 	case SESS_MSG_V2_ERROR: return "error";
+	case SESS_MSG_ALERT: return "alert";
+	case SESS_MSG_APPDATA: return "application_data";
 	default:
 		break;
 	}
@@ -211,8 +213,15 @@ static void messages_arr(struct jw *w, const struct session *s, int c)
 
 	jw_open(w, "handshake_messages", '[');
 	for (uint32_t i = 0; i < s->n_msgs; i++) {
-		const char *sd = side(s->msgs[i].dir, c), *m = msg_name(s->msgs[i].code, buf);
-		size_t sl = strlen(sd), ml = strlen(m);
+		const char *sd, *m;
+		size_t sl, ml;
+
+		if (s->msgs[i].code == SESS_MSG_ALERT || s->msgs[i].code == SESS_MSG_APPDATA)
+			continue;   /* timeline only */
+		sd = side(s->msgs[i].dir, c);
+		m = msg_name(s->msgs[i].code, buf);
+		sl = strlen(sd);
+		ml = strlen(m);
 
 		if (sl + 1 + ml >= sizeof item)
 			ml = sizeof item - sl - 2;
@@ -222,6 +231,41 @@ static void messages_arr(struct jw *w, const struct session *s, int c)
 		jw_namen(w, NULL, item, sl + 1 + ml);
 	}
 	jw_close(w, false);
+}
+
+/* The time the timeline counts from: the first ClientHello, else the
+ * first entry.  Whether there was a ClientHello. */
+static bool timeline_zero(const struct session *s, int c, uint64_t *t0)
+{
+	for (uint32_t i = 0; i < s->n_msgs; i++)
+		if (s->msgs[i].code == TLS_HS_CLIENT_HELLO && s->msgs[i].dir == c) {
+			*t0 = s->msgs[i].ts;
+			return true;
+		}
+	*t0 = s->n_msgs ? s->msgs[0].ts : 0;
+	return false;
+}
+
+/* tls.handshake_timeline and tls.handshake_duration (FIELDS.md). */
+static void timeline_arr(struct jw *w, const struct session *s, int c)
+{
+	char buf[16];
+	uint64_t t0;
+	bool has_ch = timeline_zero(s, c, &t0);
+
+	jw_open(w, "handshake_timeline", '[');
+	for (uint32_t i = 0; i < s->n_msgs; i++) {
+		const struct sess_msg *m = &s->msgs[i];
+		jw_open(w, NULL, '{');
+		jw_name(w, "from", side(m->dir, c));
+		jw_name(w, "message", msg_name(m->code, buf));
+		jw_int(w, "offset", m->ts >= t0 ? (int64_t)(m->ts - t0) : -(int64_t)(t0 - m->ts));
+		jw_uint(w, "length", m->len);
+		jw_close(w, true);
+	}
+	jw_close(w, false);
+	if (has_ch && s->decided_ns >= t0 && s->decided_ns)
+		jw_uint(w, "handshake_duration", s->decided_ns - t0);
 }
 
 static void alpn_arr(struct jw *w, const char *key, const struct tls_alpn_list *l,
@@ -644,8 +688,10 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		if (v->authentication_inferred)
 			jw_bool(w, "authentication_inferred", true);
 	}
-	if (s->n_msgs)
+	if (s->n_msgs) {
 		messages_arr(w, s, c);
+		timeline_arr(w, s, c);
+	}
 
 	client_obj(w, s, v, ctx, a);
 	server_obj(w, s, v, ctx, a);
