@@ -21,6 +21,8 @@
 #include "emit.h"
 #include "input.h"
 #include "progress.h"
+#include "sources.h"
+#include "../parsers/pcapng_walk.h"
 
 #define READ_BUF (1u << 20)
 
@@ -94,6 +96,21 @@ static void close_file(pcap_t *p, char *buf)
 	free(buf);
 }
 
+/* The source of the packets from now on: the file, and in a pcapng file
+ * the interface of the next packet (*cur caches the last one). */
+static void name_source(struct engine *e, const struct capture_opts *o, const char *path,
+			const struct input *in, int32_t *cur)
+{
+	int32_t ifx = in->walk ? pcapng_walk_next(in->walk) : -1;
+	const char *file = strcmp(path, "-") == 0 ? NULL : path;
+
+	if (ifx == *cur || !o->sources)
+		return;
+	*cur = ifx;
+	engine_source(e, sources_id(o->sources, file, ifx,
+				       in->walk ? pcapng_walk_name(in->walk, ifx) : NULL));
+}
+
 /* -c and --duration (packet time), checked for every packet. */
 static void count_packet(const struct capture_opts *o, uint64_t ts)
 {
@@ -134,6 +151,7 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 	pcap_t *p;
 	char *buf;
 	int dlt, rc;
+	int32_t iface = -2;             /* none named yet */
 
 	err[0] = '\0';
 	if (input_open(path, &in, err, sizeof err) < 0) {
@@ -171,6 +189,7 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1) {
 		uint64_t ts = pkt_ns(h);
 		n++;
+		name_source(e, o, path, &in, &iface);
 		if (o->tap)
 			o->tap(o->tap_arg, pcap_datalink(p), ts, data, h->caplen, h->len);
 		/* pcapng may mix interfaces of different link types. */
@@ -288,6 +307,8 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		pcap_close(p);
 		return -1;
 	}
+	if (o->sources)
+		engine_source(e, sources_id(o->sources, NULL, -1, iface));
 	live_handle = p;
 	args[0] = e;
 	args[1] = &dlt;

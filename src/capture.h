@@ -21,6 +21,7 @@ struct capture_opts {
 	bool progress;                  /* files: a progress line on stderr */
 	const struct tt_stats *st;      /* the progress line's session count (NULL: none) */
 	struct emitter *out;            /* stop quietly when its reader went away (NULL: never) */
+	struct sources *sources;        /* names each packet's source (NULL: none) */
 	/* -w: every packet is shown to tap before the engine (NULL: none) */
 	void (*tap)(void *arg, int dlt, uint64_t ts_ns, const uint8_t *data,
 		    uint32_t caplen, uint32_t wirelen);

@@ -19,6 +19,7 @@
 #include "emit.h"
 #include "fragcache.h"
 #include "engine.h"
+#include "sources.h"
 #include "tlstap_version.h"
 
 /* Exit codes (README "Exit codes", and --help). */
@@ -300,11 +301,14 @@ int main(int argc, char **argv)
 		return EXIT_INTERNAL;
 	}
 	ctx.hello_frags = frag_cache_new(ctx.cfg.hello_cache_size);
+	ctx.sources = sources_new();
+	co.sources = ctx.sources;
 	eng = engine_new(&ctx, stats_interval_ns);
-	if (!eng || (ctx.cfg.hello_cache_size && !ctx.hello_frags)) {
+	if (!eng || (ctx.cfg.hello_cache_size && !ctx.hello_frags) || !ctx.sources) {
 		fprintf(stderr, "tlstap: out of memory\n");
 		engine_free(eng);
 		frag_cache_free(ctx.hello_frags);
+		sources_free(ctx.sources);
 		x509_ctx_free(ctx.x509);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
 		cli_finish(&cli);
@@ -331,6 +335,7 @@ int main(int argc, char **argv)
 		emit_summary(&ctx, stderr);
 	engine_free(eng);
 	frag_cache_free(ctx.hello_frags);
+	sources_free(ctx.sources);
 	x509_ctx_free(ctx.x509);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;

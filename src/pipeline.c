@@ -39,6 +39,7 @@ struct pipeline {
 	struct ipfrag *frag;
 	struct reasm_mem mem;
 	uint64_t last_ts, next_check;
+	uint32_t source;        /* of the packets now arriving (sources.h) */
 };
 
 struct sinkctx {
@@ -94,6 +95,11 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.dir_limit_hits = &st->reasm_dir_limit_hits;
 	pl->mem.conflicts = &st->reasm_overlap_conflicts;
 	return pl;
+}
+
+void pipeline_source(struct pipeline *pl, uint32_t source)
+{
+	pl->source = source;
 }
 
 int pipeline_dlt_supported(int dlt)
@@ -268,8 +274,10 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		st->flows_created++;
 		st->flows_active = flow_count(pl->ft);
 	}
-	if (!f->ct.first_ns)
+	if (!f->ct.first_ns) {
 		f->ct.first_ns = ts;
+		f->ct.source = pl->source;
+	}
 	if (ts > f->ct.last_ns)
 		f->ct.last_ns = ts;
 	f->ct.bytes[side] += p->ip_len;

@@ -89,7 +89,10 @@ def positional(tmp):
 def compressed(tmp):
     src = os.path.join(PCAPS, "tls12_mutual.pcap")
     raw = open(src, "rb").read()
-    want = run(["--no-stats", src]).stdout
+    # The same records, but for the file they name.
+    def strip(out):
+        return [dict(json.loads(l), log=None) for l in out.decode().splitlines()]
+    want = strip(run(["--no-stats", src]).stdout)
     files = {
         "gz": gzip.compress(raw),
         "gz-members": gzip.compress(raw[:100]) + gzip.compress(raw[100:]),
@@ -102,11 +105,29 @@ def compressed(tmp):
         path = os.path.join(tmp, "cap." + name)   # the name says nothing: magic bytes decide
         open(path, "wb").write(data)
         p = run(["--no-stats", path])
-        check(p.returncode == 0 and p.stdout == want, "%s capture read transparently" % name)
+        check(p.returncode == 0 and strip(p.stdout) == want and
+              records(p)[0]["log"]["file"]["path"] == path, "%s capture read transparently" % name)
+    ng = open(os.path.join(PCAPS, "pcapng_two_ifaces.pcapng"), "rb").read()
+    path = os.path.join(tmp, "two.pcapng.zst")
+    open(path, "wb").write(zstd_frame(ng))
+    p = run(["--no-stats", path])
+    names = sorted((r["log"]["file"]["path"], r["observer"]["ingress"]["interface"]["name"],
+                    r["tls"]["client"]["server_name"]) for r in records(p))
+    check(p.returncode == 0 and names == [(path, "if0", "pcapng-if0.tlstap.test"),
+                                          (path, "if1", "pcapng-if1.tlstap.test")],
+          "each record names its file and pcapng interface (compressed pcapng): %s" % names)
+    p = run(["--no-stats", "--threads", "2", path, src])
+    names = sorted((r["log"]["file"]["path"], r.get("observer", {}).get("ingress", {}).get(
+        "interface", {}).get("name", "-")) for r in records(p))
+    check(p.returncode == 0 and names == sorted([(path, "if0"), (path, "if1"), (src, "-")]),
+          "... also with worker threads and several files")
     p = run(["--no-stats", "-r", "-"], input=gzip.compress(raw))
-    check(p.returncode == 0 and p.stdout == want, "gzip on standard input")
+    check(p.returncode == 0 and strip(p.stdout) == want, "gzip on standard input")
     p = run(["--no-stats", "-r", "-"], input=raw)
-    check(p.returncode == 0 and p.stdout == want, "plain capture on standard input")
+    got = records(p)
+    check(p.returncode == 0 and got and all("log" not in r for r in got) and
+          [dict(r, log=None) for r in got] == [dict(r, log=None) for r in records(
+              run(["--no-stats", src]))], "plain capture on standard input (no file named)")
     cut = os.path.join(tmp, "cut.gz")
     open(cut, "wb").write(gzip.compress(raw)[:-400])
     p = run(["--no-stats", cut])

@@ -370,7 +370,9 @@
      ["version", versionOf(r)], ["cipher", get(r, "tls.cipher")], ["key exchange", kxOf(r)],
      ["outcome", verdictOf(r)], ["JA3", get(r, "tls.client.ja3")], ["JA4", get(r, "tls.client.ja4")],
      ["JA3S", get(r, "tls.server.ja3s")], ["Community ID", get(r, "network.community_id")],
-     ["anomalies", (get(r, "tls.anomalies") || []).join(", ")]].forEach(function (f) {
+     ["anomalies", (get(r, "tls.anomalies") || []).join(", ")],
+     ["capture file", get(r, "log.file.path")],
+     ["interface", get(r, "observer.ingress.interface.name") || get(r, "observer.ingress.interface.id")]].forEach(function (f) {
       if (f[1] === undefined || f[1] === "") return;
       dl.appendChild(el("dt", null, f[0]));
       dl.appendChild(el("dd", null, f[1]));
