@@ -185,6 +185,8 @@ static bool looks_like_file(const char *a)
 	static const char *const ext[] = { ".pcap", ".pcapng", ".cap", ".gz", ".zst", ".xz", ".dmp" };
 	size_t n = strlen(a);
 
+	if (strchr(a, ' '))
+		return false;   /* a quoted filter: "net 10.0.0.0/8" */
 	if (strchr(a, '/'))
 		return true;
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {

@@ -141,6 +141,8 @@ def filters():
           "a trailing BPF expression filters, as in tcpdump")
     p = run(["--no-stats", multi, "tcp port 8443"])
     check(p.returncode == 0 and snis(p) == ["multi-d.tlstap.test"], "... also as one word")
+    p = run(["--no-stats", multi, "net 10.99.0.0/16 and port 8443"])
+    check(p.returncode == 0 and snis(p) == ["multi-d.tlstap.test"], "... a quoted filter with a '/'")
     p = run(["--no-stats", multi, "tcp", "prot", "443"])
     check(p.returncode == 1 and b"bad filter" in p.stderr, "a bad filter is a usage error (1)")
     p = run(["--no-stats", "-f", "tcp", multi, "port", "443"])
