@@ -562,34 +562,14 @@ static void tally_record(struct emitter *em, const struct rec_tally *t)
 		tally_add(&em->anomalies, "anomalies_truncated");
 }
 
-/* log.file.path and observer.ingress.interface of the flow's source. */
+/* log.file.path and observer.ingress.interface of the flow's source,
+ * serialised once per source (sources.c). */
 static void source_fields(struct jw *w, struct tt_ctx *ctx, uint32_t id)
 {
 	struct source src;
-	char num[24];
 
-	if (!ctx->sources || sources_get(ctx->sources, id, &src) < 0)
-		return;
-	if (src.file) {
-		jw_open(w, "log", '{');
-		jw_open(w, "file", '{');
-		/* a name the user gave: any bytes, escaped like wire strings */
-		jw_wire(w, "path", src.file, strlen(src.file), NULL);
-		jw_close(w, true);
-		jw_close(w, true);
-	}
-	if (src.iface || src.iface_id >= 0) {
-		jw_open(w, "observer", '{');
-		jw_open(w, "ingress", '{');
-		jw_open(w, "interface", '{');
-		if (src.iface_id >= 0)
-			jw_strn(w, "id", num, jw_utoa((uint64_t)src.iface_id, num));
-		if (src.iface && src.iface[0])
-			jw_wire(w, "name", src.iface, strlen(src.iface), NULL);
-		jw_close(w, true);
-		jw_close(w, true);
-		jw_close(w, true);
-	}
+	if (ctx->sources && sources_get(ctx->sources, id, &src) == 0)
+		jw_splice(w, src.members, src.members_len, src.members_count);
 }
 
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)

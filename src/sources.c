@@ -6,14 +6,20 @@
 #include "sources.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "jw.h"
 
 #define BLOCK 256u
 
 struct entry {
 	char *file, *iface;
 	int32_t iface_id;
+	char *members;                  /* serialised record members (NULL: none) */
+	size_t members_len;
+	uint32_t members_count;
 };
 
 struct sources {
@@ -44,11 +50,55 @@ void sources_free(struct sources *t)
 	for (uint32_t id = 1; id <= t->n; id++) {
 		free(slot(t, id)->file);
 		free(slot(t, id)->iface);
+		free(slot(t, id)->members);
 	}
 	for (size_t i = 0; i < sizeof t->block / sizeof t->block[0]; i++)
 		free(t->block[i]);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
+}
+
+/* log.file.path and observer.ingress.interface of e, as record members
+ * (ECS; FIELDS.md).  false when memory ran out. */
+static bool serialise(struct entry *e)
+{
+	struct jw w;
+	char num[24];
+	const char *m;
+	size_t n;
+	bool ok;
+
+	jw_init(&w);
+	jw_open(&w, NULL, '{');
+	if (e->file) {
+		jw_open(&w, "log", '{');
+		jw_open(&w, "file", '{');
+		/* a name the user gave: any bytes, escaped like wire strings */
+		jw_wire(&w, "path", e->file, strlen(e->file), NULL);
+		jw_close(&w, true);
+		jw_close(&w, true);
+	}
+	if ((e->iface && e->iface[0]) || e->iface_id >= 0) {
+		jw_open(&w, "observer", '{');
+		jw_open(&w, "ingress", '{');
+		jw_open(&w, "interface", '{');
+		if (e->iface_id >= 0)
+			jw_strn(&w, "id", num, jw_utoa((uint64_t)e->iface_id, num));
+		if (e->iface && e->iface[0])
+			jw_wire(&w, "name", e->iface, strlen(e->iface), NULL);
+		jw_close(&w, true);
+		jw_close(&w, true);
+		jw_close(&w, true);
+	}
+	m = jw_members(&w, &n, &e->members_count);
+	ok = !w.oom && (!n || (e->members = malloc(n)) != NULL);
+	if (ok && n)
+		memcpy(e->members, m, n);
+	e->members_len = ok ? n : 0;
+	if (!ok)
+		e->members_count = 0;
+	jw_free(&w);
+	return ok;
 }
 
 static int same(const char *a, const char *b)
@@ -84,7 +134,7 @@ uint32_t sources_id(struct sources *t, const char *file, int32_t iface_id, const
 	s->file = file ? strdup(file) : NULL;
 	s->iface = iface ? strdup(iface) : NULL;
 	s->iface_id = iface_id;
-	if ((file && !s->file) || (iface && !s->iface)) {
+	if ((file && !s->file) || (iface && !s->iface) || !serialise(s)) {
 		free(s->file);
 		free(s->iface);
 		memset(s, 0, sizeof *s);
@@ -108,6 +158,9 @@ int sources_get(struct sources *t, uint32_t id, struct source *out)
 		out->file = e->file;
 		out->iface = e->iface;
 		out->iface_id = e->iface_id;
+		out->members = e->members;
+		out->members_len = e->members_len;
+		out->members_count = e->members_count;
 		rc = 0;
 	}
 	pthread_mutex_unlock(&t->lock);
