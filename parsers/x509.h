@@ -179,6 +179,8 @@ enum x509_status {
 };
 
 const char *x509_status_name(enum x509_status s);
+/* "mbed TLS 2.28.3": the library behind this facade (static string). */
+const char *x509_library_version(void);
 
 struct x509_validation {
 	enum x509_status status;

@@ -283,3 +283,8 @@ const struct x509_stats *x509_ctx_stats(const struct x509_ctx *x)
 	return &x->st;
 }
 
+
+const char *x509_library_version(void)
+{
+	return "mbed TLS " MBEDTLS_VERSION_STRING;
+}

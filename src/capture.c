@@ -18,11 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emit.h"
+#include "input.h"
+#include "progress.h"
+#include "sources.h"
+#include "../parsers/pcapng_walk.h"
 
 #define READ_BUF (1u << 20)
 
 static volatile sig_atomic_t stop_flag;
-static int stdin_buffered;
+static uint64_t total_packets, first_ns;   /* over all inputs: -c, --duration */
 static pcap_t *live_handle;   /* for pcap_breakloop from the signal handler */
 
 static void on_signal(int sig)
@@ -91,6 +96,49 @@ static void close_file(pcap_t *p, char *buf)
 	free(buf);
 }
 
+/* The source of the packets from now on: the file, and in a pcapng file
+ * the interface of the next packet (*cur caches the last one). */
+static void name_source(struct engine *e, const struct capture_opts *o, const char *path,
+			const struct input *in, int32_t *cur)
+{
+	int32_t ifx = in->walk ? pcapng_walk_next(in->walk) : -1;
+	const char *file = strcmp(path, "-") == 0 ? NULL : path;
+
+	if (ifx == *cur || !o->sources)
+		return;
+	*cur = ifx;
+	engine_source(e, sources_id(o->sources, file, ifx,
+				       in->walk ? pcapng_walk_name(in->walk, ifx) : NULL));
+}
+
+/* -c and --duration (packet time), checked for every packet. */
+static void count_packet(const struct capture_opts *o, uint64_t ts)
+{
+	total_packets++;
+	if (o->max_packets && total_packets >= o->max_packets)
+		stop_flag = 1;
+	if (o->duration_ns) {
+		if (!first_ns)
+			first_ns = ts;
+		else if (ts - first_ns >= o->duration_ns)
+			stop_flag = 1;
+	}
+}
+
+/* Every few thousand packets: the progress line, and whether standard
+ * output's reader went away (`| head`: stop quietly). */
+static void now_and_then(const struct capture_opts *o, struct progress *pg,
+			 const struct input *in)
+{
+	if (o->out && emitter_gone(o->out))
+		stop_flag = 1;
+	if (o->progress) {
+		off_t pos = ftello(in->raw);
+		progress_update(pg, pos > 0 ? (uint64_t)pos : 0, in->size, total_packets,
+				o->st ? o->st->sessions : 0);
+	}
+}
+
 int capture_file(struct engine *e, const char *path, const struct capture_opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -98,37 +146,29 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t n = 0;
+	struct progress pg;
+	struct input in;
 	pcap_t *p;
-	FILE *f;
 	char *buf;
 	int dlt, rc;
+	int32_t iface = -2;             /* none named yet */
 
 	err[0] = '\0';
-	/* Our own FILE with a 1 MiB buffer: stdio's default of one 4 KiB block
-	 * per read(2) made a system call for every few packets. */
-	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "tlstap: %s: cannot read capture: %s: %s\n", name, path,
-			strerror(errno));
+	if (input_open(path, &in, err, sizeof err) < 0) {
+		fprintf(stderr, "tlstap: %s: cannot read capture: %s: %s\n", name, path, err);
 		return -1;
 	}
-	buf = NULL;
-	if (f != stdin) {
-		buf = malloc(READ_BUF);
-		if (buf)
-			setvbuf(f, buf, _IOFBF, READ_BUF);
-	} else if (!stdin_buffered) {
-		/* Standard input outlives any one -r: a buffer of its own,
-		 * set before its first read. */
-		static char stdin_buf[READ_BUF];
-		setvbuf(stdin, stdin_buf, _IOFBF, sizeof stdin_buf);
-		stdin_buffered = 1;
-	}
-	p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
+	/* Our own FILE buffer of 1 MiB: stdio's default of one 4 KiB block
+	 * per read(2) made a system call for every few packets. */
+	buf = malloc(READ_BUF);
+	if (buf)
+		setvbuf(in.f, buf, _IOFBF, READ_BUF);
+	p = pcap_fopen_offline_with_tstamp_precision(in.f, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!p) {
-		fprintf(stderr, "tlstap: %s: cannot read capture: %s\n", name, err);
-		if (f != stdin)
-			fclose(f);
+		fprintf(stderr, "tlstap: %s: cannot read capture%s%s: %s\n", name,
+			in.codec ? " inside " : "", in.codec ? in.codec : "", err);
+		if (in.f != stdin)
+			fclose(in.f);
 		free(buf);
 		return -1;
 	}
@@ -145,13 +185,21 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 		return -1;
 	}
 	engine_input(e);
+	progress_start(&pg, name);
 	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1) {
 		uint64_t ts = pkt_ns(h);
 		n++;
+		name_source(e, o, path, &in, &iface);
+		if (o->tap)
+			o->tap(o->tap_arg, pcap_datalink(p), ts, data, h->caplen, h->len);
 		/* pcapng may mix interfaces of different link types. */
 		engine_packet(e, pcap_datalink(p), ts, data, h->caplen, h->len);
 		engine_clock(e, ts);
+		count_packet(o, ts);
+		if ((n & 4095) == 0)
+			now_and_then(o, &pg, &in);
 	}
+	progress_end(&pg);
 	if (!stop_flag && rc == PCAP_ERROR) {
 		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
 			(unsigned long long)n, pcap_geterr(p));
@@ -192,8 +240,14 @@ static void live_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
 	void **args = (void **)user;
 	struct engine *e = args[0];
 	const int *dlt = args[1];
+	const struct capture_opts *o = args[2];
 
+	if (o->tap)
+		o->tap(o->tap_arg, *dlt, pkt_ns(h), data, h->caplen, h->len);
 	engine_packet(e, *dlt, pkt_ns(h), data, h->caplen, h->len);
+	count_packet(o, pkt_ns(h));
+	if (stop_flag)
+		pcap_breakloop(live_handle);
 }
 
 static uint64_t wall_ns(void)
@@ -208,7 +262,7 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 {
 	char err[PCAP_ERRBUF_SIZE];
 	bpf_u_int32 net = 0, mask = 0;
-	void *args[2];
+	void *args[3];
 	pcap_t *p;
 	int dlt, rc = 0;
 
@@ -253,10 +307,15 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		pcap_close(p);
 		return -1;
 	}
+	if (o->sources)
+		engine_source(e, sources_id(o->sources, NULL, -1, iface));
 	live_handle = p;
 	args[0] = e;
 	args[1] = &dlt;
+	args[2] = (void *)(uintptr_t)o;
 	fprintf(stderr, "tlstap: capturing on %s\n", iface);
+	if (!first_ns)
+		first_ns = wall_ns();   /* --duration runs from now */
 	rc = 0;
 	while (!stop_flag) {
 		int got = pcap_dispatch(p, -1, live_cb, (u_char *)args);
@@ -267,6 +326,9 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 			break;
 		}
 		engine_idle(e, now);
+		if ((o->out && emitter_gone(o->out)) ||
+		    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))
+			stop_flag = 1;
 	}
 	{
 		struct pcap_stat ps;

@@ -5,6 +5,7 @@
 #ifndef TLSTAP_CAPTURE_H
 #define TLSTAP_CAPTURE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -15,6 +16,16 @@ struct capture_opts {
 	int snaplen;                    /* live: bytes per packet */
 	int buffer_kib;                 /* live: kernel buffer, 0 = libpcap default */
 	const char *user;               /* live: drop root to this user after opening */
+	uint64_t max_packets;           /* -c: stop after this many, all inputs (0: no limit) */
+	uint64_t duration_ns;           /* --duration: stop this long after the first packet */
+	bool progress;                  /* files: a progress line on stderr */
+	const struct tt_stats *st;      /* the progress line's session count (NULL: none) */
+	struct emitter *out;            /* stop quietly when its reader went away (NULL: never) */
+	struct sources *sources;        /* names each packet's source (NULL: none) */
+	/* -w: every packet is shown to tap before the engine (NULL: none) */
+	void (*tap)(void *arg, int dlt, uint64_t ts_ns, const uint8_t *data,
+		    uint32_t caplen, uint32_t wirelen);
+	void *tap_arg;
 };
 
 /* Install SIGINT/SIGTERM (stop, flush, exit 0) and SIGHUP (reopen output). */

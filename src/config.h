@@ -87,6 +87,7 @@ struct emitter;
 struct frag_cache;
 struct jw;
 struct hello_pool;
+struct sources;
 
 struct tt_ctx {
 	struct tt_config cfg;
@@ -97,6 +98,7 @@ struct tt_ctx {
 	struct jw *w;                   /* record buffer of a worker; NULL: the emitter's */
 	uint64_t sess_mem;              /* bytes the sessions hold now (session.c) */
 	struct hello_pool *pool;        /* freed hello structs kept for reuse (session.c) */
+	struct sources *sources;        /* where packets came from (sources.h); NULL: not named */
 };
 
 #endif

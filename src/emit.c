@@ -36,6 +36,7 @@
 #include "jw.h"
 #include "outfile.h"
 #include "session.h"
+#include "sources.h"
 #include "verdict.h"
 
 #define TALLY_MAX 64
@@ -81,6 +82,9 @@ struct emitter {
 	int failed;           /* a write failed: reported once */
 	/* sessions per finding code, per most severe finding, with any */
 	uint64_t fnd_code[FND_COUNT], fnd_worst[FND_SEV_COUNT], fnd_sessions;
+	struct emit_hooks hooks;
+	bool hooked;          /* any hook set */
+	bool pipe_closed;     /* standard output's reader went away */
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -301,11 +305,30 @@ static void report_write_error(struct emitter *em)
 {
 	int e = em->out ? of_error(em->out) : 0;
 
+	/* A reader that went away (`tlstap ... | head`) ends the run quietly,
+	 * as tcpdump does: not a failure. */
+	if (e == EPIPE && !em->path) {
+		em->pipe_closed = true;
+		return;
+	}
 	if (e && !em->failed)
 		fprintf(stderr, "tlstap: %s: write failed: %s\n",
 			em->path ? em->path : "stdout", strerror(e));
 	if (e)
 		em->failed = 1;
+}
+
+bool emitter_gone(struct emitter *em)
+{
+	bool gone;
+
+	if (em->sock)
+		return false;
+	pthread_mutex_lock(&em->lock);
+	report_write_error(em);
+	gone = em->pipe_closed;
+	pthread_mutex_unlock(&em->lock);
+	return gone;
 }
 
 void emitter_patient(struct emitter *em)
@@ -353,7 +376,7 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	} else {
 		of_flush(em->out);
 		report_write_error(em);
-		if (of_free(em->out) != 0 && !em->failed) {
+		if (of_free(em->out) != 0 && !em->failed && !em->pipe_closed) {
 			fprintf(stderr, "tlstap: %s: write failed\n", em->path ? em->path : "stdout");
 			em->failed = 1;
 		}
@@ -371,6 +394,26 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	return rc;
 }
 
+void emitter_hooks(struct emitter *em, const struct emit_hooks *h)
+{
+	em->hooks = *h;
+	em->hooked = h->render != NULL;
+	for (int i = 0; i < EMIT_TAPS; i++)
+		em->hooked |= h->tap[i] != NULL;
+}
+
+/* The hooks see the record; the bytes for the sink are the rendering when
+ * a view renders.  Returns whether there is anything to write. */
+static bool run_hooks(struct emitter *em, const char **s, size_t *n)
+{
+	for (int i = 0; i < EMIT_TAPS; i++)
+		if (em->hooks.tap[i])
+			em->hooks.tap[i](em->hooks.tap_arg[i], *s, *n);
+	if (em->hooks.render)
+		*n = em->hooks.render(em->hooks.render_arg, *s, *n, s);
+	return *n > 0;
+}
+
 /* Write the record in w as one line (or indented, with --pretty); the
  * caller holds em->lock. */
 static void write_record(struct tt_ctx *ctx, struct jw *w)
@@ -386,7 +429,9 @@ static void write_record(struct tt_ctx *ctx, struct jw *w)
 	}
 	s = w->p;
 	n = w->len;
-	if (em->pretty) {
+	if (em->hooked && !run_hooks(em, &s, &n))
+		return;
+	if (em->pretty && !em->hooks.render) {
 		/* For people only: parse our own line back and indent it. */
 		json_t *v = json_loadb(w->p, w->len, JSON_ALLOW_NUL, NULL);
 		pretty = v ? json_dumps(v, JSON_INDENT(2)) : NULL;
@@ -528,6 +573,16 @@ static void tally_record(struct emitter *em, const struct rec_tally *t)
 	}
 }
 
+/* log.file.path and observer.ingress.interface of the flow's source,
+ * serialised once per source (sources.c). */
+static void source_fields(struct jw *w, struct tt_ctx *ctx, uint32_t id)
+{
+	struct source src;
+
+	if (ctx->sources && sources_get(ctx->sources, id, &src) == 0)
+		jw_splice(w, src.members, src.members_len, src.members_count);
+}
+
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 {
 	struct jw *w = ctx->w ? ctx->w : &ctx->em->w;
@@ -569,11 +624,23 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_open(w, "tlstap", '{');
 	emit_encap(w, fi, client);
 	jw_close(w, false);
+	source_fields(w, ctx, fi->ct->source);
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
+	write_record(ctx, w);
+	pthread_mutex_unlock(&ctx->em->lock);
+}
+
+void emit_json_text(struct tt_ctx *ctx, const char *json, size_t n)
+{
+	struct jw *w = &ctx->em->w;
+
+	pthread_mutex_lock(&ctx->em->lock);
+	jw_reset(w);
+	jw_raw(w, NULL, json, n);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);
 }

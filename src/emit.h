@@ -35,16 +35,39 @@ int emitter_free(struct emitter *em, uint64_t *dropped);
 /* Offline input: a Unix-socket collector that reads slowly holds tlstap
  * back instead of records being dropped (live capture never waits). */
 void emitter_patient(struct emitter *em);
+/* Whether standard output's reader went away (EPIPE, `| head`): the
+ * capture stops and tlstap exits 0 without a message. */
+bool emitter_gone(struct emitter *em);
 /* Reopen the output file (SIGHUP, for logrotate). */
 void emitter_reopen(struct emitter *em);
 /* Push buffered records to the sink (live capture: after each batch). */
 void emitter_flush(struct emitter *em);
+
+/* Consumers of every finished record besides the sink: the human views,
+ * the HTML report and -w (src/view.h).  Each gets the record's JSON text
+ * (one line, not NUL-terminated), in output order, under the emitter's
+ * lock.  render, when set, replaces the JSON on the sink by the n bytes it
+ * stores at *out (owned by the view, valid until its next call; 0 bytes:
+ * nothing is written for this record).  Without hooks the JSON path is
+ * unchanged. */
+#define EMIT_TAPS 4
+struct emit_hooks {
+	size_t (*render)(void *arg, const char *rec, size_t n, const char **out);
+	void *render_arg;
+	void (*tap[EMIT_TAPS])(void *arg, const char *rec, size_t n);
+	void *tap_arg[EMIT_TAPS];
+};
+/* Installs hooks (copied); call before the first record. */
+void emitter_hooks(struct emitter *em, const struct emit_hooks *h);
 
 /* One tlstap.session record for this flow. */
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi);
 /* Writes "encapsulation" into the open tlstap object of w when fi's
  * connection was tunnelled (nothing otherwise); client: the client's side. */
 void emit_encap(struct jw *w, const struct flow_info *fi, int client);
+/* A record saved earlier (--from-json), written as if it were new: n
+ * bytes of one JSON object, which the caller checked. */
+void emit_json_text(struct tt_ctx *ctx, const char *json, size_t n);
 /* One tlstap.stats record at time ts_ns; final marks the last one. */
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final);
 

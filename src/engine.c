@@ -70,6 +70,14 @@ void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *dat
 		pipeline_packet(e->pl, dlt, ts_ns, data, caplen, wirelen);
 }
 
+void engine_source(struct engine *e, uint32_t source)
+{
+	if (e->wk)
+		workers_source(e->wk, source);
+	else
+		pipeline_source(e->pl, source);
+}
+
 /* Brings ctx->st up to date (with workers: once each has handled all it
  * was given). */
 static void sync_stats(struct engine *e)

@@ -28,6 +28,9 @@ void engine_free(struct engine *e);
 /* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
 void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *data,
 		   uint32_t caplen, uint32_t wirelen);
+/* The packets from now on come from this source (sources.h): a flow is
+ * named by its first packet's. */
+void engine_source(struct engine *e, uint32_t source);
 /* A new input (capture file) starts: the stats interval restarts with it. */
 void engine_input(struct engine *e);
 /* The output side at time now_ns: a periodic stats record when one is due,

@@ -29,6 +29,7 @@ struct flow_counters {
 	uint64_t bytes[2];              /* IP bytes sent by each side */
 	uint64_t pkts[2];
 	uint64_t first_ns, last_ns;     /* packet times, ns since the epoch */
+	uint32_t source;                /* source of the first packet (sources.h), 0 unknown */
 };
 
 struct session;

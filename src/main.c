@@ -14,10 +14,12 @@
 
 #include "../parsers/x509.h"
 #include "capture.h"
+#include "cli.h"
 #include "config.h"
 #include "emit.h"
 #include "fragcache.h"
 #include "engine.h"
+#include "sources.h"
 #include "tlstap_version.h"
 
 /* Exit codes (README "Exit codes", and --help). */
@@ -30,13 +32,13 @@ enum {
 	EXIT_INTERNAL = 5,   /* out of memory, CA store unusable */
 };
 
-#define MAX_FILES 1024
-
 static void usage(FILE *out)
 {
 	fprintf(out,
-"Usage: tlstap [options] -r FILE [-r FILE ...]\n"
-"       tlstap [options] -i INTERFACE\n"
+"Usage: tlstap [options] CAPTURE... [BPF EXPRESSION]\n"
+"       tlstap [options] -r FILE [-r FILE ...]\n"
+"       tlstap [options] -i INTERFACE [BPF EXPRESSION]\n"
+"       tlstap [options] --from-json RECORDS.ndjson\n"
 "\n"
 "Reconstructs TLS and SSL handshakes from packet captures and writes one JSON\n"
 "record per TLS session (NDJSON, Elastic Common Schema names): versions,\n"
@@ -44,17 +46,24 @@ static void usage(FILE *out)
 "handshake ended (established, resumed, alert, reset, ...).\n"
 "\n"
 "Input:\n"
-"  -r FILE               read a pcap or pcapng file; '-' reads standard input.\n"
-"                        Repeat for several files: they are read in order as one\n"
-"                        stream, and a bad file does not stop the others.\n"
+"  CAPTURE...            pcap or pcapng files, directories (their files in name\n"
+"                        order, subdirectories included) and wildcard patterns;\n"
+"                        gzip, zstd and xz files are decompressed on the fly.\n"
+"                        They are read in order as one stream, and a bad file\n"
+"                        does not stop the others.\n"
+"  -r FILE               the same, one name per -r; '-' reads standard input.\n"
 "  -i INTERFACE          capture live until SIGINT or SIGTERM (needs root or\n"
 "                        CAP_NET_RAW); records appear as handshakes complete.\n"
-"  -f EXPR               BPF filter for files and interfaces, e.g. 'tcp port 443'.\n"
-"                        TLS is recognised by content on any port; a filter only\n"
-"                        saves work.\n"
+"  -f EXPR               BPF filter for files and interfaces, e.g. 'tcp port 443';\n"
+"                        or give it after the captures, as with tcpdump:\n"
+"                        tlstap a.pcap tcp port 443.  TLS is recognised by content\n"
+"                        on any port; a filter only saves work.\n"
 "  -s SNAPLEN            live: bytes kept per packet (default 262144).\n"
 "  -B KIB                live: kernel capture buffer in KiB.\n"
 "  -Z USER               live: drop root to USER once the interface is open.\n"
+"\n");
+	cli_usage(out);
+	fprintf(out,
 "\n"
 "Output:\n"
 "  -o PATH               append records to PATH (created mode 0640) instead of\n"
@@ -62,7 +71,7 @@ static void usage(FILE *out)
 "  -o unix:SOCKET        send records to a local collector's Unix stream socket;\n"
 "                        never blocks capture: reconnects every second, queues\n"
 "                        up to 4 MiB, counts what it has to drop.\n"
-"  --pretty              indented JSON for people (not NDJSON).\n"
+"  --pretty              indented JSON (not NDJSON).\n"
 "  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
 "                        (packet time); a final one is always written.\n"
 "  --no-stats            do not write tlstap.stats records.\n"
@@ -95,6 +104,7 @@ static void usage(FILE *out)
 "                        connection carry different tags).\n"
 "  --udp-timeout SEC     idle timeout of a UDP flow, DTLS (default 60).\n"
 "  --reasm-memcap BYTES  reassembly memory for all connections (default 64 MiB).\n"
+"                        Sizes take K, M, G suffixes (KiB, MiB, GiB): 64M.\n"
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
 "  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
 "  --max-certs N         certificates kept per chain (default 16).\n"
@@ -110,12 +120,17 @@ static void usage(FILE *out)
 "  -h, --help            this text.\n"
 "  -V, --version         the version and the libraries in use.\n"
 "\n"
-"Exit status: 0 success; 1 bad usage; 2 a capture could not be read or was\n"
+"Exit status: 0 success (also when the reader of standard output went away,\n"
+"as with | head); 1 bad usage (an unknown option or value, a bad filter, a\n"
+"missing --ca-file); 2 a capture could not be read or was\n"
 "corrupt (everything decoded before the fault, and every other file, is still\n"
 "reported); 3 the output could not be written; 4 live capture could not start\n"
 "or privileges could not be dropped; 5 internal error (out of memory, CA store).\n"
 "\n"
 "Examples:\n"
+"  tlstap --format text traffic.pcapng\n"
+"  tlstap -v captures/ tcp port 443\n"
+"  tlstap day1.pcap.zst day2.pcap.zst --report week.html -w failed.pcap\n"
 "  tlstap -r traffic.pcapng -o tls.ndjson\n"
 "  tcpdump -w - -i eth0 | tlstap -r -\n"
 "  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap.ndjson\n");
@@ -154,6 +169,7 @@ static const struct option long_opts[] = {
 	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
 	{ "findings-config", required_argument, NULL, OPT_FINDINGS_CONFIG },
 	{ "findings-set", required_argument, NULL, OPT_FINDINGS_SET },
+	CLI_LONG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -180,13 +196,14 @@ static const struct u32_opt {
 	const char *name;
 	unsigned long long lo, hi;
 	size_t off;
+	bool size;                      /* bytes: units allowed (64K) */
 } u32_opts[] = {
-	{ OPT_MAX_FLOWS, "--max-flows", 1, 100000000, offsetof(struct tt_config, max_flows) },
-	{ OPT_REASM_LIMIT, "--reasm-limit", 32768, 1u << 30, offsetof(struct tt_config, reasm_dir_limit) },
-	{ OPT_MAX_HS, "--max-handshake", 16384, 1u << 24, offsetof(struct tt_config, max_handshake_msg) },
-	{ OPT_MAX_CERTS, "--max-certs", 1, 1000, offsetof(struct tt_config, max_certs) },
-	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size) },
-	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads) },
+	{ OPT_MAX_FLOWS, "--max-flows", 1, 100000000, offsetof(struct tt_config, max_flows), false },
+	{ OPT_REASM_LIMIT, "--reasm-limit", 32768, 1u << 30, offsetof(struct tt_config, reasm_dir_limit), true },
+	{ OPT_MAX_HS, "--max-handshake", 16384, 1u << 24, offsetof(struct tt_config, max_handshake_msg), true },
+	{ OPT_MAX_CERTS, "--max-certs", 1, 1000, offsetof(struct tt_config, max_certs), false },
+	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size), false },
+	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads), false },
 };
 
 /* Sets the option if it is one of u32_opts (exits on a bad number). */
@@ -194,7 +211,9 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 {
 	for (size_t i = 0; i < sizeof u32_opts / sizeof u32_opts[0]; i++)
 		if (u32_opts[i].id == id) {
-			uint32_t v = (uint32_t)number(u32_opts[i].name, arg, u32_opts[i].lo, u32_opts[i].hi);
+			const struct u32_opt *u = &u32_opts[i];
+			uint32_t v = (uint32_t)(u->size ? cli_size(u->name, arg, u->lo, u->hi) :
+					       number(u->name, arg, u->lo, u->hi));
 			memcpy((char *)cfg + u32_opts[i].off, &v, sizeof v);
 			return true;
 		}
@@ -237,36 +256,40 @@ static void findings_config(struct tt_config *cfg, const char *path)
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
-	const char *files[MAX_FILES], *iface = NULL, *out = NULL;
+	static struct cli cli;
+	const char *iface = NULL, *out = NULL;
 	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
 	struct engine *eng;
 	uint64_t stats_interval_ns = 0;
 	char err[512];
-	int nfiles = 0, nsets = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
+	int nsets = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
 	const char *sets[64];
 
 	config_defaults(&ctx.cfg);
-	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV", long_opts, NULL)) != -1) {
+	cli_init(&cli);
+	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV" CLI_SHORT_OPTIONS, long_opts,
+				NULL)) != -1) {
 		switch (c) {
-		case 'r':
-			if (nfiles == MAX_FILES) {
-				fprintf(stderr, "tlstap: at most %d -r files\n", MAX_FILES);
-				return EXIT_USAGE;
-			}
-			files[nfiles++] = optarg;
+		case 'r': cli_add_file(&cli, optarg); break;
+		case 'i':
+			if (iface)
+				fprintf(stderr, "tlstap: warning: -i %s replaces -i %s (one interface "
+					"at a time)\n", optarg, iface);
+			iface = optarg;
 			break;
-		case 'i': iface = optarg; break;
 		case 'f': co.filter = optarg; break;
-		case 'o': out = optarg; break;
+		case 'o':
+			if (out)
+				fprintf(stderr, "tlstap: warning: -o %s replaces -o %s\n", optarg, out);
+			out = optarg;
+			cli.out_set = true;
+			break;
 		case 's': co.snaplen = (int)number("-s", optarg, 64, 262144); break;
 		case 'B': co.buffer_kib = (int)number("-B", optarg, 1, 4194304); break;
 		case 'Z': co.user = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
-		case 'V':
-			printf("tlstap %s (%s, jansson %s)\n", TLSTAP_VERSION,
-			       pcap_lib_version(), JANSSON_VERSION);
-			return EXIT_OK;
+		case 'V': cli_versions(TLSTAP_VERSION); return EXIT_OK;
 		case OPT_PRETTY: ctx.cfg.pretty = true; break;
 		case OPT_STATS_INTERVAL:
 			stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
@@ -290,7 +313,7 @@ int main(int argc, char **argv)
 						 1000000000ull;
 			break;
 		case OPT_MEMCAP:
-			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
+			ctx.cfg.reasm_memcap = cli_size("--reasm-memcap", optarg, 65536, 1ull << 40);
 			break;
 		case OPT_FINDINGS_CONFIG: findings_config(&ctx.cfg, optarg); break;
 		case OPT_FINDINGS_SET:
@@ -301,7 +324,7 @@ int main(int argc, char **argv)
 			sets[nsets++] = optarg;
 			break;
 		case OPT_SESSION_MEMCAP:
-			ctx.cfg.session_memcap = number("--session-memcap", optarg, 1ull << 20, 1ull << 40);
+			ctx.cfg.session_memcap = cli_size("--session-memcap", optarg, 1ull << 20, 1ull << 40);
 			break;
 		case OPT_VLAN_TRACKING:
 			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
@@ -312,7 +335,7 @@ int main(int argc, char **argv)
 			ctx.cfg.vlan_tracking = strcmp(optarg, "on") == 0;
 			break;
 		default:
-			if (u32_option(&ctx.cfg, c, optarg))
+			if (u32_option(&ctx.cfg, c, optarg) || cli_option(&cli, &co, c, optarg))
 				break;
 			fprintf(stderr, "Try 'tlstap --help'.\n");
 			return EXIT_USAGE;
@@ -325,13 +348,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tlstap: %s\n", err);
 			return EXIT_USAGE;
 		}
-	if (optind < argc) {
-		fprintf(stderr, "tlstap: unexpected argument \"%s\" (files are read with -r)\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	if ((nfiles == 0) == (iface == NULL)) {
-		fprintf(stderr, "tlstap: give -r FILE or -i INTERFACE (one of them)\n"
+	cli_positional(&cli, &co, &ctx.cfg, argc - optind, argv + optind, iface != NULL);
+	if ((cli.files.n == 0) == (iface == NULL) && !cli.from_json) {
+		fprintf(stderr, "tlstap: give capture files (or -r FILE) or -i INTERFACE (one of them)\n"
 			"Try 'tlstap --help'.\n");
 		return EXIT_USAGE;
 	}
@@ -343,6 +362,11 @@ int main(int argc, char **argv)
 	}
 	if (!iface)
 		emitter_patient(ctx.em);
+	if ((rc = cli_start(&cli, &ctx, &co)) != EXIT_OK) {
+		cli_finish(&cli);
+		emitter_free(ctx.em, &ctx.st.records_dropped);
+		return rc;
+	}
 	memset(&xo, 0, sizeof xo);
 	xo.ca_file = ctx.cfg.ca_file;
 	xo.ca_dir = ctx.cfg.ca_dir;
@@ -351,38 +375,49 @@ int main(int argc, char **argv)
 	if (!ctx.x509) {
 		fprintf(stderr, "tlstap: %s\n", err);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
+		cli_finish(&cli);
 		return EXIT_INTERNAL;
 	}
 	ctx.hello_frags = frag_cache_new(ctx.cfg.hello_cache_size);
+	ctx.sources = sources_new();
+	co.sources = ctx.sources;
 	eng = engine_new(&ctx, stats_interval_ns);
-	if (!eng || (ctx.cfg.hello_cache_size && !ctx.hello_frags)) {
+	if (!eng || (ctx.cfg.hello_cache_size && !ctx.hello_frags) || !ctx.sources) {
 		fprintf(stderr, "tlstap: out of memory\n");
 		engine_free(eng);
 		frag_cache_free(ctx.hello_frags);
+		sources_free(ctx.sources);
 		x509_ctx_free(ctx.x509);
 		emitter_free(ctx.em, &ctx.st.records_dropped);
+		cli_finish(&cli);
 		return EXIT_INTERNAL;
 	}
 	capture_signals();
 
-	if (iface) {
+	if (cli.from_json) {
+		rc = cli_replay(&cli, &ctx);
+		stats = 0;
+	} else if (iface) {
 		if (capture_live(eng, &ctx.st, iface, &co) < 0)
 			rc = EXIT_LIVE;
 	} else {
-		for (int i = 0; i < nfiles && !capture_stopped(); i++)
-			if (capture_file(eng, files[i], &co) < 0)
+		for (size_t i = 0; i < cli.files.n && !capture_stopped(); i++)
+			if (capture_file(eng, cli.files.name[i], &co) < 0)
 				rc = EXIT_INPUT;
 	}
 
 	engine_flush(eng);
 	if (stats)
 		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : 0, true);
-	if (summary && !iface)
+	if (summary && !iface && !cli.quiet && !cli.from_json)
 		emit_summary(&ctx, stderr);
 	engine_free(eng);
 	frag_cache_free(ctx.hello_frags);
+	sources_free(ctx.sources);
 	x509_ctx_free(ctx.x509);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
+	if ((c = cli_finish(&cli)) != EXIT_OK && rc == EXIT_OK)
+		rc = c;
 	return rc;
 }

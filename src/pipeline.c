@@ -50,6 +50,7 @@ struct pipeline {
 	struct pkt_clock clock;
 	uint64_t last_ts, next_check;
 	struct flow *cur;       /* the flow of the packet at hand */
+	uint32_t source;        /* of the packets now arriving (sources.h) */
 };
 
 struct sinkctx {
@@ -139,6 +140,11 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.reclaim = reclaim;
 	pl->mem.reclaim_u = pl;
 	return pl;
+}
+
+void pipeline_source(struct pipeline *pl, uint32_t source)
+{
+	pl->source = source;
 }
 
 int pipeline_dlt_supported(int dlt)
@@ -343,10 +349,16 @@ static void emit_decided(struct pipeline *pl, struct flow *f)
 	f->sess = NULL;
 }
 
-static void counters(struct flow *f, int side, const struct pkt *p, uint64_t ts)
+/* The flow's counters, its source (sources.h) and its place on the
+ * timeout clock (pktclock.h). */
+static void counters(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
+		     uint64_t ts)
 {
-	if (!f->ct.first_ns)
+	if (!f->ct.first_ns) {
 		f->ct.first_ns = ts;
+		f->ct.source = pl->source;
+	}
+	f->seen_ns = pl->last_ts;
 	if (ts > f->ct.last_ns)
 		f->ct.last_ns = ts;
 	f->ct.bytes[side] += p->ip_len;
@@ -372,8 +384,7 @@ static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		f->udp_proto = (uint8_t)proto;
 		side = 0;
 	}
-	counters(f, side, p, ts);
-	f->seen_ns = pl->last_ts;   /* the timeout clock (pktclock.h) */
+	counters(pl, f, side, p, ts);
 	if (!f->emitted && udp_accepts(f->udp_proto, p->payload, p->payload_len)) {
 		if (!f->sess)
 			f->sess = udp_open(f->udp_proto, pl->ctx);
@@ -653,8 +664,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	pl->cur = f;
 	if (p->n_encap && (!f->encap || !f->encap[side].n))
 		keep_encap(f, side, p);
-	counters(f, side, p, ts);
-	f->seen_ns = pl->last_ts;   /* the timeout clock (pktclock.h) */
+	counters(pl, f, side, p, ts);
 	sc.pl = pl;
 	sc.f = f;
 

@@ -26,6 +26,9 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
  * packet, valid for the call. */
 void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 		      struct pkt *p, uint32_t caplen, uint32_t wirelen);
+/* The packets from now on come from this source (sources.h): a flow is
+ * named by its first packet's. */
+void pipeline_source(struct pipeline *pl, uint32_t source);
 /* Run timeouts up to now_ns without a packet (live capture idle ticks). */
 void pipeline_tick(struct pipeline *pl, uint64_t now_ns);
 /* End of input: every flow is finished, emitted and freed; ctx->st is up

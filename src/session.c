@@ -141,12 +141,14 @@ void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns)
 
 void session_tcp_event(struct session *s, int dir, enum tcp_event ev, uint64_t ts_ns)
 {
-	(void)ts_ns;
 	if (dir != 0 && dir != 1)
 		return;
+	if (ev == TCP_EV_SYN)
+		return;
+	tls_core_time(s, ts_ns);   /* a FIN or RST that decides ends the handshake there */
 	if (ev == TCP_EV_FIN)
 		tls_core_fin(s, dir);
-	else if (ev == TCP_EV_RST)
+	else
 		tls_core_reset(s, dir);
 }
 

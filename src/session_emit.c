@@ -153,6 +153,8 @@ static const char *msg_name(uint16_t code, char buf[16])
 	case SESS_MSG_HRR: return "hello_retry_request";
 	case SESS_MSG_V2_CLIENT_MASTER_KEY: return "client_master_key";
 	case SESS_MSG_V2_ERROR: return "error";
+	case SESS_MSG_ALERT: return "alert";
+	case SESS_MSG_APPDATA: return "application_data";
 	default:
 		break;
 	}
@@ -222,8 +224,15 @@ static void messages_arr(struct jw *w, const struct session *s, int c)
 
 	jw_open(w, "handshake_messages", '[');
 	for (uint32_t i = 0; i < s->n_msgs; i++) {
-		const char *sd = side(s->msgs[i].dir, c), *m = msg_name(s->msgs[i].code, buf);
-		size_t sl = strlen(sd), ml = strlen(m);
+		const char *sd, *m;
+		size_t sl, ml;
+
+		if (s->msgs[i].code == SESS_MSG_ALERT || s->msgs[i].code == SESS_MSG_APPDATA)
+			continue;   /* timeline only */
+		sd = side(s->msgs[i].dir, c);
+		m = msg_name(s->msgs[i].code, buf);
+		sl = strlen(sd);
+		ml = strlen(m);
 
 		if (sl + 1 + ml >= sizeof item)
 			ml = sizeof item - sl - 2;
@@ -233,6 +242,69 @@ static void messages_arr(struct jw *w, const struct session *s, int c)
 		jw_namen(w, NULL, item, sl + 1 + ml);
 	}
 	jw_close(w, false);
+}
+
+/* The time the timeline counts from: the first ClientHello, else the
+ * first entry.  Whether there was a ClientHello. */
+static bool timeline_zero(const struct session *s, int c, uint64_t *t0)
+{
+	for (uint32_t i = 0; i < s->n_msgs; i++)
+		if (s->msgs[i].code == TLS_HS_CLIENT_HELLO && s->msgs[i].dir == c) {
+			*t0 = s->msgs[i].ts;
+			return true;
+		}
+	*t0 = s->n_msgs ? s->msgs[0].ts : 0;
+	return false;
+}
+
+/* tls.handshake_timeline and tls.handshake_duration (FIELDS.md). */
+/* Appends s to b at *n (the caller sized b for the longest entry). */
+static void cat(char *b, size_t *n, const char *s)
+{
+	size_t l = strlen(s);
+
+	memcpy(b + *n, s, l);
+	*n += l;
+}
+
+/* One timeline entry as JSON text into b (at least 160 bytes): written by
+ * hand, as every record pays for about a dozen of them and member-wise
+ * writing doubled the cost of tls.*.  Names come from our tables and need
+ * no escape. */
+static size_t timeline_entry(char *b, const struct sess_msg *m, int c, uint64_t t0)
+{
+	char name[16];
+	size_t n = 0;
+
+	cat(b, &n, "{\"from\":\"");
+	cat(b, &n, side(m->dir, c));
+	cat(b, &n, "\",\"message\":\"");
+	cat(b, &n, msg_name(m->code, name));
+	cat(b, &n, "\",\"offset\":");
+	if (m->ts >= t0) {
+		n += jw_utoa(m->ts - t0, b + n);
+	} else {
+		b[n++] = '-';
+		n += jw_utoa(t0 - m->ts, b + n);
+	}
+	cat(b, &n, ",\"length\":");
+	n += jw_utoa(m->len, b + n);
+	b[n++] = '}';
+	return n;
+}
+
+static void timeline_arr(struct jw *w, const struct session *s, int c)
+{
+	char e[160];
+	uint64_t t0;
+	bool has_ch = timeline_zero(s, c, &t0);
+
+	jw_open(w, "handshake_timeline", '[');
+	for (uint32_t i = 0; i < s->n_msgs; i++)
+		jw_raw(w, NULL, e, timeline_entry(e, &s->msgs[i], c, t0));
+	jw_close(w, false);
+	if (has_ch && s->decided_ns >= t0 && s->decided_ns)
+		jw_uint(w, "handshake_duration", s->decided_ns - t0);
 }
 
 static void alpn_arr(struct jw *w, const char *key, const struct tls_alpn_list *l,
@@ -720,8 +792,10 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		if (v->authentication_inferred)
 			jw_bool(w, "authentication_inferred", true);
 	}
-	if (s->n_msgs)
+	if (s->n_msgs) {
 		messages_arr(w, s, c);
+		timeline_arr(w, s, c);
+	}
 	if (s->dtls)
 		dtls_fields(w, s);
 	if (s->quic)

@@ -29,11 +29,17 @@ enum {
 	SESS_MSG_HRR,                   /* hello_retry_request (a ServerHello on the wire) */
 	SESS_MSG_V2_CLIENT_MASTER_KEY,  /* SSLv2 client_master_key */
 	SESS_MSG_V2_ERROR,              /* SSLv2 error */
+	/* timeline only (tls.handshake_timeline), not handshake_messages: */
+	SESS_MSG_ALERT,                 /* the next entry of the alerts */
+	SESS_MSG_APPDATA,               /* a side's first application data record */
 };
 
+/* One entry of tls.handshake_messages and tls.handshake_timeline. */
 struct sess_msg {
 	uint16_t code;                  /* handshake type or SESS_MSG_* */
 	uint8_t dir;
+	uint32_t len;                   /* bytes on the wire (FIELDS.md) */
+	uint64_t ts;                    /* capture time of the record that completed it */
 };
 
 struct sess_alert {
@@ -172,6 +178,14 @@ struct session {
 
 	struct sess_msg *msgs;
 	uint32_t n_msgs, cap_msgs;
+	/* the record being handled, for the timeline: its time and length
+	 * (a handshake message's own while it is handled); ev_ts is 0
+	 * outside an event that has a time */
+	uint64_t ev_ts;
+	uint32_t ev_len;
+	uint64_t decided_ns;            /* time of the event that decided the outcome, 0 unknown */
+	uint32_t srv_flight_msg;        /* 1 + index of the TLS 1.3 server flight's entry, 0 none */
+	bool appdata_listed[2];
 	struct sess_alert *alerts;
 	uint32_t n_alerts, cap_alerts;
 

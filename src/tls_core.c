@@ -158,6 +158,8 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 	}
 	s->msgs[s->n_msgs].code = code;
 	s->msgs[s->n_msgs].dir = (uint8_t)dir;
+	s->msgs[s->n_msgs].len = s->ev_len;
+	s->msgs[s->n_msgs].ts = s->ev_ts;
 	s->n_msgs++;
 }
 
@@ -174,6 +176,9 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 		anom_add(&s->anom, "alerts_truncated");
 		return;
 	}
+	/* Its place in the timeline (an SSLv2 ERROR is listed as itself). */
+	if (!sslv2)
+		core_add_msg(s, dir, SESS_MSG_ALERT);
 	if (s->n_alerts == s->cap_alerts) {
 		uint32_t nc = s->cap_alerts ? s->cap_alerts * 2 : 4;
 		struct sess_alert *a;
@@ -332,6 +337,7 @@ void core_decide(struct session *s, enum tls_outcome out, enum sess_cause why, i
 	s->outcome = out;
 	s->cause = why;
 	s->cause_dir = dir;
+	s->decided_ns = s->ev_ts;
 	if (out != TLS_OUT_ESTABLISHED)
 		s->fail_stage = expected_next(s);
 	if ((unsigned)out < sizeof s->ctx->st.outcome / sizeof s->ctx->st.outcome[0])
@@ -488,6 +494,11 @@ static void tls13_appdata(struct session *s, int dir, uint32_t len)
 			if (!s->srv_flight++) {
 				core_add_msg(s, dir, SESS_MSG_ENC_HS);
 				s->srv_first_len = len;
+				s->srv_flight_msg = s->n_msgs;
+			} else if (s->srv_flight_msg && s->msgs[s->srv_flight_msg - 1].code ==
+				   SESS_MSG_ENC_HS) {
+				/* the timeline gives the whole flight's size */
+				s->msgs[s->srv_flight_msg - 1].len += len;
 			}
 		} else if (len == al) {
 			/* After the client closed, an alert-sized answer is the
@@ -501,6 +512,10 @@ static void tls13_appdata(struct session *s, int dir, uint32_t len)
 		if (!s->srv_flight) {
 			s->early_records++;
 			return;
+		}
+		if (s->cli_flight && !s->appdata_listed[dir]) {
+			s->appdata_listed[dir] = true;
+			core_add_msg(s, dir, SESS_MSG_APPDATA);
 		}
 		if (!s->cli_flight++) {
 			s->cli_first_len = len;
@@ -570,6 +585,10 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			tls13_appdata(s, dir, r->len);
 		} else if (d->ccs) {
 			d->appdata++;
+			if (!s->appdata_listed[dir]) {
+				s->appdata_listed[dir] = true;
+				core_add_msg(s, dir, SESS_MSG_APPDATA);
+			}
 			core_check_established(s);
 		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
 			s->early_records++;
@@ -676,11 +695,20 @@ void tls_core_looks_tls(struct session *s)
 void tls_core_record(struct session *s, int side, const struct tls_record *r, bool sslv2,
 		     uint64_t ts)
 {
+	/* The timeline's time and size of what this record adds. */
+	s->ev_ts = ts;
+	s->ev_len = r->len;
 	note_client_progress(s, side, r, sslv2);
 	if (sslv2)
 		core_handle_v2_record(s, side, r, ts);
 	else
 		handle_record(s, side, r, ts);
+	s->ev_ts = 0;   /* later decisions without a time of their own give no duration */
+}
+
+void tls_core_time(struct session *s, uint64_t ts)
+{
+	s->ev_ts = ts;
 }
 
 void tls_core_handshake_bytes(struct session *s, int side, const uint8_t *b, size_t n,
@@ -744,6 +772,7 @@ void tls_core_fin(struct session *s, int side)
 	d->fin = true;
 	if (s->is_tls && !core_decided(s) && s->d[0].fin && s->d[1].fin)
 		decide_end(s, SC_CLOSED, side);
+	s->ev_ts = 0;
 }
 
 void tls_core_reset(struct session *s, int side)
@@ -751,6 +780,7 @@ void tls_core_reset(struct session *s, int side)
 	s->d[side].rst = true;
 	if (s->is_tls && !core_decided(s))
 		decide_end(s, SC_RESET, side);
+	s->ev_ts = 0;
 }
 
 void tls_core_note_payload(struct session *s, int side, uint64_t n)
@@ -760,6 +790,7 @@ void tls_core_note_payload(struct session *s, int side, uint64_t n)
 
 void tls_core_finish(struct session *s)
 {
+	s->ev_ts = 0;   /* the end of the flow is not the end of a handshake */
 	if (s->dtls)
 		sess_dtls_finish(s);
 	if (s->quic)

@@ -105,6 +105,9 @@ void tls_core_midstream(struct session *s);
 void tls_core_anomaly(struct session *s, const char *code);
 /* The carrier's framing broke beyond repair: outcome malformed. */
 void tls_core_malformed(struct session *s, int side, const char *code);
+/* The capture time of the carrier's next event (tls_core_fin/reset): a
+ * FIN or RST that decides the outcome ends tls.handshake_duration there. */
+void tls_core_time(struct session *s, uint64_t ts);
 /* The side closed (FIN) / the connection was reset (RST). */
 void tls_core_fin(struct session *s, int side);
 void tls_core_reset(struct session *s, int side);

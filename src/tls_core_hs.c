@@ -278,8 +278,26 @@ static void on_client_msg(struct session *s, uint8_t type, const uint8_t *b, siz
 	}
 }
 
+static void handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
+			  uint64_t ts);
+
 void tls_core_handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
 			    uint64_t ts)
+{
+	/* The timeline lists the message with its own size, at the time of
+	 * the record (or datagram) that completed it. */
+	uint64_t ev_ts = s->ev_ts;
+	uint32_t ev_len = s->ev_len;
+
+	s->ev_ts = ts;
+	s->ev_len = (uint32_t)(TLS_HS_HDR + n);
+	handshake_msg(s, dir, type, b, n, ts);
+	s->ev_ts = ev_ts;
+	s->ev_len = ev_len;
+}
+
+static void handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
+			  uint64_t ts)
 {
 	bool from_server;
 

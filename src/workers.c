@@ -60,6 +60,7 @@ struct ent {
 	uint16_t count_field[ENT_COUNTS];   /* index of a struct tt_stats counter */
 	uint16_t count_delta[ENT_COUNTS];
 	uint32_t payload_off, frag_data_off;
+	uint32_t source;                /* sources.h id of a packet */
 	struct pkt pkt;                 /* last: see ENT_BYTES */
 };
 
@@ -100,6 +101,7 @@ struct workers {
 	struct pkt_clock clock;         /* the reader's view of packet time */
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
+	uint32_t source;                /* of the packets now arriving (sources.h) */
 	struct worker w[];
 };
 
@@ -147,8 +149,10 @@ static void *worker_main(void *arg)
 			struct ent e;
 			memcpy(&e, b->data + off, ENT_BYTES);
 			off += ENT_BYTES;
-			if (e.kind == ENT_PACKET)
+			if (e.kind == ENT_PACKET) {
+				pipeline_source(w->pl, e.source);
 				run_packet(w, &e, b->data + off);
+			}
 			else
 				pipeline_tick(w->pl, e.ts);
 			off += ((size_t)e.caplen + 7) & ~(size_t)7;
@@ -326,6 +330,7 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 	e.wirelen = wirelen;
 	e.dlt = dlt;
 	e.kind = ENT_PACKET;
+	e.source = wk->source;
 	decode_into(&e, data);
 	k = shard(wk, &e);
 	/* The schedule follows the pipelines' clock (pktclock.h): one packet
@@ -342,6 +347,11 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 			if (i != k)
 				append(&wk->w[i], ENT_TICK, 0, wk->last_ts, NULL, 0, 0);
 	}
+}
+
+void workers_source(struct workers *wk, uint32_t source)
+{
+	wk->source = source;
 }
 
 void workers_tick(struct workers *wk, uint64_t now_ns)
@@ -431,6 +441,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	w->ctx.cfg.reasm_memcap = main->cfg.reasm_memcap / n;
 	w->ctx.cfg.session_memcap = main->cfg.session_memcap / n;
 	w->ctx.em = main->em;
+	w->ctx.sources = main->sources;
 	jw_init(&w->w);
 	w->ctx.w = &w->w;
 	xo.ca_file = main->cfg.ca_file;

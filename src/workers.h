@@ -31,6 +31,8 @@ struct workers;
  * x509 store and caches) writing to main->em.  NULL with a message in err. */
 struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t errlen);
 /* Hands a packet (copied) to its worker. */
+/* The packets from now on come from this source (pipeline_source). */
+void workers_source(struct workers *wk, uint32_t source);
 void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
 		    uint32_t caplen, uint32_t wirelen);
 /* Time passes with no packet (live capture): every worker runs its timeouts,

@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/../.."
 secs=${1:-1800}
 shift || true
-harnesses=${*:-"hs stream tls_stream x509 decode pcap dtls"}
+harnesses=${*:-"hs stream tls_stream x509 decode pcap dtls prelude quic keylog pcapng"}
 if [ ! -x build-fuzz/tests/fuzz_hs ]; then
 	CC=clang meson setup build-fuzz -Dfuzzers=true -Db_sanitize=address,undefined \
 		-Dbuildtype=debug -Db_lundef=false >/dev/null || exit 1

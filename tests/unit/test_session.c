@@ -624,6 +624,44 @@ static void tls12_full(struct conv *cv, size_t max_rec, bool mutual)
 	tls12_full_x(cv, max_rec, mutual, false);
 }
 
+/* tls.handshake_timeline: the messages of handshake_messages (and the
+ * alerts and first application data records), a length each, offsets that
+ * never go back from the ClientHello's 0, and the duration to the decision.
+ * Removes the time fields afterwards, so that records fed in different
+ * pieces can be compared. */
+static void check_timeline(json_t *t)
+{
+	json_t *tl = jget(t, "handshake_timeline"), *hm = jget(t, "handshake_messages");
+	size_t j = 0;
+	json_int_t last = 0;
+
+	CHECK(json_array_size(tl) >= json_array_size(hm));
+	for (size_t i = 0; i < json_array_size(tl); i++) {
+		json_t *e = json_array_get(tl, i);
+		const char *m = json_string_value(json_object_get(e, "message"));
+		const char *from = json_string_value(json_object_get(e, "from"));
+		json_int_t off = json_integer_value(json_object_get(e, "offset"));
+		char item[64];
+
+		CHECK(m && from && json_integer_value(json_object_get(e, "length")) > 0);
+		CHECK(off >= last);
+		if (i == 0)
+			CHECK(off == 0);
+		last = off;
+		if (!m || strcmp(m, "alert") == 0 || strcmp(m, "application_data") == 0)
+			continue;
+		snprintf(item, sizeof item, "%s:%s", from ? from : "?", m);
+		CHECK_STR(json_string_value(json_array_get(hm, j)), item);
+		j++;
+		json_object_del(e, "offset");
+	}
+	CHECK(j == json_array_size(hm));
+	CHECK(json_integer_value(jget(t, "handshake_duration")) == last);
+	json_object_del(t, "handshake_duration");
+	for (size_t i = 0; i < json_array_size(tl); i++)
+		json_object_del(json_array_get(tl, i), "offset");
+}
+
 static void test_tls12_full(void)
 {
 	struct conv cv = { .n = 0 };
@@ -667,6 +705,11 @@ static void test_tls12_full(void)
 			  "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
 		CHECK(json_array_size(jget(t, "server.chain")) == 2);
 		CHECK(!jget(t, "alerts"));
+		check_timeline(t);
+		/* Offsets and the duration follow the pieces' times (each push is
+		 * a microsecond later); names and lengths must not. */
+		free(dump);
+		dump = json_dumps(t, JSON_SORT_KEYS | JSON_COMPACT);
 		if (!ref)
 			ref = dump;
 		else {
