@@ -24,6 +24,7 @@ static const char *const outcome_names[] = {
 	[TLS_OUT_INCOMPLETE] = "incomplete",
 	[TLS_OUT_NO_SERVER_RESPONSE] = "no_server_response",
 	[TLS_OUT_MALFORMED] = "malformed",
+	[TLS_OUT_MIDSTREAM] = "midstream",
 };
 
 const char *verdict_v2_error_name(uint8_t code)
@@ -53,12 +54,16 @@ static const char *authentication(const struct session *s, int c, bool *inferred
 		return s->srv_cert ? "one_way" : NULL;
 	if (s->tls13) {
 		/* Inferred from the size of the client's first encrypted record
-		 * (no padding assumed): Finished alone is 4 + hash bytes; an
+		 * (unless a record looked padded): Finished alone is 4 + hash bytes; an
 		 * empty Certificate 8 (alone, or before Finished in the same
 		 * record); anything larger carries a certificate. */
 		uint32_t tag = cs == 0x1305 ? 8 : 16, fin = 4 + (cs == 0x1302 ? 48 : 32), pl;
 		if (!s->cli_flight || s->cli_first_len < 1 + tag)
 			return s->srv_flight ? "unknown" : NULL;
+		/* Padded records: a padded Finished and a certificate cannot
+		 * be told apart by size. */
+		if (s->padded)
+			return "unknown";
 		pl = s->cli_first_len - 1 - tag;
 		*inferred = true;
 		if (pl == fin)

@@ -1133,7 +1133,8 @@ static void test_midstream(void)
 	CHECK(session_decided(f.s));
 	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
-	CHECK_STR(jstr(t, "outcome"), "incomplete");
+	CHECK_STR(jstr(t, "outcome"), "midstream");
+	CHECK(!jget(t, "failure.stage"));
 	CHECK_STR(jstr(t, "failure.reason"), "connection joined after the handshake");
 	CHECK(jhas(t, "anomalies", "midstream"));
 	json_decref(root);
@@ -1367,30 +1368,163 @@ static void test_tls12_misc(void)
 	conv_free(&cv);
 }
 
-/* TLS 1.3: the server's only record after the client's Finished is
- * alert-sized and the connection ends: an encrypted alert from the server. */
-static void test_tls13_server_alert(void)
+/* A connection joined midstream whose bytes never look like TLS (no record
+ * header within the resync window) is not a malformed TLS session: it is
+ * not counted in sessions.malformed. */
+static void test_midstream_not_tls(void)
 {
-	struct conv cv = { .n = 0 };
+	static uint8_t text[70000];
+	uint64_t before = ctx.st.outcome[TLS_OUT_MALFORMED];
+	struct feeder f;
+
+	memset(text, 'a', sizeof text);
+	feeder_init(&f, 0);
+	session_anomaly(f.s, "midstream");
+	feed_mode(&f, 0, text, sizeof text, WHOLE);
+	CHECK(!session_is_tls(f.s));
+	session_finish(f.s, f.ts);
+	CHECK(!session_is_tls(f.s));
+	CHECK(ctx.st.outcome[TLS_OUT_MALFORMED] == before);
+	feeder_done(&f);
+}
+
+/* TLS 1.3 verdict: feed the conversation, one push per flight, then
+ * `extra` more pushes (dir, type, length); returns the tls object (owned
+ * by the caller) and whether the session was decided before the end. */
+static json_t *tls13_run(struct conv *cv, const int (*extra)[3], int n_extra, bool *decided)
+{
 	struct feeder f;
 	json_t *root, *t;
 
-	tls13_flights(&cv, false, false, 53);
-	opaque(flight(&cv, 1), 23, 19, 9);
 	feeder_init(&f, 0);
-	for (int i = 0; i < cv.n; i++)
-		feed_mode(&f, cv.dir[i], cv.data[i]->b, cv.data[i]->n, WHOLE);
-	CHECK(!session_decided(f.s));
+	for (int i = 0; i < cv->n; i++)
+		feed_mode(&f, cv->dir[i], cv->data[i]->b, cv->data[i]->n, WHOLE);
+	for (int i = 0; i < n_extra; i++) {
+		struct buf b = { .n = 0 };
+		opaque(&b, (uint8_t)extra[i][1], (size_t)extra[i][2], 11);
+		feed_mode(&f, extra[i][0], b.b, b.n, WHOLE);
+	}
+	*decided = session_decided(f.s);
 	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
 	session_tcp_event(f.s, 0, TCP_EV_FIN, f.ts);
 	CHECK(session_decided(f.s));
 	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
-	CHECK_STR(jstr(t, "outcome"), "alert");
-	CHECK_STR(jstr(t, "failure.reason"),
-		  "encrypted alert from server (inferred from the record size)");
+	json_incref(t);
 	json_decref(root);
 	feeder_done(&f);
+	return t;
+}
+
+/* TLS 1.3: the server's first answer to the client's lone Finished is
+ * alert-sized: an encrypted alert from the server, decided at once. */
+static void test_tls13_server_alert(void)
+{
+	struct conv cv = { .n = 0 };
+	bool decided;
+	json_t *t;
+
+	tls13_flights(&cv, false, false, 53);
+	opaque(flight(&cv, 1), 23, 19, 9);
+	t = tls13_run(&cv, NULL, 0, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "failure.stage"), "finished");
+	CHECK_STR(jstr(t, "failure.reason"),
+		  "encrypted alert from server (inferred from the record size)");
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* TLS 1.3 client authentication rejected: OpenSSL's Certificate,
+ * CertificateVerify and Finished as separate records of one segment, or
+ * Firefox's empty Certificate + Finished (61 bytes) and its request in a
+ * later packet: only the server's alert-sized answer decides. */
+static void test_tls13_client_auth_rejected(void)
+{
+	static const int firefox[][3] = { { 0, 23, 400 }, { 1, 23, 19 } };
+	static const int openssl_ok[][3] = { { 1, 23, 200 } };
+	struct conv cv = { .n = 0 };
+	struct buf *b;
+	bool decided;
+	json_t *t;
+
+	tls13_flights(&cv, false, false, 900);          /* Certificate */
+	b = cv.data[cv.n - 1];
+	opaque(b, 23, 281, 7);                          /* CertificateVerify */
+	opaque(b, 23, 53, 8);                           /* Finished */
+	opaque(flight(&cv, 1), 23, 19, 9);
+	t = tls13_run(&cv, NULL, 0, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "authentication"), "two_way");
+	CHECK_STR(jstr(t, "failure.stage"), "certificate");
+	json_decref(t);
+	/* the same flight accepted: the server's ticket */
+	free(cv.data[--cv.n]);
+	t = tls13_run(&cv, openssl_ok, 1, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	json_decref(t);
+	conv_free(&cv);
+
+	cv.n = 0;
+	tls13_flights(&cv, false, false, 61);
+	t = tls13_run(&cv, firefox, 1, &decided);
+	CHECK(!decided);        /* the client's request proves nothing */
+	json_decref(t);
+	t = tls13_run(&cv, firefox, 2, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "authentication"), "two_way_requested");
+	CHECK_STR(jstr(t, "failure.stage"), "certificate");
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* A lone Finished and the client's data in a later packet: established.
+ * A padded Finished (528 bytes: 512 + tag): the size cannot tell a
+ * certificate from padding, so authentication is unknown and only the
+ * server's answer decides.  Chromium: no client flight, the server's
+ * alert after its own flight. */
+static void test_tls13_padding_and_abort(void)
+{
+	static const int data[][3] = { { 0, 23, 400 } };
+	static const int nst[][3] = { { 0, 23, 400 }, { 1, 23, 250 } };
+	struct conv cv = { .n = 0 };
+	bool decided;
+	json_t *t;
+
+	tls13_flights(&cv, false, false, 53);
+	t = tls13_run(&cv, data, 1, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	CHECK_STR(jstr(t, "authentication"), "one_way");
+	json_decref(t);
+	conv_free(&cv);
+
+	cv.n = 0;
+	tls13_flights(&cv, false, false, 528);
+	t = tls13_run(&cv, data, 1, &decided);
+	CHECK(!decided);
+	json_decref(t);
+	t = tls13_run(&cv, nst, 2, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	CHECK_STR(jstr(t, "authentication"), "unknown");
+	CHECK(!jget(t, "authentication_inferred"));
+	json_decref(t);
+	conv_free(&cv);
+
+	cv.n = 0;
+	tls13_flights(&cv, false, false, 53);
+	free(cv.data[--cv.n]);  /* no client flight */
+	opaque(flight(&cv, 1), 23, 19, 9);
+	t = tls13_run(&cv, NULL, 0, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK(json_array_size(jget(t, "alerts")) == 1);
+	json_decref(t);
 	conv_free(&cv);
 }
 
@@ -1418,6 +1552,9 @@ int main(void)
 	test_sslv2();
 	test_tls12_misc();
 	test_tls13_server_alert();
+	test_tls13_client_auth_rejected();
+	test_midstream_not_tls();
+	test_tls13_padding_and_abort();
 
 	x509_ctx_free(ctx.x509);
 	/* Every session freed gave back every byte it counted against
