@@ -516,7 +516,9 @@ static void server_hello_fields(struct jw *w, const struct session *s, struct an
 {
 	const struct tls_server_hello *sh = s->sh;
 
-	splice_cached(w, fc, server_key, server_lists, sh, a);
+	/* After a HelloRetryRequest, JA3S/JA4S and the extensions are the
+	 * HRR's: the first ServerHello, paired with the first ClientHello. */
+	splice_cached(w, fc, server_key, server_lists, s->hrr_sh ? s->hrr_sh : sh, a);
 	if (sh->session_id_len)
 		jw_hexbytes(w, "session_id", sh->session_id,
 			    sh->session_id_len <= 32 ? sh->session_id_len : 32);

@@ -101,6 +101,8 @@ struct session {
 	/* hellos, allocated on demand (several KB each) */
 	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source) */
 	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
+	struct tls_server_hello *hrr_sh; /* the HRR once a ServerHello followed it:
+					 * JA3S/JA4S fingerprint the first one */
 	uint8_t n_ch;                   /* ClientHellos seen */
 	bool cli_after_ch;              /* the client sent records only an answered
 					 * client sends (CKE, CCS, Finished, ...) */
@@ -158,9 +160,10 @@ struct session {
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)
 {
-	/* 0x7e01, 0x7e02: BoringSSL's TLS 1.3 experiments; 0x7fxx drafts;
+	/* 0x7e01..0x7e03: BoringSSL's TLS 1.3 experiments; 0x7fxx drafts;
 	 * 0xfbxx Facebook's drafts */
-	return v == 0x0304 || v == 0x7e01 || v == 0x7e02 || (v >> 8) == 0x7f || (v >> 8) == 0xfb;
+	return v == 0x0304 || (v >= 0x7e01 && v <= 0x7e03) || (v >> 8) == 0x7f ||
+	       (v >> 8) == 0xfb;
 }
 
 /* ---- inside the core: tls_core.c and tls_core_hs.c ---- */

@@ -738,6 +738,7 @@ void tls_core_free(struct session *s)
 	free_hs_buffers(s);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
 	core_pool_put(s->ctx, POOL_SH, s->sh);
+	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);
 	free(s->cr);
 	free(s->cr_auth);
 	free(s->msgs);

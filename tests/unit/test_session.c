@@ -214,7 +214,11 @@ struct sh_opts {
 	const uint8_t *sid;
 	size_t sid_len;
 	bool alpn;
+	unsigned version;               /* supported_versions, 0: 0x0304 */
 };
+
+/* Protocol version of the TLS 1.3 ServerHellos tls13_flights builds. */
+static unsigned tls13_version = 0x0304;
 
 static void server_hello(struct buf *hs, const struct sh_opts *o)
 {
@@ -232,7 +236,7 @@ static void server_hello(struct buf *hs, const struct sh_opts *o)
 	e = open_len(hs, 2);
 	if (o->tls13) {
 		ext_begin(hs, 43, &x);
-		u16(hs, 0x0304);
+		u16(hs, o->version ? o->version : 0x0304);
 		close_len(hs, x, 2);
 		ext_begin(hs, 51, &x);
 		u16(hs, 0x001d);
@@ -241,6 +245,13 @@ static void server_hello(struct buf *hs, const struct sh_opts *o)
 			fill(hs, 32, 4);
 		}
 		close_len(hs, x, 2);
+		if (o->hrr) {           /* a cookie, as stateless servers send */
+			ext_begin(hs, 44, &x);
+			y = open_len(hs, 2);
+			fill(hs, 16, 5);
+			close_len(hs, y, 2);
+			close_len(hs, x, 2);
+		}
 		if (o->psk) {
 			ext_begin(hs, 41, &x);
 			u16(hs, 0);
@@ -803,7 +814,7 @@ static void tls13_flights(struct conv *cv, bool hrr, bool psk, size_t client_fin
 {
 	struct ch_opts co = { .tls13 = true, .sid = sid_a, .sid_len = 32, .psk = psk };
 	struct sh_opts so = { .tls13 = true, .cipher = 0x1301, .sid = sid_a, .sid_len = 32,
-			      .psk = psk };
+			      .psk = psk, .version = tls13_version };
 	struct buf hs = { .n = 0 }, *b;
 
 	b = flight(cv, 0);
@@ -901,6 +912,8 @@ static void test_tls13(void)
 		CHECK_STR(jstr(t, "outcome"), "established");
 		CHECK(jbool(t, "client.hello_retry") == 1);
 		CHECK_STR(jjoin(t, "client.key_share_groups"), "secp256r1");   /* first CH */
+		/* JA3S of the first ServerHello, the HRR with its cookie */
+		CHECK_STR(jstr(t, "server.ja3s_string"), "771,4865,43-51-44");
 		CHECK_STR(jjoin(t, "handshake_messages"),
 			  "client:client_hello,server:hello_retry_request,server:change_cipher_spec,"
 			  "client:change_cipher_spec,client:client_hello,server:server_hello,"
@@ -909,6 +922,25 @@ static void test_tls13(void)
 		json_decref(t);
 	}
 	conv_free(&cv);
+
+	/* Experimental code points are TLS 1.3: the group is reported and the
+	 * compatibility-mode session id echo is not a resumption. */
+	{
+		static const unsigned exp[] = { 0x7e01, 0x7e02, 0x7f1c, 0x7f17, 0xfb1a };
+		for (size_t i = 0; i < sizeof exp / sizeof exp[0]; i++) {
+			tls13_version = exp[i];
+			tls13_flights(&cv, false, false, 53);
+			opaque(flight(&cv, 1), 23, 250, 8);
+			t = run(&cv, 0, WHOLE, false);
+			CHECK_STR(jstr(t, "outcome"), "established");
+			CHECK(jbool(t, "resumed") == 0);
+			CHECK_STR(jstr(t, "curve"), "x25519");
+			CHECK(strncmp(jstr(t, "version"), "1.3-", 4) == 0);
+			json_decref(t);
+			conv_free(&cv);
+		}
+		tls13_version = 0x0304;
+	}
 
 	/* PSK resumption. */
 	tls13_flights(&cv, false, true, 53);
