@@ -479,8 +479,9 @@ static void sig_alg_fill(struct x509_cert *c, const mbedtls_asn1_buf *oid)
 		name = md_sig_name(md, pk);
 		c->sig_hash_bits = md_bits(md);
 		c->sig_weak = c->sig_hash_bits > 0 && c->sig_hash_bits <= 160;
-	} else {
-		name = eddsa_name(oid);
+	} else if ((name = eddsa_name(oid)) == NULL && (name = x509_pq_name(oid)) == NULL &&
+		   x509_oid_is_rsassa_pss(oid)) {
+		name = "RSASSA-PSS";
 	}
 	if (name)
 		snprintf(c->sig_alg, sizeof c->sig_alg, "%s", name);
@@ -524,8 +525,48 @@ static void pk_fill(struct x509_cert *c, mbedtls_pk_context *pk)
 	}
 }
 
+/* The modulus size of an RSAPublicKey (RFC 8017 A.1.1) in a key BIT
+ * STRING's bytes; 0 if it is not one. */
+static uint32_t rsa_modulus_bits(unsigned char *q, const unsigned char *end)
+{
+	size_t len;
+
+	if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
+	    mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_INTEGER) || len == 0)
+		return 0;
+	while (len > 1 && *q == 0) {
+		q++;
+		len--;
+	}
+	for (int b = 7; b >= 0; b--)
+		if (*q >> b & 1)
+			return (uint32_t)((len - 1) * 8 + (size_t)b + 1);
+	return 0;
+}
+
+/* An algorithm mbedTLS cannot parse a key of: its name (RSASSA-PSS, the
+ * post-quantum ones) or dotted OID, and its size from the key BIT STRING
+ * at [q, end). */
+static void spki_other(struct x509_cert *c, const mbedtls_asn1_buf *oid, unsigned char *q,
+		       const unsigned char *end)
+{
+	mbedtls_asn1_bitstring bs;
+	const char *name = x509_pq_name(oid);
+	bool pss = x509_oid_is_rsassa_pss(oid);
+
+	if (name || pss)
+		snprintf(c->pk_alg, sizeof c->pk_alg, "%s", pss ? "RSASSA-PSS" : name);
+	else if (mbedtls_oid_get_numeric_string(c->pk_alg, sizeof c->pk_alg, oid) < 0)
+		c->pk_alg[0] = '\0';
+	if (mbedtls_asn1_get_bitstring(&q, end, &bs) != 0 || bs.len == 0)
+		return;
+	c->pk_bits = pss ? rsa_modulus_bits(bs.p, bs.p + bs.len)
+			 : (uint32_t)(bs.len * 8 - bs.unused_bits);
+}
+
 /* SubjectPublicKeyInfo at [p, p+n): let mbedTLS parse the key; when it
- * cannot (EdDSA in 2.28, unknown algorithms), name the algorithm. */
+ * cannot (EdDSA in 2.28, RSASSA-PSS, post-quantum and unknown algorithms),
+ * name the algorithm. */
 static void spki_fill(struct x509_cert *c, unsigned char *p, size_t n)
 {
 	mbedtls_pk_context pk;
@@ -549,8 +590,8 @@ static void spki_fill(struct x509_cert *c, unsigned char *p, size_t n)
 				snprintf(c->pk_alg, sizeof c->pk_alg, "%s",
 					 t == MBEDTLS_PK_RSA ? "RSA" :
 					 t == MBEDTLS_PK_ECKEY ? "EC" : "unknown");
-			} else if (mbedtls_oid_get_numeric_string(c->pk_alg, sizeof c->pk_alg, &oid) < 0) {
-				c->pk_alg[0] = '\0';
+			} else {
+				spki_other(c, &oid, q, end);
 			}
 		}
 	}
@@ -581,10 +622,15 @@ static int san_cb(void *ctx, int tag, unsigned char *p, size_t n)
 	c->n_sans_total++;
 	if (c->n_sans >= X509_MAX_SANS)
 		return 0;
-	if (!c->sans) {
-		c->sans = calloc(X509_MAX_SANS, sizeof *c->sans);
-		if (!c->sans)
+	if (c->n_sans == c->sans_cap) {
+		/* grown by doubling: most certificates have a handful */
+		uint16_t nc = c->sans_cap ? (uint16_t)(c->sans_cap * 2) : 8;
+		struct x509_san *ns = realloc(c->sans, nc * sizeof *ns);
+		if (!ns)
 			return 0;
+		memset(ns + c->sans_cap, 0, (size_t)(nc - c->sans_cap) * sizeof *ns);
+		c->sans = ns;
+		c->sans_cap = nc;
 	}
 	struct x509_san *s = &c->sans[c->n_sans];
 	s->kind = k;

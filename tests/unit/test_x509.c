@@ -224,6 +224,38 @@ static void test_fallback(void)
 	}
 	x509_cert_put(ctx, c);
 
+	/* An RSASSA-PSS key mbedTLS 2.28 refuses keeps its algorithm and size. */
+	c = load("rsapss.der");
+	CHECK(c != NULL);
+	if (c) {
+		CHECK_STR(c->pk_alg, "RSASSA-PSS");
+		CHECK(c->pk_bits == 2048);
+		CHECK(c->sig_alg[0] != '\0');
+		CHECK_STR(c->subject.dn.p, "CN=rsapss.example.test");
+	}
+	x509_cert_put(ctx, c);
+
+	/* Post-quantum: an OID longer than 15 characters keeps its name, and
+	 * the size is the public key's (ML-DSA-65: 1952 bytes). */
+	c = load("mldsa65.der");
+	CHECK(c != NULL);
+	if (c) {
+		CHECK_STR(c->pk_alg, "ML-DSA-65");
+		CHECK(c->pk_bits == 1952 * 8);
+		CHECK_STR(c->sig_alg, "ML-DSA-65");
+		CHECK_STR(san(c, X509_SAN_DNS, 0), "mldsa.example.test");
+	}
+	x509_cert_put(ctx, c);
+
+	/* 600 subjectAltNames: all kept (the cap is X509_MAX_SANS). */
+	c = load("san600.der");
+	CHECK(c != NULL);
+	if (c) {
+		CHECK(c->n_sans == 600 && c->n_sans_total == 600);
+		CHECK_STR(san(c, X509_SAN_DNS, 599), "h599.example.test");
+	}
+	x509_cert_put(ctx, c);
+
 	c = load("critext.der");
 	CHECK(c && c->parse_error);
 	if (c) {
