@@ -187,9 +187,10 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 		for (size_t i = 0; i < n; i++)
 			if (chain[i] && !write_der(ctx->cfg.certs_dir, chain[i]))
 				vs->write_failed = true;
-	if (server && ctx->x509)
-		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len, has_sni, ts_ns,
-					      &vs->validation) == 0;
+	/* The client's chain too, against the same store (no name to match). */
+	if (ctx->x509)
+		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len,
+					      server && has_sni, ts_ns, &vs->validation) == 0;
 }
 
 /* One role's chain: files, and for the server the validation (with the
