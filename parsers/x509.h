@@ -203,6 +203,10 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
  * there is no DNS SAN; '*' only as the whole left-most label and only with
  * at least two labels after it; IP-literal names against IP SANs only;
  * ASCII case-insensitive; one trailing dot ignored. */
+/* The RFC 4514 string (most specific RDN first) of a DER Name, such as a
+ * CertificateRequest's DistinguishedName: malloc'd, the caller frees it;
+ * "" for an empty Name; NULL when the bytes are not a Name (or ENOMEM). */
+char *x509_dn_string(const uint8_t *der, size_t len);
 bool x509_host_match(const struct x509_cert *leaf, const uint8_t *name, size_t len);
 
 #endif

@@ -525,45 +525,6 @@ static void pk_fill(struct x509_cert *c, mbedtls_pk_context *pk)
 	}
 }
 
-/* The modulus size of an RSAPublicKey (RFC 8017 A.1.1) in a key BIT
- * STRING's bytes; 0 if it is not one. */
-static uint32_t rsa_modulus_bits(unsigned char *q, const unsigned char *end)
-{
-	size_t len;
-
-	if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
-	    mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_INTEGER) || len == 0)
-		return 0;
-	while (len > 1 && *q == 0) {
-		q++;
-		len--;
-	}
-	for (int b = 7; b >= 0; b--)
-		if (*q >> b & 1)
-			return (uint32_t)((len - 1) * 8 + (size_t)b + 1);
-	return 0;
-}
-
-/* An algorithm mbedTLS cannot parse a key of: its name (RSASSA-PSS, the
- * post-quantum ones) or dotted OID, and its size from the key BIT STRING
- * at [q, end). */
-static void spki_other(struct x509_cert *c, const mbedtls_asn1_buf *oid, unsigned char *q,
-		       const unsigned char *end)
-{
-	mbedtls_asn1_bitstring bs;
-	const char *name = x509_pq_name(oid);
-	bool pss = x509_oid_is_rsassa_pss(oid);
-
-	if (name || pss)
-		snprintf(c->pk_alg, sizeof c->pk_alg, "%s", pss ? "RSASSA-PSS" : name);
-	else if (mbedtls_oid_get_numeric_string(c->pk_alg, sizeof c->pk_alg, oid) < 0)
-		c->pk_alg[0] = '\0';
-	if (mbedtls_asn1_get_bitstring(&q, end, &bs) != 0 || bs.len == 0)
-		return;
-	c->pk_bits = pss ? rsa_modulus_bits(bs.p, bs.p + bs.len)
-			 : (uint32_t)(bs.len * 8 - bs.unused_bits);
-}
-
 /* SubjectPublicKeyInfo at [p, p+n): let mbedTLS parse the key; when it
  * cannot (EdDSA in 2.28, RSASSA-PSS, post-quantum and unknown algorithms),
  * name the algorithm. */
@@ -591,7 +552,7 @@ static void spki_fill(struct x509_cert *c, unsigned char *p, size_t n)
 					 t == MBEDTLS_PK_RSA ? "RSA" :
 					 t == MBEDTLS_PK_ECKEY ? "EC" : "unknown");
 			} else {
-				spki_other(c, &oid, q, end);
+				x509_spki_other(c, &oid, q, end);
 			}
 		}
 	}
@@ -824,6 +785,38 @@ static void read_name(struct x509_cert *c, bool subject, unsigned char *q, unsig
 		name_fill(out, &nm, oids, n_oids);
 	}
 	name_list_free(&nm);
+}
+
+char *x509_dn_string(const uint8_t *der, size_t len)
+{
+	unsigned char *p = (unsigned char *)(uintptr_t)der, *end = p + len;
+	struct x509_str oids[X509_MAX_ATTRS];
+	struct x509_name nm;
+	mbedtls_x509_name head;
+	uint16_t n_oids = 0;
+	char *out = NULL;
+	size_t n;
+
+	memset(&nm, 0, sizeof nm);
+	memset(&head, 0, sizeof head);
+	if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
+	    n != (size_t)(end - p))
+		return NULL;
+	if (n == 0)
+		return calloc(1, 1);
+	if (mbedtls_x509_get_name(&p, end, &head) == 0) {
+		name_fill(&nm, &head, oids, &n_oids);
+		out = malloc(nm.dn.n + 1);
+		if (out) {
+			memcpy(out, nm.dn.p ? nm.dn.p : "", nm.dn.n);
+			out[nm.dn.n] = '\0';
+		}
+	}
+	name_list_free(&head);
+	name_free(&nm);
+	for (uint16_t i = 0; i < n_oids; i++)
+		str_free(&oids[i]);
+	return out;
 }
 
 static void walk_cert(struct x509_cert *c, struct regions *rg)

@@ -53,3 +53,42 @@ bool x509_oid_is_rsassa_pss(const mbedtls_asn1_buf *oid)
 
 	return oid->len == sizeof pss && memcmp(oid->p, pss, sizeof pss) == 0;
 }
+
+/* The modulus size of an RSAPublicKey (RFC 8017 A.1.1) in a key BIT
+ * STRING's bytes; 0 if it is not one. */
+static uint32_t rsa_modulus_bits(unsigned char *q, const unsigned char *end)
+{
+	size_t len;
+
+	if (mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
+	    mbedtls_asn1_get_tag(&q, end, &len, MBEDTLS_ASN1_INTEGER) || len == 0)
+		return 0;
+	while (len > 1 && *q == 0) {
+		q++;
+		len--;
+	}
+	for (int b = 7; b >= 0; b--)
+		if (*q >> b & 1)
+			return (uint32_t)((len - 1) * 8 + (size_t)b + 1);
+	return 0;
+}
+
+/* An algorithm mbedTLS cannot parse a key of: its name (RSASSA-PSS, the
+ * post-quantum ones) or dotted OID, and its size from the key BIT STRING
+ * at [q, end). */
+void x509_spki_other(struct x509_cert *c, const mbedtls_asn1_buf *oid, unsigned char *q,
+		       const unsigned char *end)
+{
+	mbedtls_asn1_bitstring bs;
+	const char *name = x509_pq_name(oid);
+	bool pss = x509_oid_is_rsassa_pss(oid);
+
+	if (name || pss)
+		snprintf(c->pk_alg, sizeof c->pk_alg, "%s", pss ? "RSASSA-PSS" : name);
+	else if (mbedtls_oid_get_numeric_string(c->pk_alg, sizeof c->pk_alg, oid) < 0)
+		c->pk_alg[0] = '\0';
+	if (mbedtls_asn1_get_bitstring(&q, end, &bs) != 0 || bs.len == 0)
+		return;
+	c->pk_bits = pss ? rsa_modulus_bits(bs.p, bs.p + bs.len)
+			 : (uint32_t)(bs.len * 8 - bs.unused_bits);
+}
