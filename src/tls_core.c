@@ -49,8 +49,8 @@
  *     CCM_8): then it is an encrypted alert from the client (outcome
  *     `alert`, decided at once);
  *   - ESTABLISHED (inferred) once the server answers the client's flight
- *     with a record that is not alert-sized, or the client sends a record
- *     in a later packet while its flight was a lone, unpadded Finished
+ *     with a record that is not alert-sized, or the client sends another
+ *     record while its first was a lone, unpadded Finished
  *     (otherwise it may have carried a Certificate: only the server
  *     judges it);
  *   - the server's first answer being alert-sized is its rejection (client
@@ -386,7 +386,7 @@ static bool tls13_auth_possible(const struct session *s)
 	uint32_t tag = tls13_alert_len(s) - 3;
 	uint32_t fin = 4 + (s->sh && s->sh->cipher == 0x1302 ? 48 : 32);
 
-	return s->padded || s->cli_flight > 1 || s->cli_first_len != fin + 1 + tag;
+	return s->padded || s->cli_first_len != fin + 1 + tag;
 }
 
 /* One direction of the connection is missing from the capture: the other
@@ -423,7 +423,8 @@ void core_check_established(struct session *s)
 		 * client's data when its flight cannot have carried a
 		 * certificate. */
 		if (s->cli_flight && s->cli_first_len != tls13_alert_len(s) &&
-		    (s->srv_after_data || (s->cli_after && !tls13_auth_possible(s))))
+		    (s->srv_after_data ||
+		     ((s->cli_after || s->cli_flight > 1) && !tls13_auth_possible(s))))
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 		return;
 	}
