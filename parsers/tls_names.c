@@ -748,7 +748,8 @@ static const struct tn_name tn_cert_compression[] = {
 
 /* Protocol versions: the 16-bit wire values, not an IANA registry.
  * 0x7f00+N are TLS 1.3 draft N (draft-ietf-tls-tls13), 0xfb00+N Facebook's
- * (fizz) variants of draft N; DTLS counts down from 0xfeff. */
+ * (fizz) variants of draft N, 0x7e01..0x7e03 BoringSSL's middlebox
+ * experiments on draft 22/23; DTLS counts down from 0xfeff. */
 static const struct tn_name tn_versions[] = {
 	{ 0x0002, "2.0" },
 	{ 0x0300, "3.0" },
@@ -756,6 +757,9 @@ static const struct tn_name tn_versions[] = {
 	{ 0x0302, "1.1" },
 	{ 0x0303, "1.2" },
 	{ 0x0304, "1.3" },
+	{ 0x7e01, "1.3-experiment1" },  /* BoringSSL's 2017 experiments */
+	{ 0x7e02, "1.3-experiment2" },
+	{ 0x7e03, "1.3-experiment3" },
 	{ 0x7f01, "1.3-draft1" },
 	{ 0x7f02, "1.3-draft2" },
 	{ 0x7f03, "1.3-draft3" },

@@ -35,7 +35,7 @@ struct x509_ctx_opts {
 
 /* Bounds on lists copied out of one certificate (overflow: *_total). */
 #define X509_MAX_ATTRS  32      /* RDN attributes per name */
-#define X509_MAX_SANS   128
+#define X509_MAX_SANS   2048    /* real certificates carry 401 and more */
 #define X509_MAX_EKUS   16
 #define X509_MAX_EXTS   32
 
@@ -98,13 +98,15 @@ struct x509_cert {
 	char sig_alg[48];               /* "sha256WithRSAEncryption" or dotted OID; "" unknown */
 	int sig_hash_bits;              /* 0 unknown; 128 for MD5, 160 for SHA-1, ... */
 	bool sig_weak;                  /* MD2/MD4/MD5/SHA-1 */
-	char pk_alg[16];                /* "RSA", "EC", "Ed25519", "Ed448", "DSA"; "" unknown */
-	uint32_t pk_bits;               /* key size in bits, 0 unknown */
+	char pk_alg[48];                /* "RSA", "EC", "Ed25519", "Ed448", "DSA", "RSASSA-PSS",
+					 * "ML-DSA-65", ..., else the dotted OID; "" unknown */
+	uint32_t pk_bits;               /* key size in bits (RSA: modulus; post-quantum and
+					 * unknown algorithms: the public key's length), 0 unknown */
 	char pk_curve[24];              /* "secp256r1" ... for EC; "" otherwise */
 	uint64_t rsa_exponent;          /* 0 unknown or > 64 bits */
 
 	struct x509_san *sans;          /* n_sans entries */
-	uint16_t n_sans, n_sans_total;
+	uint16_t n_sans, n_sans_total, sans_cap;
 
 	bool has_basic_constraints, is_ca;
 	int max_pathlen;                /* -1 none */
@@ -203,6 +205,10 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
  * there is no DNS SAN; '*' only as the whole left-most label and only with
  * at least two labels after it; IP-literal names against IP SANs only;
  * ASCII case-insensitive; one trailing dot ignored. */
+/* The RFC 4514 string (most specific RDN first) of a DER Name, such as a
+ * CertificateRequest's DistinguishedName: malloc'd, the caller frees it;
+ * "" for an empty Name; NULL when the bytes are not a Name (or ENOMEM). */
+char *x509_dn_string(const uint8_t *der, size_t len);
 bool x509_host_match(const struct x509_cert *leaf, const uint8_t *name, size_t len);
 
 #endif

@@ -479,8 +479,9 @@ static void sig_alg_fill(struct x509_cert *c, const mbedtls_asn1_buf *oid)
 		name = md_sig_name(md, pk);
 		c->sig_hash_bits = md_bits(md);
 		c->sig_weak = c->sig_hash_bits > 0 && c->sig_hash_bits <= 160;
-	} else {
-		name = eddsa_name(oid);
+	} else if ((name = eddsa_name(oid)) == NULL && (name = x509_pq_name(oid)) == NULL &&
+		   x509_oid_is_rsassa_pss(oid)) {
+		name = "RSASSA-PSS";
 	}
 	if (name)
 		snprintf(c->sig_alg, sizeof c->sig_alg, "%s", name);
@@ -525,7 +526,8 @@ static void pk_fill(struct x509_cert *c, mbedtls_pk_context *pk)
 }
 
 /* SubjectPublicKeyInfo at [p, p+n): let mbedTLS parse the key; when it
- * cannot (EdDSA in 2.28, unknown algorithms), name the algorithm. */
+ * cannot (EdDSA in 2.28, RSASSA-PSS, post-quantum and unknown algorithms),
+ * name the algorithm. */
 static void spki_fill(struct x509_cert *c, unsigned char *p, size_t n)
 {
 	mbedtls_pk_context pk;
@@ -549,8 +551,8 @@ static void spki_fill(struct x509_cert *c, unsigned char *p, size_t n)
 				snprintf(c->pk_alg, sizeof c->pk_alg, "%s",
 					 t == MBEDTLS_PK_RSA ? "RSA" :
 					 t == MBEDTLS_PK_ECKEY ? "EC" : "unknown");
-			} else if (mbedtls_oid_get_numeric_string(c->pk_alg, sizeof c->pk_alg, &oid) < 0) {
-				c->pk_alg[0] = '\0';
+			} else {
+				x509_spki_other(c, &oid, q, end);
 			}
 		}
 	}
@@ -581,10 +583,15 @@ static int san_cb(void *ctx, int tag, unsigned char *p, size_t n)
 	c->n_sans_total++;
 	if (c->n_sans >= X509_MAX_SANS)
 		return 0;
-	if (!c->sans) {
-		c->sans = calloc(X509_MAX_SANS, sizeof *c->sans);
-		if (!c->sans)
+	if (c->n_sans == c->sans_cap) {
+		/* grown by doubling: most certificates have a handful */
+		uint16_t nc = c->sans_cap ? (uint16_t)(c->sans_cap * 2) : 8;
+		struct x509_san *ns = realloc(c->sans, nc * sizeof *ns);
+		if (!ns)
 			return 0;
+		memset(ns + c->sans_cap, 0, (size_t)(nc - c->sans_cap) * sizeof *ns);
+		c->sans = ns;
+		c->sans_cap = nc;
 	}
 	struct x509_san *s = &c->sans[c->n_sans];
 	s->kind = k;
@@ -778,6 +785,38 @@ static void read_name(struct x509_cert *c, bool subject, unsigned char *q, unsig
 		name_fill(out, &nm, oids, n_oids);
 	}
 	name_list_free(&nm);
+}
+
+char *x509_dn_string(const uint8_t *der, size_t len)
+{
+	unsigned char *p = (unsigned char *)(uintptr_t)der, *end = p + len;
+	struct x509_str oids[X509_MAX_ATTRS];
+	struct x509_name nm;
+	mbedtls_x509_name head;
+	uint16_t n_oids = 0;
+	char *out = NULL;
+	size_t n;
+
+	memset(&nm, 0, sizeof nm);
+	memset(&head, 0, sizeof head);
+	if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0 ||
+	    n != (size_t)(end - p))
+		return NULL;
+	if (n == 0)
+		return calloc(1, 1);
+	if (mbedtls_x509_get_name(&p, end, &head) == 0) {
+		name_fill(&nm, &head, oids, &n_oids);
+		out = malloc(nm.dn.n + 1);
+		if (out) {
+			memcpy(out, nm.dn.p ? nm.dn.p : "", nm.dn.n);
+			out[nm.dn.n] = '\0';
+		}
+	}
+	name_list_free(&head);
+	name_free(&nm);
+	for (uint16_t i = 0; i < n_oids; i++)
+		str_free(&oids[i]);
+	return out;
 }
 
 static void walk_cert(struct x509_cert *c, struct regions *rg)

@@ -101,6 +101,15 @@ void x509_mbed_errmsg(int code, char *out, size_t cap);
 int64_t x509_time_secs(const mbedtls_x509_time *t);
 /* Whether an OID is the DER given. */
 bool x509_oid_is(const mbedtls_asn1_buf *oid, const char *der, size_t n);
+/* x509_oid.c: the name of a post-quantum algorithm OID (ML-DSA, SLH-DSA,
+ * HashML-DSA, ML-KEM), a static string, or NULL. */
+const char *x509_pq_name(const mbedtls_asn1_buf *oid);
+/* A SubjectPublicKeyInfo mbedTLS cannot parse: c's pk_alg (name or dotted
+ * OID) and pk_bits from the algorithm OID and the key BIT STRING at q. */
+void x509_spki_other(struct x509_cert *c, const mbedtls_asn1_buf *oid, unsigned char *q,
+		     const unsigned char *end);
+/* Whether the OID is id-RSASSA-PSS (RFC 4055). */
+bool x509_oid_is_rsassa_pss(const mbedtls_asn1_buf *oid);
 /* Whether child's signature verifies with parent's public key. */
 bool x509_sig_ok(const mbedtls_x509_crt *child, mbedtls_x509_crt *parent);
 

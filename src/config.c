@@ -16,7 +16,7 @@ void config_defaults(struct tt_config *cfg)
 	cfg->frag_timeout_ns = 30ull * 1000000000ull;
 	cfg->reasm_dir_limit = 256u * 1024u;
 	cfg->reasm_memcap = 64ull * 1024u * 1024u;
-	cfg->max_handshake_msg = 256u * 1024u;
+	cfg->max_handshake_msg = 1024u * 1024u;     /* a real Certificate message: 339,629 bytes */
 	cfg->max_certs = 16;
 	cfg->max_hs_messages = 64;
 	cfg->max_alerts = 16;

@@ -75,7 +75,7 @@ struct tt_stats {
 	uint64_t reasm_gaps, reasm_gap_bytes, reasm_memcap_hits, reasm_dir_limit_hits;
 	uint64_t reasm_overlap_conflicts;
 	uint64_t sessions, sessions_not_tls;
-	uint64_t outcome[8];            /* indexed by enum tls_outcome */
+	uint64_t outcome[9];            /* indexed by enum tls_outcome */
 	uint64_t records_written, records_dropped;
 	uint64_t certs_parsed, certs_cache_hits, certs_failed;
 	/* live capture */

@@ -709,6 +709,7 @@ static const struct stat_field {
 	STAT("sessions", "incomplete", outcome[TLS_OUT_INCOMPLETE]),
 	STAT("sessions", "no_server_response", outcome[TLS_OUT_NO_SERVER_RESPONSE]),
 	STAT("sessions", "malformed", outcome[TLS_OUT_MALFORMED]),
+	STAT("sessions", "midstream", outcome[TLS_OUT_MIDSTREAM]),
 	STAT("certificates", "parsed", certs_parsed),
 	STAT("certificates", "cache_hits", certs_cache_hits),
 	STAT("certificates", "failed", certs_failed),

@@ -106,7 +106,7 @@ static void usage(FILE *out)
 "  --reasm-memcap BYTES  reassembly memory for all connections (default 64 MiB).\n"
 "                        Sizes take K, M, G suffixes (KiB, MiB, GiB): 64M.\n"
 "  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
-"  --max-handshake BYTES largest handshake message parsed (default 256 KiB).\n"
+"  --max-handshake BYTES largest handshake message parsed (default 1 MiB).\n"
 "  --max-certs N         certificates kept per chain (default 16).\n"
 "  --session-memcap BYTES  memory of unfinished sessions, all connections\n"
 "                        (default 256 MiB); beyond it the oldest are ended\n"

@@ -157,6 +157,20 @@ uint64_t pipeline_last_time(const struct pipeline *pl)
 	return pl->last_ts;
 }
 
+/* The client of a flow seen without hellos or SYN (picked up mid-stream),
+ * by its ports: the side on a well-known port (< 1024) or, failing that,
+ * on the lower of two ports is the server.  Equal ports: side 0. */
+static int client_by_ports(const struct flow *f)
+{
+	uint16_t a = f->ep.port[0], b = f->ep.port[1];
+
+	if (a == b)
+		return 0;
+	if ((a < 1024) != (b < 1024))
+		return a < 1024 ? 1 : 0;
+	return a < b ? 1 : 0;
+}
+
 /* The session's verdict (verdict.c), then its record (emit.c). */
 static void emit_flow(struct pipeline *pl, struct flow *f)
 {
@@ -169,7 +183,7 @@ static void emit_flow(struct pipeline *pl, struct flow *f)
 	if (f->sess) {
 		int client = session_client_side(f->sess);
 		if (client < 0)
-			client = f->syn_side >= 0 ? f->syn_side : 0;
+			client = f->syn_side >= 0 ? f->syn_side : client_by_ports(f);
 		verdict_build(f->sess, pl->ctx, client, f->ct.first_ns, &v);
 		fi.verdict = &v;
 	}

@@ -532,7 +532,7 @@ static void key_exchange(struct jw *w, const struct session *s)
 	jw_close(w, false);
 }
 
-static void cert_request(struct jw *w, const struct session *s)
+static void cert_request(struct jw *w, const struct session *s, struct anom_set *a)
 {
 	const struct tls_cert_request *cr = s->cr;
 
@@ -545,11 +545,19 @@ static void cert_request(struct jw *w, const struct session *s)
 	code_list(w, "signature_algorithms", cr->sigalgs,
 		  cr->n_sigalgs < TLS_MAX_SIGALGS ? cr->n_sigalgs : TLS_MAX_SIGALGS,
 		  tls_sigscheme_name);
-	/* Authorities: the DER of each DistinguishedName as lowercase hex
-	 * (exact, and needs no certificate parser). */
+	/* Authorities: each DistinguishedName as an RFC 4514 string (SCHEMA.md);
+	 * one that is not a DER Name as its lowercase hex, and an anomaly. */
 	jw_open(w, "authorities", '[');
-	for (uint16_t i = 0; s->cr_auth && i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++)
-		jw_hexbytes(w, NULL, cr->authorities[i].der, cr->authorities[i].len);
+	for (uint16_t i = 0; s->cr_auth && i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++) {
+		char *dn = x509_dn_string(cr->authorities[i].der, cr->authorities[i].len);
+		if (dn) {
+			jw_str(w, NULL, dn);
+			free(dn);
+		} else {
+			jw_hexbytes(w, NULL, cr->authorities[i].der, cr->authorities[i].len);
+			anom_add(a, "certificate_request_authority_malformed");
+		}
+	}
 	jw_close(w, false);
 	jw_close(w, true);
 }
@@ -603,7 +611,9 @@ static void server_hello_fields(struct jw *w, const struct session *s, struct an
 {
 	const struct tls_server_hello *sh = s->sh;
 
-	splice_cached(w, fc, server_key, server_lists, sh, a);
+	/* After a HelloRetryRequest, JA3S/JA4S and the extensions are the
+	 * HRR's: the first ServerHello, paired with the first ClientHello. */
+	splice_cached(w, fc, server_key, server_lists, s->hrr_sh ? s->hrr_sh : sh, a);
 	if (sh->session_id_len)
 		jw_hexbytes(w, "session_id", sh->session_id,
 			    sh->session_id_len <= 32 ? sh->session_id_len : 32);
@@ -713,7 +723,7 @@ static void server_obj(struct jw *w, const struct session *s, const struct verdi
 		if (s->sh_seen && !(s->resumed && !s->tls13))
 			key_exchange(w, s);
 		if (s->cr && s->srv_cr)
-			cert_request(w, s);
+			cert_request(w, s, a);
 		if (s->tls13 && s->sh_seen && !s->resumed)
 			jw_bool(w, "certificate_encrypted", true);
 	}

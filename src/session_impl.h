@@ -135,6 +135,8 @@ struct session {
 	/* hellos, allocated on demand (several KB each) */
 	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source) */
 	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
+	struct tls_server_hello *hrr_sh; /* the HRR once a ServerHello followed it:
+					 * JA3S/JA4S fingerprint the first one */
 	uint8_t n_ch;                   /* ClientHellos seen */
 	bool cli_after_ch;              /* the client sent records only an answered
 					 * client sends (CKE, CCS, Finished, ...) */
@@ -160,13 +162,18 @@ struct session {
 	bool has_nst;
 	uint32_t nst_lifetime;
 
-	/* TLS 1.3 inference (README "Outcome") */
+	/* TLS 1.3 inference (README "How a handshake is decided") */
 	uint32_t srv_flight;            /* server encrypted records before the client's */
-	uint32_t cli_flight;            /* client encrypted records after the server's began */
+	uint32_t cli_flight;            /* client encrypted records of its flight: those
+					 * captured with its first, before any server record */
+	uint32_t cli_after;             /* client encrypted records after its flight */
 	uint32_t cli_first_len;         /* length of the client's first one */
 	uint32_t srv_first_len;
+	uint64_t cli_flight_ts;         /* capture time of the client's first record */
+	bool cli_flight_closed;         /* a server record or a later packet ended it */
 	bool srv_after_data;            /* server record after the client's flight, not alert-sized */
 	bool srv_after_alert;           /* ... alert-sized */
+	bool padded;                    /* the client's first record looked block-padded */
 	uint32_t early_records;         /* client records before the server's flight (0-RTT) */
 
 	/* certificates, per flow direction, references owned by the session */
@@ -219,7 +226,10 @@ void session_facts(const struct session *s, int client_side, uint64_t ts_ns,
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)
 {
-	return v == 0x0304 || (v >> 8) == 0x7f || (v >> 8) == 0xfb;
+	/* 0x7e01..0x7e03: BoringSSL's TLS 1.3 experiments; 0x7fxx drafts;
+	 * 0xfbxx Facebook's drafts */
+	return v == 0x0304 || (v >= 0x7e01 && v <= 0x7e03) || (v >> 8) == 0x7f ||
+	       (v >> 8) == 0xfb;
 }
 
 /* ---- the TCP carrier: session.c and session_prelude.c ---- */

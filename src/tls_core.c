@@ -43,20 +43,25 @@
  *   - the server's first encrypted record starts its flight
  *     (`server:encrypted_handshake`); every server record until the client's
  *     first encrypted record belongs to it;
- *   - the client's first encrypted record after that is its flight
- *     (`client:encrypted_handshake`: Finished, with Certificate and
- *     CertificateVerify under client authentication) - unless it is
- *     alert-sized (2 + 1 + AEAD tag = 19 bytes, 11 for CCM_8): then it is an
- *     encrypted alert from the client (outcome `alert`, decided at once);
- *   - ESTABLISHED (inferred) once, after a non-alert client flight, either
- *     the client sends another encrypted record (application data), or the
- *     server sends an encrypted record that is not alert-sized
- *     (NewSessionTicket or application data);
- *   - at the end of the connection (FIN, RST, capture end) a non-alert client
- *     flight counts as ESTABLISHED, unless the only server record after it
- *     was alert-sized: then an encrypted alert from the server (outcome
- *     `alert`).  A server flight of exactly one alert-sized record and no
- *     client flight is likewise an alert from the server.
+ *   - the client's first encrypted record after that starts its flight,
+ *     with every client record of the same capture time (one segment) -
+ *     unless it is alert-sized (2 + 1 + AEAD tag = 19 bytes, 11 for
+ *     CCM_8): then it is an encrypted alert from the client (outcome
+ *     `alert`, decided at once);
+ *   - ESTABLISHED (inferred) once the server answers the client's flight
+ *     with a record that is not alert-sized, or the client sends another
+ *     record while its first was a lone, unpadded Finished
+ *     (otherwise it may have carried a Certificate: only the server
+ *     judges it);
+ *   - the server's first answer being alert-sized is its rejection (client
+ *     authentication; stage `certificate`), unless the client had closed;
+ *     an alert-sized server record after its flight and before the
+ *     client's is an alert too (no handshake record is that small);
+ *   - at the end of the connection (FIN, RST, capture end) a non-alert
+ *     client flight counts as ESTABLISHED.  A server flight of exactly one
+ *     alert-sized record and no client flight is an alert from the server.
+ *   - a record whose length minus the AEAD tag is a multiple of 64 looks
+ *     block-padded (RFC 8446 5.4): authentication is then `unknown`.
  *   HelloRetryRequest: the second ClientHello stays in the same session;
  *   JA3/JA4 and the client fields come from the first ClientHello.
  *   resumed = true when the server selected pre_shared_key.
@@ -93,9 +98,9 @@
  *                       was captured (client_data_missing); encrypted alerts
  *                       then decide nothing.  Also the flow ended (timeout,
  *                       end of capture) otherwise;
- *                       also, decided at once, a connection that reassembly
- *                       joined midstream and whose first record is
- *                       application data (the handshake was never seen)
+ *   midstream           decided at once: a connection that reassembly joined
+ *                       midstream, no hello seen, whose first record is
+ *                       application data or an encrypted alert
  *
  * Gaps: the partial handshake message of that direction is dropped; the
  * carrier looks for the next plausible record (for TCP, parsers/tls_stream.c:
@@ -195,6 +200,8 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 	s->alerts[s->n_alerts++] = al;
 }
 
+static bool tls13_auth_possible(const struct session *s);
+
 /* Whether a TLS <= 1.2 key exchange sends ServerKeyExchange. */
 static bool kx_has_ske(const char *kx)
 {
@@ -222,6 +229,8 @@ static const char *expected_next(const struct session *s)
 		return "server_hello";
 	if (s->v2)
 		return s->v2_cmk || s->resumed ? "finished" : "client_master_key";
+	if (s->tls13 && s->cli_flight && tls13_auth_possible(s))
+		return "certificate";
 	if (s->tls13)
 		return s->srv_flight ? "finished" : "encrypted_extensions";
 	if (s->resumed) {
@@ -340,13 +349,18 @@ void core_decide(struct session *s, enum tls_outcome out, enum sess_cause why, i
 	s->decided_ns = s->ev_ts;
 	if (out != TLS_OUT_ESTABLISHED)
 		s->fail_stage = expected_next(s);
-	if ((unsigned)out < sizeof s->ctx->st.outcome / sizeof s->ctx->st.outcome[0])
+	if (s->is_tls && (unsigned)out < sizeof s->ctx->st.outcome / sizeof s->ctx->st.outcome[0])
 		s->ctx->st.outcome[out]++;
 	free_hs_buffers(s);
 }
 
 static void malformed(struct session *s, int dir, const char *code)
 {
+	/* Bytes never recognised as TLS are not a broken TLS session. */
+	if (!s->is_tls) {
+		s->not_tls = true;
+		return;
+	}
 	anom_add(&s->anom, code);
 	s->fail_anom = code;
 	core_decide(s, TLS_OUT_MALFORMED, SC_MALFORMED, dir);
@@ -356,6 +370,29 @@ static void malformed(struct session *s, int dir, const char *code)
 static uint32_t tls13_alert_len(const struct session *s)
 {
 	return 2 + 1 + (s->sh && s->sh->cipher == 0x1305 ? 8 : 16);
+}
+
+/* Whether a TLS 1.3 record of `len` bytes looks block-padded (RFC 8446
+ * 5.4): its inner plaintext (length minus the AEAD tag) is a multiple of 64
+ * bytes.  OpenSSL's -record_padding and similar policies pad to blocks of
+ * 64 bytes or more; an unpadded record lands there once in 64. */
+static bool tls13_padded(const struct session *s, uint32_t len)
+{
+	uint32_t tag = tls13_alert_len(s) - 3;
+
+	return len > tag && (len - tag) % 64 == 0;
+}
+
+/* Whether the client's TLS 1.3 flight may have answered a
+ * CertificateRequest: anything but a lone Finished of the exact size.  Then
+ * the client's later data proves nothing: only the server's reaction
+ * decides. */
+static bool tls13_auth_possible(const struct session *s)
+{
+	uint32_t tag = tls13_alert_len(s) - 3;
+	uint32_t fin = 4 + (s->sh && s->sh->cipher == 0x1302 ? 48 : 32);
+
+	return s->padded || s->cli_first_len != fin + 1 + tag;
 }
 
 /* One direction of the connection is missing from the capture: the other
@@ -388,8 +425,12 @@ void core_check_established(struct session *s)
 		return;
 	}
 	if (s->tls13) {
+		/* After the client's flight: the server's answer, or the
+		 * client's data when its flight cannot have carried a
+		 * certificate. */
 		if (s->cli_flight && s->cli_first_len != tls13_alert_len(s) &&
-		    (s->cli_flight >= 2 || s->srv_after_data))
+		    (s->srv_after_data ||
+		     ((s->cli_after || s->cli_flight > 1) && !tls13_auth_possible(s))))
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 		return;
 	}
@@ -413,13 +454,9 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 		return;
 	if (s->tls13 && s->sh_seen) {
 		uint32_t al = tls13_alert_len(s);
+		/* (a server alert after the flight decided at once) */
 		if (s->cli_flight && s->cli_first_len != al) {
-			if (s->srv_after_alert && !s->srv_after_data && s->cli_flight == 1) {
-				core_add_alert(s, sv, 0, 0, true, false);
-				core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, sv);
-			} else {
-				core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
-			}
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 			return;
 		}
 		if (!s->cli_flight && s->srv_flight == 1 && s->srv_first_len == al) {
@@ -457,6 +494,12 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 }
 
 
+/* Joined after the handshake: no hello of either side was seen. */
+static bool midstream_unseen(const struct session *s)
+{
+	return s->midstream && !s->n_ch && !s->sh_seen && !s->hrr && !s->v2;
+}
+
 static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 {
 	struct cur c = cur_make(r->body, r->len);
@@ -472,7 +515,12 @@ static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 	 * handshake, so it is listed but decides nothing there. */
 	if (r->len != 2) {
 		core_add_alert(s, dir, 0, 0, true, false);
-		if (!one_sided(s))
+		/* (usually the close_notify of a connection whose handshake
+		 * the capture missed: not a handshake failure) */
+		if (midstream_unseen(s)) {
+			core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
+			s->fail_stage = NULL;
+		} else if (!one_sided(s))
 			core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
 		return;
 	}
@@ -485,49 +533,91 @@ static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 	}
 }
 
-static void tls13_appdata(struct session *s, int dir, uint32_t len)
+/* A TLS 1.3 server record after the ServerHello. */
+static void tls13_server_record(struct session *s, int dir, uint32_t len)
 {
 	uint32_t al = tls13_alert_len(s);
 
-	if (dir != core_client_dir(s)) {
-		if (!s->cli_flight) {
-			if (!s->srv_flight++) {
-				core_add_msg(s, dir, SESS_MSG_ENC_HS);
-				s->srv_first_len = len;
-				s->srv_flight_msg = s->n_msgs;
-			} else if (s->srv_flight_msg && s->msgs[s->srv_flight_msg - 1].code ==
-				   SESS_MSG_ENC_HS) {
-				/* the timeline gives the whole flight's size */
-				s->msgs[s->srv_flight_msg - 1].len += len;
-			}
-		} else if (len == al) {
-			/* After the client closed, an alert-sized answer is the
-			 * server's close_notify, not a rejection of the flight. */
-			if (!s->d[core_client_dir(s)].fin)
-				s->srv_after_alert = true;
-		} else {
+	if (s->cli_flight) {
+		s->cli_flight_closed = true;
+		if (len != al) {
 			s->srv_after_data = true;
-		}
-	} else {
-		if (!s->srv_flight) {
-			s->early_records++;
+		} else if (!s->d[!dir].fin && !s->srv_after_data) {
+			/* The server's first answer to the client's flight is an
+			 * alert: it rejected the flight (client authentication).
+			 * After the client closed, the same size is the server's
+			 * close_notify. */
+			s->srv_after_alert = true;
+			core_add_alert(s, dir, 0, 0, true, false);
+			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
 			return;
 		}
-		if (s->cli_flight && !s->appdata_listed[dir]) {
-			s->appdata_listed[dir] = true;
-			core_add_msg(s, dir, SESS_MSG_APPDATA);
-		}
-		if (!s->cli_flight++) {
-			s->cli_first_len = len;
-			if (len == al) {
-				core_add_alert(s, dir, 0, 0, true, false);
-				core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
-				return;
-			}
-			core_add_msg(s, dir, SESS_MSG_ENC_HS);
+	} else if (!s->srv_flight++) {
+		core_add_msg(s, dir, SESS_MSG_ENC_HS);
+		s->srv_first_len = len;
+		s->srv_flight_msg = s->n_msgs;
+	} else if (len != al && s->srv_flight_msg &&
+		   s->msgs[s->srv_flight_msg - 1].code == SESS_MSG_ENC_HS) {
+		/* the timeline gives the whole flight's size */
+		s->msgs[s->srv_flight_msg - 1].len += len;
+	} else if (len == al) {
+		/* No handshake record is this small (a message header alone is
+		 * 4 bytes): an alert after the server's flight, before the
+		 * client's (a client that gave up on the CertificateRequest). */
+		s->srv_flight--;
+		core_add_alert(s, dir, 0, 0, true, false);
+		/* (without the client's direction, the close_notify of a
+		 * handshake that completed) */
+		if (!one_sided(s)) {
+			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
+			return;
 		}
 	}
 	core_check_established(s);
+}
+
+/* A TLS 1.3 client record after the ServerHello: 0-RTT data before the
+ * server's flight, then its own flight (the records captured with its
+ * first one), then data. */
+static void tls13_client_record(struct session *s, int dir, uint32_t len, uint64_t ts)
+{
+	if (!s->srv_flight) {
+		s->early_records++;
+		return;
+	}
+	if (!s->cli_flight) {
+		if (len == tls13_alert_len(s)) {
+			/* the client rejected the server's flight */
+			core_add_alert(s, dir, 0, 0, true, false);
+			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
+			s->cli_first_len = len;
+			s->cli_flight = 1;
+			return;
+		}
+		s->cli_flight = 1;
+		s->cli_first_len = len;
+		s->cli_flight_ts = ts;
+		s->padded = tls13_padded(s, len);
+		core_add_msg(s, dir, SESS_MSG_ENC_HS);
+	} else if (!s->cli_flight_closed && ts == s->cli_flight_ts) {
+		s->cli_flight++;
+	} else {
+		s->cli_flight_closed = true;
+		s->cli_after++;
+		if (!s->appdata_listed[dir]) {
+			s->appdata_listed[dir] = true;
+			core_add_msg(s, dir, SESS_MSG_APPDATA);
+		}
+	}
+	core_check_established(s);
+}
+
+static void tls13_appdata(struct session *s, int dir, uint32_t len, uint64_t ts)
+{
+	if (dir != core_client_dir(s))
+		tls13_server_record(s, dir, len);
+	else
+		tls13_client_record(s, dir, len, ts);
 }
 
 static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
@@ -577,12 +667,12 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		core_hs_feed(s, dir, r->body, r->len, ts);
 		break;
 	case TLS_CT_APPDATA:
-		if (s->midstream && !s->n_ch && !s->sh_seen) {
+		if (midstream_unseen(s)) {
 			/* The handshake happened before the capture saw the flow. */
-			core_decide(s, TLS_OUT_INCOMPLETE, SC_MIDSTREAM, -1);
+			core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
 			s->fail_stage = NULL;
 		} else if (s->tls13 && s->sh_seen) {
-			tls13_appdata(s, dir, r->len);
+			tls13_appdata(s, dir, r->len, ts);
 		} else if (d->ccs) {
 			d->appdata++;
 			if (!s->appdata_listed[dir]) {
@@ -672,6 +762,7 @@ void tls_core_free(struct session *s)
 	free(s->quic);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
 	core_pool_put(s->ctx, POOL_SH, s->sh);
+	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);
 	free(s->cr);
 	free(s->cr_auth);
 	free(s->msgs);

@@ -55,6 +55,7 @@ enum tls_outcome {
 	TLS_OUT_INCOMPLETE,
 	TLS_OUT_NO_SERVER_RESPONSE,
 	TLS_OUT_MALFORMED,
+	TLS_OUT_MIDSTREAM,              /* joined after the handshake: never seen */
 	/* not_tls is reported by tls_core_is_tls() == false */
 };
 

@@ -92,6 +92,15 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 			return;
 		}
 	}
+	if (s->hrr && !s->hrr_sh) {
+		/* Keep the HelloRetryRequest for JA3S/JA4S (the first
+		 * ServerHello, as the reference implementations take it). */
+		s->hrr_sh = core_pool_get(s->ctx, POOL_SH);
+		if (s->hrr_sh) {
+			memcpy(s->hrr_sh, s->sh, sizeof *s->hrr_sh);
+			core_mem_add(s, sizeof *s->hrr_sh);
+		}
+	}
 	sh = s->sh;
 	memset(sh, 0, sizeof *sh);
 	sh->quic = s->quic != NULL;

@@ -26,6 +26,7 @@ static const char *const outcome_names[] = {
 	[TLS_OUT_INCOMPLETE] = "incomplete",
 	[TLS_OUT_NO_SERVER_RESPONSE] = "no_server_response",
 	[TLS_OUT_MALFORMED] = "malformed",
+	[TLS_OUT_MIDSTREAM] = "midstream",
 };
 
 const char *verdict_v2_error_name(uint8_t code)
@@ -55,12 +56,16 @@ static const char *authentication(const struct session *s, int c, bool *inferred
 		return s->srv_cert ? "one_way" : NULL;
 	if (s->tls13) {
 		/* Inferred from the size of the client's first encrypted record
-		 * (no padding assumed): Finished alone is 4 + hash bytes; an
+		 * (unless a record looked padded): Finished alone is 4 + hash bytes; an
 		 * empty Certificate 8 (alone, or before Finished in the same
 		 * record); anything larger carries a certificate. */
 		uint32_t tag = cs == 0x1305 ? 8 : 16, fin = 4 + (cs == 0x1302 ? 48 : 32), pl;
 		if (!s->cli_flight || s->cli_first_len < 1 + tag)
 			return s->srv_flight ? "unknown" : NULL;
+		/* Padded records: a padded Finished and a certificate cannot
+		 * be told apart by size. */
+		if (s->padded)
+			return "unknown";
 		pl = s->cli_first_len - 1 - tag;
 		*inferred = true;
 		if (pl == fin)
@@ -208,9 +213,10 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 		for (size_t i = 0; i < n; i++)
 			if (chain[i] && !write_der(ctx->cfg.certs_dir, chain[i]))
 				vs->write_failed = true;
-	if (server && ctx->x509)
-		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len, has_sni, ts_ns,
-					      &vs->validation) == 0;
+	/* The client's chain too, against the same store (no name to match). */
+	if (ctx->x509)
+		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len,
+					      server && has_sni, ts_ns, &vs->validation) == 0;
 }
 
 /* One role's chain: files, and for the server the validation (with the

@@ -214,7 +214,11 @@ struct sh_opts {
 	const uint8_t *sid;
 	size_t sid_len;
 	bool alpn;
+	unsigned version;               /* supported_versions, 0: 0x0304 */
 };
+
+/* Protocol version of the TLS 1.3 ServerHellos tls13_flights builds. */
+static unsigned tls13_version = 0x0304;
 
 static void server_hello(struct buf *hs, const struct sh_opts *o)
 {
@@ -232,7 +236,7 @@ static void server_hello(struct buf *hs, const struct sh_opts *o)
 	e = open_len(hs, 2);
 	if (o->tls13) {
 		ext_begin(hs, 43, &x);
-		u16(hs, 0x0304);
+		u16(hs, o->version ? o->version : 0x0304);
 		close_len(hs, x, 2);
 		ext_begin(hs, 51, &x);
 		u16(hs, 0x001d);
@@ -241,6 +245,13 @@ static void server_hello(struct buf *hs, const struct sh_opts *o)
 			fill(hs, 32, 4);
 		}
 		close_len(hs, x, 2);
+		if (o->hrr) {           /* a cookie, as stateless servers send */
+			ext_begin(hs, 44, &x);
+			y = open_len(hs, 2);
+			fill(hs, 16, 5);
+			close_len(hs, y, 2);
+			close_len(hs, x, 2);
+		}
 		if (o->psk) {
 			ext_begin(hs, 41, &x);
 			u16(hs, 0);
@@ -742,7 +753,7 @@ static void test_tls12_full(void)
 		CHECK_STR(jjoin(t, "server.certificate_request.certificate_types"), "rsa_sign,ecdsa_sign");
 		CHECK_STR(jjoin(t, "server.certificate_request.signature_algorithms"),
 			  "rsa_pkcs1_sha256");
-		CHECK_STR(jjoin(t, "server.certificate_request.authorities"), "3000");
+		CHECK_STR(jjoin(t, "server.certificate_request.authorities"), "");   /* the empty Name */
 		CHECK_STR(jstr(t, "client.certificate_verify.signature_algorithm"),
 			  "rsa_pkcs1_sha256");
 		CHECK(json_array_size(jget(t, "client.chain")) == 1);
@@ -846,7 +857,7 @@ static void tls13_flights(struct conv *cv, bool hrr, bool psk, size_t client_fin
 {
 	struct ch_opts co = { .tls13 = true, .sid = sid_a, .sid_len = 32, .psk = psk };
 	struct sh_opts so = { .tls13 = true, .cipher = 0x1301, .sid = sid_a, .sid_len = 32,
-			      .psk = psk };
+			      .psk = psk, .version = tls13_version };
 	struct buf hs = { .n = 0 }, *b;
 
 	b = flight(cv, 0);
@@ -944,6 +955,8 @@ static void test_tls13(void)
 		CHECK_STR(jstr(t, "outcome"), "established");
 		CHECK(jbool(t, "client.hello_retry") == 1);
 		CHECK_STR(jjoin(t, "client.key_share_groups"), "secp256r1");   /* first CH */
+		/* JA3S of the first ServerHello, the HRR with its cookie */
+		CHECK_STR(jstr(t, "server.ja3s_string"), "771,4865,43-51-44");
 		CHECK_STR(jjoin(t, "handshake_messages"),
 			  "client:client_hello,server:hello_retry_request,server:change_cipher_spec,"
 			  "client:change_cipher_spec,client:client_hello,server:server_hello,"
@@ -952,6 +965,25 @@ static void test_tls13(void)
 		json_decref(t);
 	}
 	conv_free(&cv);
+
+	/* Experimental code points are TLS 1.3: the group is reported and the
+	 * compatibility-mode session id echo is not a resumption. */
+	{
+		static const unsigned exp[] = { 0x7e01, 0x7e02, 0x7f1c, 0x7f17, 0xfb1a };
+		for (size_t i = 0; i < sizeof exp / sizeof exp[0]; i++) {
+			tls13_version = exp[i];
+			tls13_flights(&cv, false, false, 53);
+			opaque(flight(&cv, 1), 23, 250, 8);
+			t = run(&cv, 0, WHOLE, false);
+			CHECK_STR(jstr(t, "outcome"), "established");
+			CHECK(jbool(t, "resumed") == 0);
+			CHECK_STR(jstr(t, "curve"), "x25519");
+			CHECK(strncmp(jstr(t, "version"), "1.3-", 4) == 0);
+			json_decref(t);
+			conv_free(&cv);
+		}
+		tls13_version = 0x0304;
+	}
 
 	/* PSK resumption. */
 	tls13_flights(&cv, false, true, 53);
@@ -1176,7 +1208,8 @@ static void test_midstream(void)
 	CHECK(session_decided(f.s));
 	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
-	CHECK_STR(jstr(t, "outcome"), "incomplete");
+	CHECK_STR(jstr(t, "outcome"), "midstream");
+	CHECK(!jget(t, "failure.stage"));
 	CHECK_STR(jstr(t, "failure.reason"), "connection joined after the handshake");
 	CHECK(jhas(t, "anomalies", "midstream"));
 	json_decref(root);
@@ -1410,30 +1443,163 @@ static void test_tls12_misc(void)
 	conv_free(&cv);
 }
 
-/* TLS 1.3: the server's only record after the client's Finished is
- * alert-sized and the connection ends: an encrypted alert from the server. */
-static void test_tls13_server_alert(void)
+/* A connection joined midstream whose bytes never look like TLS (no record
+ * header within the resync window) is not a malformed TLS session: it is
+ * not counted in sessions.malformed. */
+static void test_midstream_not_tls(void)
 {
-	struct conv cv = { .n = 0 };
+	static uint8_t text[70000];
+	uint64_t before = ctx.st.outcome[TLS_OUT_MALFORMED];
+	struct feeder f;
+
+	memset(text, 'a', sizeof text);
+	feeder_init(&f, 0);
+	session_anomaly(f.s, "midstream");
+	feed_mode(&f, 0, text, sizeof text, WHOLE);
+	CHECK(!session_is_tls(f.s));
+	session_finish(f.s, f.ts);
+	CHECK(!session_is_tls(f.s));
+	CHECK(ctx.st.outcome[TLS_OUT_MALFORMED] == before);
+	feeder_done(&f);
+}
+
+/* TLS 1.3 verdict: feed the conversation, one push per flight, then
+ * `extra` more pushes (dir, type, length); returns the tls object (owned
+ * by the caller) and whether the session was decided before the end. */
+static json_t *tls13_run(struct conv *cv, const int (*extra)[3], int n_extra, bool *decided)
+{
 	struct feeder f;
 	json_t *root, *t;
 
-	tls13_flights(&cv, false, false, 53);
-	opaque(flight(&cv, 1), 23, 19, 9);
 	feeder_init(&f, 0);
-	for (int i = 0; i < cv.n; i++)
-		feed_mode(&f, cv.dir[i], cv.data[i]->b, cv.data[i]->n, WHOLE);
-	CHECK(!session_decided(f.s));
+	for (int i = 0; i < cv->n; i++)
+		feed_mode(&f, cv->dir[i], cv->data[i]->b, cv->data[i]->n, WHOLE);
+	for (int i = 0; i < n_extra; i++) {
+		struct buf b = { .n = 0 };
+		opaque(&b, (uint8_t)extra[i][1], (size_t)extra[i][2], 11);
+		feed_mode(&f, extra[i][0], b.b, b.n, WHOLE);
+	}
+	*decided = session_decided(f.s);
 	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
 	session_tcp_event(f.s, 0, TCP_EV_FIN, f.ts);
 	CHECK(session_decided(f.s));
 	root = emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
-	CHECK_STR(jstr(t, "outcome"), "alert");
-	CHECK_STR(jstr(t, "failure.reason"),
-		  "encrypted alert from server (inferred from the record size)");
+	json_incref(t);
 	json_decref(root);
 	feeder_done(&f);
+	return t;
+}
+
+/* TLS 1.3: the server's first answer to the client's lone Finished is
+ * alert-sized: an encrypted alert from the server, decided at once. */
+static void test_tls13_server_alert(void)
+{
+	struct conv cv = { .n = 0 };
+	bool decided;
+	json_t *t;
+
+	tls13_flights(&cv, false, false, 53);
+	opaque(flight(&cv, 1), 23, 19, 9);
+	t = tls13_run(&cv, NULL, 0, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "failure.stage"), "finished");
+	CHECK_STR(jstr(t, "failure.reason"),
+		  "encrypted alert from server (inferred from the record size)");
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* TLS 1.3 client authentication rejected: OpenSSL's Certificate,
+ * CertificateVerify and Finished as separate records of one segment, or
+ * Firefox's empty Certificate + Finished (61 bytes) and its request in a
+ * later packet: only the server's alert-sized answer decides. */
+static void test_tls13_client_auth_rejected(void)
+{
+	static const int firefox[][3] = { { 0, 23, 400 }, { 1, 23, 19 } };
+	static const int openssl_ok[][3] = { { 1, 23, 200 } };
+	struct conv cv = { .n = 0 };
+	struct buf *b;
+	bool decided;
+	json_t *t;
+
+	tls13_flights(&cv, false, false, 900);          /* Certificate */
+	b = cv.data[cv.n - 1];
+	opaque(b, 23, 281, 7);                          /* CertificateVerify */
+	opaque(b, 23, 53, 8);                           /* Finished */
+	opaque(flight(&cv, 1), 23, 19, 9);
+	t = tls13_run(&cv, NULL, 0, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "authentication"), "two_way");
+	CHECK_STR(jstr(t, "failure.stage"), "certificate");
+	json_decref(t);
+	/* the same flight accepted: the server's ticket */
+	free(cv.data[--cv.n]);
+	t = tls13_run(&cv, openssl_ok, 1, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	json_decref(t);
+	conv_free(&cv);
+
+	cv.n = 0;
+	tls13_flights(&cv, false, false, 61);
+	t = tls13_run(&cv, firefox, 1, &decided);
+	CHECK(!decided);        /* the client's request proves nothing */
+	json_decref(t);
+	t = tls13_run(&cv, firefox, 2, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK_STR(jstr(t, "authentication"), "two_way_requested");
+	CHECK_STR(jstr(t, "failure.stage"), "certificate");
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* A lone Finished and the client's data in a later packet: established.
+ * A padded Finished (528 bytes: 512 + tag): the size cannot tell a
+ * certificate from padding, so authentication is unknown and only the
+ * server's answer decides.  Chromium: no client flight, the server's
+ * alert after its own flight. */
+static void test_tls13_padding_and_abort(void)
+{
+	static const int data[][3] = { { 0, 23, 400 } };
+	static const int nst[][3] = { { 0, 23, 400 }, { 1, 23, 250 } };
+	struct conv cv = { .n = 0 };
+	bool decided;
+	json_t *t;
+
+	tls13_flights(&cv, false, false, 53);
+	t = tls13_run(&cv, data, 1, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	CHECK_STR(jstr(t, "authentication"), "one_way");
+	json_decref(t);
+	conv_free(&cv);
+
+	cv.n = 0;
+	tls13_flights(&cv, false, false, 528);
+	t = tls13_run(&cv, data, 1, &decided);
+	CHECK(!decided);
+	json_decref(t);
+	t = tls13_run(&cv, nst, 2, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "established");
+	CHECK_STR(jstr(t, "authentication"), "unknown");
+	CHECK(!jget(t, "authentication_inferred"));
+	json_decref(t);
+	conv_free(&cv);
+
+	cv.n = 0;
+	tls13_flights(&cv, false, false, 53);
+	free(cv.data[--cv.n]);  /* no client flight */
+	opaque(flight(&cv, 1), 23, 19, 9);
+	t = tls13_run(&cv, NULL, 0, &decided);
+	CHECK(decided);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK(json_array_size(jget(t, "alerts")) == 1);
+	json_decref(t);
 	conv_free(&cv);
 }
 
@@ -1461,6 +1627,9 @@ int main(void)
 	test_sslv2();
 	test_tls12_misc();
 	test_tls13_server_alert();
+	test_tls13_client_auth_rejected();
+	test_midstream_not_tls();
+	test_tls13_padding_and_abort();
 
 	x509_ctx_free(ctx.x509);
 	/* Every session freed gave back every byte it counted against

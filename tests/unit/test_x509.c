@@ -206,6 +206,30 @@ static void test_keys(void)
 	x509_cert_put(ctx, c);
 }
 
+/* CertificateRequest authorities: a DER Name as its RFC 4514 string; every
+ * truncated prefix is refused (NULL), never a crash or a partial name. */
+static void test_dn_string(void)
+{
+	/* SEQUENCE { SET { SEQUENCE { O, "tlstap tests" } }
+	 *            SET { SEQUENCE { CN, "tlstap ca root" } } } */
+	static const uint8_t dn[] = {
+		0x30, 0x31, 0x31, 0x15, 0x30, 0x13, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x0c, 0x0c,
+		't', 'l', 's', 't', 'a', 'p', ' ', 't', 'e', 's', 't', 's',
+		0x31, 0x18, 0x30, 0x16, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x0f,
+		't', 'l', 's', 't', 'a', 'p', ' ', 'c', 'a', ' ', 'r', 'o', 'o', 't', ',',
+	};
+	static const uint8_t empty[] = { 0x30, 0x00 };
+	char *s = x509_dn_string(dn, sizeof dn);
+
+	CHECK_STR(s, "CN=tlstap ca root\\,,O=tlstap tests");
+	free(s);
+	s = x509_dn_string(empty, sizeof empty);
+	CHECK_STR(s, "");
+	free(s);
+	for (size_t n = 0; n < sizeof dn; n++)
+		CHECK(x509_dn_string(dn, n) == NULL);
+}
+
 /* Certificates mbedTLS 2.28 refuses keep what the fallback reader finds. */
 static void test_fallback(void)
 {
@@ -221,6 +245,38 @@ static void test_fallback(void)
 		CHECK_STR(san(c, X509_SAN_DNS, 0), "ed.example.test");
 		CHECK(c->self_issued);
 		CHECK(c->parse_error && c->parse_code != 0 && c->parse_msg[0]);
+	}
+	x509_cert_put(ctx, c);
+
+	/* An RSASSA-PSS key mbedTLS 2.28 refuses keeps its algorithm and size. */
+	c = load("rsapss.der");
+	CHECK(c != NULL);
+	if (c) {
+		CHECK_STR(c->pk_alg, "RSASSA-PSS");
+		CHECK(c->pk_bits == 2048);
+		CHECK(c->sig_alg[0] != '\0');
+		CHECK_STR(c->subject.dn.p, "CN=rsapss.example.test");
+	}
+	x509_cert_put(ctx, c);
+
+	/* Post-quantum: an OID longer than 15 characters keeps its name, and
+	 * the size is the public key's (ML-DSA-65: 1952 bytes). */
+	c = load("mldsa65.der");
+	CHECK(c != NULL);
+	if (c) {
+		CHECK_STR(c->pk_alg, "ML-DSA-65");
+		CHECK(c->pk_bits == 1952 * 8);
+		CHECK_STR(c->sig_alg, "ML-DSA-65");
+		CHECK_STR(san(c, X509_SAN_DNS, 0), "mldsa.example.test");
+	}
+	x509_cert_put(ctx, c);
+
+	/* 600 subjectAltNames: all kept (the cap is X509_MAX_SANS). */
+	c = load("san600.der");
+	CHECK(c != NULL);
+	if (c) {
+		CHECK(c->n_sans == 600 && c->n_sans_total == 600);
+		CHECK_STR(san(c, X509_SAN_DNS, 599), "h599.example.test");
 	}
 	x509_cert_put(ctx, c);
 
@@ -708,6 +764,7 @@ int main(int argc, char **argv)
 	test_leaf_fields();
 	test_keys();
 	test_fallback();
+	test_dn_string();
 	test_malformed();
 	test_time_offsets();
 	test_cache();
