@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../parsers/tls_keylog.h"
 #include "../parsers/x509.h"
 #include "capture.h"
 #include "config.h"
@@ -73,6 +74,11 @@ static void usage(FILE *out)
 "  --certs-dir DIR       write each distinct certificate once as DIR/<sha256>.der.\n"
 "  --community-id-seed N seed for network.community_id (default 0).\n"
 "\n"
+"Decryption (README 'Decryption'):\n"
+"  --keylog FILE         an NSS key log (SSLKEYLOGFILE); repeatable.  TLS 1.3\n"
+"                        sessions whose ClientHello random it lists have their\n"
+"                        handshake read; application data is never reported.\n"
+"\n"
 "Certificates:\n"
 "  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
 "                        the system bundle. Validation uses the capture's time.\n"
@@ -113,7 +119,7 @@ enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
-	OPT_THREADS, OPT_SESSION_MEMCAP,
+	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_KEYLOG,
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +143,7 @@ static const struct option long_opts[] = {
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -184,10 +191,47 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 	return false;
 }
 
+/* Reads the key log files into kl; their line counters go to the stats.
+ * False (with a message) when a file cannot be read. */
+static bool load_keylogs(struct keylog *kl, const char *const *paths, int n,
+			 struct tt_stats *st)
+{
+	char buf[65536];
+
+	for (int i = 0; i < n; i++) {
+		FILE *f = fopen(paths[i], "r");
+		size_t have = 0, got;
+
+		if (!f) {
+			fprintf(stderr, "tlstap: --keylog %s: %s\n", paths[i], strerror(errno));
+			return false;
+		}
+		while ((got = fread(buf + have, 1, sizeof buf - have, f)) > 0) {
+			have += got;
+			size_t used = keylog_add_buffer(kl, buf, have, false);
+			if (used == 0 && have == sizeof buf)
+				used = keylog_add_buffer(kl, buf, have, true);  /* overlong line */
+			memmove(buf, buf + used, have - used);
+			have -= used;
+		}
+		keylog_add_buffer(kl, buf, have, true);
+		fclose(f);
+	}
+	st->keylog_lines = kl->st.lines;
+	st->keylog_secrets = kl->st.secrets;
+	st->keylog_bad_lines = kl->st.bad_lines;
+	if (kl->st.bad_lines)
+		fprintf(stderr, "tlstap: --keylog: %llu line(s) not understood, skipped\n",
+			(unsigned long long)kl->st.bad_lines);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
-	const char *files[MAX_FILES], *iface = NULL, *out = NULL;
+	static struct keylog keylog;
+	const char *files[MAX_FILES], *iface = NULL, *out = NULL, *keylogs[MAX_FILES];
+	int nkeylogs = 0;
 	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
 	struct engine *eng;
@@ -237,6 +281,13 @@ int main(int argc, char **argv)
 		case OPT_MEMCAP:
 			ctx.cfg.reasm_memcap = number("--reasm-memcap", optarg, 65536, 1ull << 40);
 			break;
+		case OPT_KEYLOG:
+			if (nkeylogs == MAX_FILES) {
+				fprintf(stderr, "tlstap: at most %d --keylog files\n", MAX_FILES);
+				return EXIT_USAGE;
+			}
+			keylogs[nkeylogs++] = optarg;
+			break;
 		case OPT_SESSION_MEMCAP:
 			ctx.cfg.session_memcap = number("--session-memcap", optarg, 1ull << 20, 1ull << 40);
 			break;
@@ -258,6 +309,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	keylog_init(&keylog);
+	if (nkeylogs) {
+		if (!load_keylogs(&keylog, keylogs, nkeylogs, &ctx.st))
+			return EXIT_USAGE;
+		ctx.keylog = &keylog;
+	}
 	ctx.em = emitter_new(out, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
@@ -304,6 +361,7 @@ int main(int argc, char **argv)
 	engine_free(eng);
 	frag_cache_free(ctx.hello_frags);
 	x509_ctx_free(ctx.x509);
+	keylog_free(&keylog);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
 	return rc;

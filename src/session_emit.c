@@ -27,6 +27,7 @@
 
 #include "../parsers/digest.h"
 #include "../parsers/fp.h"
+#include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
 #include "emit.h"
@@ -184,10 +185,12 @@ static void alerts_arr(struct jw *w, const struct session *s, int c)
 
 		jw_open(w, NULL, '{');
 		jw_name(w, "from", side(al->dir, c));
-		jw_name(w, "level", al->encrypted ? "unknown" :
+		bool opaque = al->encrypted && !al->decrypted;
+
+		jw_name(w, "level", opaque ? "unknown" :
 				   al->level == 1 ? "warning" :
 				   al->level == 2 ? "fatal" : "unknown");
-		if (!al->encrypted) {
+		if (!opaque) {
 			if (al->sslv2) {
 				jw_name(w, "description", verdict_v2_error_name(al->desc));
 			} else {
@@ -200,26 +203,41 @@ static void alerts_arr(struct jw *w, const struct session *s, int c)
 			}
 		}
 		jw_bool(w, "encrypted", al->encrypted);
+		if (al->decrypted)
+			jw_bool(w, "decrypted", true);
 		jw_close(w, true);
 	}
 	jw_close(w, false);
 }
 
+/* tls.decryption: which key-log secrets opened this session's records
+ * (their names only; never a key). */
+static void decryption_obj(struct jw *w, const struct session *s)
+{
+	jw_open(w, "decryption", '{');
+	jw_open(w, "secrets", '[');
+	for (int l = 0; l < KL_N_LABELS; l++)
+		if (s->dec_used & (1u << l))
+			jw_name(w, NULL, keylog_label_name((enum keylog_label)l));
+	jw_close(w, false);
+	jw_uint(w, "records", s->dec_records);
+	jw_close(w, true);
+}
+
 static void messages_arr(struct jw *w, const struct session *s, int c)
 {
-	char buf[16], item[48];
+	char buf[16], item[64];
 
 	jw_open(w, "handshake_messages", '[');
 	for (uint32_t i = 0; i < s->n_msgs; i++) {
-		const char *sd = side(s->msgs[i].dir, c), *m = msg_name(s->msgs[i].code, buf);
-		size_t sl = strlen(sd), ml = strlen(m);
+		/* side ":" [ "post_handshake:" (TLS 1.3, read with a key log) ] name */
+		int n = snprintf(item, sizeof item, "%s:%s%s", side(s->msgs[i].dir, c),
+				 s->msgs[i].post ? "post_handshake:" : "",
+				 msg_name(s->msgs[i].code, buf));
 
-		if (sl + 1 + ml >= sizeof item)
-			ml = sizeof item - sl - 2;
-		memcpy(item, sd, sl);
-		item[sl] = ':';
-		memcpy(item + sl + 1, m, ml);
-		jw_namen(w, NULL, item, sl + 1 + ml);
+		if (n < 0)
+			continue;
+		jw_namen(w, NULL, item, (size_t)n < sizeof item ? (size_t)n : sizeof item - 1);
 	}
 	jw_close(w, false);
 }
@@ -557,9 +575,11 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 		code_name(w, "curve", s->ske.group, tls_group_name);
 	if (s->sh_seen)
 		compression_json(w, "compression", sh->compression);
-	if (s->sh_seen && sh->has_alpn && sh->alpn.n && sh->alpn.len[0] &&
-	    (size_t)sh->alpn.off[0] + sh->alpn.len[0] <= sizeof sh->alpn.buf)
-		jw_wire(w, "next_protocol", sh->alpn.buf + sh->alpn.off[0], sh->alpn.len[0], a);
+	const struct tls_alpn_list *al = sh->has_alpn ? &sh->alpn : s->ee_alpn;
+
+	if (s->sh_seen && al && al->n && al->len[0] &&
+	    (size_t)al->off[0] + al->len[0] <= sizeof al->buf)
+		jw_wire(w, "next_protocol", al->buf + al->off[0], al->len[0], a);
 }
 
 /* tls.client: the first ClientHello's fields, CertificateVerify, the
@@ -646,6 +666,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	}
 	if (s->n_msgs)
 		messages_arr(w, s, c);
+	if (s->decrypting)
+		decryption_obj(w, s);
 
 	client_obj(w, s, v, ctx, a);
 	server_obj(w, s, v, ctx, a);

@@ -158,6 +158,7 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 	}
 	s->msgs[s->n_msgs].code = code;
 	s->msgs[s->n_msgs].dir = (uint8_t)dir;
+	s->msgs[s->n_msgs].post = s->decrypting && s->d[core_client_dir(s)].finished;
 	s->n_msgs++;
 }
 
@@ -165,7 +166,8 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 		      bool sslv2)
 {
 	uint32_t cap = s->ctx->cfg.max_alerts;
-	struct sess_alert al = { (uint8_t)dir, level, desc, enc, sslv2 };
+	struct sess_alert al = { .dir = (uint8_t)dir, .level = level, .desc = desc,
+				  .encrypted = enc, .sslv2 = sslv2 };
 
 	/* The alert that decides the outcome is kept even past the cap. */
 	if (!core_decided(s))
@@ -381,6 +383,14 @@ void core_check_established(struct session *s)
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 		return;
 	}
+	if (s->tls13 && s->decrypting) {
+		/* Read, not inferred: the client's Finished, then anything but an
+		 * alert after it (the server could still reject the client's
+		 * certificate until then). */
+		if (s->d[c].finished && (s->dec_srv_after || s->dec_cli_after))
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+		return;
+	}
 	if (s->tls13) {
 		if (s->cli_flight && s->cli_first_len != tls13_alert_len(s) &&
 		    (s->cli_flight >= 2 || s->srv_after_data))
@@ -405,7 +415,12 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 
 	if (core_decided(s))
 		return;
-	if (s->tls13 && s->sh_seen) {
+	if (s->tls13 && s->sh_seen && s->decrypting) {
+		if (s->d[c].finished) {
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+			return;
+		}
+	} else if (s->tls13 && s->sh_seen) {
 		uint32_t al = tls13_alert_len(s);
 		if (s->cli_flight && s->cli_first_len != al) {
 			if (s->srv_after_alert && !s->srv_after_data && s->cli_flight == 1) {
@@ -479,14 +494,30 @@ static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 	}
 }
 
-static void tls13_appdata(struct session *s, int dir, uint32_t len)
+void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool decrypted)
+{
+	core_add_alert(s, dir, level, desc, decrypted, false);
+	if (decrypted && s->n_alerts && s->alerts[s->n_alerts - 1].dir == dir)
+		s->alerts[s->n_alerts - 1].decrypted = true;
+	if (!core_decided(s) && decrypted)
+		s->fail_al.decrypted = true;
+	if (level == 2)
+		core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+	else if (level != 1)
+		anom_add(&s->anom, "malformed_alert");
+}
+
+/* quiet: the record was decrypted; its content is listed by whoever read
+ * it, so nothing is inferred from its size here. */
+void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet)
 {
 	uint32_t al = tls13_alert_len(s);
 
 	if (dir != core_client_dir(s)) {
 		if (!s->cli_flight) {
 			if (!s->srv_flight++) {
-				core_add_msg(s, dir, SESS_MSG_ENC_HS);
+				if (!quiet)
+					core_add_msg(s, dir, SESS_MSG_ENC_HS);
 				s->srv_first_len = len;
 			}
 		} else if (len == al) {
@@ -504,6 +535,8 @@ static void tls13_appdata(struct session *s, int dir, uint32_t len)
 		}
 		if (!s->cli_flight++) {
 			s->cli_first_len = len;
+			if (quiet)
+				return;
 			if (len == al) {
 				core_add_alert(s, dir, 0, 0, true, false);
 				core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
@@ -512,7 +545,8 @@ static void tls13_appdata(struct session *s, int dir, uint32_t len)
 			core_add_msg(s, dir, SESS_MSG_ENC_HS);
 		}
 	}
-	core_check_established(s);
+	if (!quiet)
+		core_check_established(s);
 }
 
 static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
@@ -567,7 +601,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			core_decide(s, TLS_OUT_INCOMPLETE, SC_MIDSTREAM, -1);
 			s->fail_stage = NULL;
 		} else if (s->tls13 && s->sh_seen) {
-			tls13_appdata(s, dir, r->len);
+			if (!(s->dec && core_dec_record(s, dir, r, ts)))
+				core_tls13_appdata(s, dir, r->len, false);
 		} else if (d->ccs) {
 			d->appdata++;
 			core_check_established(s);
@@ -647,6 +682,8 @@ void tls_core_free(struct session *s)
 		free(s->chain[i]);
 	}
 	free_hs_buffers(s);
+	core_dec_free(s);
+	free(s->ee_alpn);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
 	core_pool_put(s->ctx, POOL_SH, s->sh);
 	free(s->cr);
