@@ -385,9 +385,10 @@ void core_check_established(struct session *s)
 	}
 	if (s->tls13 && s->decrypting) {
 		/* Read, not inferred: the client's Finished, then anything but an
-		 * alert after it (the server could still reject the client's
-		 * certificate until then). */
-		if (s->d[c].finished && (s->dec_srv_after || s->dec_cli_after))
+		 * alert after it; under client authentication only the server's
+		 * answer counts (it may still reject the certificate, while the
+		 * client already sends data). */
+		if (s->d[c].finished && (s->dec_srv_after || (s->dec_cli_after && !s->srv_cr)))
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 		return;
 	}
