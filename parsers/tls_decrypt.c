@@ -18,7 +18,9 @@
 #include <nettle/ccm.h>
 #include <nettle/chacha-poly1305.h>
 #include <nettle/gcm.h>
+#include <nettle/hmac.h>
 #include <nettle/memops.h>
+#include <nettle/sha2.h>
 
 #define TLS13_MAX_CIPHERTEXT (16384 + 256)
 
@@ -160,5 +162,133 @@ enum tls_open_status tls13_open(struct tls13_keys *k, const uint8_t hdr[5],
 		return TLS_OPEN_NO_TYPE;
 	*type = out[m - 1];
 	*out_len = m - 1;
+	return TLS_OPEN_OK;
+}
+
+/*
+ * TLS 1.2 (RFC 5246 5, 6.3; AEAD records RFC 5288 3, RFC 6655 3, RFC 7905 2):
+ *
+ *   P_hash(secret, seed) = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) ...
+ *   A(0) = seed, A(i) = HMAC(secret, A(i-1))
+ *   key_block: [client key][server key][client IV][server IV]   (no MAC keys)
+ *   GCM/CCM record: | explicit nonce (8) | ciphertext | tag |, nonce = IV(4) || explicit
+ *   ChaCha20-Poly1305: | ciphertext | tag |, nonce = IV(12) XOR (0^4 || seq)
+ *   additional data: seq (8) || type || version || plaintext length (2)
+ */
+
+bool tls12_suite_info(uint16_t suite, struct tls12_suite *s)
+{
+	static const struct {
+		uint16_t id;
+		struct tls12_suite s;
+	} tab[] = {
+		{ 0x009c, { TLS_AEAD_AES128_GCM, TLS13_SHA256, 16, 4, 8, 16 } },
+		{ 0x009d, { TLS_AEAD_AES256_GCM, TLS13_SHA384, 32, 4, 8, 16 } },
+		{ 0x009e, { TLS_AEAD_AES128_GCM, TLS13_SHA256, 16, 4, 8, 16 } },
+		{ 0x009f, { TLS_AEAD_AES256_GCM, TLS13_SHA384, 32, 4, 8, 16 } },
+		{ 0xc02b, { TLS_AEAD_AES128_GCM, TLS13_SHA256, 16, 4, 8, 16 } },
+		{ 0xc02c, { TLS_AEAD_AES256_GCM, TLS13_SHA384, 32, 4, 8, 16 } },
+		{ 0xc02f, { TLS_AEAD_AES128_GCM, TLS13_SHA256, 16, 4, 8, 16 } },
+		{ 0xc030, { TLS_AEAD_AES256_GCM, TLS13_SHA384, 32, 4, 8, 16 } },
+		{ 0xc09c, { TLS_AEAD_AES128_CCM, TLS13_SHA256, 16, 4, 8, 16 } },
+		{ 0xc0a0, { TLS_AEAD_AES128_CCM8, TLS13_SHA256, 16, 4, 8, 8 } },
+		{ 0xc0ac, { TLS_AEAD_AES128_CCM, TLS13_SHA256, 16, 4, 8, 16 } },
+		{ 0xc0ae, { TLS_AEAD_AES128_CCM8, TLS13_SHA256, 16, 4, 8, 8 } },
+		{ 0xcca8, { TLS_AEAD_CHACHA20_POLY1305, TLS13_SHA256, 32, 12, 0, 16 } },
+		{ 0xcca9, { TLS_AEAD_CHACHA20_POLY1305, TLS13_SHA256, 32, 12, 0, 16 } },
+		{ 0xccaa, { TLS_AEAD_CHACHA20_POLY1305, TLS13_SHA256, 32, 12, 0, 16 } },
+	};
+
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (tab[i].id == suite) {
+			*s = tab[i].s;
+			return true;
+		}
+	return false;
+}
+
+/* P_hash with HMAC-SHA-256 or -384 into out (len bytes); seed at most 128. */
+static void p_hash(enum tls13_hash h, const uint8_t *secret, size_t slen, const uint8_t *seed,
+		   size_t seed_len, uint8_t *out, size_t len)
+{
+	uint8_t a[TLS13_MAX_HASH], block[TLS13_MAX_HASH];
+	size_t hl = tls13_hash_len(h);
+	struct hmac_sha256_ctx c256;
+	struct hmac_sha384_ctx c384;
+
+#define HM(data1, n1, data2, n2, dst) do { \
+		if (h == TLS13_SHA384) { \
+			hmac_sha384_set_key(&c384, slen, secret); \
+			hmac_sha384_update(&c384, n1, data1); \
+			if (n2) hmac_sha384_update(&c384, n2, data2); \
+			hmac_sha384_digest(&c384, SHA384_DIGEST_SIZE, dst); \
+		} else { \
+			hmac_sha256_set_key(&c256, slen, secret); \
+			hmac_sha256_update(&c256, n1, data1); \
+			if (n2) hmac_sha256_update(&c256, n2, data2); \
+			hmac_sha256_digest(&c256, SHA256_DIGEST_SIZE, dst); \
+		} \
+	} while (0)
+	HM(seed, seed_len, NULL, (size_t)0, a);
+	for (size_t done = 0; done < len; done += hl) {
+		HM(a, hl, seed, seed_len, block);
+		memcpy(out + done, block, len - done < hl ? len - done : hl);
+		HM(a, hl, NULL, (size_t)0, a);
+	}
+#undef HM
+	memset(block, 0, sizeof block);
+}
+
+bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite,
+		     const uint8_t master[48], const uint8_t client_random[32],
+		     const uint8_t server_random[32], bool client_side)
+{
+	uint8_t seed[13 + 64], kb[2 * 32 + 2 * 12];
+	size_t kl = suite->key_len, il = suite->iv_len;
+
+	if (kl > 32 || il > 12)
+		return false;
+	memcpy(seed, "key expansion", 13);
+	memcpy(seed + 13, server_random, 32);
+	memcpy(seed + 45, client_random, 32);
+	p_hash(suite->hash, master, 48, seed, sizeof seed, kb, 2 * kl + 2 * il);
+	memset(k, 0, sizeof *k);
+	k->suite = *suite;
+	memcpy(k->key, kb + (client_side ? 0 : kl), kl);
+	memcpy(k->iv, kb + 2 * kl + (client_side ? 0 : il), il);
+	memset(kb, 0, sizeof kb);
+	return true;
+}
+
+enum tls_open_status tls12_open(struct tls12_keys *k, uint8_t type, uint16_t version,
+				const uint8_t *body, size_t n, uint8_t *out, size_t *out_len)
+{
+	const struct tls12_suite *su = &k->suite;
+	uint8_t nonce[12], aad[13];
+	size_t m;
+
+	if (n < (size_t)su->explicit_len + su->tag_len || n > 16384 + 2048)
+		return TLS_OPEN_SHORT;
+	m = n - su->explicit_len - su->tag_len;
+	if (su->explicit_len) {
+		memcpy(nonce, k->iv, 4);
+		memcpy(nonce + 4, body, 8);
+	} else {
+		memcpy(nonce, k->iv, 12);
+		for (int i = 0; i < 8; i++)
+			nonce[11 - i] ^= (uint8_t)(k->seq >> (8 * i));
+	}
+	for (int i = 0; i < 8; i++)
+		aad[7 - i] = (uint8_t)(k->seq >> (8 * i));
+	aad[8] = type;
+	aad[9] = (uint8_t)(version >> 8);
+	aad[10] = (uint8_t)version;
+	aad[11] = (uint8_t)(m >> 8);
+	aad[12] = (uint8_t)m;
+	if (!tls_aead_open(su->aead, k->key, nonce, 12, aad, sizeof aad, body + su->explicit_len,
+			   n - su->explicit_len, out))
+		return TLS_OPEN_BAD_TAG;
+	k->seq++;
+	*out_len = m;
 	return TLS_OPEN_OK;
 }

@@ -68,6 +68,42 @@ enum tls_open_status tls13_open(struct tls13_keys *k, const uint8_t hdr[5],
 				const uint8_t *ct, size_t n, uint8_t *out, size_t *out_len,
 				uint8_t *type);
 
+/* ---- TLS 1.2 AEAD suites (RFC 5246 6.3, 5288, 6655, 7905) ---- */
+
+struct tls12_suite {
+	enum tls_aead aead;
+	enum tls13_hash hash;           /* the PRF's hash */
+	uint8_t key_len;
+	uint8_t iv_len;                 /* fixed IV: 4 (GCM, CCM) or 12 (ChaCha20-Poly1305) */
+	uint8_t explicit_len;           /* per-record nonce on the wire: 8 or 0 */
+	uint8_t tag_len;
+};
+
+/* The AEAD of a TLS 1.2 suite (ECDHE/DHE/RSA with AES-GCM, AES-CCM(_8),
+ * ChaCha20-Poly1305); false for CBC-HMAC and anything else. */
+bool tls12_suite_info(uint16_t suite, struct tls12_suite *s);
+
+struct tls12_keys {
+	struct tls12_suite suite;
+	uint8_t key[32];
+	uint8_t iv[12];
+	uint64_t seq;
+};
+
+/* One side's keys from the 48-byte master secret (CLIENT_RANDOM line):
+ * key_block = PRF(master, "key expansion", server_random + client_random).
+ * False on an unsupported layout. */
+bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite,
+		     const uint8_t master[48], const uint8_t client_random[32],
+		     const uint8_t server_random[32], bool client_side);
+
+/* Opens one TLS 1.2 record of the type and version (the additional data
+ * is seq || type || version || plaintext length): body is n bytes (explicit
+ * nonce, ciphertext, tag), the plaintext goes to out (n bytes of room).  The
+ * sequence number advances only when the tag verified. */
+enum tls_open_status tls12_open(struct tls12_keys *k, uint8_t type, uint16_t version,
+				const uint8_t *body, size_t n, uint8_t *out, size_t *out_len);
+
 /* The AEAD itself: decrypts ct (n bytes, the tag last) with key, a 12-byte
  * (7..13 for CCM) nonce and the additional data into out (n - tag bytes).
  * True when the tag verified. */

@@ -210,5 +210,10 @@ void core_dec_finished(struct session *s, int dir);
 /* The side sent KeyUpdate: its next records use the next secret. */
 void core_dec_key_update(struct session *s, int dir);
 void core_dec_free(struct session *s);
+/* TLS <= 1.2: the side sent ChangeCipherSpec: its keys from the
+ * CLIENT_RANDOM master secret; its protected records (handshake, alert,
+ * application data) are then opened here (true) or left opaque (false). */
+void core_dec12_ccs(struct session *s, int dir);
+bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
 
 #endif

@@ -158,7 +158,7 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 	}
 	s->msgs[s->n_msgs].code = code;
 	s->msgs[s->n_msgs].dir = (uint8_t)dir;
-	s->msgs[s->n_msgs].post = s->decrypting && s->d[core_client_dir(s)].finished;
+	s->msgs[s->n_msgs].post = s->tls13 && s->decrypting && s->d[core_client_dir(s)].finished;
 	s->n_msgs++;
 }
 
@@ -576,14 +576,19 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			break;
 		}
 		d->ccs = d->enc = true;
+		if (s->ctx->keylog)
+			core_dec12_ccs(s, dir);
 		if (dir != c && !s->srv_cert && !s->srv_ske && !s->srv_shd)
 			s->resumed = true;
 		core_check_established(s);
 		break;
 	case TLS_CT_ALERT:
-		handle_alert(s, dir, r);
+		if (!(d->ccs && s->dec && core_dec12_record(s, dir, r, ts)))
+			handle_alert(s, dir, r);
 		break;
 	case TLS_CT_HANDSHAKE:
+		if (d->enc && !s->tls13 && s->dec && core_dec12_record(s, dir, r, ts))
+			break;
 		if (d->enc && !s->tls13) {
 			if (!d->finished) {
 				d->finished = true;
@@ -605,6 +610,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			if (!(s->dec && core_dec_record(s, dir, r, ts)))
 				core_tls13_appdata(s, dir, r->len, false);
 		} else if (d->ccs) {
+			if (s->dec)
+				core_dec12_record(s, dir, r, ts);
 			d->appdata++;
 			core_check_established(s);
 		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {

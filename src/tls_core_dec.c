@@ -23,13 +23,14 @@
 #include "../parsers/tls_keylog.h"
 #include "session_impl.h"
 
-enum { DK_NONE = 0, DK_HANDSHAKE, DK_APPLICATION };
+enum { DK_NONE = 0, DK_HANDSHAKE, DK_APPLICATION, DK_TLS12 };
 
 struct core_dec {
 	struct tls13_suite suite;
 	uint8_t stage[2];               /* DK_* per flow direction */
 	bool opened[2];                 /* a record of the side opened */
 	struct tls13_keys k[2];
+	struct tls12_keys k12[2];       /* TLS <= 1.2: after the side's ChangeCipherSpec */
 	uint8_t ap[2][TLS13_MAX_HASH];  /* the side's application traffic secret */
 	bool have_ap[2];
 	uint8_t buf[16384 + 256];       /* one record's plaintext */
@@ -244,5 +245,77 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	s->dec_records++;
 	s->ctx->st.dec_records++;
 	deliver(s, dir, type, d->buf, len, r->len, ts);
+	return true;
+}
+
+/* ---- TLS 1.2: the master secret of a CLIENT_RANDOM line ---- */
+
+void core_dec12_ccs(struct session *s, int dir)
+{
+	const struct keylog_entry *e;
+	struct tls12_suite suite;
+	const uint8_t *ms;
+	size_t len = 0;
+	int c = core_client_dir(s);
+
+	if (!s->ch || !s->sh || (s->dec && s->dec->stage[dir] != DK_NONE))
+		return;
+	/* looked up once, at the first ChangeCipherSpec */
+	if (!s->dec && s->d[!dir].ccs)
+		return;
+	e = keylog_find(s->ctx->keylog, s->ch->random);
+	if (!e)
+		return;
+	if (!s->dec)
+		s->ctx->st.dec_sessions++;
+	ms = keylog_secret(e, KL_CLIENT_RANDOM, &len);
+	if (!ms) {
+		s->ctx->st.dec_missing_secret++;
+		anom_add(&s->anom, "keylog_secret_missing");
+		return;
+	}
+	if (!tls12_suite_info(s->sh->cipher, &suite)) {
+		s->ctx->st.dec_unsupported++;
+		anom_add(&s->anom, "decryption_unsupported_cipher");
+		return;
+	}
+	if (!s->dec && !(s->dec = calloc(1, sizeof *s->dec))) {
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, s->ch->random, s->sh->random,
+			     dir == c))
+		return;
+	s->dec->stage[dir] = DK_TLS12;
+	s->dec_used |= 1u << KL_CLIENT_RANDOM;
+	s->decrypting = true;
+}
+
+bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct core_dec *d = s->dec;
+	size_t len = 0;
+	enum tls_open_status st;
+
+	if (!d || d->stage[dir] != DK_TLS12 || !r->body || r->len > sizeof d->buf)
+		return false;
+	st = tls12_open(&d->k12[dir], r->type, r->version, r->body, r->len, d->buf, &len);
+	if (st != TLS_OPEN_OK) {
+		s->ctx->st.dec_failed++;
+		give_up(s, "decryption_failed");
+		return false;
+	}
+	d->opened[dir] = true;
+	s->dec_records++;
+	s->ctx->st.dec_records++;
+	if (r->type == TLS_CT_HANDSHAKE) {
+		core_hs_feed(s, dir, d->buf, len, ts);
+	} else if (r->type == TLS_CT_ALERT) {
+		if (len == 2)
+			core_alert(s, dir, d->buf[0], d->buf[1], true);
+		else
+			anom_add(&s->anom, "malformed_alert");
+	}
+	/* application data: opened to keep the sequence, dropped */
 	return true;
 }

@@ -174,6 +174,17 @@ osrv -ciphersuites TLS_AES_128_CCM_8_SHA256
 ocli ccm8.tlstap.test -ciphersuites TLS_AES_128_CCM_8_SHA256
 cap_stop; srv_stop
 
+# TLS 1.2: the CLIENT_RANDOM master secret opens both Finished messages.
+cap_start keylog_tls12_gcm
+osrv -tls1_2
+ocli tls12.tlstap.test -tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384
+cap_stop; srv_stop
+
+cap_start keylog_tls12_chacha
+osrv -tls1_2
+ocli tls12-chacha.tlstap.test -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
+cap_stop; srv_stop
+
 # GnuTLS writes the key log named by SSLKEYLOGFILE; AES-128-GCM (SHA-256).
 cap_start keylog_tls13_gnutls
 srv 8443 gnutls-serv --echo --disable-client-cert -p 8443 --x509certfile "$C/rsa-chain.pem" \
