@@ -314,8 +314,95 @@ static void test_other_suites(void)
 	      !tls13_suite_info(0xc02f, &su));
 }
 
+/* TLS 1.2: a record sealed here with Nettle as RFC 5288 / 7905 say
+ * opens, at its sequence number only, and no truncation of it opens. */
+static void test_tls12(void)
+{
+	static const uint16_t suites[] = { 0xc02f, 0xc030, 0xcca8, 0xc0ac, 0xc0ae };
+	uint8_t master[48], cr[32], sr[32], rec[128], out[128], pt[20];
+	struct tls12_suite su;
+
+	for (int i = 0; i < 48; i++)
+		master[i] = (uint8_t)(3 * i);
+	memset(cr, 0x11, 32);
+	memset(sr, 0x22, 32);
+	memcpy(pt, "\x14\x00\x00\x0c" "verify-data!" "\x15\x03\x03\x00", 20);
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+		struct tls12_keys kc, ks;
+		uint8_t nonce[12], aad[13];
+		size_t el, n, len = 0;
+		uint64_t seq = 5;
+
+		CHECK(tls12_suite_info(suites[i], &su));
+		CHECK(tls12_keys_init(&kc, &su, master, cr, sr, true));
+		CHECK(tls12_keys_init(&ks, &su, master, cr, sr, false));
+		CHECK(memcmp(kc.key, ks.key, su.key_len) != 0);
+		el = su.explicit_len;
+		if (el) {
+			memcpy(nonce, kc.iv, 4);
+			memcpy(nonce + 4, "\x00\x00\x00\x00\x00\x00\x00\x05", 8);
+			memcpy(rec, nonce + 4, 8);
+		} else {
+			memcpy(nonce, kc.iv, 12);
+			nonce[11] ^= (uint8_t)seq;
+		}
+		memset(aad, 0, 8);
+		aad[7] = (uint8_t)seq, aad[8] = 22, aad[9] = 3, aad[10] = 3, aad[11] = 0, aad[12] = 20;
+		if (su.aead == TLS_AEAD_AES128_GCM || su.aead == TLS_AEAD_AES256_GCM) {
+			struct gcm_aes128_ctx g1;
+			struct gcm_aes256_ctx g2;
+
+			if (su.aead == TLS_AEAD_AES128_GCM) {
+				gcm_aes128_set_key(&g1, kc.key);
+				gcm_aes128_set_iv(&g1, 12, nonce);
+				gcm_aes128_update(&g1, 13, aad);
+				gcm_aes128_encrypt(&g1, 20, rec + el, pt);
+				gcm_aes128_digest(&g1, 16, rec + el + 20);
+			} else {
+				gcm_aes256_set_key(&g2, kc.key);
+				gcm_aes256_set_iv(&g2, 12, nonce);
+				gcm_aes256_update(&g2, 13, aad);
+				gcm_aes256_encrypt(&g2, 20, rec + el, pt);
+				gcm_aes256_digest(&g2, 16, rec + el + 20);
+			}
+		} else if (su.aead == TLS_AEAD_CHACHA20_POLY1305) {
+			struct chacha_poly1305_ctx c;
+
+			chacha_poly1305_set_key(&c, kc.key);
+			chacha_poly1305_set_nonce(&c, nonce);
+			chacha_poly1305_update(&c, 13, aad);
+			chacha_poly1305_encrypt(&c, 20, rec + el, pt);
+			chacha_poly1305_digest(&c, 16, rec + el + 20);
+		} else {
+			struct ccm_aes128_ctx c;
+
+			ccm_aes128_set_key(&c, kc.key);
+			ccm_aes128_encrypt_message(&c, 12, nonce, 13, aad, su.tag_len,
+						   20 + (size_t)su.tag_len, rec + el, pt);
+		}
+		n = el + 20 + su.tag_len;
+		kc.seq = seq;
+		CHECK(tls12_open(&kc, 22, 0x0303, rec, n, out, &len) == TLS_OPEN_OK);
+		CHECK(len == 20 && memcmp(out, pt, 20) == 0 && kc.seq == seq + 1);
+		CHECK(tls12_open(&kc, 22, 0x0303, rec, n, out, &len) == TLS_OPEN_BAD_TAG);
+		ks.seq = seq;
+		CHECK(tls12_open(&ks, 22, 0x0303, rec, n, out, &len) == TLS_OPEN_BAD_TAG);
+		kc.seq = seq;
+		CHECK(tls12_open(&kc, 21, 0x0303, rec, n, out, &len) == TLS_OPEN_BAD_TAG);
+		for (size_t p = 0; p < n; p++) {
+			enum tls_open_status st;
+
+			kc.seq = seq;
+			st = tls12_open(&kc, 22, 0x0303, rec, p, out, &len);
+			CHECK(st == TLS_OPEN_SHORT || st == TLS_OPEN_BAD_TAG);
+		}
+	}
+	CHECK(!tls12_suite_info(0x002f, &su) && !tls12_suite_info(0xc013, &su));
+}
+
 int main(void)
 {
+	test_tls12();
 	test_expand_label();
 	test_rfc8448_server_flight();
 	test_other_suites();
