@@ -8,6 +8,9 @@
  *   after a side's Finished: its application traffic secret ──────────┘   (messages,
  *     ─> post-handshake messages, alerts; application data only counted)   alerts)
  *
+ * Memory: about 17 KiB per session with a key (one record's plaintext),
+ * counted against --session-memcap until the session ends.
+ *
  * Nothing opened is kept: plaintext lives in one scratch buffer for the
  * time of one record; handshake bytes are handed to the core (which copies
  * what it keeps), application data is dropped.  Secrets and keys are copied
@@ -114,6 +117,7 @@ void core_dec_server_hello(struct session *s)
 		anom_add(&s->anom, "alloc_failed");
 		return;
 	}
+	core_mem_add(s, sizeof *s->dec);
 	s->dec->suite = suite;
 	bool ok_s = side_keys(s, e, sv, KL_SERVER_HS), ok_c = side_keys(s, e, c, KL_CLIENT_HS);
 
@@ -279,9 +283,13 @@ void core_dec12_ccs(struct session *s, int dir)
 		anom_add(&s->anom, "decryption_unsupported_cipher");
 		return;
 	}
-	if (!s->dec && !(s->dec = calloc(1, sizeof *s->dec))) {
-		anom_add(&s->anom, "alloc_failed");
-		return;
+	if (!s->dec) {
+		s->dec = calloc(1, sizeof *s->dec);
+		if (!s->dec) {
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+		core_mem_add(s, sizeof *s->dec);
 	}
 	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, s->ch->random, s->sh->random,
 			     dir == c))
