@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../parsers/pcapng_secrets.h"
 #include "../parsers/tls_keylog.h"
 #include "../parsers/x509.h"
 #include "capture.h"
@@ -226,6 +227,45 @@ static bool load_keylogs(struct keylog *kl, const char *const *paths, int n,
 	return true;
 }
 
+/* The TLS key logs a pcapng file carries in Decryption Secrets Blocks
+ * (read before its packets, so that every session can use them); not for
+ * standard input or classic pcap.  Returns the secrets added. */
+static uint64_t load_pcapng_secrets(struct keylog *kl, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+	uint8_t h[12];
+	uint64_t before = kl->st.secrets;
+	long off = 0;
+	bool le = false;
+	uint32_t type, len;
+
+	if (!f)
+		return 0;
+	if (fread(h, 1, 12, f) == 12 && pcapng_shb(h, &le, &len)) {
+		for (off = len; fseek(f, off, SEEK_SET) == 0 && fread(h, 1, 8, f) == 8; off += len) {
+			if (h[0] == 0x0A && h[1] == 0x0D && h[2] == 0x0D && h[3] == 0x0A) {
+				if (fread(h + 8, 1, 4, f) != 4 || !pcapng_shb(h, &le, &len))
+					break;
+				continue;
+			}
+			if (!pcapng_block(h, le, &type, &len) || (uint64_t)off + len > LONG_MAX)
+				break;
+			if (type != PCAPNG_DSB || len > (64u << 20))
+				continue;
+			uint8_t *body = malloc(len - 8);
+			const uint8_t *data;
+			size_t dlen;
+
+			if (body && fread(body, 1, len - 12, f) == len - 12 &&
+			    pcapng_dsb_tls(body, len - 12, le, &data, &dlen))
+				keylog_add_buffer(kl, (const char *)data, dlen, true);
+			free(body);
+		}
+	}
+	fclose(f);
+	return kl->st.secrets - before;
+}
+
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
@@ -315,6 +355,13 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		ctx.keylog = &keylog;
 	}
+	for (int i = 0; i < nfiles; i++)
+		if (load_pcapng_secrets(&keylog, files[i])) {
+			ctx.keylog = &keylog;
+			ctx.st.keylog_lines = keylog.st.lines;
+			ctx.st.keylog_secrets = keylog.st.secrets;
+			ctx.st.keylog_bad_lines = keylog.st.bad_lines;
+		}
 	ctx.em = emitter_new(out, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);

@@ -206,8 +206,14 @@ CUR=keylog_tls13_wrongkey
 	echo "CLIENT_RANDOM tooshort"
 } >"$W/out/$CUR.keylog"
 
+# The mutual session as pcapng with its key log inside (a Decryption
+# Secrets Block): read without --keylog.
+CUR=keylog_tls13_mutual_dsb
+/usr/bin/python3 "$HERE/pcaptool.py" pcapng "$W/out/$CUR.pcapng" "$W/out/keylog_tls13_mutual.pcap" \
+	--secrets "$W/out/keylog_tls13_mutual.keylog"
+
 CUR=done
 mkdir -p "$DEST"
 cp "$W"/out/* "$DEST/"
 [ -n "${MKPCAPS_DEST:-}" ] || cp "$C/ca.pem" "$HERE/certs-pcap/keylog-ca.pem"
-echo "mkkeylog.sh: $(ls "$W"/out/*.pcap | wc -l) captures with key logs in $DEST"
+echo "mkkeylog.sh: $(ls "$W"/out/*.pcap* | wc -l) captures with key logs in $DEST"
