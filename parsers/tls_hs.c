@@ -604,6 +604,27 @@ int tls_parse_server_hello(const uint8_t *body, size_t len, struct tls_server_he
 	return extensions(&c, sh->exts, &sh->n_exts, &sh->n_exts_total, a, sh_extension, sh);
 }
 
+int tls_parse_encrypted_extensions(const uint8_t *body, size_t len,
+				   struct tls_alpn_list *alpn, bool *has_alpn, struct anom_set *a)
+{
+	struct cur c = cur_make(body, len);
+	/* A scratch ServerHello: only its ALPN is wanted, and the real
+	 * ServerHello's extension list (JA3S, JA4S) stays as it was. */
+	static _Thread_local struct tls_server_hello ee;
+	int rc;
+
+	memset(&ee, 0, sizeof ee);
+	if (cur_empty(&c)) {
+		anom_add(a, "extension_length_mismatch");
+		return -1;
+	}
+	rc = extensions(&c, ee.exts, &ee.n_exts, &ee.n_exts_total, a, sh_extension, &ee);
+	*has_alpn = ee.has_alpn;
+	if (ee.has_alpn)
+		*alpn = ee.alpn;
+	return rc;
+}
+
 int tls_parse_certificate(const uint8_t *body, size_t len, bool tls13,
 			  struct tls_cert_ref *certs, size_t max, size_t *n, size_t *n_total,
 			  struct anom_set *a)
@@ -724,27 +745,15 @@ bad:
 	return -1;
 }
 
-int tls_parse_certificate_request(const uint8_t *body, size_t len, uint16_t version,
-				  struct tls_cert_request *cr, struct anom_set *a)
+/* The DistinguishedName list of certificate_authorities (both layouts). */
+static bool cr_authorities(struct cur *cas, struct tls_cert_request *cr)
 {
-	struct cur c = cur_make(body, len), types, sigs, cas, dn;
-	uint16_t total;
+	struct cur dn;
 	unsigned n = 0;
 
-	memset(cr, 0, sizeof *cr);
-	if (!cur_vec8(&c, &types))
-		goto bad;
-	u8_list(&types, cr->types, TLS_MAX_CERT_TYPES, &cr->n_types, &total, a);
-	if (version >= 0x0303) {
-		if (!cur_vec16(&c, &sigs))
-			goto bad;
-		u16_list(&sigs, cr->sigalgs, TLS_MAX_SIGALGS, &cr->n_sigalgs, &total, a);
-	}
-	if (!cur_vec16(&c, &cas))
-		goto bad;
-	while (!cur_empty(&cas)) {
-		if (!cur_vec16(&cas, &dn))
-			goto bad;
+	while (!cur_empty(cas)) {
+		if (!cur_vec16(cas, &dn))
+			return false;
 		if (cr->n_authorities < TLS_MAX_AUTHORITIES) {
 			cr->authorities[cr->n_authorities].der = dn.p;
 			cr->authorities[cr->n_authorities].len = (uint32_t)dn.left;
@@ -753,6 +762,59 @@ int tls_parse_certificate_request(const uint8_t *body, size_t len, uint16_t vers
 		n++;
 	}
 	cr->n_authorities_total = (uint16_t)(n > 0xffff ? 0xffff : n);
+	return true;
+}
+
+/* RFC 8446 4.3.2: certificate_request_context<0..2^8-1>,
+ * extensions<2..2^16-1> with signature_algorithms (13) and
+ * certificate_authorities (47). */
+static void cr13_extension(uint16_t type, struct cur *body, void *arg, struct anom_set *a)
+{
+	struct tls_cert_request *cr = arg;
+	struct cur v;
+	uint16_t total;
+
+	if (type == 13 && cur_vec16(body, &v)) {
+		u16_list(&v, cr->sigalgs, TLS_MAX_SIGALGS, &cr->n_sigalgs, &total, a);
+	} else if (type == 47 && cur_vec16(body, &v)) {
+		if (!cr_authorities(&v, cr))
+			anom_add(a, "certificate_request_malformed");
+	} else {
+		cur_skip(body, body->left);
+	}
+}
+
+static int cert_request13(struct cur *c, struct tls_cert_request *cr, struct anom_set *a)
+{
+	struct cur ctx;
+	uint16_t exts[TLS_MAX_EXTS], n = 0, total = 0;
+
+	if (!cur_vec8(c, &ctx) || cur_empty(c)) {
+		anom_add(a, "certificate_request_malformed");
+		return -1;
+	}
+	return extensions(c, exts, &n, &total, a, cr13_extension, cr);
+}
+
+int tls_parse_certificate_request(const uint8_t *body, size_t len, uint16_t version,
+				  struct tls_cert_request *cr, struct anom_set *a)
+{
+	struct cur c = cur_make(body, len), types, sigs, cas;
+	uint16_t total;
+
+	memset(cr, 0, sizeof *cr);
+	if (version == 0x0304 || (version >> 8) == 0x7f)
+		return cert_request13(&c, cr, a);
+	if (!cur_vec8(&c, &types))
+		goto bad;
+	u8_list(&types, cr->types, TLS_MAX_CERT_TYPES, &cr->n_types, &total, a);
+	if (version >= 0x0303) {
+		if (!cur_vec16(&c, &sigs))
+			goto bad;
+		u16_list(&sigs, cr->sigalgs, TLS_MAX_SIGALGS, &cr->n_sigalgs, &total, a);
+	}
+	if (!cur_vec16(&c, &cas) || !cr_authorities(&cas, cr))
+		goto bad;
 	if (!cur_empty(&c)) {
 		anom_add(a, "trailing_bytes");
 		return -1;

@@ -62,6 +62,11 @@ int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_he
  * TLS suites 0x00XXXX become XXXX; others are counted, not stored) and sets sslv2. */
 int tls_parse_sslv2_client_hello(const uint8_t *body, size_t len,
 				 struct tls_client_hello *ch, struct anom_set *a);
+/* TLS 1.3 EncryptedExtensions (RFC 8446 4.3.1): its extensions are
+ * checked like a ServerHello's; the selected ALPN is copied to *alpn
+ * (*has_alpn says whether there was one). */
+int tls_parse_encrypted_extensions(const uint8_t *body, size_t len,
+				   struct tls_alpn_list *alpn, bool *has_alpn, struct anom_set *a);
 /* Also recognises HelloRetryRequest (sh->is_hrr) and the downgrade sentinel. */
 int tls_parse_server_hello(const uint8_t *body, size_t len, struct tls_server_hello *sh,
 			   struct anom_set *a);

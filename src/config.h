@@ -78,6 +78,13 @@ struct tt_stats {
 	uint64_t outcome[9];            /* indexed by enum tls_outcome */
 	uint64_t records_written, records_dropped;
 	uint64_t certs_parsed, certs_cache_hits, certs_failed;
+	/* decryption (--keylog) */
+	uint64_t keylog_lines, keylog_secrets, keylog_bad_lines;
+	uint64_t dec_sessions;          /* sessions whose ClientHello random had secrets */
+	uint64_t dec_records;           /* records opened */
+	uint64_t dec_failed;            /* sessions where a record did not open (AEAD tag) */
+	uint64_t dec_unsupported;       /* sessions with a key but a cipher suite without support */
+	uint64_t dec_missing_secret;    /* a side's secret was not in the key log */
 	/* live capture */
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
 };
@@ -88,6 +95,7 @@ struct frag_cache;
 struct jw;
 struct hello_pool;
 struct sources;
+struct keylog;
 
 struct tt_ctx {
 	struct tt_config cfg;
@@ -99,6 +107,8 @@ struct tt_ctx {
 	uint64_t sess_mem;              /* bytes the sessions hold now (session.c) */
 	struct hello_pool *pool;        /* freed hello structs kept for reuse (session.c) */
 	struct sources *sources;        /* where packets came from (sources.h); NULL: not named */
+	const struct keylog *keylog;    /* --keylog secrets, read-only while packets flow;
+					 * NULL: no decryption, no cost */
 };
 
 #endif

@@ -787,6 +787,18 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	findings_json(w, ctx->em);
 	if (rss)
 		jw_uint(w, "peak_rss_bytes", rss);
+	if (ctx->keylog) {
+		jw_open(w, "decryption", '{');
+		jw_uint(w, "keylog_lines", st->keylog_lines);
+		jw_uint(w, "keylog_secrets", st->keylog_secrets);
+		jw_uint(w, "keylog_bad_lines", st->keylog_bad_lines);
+		jw_uint(w, "sessions_with_key", st->dec_sessions);
+		jw_uint(w, "records_opened", st->dec_records);
+		jw_uint(w, "failed", st->dec_failed);
+		jw_uint(w, "unsupported_cipher", st->dec_unsupported);
+		jw_uint(w, "missing_secret", st->dec_missing_secret);
+		jw_close(w, true);
+	}
 	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
 		jw_open(w, "pcap", '{');
 		jw_uint(w, "received", st->pcap_recv);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../parsers/pcapng_secrets.h"
+#include "../parsers/tls_keylog.h"
 #include "../parsers/x509.h"
 #include "capture.h"
 #include "cli.h"
@@ -88,6 +90,10 @@ static void usage(FILE *out)
 "  --findings-set KEY=VALUE  one policy line, applied after the file, e.g.\n"
 "                        --findings-set 'disable = no_sni,cbc_mode' or\n"
 "                        --findings-set expiry_warning_days=14.\n"
+"Decryption (README 'Decryption'):\n"
+"  --keylog FILE         an NSS key log (SSLKEYLOGFILE); repeatable.  TLS 1.3\n"
+"                        sessions whose ClientHello random it lists have their\n"
+"                        handshake read; application data is never reported.\n"
 "\n"
 "Certificates:\n"
 "  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
@@ -141,7 +147,7 @@ enum {
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
-	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET,
+	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG,
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +176,7 @@ static const struct option long_opts[] = {
 	{ "findings-config", required_argument, NULL, OPT_FINDINGS_CONFIG },
 	{ "findings-set", required_argument, NULL, OPT_FINDINGS_SET },
 	CLI_LONG_OPTIONS,
+	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -253,11 +260,88 @@ static void findings_config(struct tt_config *cfg, const char *path)
 	free(buf);
 }
 
+/* Reads the key log files into kl; their line counters go to the stats.
+ * False (with a message) when a file cannot be read. */
+static bool load_keylogs(struct keylog *kl, const char *const *paths, int n,
+			 struct tt_stats *st)
+{
+	char buf[65536];
+
+	for (int i = 0; i < n; i++) {
+		FILE *f = fopen(paths[i], "r");
+		size_t have = 0, got;
+
+		if (!f) {
+			fprintf(stderr, "tlstap: --keylog %s: %s\n", paths[i], strerror(errno));
+			return false;
+		}
+		while ((got = fread(buf + have, 1, sizeof buf - have, f)) > 0) {
+			have += got;
+			size_t used = keylog_add_buffer(kl, buf, have, false);
+			if (used == 0 && have == sizeof buf)
+				used = keylog_add_buffer(kl, buf, have, true);  /* overlong line */
+			memmove(buf, buf + used, have - used);
+			have -= used;
+		}
+		keylog_add_buffer(kl, buf, have, true);
+		fclose(f);
+	}
+	st->keylog_lines = kl->st.lines;
+	st->keylog_secrets = kl->st.secrets;
+	st->keylog_bad_lines = kl->st.bad_lines;
+	if (kl->st.bad_lines)
+		fprintf(stderr, "tlstap: --keylog: %llu line(s) not understood, skipped\n",
+			(unsigned long long)kl->st.bad_lines);
+	return true;
+}
+
+/* The TLS key logs a pcapng file carries in Decryption Secrets Blocks
+ * (read before its packets, so that every session can use them); not for
+ * standard input or classic pcap.  Returns the secrets added. */
+static uint64_t load_pcapng_secrets(struct keylog *kl, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
+	uint8_t h[12];
+	uint64_t before = kl->st.secrets;
+	long off = 0;
+	bool le = false;
+	uint32_t type, len;
+
+	if (!f)
+		return 0;
+	if (fread(h, 1, 12, f) == 12 && pcapng_shb(h, &le, &len)) {
+		for (off = len; fseek(f, off, SEEK_SET) == 0 && fread(h, 1, 8, f) == 8; off += len) {
+			if (h[0] == 0x0A && h[1] == 0x0D && h[2] == 0x0D && h[3] == 0x0A) {
+				if (fread(h + 8, 1, 4, f) != 4 || !pcapng_shb(h, &le, &len))
+					break;
+				continue;
+			}
+			if (!pcapng_block(h, le, &type, &len) || (uint64_t)off + len > LONG_MAX)
+				break;
+			if (type != PCAPNG_DSB || len > (64u << 20))
+				continue;
+			uint8_t *body = malloc(len - 8);
+			const uint8_t *data;
+			size_t dlen;
+
+			if (body && fread(body, 1, len - 12, f) == len - 12 &&
+			    pcapng_dsb_tls(body, len - 12, le, &data, &dlen))
+				keylog_add_buffer(kl, (const char *)data, dlen, true);
+			free(body);
+		}
+	}
+	fclose(f);
+	return kl->st.secrets - before;
+}
+
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
 	static struct cli cli;
 	const char *iface = NULL, *out = NULL;
+	static struct keylog keylog;
+	const char *keylogs[64];
+	int nkeylogs = 0;
 	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
 	struct engine *eng;
@@ -323,6 +407,13 @@ int main(int argc, char **argv)
 			}
 			sets[nsets++] = optarg;
 			break;
+		case OPT_KEYLOG:
+			if (nkeylogs == 64) {
+				fprintf(stderr, "tlstap: at most 64 --keylog files\n");
+				return EXIT_USAGE;
+			}
+			keylogs[nkeylogs++] = optarg;
+			break;
 		case OPT_SESSION_MEMCAP:
 			ctx.cfg.session_memcap = cli_size("--session-memcap", optarg, 1ull << 20, 1ull << 40);
 			break;
@@ -355,6 +446,19 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	keylog_init(&keylog);
+	if (nkeylogs) {
+		if (!load_keylogs(&keylog, keylogs, nkeylogs, &ctx.st))
+			return EXIT_USAGE;
+		ctx.keylog = &keylog;
+	}
+	for (size_t i = 0; i < cli.files.n; i++)
+		if (load_pcapng_secrets(&keylog, cli.files.name[i])) {
+			ctx.keylog = &keylog;
+			ctx.st.keylog_lines = keylog.st.lines;
+			ctx.st.keylog_secrets = keylog.st.secrets;
+			ctx.st.keylog_bad_lines = keylog.st.bad_lines;
+		}
 	ctx.em = emitter_new(out, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
@@ -415,6 +519,7 @@ int main(int argc, char **argv)
 	frag_cache_free(ctx.hello_frags);
 	sources_free(ctx.sources);
 	x509_ctx_free(ctx.x509);
+	keylog_free(&keylog);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
 	if ((c = cli_finish(&cli)) != EXIT_OK && rc == EXIT_OK)

@@ -29,6 +29,7 @@
 
 #include "../parsers/digest.h"
 #include "../parsers/fp.h"
+#include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
 #include "emit.h"
@@ -197,10 +198,12 @@ static void alerts_arr(struct jw *w, const struct session *s, int c)
 
 		jw_open(w, NULL, '{');
 		jw_name(w, "from", side(al->dir, c));
-		jw_name(w, "level", al->encrypted ? "unknown" :
+		bool opaque = al->encrypted && !al->decrypted;
+
+		jw_name(w, "level", opaque ? "unknown" :
 				   al->level == 1 ? "warning" :
 				   al->level == 2 ? "fatal" : "unknown");
-		if (!al->encrypted) {
+		if (!opaque) {
 			if (al->sslv2) {
 				jw_name(w, "description", verdict_v2_error_name(al->desc));
 			} else {
@@ -213,33 +216,52 @@ static void alerts_arr(struct jw *w, const struct session *s, int c)
 			}
 		}
 		jw_bool(w, "encrypted", al->encrypted);
+		if (al->decrypted)
+			jw_bool(w, "decrypted", true);
 		jw_close(w, true);
 	}
 	jw_close(w, false);
 }
 
+/* tls.decryption: which key-log secrets opened this session's records
+ * (their names only; never a key). */
+static void decryption_obj(struct jw *w, const struct session *s)
+{
+	jw_open(w, "decryption", '{');
+	jw_open(w, "secrets", '[');
+	for (int l = 0; l < KL_N_LABELS; l++)
+		if (s->dec_used & (1u << l))
+			jw_name(w, NULL, keylog_label_name((enum keylog_label)l));
+	jw_close(w, false);
+	jw_uint(w, "records", s->dec_records);
+	jw_close(w, true);
+}
+
 static void messages_arr(struct jw *w, const struct session *s, int c)
 {
-	char buf[16], item[48];
+	char buf[16], item[64];
 
 	jw_open(w, "handshake_messages", '[');
 	for (uint32_t i = 0; i < s->n_msgs; i++) {
-		const char *sd, *m;
-		size_t sl, ml;
+		/* side ":" [ "post_handshake:" (TLS 1.3, read with a key log) ] name */
+		const char *sd, *pre, *m;
+		size_t sl, pl, ml;
 
 		if (s->msgs[i].code == SESS_MSG_ALERT || s->msgs[i].code == SESS_MSG_APPDATA)
 			continue;   /* timeline only */
 		sd = side(s->msgs[i].dir, c);
+		pre = s->msgs[i].post ? "post_handshake:" : "";
 		m = msg_name(s->msgs[i].code, buf);
 		sl = strlen(sd);
+		pl = strlen(pre);
 		ml = strlen(m);
-
-		if (sl + 1 + ml >= sizeof item)
-			ml = sizeof item - sl - 2;
+		if (sl + 1 + pl + ml >= sizeof item)
+			ml = sizeof item - sl - pl - 2;
 		memcpy(item, sd, sl);
 		item[sl] = ':';
-		memcpy(item + sl + 1, m, ml);
-		jw_namen(w, NULL, item, sl + 1 + ml);
+		memcpy(item + sl + 1, pre, pl);
+		memcpy(item + sl + 1 + pl, m, ml);
+		jw_namen(w, NULL, item, sl + 1 + pl + ml);
 	}
 	jw_close(w, false);
 }
@@ -663,9 +685,11 @@ static void negotiated(struct jw *w, const struct session *s, struct anom_set *a
 		code_name(w, "curve", s->ske.group, tls_group_name);
 	if (s->sh_seen)
 		compression_json(w, "compression", sh->compression);
-	if (s->sh_seen && sh->has_alpn && sh->alpn.n && sh->alpn.len[0] &&
-	    (size_t)sh->alpn.off[0] + sh->alpn.len[0] <= sizeof sh->alpn.buf)
-		jw_wire(w, "next_protocol", sh->alpn.buf + sh->alpn.off[0], sh->alpn.len[0], a);
+	const struct tls_alpn_list *al = sh->has_alpn ? &sh->alpn : s->ee_alpn;
+
+	if (s->sh_seen && al && al->n && al->len[0] &&
+	    (size_t)al->off[0] + al->len[0] <= sizeof al->buf)
+		jw_wire(w, "next_protocol", al->buf + al->off[0], al->len[0], a);
 }
 
 /* tls.dtls: the cookie exchange and the retransmissions. */
@@ -810,6 +834,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		dtls_fields(w, s);
 	if (s->quic)
 		emit_quic(w, s->quic, s->client >= 0 ? c : -1, s->outcome == TLS_OUT_ESTABLISHED, a);
+	if (s->decrypting)
+		decryption_obj(w, s);
 
 	client_obj(w, s, v, ctx, a);
 	server_obj(w, s, v, ctx, a);

@@ -40,6 +40,8 @@ struct sess_msg {
 	uint8_t dir;
 	uint32_t len;                   /* bytes on the wire (FIELDS.md) */
 	uint64_t ts;                    /* capture time of the record that completed it */
+	bool post;                      /* TLS 1.3 post-handshake (decrypted, after the
+					 * client's Finished) */
 };
 
 struct sess_alert {
@@ -47,6 +49,7 @@ struct sess_alert {
 	uint8_t level;                  /* 1 warning, 2 fatal, other: unknown */
 	uint8_t desc;
 	bool encrypted;
+	bool decrypted;                 /* encrypted, read with a key log: level and desc real */
 	bool sslv2;                     /* SSLv2 ERROR message: desc is its code */
 };
 
@@ -183,6 +186,16 @@ struct session {
 	uint64_t cert_ts[2];            /* capture time of the Certificate message */
 	uint8_t *cr_auth;               /* copy of the CertificateRequest DNs */
 
+	/* decryption with a key log (tls_core_dec.c); NULL without a key */
+	struct core_dec *dec;
+	bool decrypting;                /* a key matched and nothing failed to open */
+	bool dec_srv_after;             /* a decrypted non-alert server record after the
+					 * client's Finished */
+	bool dec_cli_after;             /* ... client record after its Finished */
+	uint8_t dec_used;               /* bit (1 << enum keylog_label) per secret used */
+	uint32_t dec_records;           /* records opened */
+	struct tls_alpn_list *ee_alpn;  /* ALPN of the decrypted EncryptedExtensions */
+
 	struct sess_msg *msgs;
 	uint32_t n_msgs, cap_msgs;
 	/* the record being handled, for the timeline: its time and length
@@ -278,5 +291,30 @@ bool core_offers_tls13(const struct tls_client_hello *ch);
 /* tls_core_hs.c: cleartext handshake bytes; an SSLv2 record. */
 void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts);
 void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
+/* tls_core.c: a decrypted alert; a TLS 1.3 encrypted record's counters
+ * (quiet: decrypted, so no encrypted_handshake entry and no alert
+ * inferred from its size). */
+void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool decrypted);
+void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet);
+
+/* tls_core_dec.c: decryption with a key log (README "Decryption"). */
+/* After a TLS 1.3 ServerHello: looks the ClientHello random up in the key
+ * log and sets up the handshake keys (anomaly when the suite has no
+ * support). */
+void core_dec_server_hello(struct session *s);
+/* An application_data record of the side: true when it was opened and
+ * its content handed on; false to treat it as an opaque encrypted record. */
+bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
+/* The side's Finished was read: its next records use its application
+ * traffic secret. */
+void core_dec_finished(struct session *s, int dir);
+/* The side sent KeyUpdate: its next records use the next secret. */
+void core_dec_key_update(struct session *s, int dir);
+void core_dec_free(struct session *s);
+/* TLS <= 1.2: the side sent ChangeCipherSpec: its keys from the
+ * CLIENT_RANDOM master secret; its protected records (handshake, alert,
+ * application data) are then opened here (true) or left opaque (false). */
+void core_dec12_ccs(struct session *s, int dir);
+bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
 
 #endif

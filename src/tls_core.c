@@ -165,6 +165,7 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 	s->msgs[s->n_msgs].dir = (uint8_t)dir;
 	s->msgs[s->n_msgs].len = s->ev_len;
 	s->msgs[s->n_msgs].ts = s->ev_ts;
+	s->msgs[s->n_msgs].post = s->tls13 && s->decrypting && s->d[core_client_dir(s)].finished;
 	s->n_msgs++;
 }
 
@@ -172,7 +173,8 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 		      bool sslv2)
 {
 	uint32_t cap = s->ctx->cfg.max_alerts;
-	struct sess_alert al = { (uint8_t)dir, level, desc, enc, sslv2 };
+	struct sess_alert al = { .dir = (uint8_t)dir, .level = level, .desc = desc,
+				  .encrypted = enc, .sslv2 = sslv2 };
 
 	/* The alert that decides the outcome is kept even past the cap. */
 	if (!core_decided(s))
@@ -424,6 +426,15 @@ void core_check_established(struct session *s)
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 		return;
 	}
+	if (s->tls13 && s->decrypting) {
+		/* Read, not inferred: the client's Finished, then anything but an
+		 * alert after it; under client authentication only the server's
+		 * answer counts (it may still reject the certificate, while the
+		 * client already sends data). */
+		if (s->d[c].finished && (s->dec_srv_after || (s->dec_cli_after && !s->srv_cr)))
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+		return;
+	}
 	if (s->tls13) {
 		/* After the client's flight: the server's answer, or the
 		 * client's data when its flight cannot have carried a
@@ -452,7 +463,12 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 
 	if (core_decided(s))
 		return;
-	if (s->tls13 && s->sh_seen) {
+	if (s->tls13 && s->sh_seen && s->decrypting) {
+		if (s->d[c].finished) {
+			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+			return;
+		}
+	} else if (s->tls13 && s->sh_seen) {
 		uint32_t al = tls13_alert_len(s);
 		/* (a server alert after the flight decided at once) */
 		if (s->cli_flight && s->cli_first_len != al) {
@@ -531,6 +547,20 @@ static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 		else if (level != 1)
 			anom_add(&s->anom, "malformed_alert");
 	}
+}
+
+/* A decrypted alert (tls_core_dec.c), or one read in the clear. */
+void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool decrypted)
+{
+	core_add_alert(s, dir, level, desc, decrypted, false);
+	if (decrypted && s->n_alerts && s->alerts[s->n_alerts - 1].dir == dir)
+		s->alerts[s->n_alerts - 1].decrypted = true;
+	if (!core_decided(s) && decrypted)
+		s->fail_al.decrypted = true;
+	if (level == 2)
+		core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
+	else if (level != 1)
+		anom_add(&s->anom, "malformed_alert");
 }
 
 /* A TLS 1.3 server record after the ServerHello. */
@@ -620,6 +650,29 @@ static void tls13_appdata(struct session *s, int dir, uint32_t len, uint64_t ts)
 		tls13_client_record(s, dir, len, ts);
 }
 
+/* A TLS 1.3 record the key log opened (tls_core_dec.c): its content is
+ * listed and decided by what was read in it, so only the flight counters
+ * move here, nothing is inferred from its size. */
+void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet)
+{
+	(void)quiet;
+	if (dir != core_client_dir(s)) {
+		if (!s->cli_flight) {
+			if (!s->srv_flight++)
+				s->srv_first_len = len;
+		} else if (len == tls13_alert_len(s)) {
+			if (!s->d[core_client_dir(s)].fin)
+				s->srv_after_alert = true;
+		} else {
+			s->srv_after_data = true;
+		}
+	} else if (!s->srv_flight) {
+		s->early_records++;
+	} else if (!s->cli_flight++) {
+		s->cli_first_len = len;
+	}
+}
+
 static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
 {
 	struct sess_dir *d = &s->d[dir];
@@ -646,14 +699,19 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			break;
 		}
 		d->ccs = d->enc = true;
+		if (s->ctx->keylog)
+			core_dec12_ccs(s, dir);
 		if (dir != c && !s->srv_cert && !s->srv_ske && !s->srv_shd)
 			s->resumed = true;
 		core_check_established(s);
 		break;
 	case TLS_CT_ALERT:
-		handle_alert(s, dir, r);
+		if (!(d->ccs && s->dec && core_dec12_record(s, dir, r, ts)))
+			handle_alert(s, dir, r);
 		break;
 	case TLS_CT_HANDSHAKE:
+		if (d->enc && !s->tls13 && s->dec && core_dec12_record(s, dir, r, ts))
+			break;
 		if (d->enc && !s->tls13) {
 			if (!d->finished) {
 				d->finished = true;
@@ -672,8 +730,11 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
 			s->fail_stage = NULL;
 		} else if (s->tls13 && s->sh_seen) {
-			tls13_appdata(s, dir, r->len, ts);
+			if (!(s->dec && core_dec_record(s, dir, r, ts)))
+				tls13_appdata(s, dir, r->len, ts);
 		} else if (d->ccs) {
+			if (s->dec)
+				core_dec12_record(s, dir, r, ts);
 			d->appdata++;
 			if (!s->appdata_listed[dir]) {
 				s->appdata_listed[dir] = true;
@@ -760,6 +821,8 @@ void tls_core_free(struct session *s)
 	free(s->dtls);
 	sess_quic_free(s);
 	free(s->quic);
+	core_dec_free(s);
+	free(s->ee_alpn);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
 	core_pool_put(s->ctx, POOL_SH, s->sh);
 	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);

@@ -126,6 +126,8 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		s->resumed = sh->has_psk;
 		/* Alerts of length != 2 are encrypted from here on, both ways. */
 		s->d[0].enc = s->d[1].enc = true;
+		if (s->ctx->keylog)
+			core_dec_server_hello(s);
 	} else if (s->ch && sh->session_id_len &&
 		   sh->session_id_len == s->ch->session_id_len &&
 		   memcmp(sh->session_id, s->ch->session_id, sh->session_id_len) == 0) {
@@ -223,6 +225,24 @@ static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
 		cr->authorities[i].der = s->cr_auth + off;
 		off += cr->authorities[i].len;
 	}
+}
+
+/* TLS 1.3 EncryptedExtensions (read with a key log): the selected ALPN. */
+static void on_encrypted_extensions(struct session *s, const uint8_t *b, size_t n)
+{
+	struct tls_alpn_list alpn;
+	bool has = false;
+
+	tls_parse_encrypted_extensions(b, n, &alpn, &has, &s->anom);
+	if (!has || s->ee_alpn)
+		return;
+	s->ee_alpn = malloc(sizeof *s->ee_alpn);
+	if (!s->ee_alpn) {
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	*s->ee_alpn = alpn;
+	core_mem_add(s, sizeof *s->ee_alpn);
 }
 
 /* Messages only a server sends, from the server. */
@@ -334,16 +354,35 @@ static void handshake_msg(struct session *s, int dir, uint8_t type, const uint8_
 		else
 			anom_add(&s->anom, "unexpected_message");
 		break;
-	case TLS_HS_CLIENT_KEY_EXCHANGE:
+	case TLS_HS_ENCRYPTED_EXTENSIONS:
+		if (from_server && s->tls13)
+			on_encrypted_extensions(s, b, n);
+		else
+			anom_add(&s->anom, "unexpected_message");
+		break;
+	case TLS_HS_KEY_UPDATE:
+		if (s->tls13)
+			core_dec_key_update(s, dir);
+		break;
 	case TLS_HS_CERTIFICATE_VERIFY:
+		if (from_server && s->tls13) {
+			bool has = false;
+			uint16_t alg = 0;
+			tls_parse_certificate_verify(b, n, s->version, &has, &alg, &s->anom);
+			break;
+		}
+		/* fall through */
+	case TLS_HS_CLIENT_KEY_EXCHANGE:
 		if (from_server)
 			anom_add(&s->anom, "unexpected_message");
 		else
 			on_client_msg(s, type, b, n);
 		break;
 	case TLS_HS_FINISHED:
-		/* A cleartext Finished: the ChangeCipherSpec was missed (gap). */
+		/* A cleartext Finished (the ChangeCipherSpec was missed in a gap), or
+		 * a TLS 1.3 one read with a key log: its side switches keys. */
 		s->d[dir].finished = true;
+		core_dec_finished(s, dir);
 		core_check_established(s);
 		break;
 	default:

@@ -54,6 +54,16 @@ static const char *authentication(const struct session *s, int c, bool *inferred
 		return "unknown";
 	if (s->v2)
 		return s->srv_cert ? "one_way" : NULL;
+	if (s->tls13 && s->decrypting) {
+		/* Read with a key log: what the messages say. */
+		if (!s->n_chain_total[sv])
+			return s->d[sv].finished ? "unknown" : NULL;
+		if (!s->srv_cr)
+			return "one_way";
+		if (s->cli_cert && !s->cli_cert_empty)
+			return "two_way";
+		return s->cli_cert || s->d[c].finished ? "two_way_requested" : NULL;
+	}
 	if (s->tls13) {
 		/* Inferred from the size of the client's first encrypted record
 		 * (unless a record looked padded): Finished alone is 4 + hash bytes; an
@@ -94,7 +104,7 @@ static void alert_reason(const struct sess_alert *al, const char *who, char *out
 {
 	if (al->sslv2) {
 		snprintf(out, cap, "%s from %s", verdict_v2_error_name(al->desc), who);
-	} else if (al->encrypted) {
+	} else if (al->encrypted && !al->decrypted) {
 		snprintf(out, cap, "encrypted alert from %s", who);
 	} else {
 		const char *n = tls_alert_name(al->desc);

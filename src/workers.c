@@ -442,6 +442,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	w->ctx.cfg.session_memcap = main->cfg.session_memcap / n;
 	w->ctx.em = main->em;
 	w->ctx.sources = main->sources;
+	w->ctx.keylog = main->keylog;
 	jw_init(&w->w);
 	w->ctx.w = &w->w;
 	xo.ca_file = main->cfg.ca_file;

@@ -18,8 +18,11 @@ the real sessions it records; the reassembly tests may call it themselves.
                                           recomputed (after an edit in place)
   pcaptool.py evade KIND IN OUT           what an attacker on the path adds to a
                                           real session (see evade() for the kinds)
-  pcaptool.py pcapng OUT IN...            one interface per input, nanosecond
-                                          timestamps, packets merged by time
+  pcaptool.py pcapng OUT IN... [--secrets KEYLOG]
+                                          one interface per input, nanosecond
+                                          timestamps, packets merged by time;
+                                          KEYLOG embedded as a Decryption
+                                          Secrets Block (TLS key log)
 
 Every perturbation is deterministic for a given --seed (default 1).  Stream
 preserving kinds (seg1 tiny reverse shuffle dup overlap_equal overlap_conflict
@@ -138,7 +141,7 @@ def write_pcap(path, cap, nano=False, big_endian=False, cut_at=None):
         f.write(out)
 
 
-def write_pcapng(path, caps):
+def write_pcapng(path, caps, secrets=None):
     """One interface per capture, if_tsresol 9 (nanoseconds), packets by time."""
 
     def block(btype, body):
@@ -156,6 +159,9 @@ def write_pcapng(path, caps):
         out += block(1, struct.pack("<HHI", cap.linktype, 0, cap.snaplen)
                      + opt(2, b"if%d" % iid) + opt(9, b"\x09") + opt(0, b""))
         merged += [(r[0], iid, r[1], r[2]) for r in cap.records]
+    if secrets is not None:
+        # Decryption Secrets Block: secrets type "TLSK", length, the key log.
+        out += block(0x0000000a, struct.pack("<II", 0x544c534b, len(secrets)) + secrets)
     merged.sort(key=lambda r: (r[0], r[1]))
     for ts, iid, data, orig in merged:
         out += block(6, struct.pack("<IIIII", iid, ts >> 32, ts & 0xffffffff, len(data), orig) + data)
@@ -1280,7 +1286,13 @@ def main(argv):
     if len(argv) == 3 and argv[0] == "junk":
         return junk(argv[1], argv[2], rng)
     if len(argv) >= 3 and argv[0] == "pcapng":
-        return write_pcapng(argv[1], [read_pcap(p) for p in argv[2:]])
+        ins, secrets = argv[2:], None
+        if "--secrets" in ins:
+            i = ins.index("--secrets")
+            with open(ins[i + 1], "rb") as f:
+                secrets = f.read()
+            ins = ins[:i] + ins[i + 2:]
+        return write_pcapng(argv[1], [read_pcap(p) for p in ins], secrets)
     sys.exit(__doc__)
 
 

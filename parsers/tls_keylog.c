@@ -1,0 +1,242 @@
+/*
+ * tls_keylog.c - the NSS key log format (SSLKEYLOGFILE), as NSS, OpenSSL,
+ * GnuTLS and browsers write it; the TLS 1.3 labels are RFC 8446 section
+ * 7.1's secrets (and draft-ietf-tls-keylogfile):
+ *
+ *   # comment
+ *   <LABEL> SP <client random: 64 hex> SP <secret: 2 * len hex> [CR] LF
+ *
+ *   CLIENT_RANDOM                      48-byte master secret (TLS <= 1.2)
+ *   CLIENT_EARLY_TRAFFIC_SECRET        TLS 1.3 secrets, hash length each
+ *   CLIENT_HANDSHAKE_TRAFFIC_SECRET    (32 for SHA-256 suites, 48 for SHA-384)
+ *   SERVER_HANDSHAKE_TRAFFIC_SECRET
+ *   CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0, EXPORTER_SECRET
+ *
+ * Lines of other labels (RSA, ...) are well-formed but not used.  A line
+ * that does not parse is counted and skipped: a key log is never fatal.
+ */
+#include "tls_keylog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int label;                      /* enum keylog_label, -1: known, not used */
+} names[] = {
+	{ "CLIENT_RANDOM", KL_CLIENT_RANDOM },
+	{ "CLIENT_EARLY_TRAFFIC_SECRET", KL_CLIENT_EARLY },
+	{ "EARLY_TRAFFIC_SECRET", KL_CLIENT_EARLY },
+	{ "CLIENT_HANDSHAKE_TRAFFIC_SECRET", KL_CLIENT_HS },
+	{ "SERVER_HANDSHAKE_TRAFFIC_SECRET", KL_SERVER_HS },
+	{ "CLIENT_TRAFFIC_SECRET_0", KL_CLIENT_AP0 },
+	{ "SERVER_TRAFFIC_SECRET_0", KL_SERVER_AP0 },
+	{ "EXPORTER_SECRET", KL_EXPORTER },
+	{ "RSA", -1 },
+	{ "RSA_SESSION_ID", -1 },
+	{ "CLIENT_EARLY_EXPORTER_SECRET", -1 },
+	{ "ECH_SECRET", -1 },
+	{ "ECH_CONFIG", -1 },
+};
+
+const char *keylog_label_name(enum keylog_label l)
+{
+	static const char *const n[KL_N_LABELS] = {
+		"CLIENT_RANDOM", "CLIENT_EARLY_TRAFFIC_SECRET",
+		"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+		"CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET",
+	};
+	return (unsigned)l < KL_N_LABELS ? n[l] : "?";
+}
+
+void keylog_init(struct keylog *kl)
+{
+	memset(kl, 0, sizeof *kl);
+}
+
+void keylog_free(struct keylog *kl)
+{
+	if (kl->tab) {
+		volatile uint8_t *p = (volatile uint8_t *)kl->tab;
+
+		for (size_t i = 0; i < kl->cap * sizeof *kl->tab; i++)
+			p[i] = 0;
+		free(kl->tab);
+	}
+	kl->tab = NULL;
+	kl->cap = kl->n = 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly n bytes of hex at s (2n characters) into out. */
+static bool unhex(const char *s, size_t chars, uint8_t *out, size_t max)
+{
+	if (chars == 0 || chars % 2 || chars / 2 > max)
+		return false;
+	for (size_t i = 0; i < chars / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+static size_t slot_of(const uint8_t random[32], size_t cap)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (int i = 0; i < 32; i++)
+		h = (h ^ random[i]) * 1099511628211ull;
+	return (size_t)(h & (cap - 1));
+}
+
+static struct keylog_entry *probe(const struct keylog *kl, const uint8_t random[32])
+{
+	size_t i = slot_of(random, kl->cap);
+
+	for (;;) {
+		struct keylog_entry *e = &kl->tab[i];
+
+		if (!e->have || memcmp(e->random, random, 32) == 0)
+			return e;
+		i = (i + 1) & (kl->cap - 1);
+	}
+}
+
+static bool grow(struct keylog *kl)
+{
+	size_t cap = kl->cap ? kl->cap * 2 : 64;
+	struct keylog_entry *old = kl->tab;
+	size_t ocap = kl->cap;
+
+	kl->tab = calloc(cap, sizeof *kl->tab);
+	if (!kl->tab) {
+		kl->tab = old;
+		return false;
+	}
+	kl->cap = cap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].have)
+			*probe(kl, old[i].random) = old[i];
+	if (old) {
+		memset(old, 0, ocap * sizeof *old);
+		free(old);
+	}
+	return true;
+}
+
+const struct keylog_entry *keylog_find(const struct keylog *kl, const uint8_t random[32])
+{
+	if (!kl || !kl->n)
+		return NULL;
+	const struct keylog_entry *e = probe(kl, random);
+
+	return e->have ? e : NULL;
+}
+
+const uint8_t *keylog_secret(const struct keylog_entry *e, enum keylog_label l, size_t *len)
+{
+	if (!e || (unsigned)l >= KL_N_LABELS || !(e->have & (1u << l)))
+		return NULL;
+	*len = e->len[l];
+	return e->secret[l];
+}
+
+/* The next space-separated field of line[*pos..n): its start and length. */
+static size_t field(const char *line, size_t n, size_t *pos, const char **start)
+{
+	while (*pos < n && (line[*pos] == ' ' || line[*pos] == '\t'))
+		(*pos)++;
+	*start = line + *pos;
+	size_t b = *pos;
+
+	while (*pos < n && line[*pos] != ' ' && line[*pos] != '\t')
+		(*pos)++;
+	return *pos - b;
+}
+
+static enum keylog_line_status bad(struct keylog *kl)
+{
+	kl->st.bad_lines++;
+	return KL_LINE_BAD;
+}
+
+enum keylog_line_status keylog_add_line(struct keylog *kl, const char *line, size_t n)
+{
+	const char *lab, *rnd, *sec, *extra;
+	size_t pos = 0, ll, rl, sl;
+	uint8_t random[32], secret[KEYLOG_MAX_SECRET];
+	int label = -2;
+
+	kl->st.lines++;
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	ll = field(line, n, &pos, &lab);
+	if (ll == 0 || lab[0] == '#')
+		return KL_LINE_SKIP;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i].name) == ll && memcmp(names[i].name, lab, ll) == 0)
+			label = names[i].label;
+	if (label == -2)
+		return bad(kl);
+	rl = field(line, n, &pos, &rnd);
+	sl = field(line, n, &pos, &sec);
+	if (field(line, n, &pos, &extra) != 0 || rl == 0 || sl == 0)
+		return bad(kl);
+	if (label == -1) {
+		kl->st.ignored++;
+		return KL_LINE_IGNORED;
+	}
+	if (rl != 64 || !unhex(rnd, rl, random, 32) || !unhex(sec, sl, secret, sizeof secret))
+		return bad(kl);
+	sl /= 2;
+	if ((label == KL_CLIENT_RANDOM && sl != 48) ||
+	    (label != KL_CLIENT_RANDOM && sl != 32 && sl != 48))
+		return bad(kl);
+	if ((kl->n + 1) * 2 > kl->cap && !grow(kl))
+		return KL_LINE_NOMEM;
+	struct keylog_entry *e = probe(kl, random);
+
+	if (!e->have) {
+		memcpy(e->random, random, 32);
+		kl->n++;
+	}
+	e->have |= (uint8_t)(1u << label);
+	e->len[label] = (uint8_t)sl;
+	memcpy(e->secret[label], secret, sl);
+	kl->st.secrets++;
+	return KL_LINE_OK;
+}
+
+size_t keylog_add_buffer(struct keylog *kl, const char *buf, size_t n, bool final)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		const char *nl = memchr(buf + done, '\n', n - done);
+
+		if (!nl) {
+			if (!final)
+				break;
+			keylog_add_line(kl, buf + done, n - done);
+			return n;
+		}
+		size_t len = (size_t)(nl - (buf + done)) + 1;
+
+		keylog_add_line(kl, buf + done, len);
+		done += len;
+	}
+	return done;
+}

@@ -1,0 +1,329 @@
+/*
+ * tls_core_dec.c - the handshake core reads TLS 1.3 encrypted records with
+ * the secrets of a key log (README "Decryption").
+ *
+ *   ServerHello ──ClientHello random──> keylog_find ──> handshake secrets
+ *   server record ─open(s hs key)─> EE, CR, Certificate, CV, Finished ─┐
+ *   client record ─open(c hs key)─> Certificate, CV, Finished ─────────┼─> core
+ *   after a side's Finished: its application traffic secret ──────────┘   (messages,
+ *     ─> post-handshake messages, alerts; application data only counted)   alerts)
+ *
+ * Memory: about 17 KiB per session with a key (one record's plaintext),
+ * counted against --session-memcap until the session ends.
+ *
+ * Nothing opened is kept: plaintext lives in one scratch buffer for the
+ * time of one record; handshake bytes are handed to the core (which copies
+ * what it keeps), application data is dropped.  Secrets and keys are copied
+ * into this session's state, wiped when it is freed, never written out.
+ * A record that does not open (wrong key, altered record: the AEAD tag
+ * fails) ends decryption for the session: anomaly decryption_failed, and
+ * the session goes on as one without a key (size inference).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parsers/tls_decrypt.h"
+#include "../parsers/tls_keylog.h"
+#include "session_impl.h"
+
+enum { DK_NONE = 0, DK_HANDSHAKE, DK_APPLICATION, DK_TLS12 };
+
+struct core_dec {
+	struct tls13_suite suite;
+	uint8_t stage[2];               /* DK_* per flow direction */
+	bool opened[2];                 /* a record of the side opened */
+	struct tls13_keys k[2];
+	struct tls12_keys k12[2];       /* TLS <= 1.2: after the side's ChangeCipherSpec */
+	uint8_t ap[2][TLS13_MAX_HASH];  /* the side's application traffic secret */
+	bool have_ap[2];
+	uint8_t buf[16384 + 256];       /* one record's plaintext */
+};
+
+static void wipe(void *p, size_t n)
+{
+	volatile uint8_t *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+void core_dec_free(struct session *s)
+{
+	if (!s->dec)
+		return;
+	wipe(s->dec, sizeof *s->dec);
+	free(s->dec);
+	s->dec = NULL;
+	s->decrypting = false;
+}
+
+/* Decryption ends for the session: it is reported as without a key. */
+static void give_up(struct session *s, const char *anom)
+{
+	anom_add(&s->anom, anom);
+	core_dec_free(s);
+}
+
+/* Keys of the side from the label's secret; false when the key log lacks it. */
+static bool side_keys(struct session *s, const struct keylog_entry *e, int dir,
+		      enum keylog_label l)
+{
+	size_t len = 0;
+	const uint8_t *sec = keylog_secret(e, l, &len);
+	struct core_dec *d = s->dec;
+
+	if (!sec || len != tls13_hash_len(d->suite.hash) ||
+	    !tls13_keys_init(&d->k[dir], &d->suite, sec, len)) {
+		d->stage[dir] = DK_NONE;
+		return false;
+	}
+	d->stage[dir] = DK_HANDSHAKE;
+	s->dec_used |= (uint8_t)(1u << l);
+	return true;
+}
+
+static void keep_ap(struct session *s, const struct keylog_entry *e, int dir,
+		    enum keylog_label l)
+{
+	size_t len = 0;
+	const uint8_t *sec = keylog_secret(e, l, &len);
+	struct core_dec *d = s->dec;
+
+	if (sec && len == tls13_hash_len(d->suite.hash)) {
+		memcpy(d->ap[dir], sec, len);
+		d->have_ap[dir] = true;
+	}
+}
+
+void core_dec_server_hello(struct session *s)
+{
+	const struct keylog_entry *e;
+	struct tls13_suite suite;
+	int c = core_client_dir(s), sv = !c;
+
+	if (!s->ctx->keylog || !s->ch || !s->sh || s->dec)
+		return;
+	e = keylog_find(s->ctx->keylog, s->ch->random);
+	if (!e)
+		return;
+	s->ctx->st.dec_sessions++;
+	if (!tls13_suite_info(s->sh->cipher, &suite)) {
+		s->ctx->st.dec_unsupported++;
+		anom_add(&s->anom, "decryption_unsupported_cipher");
+		return;
+	}
+	s->dec = calloc(1, sizeof *s->dec);
+	if (!s->dec) {
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	core_mem_add(s, sizeof *s->dec);
+	s->dec->suite = suite;
+	bool ok_s = side_keys(s, e, sv, KL_SERVER_HS), ok_c = side_keys(s, e, c, KL_CLIENT_HS);
+
+	if (!ok_s || !ok_c) {
+		s->ctx->st.dec_missing_secret++;
+		anom_add(&s->anom, "keylog_secret_missing");
+		if (!ok_s && !ok_c) {
+			core_dec_free(s);
+			return;
+		}
+	}
+	keep_ap(s, e, sv, KL_SERVER_AP0);
+	keep_ap(s, e, c, KL_CLIENT_AP0);
+	s->decrypting = true;
+}
+
+static void switch_to(struct session *s, int dir, const uint8_t *secret)
+{
+	struct core_dec *d = s->dec;
+	size_t hl = tls13_hash_len(d->suite.hash);
+
+	if (tls13_keys_init(&d->k[dir], &d->suite, secret, hl))
+		d->stage[dir] = DK_APPLICATION;
+	else
+		d->stage[dir] = DK_NONE;
+}
+
+void core_dec_finished(struct session *s, int dir)
+{
+	struct core_dec *d = s->dec;
+
+	if (!d || d->stage[dir] != DK_HANDSHAKE)
+		return;
+	if (!d->have_ap[dir]) {
+		d->stage[dir] = DK_NONE;   /* the rest of the side stays opaque */
+		return;
+	}
+	s->dec_used |= (uint8_t)(1u << (dir == core_client_dir(s) ? KL_CLIENT_AP0 : KL_SERVER_AP0));
+	switch_to(s, dir, d->ap[dir]);
+}
+
+void core_dec_key_update(struct session *s, int dir)
+{
+	struct core_dec *d = s->dec;
+	size_t hl;
+
+	if (!d || d->stage[dir] != DK_APPLICATION)
+		return;
+	/* RFC 8446 7.2: next = HKDF-Expand-Label(current, "traffic upd", "", Hash.length) */
+	hl = tls13_hash_len(d->suite.hash);
+	uint8_t next[TLS13_MAX_HASH];
+
+	if (!tls13_expand_label(d->suite.hash, d->ap[dir], hl, "traffic upd", NULL, 0, next, hl)) {
+		d->stage[dir] = DK_NONE;
+		return;
+	}
+	memcpy(d->ap[dir], next, hl);
+	wipe(next, sizeof next);
+	switch_to(s, dir, d->ap[dir]);
+}
+
+/* The opened content of one record. */
+static void deliver(struct session *s, int dir, uint8_t type, const uint8_t *p, size_t n,
+		    uint32_t wire_len, uint64_t ts)
+{
+	int c = core_client_dir(s);
+	bool after_fin = s->d[c].finished;
+
+	switch (type) {
+	case TLS_CT_HANDSHAKE:
+		core_tls13_appdata(s, dir, wire_len, true);
+		core_hs_feed(s, dir, p, n, ts);
+		break;
+	case TLS_CT_ALERT:
+		if (n != 2) {
+			anom_add(&s->anom, "malformed_alert");
+			break;
+		}
+		core_alert(s, dir, p[0], p[1], true);
+		return;
+	case TLS_CT_APPDATA:
+		/* Counted, never looked into. */
+		core_tls13_appdata(s, dir, wire_len, true);
+		break;
+	default:
+		anom_add(&s->anom, "unexpected_content_type");
+		core_tls13_appdata(s, dir, wire_len, true);
+		break;
+	}
+	if (after_fin) {
+		if (dir == c)
+			s->dec_cli_after = true;
+		else
+			s->dec_srv_after = true;
+	}
+	core_check_established(s);
+}
+
+bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct core_dec *d = s->dec;
+	uint8_t hdr[5], type = 0;
+	size_t len = 0;
+	enum tls_open_status st;
+
+	if (!d || d->stage[dir] == DK_NONE || !r->body || r->len > sizeof d->buf)
+		return false;
+	/* 0-RTT: client records before the server's flight are early data. */
+	if (dir == core_client_dir(s) && !s->srv_flight)
+		return false;
+	hdr[0] = r->type;
+	hdr[1] = (uint8_t)(r->version >> 8);
+	hdr[2] = (uint8_t)r->version;
+	hdr[3] = (uint8_t)(r->len >> 8);
+	hdr[4] = (uint8_t)r->len;
+	st = tls13_open(&d->k[dir], hdr, r->body, r->len, d->buf, &len, &type);
+	if (st == TLS_OPEN_BAD_TAG && dir == core_client_dir(s) && !d->opened[dir] &&
+	    s->ch && s->ch->has_early_data) {
+		/* early data still flowing after the server's flight began */
+		s->early_records++;
+		return true;
+	}
+	if (st != TLS_OPEN_OK) {
+		s->ctx->st.dec_failed++;
+		give_up(s, st == TLS_OPEN_NO_TYPE ? "decrypted_record_empty" : "decryption_failed");
+		return false;
+	}
+	d->opened[dir] = true;
+	s->dec_records++;
+	s->ctx->st.dec_records++;
+	deliver(s, dir, type, d->buf, len, r->len, ts);
+	return true;
+}
+
+/* ---- TLS 1.2: the master secret of a CLIENT_RANDOM line ---- */
+
+void core_dec12_ccs(struct session *s, int dir)
+{
+	const struct keylog_entry *e;
+	struct tls12_suite suite;
+	const uint8_t *ms;
+	size_t len = 0;
+	int c = core_client_dir(s);
+
+	if (!s->ch || !s->sh || (s->dec && s->dec->stage[dir] != DK_NONE))
+		return;
+	/* looked up once, at the first ChangeCipherSpec */
+	if (!s->dec && s->d[!dir].ccs)
+		return;
+	e = keylog_find(s->ctx->keylog, s->ch->random);
+	if (!e)
+		return;
+	if (!s->dec)
+		s->ctx->st.dec_sessions++;
+	ms = keylog_secret(e, KL_CLIENT_RANDOM, &len);
+	if (!ms) {
+		s->ctx->st.dec_missing_secret++;
+		anom_add(&s->anom, "keylog_secret_missing");
+		return;
+	}
+	if (!tls12_suite_info(s->sh->cipher, &suite)) {
+		s->ctx->st.dec_unsupported++;
+		anom_add(&s->anom, "decryption_unsupported_cipher");
+		return;
+	}
+	if (!s->dec) {
+		s->dec = calloc(1, sizeof *s->dec);
+		if (!s->dec) {
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+		core_mem_add(s, sizeof *s->dec);
+	}
+	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, s->ch->random, s->sh->random,
+			     dir == c))
+		return;
+	s->dec->stage[dir] = DK_TLS12;
+	s->dec_used |= 1u << KL_CLIENT_RANDOM;
+	s->decrypting = true;
+}
+
+bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct core_dec *d = s->dec;
+	size_t len = 0;
+	enum tls_open_status st;
+
+	if (!d || d->stage[dir] != DK_TLS12 || !r->body || r->len > sizeof d->buf)
+		return false;
+	st = tls12_open(&d->k12[dir], r->type, r->version, r->body, r->len, d->buf, &len);
+	if (st != TLS_OPEN_OK) {
+		s->ctx->st.dec_failed++;
+		give_up(s, "decryption_failed");
+		return false;
+	}
+	d->opened[dir] = true;
+	s->dec_records++;
+	s->ctx->st.dec_records++;
+	if (r->type == TLS_CT_HANDSHAKE) {
+		core_hs_feed(s, dir, d->buf, len, ts);
+	} else if (r->type == TLS_CT_ALERT) {
+		if (len == 2)
+			core_alert(s, dir, d->buf[0], d->buf[1], true);
+		else
+			anom_add(&s->anom, "malformed_alert");
+	}
+	/* application data: opened to keep the sequence, dropped */
+	return true;
+}

@@ -1,0 +1,219 @@
+#!/bin/bash
+# Regenerates the key-log captures: pcaps/keylog_*.pcap, each with the NSS
+# key log its client wrote, pcaps/keylog_*.keylog (test sessions, fresh test
+# keys: nothing secret).  Real openssl s_server/s_client and gnutls-serv/
+# gnutls-cli in two private network namespaces joined by a veth pair
+# (10.98.0.1 <-> 10.98.0.2), recorded by tcpdump in the client namespace.
+# Nothing leaves the namespaces.  The run's test CA is kept as
+# tests/certs-pcap/keylog-ca.pem (for --ca-file in the golden cases).
+#
+# Usage (root): tests/mkkeylog.sh     Needs: openssl gnutls-bin tcpdump iproute2 ethtool
+# Regenerating changes every capture: then `tests/golden/run.py TLSTAP
+# --update keylog_...` and a review of the diff.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(dirname "$HERE")
+DEST=${MKPCAPS_DEST:-$TOP/pcaps}
+
+[ "$(id -u)" = 0 ] || { echo "mkkeylog.sh: must run as root (network namespaces)" >&2; exit 1; }
+for c in openssl gnutls-serv gnutls-cli tcpdump ip ethtool ss timeout; do
+	command -v "$c" >/dev/null || { echo "mkkeylog.sh: $c is missing" >&2; exit 1; }
+done
+
+tag=$$
+NC=keylogc$tag NS=keylogs$tag VC=klc$tag VS=kls$tag
+W=$(mktemp -d /tmp/mkkeylog.XXXXXX)
+mkdir -p "$W/log" "$W/out" "$W/certs"
+C=$W/certs
+pids=()
+CUR=setup
+
+cleanup() {
+	local rc=$?
+	set +e
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	ip netns del "$NC" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	if [ "$rc" != 0 ]; then
+		echo "mkkeylog.sh: failed while making '$CUR'; logs:" >&2
+		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
+	fi
+	rm -rf "$W"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+die() { echo "mkkeylog.sh: $CUR: $*" >&2; exit 1; }
+
+ip netns add "$NC"
+ip netns add "$NS"
+ip link add "$VC" type veth peer name "$VS"
+ip link set "$VC" netns "$NC"
+ip link set "$VS" netns "$NS"
+ip -n "$NC" link set "$VC" address 02:00:0a:62:00:01
+ip -n "$NS" link set "$VS" address 02:00:0a:62:00:02
+ip -n "$NC" addr add 10.98.0.1/24 dev "$VC"
+ip -n "$NS" addr add 10.98.0.2/24 dev "$VS"
+for pair in "$NC $VC" "$NS $VS"; do
+	set -- $pair
+	ip -n "$1" link set lo up
+	ip netns exec "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	ip -n "$1" link set "$2" up
+done
+
+# A test CA, an RSA server leaf, a client leaf from the same CA, and a
+# second CA the server trusts when it should reject the client.
+mkcert() { # mkcert NAME SUBJECT EXT
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
+		-out "$C/$1.csr" 2>/dev/null
+	printf '%b' "$3" >"$C/$1.ext"
+	openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
+		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
+}
+for ca in ca otherca; do
+	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
+		-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap keylog $ca root" \
+		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+done
+mkcert rsa "/O=tlstap tests/CN=keylog.tlstap.test" \
+	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:*.tlstap.test\n'
+mkcert client "/O=tlstap tests/CN=client.tlstap.test" \
+	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
+cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
+
+cap_start() {
+	CUR=$1
+	ip netns exec "$NC" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$VC" \
+		-w "$W/$CUR.pcap" tcp 2>"$W/log/$CUR.tcpdump" &
+	CAP=$!
+	pids+=("$CAP")
+	for _ in $(seq 100); do
+		grep -qs "listening on" "$W/log/$CUR.tcpdump" && return 0
+		sleep 0.05
+	done
+	die "tcpdump did not start"
+}
+cap_stop() {
+	sleep 0.3
+	kill -INT "$CAP" 2>/dev/null || true
+	wait "$CAP" 2>/dev/null || true
+	[ -s "$W/$CUR.pcap" ] || die "empty capture"
+	[ -s "$W/$CUR.keylog" ] || die "no key log"
+	cp "$W/$CUR.pcap" "$W/out/$CUR.pcap"
+	cp "$W/$CUR.keylog" "$W/out/$CUR.keylog"
+}
+srv() { # srv PORT CMD...
+	local port=$1
+	shift
+	ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 </dev/null &
+	SRV=$!
+	pids+=("$SRV")
+	for _ in $(seq 200); do
+		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :$port")" ] && return 0
+		sleep 0.05
+	done
+	die "nothing listens on port $port"
+}
+srv_stop() {
+	kill "$SRV" 2>/dev/null || true
+	wait "$SRV" 2>/dev/null || true
+}
+# osrv ARGS: openssl s_server on 443, RSA leaf with its CA as chain.
+osrv() {
+	srv 443 openssl s_server -accept 443 -naccept 1 -rev -cert "$C/rsa.pem" -key "$C/rsa.key" \
+		-cert_chain "$C/ca.pem" "$@"
+}
+# ocli SNI ARGS: openssl s_client writing the key log, one line, a pause.
+ocli() {
+	local sni=$1
+	shift
+	{ printf 'hello tlstap\n'; sleep 0.5; } |
+		timeout 20 ip netns exec "$NC" openssl s_client -connect 10.98.0.2:443 \
+		-servername "$sni" -CAfile "$C/ca.pem" -keylogfile "$W/$CUR.keylog" "$@" \
+		>>"$W/log/$CUR.cli" 2>&1 || true
+}
+
+cap_start keylog_tls13_oneway
+osrv -alpn h2,http/1.1
+ocli oneway.tlstap.test -alpn h2,http/1.1
+cap_stop; srv_stop
+
+cap_start keylog_tls13_mutual
+osrv -Verify 1 -CAfile "$C/ca.pem"
+ocli mutual.tlstap.test -cert "$C/client.pem" -key "$C/client.key"
+cap_stop; srv_stop
+
+# The server trusts only otherca: it rejects the client's certificate with
+# an alert after the client's Finished, under its application keys.
+cap_start keylog_tls13_rejected
+osrv -Verify 1 -verify_return_error -CAfile "$C/otherca.pem"
+ocli rejected.tlstap.test -cert "$C/client.pem" -key "$C/client.key"
+cap_stop; srv_stop
+
+# The client's key share is x25519, the server takes only P-256: HRR.
+cap_start keylog_tls13_hrr
+osrv -groups P-256
+ocli hrr.tlstap.test -groups X25519:P-256
+cap_stop; srv_stop
+
+cap_start keylog_tls13_chacha
+osrv -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+ocli chacha.tlstap.test -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+cap_stop; srv_stop
+
+cap_start keylog_tls13_ccm
+osrv -ciphersuites TLS_AES_128_CCM_SHA256
+ocli ccm.tlstap.test -ciphersuites TLS_AES_128_CCM_SHA256
+cap_stop; srv_stop
+
+cap_start keylog_tls13_ccm8
+osrv -ciphersuites TLS_AES_128_CCM_8_SHA256
+ocli ccm8.tlstap.test -ciphersuites TLS_AES_128_CCM_8_SHA256
+cap_stop; srv_stop
+
+# TLS 1.2: the CLIENT_RANDOM master secret opens both Finished messages.
+cap_start keylog_tls12_gcm
+osrv -tls1_2
+ocli tls12.tlstap.test -tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384
+cap_stop; srv_stop
+
+cap_start keylog_tls12_chacha
+osrv -tls1_2
+ocli tls12-chacha.tlstap.test -tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305
+cap_stop; srv_stop
+
+# GnuTLS writes the key log named by SSLKEYLOGFILE; AES-128-GCM (SHA-256).
+cap_start keylog_tls13_gnutls
+srv 8443 gnutls-serv --echo --disable-client-cert -p 8443 --x509certfile "$C/rsa-chain.pem" \
+	--x509keyfile "$C/rsa.key" --priority NORMAL:-VERS-ALL:+VERS-TLS1.3
+{ printf 'hello tlstap\n'; sleep 0.5; } |
+	SSLKEYLOGFILE="$W/$CUR.keylog" timeout 20 ip netns exec "$NC" gnutls-cli -p 8443 \
+	--x509cafile "$C/ca.pem" --sni-hostname gnutls.tlstap.test --verify-hostname gnutls.tlstap.test \
+	--priority NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM 10.98.0.2 \
+	>>"$W/log/$CUR.cli" 2>&1 || true
+cap_stop; srv_stop
+
+# The one-way session's key log with every secret altered (first hex digit)
+# and two lines that do not parse: the records do not open (decryption_failed).
+CUR=keylog_tls13_wrongkey
+{
+	echo "NOT_A_LABEL 00 11"
+	awk 'NF == 3 { c = substr($3, 1, 1); print $1, $2, (c == "0" ? "1" : "0") substr($3, 2) }' \
+		"$W/out/keylog_tls13_oneway.keylog"
+	echo "CLIENT_RANDOM tooshort"
+} >"$W/out/$CUR.keylog"
+
+# The mutual session as pcapng with its key log inside (a Decryption
+# Secrets Block): read without --keylog.
+CUR=keylog_tls13_mutual_dsb
+/usr/bin/python3 "$HERE/pcaptool.py" pcapng "$W/out/$CUR.pcapng" "$W/out/keylog_tls13_mutual.pcap" \
+	--secrets "$W/out/keylog_tls13_mutual.keylog"
+
+CUR=done
+mkdir -p "$DEST"
+cp "$W"/out/* "$DEST/"
+[ -n "${MKPCAPS_DEST:-}" ] || cp "$C/ca.pem" "$HERE/certs-pcap/keylog-ca.pem"
+echo "mkkeylog.sh: $(ls "$W"/out/*.pcap* | wc -l) captures with key logs in $DEST"
