@@ -48,6 +48,7 @@ struct pipeline {
 	struct ipfrag *frag;
 	struct reasm_mem mem;
 	struct pkt_clock clock;
+	bool ext_clock;         /* pipeline_clock() drives it */
 	uint64_t last_ts, next_check;
 	struct flow *cur;       /* the flow of the packet at hand */
 	uint32_t source;        /* of the packets now arriving (sources.h) */
@@ -140,6 +141,16 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.reclaim = reclaim;
 	pl->mem.reclaim_u = pl;
 	return pl;
+}
+
+static void retime(struct pipeline *pl, uint64_t from, uint64_t to);
+
+void pipeline_clock(struct pipeline *pl, uint64_t now, uint64_t stepped_from)
+{
+	pl->ext_clock = true;
+	pl->clock.now = now;
+	if (stepped_from)
+		retime(pl, stepped_from, now);
 }
 
 void pipeline_source(struct pipeline *pl, uint32_t source)
@@ -746,9 +757,13 @@ void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 	uint64_t now;
 
 	/* Records keep the packets' own times; timeouts run on the clock. */
-	now = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
-	if (held)
-		st->time_jumps++;
+	if (pl->ext_clock) {
+		now = pl->clock.now;
+	} else {
+		now = pktclock_advance(&pl->clock, ts_ns, pl->ctx->cfg.tcp_idle_timeout_ns, &held);
+		if (held)
+			st->time_jumps++;
+	}
 	if (pl->clock.stepped_from)
 		retime(pl, pl->clock.stepped_from, now);
 	if (now > pl->last_ts)

@@ -26,6 +26,10 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
  * packet, valid for the call. */
 void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,
 		      struct pkt *p, uint32_t caplen, uint32_t wirelen);
+/* The clock of the next packet, from a reader that keeps it for every
+ * pipeline (worker threads): now, and the time a step was taken from (0:
+ * none).  From the first call on, the pipeline keeps no clock of its own. */
+void pipeline_clock(struct pipeline *pl, uint64_t now, uint64_t stepped_from);
 /* The packets from now on come from this source (sources.h): a flow is
  * named by its first packet's. */
 void pipeline_source(struct pipeline *pl, uint32_t source);

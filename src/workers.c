@@ -34,7 +34,7 @@
 #define QUEUE_DEPTH 4                   /* full batches waiting per worker */
 #define SEC 1000000000ull
 
-enum { ENT_PACKET, ENT_TICK };
+enum { ENT_PACKET, ENT_TICK, ENT_STEP };
 /* Commands a batch carries.  The first three are answered (workers_sync
  * waits for them); OUTPUT only asks the worker to push its records out. */
 enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4, CMD_OUTPUT = 8 };
@@ -59,7 +59,9 @@ struct ent {
 	uint32_t n_counts;
 	uint16_t count_field[ENT_COUNTS];   /* index of a struct tt_stats counter */
 	uint16_t count_delta[ENT_COUNTS];
-	uint32_t payload_off, frag_data_off;
+	uint32_t payload_off, frag_data_off, l4_off;
+	uint64_t now, from;             /* the reader's clock (pktclock.h) at this packet */
+	uint8_t held;                   /* the reader's clock held this packet's time */
 	uint32_t source;                /* sources.h id of a packet */
 	struct pkt pkt;                 /* last: see ENT_BYTES */
 };
@@ -111,6 +113,11 @@ static void run_packet(struct worker *w, struct ent *e, const uint8_t *data)
 {
 	uint64_t *st = (uint64_t *)&w->ctx.st;
 
+	/* Timeouts run on the reader's clock, which saw every packet; the
+	 * worker's share would step at other places. */
+	pipeline_clock(w->pl, e->now, e->from);
+	if (e->held)
+		w->ctx.st.time_jumps++;
 	if (e->redo) {
 		pipeline_packet(w->pl, e->dlt, e->ts, data, e->caplen, e->wirelen);
 		return;
@@ -119,6 +126,7 @@ static void run_packet(struct worker *w, struct ent *e, const uint8_t *data)
 		st[e->count_field[i]] += e->count_delta[i];
 	e->pkt.payload = e->payload_off == NO_OFF ? NULL : data + e->payload_off;
 	e->pkt.frag_data = e->frag_data_off == NO_OFF ? NULL : data + e->frag_data_off;
+	e->pkt.l4 = e->l4_off == NO_OFF ? NULL : data + e->l4_off;
 	pipeline_decoded(w->pl, e->ts, (enum decode_result)e->result, &e->pkt, e->caplen,
 			 e->wirelen);
 }
@@ -152,9 +160,11 @@ static void *worker_main(void *arg)
 			if (e.kind == ENT_PACKET) {
 				pipeline_source(w->pl, e.source);
 				run_packet(w, &e, b->data + off);
-			}
-			else
+			} else if (e.kind == ENT_STEP) {
+				pipeline_clock(w->pl, e.now, e.from);
+			} else {
 				pipeline_tick(w->pl, e.ts);
+			}
 			off += ((size_t)e.caplen + 7) & ~(size_t)7;
 		}
 		cmd = b->cmd;
@@ -297,7 +307,8 @@ static void decode_into(struct ent *e, const uint8_t *data)
 	}
 	e->payload_off = off_in(e->pkt.payload, data, e->caplen, &ok);
 	e->frag_data_off = off_in(e->pkt.frag_data, data, e->caplen, &ok);
-	e->pkt.payload = e->pkt.frag_data = NULL;
+	e->l4_off = off_in(e->pkt.l4, data, e->caplen, &ok);
+	e->pkt.payload = e->pkt.frag_data = e->pkt.l4 = NULL;
 	if (!ok || e->pkt.n_encap)
 		e->redo = 1;        /* the worker decodes again */
 }
@@ -334,9 +345,27 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 	decode_into(&e, data);
 	k = shard(wk, &e);
 	/* The schedule follows the pipelines' clock (pktclock.h): one packet
-	 * stamped years ahead does not make every worker expire its flows. */
+	 * stamped years ahead does not make every worker expire its flows.
+	 * The pipelines take this clock rather than keep their own. */
+	e.now = now;
+	e.from = wk->clock.stepped_from;
+	e.held = held;
 	wk->clock.stepped_from = 0;
 	append_ent(&wk->w[k], &e, data);
+	if (e.from) {
+		/* The clock stepped: every pipeline moves the flows it saw during
+		 * the hold (pktclock.h), not only the one that got this packet. */
+		struct ent step;
+
+		memset(&step, 0, sizeof step);
+		step.kind = ENT_STEP;
+		step.ts = ts_ns;
+		step.now = now;
+		step.from = e.from;
+		for (unsigned i = 0; i < wk->n; i++)
+			if (i != k)
+				append_ent(&wk->w[i], &step, NULL);
+	}
 	if (now > wk->last_ts)
 		wk->last_ts = now;
 	if (wk->last_ts >= wk->next_check) {

@@ -26,7 +26,20 @@ import pcaptool  # noqa: E402
 
 # Fields that describe the TLS session itself; transport facts (ports,
 # counters, timing) and anomalies legitimately differ between perturbations.
-IGNORE = {"anomalies"}
+# The timeline keeps its messages, sides and sizes; only its times (and the
+# handshake's duration) move with the packets.  Its application_data entry
+# is timing too: records that reassembly delivers at one moment form one
+# flight (README "How a handshake is decided"), so a reordered capture can
+# fold the client's first data record into its flight.
+IGNORE = {"anomalies", "handshake_duration"}
+
+
+def untimed(tls):
+    if "handshake_timeline" in tls:
+        tls["handshake_timeline"] = [{k: v for k, v in e.items() if k != "offset"}
+                                     for e in tls["handshake_timeline"]
+                                     if e.get("message") != "application_data"]
+    return tls
 
 
 def tls_of(tlstap, path):
@@ -34,7 +47,8 @@ def tls_of(tlstap, path):
     if p.returncode < 0:
         raise SystemExit("%s: tlstap killed by signal %d" % (path, -p.returncode))
     recs = [json.loads(l) for l in p.stdout.decode().splitlines() if l.strip()]
-    return [{k: v for k, v in r.get("tls", {}).items() if k not in IGNORE} for r in recs]
+    return [untimed({k: v for k, v in r.get("tls", {}).items() if k not in IGNORE})
+            for r in recs]
 
 
 def diff(a, b):
