@@ -30,20 +30,7 @@ C=$W/certs
 pids=()
 CUR=setup
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	netns_del "$NC" "$NS"
-	if [ "$rc" != 0 ]; then
-		echo "mkkeylog.sh: failed while making '$CUR'; logs:" >&2
-		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
-	fi
-	rm -rf "$W"
-	exit "$rc"
-}
-trap cleanup EXIT
+trap 'netns_cleanup "$NC" "$NS"' EXIT
 trap 'exit 130' INT TERM
 die() { echo "mkkeylog.sh: $CUR: $*" >&2; exit 1; }
 

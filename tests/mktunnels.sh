@@ -53,20 +53,7 @@ mkdir -p "$W/log" "$W/out"
 pids=()
 CUR=setup
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	netns_del "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"
-	if [ "$rc" != 0 ]; then
-		echo "mktunnels.sh: failed while making '$CUR'; logs:" >&2
-		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
-	fi
-	rm -rf "$W"
-	exit "$rc"
-}
-trap cleanup EXIT
+trap 'netns_cleanup "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"' EXIT
 trap 'exit 130' INT TERM
 
 die() { echo "mktunnels.sh: $CUR: $*" >&2; exit 1; }

@@ -54,3 +54,21 @@ netns_cap_start() {
 	done
 	return 1
 }
+
+# netns_cleanup NS...: a capture script's EXIT trap (trap 'netns_cleanup
+# "$NC" "$NS"' EXIT).  Ends its background jobs ($pids), deletes the
+# namespaces, on failure shows the logs of the step that failed ($CUR, in
+# $W/log), removes the work directory $W and exits with the script's status.
+netns_cleanup() {
+	local rc=$? p
+	set +e
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	netns_del "$@"
+	if [ "$rc" != 0 ]; then
+		echo "$(basename "$0"): failed while making '$CUR'; logs:" >&2
+		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
+	fi
+	rm -rf "$W"
+	exit "$rc"
+}
