@@ -138,9 +138,6 @@ struct quic_keys {
 	uint8_t key[16], iv[12], hp[16];
 };
 
-/* HKDF-Expand-Label(secret, "tls13 " + label, "", len) with SHA-256. */
-void quic_hkdf_expand_label(const uint8_t secret[32], const char *label, uint8_t *out,
-			    size_t len);
 /* The Initial secrets for version v and the client's first DCID: the
  * common secret and the client and server secrets (32 bytes each).
  * Returns false for a version without Initial protection. */

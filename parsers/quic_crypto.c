@@ -15,6 +15,7 @@
  *   pn bytes ^= mask[1..pn_len]
  */
 #include "quic.h"
+#include "tls13_kdf.h"
 
 #include <string.h>
 
@@ -24,27 +25,11 @@
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 
-void quic_hkdf_expand_label(const uint8_t secret[32], const char *label, uint8_t *out,
-			    size_t len)
+/* HKDF-Expand-Label(secret, "tls13 " + label, "", len) with SHA-256: the
+ * TLS 1.3 key schedule's.  The lengths here are fixed and in range. */
+static void expand(const uint8_t secret[32], const char *label, uint8_t *out, size_t len)
 {
-	struct hmac_sha256_ctx ctx;
-	uint8_t info[2 + 1 + 6 + 64 + 1];
-	size_t ll = strlen(label), n = 0;
-
-	if (ll > 64)
-		ll = 64;
-	info[n++] = (uint8_t)(len >> 8);
-	info[n++] = (uint8_t)len;
-	info[n++] = (uint8_t)(6 + ll);
-	memcpy(info + n, "tls13 ", 6);
-	n += 6;
-	memcpy(info + n, label, ll);
-	n += ll;
-	info[n++] = 0;   /* empty context */
-	hmac_sha256_set_key(&ctx, 32, secret);
-	hkdf_expand(&ctx, (nettle_hash_update_func *)hmac_sha256_update,
-		    (nettle_hash_digest_func *)hmac_sha256_digest, SHA256_DIGEST_SIZE,
-		    n, info, len, out);
+	(void)tls13_expand_label(TLS13_SHA256, secret, 32, label, NULL, 0, out, len);
 }
 
 bool quic_initial_secrets(uint32_t v, const uint8_t *dcid, size_t dcid_len,
@@ -59,16 +44,16 @@ bool quic_initial_secrets(uint32_t v, const uint8_t *dcid, size_t dcid_len,
 	hkdf_extract(&ctx, (nettle_hash_update_func *)hmac_sha256_update,
 		     (nettle_hash_digest_func *)hmac_sha256_digest, SHA256_DIGEST_SIZE,
 		     dcid_len, dcid, initial);
-	quic_hkdf_expand_label(initial, "client in", client, 32);
-	quic_hkdf_expand_label(initial, "server in", server, 32);
+	expand(initial, "client in", client, 32);
+	expand(initial, "server in", server, 32);
 	return true;
 }
 
 void quic_keys_from_secret(const uint8_t secret[32], bool v2, struct quic_keys *k)
 {
-	quic_hkdf_expand_label(secret, v2 ? "quicv2 key" : "quic key", k->key, sizeof k->key);
-	quic_hkdf_expand_label(secret, v2 ? "quicv2 iv" : "quic iv", k->iv, sizeof k->iv);
-	quic_hkdf_expand_label(secret, v2 ? "quicv2 hp" : "quic hp", k->hp, sizeof k->hp);
+	expand(secret, v2 ? "quicv2 key" : "quic key", k->key, sizeof k->key);
+	expand(secret, v2 ? "quicv2 iv" : "quic iv", k->iv, sizeof k->iv);
+	expand(secret, v2 ? "quicv2 hp" : "quic hp", k->hp, sizeof k->hp);
 }
 
 bool quic_initial_keys(uint32_t v, const uint8_t *dcid, size_t dcid_len,

@@ -19,6 +19,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 DEST=${1:-$(dirname "$HERE")/pcaps}
 PY=/usr/bin/python3
 [ "$(id -u)" = 0 ] || { echo "mklive_evasion.sh: must run as root" >&2; exit 1; }
@@ -31,29 +32,14 @@ cleanup() {
 	local rc=$?
 	set +e
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
+	netns_del "$NC" "$NS"
 	[ "$rc" = 0 ] || tail -n 20 "$W"/*.log >&2 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$W"
 	exit "$rc"
 }
 trap cleanup EXIT
 
-ip netns add "$NC"
-ip netns add "$NS"
-ip link add "$VC" type veth peer name "$VS"
-ip link set "$VC" netns "$NC"
-ip link set "$VS" netns "$NS"
-ip -n "$NC" link set "$VC" address 02:00:0a:62:00:01
-ip -n "$NS" link set "$VS" address 02:00:0a:62:00:02
-ip -n "$NC" addr add 10.98.0.1/24 dev "$VC"
-ip -n "$NS" addr add 10.98.0.2/24 dev "$VS"
-for pair in "$NC $VC" "$NS $VS"; do
-	set -- $pair
-	ip -n "$1" link set lo up
-	ip netns exec "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
-	ip -n "$1" link set "$2" up
-done
+netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
 	-subj /CN=urgent.tlstap.test -keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null

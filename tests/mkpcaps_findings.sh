@@ -23,6 +23,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps/findings}
 PY=/usr/bin/python3
@@ -41,42 +42,14 @@ OUT=$W/out
 pids=()
 CUR=setup
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ]; then
-		echo "mkpcaps_findings.sh: failed while making '$CUR'; logs:" >&2
-		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
-	fi
-	rm -rf "$W"
-	exit "$rc"
-}
-trap cleanup EXIT
+trap 'netns_cleanup "$NC" "$NS"' EXIT
 trap 'exit 130' INT TERM
 
 die() { echo "mkpcaps_findings.sh: $CUR: $*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ network
 
-ip netns add "$NC"
-ip netns add "$NS"
-ip link add "$VC" type veth peer name "$VS"
-ip link set "$VC" netns "$NC"
-ip link set "$VS" netns "$NS"
-ip -n "$NC" link set "$VC" address 02:00:0a:62:00:01
-ip -n "$NS" link set "$VS" address 02:00:0a:62:00:02
-ip -n "$NC" addr add 10.98.0.1/24 dev "$VC"
-ip -n "$NS" addr add 10.98.0.2/24 dev "$VS"
-for pair in "$NC $VC" "$NS $VS"; do
-	set -- $pair
-	ip -n "$1" link set lo up
-	ip netns exec "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
-	ip -n "$1" link set "$2" up
-done
+netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 S4=10.98.0.2
 
 # ------------------------------------------------------------------ certificates
@@ -134,15 +107,9 @@ openssl dhparam -out "$C/dh1024.pem" 1024 2>/dev/null
 
 cap_start() {
 	CUR=$1
-	ip netns exec "$NC" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$VC" \
-		-w "$W/pcap/$CUR.pcap" tcp 2>"$W/log/$CUR.tcpdump" &
-	CAP=$!
+	netns_cap_start "$NC" "$VC" "$W/pcap/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
+		{ pids+=("$CAP"); die "tcpdump did not start"; }
 	pids+=("$CAP")
-	for _ in $(seq 100); do
-		grep -qs "listening on" "$W/log/$CUR.tcpdump" && return 0
-		sleep 0.05
-	done
-	die "tcpdump did not start"
 }
 cap_stop() {
 	sleep 0.3

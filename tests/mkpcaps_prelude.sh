@@ -28,6 +28,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
@@ -56,8 +57,7 @@ cleanup() {
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null
 	sleep 0.3
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
+	netns_del "$NC" "$NS"
 	if [ "$rc" != 0 ]; then
 		echo "mkpcaps_prelude.sh: failed while making '$CUR'; logs:" >&2
 		tail -n 20 "$W"/log/"$CUR"* >&2 2>/dev/null
@@ -70,20 +70,8 @@ trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ network
 
-ip netns add "$NC"
-ip netns add "$NS"
-ip link add "$VC" type veth peer name "$VS"
-ip link set "$VC" netns "$NC"
-ip link set "$VS" netns "$NS"
-ip -n "$NC" link set "$VC" address 02:00:0a:62:00:01
-ip -n "$NS" link set "$VS" address 02:00:0a:62:00:02
-ip -n "$NC" addr add $C/24 dev "$VC"
-ip -n "$NS" addr add $S/24 dev "$VS"
-for n in "$NC" "$NS"; do ip -n "$n" link set lo up; done
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-ip netns exec "$NC" ethtool -K "$VC" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
-ip netns exec "$NS" ethtool -K "$VS" tso off gso off gro off tx off rx off >/dev/null 2>&1 || true
+NETNS_OFFLOADS='tso off gso off gro off tx off rx off'
+netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 $C/24 $S/24
 
 # ------------------------------------------------------------------ certificate
 
@@ -99,13 +87,7 @@ incli() { ip netns exec "$NC" "$@"; }
 
 cap_start() { # cap_start NAME
 	CUR=$1
-	incli tcpdump -U --immediate-mode -n -Z root -s 0 -i "$VC" -w "$W/out/$1.pcap" tcp \
-		>"$W/log/$1.tcpdump" 2>&1 &
-	CAP=$!
-	for _ in $(seq 100); do
-		grep -qs "listening on" "$W/log/$1.tcpdump" && return 0
-		sleep 0.05
-	done
+	netns_cap_start "$NC" "$VC" "$W/out/$1.pcap" "$W/log/$1.tcpdump" tcp && return 0
 	echo "mkpcaps_prelude.sh: $1: tcpdump did not start" >&2
 	exit 1
 }

@@ -24,6 +24,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
@@ -41,43 +42,15 @@ OUT=$W/out
 pids=()
 CUR=setup
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ]; then
-		echo "mkpcaps_quic.sh: failed while making '$CUR'; logs:" >&2
-		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
-	fi
-	rm -rf "$W"
-	exit "$rc"
-}
-trap cleanup EXIT
+trap 'netns_cleanup "$NC" "$NS"' EXIT
 trap 'exit 130' INT TERM
 
 die() { echo "mkpcaps_quic.sh: $CUR: $*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ network
 
-ip netns add "$NC"
-ip netns add "$NS"
-ip link add "$VC" type veth peer name "$VS"
-ip link set "$VC" netns "$NC"
-ip link set "$VS" netns "$NS"
-ip -n "$NC" link set "$VC" address 02:00:0a:61:00:01
-ip -n "$NS" link set "$VS" address 02:00:0a:61:00:02
-ip -n "$NC" addr add 10.97.0.1/24 dev "$VC"
-ip -n "$NS" addr add 10.97.0.2/24 dev "$VS"
-for n in "$NC" "$NS"; do
-	ip -n "$n" link set lo up
-done
-ip -n "$NC" link set "$VC" up
-ip -n "$NS" link set "$VS" up
-ip netns exec "$NC" ethtool -K "$VC" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
-ip netns exec "$NS" ethtool -K "$VS" tx off rx off gso off tso off gro off >/dev/null 2>&1 || true
+NETNS_OFFLOADS='tx off rx off gso off tso off gro off'
+netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:61:00 10.97.0.1/24 10.97.0.2/24
 
 # ------------------------------------------------------------------ keys
 

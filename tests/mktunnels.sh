@@ -34,6 +34,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 TOP=$(dirname "$HERE")
 DEST=${MKTUNNELS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
@@ -52,20 +53,7 @@ mkdir -p "$W/log" "$W/out"
 pids=()
 CUR=setup
 
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for n in "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"; do ip netns del "$n" 2>/dev/null; done
-	if [ "$rc" != 0 ]; then
-		echo "mktunnels.sh: failed while making '$CUR'; logs:" >&2
-		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
-	fi
-	rm -rf "$W"
-	exit "$rc"
-}
-trap cleanup EXIT
+trap 'netns_cleanup "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"' EXIT
 trap 'exit 130' INT TERM
 
 die() { echo "mktunnels.sh: $CUR: $*" >&2; exit 1; }
@@ -105,15 +93,9 @@ openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/srv.key" -out "$C/srv
 # cap_start NAME: tcpdump on the client's underlay veth.
 cap_start() {
 	CUR=$1
-	ip netns exec "$U1" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$V1" \
-		-w "$W/$CUR.pcap" 'not arp and not icmp6' 2>"$W/log/$CUR.tcpdump" &
-	CAP=$!
+	netns_cap_start "$U1" "$V1" "$W/$CUR.pcap" "$W/log/$CUR.tcpdump" 'not arp and not icmp6' ||
+		{ pids+=("$CAP"); die "tcpdump did not start"; }
 	pids+=("$CAP")
-	for _ in $(seq 100); do
-		grep -qs "listening on" "$W/log/$CUR.tcpdump" && return 0
-		sleep 0.05
-	done
-	die "tcpdump did not start"
 }
 cap_stop() {
 	sleep 0.3

@@ -18,19 +18,16 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import casetable  # noqa: E402  (tests/casetable.py)
 
 
 def cases():
     out = {}
-    with open(os.path.join(HERE, "cases.tsv")) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            name, capture = parts[0], parts[1]
-            args = shlex.split(parts[2]) if len(parts) > 2 else []
-            out[name] = (capture, args)
+    for parts in casetable.rows(os.path.join(HERE, "cases.tsv")):
+        name, capture = parts[0], parts[1]
+        args = shlex.split(parts[2]) if len(parts) > 2 else []
+        out[name] = (capture, args)
     return out
 
 

@@ -13,8 +13,8 @@
 #include "../../src/verdict.h"
 #include "../../src/session.h"
 #include "tt_test.h"
+#include "tt_session.h"
 
-static struct tt_ctx ctx;
 
 /* ---- byte builders ---- */
 
@@ -469,26 +469,6 @@ static void feeder_done(struct feeder *f)
 	session_free(f->s);
 }
 
-/* The record of s (client side `client`) as a tree, read back from the
- * writer's text, which must be one valid JSON object on one line. */
-static json_t *emit_root(struct session *s, int client)
-{
-	struct rec_tally t = { 0 };
-	struct verdict v;
-	struct jw w;
-	json_t *root;
-
-	verdict_build(s, &ctx, client, 0, &v);
-	jw_init(&w);
-	jw_open(&w, NULL, '{');
-	session_emit(&w, s, &v, &ctx, &t);
-	jw_close(&w, true);
-	root = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, NULL);
-	CHECK(root != NULL && memchr(w.p, '\n', w.len) == NULL);
-	jw_free(&w);
-	return root ? root : json_object();
-}
-
 /* Runs cv (client side `client`) and returns the record's tls object as a
  * new reference; flow end applied when finish. */
 static json_t *run(const struct conv *cv, int client, enum mode m, bool finish)
@@ -503,7 +483,7 @@ static json_t *run(const struct conv *cv, int client, enum mode m, bool finish)
 	}
 	if (finish)
 		session_finish(f.s, f.ts);
-	root = emit_root(f.s, session_client_side(f.s) < 0 ? 0 : session_client_side(f.s));
+	root = tt_emit_root(f.s, session_client_side(f.s) < 0 ? 0 : session_client_side(f.s));
 	tls = json_object_get(root, "tls");
 	if (getenv("TEST_SESSION_DUMP")) {
 		char *d = json_dumps(tls, JSON_COMPACT);
@@ -1049,7 +1029,7 @@ static void test_failures(void)
 	session_tcp_event(f.s, 1, TCP_EV_RST, f.ts);
 	CHECK(session_decided(f.s) && !session_wants_data(f.s));
 	{
-		json_t *root = emit_root(f.s, 0);
+		json_t *root = tt_emit_root(f.s, 0);
 		t = json_object_get(root, "tls");
 		CHECK_STR(jstr(t, "outcome"), "reset");
 		CHECK_STR(jstr(t, "failure.reason"), "reset by server");
@@ -1066,7 +1046,7 @@ static void test_failures(void)
 	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
 	CHECK(session_decided(f.s));
 	{
-		json_t *root = emit_root(f.s, 0);
+		json_t *root = tt_emit_root(f.s, 0);
 		CHECK_STR(jstr(json_object_get(root, "tls"), "outcome"), "closed");
 		CHECK_STR(jstr(json_object_get(root, "tls"), "failure.reason"), "closed by client");
 		json_decref(root);
@@ -1079,7 +1059,7 @@ static void test_failures(void)
 	feed_mode(&f, 1, cv.data[1]->b, cv.data[1]->n, WHOLE);
 	session_finish(f.s, f.ts);
 	{
-		json_t *root = emit_root(f.s, 0);
+		json_t *root = tt_emit_root(f.s, 0);
 		CHECK_STR(jstr(json_object_get(root, "tls"), "outcome"), "incomplete");
 		CHECK_STR(jstr(json_object_get(root, "tls"), "failure.stage"), "client_key_exchange");
 		json_decref(root);
@@ -1112,7 +1092,7 @@ static void test_gap(void)
 	CHECK(session_wants_data(f.s));
 	for (int i = 2; i < cv.n; i++)
 		feed_mode(&f, cv.dir[i] ? 1 : 0, cv.data[i]->b, cv.data[i]->n, CHUNKS);
-	root = emit_root(f.s, 0);
+	root = tt_emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
 	CHECK_STR(jstr(t, "outcome"), "established");
 	CHECK(jhas(t, "anomalies", "tcp_gap"));
@@ -1137,7 +1117,7 @@ static void test_not_tls(void)
 	CHECK(!session_is_tls(f.s));
 	CHECK(!session_wants_data(f.s));
 	CHECK(session_decided(f.s));
-	root = emit_root(f.s, 0);
+	root = tt_emit_root(f.s, 0);
 	CHECK_STR(jstr(json_object_get(root, "tls"), "outcome"), "not_tls");
 	json_decref(root);
 	feeder_done(&f);
@@ -1206,7 +1186,7 @@ static void test_midstream(void)
 	feed_mode(&f, 0, b->b + 123, b->n - 123, CHUNKS);
 	CHECK(session_is_tls(f.s));
 	CHECK(session_decided(f.s));
-	root = emit_root(f.s, 0);
+	root = tt_emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
 	CHECK_STR(jstr(t, "outcome"), "midstream");
 	CHECK(!jget(t, "failure.stage"));
@@ -1483,7 +1463,7 @@ static json_t *tls13_run(struct conv *cv, const int (*extra)[3], int n_extra, bo
 	session_tcp_event(f.s, 1, TCP_EV_FIN, f.ts);
 	session_tcp_event(f.s, 0, TCP_EV_FIN, f.ts);
 	CHECK(session_decided(f.s));
-	root = emit_root(f.s, 0);
+	root = tt_emit_root(f.s, 0);
 	t = json_object_get(root, "tls");
 	json_incref(t);
 	json_decref(root);
@@ -1605,13 +1585,8 @@ static void test_tls13_padding_and_abort(void)
 
 int main(void)
 {
-	struct x509_ctx_opts xo = { 0 };
-	char err[256];
+	tt_session_init();
 
-	config_defaults(&ctx.cfg);
-	xo.ca_file = "/dev/null";
-	xo.cache_size = 64;
-	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
 
 	test_tls12_full();
 	test_prefixes();
@@ -1631,9 +1606,6 @@ int main(void)
 	test_midstream_not_tls();
 	test_tls13_padding_and_abort();
 
-	x509_ctx_free(ctx.x509);
-	/* Every session freed gave back every byte it counted against
-	 * --session-memcap. */
-	CHECK(ctx.sess_mem == 0);
+	tt_session_done();
 	return TT_DONE();
 }

@@ -16,8 +16,8 @@
 #include "../../src/session_dtls.h"
 #include "../../src/verdict.h"
 #include "tt_test.h"
+#include "tt_session.h"
 
-static struct tt_ctx ctx;
 static uint64_t now = 1700000000ull * 1000000000ull;
 
 struct buf {
@@ -153,33 +153,6 @@ static void send(struct session *s, int dir, const struct buf *d)
 	session_dtls_datagram(s, dir, d->b, d->n, 0, now);
 }
 
-static json_t *tls_of(struct session *s)
-{
-	struct rec_tally t = { 0 };
-	struct verdict v;
-	struct jw w;
-	json_t *root, *tls;
-	int c = session_client_side(s);
-
-	verdict_build(s, &ctx, c < 0 ? 0 : c, 0, &v);
-	jw_init(&w);
-	jw_open(&w, NULL, '{');
-	session_emit(&w, s, &v, &ctx, &t);
-	jw_close(&w, true);
-	root = w.oom ? NULL : json_loadb(w.p, w.len, 0, NULL);
-	CHECK(root != NULL);
-	jw_free(&w);
-	tls = root ? json_object_get(root, "tls") : NULL;
-	json_incref(tls);
-	json_decref(root);
-	if (getenv("TEST_SESSION_DUMP") && tls) {
-		char *x = json_dumps(tls, JSON_COMPACT);
-		fprintf(stderr, "%s\n", x);
-		free(x);
-	}
-	return tls;
-}
-
 static const char *str(json_t *o, const char *a, const char *b)
 {
 	json_t *v = json_object_get(o, a);
@@ -256,7 +229,7 @@ static void test_dtls12(void)
 	record(&d, 22, 0xfefd, 1, 0, fin, sizeof fin);
 	send(s, 1, &d);
 	CHECK(session_decided(s) && session_is_tls(s) && session_client_side(s) == 0);
-	tls = tls_of(s);
+	tls = tt_tls_of(s);
 	CHECK_STR(str(tls, "outcome", NULL), "established");
 	CHECK_STR(str(tls, "version_protocol", NULL), "dtls");
 	CHECK_STR(str(tls, "version", NULL), "1.2");
@@ -303,7 +276,7 @@ static void test_dtls13(void)
 	unified(&d, 3, 0, 40);            /* client application data */
 	send(s, 1, &d);
 	CHECK(session_decided(s));
-	tls = tls_of(s);
+	tls = tt_tls_of(s);
 	CHECK_STR(str(tls, "outcome", NULL), "established");
 	CHECK_STR(str(tls, "version", NULL), "1.3");
 	CHECK_STR(str(tls, "version_protocol", NULL), "dtls");
@@ -382,7 +355,7 @@ static void test_dtls12_cid(void)
 	cid_record(&d, 1, 0, 3, 40);       /* the server's Finished, the client's cid */
 	send(s, 1, &d);
 	CHECK(session_decided(s));
-	tls = tls_of(s);
+	tls = tt_tls_of(s);
 	CHECK_STR(str(tls, "outcome", NULL), "established");
 	CHECK(count_msg(tls, "client:finished") == 1 && count_msg(tls, "server:finished") == 1);
 	CHECK(json_object_get(tls, "anomalies") == NULL);
@@ -407,7 +380,7 @@ static void test_alert_and_prefixes(void)
 	record(&one, 21, 0xfefd, 0, 0, al, 2);
 	send(s, 1, &one);
 	CHECK(session_decided(s));
-	tls = tls_of(s);
+	tls = tt_tls_of(s);
 	CHECK_STR(str(tls, "outcome", NULL), "alert");
 	json_decref(tls);
 	session_free(s);
@@ -418,7 +391,7 @@ static void test_alert_and_prefixes(void)
 		s = session_dtls_new(&ctx);
 		session_dtls_datagram(s, 0, p, k, (uint32_t)(d.n - k), now);
 		session_finish(s, now);
-		tls = tls_of(s);
+		tls = tt_tls_of(s);
 		json_decref(tls);
 		session_free(s);
 		free(p);
@@ -427,21 +400,13 @@ static void test_alert_and_prefixes(void)
 
 int main(void)
 {
-	struct x509_ctx_opts xo = { 0 };
-	char err[256];
-
-	config_defaults(&ctx.cfg);
-	xo.ca_file = "/dev/null";
-	xo.cache_size = 64;
-	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
+	tt_session_init();
 
 	test_dtls12();
 	test_dtls13();
 	test_dtls12_cid();
 	test_alert_and_prefixes();
 
-	x509_ctx_free(ctx.x509);
-	session_pool_free(&ctx);
-	CHECK(ctx.sess_mem == 0);
+	tt_session_done();
 	return TT_DONE();
 }

@@ -17,8 +17,8 @@
 #include "../../src/verdict.h"
 #include "quic_vectors.h"
 #include "tt_test.h"
+#include "tt_session.h"
 
-static struct tt_ctx ctx;
 static uint64_t now = 1700000000ull * 1000000000ull;
 
 static void send(struct session *s, int dir, struct bytes d)
@@ -28,28 +28,6 @@ static void send(struct session *s, int dir, struct bytes d)
 	now += 1000000;
 	session_quic_datagram(s, dir, q, d.n, 0, now);
 	free(q);
-}
-
-static json_t *tls_of(struct session *s)
-{
-	struct rec_tally t = { 0 };
-	struct verdict v;
-	struct jw w;
-	json_t *root, *tls;
-	int c = session_client_side(s);
-
-	verdict_build(s, &ctx, c < 0 ? 0 : c, 0, &v);
-	jw_init(&w);
-	jw_open(&w, NULL, '{');
-	session_emit(&w, s, &v, &ctx, &t);
-	jw_close(&w, true);
-	root = w.oom ? NULL : json_loadb(w.p, w.len, 0, NULL);
-	CHECK(root != NULL);
-	jw_free(&w);
-	tls = root ? json_object_get(root, "tls") : NULL;
-	json_incref(tls);
-	json_decref(root);
-	return tls;
 }
 
 static const char *str_at(json_t *o, const char *path)
@@ -100,7 +78,7 @@ static void test_established(void)
 	CHECK(!session_decided(ss));
 	send(ss, 1, c1);
 	CHECK(session_decided(ss) && session_client_side(ss) == 0);
-	tls = tls_of(ss);
+	tls = tt_tls_of(ss);
 	CHECK_STR(str_at(tls, "outcome"), "established");
 	CHECK_STR(str_at(tls, "version"), "1.3");
 	CHECK_STR(str_at(tls, "cipher"), "TLS_AES_128_GCM_SHA256");
@@ -137,7 +115,7 @@ static void test_alert_and_silence(void)
 	send(ss, 0, c);
 	send(ss, 1, sc);
 	CHECK(session_decided(ss));
-	tls = tls_of(ss);
+	tls = tt_tls_of(ss);
 	CHECK_STR(str_at(tls, "outcome"), "alert");
 	CHECK_STR(str_at(obj_at(tls, "failure"), "reason"), "fatal alert handshake_failure from server");
 	json_decref(tls);
@@ -147,7 +125,7 @@ static void test_alert_and_silence(void)
 	send(ss, 0, c);
 	send(ss, 0, c);
 	session_finish(ss, now);
-	tls = tls_of(ss);
+	tls = tt_tls_of(ss);
 	CHECK_STR(str_at(tls, "outcome"), "no_server_response");
 	CHECK_STR(str_at(obj_at(tls, "client"), "server_name"), "example.com");
 	json_decref(tls);
@@ -168,7 +146,7 @@ static void test_prefixes(void)
 
 		send(ss, 0, cut);
 		session_finish(ss, now);
-		tls = tls_of(ss);
+		tls = tt_tls_of(ss);
 		json_decref(tls);
 		session_free(ss);
 	}
@@ -177,20 +155,12 @@ static void test_prefixes(void)
 
 int main(void)
 {
-	struct x509_ctx_opts xo = { 0 };
-	char err[256];
-
-	config_defaults(&ctx.cfg);
-	xo.ca_file = "/dev/null";
-	xo.cache_size = 64;
-	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
+	tt_session_init();
 
 	test_established();
 	test_alert_and_silence();
 	test_prefixes();
 
-	x509_ctx_free(ctx.x509);
-	session_pool_free(&ctx);
-	CHECK(ctx.sess_mem == 0);
+	tt_session_done();
 	return TT_DONE();
 }

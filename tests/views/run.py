@@ -18,18 +18,15 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import casetable  # noqa: E402  (tests/casetable.py)
 
 
 def cases():
     out = {}
-    with open(os.path.join(HERE, "cases.tsv")) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            env = dict(kv.split("=", 1) for kv in shlex.split(parts[2])) if len(parts) > 2 else {}
-            out[parts[0]] = (shlex.split(parts[1]), env)
+    for parts in casetable.rows(os.path.join(HERE, "cases.tsv")):
+        env = dict(kv.split("=", 1) for kv in shlex.split(parts[2])) if len(parts) > 2 else {}
+        out[parts[0]] = (shlex.split(parts[1]), env)
     return out
 
 

@@ -1,0 +1,74 @@
+# Sourced by the capture scripts (tests/mk*.sh): two private network
+# namespaces joined by a veth pair, a tcpdump inside one of them, and the
+# teardown.  Each script keeps its own names, addresses and outputs; nothing
+# here touches a real interface.  Needs: iproute2 ethtool tcpdump.
+
+# Offloads switched off on both ends, so that frames are what a wire would
+# carry (MTU-sized segments, real checksums).  A script may set its own.
+NETNS_OFFLOADS=${NETNS_OFFLOADS:-tx off tso off gso off gro off}
+
+# netns_pair NC NS VC VS MAC CADDR SADDR: namespaces NC (client) and NS
+# (server), the veth VC in NC and VS in NS with the fixed addresses MAC:01 and
+# MAC:02 (regenerated captures stay comparable), CADDR and SADDR (with their
+# prefix length) on them, loopback and both ends up.
+netns_pair() {
+	local nc=$1 ns=$2 vc=$3 vs=$4 mac=$5 caddr=$6 saddr=$7 pair
+	ip netns add "$nc"
+	ip netns add "$ns"
+	ip link add "$vc" type veth peer name "$vs"
+	ip link set "$vc" netns "$nc"
+	ip link set "$vs" netns "$ns"
+	ip -n "$nc" link set "$vc" address "$mac:01"
+	ip -n "$ns" link set "$vs" address "$mac:02"
+	ip -n "$nc" addr add "$caddr" dev "$vc"
+	ip -n "$ns" addr add "$saddr" dev "$vs"
+	for pair in "$nc $vc" "$ns $vs"; do
+		set -- $pair
+		ip -n "$1" link set lo up
+		# shellcheck disable=SC2086 # the offload list is words
+		ip netns exec "$1" ethtool -K "$2" $NETNS_OFFLOADS >/dev/null 2>&1 || true
+		ip -n "$1" link set "$2" up
+	done
+}
+
+# netns_del NS...: deletes the namespaces (and with them their veth ends);
+# quiet and never failing, for cleanup traps.
+netns_del() {
+	local n
+	for n in "$@"; do ip netns del "$n" 2>/dev/null; done
+	return 0
+}
+
+# netns_cap_start NS DEV PCAP LOG FILTER...: tcpdump on DEV in NS, writing
+# PCAP, its messages in LOG; returns once it listens (its pid in CAP), or 1
+# when it did not start.
+netns_cap_start() {
+	local ns=$1 dev=$2 pcap=$3 log=$4
+	shift 4
+	ip netns exec "$ns" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$dev" \
+		-w "$pcap" "$@" 2>"$log" &
+	CAP=$!
+	for _ in $(seq 100); do
+		grep -qs "listening on" "$log" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# netns_cleanup NS...: a capture script's EXIT trap (trap 'netns_cleanup
+# "$NC" "$NS"' EXIT).  Ends its background jobs ($pids), deletes the
+# namespaces, on failure shows the logs of the step that failed ($CUR, in
+# $W/log), removes the work directory $W and exits with the script's status.
+netns_cleanup() {
+	local rc=$? p
+	set +e
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	netns_del "$@"
+	if [ "$rc" != 0 ]; then
+		echo "$(basename "$0"): failed while making '$CUR'; logs:" >&2
+		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
+	fi
+	rm -rf "$W"
+	exit "$rc"
+}

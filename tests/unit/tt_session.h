@@ -1,0 +1,74 @@
+/*
+ * tt_session.h - what the session unit tests (test_session*.c) share: the
+ * context they run in and a session's record read back as JSON.  Include
+ * after tt_test.h and the src/ headers (session, emit, verdict, x509).
+ */
+#ifndef TT_SESSION_H
+#define TT_SESSION_H
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct tt_ctx ctx;
+
+/* Default configuration, an empty trust store. */
+static inline void tt_session_init(void)
+{
+	struct x509_ctx_opts xo = { 0 };
+	char err[256];
+
+	config_defaults(&ctx.cfg);
+	xo.ca_file = "/dev/null";
+	xo.cache_size = 64;
+	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
+}
+
+/* Frees the context; every session freed gave back every byte it counted
+ * against --session-memcap. */
+static inline void tt_session_done(void)
+{
+	x509_ctx_free(ctx.x509);
+	session_pool_free(&ctx);
+	CHECK(ctx.sess_mem == 0);
+}
+
+/* The record of s (client side `client`) as a tree, read back from the
+ * writer's text, which must be one valid JSON object on one line. */
+static inline json_t *tt_emit_root(struct session *s, int client)
+{
+	struct rec_tally t = { 0 };
+	struct verdict v;
+	struct jw w;
+	json_t *root;
+
+	verdict_build(s, &ctx, client, 0, &v);
+	jw_init(&w);
+	jw_open(&w, NULL, '{');
+	session_emit(&w, s, &v, &ctx, &t);
+	jw_close(&w, true);
+	root = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, NULL);
+	CHECK(root != NULL && memchr(w.p, '\n', w.len) == NULL);
+	jw_free(&w);
+	return root ? root : json_object();
+}
+
+/* The tls object of s's record as a new reference, printed on stderr when
+ * TEST_SESSION_DUMP is set. */
+static inline json_t *tt_tls_of(struct session *s)
+{
+	int c = session_client_side(s);
+	json_t *root = tt_emit_root(s, c < 0 ? 0 : c);
+	json_t *tls = json_object_get(root, "tls");
+
+	json_incref(tls);
+	json_decref(root);
+	if (getenv("TEST_SESSION_DUMP") && tls) {
+		char *x = json_dumps(tls, JSON_COMPACT);
+		fprintf(stderr, "%s\n", x);
+		free(x);
+	}
+	return tls;
+}
+
+#endif
