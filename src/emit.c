@@ -33,6 +33,7 @@
 #include <pthread.h>
 
 #include "jw.h"
+#include "netsink.h"
 #include "outfile.h"
 #include "session.h"
 #include "verdict.h"
@@ -73,8 +74,10 @@ struct emitter {
 	 * tallies and w (used by the reading thread only) are behind lock. */
 	pthread_mutex_t lock;
 	struct jw w;           /* the record being written, reused */
-	struct outfile *out;   /* file or stdout; NULL for a socket sink */
+	struct outfile *out;   /* file or stdout; NULL for a socket sink or none */
 	struct sock_sink *sock;
+	struct netsink *net[EMIT_SINKS_MAX];   /* netsink.c: a queue and thread each */
+	unsigned nnet;
 	char *path;           /* NULL for stdout */
 	int pretty;
 	int failed;           /* a write failed: reported once */
@@ -239,9 +242,6 @@ static void sock_free(struct sock_sink *k, uint64_t *dropped)
 		sock_pump(k, dropped);
 	for (size_t i = k->sent; i < k->len; i++)
 		lost += k->q[i] == '\n';
-	if (lost)
-		fprintf(stderr, "tlstap: %s: %llu records could not be delivered\n",
-			k->addr.sun_path, (unsigned long long)lost);
 	*dropped += lost;
 	if (k->fd >= 0)
 		close(k->fd);
@@ -249,10 +249,42 @@ static void sock_free(struct sock_sink *k, uint64_t *dropped)
 	free(k);
 }
 
-struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen)
+/* The one file, stdout or unix: output of em. */
+static int primary_new(struct emitter *em, const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	if (path && strncmp(path, "unix:", 5) == 0) {
+		em->sock = sock_new(path + 5, err, errlen);
+		return em->sock ? 0 : -1;
+	}
+	if (!path || strcmp(path, "-") == 0) {
+		fd = STDOUT_FILENO;
+	} else {
+		em->path = strdup(path);
+		if (!em->path) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if ((fd = open_sink(path, err, errlen)) < 0)
+			return -1;
+	}
+	em->out = of_new(fd);
+	if (!em->out) {
+		snprintf(err, errlen, "cannot start the output thread");
+		if (fd != STDOUT_FILENO)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty,
+			    char *err, size_t errlen)
 {
 	struct emitter *em = calloc(1, sizeof *em);
-	int fd;
+	const char *primary = NULL;
+	bool have_primary = nouts == 0;   /* none named: stdout */
 
 	if (!em) {
 		snprintf(err, errlen, "out of memory");
@@ -260,37 +292,38 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 	}
 	pthread_mutex_init(&em->lock, NULL);
 	em->pretty = pretty;
-	if (path && strncmp(path, "unix:", 5) == 0) {
-		em->sock = sock_new(path + 5, err, errlen);
-		if (!em->sock) {
-			free(em);
-			return NULL;
+	for (unsigned i = 0; i < nouts; i++) {
+		if (netsink_is_spec(outs[i])) {
+			if (em->nnet == EMIT_SINKS_MAX) {
+				snprintf(err, errlen, "at most %d network sinks", EMIT_SINKS_MAX);
+				goto fail;
+			}
+			if (!(em->net[em->nnet] = netsink_new(outs[i], err, errlen)))
+				goto fail;
+			em->nnet++;
+			continue;
 		}
+		if (have_primary && nouts) {
+			snprintf(err, errlen, "at most one file, \"-\" or unix: output (%s)", outs[i]);
+			goto fail;
+		}
+		have_primary = true;
+		primary = outs[i];
+	}
+	if (have_primary && primary_new(em, primary, err, errlen) != 0)
+		goto fail;
+	if (em->sock)
 		em->pretty = 0;   /* collectors read one record per line */
-		return em;
-	}
-	if (!path || strcmp(path, "-") == 0) {
-		fd = STDOUT_FILENO;
-	} else {
-		em->path = strdup(path);
-		if (!em->path || (fd = open_sink(path, err, errlen)) < 0) {
-			if (!em->path)
-				snprintf(err, errlen, "out of memory");
-			free(em->path);
-			free(em);
-			return NULL;
-		}
-	}
-	em->out = of_new(fd);
-	if (!em->out) {
-		snprintf(err, errlen, "cannot start the output thread");
-		if (fd != STDOUT_FILENO)
-			close(fd);
-		free(em->path);
-		free(em);
-		return NULL;
-	}
 	return em;
+fail:
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_free(em->net[i]);
+	if (em->sock)
+		sock_free(em->sock, &(uint64_t){ 0 });
+	free(em->path);
+	pthread_mutex_destroy(&em->lock);
+	free(em);
+	return NULL;
 }
 
 /* The output thread's first failed write, reported once. */
@@ -309,12 +342,14 @@ void emitter_patient(struct emitter *em)
 {
 	if (em->sock)
 		em->sock->patient = true;
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_patient(em->net[i]);
 }
 
 void emitter_flush(struct emitter *em)
 {
-	if (em->sock)
-		return;   /* sends happen as records are written */
+	if (!em->out)
+		return;   /* sockets send as records are written */
 	pthread_mutex_lock(&em->lock);
 	of_flush(em->out);
 	report_write_error(em);
@@ -345,9 +380,11 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 
 	if (!em)
 		return 0;
+	for (unsigned i = 0; i < em->nnet; i++)
+		*dropped += netsink_free(em->net[i]);
 	if (em->sock) {
 		sock_free(em->sock, dropped);
-	} else {
+	} else if (em->out) {
 		of_flush(em->out);
 		report_write_error(em);
 		if (of_free(em->out) != 0 && !em->failed) {
@@ -379,6 +416,13 @@ static void write_record(struct tt_ctx *ctx, struct jw *w)
 
 	if (w->oom) {
 		ctx->st.records_dropped++;
+		return;
+	}
+	/* Network sinks get the compact line; each counts its own drops. */
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_put(em->net[i], w->p, w->len);
+	if (!em->out && !em->sock) {
+		ctx->st.records_written++;
 		return;
 	}
 	s = w->p;
@@ -655,6 +699,24 @@ static uint64_t peak_rss_bytes(void)
 	return (uint64_t)kb * 1024u;
 }
 
+/* tlstap.stats.sinks: what each network sink has sent and dropped so far. */
+static void sinks_json(struct jw *w, struct emitter *em)
+{
+	if (!em->nnet)
+		return;
+	jw_open(w, "sinks", '[');
+	for (unsigned i = 0; i < em->nnet; i++) {
+		uint64_t sent, dropped;
+		netsink_counts(em->net[i], &sent, &dropped);
+		jw_open(w, NULL, '{');
+		jw_str(w, "name", netsink_name(em->net[i]));
+		jw_uint(w, "sent", sent);
+		jw_uint(w, "dropped", dropped);
+		jw_close(w, true);
+	}
+	jw_close(w, true);
+}
+
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 {
 	const struct tt_stats *st = &ctx->st;
@@ -684,6 +746,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	}
 	if (group)
 		jw_close(w, true);
+	sinks_json(w, ctx->em);
 	tally_json(w, "anomalies", &ctx->em->anomalies);
 	rss = peak_rss_bytes();
 	if (rss)

@@ -26,9 +26,14 @@ struct x509_cert;
 struct verdict;
 struct verdict_side;
 
-/* Output to path ("-" or NULL: stdout; "unix:/path": a Unix stream socket
- * of a local collector), appending; NULL with err on failure. */
-struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen);
+#define EMIT_SINKS_MAX 8
+
+/* Output to each of outs (none: stdout).  At most one of them a file
+ * (appended), "-" (stdout) or "unix:/path" (a Unix stream socket of a local
+ * collector); up to EMIT_SINKS_MAX network sinks (netsink.h spellings),
+ * each with its own queue and thread.  NULL with err on failure. */
+struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty,
+			    char *err, size_t errlen);
 /* Flushes and closes; records that could not be delivered are added to
  * *dropped.  0, or -1 if a write failed (reported on stderr). */
 int emitter_free(struct emitter *em, uint64_t *dropped);

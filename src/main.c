@@ -28,6 +28,7 @@ enum {
 	EXIT_OUTPUT = 3,     /* the output could not be opened or written */
 	EXIT_LIVE = 4,       /* live capture could not start, or privileges */
 	EXIT_INTERNAL = 5,   /* out of memory, CA store unusable */
+	EXIT_UNDELIVERED = 6,   /* reading files: records a sink did not take */
 };
 
 #define MAX_FILES 1024
@@ -62,6 +63,18 @@ static void usage(FILE *out)
 "  -o unix:SOCKET        send records to a local collector's Unix stream socket;\n"
 "                        never blocks capture: reconnects every second, queues\n"
 "                        up to 4 MiB, counts what it has to drop.\n"
+"  -o syslog             RFC 5424 to the local syslog daemon (/dev/log);\n"
+"  -o syslog:unix:PATH   ... to another Unix datagram socket;\n"
+"  -o syslog:udp:HOST:PORT, -o syslog:tcp:HOST:PORT  ... over UDP, or over TCP\n"
+"                        with RFC 6587 octet counting.\n"
+"  -o unix-dgram:PATH    one record per datagram to a Unix datagram socket.\n"
+"  -o tcp:HOST:PORT      NDJSON over TCP.\n"
+"  -o redis://HOST:PORT[/DB][?key=NAME&mode=list|publish]  RPUSH (default) or\n"
+"                        PUBLISH each record (key default \"tlstap\").\n"
+"                        -o may be repeated: one file, '-' or unix: output and\n"
+"                        up to 8 of the sinks above, each with its own 4 MiB\n"
+"                        queue and thread; they reconnect every second, never\n"
+"                        hold live capture back, and count what they drop.\n"
 "  --pretty              indented JSON for people (not NDJSON).\n"
 "  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
 "                        (packet time); a final one is always written.\n"
@@ -104,7 +117,8 @@ static void usage(FILE *out)
 "Exit status: 0 success; 1 bad usage; 2 a capture could not be read or was\n"
 "corrupt (everything decoded before the fault, and every other file, is still\n"
 "reported); 3 the output could not be written; 4 live capture could not start\n"
-"or privileges could not be dropped; 5 internal error (out of memory, CA store).\n"
+"or privileges could not be dropped; 5 internal error (out of memory, CA store);\n"
+"6 (reading files) records could not be delivered to a sink.\n"
 "\n"
 "Examples:\n"
 "  tlstap -r traffic.pcapng -o tls.ndjson\n"
@@ -191,12 +205,13 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
-	const char *files[MAX_FILES], *iface = NULL, *out = NULL;
+	const char *files[MAX_FILES], *iface = NULL, *outs[EMIT_SINKS_MAX + 1];
 	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
 	struct engine *eng;
 	uint64_t stats_interval_ns = 0;
 	char err[512];
+	unsigned nouts = 0;
 	int nfiles = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
 
 	config_defaults(&ctx.cfg);
@@ -211,7 +226,13 @@ int main(int argc, char **argv)
 			break;
 		case 'i': iface = optarg; break;
 		case 'f': co.filter = optarg; break;
-		case 'o': out = optarg; break;
+		case 'o':
+			if (nouts == EMIT_SINKS_MAX + 1) {
+				fprintf(stderr, "tlstap: at most %d -o\n", EMIT_SINKS_MAX + 1);
+				return EXIT_USAGE;
+			}
+			outs[nouts++] = optarg;
+			break;
 		case 's': co.snaplen = (int)number("-s", optarg, 64, 262144); break;
 		case 'B': co.buffer_kib = (int)number("-B", optarg, 1, 4194304); break;
 		case 'Z': co.user = optarg; break;
@@ -270,7 +291,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	ctx.em = emitter_new(out, ctx.cfg.pretty, err, sizeof err);
+	ctx.em = emitter_new(outs, nouts, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
 		return EXIT_OUTPUT;
@@ -318,5 +339,12 @@ int main(int argc, char **argv)
 	x509_ctx_free(ctx.x509);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
+	/* Offline, every record should have reached every sink: say it once. */
+	if (!iface && ctx.st.records_dropped) {
+		fprintf(stderr, "tlstap: %llu records could not be delivered\n",
+			(unsigned long long)ctx.st.records_dropped);
+		if (rc == EXIT_OK)
+			rc = EXIT_UNDELIVERED;
+	}
 	return rc;
 }
