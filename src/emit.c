@@ -34,6 +34,7 @@
 
 #include "jw.h"
 #include "netsink.h"
+#include "tlstap_version.h"
 #include "outfile.h"
 #include "session.h"
 #include "verdict.h"
@@ -81,6 +82,7 @@ struct emitter {
 	char *path;           /* NULL for stdout */
 	int pretty;
 	int failed;           /* a write failed: reported once */
+	char hostname[256];   /* observer.hostname; "" if unknown */
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -292,6 +294,8 @@ struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty
 	}
 	pthread_mutex_init(&em->lock, NULL);
 	em->pretty = pretty;
+	if (gethostname(em->hostname, sizeof em->hostname - 1) != 0)
+		em->hostname[0] = '\0';
 	for (unsigned i = 0; i < nouts; i++) {
 		if (netsink_is_spec(outs[i])) {
 			if (em->nnet == EMIT_SINKS_MAX) {
@@ -535,6 +539,47 @@ static void record_open(struct jw *w, uint64_t ts_ns, const char *kind, const ch
 	jw_name(w, "dataset", dataset);
 }
 
+/* The members every record ends with: observer, ecs.version, labels
+ * (--add-field). */
+static void envelope_tail(struct jw *w, const struct tt_ctx *ctx)
+{
+	const struct tt_config *c = &ctx->cfg;
+
+	jw_open(w, "observer", '{');
+	if (ctx->em->hostname[0])
+		jw_str(w, "hostname", ctx->em->hostname);
+	if (c->observer_name)
+		jw_str(w, "name", c->observer_name);
+	jw_name(w, "product", "tlstap");
+	jw_name(w, "type", "sensor");
+	jw_name(w, "version", TLSTAP_VERSION);
+	if (c->ingress_iface) {
+		jw_open(w, "ingress", '{');
+		jw_open(w, "interface", '{');
+		jw_str(w, "name", c->ingress_iface);
+		jw_close(w, true);
+		jw_close(w, true);
+	}
+	jw_close(w, true);
+	jw_open(w, "ecs", '{');
+	jw_name(w, "version", ECS_VERSION);
+	jw_close(w, true);
+	if (c->nlabels) {
+		jw_open(w, "labels", '{');
+		for (unsigned i = 0; i < c->nlabels; i++)
+			jw_str(w, c->label_key[i], c->label_val[i]);
+		jw_close(w, true);
+	}
+}
+
+/* ECS event.outcome of a session: did the TLS handshake succeed? */
+static const char *ecs_outcome(const char *outcome)
+{
+	if (!outcome || strcmp(outcome, "not_tls") == 0 || strcmp(outcome, "incomplete") == 0)
+		return "unknown";
+	return strcmp(outcome, "established") == 0 ? "success" : "failure";
+}
+
 static void endpoint(struct jw *w, const char *name, const struct flow_info *fi, int side)
 {
 	char ip[64];
@@ -573,6 +618,14 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	server = !client;
 
 	record_open(w, first, "event", "tlstap.session");
+	jw_open(w, "category", '[');
+	jw_name(w, NULL, "network");
+	jw_close(w, true);
+	jw_open(w, "type", '[');
+	jw_name(w, NULL, "connection");
+	jw_name(w, NULL, "protocol");
+	jw_close(w, true);
+	jw_name(w, "outcome", ecs_outcome(fi->verdict ? fi->verdict->outcome : NULL));
 	jw_time_us(w, "start", first);
 	jw_time_us(w, "end", last);
 	jw_uint(w, "duration", last >= first ? last - first : 0);
@@ -603,6 +656,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_close(w, false);
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
+	envelope_tail(w, ctx);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
@@ -726,6 +780,12 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 
 	pthread_mutex_lock(&ctx->em->lock);
 	record_open(w, ts_ns, "metric", "tlstap.stats");
+	jw_open(w, "category", '[');
+	jw_name(w, NULL, "network");
+	jw_close(w, true);
+	jw_open(w, "type", '[');
+	jw_name(w, NULL, "info");
+	jw_close(w, true);
 	jw_close(w, true);
 	jw_open(w, "tlstap", '{');
 	jw_open(w, "stats", '{');
@@ -760,6 +820,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	}
 	jw_close(w, true);
 	jw_close(w, true);
+	envelope_tail(w, ctx);
 	jw_close(w, true);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);

@@ -27,6 +27,8 @@ struct verdict;
 struct verdict_side;
 
 #define EMIT_SINKS_MAX 8
+/* The ECS version whose field definitions the records follow (ecs.version). */
+#define ECS_VERSION "8.17.0"
 
 /* Output to each of outs (none: stdout).  At most one of them a file
  * (appended), "-" (stdout) or "unix:/path" (a Unix stream socket of a local

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../parsers/x509.h"
@@ -76,6 +77,8 @@ static void usage(FILE *out)
 "                        queue and thread; they reconnect every second, never\n"
 "                        hold live capture back, and count what they drop.\n"
 "  --pretty              indented JSON for people (not NDJSON).\n"
+"  --observer-name NAME  observer.name of every record (the sensor's name).\n"
+"  --add-field KEY=VALUE labels.KEY: VALUE on every record (repeatable).\n"
 "  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
 "                        (packet time); a final one is always written.\n"
 "  --no-stats            do not write tlstap.stats records.\n"
@@ -130,13 +133,15 @@ enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
-	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
+	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
 };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "pretty", no_argument, NULL, OPT_PRETTY },
+	{ "observer-name", required_argument, NULL, OPT_OBSERVER_NAME },
+	{ "add-field", required_argument, NULL, OPT_ADD_FIELD },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
@@ -190,6 +195,32 @@ static const struct u32_opt {
 	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads) },
 };
 
+/* --add-field KEY=VALUE into cfg's labels; false (said on stderr) when
+ * KEY is not [a-z0-9_]+, repeats one, or there are too many. */
+static bool add_field(struct tt_config *cfg, char *kv)
+{
+	char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv || strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)(eq - kv)) {
+		fprintf(stderr, "tlstap: --add-field takes KEY=VALUE, KEY of a-z, 0-9 and _ "
+			"(it becomes labels.KEY)\n");
+		return false;
+	}
+	*eq = '\0';
+	for (unsigned i = 0; i < cfg->nlabels; i++)
+		if (strcmp(cfg->label_key[i], kv) == 0) {
+			fprintf(stderr, "tlstap: --add-field %s given twice\n", kv);
+			return false;
+		}
+	if (cfg->nlabels == LABELS_MAX) {
+		fprintf(stderr, "tlstap: at most %d --add-field\n", LABELS_MAX);
+		return false;
+	}
+	cfg->label_key[cfg->nlabels] = kv;
+	cfg->label_val[cfg->nlabels++] = eq + 1;
+	return true;
+}
+
 /* Sets the option if it is one of u32_opts (exits on a bad number). */
 static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 {
@@ -200,6 +231,14 @@ static bool u32_option(struct tt_config *cfg, int id, const char *arg)
 			return true;
 		}
 	return false;
+}
+
+/* No packet, no packet time: the stats of such a run carry the wall clock. */
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 int main(int argc, char **argv)
@@ -242,6 +281,11 @@ int main(int argc, char **argv)
 			       pcap_lib_version(), JANSSON_VERSION);
 			return EXIT_OK;
 		case OPT_PRETTY: ctx.cfg.pretty = true; break;
+		case OPT_OBSERVER_NAME: ctx.cfg.observer_name = optarg; break;
+		case OPT_ADD_FIELD:
+			if (!add_field(&ctx.cfg, optarg))
+				return EXIT_USAGE;
+			break;
 		case OPT_STATS_INTERVAL:
 			stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
 					    1000000000ull;
@@ -291,6 +335,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	ctx.cfg.ingress_iface = iface;
 	ctx.em = emitter_new(outs, nouts, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
@@ -331,7 +376,7 @@ int main(int argc, char **argv)
 
 	engine_flush(eng);
 	if (stats)
-		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : 0, true);
+		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : wall_ns(), true);
 	if (summary && !iface)
 		emit_summary(&ctx, stderr);
 	engine_free(eng);
