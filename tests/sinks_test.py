@@ -11,6 +11,7 @@
 - `--stats-interval 1` on a capture spanning several seconds of packet time
   writes periodic tlstap.stats records and one final one.
 - `--pretty` writes indented JSON that still parses record by record.
+- a capture with no packet: the final stats record carries today's date.
 
   sinks_test.py TLSTAP
 """
@@ -106,6 +107,18 @@ def main():
         if len(stats) < 2 or [s["final"] for s in stats].count(True) != 1 or not stats[-1]["final"]:
             fail("stats interval: %d stats records %s" % (len(stats), [s["final"] for s in stats]))
         print("stats interval: %d periodic records and a final one" % (len(stats) - 1))
+
+        # A run that reads no packet: its stats carry the wall clock, not 1970.
+        empty = os.path.join(tmp, "empty.pcap")
+        with open(empty, "wb") as f:
+            f.write(bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000"))
+        p = subprocess.run([tlstap, "-r", empty], capture_output=True, timeout=60)
+        recs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+        ts = recs[-1]["@timestamp"] if recs else ""
+        now = time.strftime("%Y-%m-%dT%H:%M", time.gmtime())
+        if p.returncode != 0 or len(recs) != 1 or ts[:10] != now[:10]:
+            fail("empty capture: exit %d, stats stamped %r (today %s)" % (p.returncode, ts, now))
+        print("empty capture: stats stamped with the wall clock,", ts)
 
         p = subprocess.run([tlstap, "--pretty", "--no-stats", "-r", cap], capture_output=True, timeout=60)
         dec = json.JSONDecoder()
