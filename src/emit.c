@@ -811,7 +811,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	rss = peak_rss_bytes();
 	if (rss)
 		jw_uint(w, "peak_rss_bytes", rss);
-	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
+	if (ctx->cfg.ingress_iface || st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
 		jw_open(w, "pcap", '{');
 		jw_uint(w, "received", st->pcap_recv);
 		jw_uint(w, "dropped", st->pcap_drop);
