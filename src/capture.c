@@ -261,6 +261,8 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		pcap_close(p);
 		return -1;
 	}
+	if (o->user)
+		engine_privileges_dropped(e);
 	/* Precision may have been refused by the platform: timestamps then are
 	 * microseconds and must be scaled. */
 	if (pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO) {

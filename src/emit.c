@@ -360,6 +360,26 @@ void emitter_flush(struct emitter *em)
 	pthread_mutex_unlock(&em->lock);
 }
 
+void emitter_check_reopen(struct emitter *em)
+{
+	char *dir, *slash;
+
+	if (!em->path || !(dir = strdup(em->path)))
+		return;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) != 0)
+		fprintf(stderr, "tlstap: warning: %s: this user cannot create files in %s, so the "
+			"reopen after rotation (SIGHUP) will fail and records go on into the moved "
+			"file; make the directory writable by the user of -Z\n", em->path, dir);
+	free(dir);
+}
+
 void emitter_reopen(struct emitter *em)
 {
 	char err[256];

@@ -42,6 +42,9 @@ int emitter_free(struct emitter *em, uint64_t *dropped);
 /* Offline input: a Unix-socket collector that reads slowly holds tlstap
  * back instead of records being dropped (live capture never waits). */
 void emitter_patient(struct emitter *em);
+/* After a privilege drop: warns on stderr when the output file's directory
+ * would not let this user create the file again (SIGHUP after rotation). */
+void emitter_check_reopen(struct emitter *em);
 /* Reopen the output file (SIGHUP, for logrotate). */
 void emitter_reopen(struct emitter *em);
 /* Push buffered records to the sink (live capture: after each batch). */
