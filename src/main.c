@@ -126,7 +126,8 @@ static void usage(FILE *out)
 "Examples:\n"
 "  tlstap -r traffic.pcapng -o tls.ndjson\n"
 "  tcpdump -w - -i eth0 | tlstap -r -\n"
-"  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap.ndjson\n");
+"  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap/tlstap.ndjson\n"
+"                        (/var/log/tlstap/ owned by nobody: see -Z)\n");
 }
 
 enum {
