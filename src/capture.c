@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <pwd.h>
 #include <signal.h>
@@ -257,9 +258,23 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* libpcap's received/dropped/if_dropped into st (kept as they were when
+ * the platform cannot say). */
+static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(p, &ps) == 0) {
+		st->pcap_recv = ps.ps_recv;
+		st->pcap_drop = ps.ps_drop;
+		st->pcap_ifdrop = ps.ps_ifdrop;
+	}
+}
+
 int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		 const struct capture_opts *o)
 {
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
 	char err[PCAP_ERRBUF_SIZE];
 	bpf_u_int32 net = 0, mask = 0;
 	void *args[3];
@@ -300,6 +315,8 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		pcap_close(p);
 		return -1;
 	}
+	if (o->user)
+		engine_privileges_dropped(e);
 	/* Precision may have been refused by the platform: timestamps then are
 	 * microseconds and must be scaled. */
 	if (pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO) {
@@ -317,27 +334,29 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 	if (!first_ns)
 		first_ns = wall_ns();   /* --duration runs from now */
 	rc = 0;
+	pfd.fd = pcap_get_selectable_fd(p);
 	while (!stop_flag) {
-		int got = pcap_dispatch(p, -1, live_cb, (u_char *)args);
+		/* In immediate mode a quiet interface would keep pcap_dispatch
+		 * waiting: wait here instead, at most 200 ms, so that the clock
+		 * (stats heartbeat, flush, reopen) runs without traffic. */
+		int got = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, 200) != 0)
+			got = pcap_dispatch(p, -1, live_cb, (u_char *)args);
 		uint64_t now = wall_ns();
 		if (got == PCAP_ERROR) {
 			fprintf(stderr, "tlstap: %s: capture failed: %s\n", iface, pcap_geterr(p));
 			rc = -1;
 			break;
 		}
+		/* Every stats record, periodic ones included, carries
+		 * libpcap's counts as of now. */
+		read_pcap_stats(p, st);
 		engine_idle(e, now);
 		if ((o->out && emitter_gone(o->out)) ||
 		    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))
 			stop_flag = 1;
 	}
-	{
-		struct pcap_stat ps;
-		if (pcap_stats(p, &ps) == 0) {
-			st->pcap_recv = ps.ps_recv;
-			st->pcap_drop = ps.ps_drop;
-			st->pcap_ifdrop = ps.ps_ifdrop;
-		}
-	}
+	read_pcap_stats(p, st);
 	live_handle = NULL;
 	pcap_close(p);
 	return rc;

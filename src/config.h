@@ -40,6 +40,12 @@ struct tt_config {
 	uint32_t hello_cache_size;      /* distinct hellos' fragments kept, default 1024 */
 	uint16_t community_id_seed;
 	bool pretty;
+	/* ECS envelope of every record */
+	const char *observer_name;      /* --observer-name */
+	const char *ingress_iface;      /* -i: observer.ingress.interface.name */
+#define LABELS_MAX 32
+	const char *label_key[LABELS_MAX], *label_val[LABELS_MAX];   /* --add-field */
+	unsigned nlabels;
 	/* threads (workers.c): 1 = everything in the reading thread */
 	uint32_t threads;
 	/* tls.findings (findings.c): thresholds, codes turned off, severities */

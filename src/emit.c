@@ -34,6 +34,8 @@
 
 #include "findings.h"
 #include "jw.h"
+#include "netsink.h"
+#include "tlstap_version.h"
 #include "outfile.h"
 #include "session.h"
 #include "sources.h"
@@ -75,8 +77,10 @@ struct emitter {
 	 * tallies and w (used by the reading thread only) are behind lock. */
 	pthread_mutex_t lock;
 	struct jw w;           /* the record being written, reused */
-	struct outfile *out;   /* file or stdout; NULL for a socket sink */
+	struct outfile *out;   /* file or stdout; NULL for a socket sink or none */
 	struct sock_sink *sock;
+	struct netsink *net[EMIT_SINKS_MAX];   /* netsink.c: a queue and thread each */
+	unsigned nnet;
 	char *path;           /* NULL for stdout */
 	int pretty;
 	int failed;           /* a write failed: reported once */
@@ -85,6 +89,7 @@ struct emitter {
 	struct emit_hooks hooks;
 	bool hooked;          /* any hook set */
 	bool pipe_closed;     /* standard output's reader went away */
+	char hostname[256];   /* observer.hostname; "" if unknown */
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -246,9 +251,6 @@ static void sock_free(struct sock_sink *k, uint64_t *dropped)
 		sock_pump(k, dropped);
 	for (size_t i = k->sent; i < k->len; i++)
 		lost += k->q[i] == '\n';
-	if (lost)
-		fprintf(stderr, "tlstap: %s: %llu records could not be delivered\n",
-			k->addr.sun_path, (unsigned long long)lost);
 	*dropped += lost;
 	if (k->fd >= 0)
 		close(k->fd);
@@ -256,10 +258,42 @@ static void sock_free(struct sock_sink *k, uint64_t *dropped)
 	free(k);
 }
 
-struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen)
+/* The one file, stdout or unix: output of em. */
+static int primary_new(struct emitter *em, const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	if (path && strncmp(path, "unix:", 5) == 0) {
+		em->sock = sock_new(path + 5, err, errlen);
+		return em->sock ? 0 : -1;
+	}
+	if (!path || strcmp(path, "-") == 0) {
+		fd = STDOUT_FILENO;
+	} else {
+		em->path = strdup(path);
+		if (!em->path) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if ((fd = open_sink(path, err, errlen)) < 0)
+			return -1;
+	}
+	em->out = of_new(fd);
+	if (!em->out) {
+		snprintf(err, errlen, "cannot start the output thread");
+		if (fd != STDOUT_FILENO)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty,
+			    char *err, size_t errlen)
 {
 	struct emitter *em = calloc(1, sizeof *em);
-	int fd;
+	const char *primary = NULL;
+	bool have_primary = nouts == 0;   /* none named: stdout */
 
 	if (!em) {
 		snprintf(err, errlen, "out of memory");
@@ -267,37 +301,40 @@ struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t err
 	}
 	pthread_mutex_init(&em->lock, NULL);
 	em->pretty = pretty;
-	if (path && strncmp(path, "unix:", 5) == 0) {
-		em->sock = sock_new(path + 5, err, errlen);
-		if (!em->sock) {
-			free(em);
-			return NULL;
+	if (gethostname(em->hostname, sizeof em->hostname - 1) != 0)
+		em->hostname[0] = '\0';
+	for (unsigned i = 0; i < nouts; i++) {
+		if (netsink_is_spec(outs[i])) {
+			if (em->nnet == EMIT_SINKS_MAX) {
+				snprintf(err, errlen, "at most %d network sinks", EMIT_SINKS_MAX);
+				goto fail;
+			}
+			if (!(em->net[em->nnet] = netsink_new(outs[i], err, errlen)))
+				goto fail;
+			em->nnet++;
+			continue;
 		}
+		if (have_primary && nouts) {
+			snprintf(err, errlen, "at most one file, \"-\" or unix: output (%s)", outs[i]);
+			goto fail;
+		}
+		have_primary = true;
+		primary = outs[i];
+	}
+	if (have_primary && primary_new(em, primary, err, errlen) != 0)
+		goto fail;
+	if (em->sock)
 		em->pretty = 0;   /* collectors read one record per line */
-		return em;
-	}
-	if (!path || strcmp(path, "-") == 0) {
-		fd = STDOUT_FILENO;
-	} else {
-		em->path = strdup(path);
-		if (!em->path || (fd = open_sink(path, err, errlen)) < 0) {
-			if (!em->path)
-				snprintf(err, errlen, "out of memory");
-			free(em->path);
-			free(em);
-			return NULL;
-		}
-	}
-	em->out = of_new(fd);
-	if (!em->out) {
-		snprintf(err, errlen, "cannot start the output thread");
-		if (fd != STDOUT_FILENO)
-			close(fd);
-		free(em->path);
-		free(em);
-		return NULL;
-	}
 	return em;
+fail:
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_free(em->net[i]);
+	if (em->sock)
+		sock_free(em->sock, &(uint64_t){ 0 });
+	free(em->path);
+	pthread_mutex_destroy(&em->lock);
+	free(em);
+	return NULL;
 }
 
 /* The output thread's first failed write, reported once. */
@@ -335,16 +372,38 @@ void emitter_patient(struct emitter *em)
 {
 	if (em->sock)
 		em->sock->patient = true;
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_patient(em->net[i]);
 }
 
 void emitter_flush(struct emitter *em)
 {
-	if (em->sock)
-		return;   /* sends happen as records are written */
+	if (!em->out)
+		return;   /* sockets send as records are written */
 	pthread_mutex_lock(&em->lock);
 	of_flush(em->out);
 	report_write_error(em);
 	pthread_mutex_unlock(&em->lock);
+}
+
+void emitter_check_reopen(struct emitter *em)
+{
+	char *dir, *slash;
+
+	if (!em->path || !(dir = strdup(em->path)))
+		return;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) != 0)
+		fprintf(stderr, "tlstap: warning: %s: this user cannot create files in %s, so the "
+			"reopen after rotation (SIGHUP) will fail and records go on into the moved "
+			"file; make the directory writable by the user of -Z\n", em->path, dir);
+	free(dir);
 }
 
 void emitter_reopen(struct emitter *em)
@@ -371,9 +430,11 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 
 	if (!em)
 		return 0;
+	for (unsigned i = 0; i < em->nnet; i++)
+		*dropped += netsink_free(em->net[i]);
 	if (em->sock) {
 		sock_free(em->sock, dropped);
-	} else {
+	} else if (em->out) {
 		of_flush(em->out);
 		report_write_error(em);
 		if (of_free(em->out) != 0 && !em->failed && !em->pipe_closed) {
@@ -425,6 +486,13 @@ static void write_record(struct tt_ctx *ctx, struct jw *w)
 
 	if (w->oom) {
 		ctx->st.records_dropped++;
+		return;
+	}
+	/* Network sinks get the compact line; each counts its own drops. */
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_put(em->net[i], w->p, w->len);
+	if (!em->out && !em->sock) {
+		ctx->st.records_written++;
 		return;
 	}
 	s = w->p;
@@ -539,6 +607,55 @@ static void record_open(struct jw *w, uint64_t ts_ns, const char *kind, const ch
 	jw_name(w, "dataset", dataset);
 }
 
+/* The members every record ends with: observer (with the interface of the
+ * session's source, or of the live capture), ecs.version, labels
+ * (--add-field).  src is NULL for records of no one source. */
+static void envelope_tail(struct jw *w, const struct tt_ctx *ctx, const struct source *src)
+{
+	const struct tt_config *c = &ctx->cfg;
+	const char *iface = src ? src->iface : c->ingress_iface;
+	int32_t iface_id = src ? src->iface_id : -1;
+
+	jw_open(w, "observer", '{');
+	if (ctx->em->hostname[0])
+		jw_str(w, "hostname", ctx->em->hostname);
+	if (c->observer_name)
+		jw_str(w, "name", c->observer_name);
+	jw_name(w, "product", "tlstap");
+	jw_name(w, "type", "sensor");
+	jw_name(w, "version", TLSTAP_VERSION);
+	if ((iface && iface[0]) || iface_id >= 0) {
+		char num[24];
+
+		jw_open(w, "ingress", '{');
+		jw_open(w, "interface", '{');
+		if (iface_id >= 0)
+			jw_strn(w, "id", num, jw_utoa((uint64_t)iface_id, num));
+		if (iface && iface[0])
+			jw_wire(w, "name", iface, strlen(iface), NULL);
+		jw_close(w, true);
+		jw_close(w, true);
+	}
+	jw_close(w, true);
+	jw_open(w, "ecs", '{');
+	jw_name(w, "version", ECS_VERSION);
+	jw_close(w, true);
+	if (c->nlabels) {
+		jw_open(w, "labels", '{');
+		for (unsigned i = 0; i < c->nlabels; i++)
+			jw_str(w, c->label_key[i], c->label_val[i]);
+		jw_close(w, true);
+	}
+}
+
+/* ECS event.outcome of a session: did the TLS handshake succeed? */
+static const char *ecs_outcome(const char *outcome)
+{
+	if (!outcome || strcmp(outcome, "not_tls") == 0 || strcmp(outcome, "incomplete") == 0)
+		return "unknown";
+	return strcmp(outcome, "established") == 0 ? "success" : "failure";
+}
+
 static void endpoint(struct jw *w, const char *name, const struct flow_info *fi, int side)
 {
 	char ip[64];
@@ -573,20 +690,23 @@ static void tally_record(struct emitter *em, const struct rec_tally *t)
 	}
 }
 
-/* log.file.path and observer.ingress.interface of the flow's source,
- * serialised once per source (sources.c). */
-static void source_fields(struct jw *w, struct tt_ctx *ctx, uint32_t id)
+/* The flow's source (NULL when unknown); its log.file.path is serialised
+ * once per source (sources.c). */
+static const struct source *source_fields(struct jw *w, struct tt_ctx *ctx, uint32_t id,
+					  struct source *src)
 {
-	struct source src;
-
-	if (ctx->sources && sources_get(ctx->sources, id, &src) == 0)
-		jw_splice(w, src.members, src.members_len, src.members_count);
+	if (!ctx->sources || sources_get(ctx->sources, id, src) != 0)
+		return NULL;
+	jw_splice(w, src->members, src->members_len, src->members_count);
+	return src;
 }
 
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 {
 	struct jw *w = ctx->w ? ctx->w : &ctx->em->w;
 	struct rec_tally t = { 0 };
+	struct source srcbuf;
+	const struct source *src;
 	int client, server;
 	char cid[64];
 	uint64_t first = fi->ct->first_ns, last = fi->ct->last_ns;
@@ -596,6 +716,14 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	server = !client;
 
 	record_open(w, first, "event", "tlstap.session");
+	jw_open(w, "category", '[');
+	jw_name(w, NULL, "network");
+	jw_close(w, true);
+	jw_open(w, "type", '[');
+	jw_name(w, NULL, "connection");
+	jw_name(w, NULL, "protocol");
+	jw_close(w, true);
+	jw_name(w, "outcome", ecs_outcome(fi->verdict ? fi->verdict->outcome : NULL));
 	jw_time_us(w, "start", first);
 	jw_time_us(w, "end", last);
 	jw_uint(w, "duration", last >= first ? last - first : 0);
@@ -624,9 +752,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_open(w, "tlstap", '{');
 	emit_encap(w, fi, client);
 	jw_close(w, false);
-	source_fields(w, ctx, fi->ct->source);
+	src = source_fields(w, ctx, fi->ct->source, &srcbuf);
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
+	envelope_tail(w, ctx, src);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
@@ -753,6 +882,24 @@ static uint64_t peak_rss_bytes(void)
 	return (uint64_t)kb * 1024u;
 }
 
+/* tlstap.stats.sinks: what each network sink has sent and dropped so far. */
+static void sinks_json(struct jw *w, struct emitter *em)
+{
+	if (!em->nnet)
+		return;
+	jw_open(w, "sinks", '[');
+	for (unsigned i = 0; i < em->nnet; i++) {
+		uint64_t sent, dropped;
+		netsink_counts(em->net[i], &sent, &dropped);
+		jw_open(w, NULL, '{');
+		jw_str(w, "name", netsink_name(em->net[i]));
+		jw_uint(w, "sent", sent);
+		jw_uint(w, "dropped", dropped);
+		jw_close(w, true);
+	}
+	jw_close(w, true);
+}
+
 void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 {
 	const struct tt_stats *st = &ctx->st;
@@ -762,6 +909,12 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 
 	pthread_mutex_lock(&ctx->em->lock);
 	record_open(w, ts_ns, "metric", "tlstap.stats");
+	jw_open(w, "category", '[');
+	jw_name(w, NULL, "network");
+	jw_close(w, true);
+	jw_open(w, "type", '[');
+	jw_name(w, NULL, "info");
+	jw_close(w, true);
 	jw_close(w, true);
 	jw_open(w, "tlstap", '{');
 	jw_open(w, "stats", '{');
@@ -782,6 +935,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	}
 	if (group)
 		jw_close(w, true);
+	sinks_json(w, ctx->em);
 	tally_json(w, "anomalies", &ctx->em->anomalies);
 	rss = peak_rss_bytes();
 	findings_json(w, ctx->em);
@@ -799,7 +953,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 		jw_uint(w, "missing_secret", st->dec_missing_secret);
 		jw_close(w, true);
 	}
-	if (st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
+	if (ctx->cfg.ingress_iface || st->pcap_recv || st->pcap_drop || st->pcap_ifdrop) {
 		jw_open(w, "pcap", '{');
 		jw_uint(w, "received", st->pcap_recv);
 		jw_uint(w, "dropped", st->pcap_drop);
@@ -808,6 +962,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	}
 	jw_close(w, true);
 	jw_close(w, true);
+	envelope_tail(w, ctx, NULL);
 	jw_close(w, true);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);

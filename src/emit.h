@@ -26,9 +26,16 @@ struct x509_cert;
 struct verdict;
 struct verdict_side;
 
-/* Output to path ("-" or NULL: stdout; "unix:/path": a Unix stream socket
- * of a local collector), appending; NULL with err on failure. */
-struct emitter *emitter_new(const char *path, bool pretty, char *err, size_t errlen);
+#define EMIT_SINKS_MAX 8
+/* The ECS version whose field definitions the records follow (ecs.version). */
+#define ECS_VERSION "8.17.0"
+
+/* Output to each of outs (none: stdout).  At most one of them a file
+ * (appended), "-" (stdout) or "unix:/path" (a Unix stream socket of a local
+ * collector); up to EMIT_SINKS_MAX network sinks (netsink.h spellings),
+ * each with its own queue and thread.  NULL with err on failure. */
+struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty,
+			    char *err, size_t errlen);
 /* Flushes and closes; records that could not be delivered are added to
  * *dropped.  0, or -1 if a write failed (reported on stderr). */
 int emitter_free(struct emitter *em, uint64_t *dropped);
@@ -38,6 +45,9 @@ void emitter_patient(struct emitter *em);
 /* Whether standard output's reader went away (EPIPE, `| head`): the
  * capture stops and tlstap exits 0 without a message. */
 bool emitter_gone(struct emitter *em);
+/* After a privilege drop: warns on stderr when the output file's directory
+ * would not let this user create the file again (SIGHUP after rotation). */
+void emitter_check_reopen(struct emitter *em);
 /* Reopen the output file (SIGHUP, for logrotate). */
 void emitter_reopen(struct emitter *em);
 /* Push buffered records to the sink (live capture: after each batch). */

@@ -120,6 +120,11 @@ void engine_idle(struct engine *e, uint64_t now_ns)
 	emitter_flush(e->ctx->em);
 }
 
+void engine_privileges_dropped(struct engine *e)
+{
+	emitter_check_reopen(e->ctx->em);
+}
+
 void engine_request_reopen(void)
 {
 	reopen_flag = 1;

@@ -41,6 +41,8 @@ void engine_clock(struct engine *e, uint64_t now_ns);
 void engine_idle(struct engine *e, uint64_t now_ns);
 /* Async-signal-safe: reopen the output at the next engine_clock (SIGHUP). */
 void engine_request_reopen(void);
+/* Privileges are dropped: warns when the output could not be reopened. */
+void engine_privileges_dropped(struct engine *e);
 
 /* End of input: every flow finished and emitted; ctx->st up to date. */
 void engine_flush(struct engine *e);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../parsers/pcapng_secrets.h"
@@ -20,6 +21,7 @@
 #include "config.h"
 #include "emit.h"
 #include "fragcache.h"
+#include "netsink.h"
 #include "engine.h"
 #include "sources.h"
 #include "tlstap_version.h"
@@ -32,6 +34,7 @@ enum {
 	EXIT_OUTPUT = 3,     /* the output could not be opened or written */
 	EXIT_LIVE = 4,       /* live capture could not start, or privileges */
 	EXIT_INTERNAL = 5,   /* out of memory, CA store unusable */
+	EXIT_UNDELIVERED = 6,   /* reading files: records a sink did not take */
 };
 
 static void usage(FILE *out)
@@ -73,7 +76,22 @@ static void usage(FILE *out)
 "  -o unix:SOCKET        send records to a local collector's Unix stream socket;\n"
 "                        never blocks capture: reconnects every second, queues\n"
 "                        up to 4 MiB, counts what it has to drop.\n"
-"  --pretty              indented JSON (not NDJSON).\n"
+"  -o syslog             RFC 5424 to the local syslog daemon (/dev/log);\n"
+"  -o syslog:unix:PATH   ... to another Unix datagram socket;\n"
+"  -o syslog:udp:HOST:PORT, -o syslog:tcp:HOST:PORT  ... over UDP, or over TCP\n"
+"                        with RFC 6587 octet counting.\n"
+"  -o unix-dgram:PATH    one record per datagram to a Unix datagram socket.\n"
+"  -o tcp:HOST:PORT      NDJSON over TCP.\n"
+"  -o redis://HOST:PORT[/DB][?key=NAME&mode=list|publish]  RPUSH (default) or\n"
+"                        PUBLISH each record (key default \"tlstap\").\n"
+"                        -o may be repeated: one file, '-' or unix: output (a\n"
+"                        second one replaces the first, with a warning) and\n"
+"                        up to 8 of the sinks above, each with its own 4 MiB\n"
+"                        queue and thread; they reconnect every second, never\n"
+"                        hold live capture back, and count what they drop.\n"
+"  --pretty              indented JSON for people (not NDJSON).\n"
+"  --observer-name NAME  observer.name of every record (the sensor's name).\n"
+"  --add-field KEY=VALUE labels.KEY: VALUE on every record (repeatable).\n"
 "  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
 "                        (packet time); a final one is always written.\n"
 "  --no-stats            do not write tlstap.stats records.\n"
@@ -131,7 +149,8 @@ static void usage(FILE *out)
 "missing --ca-file); 2 a capture could not be read or was\n"
 "corrupt (everything decoded before the fault, and every other file, is still\n"
 "reported); 3 the output could not be written; 4 live capture could not start\n"
-"or privileges could not be dropped; 5 internal error (out of memory, CA store).\n"
+"or privileges could not be dropped; 5 internal error (out of memory, CA store);\n"
+"6 (reading files) records could not be delivered to a sink.\n"
 "\n"
 "Examples:\n"
 "  tlstap --format text traffic.pcapng\n"
@@ -139,7 +158,8 @@ static void usage(FILE *out)
 "  tlstap day1.pcap.zst day2.pcap.zst --report week.html -w failed.pcap\n"
 "  tlstap -r traffic.pcapng -o tls.ndjson\n"
 "  tcpdump -w - -i eth0 | tlstap -r -\n"
-"  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap.ndjson\n");
+"  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap/tlstap.ndjson\n"
+"                        (/var/log/tlstap/ owned by nobody: see -Z)\n");
 }
 
 enum {
@@ -147,13 +167,15 @@ enum {
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
-	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG,
+	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
 };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "pretty", no_argument, NULL, OPT_PRETTY },
+	{ "observer-name", required_argument, NULL, OPT_OBSERVER_NAME },
+	{ "add-field", required_argument, NULL, OPT_ADD_FIELD },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
@@ -212,6 +234,32 @@ static const struct u32_opt {
 	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size), false },
 	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads), false },
 };
+
+/* --add-field KEY=VALUE into cfg's labels; false (said on stderr) when
+ * KEY is not [a-z0-9_]+, repeats one, or there are too many. */
+static bool add_field(struct tt_config *cfg, char *kv)
+{
+	char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv || strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)(eq - kv)) {
+		fprintf(stderr, "tlstap: --add-field takes KEY=VALUE, KEY of a-z, 0-9 and _ "
+			"(it becomes labels.KEY)\n");
+		return false;
+	}
+	*eq = '\0';
+	for (unsigned i = 0; i < cfg->nlabels; i++)
+		if (strcmp(cfg->label_key[i], kv) == 0) {
+			fprintf(stderr, "tlstap: --add-field %s given twice\n", kv);
+			return false;
+		}
+	if (cfg->nlabels == LABELS_MAX) {
+		fprintf(stderr, "tlstap: at most %d --add-field\n", LABELS_MAX);
+		return false;
+	}
+	cfg->label_key[cfg->nlabels] = kv;
+	cfg->label_val[cfg->nlabels++] = eq + 1;
+	return true;
+}
 
 /* Sets the option if it is one of u32_opts (exits on a bad number). */
 static bool u32_option(struct tt_config *cfg, int id, const char *arg)
@@ -334,11 +382,43 @@ static uint64_t load_pcapng_secrets(struct keylog *kl, const char *path)
 	return kl->st.secrets - before;
 }
 
+/* One -o: network sinks add up (at most EMIT_SINKS_MAX); a second file,
+ * "-" or unix: output replaces the first, with a warning, as a repeated
+ * option does elsewhere.  False (with a message) when there are too many. */
+static bool add_output(const char **outs, unsigned *nouts, const char *spec)
+{
+	unsigned nets = 0;
+
+	for (unsigned i = 0; i < *nouts; i++) {
+		if (netsink_is_spec(outs[i])) {
+			nets++;
+		} else if (!netsink_is_spec(spec)) {
+			fprintf(stderr, "tlstap: warning: -o %s replaces -o %s\n", spec, outs[i]);
+			outs[i] = spec;
+			return true;
+		}
+	}
+	if (netsink_is_spec(spec) && nets == EMIT_SINKS_MAX) {
+		fprintf(stderr, "tlstap: at most %d network sinks (-o)\n", EMIT_SINKS_MAX);
+		return false;
+	}
+	outs[(*nouts)++] = spec;
+	return true;
+}
+
+/* No packet, no packet time: the stats of such a run carry the wall clock. */
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int main(int argc, char **argv)
 {
 	static struct tt_ctx ctx;
 	static struct cli cli;
-	const char *iface = NULL, *out = NULL;
+	const char *iface = NULL, *outs[EMIT_SINKS_MAX + 1];
 	static struct keylog keylog;
 	const char *keylogs[64];
 	int nkeylogs = 0;
@@ -347,6 +427,7 @@ int main(int argc, char **argv)
 	struct engine *eng;
 	uint64_t stats_interval_ns = 0;
 	char err[512];
+	unsigned nouts = 0;
 	int nsets = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
 	const char *sets[64];
 
@@ -364,9 +445,8 @@ int main(int argc, char **argv)
 			break;
 		case 'f': co.filter = optarg; break;
 		case 'o':
-			if (out)
-				fprintf(stderr, "tlstap: warning: -o %s replaces -o %s\n", optarg, out);
-			out = optarg;
+			if (!add_output(outs, &nouts, optarg))
+				return EXIT_USAGE;
 			cli.out_set = true;
 			break;
 		case 's': co.snaplen = (int)number("-s", optarg, 64, 262144); break;
@@ -375,6 +455,11 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': cli_versions(TLSTAP_VERSION); return EXIT_OK;
 		case OPT_PRETTY: ctx.cfg.pretty = true; break;
+		case OPT_OBSERVER_NAME: ctx.cfg.observer_name = optarg; break;
+		case OPT_ADD_FIELD:
+			if (!add_field(&ctx.cfg, optarg))
+				return EXIT_USAGE;
+			break;
 		case OPT_STATS_INTERVAL:
 			stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
 					    1000000000ull;
@@ -459,7 +544,8 @@ int main(int argc, char **argv)
 			ctx.st.keylog_secrets = keylog.st.secrets;
 			ctx.st.keylog_bad_lines = keylog.st.bad_lines;
 		}
-	ctx.em = emitter_new(out, ctx.cfg.pretty, err, sizeof err);
+	ctx.cfg.ingress_iface = iface;
+	ctx.em = emitter_new(outs, nouts, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
 		return EXIT_OUTPUT;
@@ -512,7 +598,7 @@ int main(int argc, char **argv)
 
 	engine_flush(eng);
 	if (stats)
-		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : 0, true);
+		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : wall_ns(), true);
 	if (summary && !iface && !cli.quiet && !cli.from_json)
 		emit_summary(&ctx, stderr);
 	engine_free(eng);
@@ -524,5 +610,12 @@ int main(int argc, char **argv)
 		rc = EXIT_OUTPUT;
 	if ((c = cli_finish(&cli)) != EXIT_OK && rc == EXIT_OK)
 		rc = c;
+	/* Offline, every record should have reached every sink: say it once. */
+	if (!iface && ctx.st.records_dropped) {
+		fprintf(stderr, "tlstap: %llu records could not be delivered\n",
+			(unsigned long long)ctx.st.records_dropped);
+		if (rc == EXIT_OK)
+			rc = EXIT_UNDELIVERED;
+	}
 	return rc;
 }

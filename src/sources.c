@@ -58,12 +58,12 @@ void sources_free(struct sources *t)
 	free(t);
 }
 
-/* log.file.path and observer.ingress.interface of e, as record members
- * (ECS; FIELDS.md).  false when memory ran out. */
+/* log.file.path of e, as a record member (ECS; FIELDS.md); the interface
+ * goes into the record's observer object (emit.c).  false when memory ran
+ * out. */
 static bool serialise(struct entry *e)
 {
 	struct jw w;
-	char num[24];
 	const char *m;
 	size_t n;
 	bool ok;
@@ -75,18 +75,6 @@ static bool serialise(struct entry *e)
 		jw_open(&w, "file", '{');
 		/* a name the user gave: any bytes, escaped like wire strings */
 		jw_wire(&w, "path", e->file, strlen(e->file), NULL);
-		jw_close(&w, true);
-		jw_close(&w, true);
-	}
-	if ((e->iface && e->iface[0]) || e->iface_id >= 0) {
-		jw_open(&w, "observer", '{');
-		jw_open(&w, "ingress", '{');
-		jw_open(&w, "interface", '{');
-		if (e->iface_id >= 0)
-			jw_strn(&w, "id", num, jw_utoa((uint64_t)e->iface_id, num));
-		if (e->iface && e->iface[0])
-			jw_wire(&w, "name", e->iface, strlen(e->iface), NULL);
-		jw_close(&w, true);
 		jw_close(&w, true);
 		jw_close(&w, true);
 	}

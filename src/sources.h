@@ -23,7 +23,7 @@ struct source {
 	const char *file;               /* as given on the command line, NULL for live */
 	const char *iface;              /* interface name, NULL when unknown */
 	int32_t iface_id;               /* pcapng interface index, -1 when none */
-	/* its record members, "log":{...},"observer":{...}, for jw_splice */
+	/* its record member, "log":{...}, for jw_splice */
 	const char *members;
 	size_t members_len;
 	uint32_t members_count;

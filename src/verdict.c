@@ -7,6 +7,7 @@
 #include "verdict.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,6 +187,7 @@ static bool write_der(const char *dir, struct x509_cert *c)
 
 	if (c->der_written || !c->der_len)
 		return true;
+	errno = 0;   /* stays 0 for a path too long or a short write */
 	if ((size_t)snprintf(path, sizeof path, "%s/%s.der", dir, c->sha256_hex) >= sizeof path)
 		return false;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
@@ -212,6 +214,18 @@ static bool write_der(const char *dir, struct x509_cert *c)
 	return true;
 }
 
+/* The first --certs-dir failure of the run, said once on stderr; every
+ * session it touches also carries the anomaly certificate_write_failed. */
+static void say_write_failed(const char *dir, int e)
+{
+	static atomic_flag said = ATOMIC_FLAG_INIT;
+
+	if (!atomic_flag_test_and_set(&said))
+		fprintf(stderr, "tlstap: %s: cannot write certificates (%s); sessions whose "
+			"certificates were not written carry certificate_write_failed\n",
+			dir, e ? strerror(e) : "path too long or short write");
+}
+
 void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 		   const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns, bool server,
 		   struct verdict_side *vs)
@@ -221,8 +235,10 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 		return;
 	if (ctx->cfg.certs_dir)
 		for (size_t i = 0; i < n; i++)
-			if (chain[i] && !write_der(ctx->cfg.certs_dir, chain[i]))
+			if (chain[i] && !write_der(ctx->cfg.certs_dir, chain[i])) {
 				vs->write_failed = true;
+				say_write_failed(ctx->cfg.certs_dir, errno);
+			}
 	/* The client's chain too, against the same store (no name to match). */
 	if (ctx->x509)
 		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len,

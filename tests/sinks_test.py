@@ -3,14 +3,15 @@
 
 - `-o unix:PATH` to a listening collector: every record arrives, one per
   line, valid JSON, and the final stats record counts them as written.
-- `-o unix:PATH` with no collector: tlstap still exits 0, says how many
-  records could not be delivered, and never blocks.
+- `-o unix:PATH` with no collector: tlstap exits 6, says in one line how
+  many records could not be delivered, and never blocks.
 - `-o unix:PATH` to a collector that reads slowly (it sleeps before its
   first read, then reads in small pieces) while an offline run writes more
   than the 4 MiB queue: tlstap waits for it and nothing is lost.
 - `--stats-interval 1` on a capture spanning several seconds of packet time
   writes periodic tlstap.stats records and one final one.
 - `--pretty` writes indented JSON that still parses record by record.
+- a capture with no packet: the final stats record carries today's date.
 
   sinks_test.py TLSTAP
 """
@@ -43,13 +44,13 @@ def collector(path, delay=0.0, chunk=65536):
     def collect():
         conn, _ = srv.accept()
         time.sleep(delay)
-        buf = b""
+        parts = []
         while True:
             d = conn.recv(chunk)
             if not d:
                 break
-            buf += d
-        got.append(buf)
+            parts.append(d)
+        got.append(b"".join(parts))
 
     t = threading.Thread(target=collect)
     t.start()
@@ -95,9 +96,9 @@ def main():
         p = subprocess.run([tlstap, "-r", cap, "-o", "unix:" + os.path.join(tmp, "nobody.sock")],
                            capture_output=True, timeout=60)
         err = p.stderr.decode()
-        if p.returncode != 0 or "could not be delivered" not in err or "cannot connect" not in err:
+        if p.returncode != 6 or "could not be delivered" not in err or "cannot connect" not in err:
             fail("no collector: exit %d, stderr %r" % (p.returncode, err))
-        print("no collector: exit 0, drop reported:", err.strip().splitlines()[-1])
+        print("no collector: exit 6, drop reported:", err.strip().splitlines()[-1])
 
         p = subprocess.run([tlstap, "-r", os.path.join(TOP, "pcaps", "no_server_response.pcap"),
                             "--stats-interval", "1"], capture_output=True, timeout=60)
@@ -106,6 +107,18 @@ def main():
         if len(stats) < 2 or [s["final"] for s in stats].count(True) != 1 or not stats[-1]["final"]:
             fail("stats interval: %d stats records %s" % (len(stats), [s["final"] for s in stats]))
         print("stats interval: %d periodic records and a final one" % (len(stats) - 1))
+
+        # A run that reads no packet: its stats carry the wall clock, not 1970.
+        empty = os.path.join(tmp, "empty.pcap")
+        with open(empty, "wb") as f:
+            f.write(bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000"))
+        p = subprocess.run([tlstap, "-r", empty], capture_output=True, timeout=60)
+        recs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+        ts = recs[-1]["@timestamp"] if recs else ""
+        now = time.strftime("%Y-%m-%dT%H:%M", time.gmtime())
+        if p.returncode != 0 or len(recs) != 1 or ts[:10] != now[:10]:
+            fail("empty capture: exit %d, stats stamped %r (today %s)" % (p.returncode, ts, now))
+        print("empty capture: stats stamped with the wall clock,", ts)
 
         p = subprocess.run([tlstap, "--pretty", "--no-stats", "-r", cap], capture_output=True, timeout=60)
         dec = json.JSONDecoder()

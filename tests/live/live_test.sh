@@ -54,7 +54,7 @@ s.bind(("10.77.0.2", 4444)); s.listen(4)
 c, _ = s.accept(); time.sleep(60)' &
 pids+=($!)
 
-ip netns exec "$cns" "$TLSTAP" "${EXTRA[@]}" -i "$cif" -f tcp -Z nobody -o "$work/out.ndjson" \
+ip netns exec "$cns" "$TLSTAP" "${EXTRA[@]}" -i "$cif" -f tcp -Z nobody -o "$work/out.ndjson" --stats-interval 1 \
 	2>"$work/err" &
 tpid=$!
 pids+=($tpid)
@@ -120,7 +120,7 @@ kill -TERM "$tpid"
 rc=0
 wait "$tpid" || rc=$?
 [ "$rc" = 0 ] || fail "tlstap exited $rc after SIGTERM"
-/usr/bin/python3 - "$work/out.ndjson" <<'PY' || fail "SIGTERM did not flush"
+/usr/bin/python3 - "$work/out.ndjson" "$cif" <<'PY' || fail "SIGTERM did not flush"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 pending = [r for r in recs if r["event"]["dataset"] == "tlstap.session"
@@ -130,6 +130,12 @@ assert len(pending) == 1, "unfinished session not flushed"
 assert pending[0]["tls"]["established"] is False
 assert stats and stats[-1]["tlstap"]["stats"]["final"] is True, "no final stats"
 print("flushed on SIGTERM: outcome", pending[0]["tls"].get("outcome"))
+ifs = {r.get("observer", {}).get("ingress", {}).get("interface", {}).get("name") for r in recs}
+assert ifs == {sys.argv[2]}, "observer.ingress.interface.name: %s" % ifs
+print("every record names the capture interface", sys.argv[2])
+beats = [r["tlstap"]["stats"] for r in stats if not r["tlstap"]["stats"]["final"]]
+assert beats and all("pcap" in b for b in beats), "no periodic stats with libpcap counts"
+print("%d periodic stats records, each with libpcap's counts" % len(beats))
 PY
 if [ -x /usr/bin/python3 ] && [ -f "$(dirname "$0")/../validate_records.py" ]; then
 	cat "$work/out.ndjson.1" "$work/out.ndjson" | /usr/bin/python3 "$(dirname "$0")/../validate_records.py" - \
