@@ -141,6 +141,8 @@ void emit_quic(struct jw *w, const struct quic_sess *q, int client_side, bool in
 	if (qc->retry) {
 		jw_bool(w, "retry", true);
 		cid(w, "retry_scid", &qc->retry_scid);
+		if (qc->retry_tag >= 0)
+			jw_name(w, "retry_integrity", qc->retry_tag ? "valid" : "invalid");
 	}
 	if (qc->vn) {
 		jw_open(w, "version_negotiation", '[');
