@@ -163,6 +163,8 @@ void emit_quic(struct jw *w, const struct quic_sess *q, int client_side, bool in
 	}
 	if (client_side >= 0)
 		packets(w, q, client_side);
+	if (q->paths)
+		jw_uint(w, "paths", 1u + q->paths);
 	if (qc->have_chlo)
 		gquic(w, qc, a);
 	if (inferred)
