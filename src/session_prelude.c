@@ -274,12 +274,19 @@ void sess_pre_emit(struct jw *w, const struct session *s, int c, struct anom_set
 {
 	const struct pre_info *in;
 
+	if (s->framing && (!s->pre || !pre_recognised(s->pre))) {
+		jw_open(w, "via", '{');
+		jw_name(w, "framing", s->framing);
+		jw_close(w, true);
+	}
 	if (!s->pre || !pre_recognised(s->pre))
 		return;
 	in = &s->pre->info;
 	if (in->anomaly)
 		anom_add(a, in->anomaly);
 	jw_open(w, "via", '{');
+	if (s->framing)
+		jw_name(w, "framing", s->framing);
 	if (in->proxy)
 		proxy_obj(w, in, a);
 	if (in->proto)
