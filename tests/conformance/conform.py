@@ -93,7 +93,6 @@ CORRUPT_CATEGORY = "damaged-capture-file"
 EXTRA_UNCOVERED = {
     "zeek/globus-url-copy.pcap": "encapsulated",         # GridFTP: TLS base64 in FTP ADAT
     "zeek/globus-url-copy-bad-encoding.pcap": "encapsulated",
-    "ndpi/443-opvn.pcap": "encapsulated",               # TLS inside OpenVPN's TCP framing
     "ndpi/rdp2.pcap": "encapsulated",                   # TLS inside RDP's UDP transport
     "ndpi/ossfuzz_seed_fake_traces_1.pcapng": "encapsulated",   # fuzzer seeds over UDP
 }
@@ -102,6 +101,7 @@ EXTRA_UNCOVERED = {
 # the "decoded now" lines of the not-covered table.
 EXTRA_DECODED = {
     "ndpi/capwap.pcap": "capwap-dtls",                  # DTLS behind the CAPWAP DTLS header
+    "ndpi/443-opvn.pcap": "openvpn",                    # TLS inside OpenVPN's TCP framing
 }
 
 # Suricata version the test.yaml "requires" are evaluated against.
