@@ -47,30 +47,30 @@ struct qpaths *qpaths_new(uint32_t max_entries, uint64_t seed)
 {
 	struct qpaths *m = calloc(1, sizeof *m);
 
-	if (!m)
-		return NULL;
-	m->mask = 255;
-	m->max = max_entries;
-	m->seed = seed;
-	m->bucket = calloc(m->mask + 1, sizeof *m->bucket);
-	if (!m->bucket) {
+	if (m && !(m->bucket = calloc(256, sizeof *m->bucket))) {
 		free(m);
-		return NULL;
+		m = NULL;
+	}
+	if (m) {
+		m->mask = 255;
+		m->max = max_entries;
+		m->seed = seed;
 	}
 	return m;
 }
 
+/* Entries are normally gone by now (each flow forgets its own before it is
+ * freed); any left are freed with the index. */
 void qpaths_free(struct qpaths *m)
 {
-	if (!m)
-		return;
-	for (uint32_t i = 0; i <= m->mask; i++)
+	for (uint32_t i = 0; m && i <= m->mask; i++)
 		while (m->bucket[i]) {
 			struct qp_entry *e = m->bucket[i];
 			m->bucket[i] = e->hnext;
 			free(e);
 		}
-	free(m->bucket);
+	if (m)
+		free(m->bucket);
 	free(m);
 }
 
