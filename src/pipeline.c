@@ -127,7 +127,9 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->ctx = ctx;
 	pl->ft = flow_table_new(ctx->cfg.max_flows, flow_random_seed());
 	pl->frag = ipfrag_new(&ctx->cfg, st);
-	pl->qp = qpaths_new(ctx->cfg.max_flows, flow_random_seed());
+	/* Room for a few entries per flow: two ids and some new paths. */
+	pl->qp = qpaths_new(ctx->cfg.max_flows > UINT32_MAX / 4 ? UINT32_MAX : ctx->cfg.max_flows * 4,
+			    flow_random_seed());
 	if (!pl->ft || !pl->frag || !pl->qp) {
 		flow_table_free(pl->ft);
 		ipfrag_free(pl->frag);

@@ -258,8 +258,11 @@ static void learn_cids(struct qpaths *m, struct flow *f)
 		if (len[role] == 0)
 			continue;
 		memcpy(k + 1, cid[role], len[role]);
-		/* Packets to the server's id come from the client, and back. */
-		add(m, f, k, 1u + len[role], role == 1 ? client : 1 - client);
+		/* Packets to the server's id come from the client, and back.
+		 * An id another connection holds stays with it. */
+		if (!add(m, f, k, 1u + len[role], role == 1 ? client : 1 - client) &&
+		    m->n >= m->max)
+			session_anomaly(f->sess, "quic_paths_limit");
 	}
 }
 
