@@ -90,6 +90,21 @@ enum tls_status dtls_record_parse(const uint8_t *p, size_t n, uint8_t cid_len,
 bool dtls_sniff(const uint8_t *p, size_t n);
 
 /*
+ * RFC 5415 4.2: a CAPWAP datagram of a DTLS-protected channel (control,
+ * port 5246, or data, 5247) begins with the CAPWAP DTLS header, then the
+ * DTLS records:
+ *
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *   |Version| Type=1|               Reserved (0)                    |
+ *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * Returns DTLS_CAPWAP_HDR when p[0..n) starts with that header (version 0,
+ * reserved bits zero) and more bytes follow, else 0.
+ */
+#define DTLS_CAPWAP_HDR 4
+size_t dtls_capwap_header(const uint8_t *p, size_t n);
+
+/*
  * Handshake fragment (RFC 6347 4.2.2, RFC 9147 5.2):
  *
  *   +------+--------+-------------+-----------------+-----------------+======+

@@ -205,6 +205,16 @@ bool dtls_sniff(const uint8_t *p, size_t n)
 	return true;
 }
 
+size_t dtls_capwap_header(const uint8_t *p, size_t n)
+{
+	struct cur c = cur_make(p, n);
+	uint32_t w;
+
+	if (!cur_u32(&c, &w) || w != 0x01000000u || c.left == 0)
+		return 0;
+	return DTLS_CAPWAP_HDR;
+}
+
 int dtls_parse_hello_verify_request(const uint8_t *body, size_t len, uint16_t *version,
 				    uint8_t *cookie_len, struct anom_set *a)
 {

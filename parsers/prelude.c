@@ -777,7 +777,9 @@ enum pre_status pre_push(struct pre_state *ps, int dir, const uint8_t *p, size_t
 			break;
 		}
 		if (d->mode == PRE_M_WRAP) {
-			ret = pre_tds_unwrap(ps, dir, p + c, n - c, &u, chunk_off, chunk_len);
+			ret = ps->info.proto == PRE_P_OPENVPN
+				      ? pre_ovpn_unwrap(ps, dir, p + c, n - c, &u, chunk_off, chunk_len)
+				      : pre_tds_unwrap(ps, dir, p + c, n - c, &u, chunk_off, chunk_len);
 			if (ret == PRE_WRAPPED) {
 				if (!ps->info.tls[dir])
 					ps->info.tls_at[dir] = d->off + c + *chunk_off;
@@ -860,6 +862,7 @@ const char *pre_proto_name(uint8_t proto)
 		[PRE_P_XMPP_CLIENT] = "xmpp_client", [PRE_P_XMPP_SERVER] = "xmpp_server",
 		[PRE_P_LDAP] = "ldap", [PRE_P_PGSQL] = "postgresql", [PRE_P_MYSQL] = "mysql",
 		[PRE_P_TDS] = "mssql", [PRE_P_RDP] = "rdp", [PRE_P_ADB] = "adb", [PRE_P_NX] = "nx",
+		[PRE_P_OPENVPN] = "openvpn",
 		[PRE_P_TEXT] = "unknown",
 	};
 	return proto < PRE_P__COUNT ? names[proto] : NULL;

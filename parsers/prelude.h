@@ -22,9 +22,10 @@
  *                  with more (an incomplete line or message);
  *   PRE_TLS        TLS begins at p + *consumed in this direction: from there
  *                  on the bytes belong to the TLS record parser;
- *   PRE_WRAPPED    (TDS) p[chunk->off .. +chunk->len] are bytes of the TLS
- *                  stream carried inside a PRELOGIN packet; *consumed covers
- *                  them; call again with the rest;
+ *   PRE_WRAPPED    (TDS, OpenVPN) p[chunk->off .. +chunk->len] are bytes of
+ *                  the TLS stream carried inside a PRELOGIN packet or an
+ *                  OpenVPN P_CONTROL_V1 packet; *consumed covers them; call
+ *                  again with the rest;
  *   PRE_DONE       this direction will carry no TLS (the upgrade was refused,
  *                  never asked for, or the prelude was given up): *consumed
  *                  = n, and later bytes are consumed the same way;
@@ -59,6 +60,7 @@ enum pre_proto {
 	PRE_P_SMTP, PRE_P_LMTP, PRE_P_FTP, PRE_P_IMAP, PRE_P_POP3, PRE_P_NNTP,
 	PRE_P_SIEVE, PRE_P_IRC, PRE_P_XMPP_CLIENT, PRE_P_XMPP_SERVER, PRE_P_LDAP,
 	PRE_P_PGSQL, PRE_P_MYSQL, PRE_P_TDS, PRE_P_RDP, PRE_P_ADB, PRE_P_NX,
+	PRE_P_OPENVPN,          /* not an upgrade: TLS framed in control packets */
 	PRE_P_TEXT,             /* a bare STARTTLS line: not told apart yet */
 	PRE_P__COUNT
 };
@@ -131,6 +133,8 @@ struct pre_state {
 	uint8_t phase;                  /* private */
 	bool pending;                   /* the upgrade command awaits its answer */
 	uint8_t tds_enc[2];             /* TDS ENCRYPTION option per direction, 0xff none */
+	uint8_t ovpn_auth;              /* OpenVPN: tls-auth bytes per control packet */
+	uint32_t ovpn_next[2];          /* OpenVPN: next message packet_id per direction */
 	uint32_t ldap_msgid;
 };
 

@@ -830,7 +830,12 @@ enum pre_step pre_bin_identify(struct pre_state *ps, int dir, const uint8_t *p, 
 			return PRE_S_NO;
 		set_proto(ps, PRE_P_ADB, p[0] == 'C' ? dir : !dir);
 		return PRE_S_OK;
-	case 0x00:                              /* PostgreSQL */
+	case 0x00:                              /* PostgreSQL, or OpenVPN's length */
+		if (n >= 2 && p[1] != 0) {     /* not PostgreSQL's length */
+			if (n < 3)
+				return PRE_S_NEED;
+			return p[2] >> 3 == 7 ? pre_ovpn_identify(ps, dir, p, n) : PRE_S_NO;
+		}
 		if (n < 8)
 			return bytes_are(p, n, "\0\0", 2) ? PRE_S_NEED : PRE_S_NO;
 		if (p[1] != 0 || (((unsigned)p[4] << 8 | p[5]) != 0x04d2 &&

@@ -14,7 +14,7 @@ enum {
 	PRE_M_PRELUDE = 0,      /* parsing cleartext */
 	PRE_M_AWAIT,            /* TLS may begin at the next byte; cleartext goes on otherwise */
 	PRE_M_TLS,              /* handed over to the TLS parser */
-	PRE_M_WRAP,             /* TDS: TLS records inside PRELOGIN packets */
+	PRE_M_WRAP,             /* TDS, OpenVPN: TLS inside the protocol's packets */
 	PRE_M_OFF,              /* no TLS in this direction */
 };
 
@@ -49,6 +49,12 @@ enum pre_step pre_bin_step(struct pre_state *ps, int dir, const uint8_t *p, size
 /* TDS: the next piece of a PRELOGIN packet that carries TLS. */
 enum pre_status pre_tds_unwrap(struct pre_state *ps, int dir, const uint8_t *p, size_t n,
 			       size_t *consumed, size_t *chunk_off, size_t *chunk_len);
+
+/* OpenVPN (prelude_ovpn.c): a client's hard reset starts dir; the next
+ * piece of TLS stream in its control packets. */
+enum pre_step pre_ovpn_identify(struct pre_state *ps, int dir, const uint8_t *p, size_t n);
+enum pre_status pre_ovpn_unwrap(struct pre_state *ps, int dir, const uint8_t *p, size_t n,
+				size_t *consumed, size_t *chunk_off, size_t *chunk_len);
 
 static inline bool pre_is_bin(uint8_t proto)
 {

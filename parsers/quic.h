@@ -163,4 +163,13 @@ enum quic_status quic_unprotect(const struct quic_keys *k, const struct quic_pac
 				uint64_t largest_pn, uint8_t *out, size_t out_cap,
 				size_t *out_len, uint64_t *pn, struct anom_set *a);
 
+/*
+ * RFC 9001 5.8, RFC 9369 3.3.3: the Retry integrity tag of pk (a Retry
+ * packet) recomputed over the pseudo-packet (odcid's length and bytes, then
+ * the Retry packet without its tag) with the version's fixed AES-128-GCM
+ * key and nonce.  Returns 1 when it matches, 0 when it does not, -1 for a
+ * version whose Retry key tlstap does not hold (drafts, Google QUIC).
+ */
+int quic_retry_verify(const struct quic_packet *pk, const struct quic_cid *odcid);
+
 #endif

@@ -26,6 +26,7 @@ void quic_conn_init(struct quic_conn *qc, const struct quic_events *ev)
 	qc->client_side = -1;
 	qc->gquic_client_side = -1;
 	qc->gquic_base = UINT64_MAX;
+	qc->retry_tag = -1;
 	qc->largest_pn[0] = qc->largest_pn[1] = UINT64_MAX;
 }
 
@@ -268,6 +269,20 @@ static void gquic_old(struct quic_conn *qc, int side, const struct quic_packet *
 		deliver(qc, 0, a);
 }
 
+/* A Retry from the server: its tag is checked against the DCID of the
+ * client's Initial it answers (the one the Initial keys derive from). */
+static void retry(struct quic_conn *qc, int side, const struct quic_packet *pk,
+		  struct anom_set *a)
+{
+	if (!qc->retry && qc->client_side >= 0 && side != qc->client_side) {
+		qc->retry_tag = (int8_t)quic_retry_verify(pk, &qc->key_cid);
+		if (qc->retry_tag == 0)
+			anom_add(a, "quic_retry_integrity_failed");
+	}
+	qc->retry = true;
+	qc->retry_scid = pk->scid;
+}
+
 static void one_packet(struct quic_conn *qc, int side, const struct quic_packet *pk,
 		       struct anom_set *a)
 {
@@ -285,8 +300,7 @@ static void one_packet(struct quic_conn *qc, int side, const struct quic_packet 
 		initial(qc, side, pk, a);
 		break;
 	case QUIC_PT_RETRY:
-		qc->retry = true;
-		qc->retry_scid = pk->scid;
+		retry(qc, side, pk, a);
 		break;
 	case QUIC_PT_VN:
 		version_negotiation(qc, pk);

@@ -81,6 +81,8 @@ struct quic_conn {
 	unsigned n_handshake[2], n_0rtt, n_short[2];   /* by side */
 	bool retry;
 	struct quic_cid retry_scid;
+	int8_t retry_tag;               /* quic_retry_verify of the first Retry:
+	                                 * 1 valid, 0 not, -1 not checked */
 	bool vn;
 	uint32_t vn_versions[QUIC_VN_MAX];
 	uint16_t n_vn, n_vn_total;

@@ -123,3 +123,37 @@ enum quic_status quic_unprotect(const struct quic_keys *k, const struct quic_pac
 	*out_len = ct_len;
 	return QUIC_OK;
 }
+
+/* The Retry pseudo-packet: 1 + 20 bytes of ODCID, then the packet. */
+#define RETRY_MAX (1 + QUIC_MAX_CID + 65536)
+
+int quic_retry_verify(const struct quic_packet *pk, const struct quic_cid *odcid)
+{
+	/* RFC 9001 5.8 and RFC 9369 3.3.3: fixed, public key and nonce. */
+	static const uint8_t key_v1[16] = { 0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a,
+					    0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68, 0xc8, 0x4e };
+	static const uint8_t nonce_v1[12] = { 0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63,
+					      0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb };
+	static const uint8_t key_v2[16] = { 0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2,
+					    0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7c, 0xcc, 0x92 };
+	static const uint8_t nonce_v2[12] = { 0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c,
+					      0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a };
+	static _Thread_local uint8_t pseudo[RETRY_MAX];
+	struct gcm_aes128_ctx gcm;
+	uint8_t tag[QUIC_TAG_LEN];
+	size_t body;
+
+	if (pk->type != QUIC_PT_RETRY || !pk->tag || (pk->version != QUIC_V1 && pk->version != QUIC_V2))
+		return -1;
+	body = (size_t)(pk->tag - pk->start);
+	if (odcid->len > QUIC_MAX_CID || body > RETRY_MAX - 1 - QUIC_MAX_CID)
+		return 0;
+	pseudo[0] = odcid->len;
+	memcpy(pseudo + 1, odcid->b, odcid->len);
+	memcpy(pseudo + 1 + odcid->len, pk->start, body);
+	gcm_aes128_set_key(&gcm, pk->version == QUIC_V1 ? key_v1 : key_v2);
+	gcm_aes128_set_iv(&gcm, 12, pk->version == QUIC_V1 ? nonce_v1 : nonce_v2);
+	gcm_aes128_update(&gcm, 1 + odcid->len + body, pseudo);
+	gcm_aes128_digest(&gcm, QUIC_TAG_LEN, tag);
+	return memeql_sec(tag, pk->tag, QUIC_TAG_LEN) ? 1 : 0;
+}

@@ -627,9 +627,11 @@ static enum decode_result capwap(struct cur c, size_t decl, struct pkt *o, bool 
 	if (w0 >> 28)
 		return DEC_NOT_MINE;
 	if ((w0 >> 24) & 0x0f) {
-		if (strict)
+		/* Type 1, a DTLS-protected channel: the datagram is not a
+		 * tunnel but DTLS behind a 4-byte header, which udp.c reads. */
+		if (strict || ((w0 >> 24) & 0x0f) == 1)
 			return DEC_NOT_MINE;
-		return unreadable(st);          /* DTLS-protected data channel */
+		return unreadable(st);
 	}
 	hlen = (size_t)((w0 >> 19) & 0x1f) * 4;
 	wbid = (w0 >> 9) & 0x1f;

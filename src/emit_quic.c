@@ -141,6 +141,8 @@ void emit_quic(struct jw *w, const struct quic_sess *q, int client_side, bool in
 	if (qc->retry) {
 		jw_bool(w, "retry", true);
 		cid(w, "retry_scid", &qc->retry_scid);
+		if (qc->retry_tag >= 0)
+			jw_name(w, "retry_integrity", qc->retry_tag ? "valid" : "invalid");
 	}
 	if (qc->vn) {
 		jw_open(w, "version_negotiation", '[');
@@ -161,6 +163,8 @@ void emit_quic(struct jw *w, const struct quic_sess *q, int client_side, bool in
 	}
 	if (client_side >= 0)
 		packets(w, q, client_side);
+	if (q->paths)
+		jw_uint(w, "paths", 1u + q->paths);
 	if (qc->have_chlo)
 		gquic(w, qc, a);
 	if (inferred)

@@ -65,6 +65,9 @@ struct flow {
 	uint8_t udp_proto;               /* UDP: what the flow carries (udp.h) */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
+	uint8_t qp_cids;                 /* QUIC: roles whose connection id is
+					  * indexed (quic_paths.c) */
+	struct qp_entry *qpaths;         /* QUIC: its entries in that index */
 	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
 					  * (n 0: none yet); heap, NULL if never */
 };

@@ -33,6 +33,7 @@
 #include "flow.h"
 #include "ipfrag.h"
 #include "pktclock.h"
+#include "quic_paths.h"
 #include "reasm.h"
 #include "session.h"
 #include "tcpsum.h"
@@ -46,6 +47,7 @@ struct pipeline {
 	struct tt_ctx *ctx;
 	struct flow_table *ft;
 	struct ipfrag *frag;
+	struct qpaths *qp;      /* QUIC connections on new address pairs */
 	struct reasm_mem mem;
 	struct pkt_clock clock;
 	bool ext_clock;         /* pipeline_clock() drives it */
@@ -125,9 +127,13 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->ctx = ctx;
 	pl->ft = flow_table_new(ctx->cfg.max_flows, flow_random_seed());
 	pl->frag = ipfrag_new(&ctx->cfg, st);
-	if (!pl->ft || !pl->frag) {
+	/* Room for a few entries per flow: two ids and some new paths. */
+	pl->qp = qpaths_new(ctx->cfg.max_flows > UINT32_MAX / 4 ? UINT32_MAX : ctx->cfg.max_flows * 4,
+			    flow_random_seed());
+	if (!pl->ft || !pl->frag || !pl->qp) {
 		flow_table_free(pl->ft);
 		ipfrag_free(pl->frag);
+		qpaths_free(pl->qp);
 		free(pl);
 		return NULL;
 	}
@@ -231,6 +237,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	}
 	for (int d = 0; d < 2; d++)
 		reasm_free(&f->rd[d], &pl->mem);
+	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	free(f->encap);
 	flow_remove(pl->ft, f);
@@ -370,6 +377,7 @@ static void emit_decided(struct pipeline *pl, struct flow *f)
 {
 	emit_flow(pl, f);
 	stop_reasm(pl, f);
+	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	f->sess = NULL;
 }
@@ -396,9 +404,12 @@ static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	struct flow_endpoints key;
 	struct flow *f;
 	int side = 0;
+	bool new_path = false;
 
 	flow_key(p, 17, pl->ctx->cfg.vlan_tracking, &key);
 	f = flow_lookup(pl->ft, &key, &side);
+	if (!f)   /* a QUIC connection on another address pair? */
+		f = qpaths_find(pl->qp, &key, p->payload, p->payload_len, &side, &new_path);
 	if (!f) {
 		enum udp_proto proto = udp_sniff(p->payload, p->payload_len);
 		if (proto == UDP_NONE)
@@ -416,6 +427,8 @@ static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		if (f->sess) {
 			udp_push(f->udp_proto, f->sess, side, p->payload, p->payload_len,
 				 p->payload_missing, ts);
+			if (f->udp_proto == UDP_QUIC)
+				qpaths_learn(pl->qp, f, &key, side, new_path);
 			if (session_decided(f->sess) && session_is_tls(f->sess))
 				emit_decided(pl, f);
 		}
@@ -828,5 +841,6 @@ void pipeline_free(struct pipeline *pl)
 	session_pool_free(pl->ctx);
 	flow_table_free(pl->ft);
 	ipfrag_free(pl->frag);
+	qpaths_free(pl->qp);
 	free(pl);
 }

@@ -26,6 +26,8 @@ struct quic_sess {
 	unsigned packets[2][4];         /* by side: -, 0-RTT, Handshake, 1-RTT */
 	uint64_t last_ts;               /* time of the last datagram */
 	size_t mem_counted;             /* CRYPTO buffers counted in the session */
+	unsigned paths;                 /* address pairs besides the flow's own
+	                                 * (quic_paths.c) */
 };
 
 /* The client's transport parameters from its ClientHello: decoded in the

@@ -152,6 +152,11 @@ void session_tcp_event(struct session *s, int dir, enum tcp_event ev, uint64_t t
 		tls_core_reset(s, dir);
 }
 
+void session_set_framing(struct session *s, const char *name)
+{
+	s->framing = name;
+}
+
 void session_anomaly(struct session *s, const char *code)
 {
 	tls_core_anomaly(s, code);

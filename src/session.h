@@ -41,6 +41,9 @@ size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint
 /* `missing` bytes of direction dir will never arrive (loss, snaplen, memcap). */
 void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns);
 void session_tcp_event(struct session *s, int dir, enum tcp_event ev, uint64_t ts_ns);
+/* The TLS records travel inside another protocol's packets: name (static)
+ * is that protocol, reported as tls.via.framing. */
+void session_set_framing(struct session *s, const char *name);
 /* A transport-level anomaly (midstream, tcp_overlap_conflict, reasm_memcap, ...). */
 void session_anomaly(struct session *s, const char *code);
 /* Counters only (no payload wanted): application data seen by reassembly

@@ -116,6 +116,8 @@ struct session {
 	 * bytes are not TLS (session_prelude.c) */
 	struct pre_state *pre;
 	bool pre_tried;                 /* started once: never again */
+	const char *framing;            /* static: the protocol whose packets
+	                                 * carry the records ("capwap"), NULL */
 	uint16_t port[2];               /* flow ports, the prelude's hint */
 	size_t mem;                     /* bytes counted in ctx->sess_mem */
 	int syn_side;

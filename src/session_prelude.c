@@ -255,6 +255,8 @@ static const char *not_tls_reason(const struct pre_info *in)
 		return "the proxy never granted the connection";
 	if (!in->proto)
 		return in->proxy ? "the proxied connection carried no TLS" : NULL;
+	if (in->proto == PRE_P_OPENVPN)
+		return "the OpenVPN control channel carried no TLS";
 	switch (upgrade_result(in)) {
 	case PRE_R_REFUSED: return "the server refused the TLS upgrade";
 	case PRE_R_REQUESTED: return "the TLS upgrade was asked for and never answered";
@@ -274,15 +276,22 @@ void sess_pre_emit(struct jw *w, const struct session *s, int c, struct anom_set
 {
 	const struct pre_info *in;
 
+	if (s->framing && (!s->pre || !pre_recognised(s->pre))) {
+		jw_open(w, "via", '{');
+		jw_name(w, "framing", s->framing);
+		jw_close(w, true);
+	}
 	if (!s->pre || !pre_recognised(s->pre))
 		return;
 	in = &s->pre->info;
 	if (in->anomaly)
 		anom_add(a, in->anomaly);
 	jw_open(w, "via", '{');
+	if (s->framing || in->proto == PRE_P_OPENVPN)
+		jw_name(w, "framing", s->framing ? s->framing : pre_proto_name(in->proto));
 	if (in->proxy)
 		proxy_obj(w, in, a);
-	if (in->proto)
+	if (in->proto && in->proto != PRE_P_OPENVPN)
 		upgrade_obj(w, in, a);
 	if (in->tls[0] || in->tls[1]) {
 		jw_open(w, "cleartext_bytes", '{');

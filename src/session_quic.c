@@ -200,3 +200,32 @@ void sess_quic_free(struct session *s)
 	quic_conn_free(&s->quic->qc);
 	sync_mem(s);
 }
+
+unsigned session_quic_cids(const struct session *s, const uint8_t *cid[2], uint8_t len[2])
+{
+	const struct quic_conn *qc = &s->quic->qc;
+	unsigned known = 0;
+
+	if (qc->gquic)
+		return 0;
+	cid[0] = qc->client_scid.b;
+	len[0] = qc->client_scid.len;
+	cid[1] = qc->server_scid.b;
+	len[1] = qc->server_scid.len;
+	if (qc->client_side >= 0)
+		known |= 1;
+	if (qc->server_scid_set)
+		known |= 2;
+	return known;
+}
+
+unsigned session_quic_paths(const struct session *s)
+{
+	return s->quic ? s->quic->paths : 0;
+}
+
+void session_quic_new_path(struct session *s)
+{
+	if (s->quic)
+		s->quic->paths++;
+}

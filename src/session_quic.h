@@ -24,4 +24,15 @@ struct session *session_quic_new(struct tt_ctx *ctx);
 void session_quic_datagram(struct session *s, int dir, const uint8_t *p, size_t n,
 			   uint32_t missing, uint64_t ts_ns);
 
+/* The connection ids the handshake announced, which the peer then sends to:
+ * cid[0]/len[0] the client's Source Connection ID, cid[1]/len[1] the
+ * server's (pointers into the session, valid while it lives).  Returns a
+ * bitmask of the roles whose id is settled (bit 0 client, bit 1 server; an
+ * id may be settled and empty).  Google QUIC: none. */
+unsigned session_quic_cids(const struct session *s, const uint8_t *cid[2], uint8_t len[2]);
+/* Address pairs the connection was seen on besides its flow's own. */
+unsigned session_quic_paths(const struct session *s);
+/* One more (quic_paths.c found the connection on a new address pair). */
+void session_quic_new_path(struct session *s);
+
 #endif

@@ -22,6 +22,7 @@
 
 #include "../parsers/dtls.h"
 #include "../parsers/quic.h"
+#include "session.h"
 #include "session_dtls.h"
 #include "session_quic.h"
 
@@ -52,6 +53,34 @@ static void quic_push(struct session *s, int dir, const uint8_t *p, size_t n, ui
 	session_quic_datagram(s, dir, p, n, missing, ts_ns);
 }
 
+/* DTLS in CAPWAP (RFC 5415 4.2): the 4-byte CAPWAP DTLS header, then DTLS
+ * records; the other datagrams of the channel (CAPWAP in the clear:
+ * discovery) are not the carrier's. */
+static bool capwap_sniff(const uint8_t *p, size_t n)
+{
+	return dtls_capwap_header(p, n) && dtls_sniff(p + DTLS_CAPWAP_HDR, n - DTLS_CAPWAP_HDR);
+}
+
+static bool capwap_accepts(const uint8_t *p, size_t n)
+{
+	return dtls_capwap_header(p, n) && dtls_accepts(p + DTLS_CAPWAP_HDR, n - DTLS_CAPWAP_HDR);
+}
+
+static struct session *capwap_open(struct tt_ctx *ctx)
+{
+	struct session *s = session_dtls_new(ctx);
+
+	if (s)
+		session_set_framing(s, "capwap");
+	return s;
+}
+
+static void capwap_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+			uint64_t ts_ns)
+{
+	session_dtls_datagram(s, dir, p + DTLS_CAPWAP_HDR, n - DTLS_CAPWAP_HDR, missing, ts_ns);
+}
+
 struct udp_row {
 	enum udp_proto proto;
 	struct session *(*open)(struct tt_ctx *ctx);
@@ -64,6 +93,7 @@ struct udp_row {
 static const struct udp_row rows[] = {
 	{ UDP_DTLS, session_dtls_new, dtls_sniff, dtls_accepts, dtls_push },
 	{ UDP_QUIC, session_quic_new, quic_sniff, quic_accepts, quic_push },
+	{ UDP_CAPWAP_DTLS, capwap_open, capwap_sniff, capwap_accepts, capwap_push },
 };
 
 static const struct udp_row *row(enum udp_proto proto)

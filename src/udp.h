@@ -24,6 +24,7 @@ enum udp_proto {
 	UDP_NONE = 0,           /* not a protocol tlstap decodes */
 	UDP_DTLS,
 	UDP_QUIC,
+	UDP_CAPWAP_DTLS,        /* DTLS behind the CAPWAP DTLS header */
 	UDP_NPROTO
 };
 

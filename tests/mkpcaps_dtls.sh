@@ -174,6 +174,9 @@ expect dtls12_gnutls 16fefd
 # fragments, shuffled within its flight, one sent twice, one overlapped.
 CUR=dtls12_fragmented
 /usr/bin/python3 "$HERE/dtls_perturb.py" "$OUT/dtls12_mutual.pcap" "$OUT/dtls12_fragmented.pcap" 7
+# Derived: the same session on a CAPWAP control channel (RFC 5415 4.2).
+CUR=dtls12_capwap
+/usr/bin/python3 "$HERE/pcaptunnel.py" capwap_dtls "$OUT/dtls12_mutual.pcap" "$OUT/dtls12_capwap.pcap"
 
 # ------------------------------------------------------------------ install
 

@@ -18,7 +18,8 @@
 #   proxy_connect_refused  tinyproxy (port not allowed) / openssl s_client -proxy
 #   proxy_socks5       Dante             / curl --socks5, to s_server
 # Hand-built (tests/mkprelude.py, from pcaps/tls12_ecdhe_rsa.pcap): MSSQL/TDS,
-# RDP, ADB, XMPP (client and server-to-server), IRC, NNTP, ManageSieve, LMTP.
+# RDP, ADB, XMPP (client and server-to-server), IRC, NNTP, ManageSieve, LMTP;
+# (tests/ovpn_pcap.py) the same session in OpenVPN's TCP control channel.
 #
 # Usage (root): tests/mkpcaps_prelude.sh
 #   Needs: openssl tcpdump iproute2 ethtool python3 curl dovecot-imapd slapd
@@ -330,6 +331,7 @@ cap_stop
 
 CUR=hand-built
 "$PY" "$HERE/mkprelude.py" "$TOP/pcaps/tls12_ecdhe_rsa.pcap" "$W/out"
+"$PY" "$HERE/ovpn_pcap.py" "$TOP/pcaps/tls12_ecdhe_rsa.pcap" "$W/out/ovpn_tls12.pcap"
 
 [ -n "${MKPCAPS_LOGS:-}" ] && cp -r "$W/log" "$MKPCAPS_LOGS"
 CUR=install

@@ -11,7 +11,8 @@
 # Hand-built (tests/quic_pcap.py): quic_rfc9001.pcap and quic_rfc9369.pcap,
 # the RFC sample Initial packets (tests/unit/quic_vectors.h) in UDP
 # datagrams, the first followed by Handshake and 1-RTT packets; and
-# quic_gquic_q043.pcap, a Google QUIC client hello.
+# quic_gquic_q043.pcap, a Google QUIC client hello; quic_rebind.pcap, the
+# RFC connection following its client to two new address pairs.
 #
 # The key and certificate are made afresh on every run (the server's
 # certificate travels encrypted in QUIC: no CA file is needed to read the
@@ -108,6 +109,7 @@ CUR=hand-built
 $PY "$HERE/quic_pcap.py" rfc9001 "$OUT/quic_rfc9001.pcap"
 $PY "$HERE/quic_pcap.py" rfc9369 "$OUT/quic_rfc9369.pcap"
 $PY "$HERE/quic_pcap.py" gquic "$OUT/quic_gquic_q043.pcap"
+$PY "$HERE/quic_pcap.py" rebind "$OUT/quic_rebind.pcap"
 
 mkdir -p "$DEST"
 cp "$OUT"/quic_*.pcap "$DEST/"

@@ -13,6 +13,13 @@ deterministic.  tests/mktunnels.sh lists what each KIND is for.
 KIND: gre gretap_nvgre erspan1 erspan2 erspan3 ip6gre pptp ipip sit6in4 6to4
       4in6 ip6ip6 vxlan_gpe geneve gtpu teredo nsh mpls mpls_pw pppoe radiotap
       prism avs capwap nested depth9 teredo_server_only
+
+  pcaptunnel.py capwap_dtls IN OUT
+
+IN is an Ethernet capture of one DTLS flow over IPv4 (tests/mkpcaps_dtls.sh):
+each datagram goes, behind the CAPWAP DTLS header (RFC 5415 4.2: preamble
+type 1), to the CAPWAP control port 5246 as a wireless termination point
+and its access controller exchange it.
 """
 import struct
 import sys
@@ -179,10 +186,30 @@ def wrap(kind, p, i):
 LINKTYPE = {"radiotap": 127, "prism": 119, "avs": 163}
 
 
+def capwap_dtls(src, out):
+    cap = pt.read_pcap(src)
+    recs, first = [], None
+    for i, (ts, frame, _) in enumerate(cap.records):
+        if frame[12:14] != b"\x08\x00" or frame[23] != 17:
+            continue
+        ihl = (frame[14] & 0x0f) * 4
+        ip = frame[14:]
+        srcep = ip[12:16] + ip[ihl:ihl + 2]
+        first = first or srcep
+        d = 0 if srcep == first else 1
+        ulen = struct.unpack("!H", ip[ihl + 4:ihl + 6])[0]
+        payload = ip[ihl + 8:ihl + ulen]
+        f = eth(0x0800, ipv4(17, udp(41264, 5246, b"\x01\0\0\0" + payload, d), d, i), d)
+        recs.append((ts, f, len(f)))
+    pt.write_pcap(out, pt.Capture(pt.LINK_ETH, 262144, recs))
+
+
 def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__)
     kind, src, out = argv
+    if kind == "capwap_dtls":
+        return capwap_dtls(src, out)
     cap, pkts = pt.load_session(src)
     if kind == "6to4":
         # 6to4 addresses (RFC 3056): 2002:<IPv4>::/48 of each site.

@@ -10,6 +10,12 @@
   quic_pcap.py gquic OUT       a Google QUIC Q043 client hello in clear text
                                (CHLO with SNI, UAID and VER) and the
                                server's encrypted answer (filler)
+  quic_pcap.py rebind OUT      rfc9001's connection whose client moves twice
+                               (RFC 9000 9: a NAT rebinding to port 50001,
+                               then a new address 10.97.1.9:40000) while it
+                               finishes its handshake, still sending to the
+                               server's connection id; the server's answers
+                               carry no connection id (the client's is empty)
 
 The RFC packets are read from tests/unit/quic_vectors.h, where the unit tests
 keep them.  Frames are Ethernet + IPv4 + UDP with real checksums; the client
@@ -34,9 +40,9 @@ def vectors():
             for m in re.finditer(r"static const char (\w+)\[\] =\n(.*?);", src, re.S)}
 
 
-def udp_frame(from_client, payload, ident):
-    src, dst = (CLI, SRV) if from_client else (SRV, CLI)
-    sp, dp = (50000, 443) if from_client else (443, 50000)
+def udp_frame(from_client, payload, ident, cli=(CLI, 50000)):
+    src, dst = (cli[0], SRV) if from_client else (SRV, cli[0])
+    sp, dp = (cli[1], 443) if from_client else (443, cli[1])
     udp = struct.pack("!HHHH", sp, dp, 8 + len(payload), 0) + payload
     pseudo = src + dst + struct.pack("!BBH", 0, 17, len(udp))
     c = pcaptool.csum(pseudo + udp) or 0xffff
@@ -68,8 +74,8 @@ def short_packet(dcid, n, seed):
 
 def write(path, frames):
     cap = pcaptool.Capture(pcaptool.LINK_ETH, 65535)
-    for i, (from_client, payload) in enumerate(frames):
-        fr = udp_frame(from_client, payload, 0x100 + i)
+    for i, (from_client, payload, *cli) in enumerate(frames):
+        fr = udp_frame(from_client, payload, 0x100 + i, *cli)
         cap.records.append((T0 + i * 1_000_000, fr, len(fr)))
     pcaptool.write_pcap(path, cap)
 
@@ -85,6 +91,19 @@ def rfc(tag, path, v, version, hs_first):
                    (False, short_packet(b"", 30, 4)),
                    (True, short_packet(scid, 50, 5))]
     write(path, frames)
+
+
+def rebind(path, v):
+    scid = bytes.fromhex("f067a5502a4262b5")
+    nat, moved = (CLI, 50001), (bytes([10, 97, 1, 9]), 40000)
+    srv_hs = long_packet(0xe1, 1, b"", scid, filler(400, 1))
+    cli_hs = long_packet(0xe1, 1, scid, b"", filler(60, 2))
+    write(path, [(True, v["v1_client_pkt"]),
+                 (False, v["v1_server_pkt"] + srv_hs),
+                 (True, cli_hs, nat),                       # found by the server's id
+                 (False, short_packet(b"", 30, 4), nat),    # found by its path
+                 (True, short_packet(scid, 50, 5), moved),
+                 (False, short_packet(b"", 30, 6), moved)])
 
 
 def gquic(path):
@@ -112,6 +131,8 @@ def main(argv):
         return rfc("v1", argv[1], v, 1, 0xe1)
     if argv[0] == "rfc9369":
         return rfc("v2", argv[1], v, 0x6b3343cf, 0xf1)
+    if argv[0] == "rebind":
+        return rebind(argv[1], v)
     if argv[0] == "gquic":
         return gquic(argv[1])
     sys.exit(__doc__)

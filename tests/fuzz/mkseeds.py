@@ -12,6 +12,9 @@
 - quic: the RFC 9001 / RFC 9369 Appendix A packets that tests/unit/quic_vectors.h
   carries, alone, coalesced and as a connection, in fuzz_quic's format
   ([selector u8][bytes]).
+- openvpn: each direction of pcaps/ovpn_tls12.pcap's control channel, in
+  fuzz_openvpn's format (one direction's bytes); and the first packets of
+  both in fuzz_prelude's ([port u16] then chunks), as prelude/openvpn_ok.
 The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
 """
 import glob
@@ -103,7 +106,20 @@ def main():
                         write("hs", "%s-%d-%d-%d" % (base, ci, d, t), bytes([HS_SEL[t] | 0x80]) + body)
                         n_hs += 1
     n_quic = quic_seeds()
-    print("seeds: %d decode, %d stream, %d hs, %d quic" % (n_dec, n_str, n_hs, n_quic))
+    n_ovpn = openvpn_seeds()
+    print("seeds: %d decode, %d stream, %d hs, %d quic, %d openvpn" %
+          (n_dec, n_str, n_hs, n_quic, n_ovpn))
+
+
+def openvpn_seeds():
+    """fuzz_openvpn and fuzz_prelude seeds from the OpenVPN capture."""
+    cap = pcaptool.read_pcap(os.path.join(TOP, "pcaps", "ovpn_tls12.pcap"))
+    conn = [(d, pl) for d, pl in tcp_streams(cap)[0] if pl]
+    for d, name in ((0, "client_tls_auth"), (1, "server_tls_auth")):
+        write("openvpn", name, b"".join(pl for dd, pl in conn if dd == d)[:1500])
+    write("prelude", "openvpn_ok", struct.pack(">H", 1194) +
+          b"".join(struct.pack(">BH", d, len(pl)) + pl for d, pl in conn[:8]))
+    return 3
 
 
 def quic_seeds():

@@ -428,6 +428,28 @@ static void test_reasm_limits(void)
 	}
 }
 
+/* RFC 5415 4.2: the CAPWAP DTLS header, then DTLS; every prefix of it is
+ * refused, as are other preambles and reserved bits. */
+static void test_capwap(void)
+{
+	static const uint8_t dg[] = { 0x01, 0, 0, 0, 0x16, 0xfe, 0xfd, 0, 0 };
+	static const uint8_t other[][5] = {
+		{ 0x00, 0, 0, 0, 0x16 },   /* type 0: CAPWAP in the clear */
+		{ 0x11, 0, 0, 0, 0x16 },   /* version 1 */
+		{ 0x01, 0, 1, 0, 0x16 },   /* reserved bits set */
+	};
+
+	CHECK(dtls_capwap_header(dg, sizeof dg) == DTLS_CAPWAP_HDR);
+	for (size_t k = 0; k <= DTLS_CAPWAP_HDR; k++) {
+		uint8_t *q = dup_exact(dg, k);
+
+		CHECK(dtls_capwap_header(q, k) == 0);
+		free(q);
+	}
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		CHECK(dtls_capwap_header(other[i], sizeof other[i]) == 0);
+}
+
 int main(void)
 {
 	test_plain();
@@ -437,6 +459,7 @@ int main(void)
 	test_client_hello_cookie();
 	test_hello_cid();
 	test_sniff();
+	test_capwap();
 	test_reasm_order();
 	test_reasm_limits();
 	return TT_DONE();

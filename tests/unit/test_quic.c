@@ -262,6 +262,28 @@ static void test_retry(const struct vectors *v)
 	CHECK(pk.dcid.len == 0 && eqhex(pk.scid.b, pk.scid.len, "f067a5502a4262b5"));
 	CHECK(pk.token_len == 5 && memcmp(pk.token, "token", 5) == 0);
 	CHECK(pk.tag == pkt.p + pkt.n - 16);
+
+	/* RFC 9001 A.4 / RFC 9369 A.4: the tag is over the client's first DCID;
+	 * any other DCID, or any changed byte, fails it. */
+	struct bytes odcid = hex(dcid_hex);
+	struct quic_cid od = { (uint8_t)odcid.n, { 0 } }, other;
+
+	memcpy(od.b, odcid.p, odcid.n);
+	CHECK(quic_retry_verify(&pk, &od) == 1);
+	other = od;
+	other.b[0] ^= 1;
+	CHECK(quic_retry_verify(&pk, &other) == 0);
+	other.len = 0;
+	CHECK(quic_retry_verify(&pk, &other) == 0);
+	for (size_t i = 0; i < pkt.n; i++) {
+		pkt.p[i] ^= 0x40;
+		if (quic_packet_parse(pkt.p, pkt.n, &pk, &a) == QUIC_OK && pk.type == QUIC_PT_RETRY)
+			CHECK(quic_retry_verify(&pk, &od) != 1);
+		pkt.p[i] ^= 0x40;
+	}
+	pk.version = 0xff00001d;   /* a draft: no key held */
+	CHECK(quic_retry_verify(&pk, &od) == -1);
+	free(odcid.p);
 	free(pkt.p);
 }
 

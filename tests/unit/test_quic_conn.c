@@ -150,6 +150,7 @@ static void test_retry_restart(void)
 	feed(&qc, 0, c, &a);
 	feed(&qc, 1, retry, &a);
 	CHECK(qc.retry && qc.retry_scid.len == 8 && memcmp(qc.retry_scid.b, newcid, 8) == 0);
+	CHECK(qc.retry_tag == 1 && a.n == 0);   /* RFC 9001 A.4's tag is right */
 	feed(&qc, 0, c2, &a);
 	CHECK(qc.key_cid.len == 8 && memcmp(qc.key_cid.b, newcid, 8) == 0);
 	CHECK(qc.n_initial[0] == 2 && qc.restarts == 1 && qc.odcid.len == 8);
@@ -171,6 +172,14 @@ static void test_retry_restart(void)
 	quic_conn_finish(&qc, &a);
 	CHECK(!qc.restart_pending && l.n[0] == 241 && l.calls[0] == 1);
 	CHECK(qc.delivered[0] == 241 && a.n == 0);
+	quic_conn_free(&qc);
+
+	/* A Retry whose tag does not match: named, and followed all the same. */
+	retry.p[retry.n - 1] ^= 1;
+	start(&qc, &l);
+	feed(&qc, 0, c, &a);
+	feed(&qc, 1, retry, &a);
+	CHECK(qc.retry && qc.retry_tag == 0 && anom_has(&a, "quic_retry_integrity_failed"));
 	quic_conn_free(&qc);
 	free(c2.p);
 	free(cf.p);
