@@ -408,6 +408,14 @@ static void rfc3339(char o[19], int64_t secs)
 	two(o + 17, (unsigned)(rem % 60));
 }
 
+size_t jw_fmt_time(char out[21], int64_t secs)
+{
+	rfc3339(out, secs);
+	out[19] = 'Z';
+	out[20] = '\0';
+	return 20;
+}
+
 void jw_time_us(struct jw *w, const char *key, uint64_t ns)
 {
 	char b[30];
