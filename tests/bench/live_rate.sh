@@ -47,15 +47,6 @@ netns_pair "$NA" "$NB" "$VA" "$VB" 02:00:00:00:00 10.99.0.1/24 10.99.0.2/24
 # captures fit a 1500-byte MTU.
 echo "replaying $packets packets of $cap" >&2
 
-# wait_for LOG TEXT: until the capturing tool says it listens.
-wait_for() {
-	for _ in $(seq 200); do
-		grep -qs "$2" "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # replay RATE: sends, prints tcpreplay's actual rate in Mbit/s.
 replay() {
 	local speed=--mbps=$1
@@ -65,18 +56,28 @@ replay() {
 	sed -n 's/.*Rated: [0-9.]* Bps, \([0-9.]*\) Mbps.*/\1/p' "$W/log/replay" | head -1
 }
 
-# run_tlstap RATE: "actual-Mbps received dropped"
-run_tlstap() {
-	local out=$W/tlstap.ndjson mbps pid
-	rm -f "$out"
-	# shellcheck disable=SC2086 # extra arguments are words
-	ip netns exec "$NB" "$tlstap" -i "$VB" -o "$out" $extra 2>"$W/log/tlstap" &
+# trial NAME READY RATE CMD...: CMD (logging to $W/log/NAME) in the
+# receiving namespace, the replay once it prints READY, then SIGINT; prints
+# the actual rate.
+trial() {
+	local name=$1 ready=$2 rate=$3 pid mbps
+	shift 3
+	ip netns exec "$NB" "$@" 2>"$W/log/$name" &
 	pid=$!
-	wait_for "$W/log/tlstap" "capturing on" || { kill "$pid"; return 1; }
-	mbps=$(replay "$1")
+	netns_wait_log "$W/log/$name" "$ready" || { kill "$pid"; return 1; }
+	mbps=$(replay "$rate")
 	sleep 1
 	kill -INT "$pid"
 	wait "$pid" || true
+	echo "$mbps"
+}
+
+# run_tlstap RATE: "actual-Mbps received dropped" from the final stats record
+run_tlstap() {
+	local out=$W/tlstap.ndjson mbps
+	rm -f "$out"
+	# shellcheck disable=SC2086 # extra arguments are words
+	mbps=$(trial tlstap "capturing on" "$1" "$tlstap" -i "$VB" -o "$out" $extra)
 	python3 - "$out" "$mbps" <<'EOF'
 import json, sys
 st = {}
@@ -89,16 +90,10 @@ print(sys.argv[2], pc.get("received", st.get("packets", 0)), pc.get("dropped", 0
 EOF
 }
 
-# run_tcpdump RATE: "actual-Mbps received dropped"
+# run_tcpdump RATE: "actual-Mbps received dropped" from its summary
 run_tcpdump() {
-	local mbps pid
-	ip netns exec "$NB" tcpdump -n -Z root -i "$VB" -w /dev/null 2>"$W/log/tcpdump" &
-	pid=$!
-	wait_for "$W/log/tcpdump" "listening on" || { kill "$pid"; return 1; }
-	mbps=$(replay "$1")
-	sleep 1
-	kill -INT "$pid"
-	wait "$pid" || true
+	local mbps
+	mbps=$(trial tcpdump "listening on" "$1" tcpdump -n -Z root -i "$VB" -w /dev/null)
 	echo "$mbps $(sed -n 's/^\([0-9]*\) packets received by filter.*/\1/p' "$W/log/tcpdump") \
 $(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$W/log/tcpdump")"
 }
