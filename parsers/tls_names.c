@@ -25,6 +25,7 @@
  */
 #include "tls_names.h"
 
+#include <pthread.h>
 #include <stddef.h>
 
 struct tn_name {
@@ -815,21 +816,25 @@ static const char *tn_find(const struct tn_name *t, size_t n, uint16_t code)
 	return NULL;
 }
 
+/* Cipher codes are looked up per offered suite of every ClientHello (the
+ * findings stage asks for each one's properties), so they get a direct
+ * index instead of a binary search: row + 1 of each code, 0 for codes the
+ * table lacks.  128 KiB of zeroed storage of which only the pages of the
+ * code ranges IANA uses (about ten) are ever written.  Built once, before
+ * the first lookup, by whichever thread comes first. */
+static uint16_t tn_cipher_row[1u << 16];
+static pthread_once_t tn_cipher_once = PTHREAD_ONCE_INIT;
+
+static void tn_cipher_index(void)
+{
+	for (size_t i = 0; i < TN_COUNT(tn_ciphers); i++)
+		tn_cipher_row[tn_ciphers[i].code] = (uint16_t)(i + 1);
+}
+
 static const struct tn_cipher *tn_find_cipher(uint16_t code)
 {
-	size_t lo = 0, hi = TN_COUNT(tn_ciphers);
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (tn_ciphers[mid].code == code)
-			return &tn_ciphers[mid];
-		if (tn_ciphers[mid].code < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	pthread_once(&tn_cipher_once, tn_cipher_index);
+	return tn_cipher_row[code] ? &tn_ciphers[tn_cipher_row[code] - 1] : NULL;
 }
 
 /* All lookups return static strings (never freed) or NULL for codes the

@@ -116,6 +116,12 @@ struct vpath {
 	struct vstatic *v;
 	const mbedtls_x509_crt *top;    /* highest certificate reached */
 	int top_depth;
+	/* The path mbedTLS verified, by depth: a certificate whose parent is
+	 * at the next depth and whose flags lack NOT_TRUSTED had its
+	 * signature checked good with that parent's key (mbedTLS 2.28
+	 * x509_crt_verify_chain), which check_order then need not redo. */
+	const mbedtls_x509_crt *at[VPATH_MAX];
+	uint32_t flags[VPATH_MAX];
 };
 
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
@@ -128,6 +134,8 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 		vp->v->na[depth] = x509_time_secs(&crt->valid_to);
 		if ((unsigned)depth + 1 > vp->v->n_path)
 			vp->v->n_path = (uint8_t)(depth + 1);
+		vp->at[depth] = crt;
+		vp->flags[depth] = *flags;
 	}
 	if (depth > vp->top_depth) {
 		vp->top_depth = depth;
@@ -198,10 +206,26 @@ static bool weak_key(const struct x509_cert *c)
 	return false;
 }
 
+/* Whether mbedTLS's path (vp, NULL if it did not run) has child under a
+ * certificate with parent's public key (parent itself, its copy in the CA
+ * store, a cross-signed twin) with a good signature: x509_sig_ok(child,
+ * parent) depends on nothing else. */
+static bool path_sig_good(const struct vpath *vp, const mbedtls_x509_crt *child,
+			  const mbedtls_x509_crt *parent)
+{
+	for (int d = 0; vp && d + 1 < VPATH_MAX && vp->at[d]; d++)
+		if (vp->at[d] == child)
+			return vp->at[d + 1] && raw_eq(&vp->at[d + 1]->XP(pk_raw), &parent->XP(pk_raw)) &&
+			       !(vp->flags[d] & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+	return false;
+}
+
 /* chain_ordered: each certificate names the next as its issuer and, where
- * both parsed (node[i], else NULL), the next one's key verifies it. */
+ * both parsed (node[i], else NULL), the next one's key verifies it.  A
+ * signature mbedTLS's path validation checked (vp) is not checked again:
+ * with RSA-4096 and ECDSA keys these are most of a new chain's cost. */
 static void check_order(struct x509_cert *const *chain, mbedtls_x509_crt *const *node,
-			size_t used, struct vstatic *v)
+			size_t used, const struct vpath *vp, struct vstatic *v)
 {
 	v->chain_ordered = true;
 	for (size_t i = 0; i + 1 < used; i++) {
@@ -209,7 +233,8 @@ static void check_order(struct x509_cert *const *chain, mbedtls_x509_crt *const 
 		bool ok;
 		if (node[i] && node[i + 1])
 			ok = raw_eq(&node[i]->issuer_raw, &node[i + 1]->subject_raw) &&
-			     x509_sig_ok(node[i], node[i + 1]);
+			     (path_sig_good(vp, node[i], node[i + 1]) ||
+			      x509_sig_ok(node[i], node[i + 1]));
 		else
 			ok = a->issuer.present && b->subject.present && a->issuer.dn.p &&
 			     b->subject.dn.p && a->issuer.dn.n == b->subject.dn.n &&
@@ -226,15 +251,18 @@ static void check_order(struct x509_cert *const *chain, mbedtls_x509_crt *const 
  * store, time flags masked (the capture time is compared later). */
 static void verify_path(struct x509_ctx *x, mbedtls_x509_crt *list,
 			struct x509_cert *const *chain, mbedtls_x509_crt *const *node,
-			size_t used, bool any_refused, struct vstatic *v)
+			size_t used, bool any_refused, struct vpath *out)
 {
 	static const mbedtls_x509_crt_profile permissive = {
 		0xffffffffu, 0xffffffffu, 0xffffffffu, 0
 	};
-	struct vpath vp = { v, NULL, -1 };
+	struct vpath vp = { .v = out->v, .top_depth = -1 };
+	struct vstatic *v = out->v;
 	uint32_t flags = 0;
 	int vr = mbedtls_x509_crt_verify_with_profile(list, x->n_ca ? &x->ca : NULL, NULL,
 						      &permissive, NULL, &flags, verify_cb, &vp);
+
+	*out = vp;
 
 	flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
 	if (vr != 0 && vr != MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
@@ -242,6 +270,7 @@ static void verify_path(struct x509_ctx *x, mbedtls_x509_crt *list,
 		 * memory): the flags then mean nothing. */
 		flags = 0;
 		v->reasons |= 1u << X509_ST_OTHER;
+		out->at[0] = NULL;      /* no path to lean on */
 	}
 	if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
 		const struct x509_cert *topc = NULL;
@@ -266,6 +295,7 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 {
 	mbedtls_x509_crt list;
 	mbedtls_x509_crt *node[VPATH_MAX] = { 0 };  /* by chain index, NULL if refused */
+	struct vpath vp;
 	bool any_refused = false;
 	size_t used = n < VPATH_MAX ? n : VPATH_MAX;
 
@@ -283,7 +313,6 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 		node[i] = last;
 	}
 
-	check_order(chain, node, used, v);
 	/* A self-issued leaf that its own key does not verify. */
 	if (node[0] && chain[0]->self_issued && !chain[0]->self_signed)
 		v->reasons |= 1u << X509_ST_BAD_SIGNATURE;
@@ -297,8 +326,10 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 				v->n_path++;
 			}
 	} else {
-		verify_path(x, &list, chain, node, used, any_refused, v);
+		vp.v = v;
+		verify_path(x, &list, chain, node, used, any_refused, &vp);
 	}
+	check_order(chain, node, used, node[0] ? &vp : NULL, v);
 
 	/* Weak keys and signatures, roots (self-signed) excepted. */
 	for (size_t i = 0; i < used; i++) {

@@ -271,6 +271,8 @@ static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
 	}
 }
 
+#define LIVE_BUFFER_KIB 16384        /* the kernel ring without -B */
+
 int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		 const struct capture_opts *o)
 {
@@ -292,8 +294,10 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_timeout(p, 200);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-	if (o->buffer_kib > 0)
-		pcap_set_buffer_size(p, o->buffer_kib * 1024);
+	/* libpcap's default ring (2 MiB) drops bursts at a few hundred Mbit/s
+	 * in immediate mode, where every frame takes an MTU-sized slot; 16 MiB
+	 * took tests/bench/live_rate.sh's fastest replay without a drop. */
+	pcap_set_buffer_size(p, (o->buffer_kib > 0 ? o->buffer_kib : LIVE_BUFFER_KIB) * 1024);
 	rc = pcap_activate(p);
 	if (rc < 0) {
 		fprintf(stderr, "tlstap: %s: cannot capture: %s\n", iface, pcap_geterr(p));

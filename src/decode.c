@@ -157,13 +157,18 @@ enum decode_result decode_udp(const uint8_t *p, uint32_t n, struct pkt *o, struc
 }
 
 /* RFC 1071 over the header (n is a multiple of 4), a 32-bit word at a time
- * into a 64-bit sum, folded at the end. */
+ * into a 64-bit sum, folded at the end.  Words are added in host order:
+ * the one's complement sum does not depend on byte order (RFC 1071 2(B)),
+ * and 0xffff reads the same both ways; this runs on every IPv4 packet. */
 static int ipv4_sum_ok(const uint8_t *h, size_t n)
 {
 	uint64_t s = 0;
+	uint32_t w;
 
-	for (size_t i = 0; i + 3 < n; i += 4)
-		s += (uint32_t)h[i] << 24 | (uint32_t)h[i + 1] << 16 | (uint32_t)h[i + 2] << 8 | h[i + 3];
+	for (size_t i = 0; i + 3 < n; i += 4) {
+		memcpy(&w, h + i, 4);
+		s += w;
+	}
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);

@@ -278,15 +278,29 @@ void jw_wire(struct jw *w, const char *key, const void *vp, size_t n, struct ano
 		anom_add(a, "invalid_utf8");
 }
 
+/* Two decimal digits per division: records are mostly numbers. */
+static const char digits2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 size_t jw_utoa(uint64_t v, char *out)
 {
 	char tmp[24];
 	size_t i = sizeof tmp, n;
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--i] = digits2[d + 1];
+		tmp[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = digits2[v * 2 + 1];
+		tmp[--i] = digits2[v * 2];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	n = sizeof tmp - i;
 	memcpy(out, tmp + i, n);
 	out[n] = '\0';
@@ -406,6 +420,14 @@ static void rfc3339(char o[19], int64_t secs)
 	two(o + 14, (unsigned)(rem / 60 % 60));
 	o[16] = ':';
 	two(o + 17, (unsigned)(rem % 60));
+}
+
+size_t jw_fmt_time(char out[21], int64_t secs)
+{
+	rfc3339(out, secs);
+	out[19] = 'Z';
+	out[20] = '\0';
+	return 20;
 }
 
 void jw_time_us(struct jw *w, const char *key, uint64_t ns)

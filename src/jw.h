@@ -83,6 +83,9 @@ void jw_hex(struct jw *w, const char *key, uint32_t v, int digits);
 size_t jw_fmt_hex(char *out, uint32_t v, int digits);
 /* Lowercase hex of bytes. */
 void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n);
+/* "YYYY-MM-DDTHH:MM:SSZ" of a Unix time into out (NUL-terminated); returns
+ * 20.  Years outside 0..9999 are clamped. */
+size_t jw_fmt_time(char out[21], int64_t secs);
 /* RFC 3339 UTC with microseconds, 2026-11-22T10:00:00.123456Z. */
 void jw_time_us(struct jw *w, const char *key, uint64_t ns);
 /* RFC 3339 UTC, whole seconds, 2026-11-22T10:00:00Z. */

@@ -64,7 +64,7 @@ static void usage(FILE *out)
 "                        tlstap a.pcap tcp port 443.  TLS is recognised by content\n"
 "                        on any port; a filter only saves work.\n"
 "  -s SNAPLEN            live: bytes kept per packet (default 262144).\n"
-"  -B KIB                live: kernel capture buffer in KiB.\n"
+"  -B KIB                live: kernel capture buffer in KiB (default 16384).\n"
 "  -Z USER               live: drop root to USER once the interface is open.\n"
 "\n");
 	cli_usage(out);

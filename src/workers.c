@@ -1,8 +1,9 @@
 /*
  * workers.c - worker threads (see workers.h).
  *
- *   reader:  decode once -> shard -> append bytes + decoded headers to the
- *            worker's open batch -> full? queue it
+ *   reader:  decode once -> shard -> append decoded headers (with the
+ *            tunnel chain, if any) + bytes to the worker's open batch ->
+ *            full? queue it
  *   worker:  pop batch -> pipeline_decoded / pipeline_tick per entry ->
  *            command (sync, flush, exit) -> batch back to the free list
  *
@@ -67,9 +68,17 @@ struct ent {
 };
 
 /* What of an entry a batch holds: struct pkt without its encapsulation
- * chain (400 bytes that plain traffic never fills).  A tunnelled packet is
- * decoded again by its worker, which then has the chain. */
+ * chain (400 bytes that plain traffic never fills), then as many layers of
+ * the chain as the packet has (ent_layers), then the packet's bytes. */
 #define ENT_BYTES ((offsetof(struct ent, pkt) + offsetof(struct pkt, encap) + 7) & ~(size_t)7)
+#define ROUND8(n) (((size_t)(n) + 7) & ~(size_t)7)
+
+/* Bytes of the chain stored after an entry's head (0 when the worker
+ * decodes the packet again, which rebuilds the chain). */
+static size_t ent_layers(const struct ent *e)
+{
+	return e->redo ? 0 : ROUND8(e->pkt.n_encap * sizeof(struct encap_layer));
+}
 
 struct batch {
 	struct batch *next;
@@ -157,6 +166,11 @@ static void *worker_main(void *arg)
 			struct ent e;
 			memcpy(&e, b->data + off, ENT_BYTES);
 			off += ENT_BYTES;
+			if (ent_layers(&e)) {
+				memcpy(e.pkt.encap, b->data + off,
+				       e.pkt.n_encap * sizeof(struct encap_layer));
+				off += ent_layers(&e);
+			}
 			if (e.kind == ENT_PACKET) {
 				pipeline_source(w->pl, e.source);
 				run_packet(w, &e, b->data + off);
@@ -231,23 +245,27 @@ static void push(struct worker *w, int cmd)
 static void append_ent(struct worker *w, struct ent *e, const uint8_t *data)
 {
 	uint32_t caplen = e->caplen;
-	size_t need;
+	size_t head, need;
 
 	/* libpcap never gives more than its maximum snapshot length (256 KiB);
 	 * should a packet not fit, the worker sees it cut, as by a snaplen
 	 * (and decodes it itself). */
-	if (caplen > BATCH_BYTES - ENT_BYTES) {
+	if (caplen > BATCH_BYTES - ENT_BYTES - ent_layers(e)) {
 		e->caplen = caplen = (uint32_t)(BATCH_BYTES - ENT_BYTES);
 		e->redo = 1;
 	}
-	need = ENT_BYTES + (((size_t)caplen + 7) & ~(size_t)7);
+	head = ENT_BYTES + ent_layers(e);
+	need = head + ROUND8(caplen);
 	if (w->cur && w->cur->len + need > BATCH_BYTES)
 		push(w, 0);
 	if (!w->cur)
 		w->cur = take_free(w);
 	memcpy(w->cur->data + w->cur->len, e, ENT_BYTES);
+	if (ent_layers(e))
+		memcpy(w->cur->data + w->cur->len + ENT_BYTES, e->pkt.encap,
+		       e->pkt.n_encap * sizeof(struct encap_layer));
 	if (caplen && data)
-		memcpy(w->cur->data + w->cur->len + ENT_BYTES, data, caplen);
+		memcpy(w->cur->data + w->cur->len + head, data, caplen);
 	w->cur->len += need;
 }
 
@@ -309,7 +327,7 @@ static void decode_into(struct ent *e, const uint8_t *data)
 	e->frag_data_off = off_in(e->pkt.frag_data, data, e->caplen, &ok);
 	e->l4_off = off_in(e->pkt.l4, data, e->caplen, &ok);
 	e->pkt.payload = e->pkt.frag_data = e->pkt.l4 = NULL;
-	if (!ok || e->pkt.n_encap)
+	if (!ok)
 		e->redo = 1;        /* the worker decodes again */
 }
 

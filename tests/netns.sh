@@ -48,8 +48,15 @@ netns_cap_start() {
 	ip netns exec "$ns" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$dev" \
 		-w "$pcap" "$@" 2>"$log" &
 	CAP=$!
-	for _ in $(seq 100); do
-		grep -qs "listening on" "$log" && return 0
+	netns_wait_log "$log" "listening on" 100
+}
+
+# netns_wait_log LOG TEXT [TRIES]: until TEXT appears in LOG (a capturing
+# tool saying it listens), 50 ms apart; 1 after TRIES (default 200).
+netns_wait_log() {
+	local n
+	for n in $(seq "${3:-200}"); do
+		grep -qs "$2" "$1" && return 0
 		sleep 0.05
 	done
 	return 1

@@ -2,7 +2,7 @@
 """Throughput benchmark: tlstap against the raw libpcap read loop (the floor)
 on the same capture in the same run.
 
-  bench.py [--runs N] [--threads 1,2] [--build DIR] CAPTURE...
+  bench.py [--runs N] [--threads 1,2,4] [--peers LIST] [--build DIR] CAPTURE...
 
 For each capture, after one warm-up read (page cache), the floor and tlstap
 (once per --threads value: 1 is the single-threaded default, 2 and more
@@ -14,7 +14,15 @@ pcap_next_ex); tlstap reads through a 1 MiB stdio buffer instead of
 stdio's 4 KiB, so the same loop with that buffer ("floor-1M", pcap_floor
 -b) is timed too and tlstap's ratio to it printed as well.  tlstap writes its records to a temporary file, so producing the
 output is part of what is measured.
+
+Peers, timed in the same rounds against the same floor: `tcpdump -w
+/dev/null` (copying every packet, every round) and, when installed, the
+analyzers ndpiReader, ssldump and tshark (reading TLS fields), which are
+10 to 200 times slower, so they run in the first --peer-runs rounds only
+(default 1).  Their RSS is wait4's, which can include this script's
+size from before the exec (an upper bound).
 """
+import shutil
 import argparse
 import json
 import os
@@ -57,14 +65,30 @@ def stats_of(path):
     return sessions, packets, rss
 
 
+# name: (command before the capture, after it, runs every round)
+PEERS = {
+    "tcpdump": (["tcpdump", "-Z", "root", "-n", "-r"], ["-w", "/dev/null"], True),
+    "ndpiReader": (["ndpiReader", "-q", "-i"], [], False),
+    "ssldump": (["ssldump", "-n", "-r"], [], False),
+    "tshark": (["tshark", "-n", "-r"], ["-Y", "tls.handshake.type == 1", "-T", "fields", "-e",
+                                        "tls.handshake.extensions_server_name", "-e", "tls.handshake.ja3"],
+               False),
+}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--extra", default="", help="extra tlstap arguments")
-    ap.add_argument("--threads", default="1,2", help="comma-separated --threads values")
+    ap.add_argument("--threads", default="1,2,4", help="comma-separated --threads values")
+    ap.add_argument("--peers", default="tcpdump,ndpiReader,ssldump,tshark",
+                    help="comma-separated peers (those not installed are left out; '' for none)")
+    ap.add_argument("--peer-runs", type=int, default=1, help="rounds in which the slow peers run")
     ap.add_argument("captures", nargs="+")
     a = ap.parse_args()
+    peers = [p for p in a.peers.split(",") if p and shutil.which(PEERS[p][0][0])]
+    peer_rows = []
     tlstap = os.path.join(a.build, "tlstap")
     floor = os.path.join(a.build, "pcap_floor")
     out = tempfile.NamedTemporaryFile(prefix="tlstap-bench-", suffix=".ndjson", delete=False).name
@@ -80,9 +104,16 @@ def main():
         ratios = {t: [] for t in threads}
         ratios_b = {t: [] for t in threads}
         seen = {}
-        for _ in range(a.runs):
+        pt = {p: [] for p in peers}
+        pr = {p: [] for p in peers}
+        for rnd in range(a.runs):
             fl.append(run([floor, cap]))
             fb.append(run([floor, "-b", cap]))
+            for p in peers:
+                pre, post, every = PEERS[p]
+                if every or rnd < a.peer_runs:
+                    pt[p].append(run(pre + [cap] + post))
+                    pr[p].append(pt[p][-1][0] / fl[-1][0])
             for t in threads:
                 if os.path.exists(out):
                     os.unlink(out)
@@ -102,6 +133,9 @@ def main():
                              pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
                              ratio=statistics.median(ratios[t]),
                              floor_b=med(fb, 0), ratio_b=statistics.median(ratios_b[t])))
+        for p in peers:
+            peer_rows.append((os.path.basename(cap), p, len(pt[p]), med(pt[p], 0), med(pt[p], 1),
+                              max(x[2] for x in pt[p]), statistics.median(pr[p])))
     os.unlink(out)
     hdr = ("capture", "MB", "packets", "sessions", "floor s", "floor-1M s", "tlstap s", "cpu s",
            "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor", "x floor-1M")
@@ -112,6 +146,12 @@ def main():
             r["wall"], r["cpu"], r["rss"], r["pps"] / 1e6, r["gbps"], r["sps"], r["ratio"],
             r["ratio_b"]))
     print("(median of %d alternating runs each; x floor = median of per-run wall-time ratios)" % a.runs)
+    if peer_rows:
+        print()
+        print("%-32s %-12s %6s %10s %10s %10s %10s" % ("capture", "peer", "runs", "wall s", "cpu s",
+                                                       "RSS MiB<=", "x floor"))
+        for r in peer_rows:
+            print("%-32s %-12s %6d %10.3f %10.3f %10.1f %10.2f" % r)
 
 
 if __name__ == "__main__":

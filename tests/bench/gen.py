@@ -10,6 +10,8 @@ bytes on the "mixed" capture are encrypted payload, as on a real link.
 
   gen.py mixed OUT.pcap      about 1 GiB, about 20k sessions, some of several MB
   gen.py handshake OUT.pcap  about 200 MB, about 27k short sessions, failures included
+  gen.py corpus-mixed OUT.pcap      as mixed, from the TLS sessions of ../shared/corpus
+  gen.py corpus-handshake OUT.pcap  as handshake, from the TLS sessions of ../shared/corpus
   gen.py small OUT.pcap      a few MB: the CI smoke test
   gen.py flood N OUT.pcap    N SYNs from distinct sources (flow-table stress)
   gen.py concurrent N OUT.pcap  N connections open at once (scaling table)
@@ -29,13 +31,14 @@ import pcaptool  # noqa: E402  (the project's pcap reader)
 MSS = 1448
 
 
-def tcp_packets(path):
-    """The TCP packets of a capture as dicts (pcaptool decodes them)."""
+def tcp_packets(path, ipv6=False):
+    """The TCP packets of a capture as dicts (pcaptool decodes them); IPv6
+    ones too with ipv6 (the replay rewrites every address to IPv4)."""
     cap = pcaptool.read_pcap(path)
     out = []
     for rec in cap.records:
         p = pcaptool.parse(rec, cap.linktype)
-        if not p or p.ipv != 4:
+        if not p or (p.ipv != 4 and not ipv6):
             continue
         t = p.tcp
         out.append(dict(ts=p.ts, src=(p.iph["src"], t["sport"]), dst=(p.iph["dst"], t["dport"]),
@@ -44,12 +47,12 @@ def tcp_packets(path):
     return out
 
 
-def connections(path):
+def connections(path, ipv6=False):
     """Split a capture into TCP connections: lists of packets with
     direction 0 (initiator) / 1, relative sequence numbers and times."""
     conns = {}
     order = []
-    for p in tcp_packets(path):
+    for p in tcp_packets(path, ipv6):
         key = tuple(sorted([p["src"], p["dst"]]))
         if key not in conns:
             conns[key] = dict(init=p["src"], isn={}, pkts=[], t0=p["ts"])
@@ -190,6 +193,57 @@ def load_templates(patterns):
     return t
 
 
+CORPUS = os.path.join(os.path.dirname(TOP), "shared", "corpus")
+MAX_GAP_NS = 200_000_000        # longer pauses of a corpus session are cut to this
+
+
+def is_tls_session(c):
+    """A whole TLS connection: it opens with the client's SYN, the client's
+    first bytes are a handshake record and the server answers with a
+    handshake or alert record."""
+    first = {}
+    for (_, d, _, _, _, _, pl) in c:
+        if pl and d not in first:
+            first[d] = pl
+    return (c[0][1] == 0 and c[0][2] & 0x12 == 0x02 and
+            first.get(0, b"")[:2] == b"\x16\x03" and first.get(1, b"")[:2] in (b"\x16\x03", b"\x15\x03"))
+
+
+def corpus_templates():
+    """TLS connections of the shared corpus (../shared/corpus: captures of
+    many client and server stacks published by other projects), in
+    MANIFEST order, without duplicates (same bytes both ways) and with
+    pauses over MAX_GAP_NS cut, so that a replayed session lasts seconds,
+    not the hours between the packets of some test captures."""
+    manifest = os.path.join(CORPUS, "MANIFEST.tsv")
+    if not os.path.exists(manifest):
+        sys.exit("gen.py: the shared corpus is not at %s" % CORPUS)
+    with open(manifest) as f:
+        rows = [line.rstrip("\n").split("\t") for line in f][1:]
+    out, seen = [], set()
+    for r in rows:
+        if len(r) < 17 or r[15] not in ("pcap", "pcapng"):
+            continue
+        try:
+            conns = connections(os.path.join(CORPUS, r[4]), ipv6=True)
+        except (ValueError, IndexError, KeyError, struct.error):
+            continue          # a capture pcaptool cannot read: skipped
+        for c in conns:
+            if not is_tls_session(c):
+                continue
+            key = hash(tuple((p[1], p[6]) for p in c if p[6]))
+            if key in seen:
+                continue
+            seen.add(key)
+            t, last, pk = 0, 0, []
+            for p in c:
+                t += min(p[0] - last, MAX_GAP_NS)
+                last = p[0]
+                pk.append((t,) + p[1:])
+            out.append(pk)
+    return out
+
+
 def flood(n, out):
     w = Writer(out)
     t0 = 1764000000 * 10**9
@@ -246,6 +300,14 @@ def main():
     elif kind == "handshake":
         tm = load_templates(ok) + load_templates(fails)
         n, b = build(sys.argv[2], tm, 27000, lambda sid, r: 0, 2, 200_000)
+    elif kind == "corpus-mixed":
+        # The mixed recipe on the corpus's sessions.
+        bulk = lambda sid, r: r.randrange(200000, 1500000) if sid % 20 == 0 else r.randrange(2000, 16000)
+        n, b = build(sys.argv[2], corpus_templates(), 20000, bulk, 4, 3_000_000)
+    elif kind == "corpus-handshake":
+        # Short sessions: those with at most 32 KiB of payload (nine in ten).
+        tm = [c for c in corpus_templates() if sum(len(p[6]) for p in c) <= 32768]
+        n, b = build(sys.argv[2], tm, 27000, lambda sid, r: 0, 5, 200_000)
     elif kind == "sessions":
         # gen.py sessions N OUT: N handshake-benchmark sessions (tests).
         tm = load_templates(ok) + load_templates(fails)
