@@ -31,6 +31,7 @@
 #include "../parsers/fp.h"
 #include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
+#include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
 #include "emit.h"
 #include "findings.h"
@@ -706,6 +707,20 @@ static void dtls_fields(struct jw *w, const struct session *s)
 	jw_close(w, false);
 }
 
+/* tls.client.hello_retry_changed: what the second ClientHello changed that
+ * it must not (parsers/tls_retry.h); its server name when that changed. */
+static void retry_fields(struct jw *w, const struct session *s, struct anom_set *a)
+{
+	jw_open(w, "hello_retry_changed", '[');
+	for (unsigned i = 0; i < TLS_RETRY_COUNT; i++)
+		if (s->retry_changes & (1u << i))
+			jw_str(w, NULL, tls_retry_name(i));
+	jw_close(w, false);
+	if ((s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) && s->retry_sni_present)
+		jw_wire(w, "hello_retry_server_name", s->retry_sni ? s->retry_sni : (const uint8_t *)"",
+			s->retry_sni_len, a);
+}
+
 /* tls.client: the first ClientHello's fields, CertificateVerify, the
  * client's certificates. */
 static void client_obj(struct jw *w, const struct session *s, const struct verdict *v,
@@ -725,6 +740,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 	}
 	if (s->hrr)
 		jw_bool(w, "hello_retry", true);
+	if (s->retry_changes)
+		retry_fields(w, s, a);
 	if (s->early_records)
 		jw_uint(w, "early_data_records", s->early_records);
 	if (s->n_chain[c])

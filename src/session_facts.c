@@ -101,6 +101,7 @@ static void hello_facts(const struct session *s, struct fnd_facts *f)
 		f->ch_ciphers = ch->ciphers;
 		f->n_ch_ciphers = ch->n_ciphers;
 		f->early_data_records = s->early_records;
+		f->retry_changes = s->retry_changes;
 	}
 	if (!s->sh_seen)
 		return;

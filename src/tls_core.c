@@ -475,6 +475,13 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
 			return;
 		}
+		if (s->early_held) {
+			/* nothing followed the alert-sized client record */
+			s->early_held = false;
+			core_add_alert(s, c, 0, 0, true, false);
+			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, c);
+			return;
+		}
 		if (!s->cli_flight && s->srv_flight == 1 && s->srv_first_len == al) {
 			core_add_alert(s, sv, 0, 0, true, false);
 			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, sv);
@@ -612,10 +619,25 @@ static void tls13_server_record(struct session *s, int dir, uint32_t len)
 static void tls13_client_record(struct session *s, int dir, uint32_t len, uint64_t ts)
 {
 	if (!s->srv_flight) {
-		s->early_records++;
+		core_early_record(s, len);
 		return;
 	}
+	if (s->early_held) {
+		/* The client went on: its alert-sized record was early data
+		 * that the server skipped, not an alert. */
+		s->early_held = false;
+		anom_add(&s->anom, "early_data_after_server_flight");
+		core_early_record(s, tls13_alert_len(s));
+	}
 	if (!s->cli_flight) {
+		if (len == tls13_alert_len(s) && s->ch && s->ch->has_early_data &&
+		    !s->early_records_over) {
+			/* Early data may still be in flight (RFC 8446 4.2.10: a
+			 * server that rejected it skips what it cannot open):
+			 * an alert only if the client sends nothing more. */
+			s->early_held = true;
+			return;
+		}
 		if (len == tls13_alert_len(s)) {
 			/* the client rejected the server's flight */
 			core_add_alert(s, dir, 0, 0, true, false);
@@ -667,10 +689,48 @@ void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet)
 			s->srv_after_data = true;
 		}
 	} else if (!s->srv_flight) {
-		s->early_records++;
+		core_early_record(s, len);
 	} else if (!s->cli_flight++) {
 		s->cli_first_len = len;
 	}
+}
+
+/* A client record taken as 0-RTT early data, `len` bytes on the wire.  A
+ * server skips early data up to its max_early_data_size (RFC 8446 4.2.10),
+ * which no record shows: tlstap takes OpenSSL's default, 16,384 bytes of
+ * plaintext (each record's length less its content type and AEAD tag).
+ * Returns false, with the anomaly early_data_over_limit, past it. */
+bool core_early_record(struct session *s, uint32_t len)
+{
+	uint32_t over = tls13_alert_len(s) - 2;
+
+	s->early_records++;
+	s->early_bytes += len > over ? len - over : 0;
+	if (s->early_bytes <= CORE_EARLY_DATA_MAX)
+		return true;
+	anom_add(&s->anom, "early_data_over_limit");
+	s->early_records_over = true;
+	return false;
+}
+
+/* A cleartext handshake record after the TLS 1.3 ServerHello, of either
+ * side: each endpoint then reads only protected records (RFC 8446 5) and
+ * answers this one with unexpected_message, so it is named and skipped,
+ * never parsed (an attacker's "Certificate" among 0-RTT records would make
+ * a client look authenticated).  A message that began in the hello's record
+ * continues; a client that sent no ClientHello yet is sending it (the
+ * capture reordered them).  DTLS and QUIC carry handshake bytes their own
+ * way. */
+static bool tls13_cleartext_handshake(struct session *s, int dir)
+{
+	if (!s->tls13 || !s->sh_seen || s->dtls || s->quic || s->d[dir].hs_len ||
+	    s->d[dir].hs_skip)
+		return false;
+	/* (a ClientHello captured after the server's answer is still the hello) */
+	if (dir == core_client_dir(s) && !s->n_ch)
+		return false;
+	anom_add(&s->anom, "tls13_cleartext_handshake");
+	return true;
 }
 
 static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
@@ -712,6 +772,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 	case TLS_CT_HANDSHAKE:
 		if (d->enc && !s->tls13 && s->dec && core_dec12_record(s, dir, r, ts))
 			break;
+		if (tls13_cleartext_handshake(s, dir))
+			break;
 		if (d->enc && !s->tls13) {
 			if (!d->finished) {
 				d->finished = true;
@@ -742,7 +804,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			}
 			core_check_established(s);
 		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
-			s->early_records++;
+			core_early_record(s, r->len);
 		} else if (s->d[!dir].got_bytes) {
 			/* (with the peer's direction missing, data is what we expect) */
 			anom_add(&s->anom, "unexpected_application_data");
@@ -828,6 +890,7 @@ void tls_core_free(struct session *s)
 	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);
 	free(s->cr);
 	free(s->cr_auth);
+	free(s->retry_sni);
 	free(s->msgs);
 	free(s->alerts);
 	core_mem_sub(s, s->mem);
