@@ -507,6 +507,7 @@ done
 # ------------------------------------------------------------------ evasion
 
 CUR=evasion
+MKPCAPS_DEST="$OUT" "$HERE/mkearly.sh"
 "$HERE/mkevasion.sh" "$OUT"
 "$HERE/mklive_evasion.sh" "$OUT"
 
