@@ -238,6 +238,48 @@ static void decryption_obj(struct jw *w, const struct session *s)
 	jw_close(w, true);
 }
 
+/* A TLS 1.3 post-handshake message that bears on authentication (RFC 8446
+ * 4.6.2, 4.6.3): read only with a key log (without one the content type
+ * is hidden and nothing is said). */
+static bool post_auth_msg(const struct sess_msg *m)
+{
+	return m->post && (m->code == TLS_HS_CERTIFICATE_REQUEST || m->code == TLS_HS_CERTIFICATE ||
+			   m->code == TLS_HS_COMPRESSED_CERTIFICATE ||
+			   m->code == TLS_HS_CERTIFICATE_VERIFY || m->code == TLS_HS_FINISHED ||
+			   m->code == TLS_HS_KEY_UPDATE);
+}
+
+/* tls.post_handshake: later authentication seen before the record was
+ * written: a TLS <= 1.2 renegotiation's first side, TLS 1.3 post-handshake
+ * messages (side:name, as handshake_messages).  Absent when none. */
+static void post_handshake_obj(struct jw *w, const struct session *s, int c)
+{
+	int r = session_renegotiation(s, c);
+	uint32_t n = 0;
+	char buf[16];
+
+	for (uint32_t i = 0; i < s->n_msgs; i++)
+		n += post_auth_msg(&s->msgs[i]);
+	if (r < 0 && !n)
+		return;
+	jw_open(w, "post_handshake", '{');
+	if (r >= 0)
+		jw_name(w, "renegotiation", r == FND_CLIENT ? "client" : "server");
+	if (n) {
+		jw_open(w, "messages", '[');
+		for (uint32_t i = 0; i < s->n_msgs; i++) {
+			char item[48];
+			if (!post_auth_msg(&s->msgs[i]))
+				continue;
+			snprintf(item, sizeof item, "%s:%s", side(s->msgs[i].dir, c),
+				 msg_name(s->msgs[i].code, buf));
+			jw_name(w, NULL, item);
+		}
+		jw_close(w, false);
+	}
+	jw_close(w, false);
+}
+
 static void messages_arr(struct jw *w, const struct session *s, int c)
 {
 	char buf[16], item[64];
@@ -846,6 +888,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	if (s->n_msgs) {
 		messages_arr(w, s, c);
 		timeline_arr(w, s, c);
+		post_handshake_obj(w, s, c);
 	}
 	if (s->dtls)
 		dtls_fields(w, s);

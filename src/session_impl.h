@@ -247,6 +247,14 @@ struct x509_validation;
 void session_facts(const struct session *s, int client_side, uint64_t ts_ns,
 		   const struct x509_validation *v, struct fnd_facts *f);
 
+/* The side (FND_CLIENT/FND_SERVER) that began a renegotiation, -1 none
+ * (TLS <= 1.2 only: in TLS 1.3 and SSLv2 encrypted_handshake means the
+ * flights themselves): after its own Finished, an encrypted handshake
+ * record, or a ClientHello / HelloRequest read in the clear or decrypted.
+ * Only messages listed before the record was written count.
+ * (session_facts.c.) */
+int session_renegotiation(const struct session *s, int client_side);
+
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)
 {

@@ -1633,6 +1633,32 @@ static void test_tls13_retry_changed(void)
 	conv_free(&cv);
 }
 
+/* TLS 1.2: the client's encrypted handshake record right after its own
+ * Finished, before the server's: a renegotiation it began, seen before the
+ * record is written. */
+static void test_tls12_renegotiation_seen(void)
+{
+	struct conv cv = { .n = 0 };
+	json_t *t;
+
+	tls12_full_x(&cv, 16384, false, false);
+	opaque(cv.data[2], 22, 120, 11);        /* after the client's Finished */
+	for (int m = WHOLE; m <= CHUNKS; m++) {
+		t = run(&cv, 0, (enum mode)m, false);
+		CHECK_STR(jstr(t, "outcome"), "established");
+		CHECK_STR(jstr(t, "post_handshake.renegotiation"), "client");
+		CHECK(!jget(t, "post_handshake.messages"));
+		json_decref(t);
+	}
+	conv_free(&cv);
+	/* without it, nothing is said */
+	tls12_full_x(&cv, 16384, false, false);
+	t = run(&cv, 0, WHOLE, false);
+	CHECK(!jget(t, "post_handshake"));
+	json_decref(t);
+	conv_free(&cv);
+}
+
 /* 0-RTT: the server's flight, then what the client sends. */
 static void early_flights(struct conv *cv, unsigned first_type, size_t first_len)
 {
@@ -1743,6 +1769,7 @@ int main(void)
 	test_tls13_padding_and_abort();
 	test_tls13_retry_changed();
 	test_tls13_early_data();
+	test_tls12_renegotiation_seen();
 
 	tt_session_done();
 	return TT_DONE();
