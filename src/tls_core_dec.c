@@ -280,7 +280,9 @@ void core_dec12_ccs(struct session *s, int dir)
 		anom_add(&s->anom, "keylog_secret_missing");
 		return;
 	}
-	if (!tls12_suite_info(s->sh->cipher, &suite)) {
+	/* (CBC suites before TLS 1.2 have another PRF: not decrypted) */
+	if (!tls12_suite_info(s->sh->cipher, &suite) ||
+	    (suite.mac != TLS_MAC_NONE && s->version != 0x0303)) {
 		s->ctx->st.dec_unsupported++;
 		anom_add(&s->anom, "decryption_unsupported_cipher");
 		return;
@@ -296,6 +298,7 @@ void core_dec12_ccs(struct session *s, int dir)
 	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, s->ch->random, s->sh->random,
 			     dir == c))
 		return;
+	s->dec->k12[dir].etm = suite.mac != TLS_MAC_NONE && s->ch->has_etm && s->sh->has_etm;
 	s->dec->stage[dir] = DK_TLS12;
 	s->dec_used |= 1u << KL_CLIENT_RANDOM;
 	s->decrypting = true;
@@ -312,7 +315,7 @@ bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, u
 	st = tls12_open(&d->k12[dir], r->type, r->version, r->body, r->len, d->buf, &len);
 	if (st != TLS_OPEN_OK) {
 		s->ctx->st.dec_failed++;
-		give_up(s, "decryption_failed");
+		give_up(s, st == TLS_OPEN_BAD_PADDING ? "decryption_bad_padding" : "decryption_failed");
 		return false;
 	}
 	d->opened[dir] = true;
