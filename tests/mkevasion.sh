@@ -27,7 +27,7 @@ for k in rst_inexact rst_outside fin_spoof vlan_asym; do
 	evade $k tls12_ecdhe_rsa
 done
 evade hrr_sni tls13_hrr
-# (keylog_tls13_early_rejected.pcap comes from tests/mkearly.sh)
+# (keylog_tls13_early_rejected.pcap comes from tests/mkkeylog_more.sh)
 evade early_junk keylog_tls13_early_rejected
 evade early_hs keylog_tls13_early_rejected
 echo "mkevasion.sh: $(ls "$DIR"/evade_*.pcap | wc -l) captures in $DIR"
