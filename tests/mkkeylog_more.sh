@@ -44,16 +44,26 @@ openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$W/srv.key" -out "$W/srv.pem" -days 3650 -subj "/CN=early.tlstap.test" \
 	-addext subjectAltName=DNS:early.tlstap.test 2>/dev/null
 
-ip netns exec "$NS" openssl s_server -accept 443 -naccept 2 -rev -tls1_3 \
-	-cert "$W/srv.pem" -key "$W/srv.key" -max_early_data 16384 \
-	>"$W/log/$CUR.srv" 2>&1 </dev/null &
-pids+=($!)
-for _ in $(seq 200); do
-	[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :443")" ] && break
-	sleep 0.05
-done
-netns_cap_start "$NC" "$VC" "$W/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp || die "tcpdump did not start"
-pids+=("$CAP")
+# srv_cap ARGS: s_server with ARGS listening on 443, then tcpdump started.
+srv_cap() {
+	ip netns exec "$NS" openssl s_server -accept 443 -rev -cert "$W/srv.pem" \
+		-key "$W/srv.key" "$@" >"$W/log/$CUR.srv" 2>&1 </dev/null &
+	pids+=($!)
+	for _ in $(seq 200); do
+		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :443")" ] && break
+		sleep 0.05
+	done
+	netns_cap_start "$NC" "$VC" "$W/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
+		die "tcpdump did not start"
+	pids+=("$CAP")
+}
+# cap_end: tcpdump stopped once the last packets are in.
+cap_end() {
+	sleep 0.3
+	kill -INT "$CAP" 2>/dev/null || true
+	wait "$CAP" 2>/dev/null || true
+}
+srv_cap -naccept 2 -tls1_3 -max_early_data 16384
 cli() {
 	{ printf 'hello tlstap\n'; sleep 0.8; } |
 		timeout 20 ip netns exec "$NC" openssl s_client -connect 10.97.0.2:443 \
@@ -63,9 +73,7 @@ cli() {
 cli -tls1_3 -sess_out "$W/sess.pem"
 printf 'GET /early HTTP/1.0\r\n\r\n' >"$W/early.txt"
 cli -tls1_3 -sess_in "$W/sess.pem" -early_data "$W/early.txt" -keylogfile "$W/$CUR.keylog"
-sleep 0.3
-kill -INT "$CAP" 2>/dev/null || true
-wait "$CAP" 2>/dev/null || true
+cap_end
 grep -q "Early data was rejected" "$W/log/$CUR.cli" || die "the server did not reject early data"
 grep -q EARLY_TRAFFIC_SECRET "$W/$CUR.keylog" || die "no early traffic secret in the key log"
 # Keep only the resumed connection (the second one).
@@ -78,21 +86,9 @@ cbc() { # cbc NAME CIPHER [S_CLIENT ARGS]
 	local name=$1 cipher=$2
 	shift 2
 	CUR=$name
-	ip netns exec "$NS" openssl s_server -accept 443 -naccept 1 -rev -tls1_2 \
-		-cert "$W/srv.pem" -key "$W/srv.key" -cipher "$cipher" \
-		>"$W/log/$CUR.srv" 2>&1 </dev/null &
-	pids+=($!)
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :443")" ] && break
-		sleep 0.05
-	done
-	netns_cap_start "$NC" "$VC" "$W/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
-		die "tcpdump did not start"
-	pids+=("$CAP")
+	srv_cap -naccept 1 -tls1_2 -cipher "$cipher"
 	SNI=cbc.tlstap.test cli -tls1_2 -cipher "$cipher" -keylogfile "$W/$CUR.keylog" "$@"
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
+	cap_end
 	grep -q CLIENT_RANDOM "$W/$CUR.keylog" || die "$CUR: no master secret in the key log"
 	cp "$W/$CUR.pcap" "$DEST/$CUR.pcap"
 	cp "$W/$CUR.keylog" "$DEST/$CUR.keylog"

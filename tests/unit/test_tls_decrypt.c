@@ -406,11 +406,24 @@ static void test_tls12(void)
 /* A TLS 1.2 AES-128-CBC-HMAC-SHA1 record built here with Nettle (the
  * sender's side), MAC-then-encrypt or encrypt-then-MAC: header of the MAC
  * seq || type || version || length. */
+/* HMAC-SHA1 of hdr (its length field set to n) || data. */
+static void sha1_mac(const struct tls12_keys *k, uint8_t hdr[13], const uint8_t *data, size_t n,
+		     uint8_t *out)
+{
+	struct hmac_sha1_ctx h;
+
+	hdr[11] = (uint8_t)(n >> 8);
+	hdr[12] = (uint8_t)n;
+	hmac_sha1_set_key(&h, 20, k->mac_key);
+	hmac_sha1_update(&h, 13, hdr);
+	hmac_sha1_update(&h, n, data);
+	hmac_sha1_digest(&h, 20, out);
+}
+
 static size_t cbc_record(const struct tls12_keys *k, bool etm, uint8_t pad_byte_fix,
 			 const uint8_t *pt, size_t n, uint8_t *rec)
 {
 	struct aes128_ctx c;
-	struct hmac_sha1_ctx h;
 	uint8_t hdr[13] = { 0, 0, 0, 0, 0, 0, 0, 0, 23, 3, 3 }, buf[256], iv[16];
 	size_t m = 0, pad;
 
@@ -419,12 +432,7 @@ static size_t cbc_record(const struct tls12_keys *k, bool etm, uint8_t pad_byte_
 	memcpy(buf, pt, n);
 	m = n;
 	if (!etm) {
-		hdr[11] = (uint8_t)(n >> 8);
-		hdr[12] = (uint8_t)n;
-		hmac_sha1_set_key(&h, 20, k->mac_key);
-		hmac_sha1_update(&h, 13, hdr);
-		hmac_sha1_update(&h, n, pt);
-		hmac_sha1_digest(&h, 20, buf + m);
+		sha1_mac(k, hdr, pt, n, buf + m);
 		m += 20;
 	}
 	pad = 15 - m % 16;
@@ -438,12 +446,7 @@ static size_t cbc_record(const struct tls12_keys *k, bool etm, uint8_t pad_byte_
 	cbc_encrypt(&c, (nettle_cipher_func *)aes128_encrypt, 16, iv, m, rec + 16, buf);
 	m += 16;
 	if (etm) {
-		hdr[11] = (uint8_t)(m >> 8);
-		hdr[12] = (uint8_t)m;
-		hmac_sha1_set_key(&h, 20, k->mac_key);
-		hmac_sha1_update(&h, 13, hdr);
-		hmac_sha1_update(&h, m, rec);
-		hmac_sha1_digest(&h, 20, rec + m);
+		sha1_mac(k, hdr, rec, m, rec + m);
 		m += 20;
 	}
 	return m;
