@@ -315,6 +315,17 @@ void core_handle_v2_record(struct session *s, int dir, const struct tls_record *
  * inferred from its size). */
 void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool decrypted);
 void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet);
+/* tls_core.c: the length of an alert record under the suite's AEAD
+ * (TLS 1.3); whether one direction is missing from the capture (records
+ * the anomaly when true). */
+uint32_t core_tls13_alert_len(const struct session *s);
+bool core_one_sided(struct session *s);
+/* tls_core_13.c: a TLS 1.3 record of `len` bytes after the ServerHello
+ * that no key opened (flights inferred from sizes); whether a cleartext
+ * handshake record of dir after the ServerHello is to be skipped (and
+ * named). */
+void core_tls13_record(struct session *s, int dir, uint32_t len, uint64_t ts);
+bool core_tls13_cleartext_handshake(struct session *s, int dir);
 /* 0-RTT early data the server skips: at most this many plaintext bytes. */
 #define CORE_EARLY_DATA_MAX 16384u
 /* A client record of `len` bytes taken as early data: counted; false (and
