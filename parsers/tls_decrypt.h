@@ -57,6 +57,7 @@ enum tls_open_status {
 	TLS_OPEN_SHORT,                 /* shorter than the tag, or longer than 2^14 + 256 */
 	TLS_OPEN_BAD_TAG,               /* the AEAD tag does not verify: wrong key or altered */
 	TLS_OPEN_NO_TYPE,               /* plaintext is only zero padding (RFC 8446 5.4) */
+	TLS_OPEN_BAD_PADDING,           /* TLS 1.2 CBC: the block padding is malformed */
 };
 
 /* Opens one TLS 1.3 record: hdr is its 5-byte header (the additional
@@ -68,25 +69,38 @@ enum tls_open_status tls13_open(struct tls13_keys *k, const uint8_t hdr[5],
 				const uint8_t *ct, size_t n, uint8_t *out, size_t *out_len,
 				uint8_t *type);
 
-/* ---- TLS 1.2 AEAD suites (RFC 5246 6.3, 5288, 6655, 7905) ---- */
+/* ---- TLS 1.2 suites (RFC 5246 6.2.3, 6.3; AEAD: 5288, 6655, 7905) ---- */
 
-struct tls12_suite {
-	enum tls_aead aead;
-	enum tls13_hash hash;           /* the PRF's hash */
-	uint8_t key_len;
-	uint8_t iv_len;                 /* fixed IV: 4 (GCM, CCM) or 12 (ChaCha20-Poly1305) */
-	uint8_t explicit_len;           /* per-record nonce on the wire: 8 or 0 */
-	uint8_t tag_len;
+/* The MAC of a CBC-HMAC suite (RFC 5246 6.2.3.1). */
+enum tls_mac {
+	TLS_MAC_NONE = 0,               /* an AEAD suite */
+	TLS_MAC_SHA1,
+	TLS_MAC_SHA256,
+	TLS_MAC_SHA384,
 };
 
-/* The AEAD of a TLS 1.2 suite (ECDHE/DHE/RSA with AES-GCM, AES-CCM(_8),
- * ChaCha20-Poly1305); false for CBC-HMAC and anything else. */
+struct tls12_suite {
+	enum tls_aead aead;             /* TLS_AEAD_NONE: AES-CBC with mac */
+	enum tls13_hash hash;           /* the PRF's hash */
+	uint8_t key_len;
+	uint8_t iv_len;                 /* fixed IV: 4 (GCM, CCM) or 12 (ChaCha20-Poly1305), 0 CBC */
+	uint8_t explicit_len;           /* per-record nonce or IV on the wire: 8, 0, or 16 (CBC) */
+	uint8_t tag_len;                /* AEAD tag, or the MAC's length (CBC) */
+	enum tls_mac mac;
+};
+
+/* A TLS 1.2 suite: ECDHE/DHE/RSA with AES-GCM, AES-CCM(_8),
+ * ChaCha20-Poly1305, or AES-CBC with HMAC-SHA1/-SHA256/-SHA384; false for
+ * anything else. */
 bool tls12_suite_info(uint16_t suite, struct tls12_suite *s);
 
 struct tls12_keys {
 	struct tls12_suite suite;
 	uint8_t key[32];
 	uint8_t iv[12];
+	uint8_t mac_key[48];            /* CBC suites */
+	bool etm;                       /* encrypt_then_mac negotiated (RFC 7366): the
+					 * caller sets it after tls12_keys_init */
 	uint64_t seq;
 };
 
@@ -99,8 +113,11 @@ bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite,
 
 /* Opens one TLS 1.2 record of the type and version (the additional data
  * is seq || type || version || plaintext length): body is n bytes (explicit
- * nonce, ciphertext, tag), the plaintext goes to out (n bytes of room).  The
- * sequence number advances only when the tag verified. */
+ * nonce, ciphertext, tag; CBC: IV, ciphertext with the MAC and padding
+ * inside, or after it with encrypt_then_mac), the plaintext goes to out (n
+ * bytes of room).  The sequence number advances only when the tag or MAC
+ * verified.  CBC padding that is not n+1 bytes of value n (RFC 5246
+ * 6.2.3.2) is TLS_OPEN_BAD_PADDING. */
 enum tls_open_status tls12_open(struct tls12_keys *k, uint8_t type, uint16_t version,
 				const uint8_t *body, size_t n, uint8_t *out, size_t *out_len);
 

@@ -35,6 +35,7 @@ static const struct {
 	{ "RSA", -1 },
 	{ "RSA_SESSION_ID", -1 },
 	{ "CLIENT_EARLY_EXPORTER_SECRET", -1 },
+	{ "EARLY_EXPORTER_SECRET", -1 },      /* OpenSSL's name for it */
 	{ "ECH_SECRET", -1 },
 	{ "ECH_CONFIG", -1 },
 };

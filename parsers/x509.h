@@ -31,6 +31,8 @@ struct x509_ctx_opts {
 	const char *ca_file;    /* NULL and ca_dir NULL: the system bundle */
 	const char *ca_dir;
 	uint32_t cache_size;    /* certificates kept parsed; 0: 4096 */
+	const char *client_ca_file;     /* roots for client chains (PEM); NULL:
+					 * the store above (x509_client_store) */
 };
 
 /* Bounds on lists copied out of one certificate (overflow: *_total). */
@@ -148,6 +150,9 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 /* Frees the context; certificates still referenced stay valid until their
  * last x509_cert_put, which must then be given NULL as the context. */
 void x509_ctx_free(struct x509_ctx *x);
+/* The context whose store validates client chains: the one loaded from
+ * client_ca_file, else x itself.  Owned by x. */
+struct x509_ctx *x509_client_store(struct x509_ctx *x);
 /* Number of CA certificates loaded. */
 size_t x509_ctx_ca_count(const struct x509_ctx *x);
 /* The context's counters; valid as long as the context. */

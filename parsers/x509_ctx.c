@@ -166,6 +166,16 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	}
 	if (!o || (!o->ca_file && !o->ca_dir))
 		(void)ca_load_file(&x->ca, sys);
+	if (o && o->client_ca_file) {
+		/* A context of its own, the same loader: only its store and
+		 * validation cache are used. */
+		struct x509_ctx_opts co = { .ca_file = o->client_ca_file, .cache_size = 1 };
+		x->client = x509_ctx_new(&co, err, errlen);
+		if (!x->client) {
+			x509_ctx_free(x);
+			return NULL;
+		}
+	}
 	for (mbedtls_x509_crt *c = &x->ca; c && c->raw.p; c = c->next)
 		x->n_ca++;
 	return x;
@@ -231,7 +241,13 @@ void x509_ctx_free(struct x509_ctx *x)
 		free(x->vcache[i].key);
 	free(x->vcache);
 	mbedtls_x509_crt_free(&x->ca);
+	x509_ctx_free(x->client);
 	free(x);
+}
+
+struct x509_ctx *x509_client_store(struct x509_ctx *x)
+{
+	return x && x->client ? x->client : x;
 }
 
 struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t len)

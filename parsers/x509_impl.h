@@ -88,6 +88,8 @@ struct x509_ctx {
 	size_t n_bucket, n_cached, cap;
 	struct x509_cert *lru_head, *lru_tail;
 	struct vslot *vcache;
+	struct x509_ctx *client;          /* client_ca_file's store (and its own
+					   * validation cache), NULL: this one */
 };
 
 /* x509_cert.c: a new certificate object for the DER (copied), counted in

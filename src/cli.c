@@ -219,6 +219,8 @@ void cli_positional(struct cli *cl, struct capture_opts *co, const struct tt_con
 		usage_error("bad filter \"%s\": %s", co->filter, err);
 	if (cfg->ca_file && access(cfg->ca_file, R_OK) != 0)
 		usage_error("--ca-file %s: %s", cfg->ca_file, strerror(errno));
+	if (cfg->client_ca_file && access(cfg->client_ca_file, R_OK) != 0)
+		usage_error("--client-ca-file %s: %s", cfg->client_ca_file, strerror(errno));
 	if (cfg->ca_dir && access(cfg->ca_dir, R_OK | X_OK) != 0)
 		usage_error("--ca-dir %s: %s", cfg->ca_dir, strerror(errno));
 	if (cl->from_json && (cl->files.n || live))

@@ -33,6 +33,7 @@ struct tt_config {
 	/* certificates */
 	const char *ca_file;            /* NULL: system bundle */
 	const char *ca_dir;
+	const char *client_ca_file;     /* --client-ca-file: NULL, client chains use the above */
 	const char *certs_dir;          /* --certs-dir */
 	bool emit_chain_der;            /* tls.*.certificate_chain */
 	uint32_t cert_cache_size;       /* default 4096 */

@@ -19,6 +19,7 @@
 
 #include "jw.h"
 #include "../parsers/tls_names.h"
+#include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
 
 struct fnd_meta {
@@ -69,6 +70,7 @@ static const struct fnd_meta fnd_meta[FND_COUNT] = {
 	[FND_CLIENT_OFFERS_WEAK_CIPHERS] = { "client_offers_weak_ciphers", FND_LOW,
 					     "RFC 9325 4.1; RFC 7465 2" },
 	[FND_SSLV2_COMPATIBLE_HELLO] = { "sslv2_compatible_hello", FND_LOW, "RFC 6176 3" },
+	[FND_HELLO_RETRY_CHANGED] = { "hello_retry_changed", FND_HIGH, "RFC 8446 4.1.2; RFC 6347 4.2.1" },
 };
 
 static const char *const sev_names[FND_SEV_COUNT] = { "info", "low", "medium", "high" };
@@ -397,6 +399,20 @@ static void cert_rules(struct judge *j)
 		    "the leaf does not name the SNI host");
 }
 
+/* hello_retry_changed: the fields named, server_name first when it is one. */
+static void retry_rule(struct judge *j, uint32_t m)
+{
+	unsigned n = 0, first = TLS_RETRY_SERVER_NAME;
+
+	for (unsigned i = 0; i < TLS_RETRY_COUNT; i++)
+		if (m & (1u << i))
+			n++;
+	while (!(m & (1u << first)))
+		first = (first + 1) % TLS_RETRY_COUNT;
+	add(j, FND_HELLO_RETRY_CHANGED, FND_CLIENT, -1, "second ClientHello changed %s%s",
+	    tls_retry_name(first), n > 1 ? " and more" : "");
+}
+
 static void client_rules(struct judge *j)
 {
 	const struct fnd_facts *f = j->f;
@@ -422,6 +438,8 @@ static void client_rules(struct judge *j)
 	if (f->early_data_records)
 		add(j, FND_ZERO_RTT_USED, FND_CLIENT, -1, "%u early data records (replayable)",
 		    (unsigned)f->early_data_records);
+	if (f->retry_changes)
+		retry_rule(j, f->retry_changes);
 }
 
 static unsigned order_key(const struct fnd_finding *x)

@@ -54,6 +54,7 @@ enum fnd_code {
 	FND_NO_SNI,
 	FND_CLIENT_OFFERS_WEAK_CIPHERS,
 	FND_SSLV2_COMPATIBLE_HELLO,
+	FND_HELLO_RETRY_CHANGED,
 	FND_COUNT
 };
 
@@ -102,6 +103,7 @@ struct fnd_facts {
 	const uint16_t *ch_ciphers;     /* supported_ciphers, wire order */
 	uint16_t n_ch_ciphers;
 	uint32_t early_data_records;    /* early_data_records (0-RTT) */
+	uint32_t retry_changes;         /* hello_retry_changed (1u << TLS_RETRY_*) */
 
 	/* negotiation (tls.version, tls.cipher, tls.server) */
 	bool sh;                        /* a ServerHello (not a HelloRetryRequest) */

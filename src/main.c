@@ -117,6 +117,8 @@ static void usage(FILE *out)
 "  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
 "                        the system bundle. Validation uses the capture's time.\n"
 "  --ca-dir DIR          a directory of trusted root certificates.\n"
+"  --client-ca-file FILE roots (PEM) for tls.client.validation; default: the\n"
+"                        store above.\n"
 "\n"
 "Limits (README 'Limits' explains each):\n"
 "  --max-flows N         concurrent TCP connections and UDP flows tracked\n"
@@ -164,7 +166,7 @@ static void usage(FILE *out)
 
 enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
-	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
+	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_CLIENT_CA_FILE, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
 	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
@@ -184,6 +186,7 @@ static const struct option long_opts[] = {
 	{ "community-id-seed", required_argument, NULL, OPT_SEED },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "ca-dir", required_argument, NULL, OPT_CA_DIR },
+	{ "client-ca-file", required_argument, NULL, OPT_CLIENT_CA_FILE },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
 	{ "udp-timeout", required_argument, NULL, OPT_UDP_TIMEOUT },
@@ -473,6 +476,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CA_FILE: ctx.cfg.ca_file = optarg; break;
 		case OPT_CA_DIR: ctx.cfg.ca_dir = optarg; break;
+		case OPT_CLIENT_CA_FILE: ctx.cfg.client_ca_file = optarg; break;
 		case OPT_TCP_TIMEOUT:
 			ctx.cfg.tcp_idle_timeout_ns = number("--tcp-timeout", optarg, 1, 86400 * 30) *
 						      1000000000ull;
@@ -560,6 +564,7 @@ int main(int argc, char **argv)
 	memset(&xo, 0, sizeof xo);
 	xo.ca_file = ctx.cfg.ca_file;
 	xo.ca_dir = ctx.cfg.ca_dir;
+	xo.client_ca_file = ctx.cfg.client_ca_file;
 	xo.cache_size = ctx.cfg.cert_cache_size;
 	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
 	if (!ctx.x509) {

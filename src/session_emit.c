@@ -31,6 +31,7 @@
 #include "../parsers/fp.h"
 #include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
+#include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
 #include "emit.h"
 #include "findings.h"
@@ -235,6 +236,48 @@ static void decryption_obj(struct jw *w, const struct session *s)
 	jw_close(w, false);
 	jw_uint(w, "records", s->dec_records);
 	jw_close(w, true);
+}
+
+/* A TLS 1.3 post-handshake message that bears on authentication (RFC 8446
+ * 4.6.2, 4.6.3): read only with a key log (without one the content type
+ * is hidden and nothing is said). */
+static bool post_auth_msg(const struct sess_msg *m)
+{
+	return m->post && (m->code == TLS_HS_CERTIFICATE_REQUEST || m->code == TLS_HS_CERTIFICATE ||
+			   m->code == TLS_HS_COMPRESSED_CERTIFICATE ||
+			   m->code == TLS_HS_CERTIFICATE_VERIFY || m->code == TLS_HS_FINISHED ||
+			   m->code == TLS_HS_KEY_UPDATE);
+}
+
+/* tls.post_handshake: later authentication seen before the record was
+ * written: a TLS <= 1.2 renegotiation's first side, TLS 1.3 post-handshake
+ * messages (side:name, as handshake_messages).  Absent when none. */
+static void post_handshake_obj(struct jw *w, const struct session *s, int c)
+{
+	int r = session_renegotiation(s, c);
+	uint32_t n = 0;
+	char buf[16];
+
+	for (uint32_t i = 0; i < s->n_msgs; i++)
+		n += post_auth_msg(&s->msgs[i]);
+	if (r < 0 && !n)
+		return;
+	jw_open(w, "post_handshake", '{');
+	if (r >= 0)
+		jw_name(w, "renegotiation", r == FND_CLIENT ? "client" : "server");
+	if (n) {
+		jw_open(w, "messages", '[');
+		for (uint32_t i = 0; i < s->n_msgs; i++) {
+			char item[48];
+			if (!post_auth_msg(&s->msgs[i]))
+				continue;
+			snprintf(item, sizeof item, "%s:%s", side(s->msgs[i].dir, c),
+				 msg_name(s->msgs[i].code, buf));
+			jw_name(w, NULL, item);
+		}
+		jw_close(w, false);
+	}
+	jw_close(w, false);
 }
 
 static void messages_arr(struct jw *w, const struct session *s, int c)
@@ -706,6 +749,20 @@ static void dtls_fields(struct jw *w, const struct session *s)
 	jw_close(w, false);
 }
 
+/* tls.client.hello_retry_changed: what the second ClientHello changed that
+ * it must not (parsers/tls_retry.h); its server name when that changed. */
+static void retry_fields(struct jw *w, const struct session *s, struct anom_set *a)
+{
+	jw_open(w, "hello_retry_changed", '[');
+	for (unsigned i = 0; i < TLS_RETRY_COUNT; i++)
+		if (s->retry_changes & (1u << i))
+			jw_str(w, NULL, tls_retry_name(i));
+	jw_close(w, false);
+	if ((s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) && s->retry_sni_present)
+		jw_wire(w, "hello_retry_server_name", s->retry_sni ? s->retry_sni : (const uint8_t *)"",
+			s->retry_sni_len, a);
+}
+
 /* tls.client: the first ClientHello's fields, CertificateVerify, the
  * client's certificates. */
 static void client_obj(struct jw *w, const struct session *s, const struct verdict *v,
@@ -725,6 +782,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 	}
 	if (s->hrr)
 		jw_bool(w, "hello_retry", true);
+	if (s->retry_changes)
+		retry_fields(w, s, a);
 	if (s->early_records)
 		jw_uint(w, "early_data_records", s->early_records);
 	if (s->n_chain[c])
@@ -829,6 +888,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	if (s->n_msgs) {
 		messages_arr(w, s, c);
 		timeline_arr(w, s, c);
+		post_handshake_obj(w, s, c);
 	}
 	if (s->dtls)
 		dtls_fields(w, s);

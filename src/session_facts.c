@@ -68,10 +68,7 @@ static void chain_facts(struct fnd_chain *out, struct x509_cert *const *chain, u
 	}
 }
 
-/* The side (FND_CLIENT/SERVER) whose encrypted handshake message follows
- * its own Finished: a renegotiation (TLS <= 1.2 only; in TLS 1.3 and SSLv2
- * encrypted_handshake means the flights themselves).  -1 when none. */
-static int renegotiation(const struct session *s, int c)
+int session_renegotiation(const struct session *s, int c)
 {
 	bool fin[2] = { false, false };
 
@@ -79,9 +76,11 @@ static int renegotiation(const struct session *s, int c)
 		return -1;
 	for (uint32_t i = 0; i < s->n_msgs; i++) {
 		int d = s->msgs[i].dir & 1;
-		if (s->msgs[i].code == SESS_MSG_ENC_FINISHED)
+		uint16_t m = s->msgs[i].code;
+		if (m == SESS_MSG_ENC_FINISHED || m == TLS_HS_FINISHED)
 			fin[d] = true;
-		else if (s->msgs[i].code == SESS_MSG_ENC_HS && fin[d])
+		else if (fin[d] && (m == SESS_MSG_ENC_HS || m == TLS_HS_CLIENT_HELLO ||
+				    m == TLS_HS_HELLO_REQUEST))
 			return d == c ? FND_CLIENT : FND_SERVER;
 	}
 	return -1;
@@ -101,6 +100,7 @@ static void hello_facts(const struct session *s, struct fnd_facts *f)
 		f->ch_ciphers = ch->ciphers;
 		f->n_ch_ciphers = ch->n_ciphers;
 		f->early_data_records = s->early_records;
+		f->retry_changes = s->retry_changes;
 	}
 	if (!s->sh_seen)
 		return;
@@ -148,7 +148,7 @@ static void kx_facts(const struct session *s, int c, struct fnd_facts *f)
 		f->has_cv_sigalg = true;
 		f->cv_sigalg = s->cv_sigalg;
 	}
-	f->renegotiated_by = renegotiation(s, c);
+	f->renegotiated_by = session_renegotiation(s, c);
 }
 
 void session_facts(const struct session *s, int client_side, uint64_t ts_ns,

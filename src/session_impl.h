@@ -148,6 +148,11 @@ struct session {
 	bool sh_seen;                   /* a ServerHello that is not an HRR */
 	bool sh_bad;                    /* its parser reported it malformed */
 	bool hrr;                       /* a HelloRetryRequest was seen */
+	uint32_t retry_changes;         /* what the second ClientHello changed
+					 * (1u << TLS_RETRY_*, parsers/tls_retry.h) */
+	uint8_t *retry_sni;             /* its server name when that changed (owned) */
+	uint16_t retry_sni_len;
+	bool retry_sni_present;         /* it carried a server_name at all */
 	bool tls13;
 	bool resumed;
 	uint16_t version;               /* negotiated, 0 before a ServerHello */
@@ -179,7 +184,11 @@ struct session {
 	bool srv_after_data;            /* server record after the client's flight, not alert-sized */
 	bool srv_after_alert;           /* ... alert-sized */
 	bool padded;                    /* the client's first record looked block-padded */
-	uint32_t early_records;         /* client records before the server's flight (0-RTT) */
+	uint32_t early_records;         /* client records taken as 0-RTT early data */
+	uint32_t early_bytes;           /* their plaintext bytes at most (the skip limit) */
+	bool early_records_over;        /* ... beyond CORE_EARLY_DATA_MAX */
+	bool early_held;                /* an alert-sized client record after the server's
+					 * flight: early data if the client goes on */
 
 	/* certificates, per flow direction, references owned by the session */
 	struct x509_cert **chain[2];
@@ -237,6 +246,14 @@ struct x509_validation;
  * (session_facts.c, part of the verdict stage.) */
 void session_facts(const struct session *s, int client_side, uint64_t ts_ns,
 		   const struct x509_validation *v, struct fnd_facts *f);
+
+/* The side (FND_CLIENT/FND_SERVER) that began a renegotiation, -1 none
+ * (TLS <= 1.2 only: in TLS 1.3 and SSLv2 encrypted_handshake means the
+ * flights themselves): after its own Finished, an encrypted handshake
+ * record, or a ClientHello / HelloRequest read in the clear or decrypted.
+ * Only messages listed before the record was written count.
+ * (session_facts.c.) */
+int session_renegotiation(const struct session *s, int client_side);
 
 /* Whether a negotiated version is TLS 1.3 or one of its drafts. */
 static inline bool sess_is_tls13(uint16_t v)
@@ -298,6 +315,22 @@ void core_handle_v2_record(struct session *s, int dir, const struct tls_record *
  * inferred from its size). */
 void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool decrypted);
 void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet);
+/* tls_core.c: the length of an alert record under the suite's AEAD
+ * (TLS 1.3); whether one direction is missing from the capture (records
+ * the anomaly when true). */
+uint32_t core_tls13_alert_len(const struct session *s);
+bool core_one_sided(struct session *s);
+/* tls_core_13.c: a TLS 1.3 record of `len` bytes after the ServerHello
+ * that no key opened (flights inferred from sizes); whether a cleartext
+ * handshake record of dir after the ServerHello is to be skipped (and
+ * named). */
+void core_tls13_record(struct session *s, int dir, uint32_t len, uint64_t ts);
+bool core_tls13_cleartext_handshake(struct session *s, int dir);
+/* 0-RTT early data the server skips: at most this many plaintext bytes. */
+#define CORE_EARLY_DATA_MAX 16384u
+/* A client record of `len` bytes taken as early data: counted; false (and
+ * early_data_over_limit) once the skipped bytes pass CORE_EARLY_DATA_MAX. */
+bool core_early_record(struct session *s, uint32_t len);
 
 /* tls_core_dec.c: decryption with a key log (README "Decryption"). */
 /* After a TLS 1.3 ServerHello: looks the ClientHello random up in the key

@@ -369,20 +369,9 @@ static void malformed(struct session *s, int dir, const char *code)
 }
 
 /* TLS 1.3 alert record size: 2-byte alert, 1 content type byte, AEAD tag. */
-static uint32_t tls13_alert_len(const struct session *s)
+uint32_t core_tls13_alert_len(const struct session *s)
 {
 	return 2 + 1 + (s->sh && s->sh->cipher == 0x1305 ? 8 : 16);
-}
-
-/* Whether a TLS 1.3 record of `len` bytes looks block-padded (RFC 8446
- * 5.4): its inner plaintext (length minus the AEAD tag) is a multiple of 64
- * bytes.  OpenSSL's -record_padding and similar policies pad to blocks of
- * 64 bytes or more; an unpadded record lands there once in 64. */
-static bool tls13_padded(const struct session *s, uint32_t len)
-{
-	uint32_t tag = tls13_alert_len(s) - 3;
-
-	return len > tag && (len - tag) % 64 == 0;
 }
 
 /* Whether the client's TLS 1.3 flight may have answered a
@@ -391,7 +380,7 @@ static bool tls13_padded(const struct session *s, uint32_t len)
  * decides. */
 static bool tls13_auth_possible(const struct session *s)
 {
-	uint32_t tag = tls13_alert_len(s) - 3;
+	uint32_t tag = core_tls13_alert_len(s) - 3;
 	uint32_t fin = 4 + (s->sh && s->sh->cipher == 0x1302 ? 48 : 32);
 
 	return s->padded || s->cli_first_len != fin + 1 + tag;
@@ -400,7 +389,7 @@ static bool tls13_auth_possible(const struct session *s)
 /* One direction of the connection is missing from the capture: the other
  * side's messages prove it spoke, yet none of its bytes arrived.  Records
  * the anomaly when true. */
-static bool one_sided(struct session *s)
+bool core_one_sided(struct session *s)
 {
 	int c = core_client_dir(s), sv = !c;
 
@@ -439,7 +428,7 @@ void core_check_established(struct session *s)
 		/* After the client's flight: the server's answer, or the
 		 * client's data when its flight cannot have carried a
 		 * certificate. */
-		if (s->cli_flight && s->cli_first_len != tls13_alert_len(s) &&
+		if (s->cli_flight && s->cli_first_len != core_tls13_alert_len(s) &&
 		    (s->srv_after_data ||
 		     ((s->cli_after || s->cli_flight > 1) && !tls13_auth_possible(s))))
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
@@ -469,10 +458,17 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 			return;
 		}
 	} else if (s->tls13 && s->sh_seen) {
-		uint32_t al = tls13_alert_len(s);
+		uint32_t al = core_tls13_alert_len(s);
 		/* (a server alert after the flight decided at once) */
 		if (s->cli_flight && s->cli_first_len != al) {
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+			return;
+		}
+		if (s->early_held) {
+			/* nothing followed the alert-sized client record */
+			s->early_held = false;
+			core_add_alert(s, c, 0, 0, true, false);
+			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, c);
 			return;
 		}
 		if (!s->cli_flight && s->srv_flight == 1 && s->srv_first_len == al) {
@@ -488,7 +484,7 @@ static void decide_end(struct session *s, enum sess_cause fallback, int dir)
 		core_decide(s, TLS_OUT_RESET, SC_RESET, dir);
 		return;
 	}
-	if (one_sided(s)) {
+	if (core_one_sided(s)) {
 		core_decide(s, TLS_OUT_INCOMPLETE, SC_ONE_SIDED, -1);
 		return;
 	}
@@ -536,7 +532,7 @@ static void handle_alert(struct session *s, int dir, const struct tls_record *r)
 		if (midstream_unseen(s)) {
 			core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
 			s->fail_stage = NULL;
-		} else if (!one_sided(s))
+		} else if (!core_one_sided(s))
 			core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
 		return;
 	}
@@ -561,116 +557,6 @@ void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool de
 		core_decide(s, TLS_OUT_ALERT, SC_ALERT, dir);
 	else if (level != 1)
 		anom_add(&s->anom, "malformed_alert");
-}
-
-/* A TLS 1.3 server record after the ServerHello. */
-static void tls13_server_record(struct session *s, int dir, uint32_t len)
-{
-	uint32_t al = tls13_alert_len(s);
-
-	if (s->cli_flight) {
-		s->cli_flight_closed = true;
-		if (len != al) {
-			s->srv_after_data = true;
-		} else if (!s->d[!dir].fin && !s->srv_after_data) {
-			/* The server's first answer to the client's flight is an
-			 * alert: it rejected the flight (client authentication).
-			 * After the client closed, the same size is the server's
-			 * close_notify. */
-			s->srv_after_alert = true;
-			core_add_alert(s, dir, 0, 0, true, false);
-			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
-			return;
-		}
-	} else if (!s->srv_flight++) {
-		core_add_msg(s, dir, SESS_MSG_ENC_HS);
-		s->srv_first_len = len;
-		s->srv_flight_msg = s->n_msgs;
-	} else if (len != al && s->srv_flight_msg &&
-		   s->msgs[s->srv_flight_msg - 1].code == SESS_MSG_ENC_HS) {
-		/* the timeline gives the whole flight's size */
-		s->msgs[s->srv_flight_msg - 1].len += len;
-	} else if (len == al) {
-		/* No handshake record is this small (a message header alone is
-		 * 4 bytes): an alert after the server's flight, before the
-		 * client's (a client that gave up on the CertificateRequest). */
-		s->srv_flight--;
-		core_add_alert(s, dir, 0, 0, true, false);
-		/* (without the client's direction, the close_notify of a
-		 * handshake that completed) */
-		if (!one_sided(s)) {
-			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
-			return;
-		}
-	}
-	core_check_established(s);
-}
-
-/* A TLS 1.3 client record after the ServerHello: 0-RTT data before the
- * server's flight, then its own flight (the records captured with its
- * first one), then data. */
-static void tls13_client_record(struct session *s, int dir, uint32_t len, uint64_t ts)
-{
-	if (!s->srv_flight) {
-		s->early_records++;
-		return;
-	}
-	if (!s->cli_flight) {
-		if (len == tls13_alert_len(s)) {
-			/* the client rejected the server's flight */
-			core_add_alert(s, dir, 0, 0, true, false);
-			core_decide(s, TLS_OUT_ALERT, SC_INFERRED_ALERT, dir);
-			s->cli_first_len = len;
-			s->cli_flight = 1;
-			return;
-		}
-		s->cli_flight = 1;
-		s->cli_first_len = len;
-		s->cli_flight_ts = ts;
-		s->padded = tls13_padded(s, len);
-		core_add_msg(s, dir, SESS_MSG_ENC_HS);
-	} else if (!s->cli_flight_closed && ts == s->cli_flight_ts) {
-		s->cli_flight++;
-	} else {
-		s->cli_flight_closed = true;
-		s->cli_after++;
-		if (!s->appdata_listed[dir]) {
-			s->appdata_listed[dir] = true;
-			core_add_msg(s, dir, SESS_MSG_APPDATA);
-		}
-	}
-	core_check_established(s);
-}
-
-static void tls13_appdata(struct session *s, int dir, uint32_t len, uint64_t ts)
-{
-	if (dir != core_client_dir(s))
-		tls13_server_record(s, dir, len);
-	else
-		tls13_client_record(s, dir, len, ts);
-}
-
-/* A TLS 1.3 record the key log opened (tls_core_dec.c): its content is
- * listed and decided by what was read in it, so only the flight counters
- * move here, nothing is inferred from its size. */
-void core_tls13_appdata(struct session *s, int dir, uint32_t len, bool quiet)
-{
-	(void)quiet;
-	if (dir != core_client_dir(s)) {
-		if (!s->cli_flight) {
-			if (!s->srv_flight++)
-				s->srv_first_len = len;
-		} else if (len == tls13_alert_len(s)) {
-			if (!s->d[core_client_dir(s)].fin)
-				s->srv_after_alert = true;
-		} else {
-			s->srv_after_data = true;
-		}
-	} else if (!s->srv_flight) {
-		s->early_records++;
-	} else if (!s->cli_flight++) {
-		s->cli_first_len = len;
-	}
 }
 
 static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
@@ -712,6 +598,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 	case TLS_CT_HANDSHAKE:
 		if (d->enc && !s->tls13 && s->dec && core_dec12_record(s, dir, r, ts))
 			break;
+		if (core_tls13_cleartext_handshake(s, dir))
+			break;
 		if (d->enc && !s->tls13) {
 			if (!d->finished) {
 				d->finished = true;
@@ -731,7 +619,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			s->fail_stage = NULL;
 		} else if (s->tls13 && s->sh_seen) {
 			if (!(s->dec && core_dec_record(s, dir, r, ts)))
-				tls13_appdata(s, dir, r->len, ts);
+				core_tls13_record(s, dir, r->len, ts);
 		} else if (d->ccs) {
 			if (s->dec)
 				core_dec12_record(s, dir, r, ts);
@@ -742,7 +630,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			}
 			core_check_established(s);
 		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
-			s->early_records++;
+			core_early_record(s, r->len);
 		} else if (s->d[!dir].got_bytes) {
 			/* (with the peer's direction missing, data is what we expect) */
 			anom_add(&s->anom, "unexpected_application_data");
@@ -828,6 +716,7 @@ void tls_core_free(struct session *s)
 	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);
 	free(s->cr);
 	free(s->cr_auth);
+	free(s->retry_sni);
 	free(s->msgs);
 	free(s->alerts);
 	core_mem_sub(s, s->mem);

@@ -235,9 +235,11 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	hdr[4] = (uint8_t)r->len;
 	st = tls13_open(&d->k[dir], hdr, r->body, r->len, d->buf, &len, &type);
 	if (st == TLS_OPEN_BAD_TAG && dir == core_client_dir(s) && !d->opened[dir] &&
-	    s->ch && s->ch->has_early_data) {
-		/* early data still flowing after the server's flight began */
-		s->early_records++;
+	    s->ch && s->ch->has_early_data && core_early_record(s, r->len)) {
+		/* Early data still flowing after the server's flight began: the
+		 * server skips what its handshake keys do not open (RFC 8446
+		 * 4.2.10), within its early-data limit. */
+		anom_add(&s->anom, "early_data_after_server_flight");
 		return true;
 	}
 	if (st != TLS_OPEN_OK) {
@@ -278,7 +280,9 @@ void core_dec12_ccs(struct session *s, int dir)
 		anom_add(&s->anom, "keylog_secret_missing");
 		return;
 	}
-	if (!tls12_suite_info(s->sh->cipher, &suite)) {
+	/* (CBC suites before TLS 1.2 have another PRF: not decrypted) */
+	if (!tls12_suite_info(s->sh->cipher, &suite) ||
+	    (suite.mac != TLS_MAC_NONE && s->version != 0x0303)) {
 		s->ctx->st.dec_unsupported++;
 		anom_add(&s->anom, "decryption_unsupported_cipher");
 		return;
@@ -294,6 +298,7 @@ void core_dec12_ccs(struct session *s, int dir)
 	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, s->ch->random, s->sh->random,
 			     dir == c))
 		return;
+	s->dec->k12[dir].etm = suite.mac != TLS_MAC_NONE && s->ch->has_etm && s->sh->has_etm;
 	s->dec->stage[dir] = DK_TLS12;
 	s->dec_used |= 1u << KL_CLIENT_RANDOM;
 	s->decrypting = true;
@@ -310,7 +315,7 @@ bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, u
 	st = tls12_open(&d->k12[dir], r->type, r->version, r->body, r->len, d->buf, &len);
 	if (st != TLS_OPEN_OK) {
 		s->ctx->st.dec_failed++;
-		give_up(s, "decryption_failed");
+		give_up(s, st == TLS_OPEN_BAD_PADDING ? "decryption_bad_padding" : "decryption_failed");
 		return false;
 	}
 	d->opened[dir] = true;

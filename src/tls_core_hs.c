@@ -18,6 +18,7 @@
 
 #include "../parsers/cursor.h"
 #include "../parsers/tls_names.h"
+#include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
 #include "session_impl.h"
 #include "tls_core.h"
@@ -28,6 +29,31 @@ bool core_offers_tls13(const struct tls_client_hello *ch)
 		if (sess_is_tls13(ch->versions[i]))
 			return true;
 	return false;
+}
+
+/* The second ClientHello (after a HelloRetryRequest or HelloVerifyRequest)
+ * against the first: what it changed that it must not, and its server name
+ * when that is one of them (the server answers the second; the record keeps
+ * the first and names the switch). */
+static void note_retry_changes(struct session *s, const struct tls_client_hello *ch2)
+{
+	s->retry_changes = tls_retry_changes(s->ch, ch2);
+	if (!s->retry_changes)
+		return;
+	anom_add(&s->anom, "hello_retry_changed");
+	if (!(s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)))
+		return;
+	s->retry_sni_present = ch2->has_sni;
+	if (!ch2->sni_len)
+		return;
+	s->retry_sni = malloc(ch2->sni_len);
+	if (!s->retry_sni) {
+		anom_add(&s->anom, "alloc_failed");
+		return;
+	}
+	memcpy(s->retry_sni, ch2->sni, ch2->sni_len);
+	s->retry_sni_len = ch2->sni_len;
+	core_mem_add(s, ch2->sni_len);
 }
 
 static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t n, bool sslv2)
@@ -61,6 +87,8 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 	else
 		tls_parse_client_hello(b, n, ch, &s->anom);
 	s->cookie_len = ch->cookie_len;
+	if (s->n_ch == 2 && s->ch)
+		note_retry_changes(s, ch);
 	if (s->n_ch == 1 && !s->ch) {
 		s->ch = ch;
 		core_mem_add(s, sizeof *ch);

@@ -239,10 +239,12 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 				vs->write_failed = true;
 				say_write_failed(ctx->cfg.certs_dir, errno);
 			}
-	/* The client's chain too, against the same store (no name to match). */
+	/* The client's chain too, against --client-ca-file or the same
+	 * store (no name to match). */
 	if (ctx->x509)
-		vs->validated = x509_validate(ctx->x509, chain, n, sni, sni_len,
-					      server && has_sni, ts_ns, &vs->validation) == 0;
+		vs->validated = x509_validate(server ? ctx->x509 : x509_client_store(ctx->x509),
+					      chain, n, sni, sni_len, server && has_sni, ts_ns,
+					      &vs->validation) == 0;
 }
 
 /* One role's chain: files, and for the server the validation (with the

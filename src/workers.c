@@ -494,6 +494,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	w->ctx.w = &w->w;
 	xo.ca_file = main->cfg.ca_file;
 	xo.ca_dir = main->cfg.ca_dir;
+	xo.client_ca_file = main->cfg.client_ca_file;
 	xo.cache_size = main->cfg.cert_cache_size;
 	w->ctx.x509 = x509_ctx_new(&xo, err, errlen);
 	if (!w->ctx.x509)

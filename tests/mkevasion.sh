@@ -4,8 +4,9 @@
 # evade from the real sessions in pcaps/ (deterministic).  One row each in
 # pcaps/CASES.tsv, one golden case each in tests/golden/cases.tsv.
 #
-# Usage: tests/mkevasion.sh [DIR]   (DIR holds tls13.pcap and
-#        tls12_ecdhe_rsa.pcap and receives evade_*.pcap; default pcaps/.
+# Usage: tests/mkevasion.sh [DIR]   (DIR holds tls13.pcap, tls13_hrr.pcap,
+#        keylog_tls13_early_rejected.pcap and tls12_ecdhe_rsa.pcap and
+#        receives evade_*.pcap; default pcaps/.
 #        tests/mkpcaps.sh runs it on the sessions it has just recorded.)
 set -euo pipefail
 
@@ -25,4 +26,8 @@ done
 for k in rst_inexact rst_outside fin_spoof vlan_asym; do
 	evade $k tls12_ecdhe_rsa
 done
+evade hrr_sni tls13_hrr
+# (keylog_tls13_early_rejected.pcap comes from tests/mkkeylog_more.sh)
+evade early_junk keylog_tls13_early_rejected
+evade early_hs keylog_tls13_early_rejected
 echo "mkevasion.sh: $(ls "$DIR"/evade_*.pcap | wc -l) captures in $DIR"

@@ -507,6 +507,7 @@ done
 # ------------------------------------------------------------------ evasion
 
 CUR=evasion
+MKPCAPS_DEST="$OUT" "$HERE/mkkeylog_more.sh"
 "$HERE/mkevasion.sh" "$OUT"
 "$HERE/mklive_evasion.sh" "$OUT"
 

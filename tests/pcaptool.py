@@ -14,6 +14,7 @@ the real sessions it records; the reassembly tests may call it themselves.
         KIND: raw null vlan qinq sll sll2 ipv4_options ipv6_exthdr frag4 frag6
               snap96 caplen0 cut bigendian linktype147
   pcaptool.py junk KIND OUT               text random empty
+  pcaptool.py keep-conn IN N OUT          only the N-th TCP connection (0-based)
   pcaptool.py resum IN OUT                the same packets with IP and TCP checksums
                                           recomputed (after an edit in place)
   pcaptool.py evade KIND IN OUT           what an attacker on the path adds to a
@@ -1239,6 +1240,58 @@ def evade(kind, pkts, rng):
         for p in second:
             p.ts = p.ts - pkts[0].ts + last + 10**9
         return first + second
+    if kind == "hrr_sni":
+        # After the HelloRetryRequest, the second ClientHello names another
+        # host (same length): the server answers it, a sensor reading the
+        # first hello reports the first name (RFC 8446 4.1.2 forbids it).
+        k = next(n for n in range(i + 1, len(pkts)) if pkts[n].dir == 0 and pkts[n].payload)
+        if not re.search(b"\x16\x03\x03..\x01", pkts[k].payload, re.S):
+            sys.exit("pcaptool: no second ClientHello")
+        pkts[k] = pkts[k].copy(payload=fake_hello(pkts[k].payload, rng))
+        return pkts
+    if kind in ("early_junk", "early_hs"):
+        # The client offered 0-RTT; the server rejected it. Right after the
+        # server's flight, a record "from the client" before its real
+        # flight: early_junk, 19 random bytes of application data (an
+        # encrypted alert by its size) that the server skips as early data
+        # it cannot open, the session going on; early_hs, a cleartext
+        # handshake record holding an empty client Certificate, which a
+        # server reading protected records answers with an alert (19 bytes,
+        # encrypted) and a close: the session ends there.
+        j = first_payload(pkts, 1)
+        k = next(n for n in range(j, len(pkts)) if pkts[n].dir == 0 and pkts[n].payload)
+        at = offset(pkts[k], isn[0])
+        if kind == "early_junk":
+            rec = b"\x17\x03\x03\x00\x13" + bytes(rng.getrandbits(8) for _ in range(19))
+            shift_after(pkts, 0, isn[0], at, len(rec))
+            q = pkts[k].copy(payload=rec)
+            q.tcp = dict(pkts[k].tcp, seq=(isn[0] + at) & 0xffffffff)
+            q.ts = pkts[k].ts - 1000
+            pkts.insert(k, q)
+            return pkts
+        rec = b"\x16\x03\x03\x00\x08\x0b\x00\x00\x04\x00\x00\x00\x00"
+        srv_next = max(((p.tcp["seq"] + len(p.payload)) & 0xffffffff for p in pkts[:k]
+                        if p.dir == 1), key=lambda x: offset_of(x, isn[1]))
+        q = pkts[k].copy(payload=rec)
+        q.tcp = dict(pkts[k].tcp, flags=0x18)
+        q.ts = pkts[k].ts
+        cli_next = (q.tcp["seq"] + len(rec)) & 0xffffffff
+        srv = pkts[j]
+        al = srv.copy(payload=b"\x17\x03\x03\x00\x13" +
+                      bytes(rng.getrandbits(8) for _ in range(19)))
+        al.tcp = dict(srv.tcp, seq=srv_next, ack=cli_next, flags=0x18)
+        al.ts = q.ts + 300000
+        fin = al.copy(payload=b"")
+        fin.tcp = dict(al.tcp, seq=(srv_next + 24) & 0xffffffff, flags=0x11)
+        fin.ts = al.ts + 1000
+        cfin = q.copy(payload=b"")
+        cfin.tcp = dict(q.tcp, seq=cli_next, ack=(srv_next + 25) & 0xffffffff, flags=0x11)
+        cfin.ts = fin.ts + 1000
+        last = al.copy(payload=b"")
+        last.tcp = dict(al.tcp, seq=(srv_next + 25) & 0xffffffff,
+                        ack=(cli_next + 1) & 0xffffffff, flags=0x10)
+        last.ts = cfin.ts + 1000
+        return pkts[:k] + [q, al, fin, cfin, last]
     if kind == "vlan_asym":
         # Asymmetric tagging: the client's frames carry VLAN 100, the
         # server's none (a trunk on one side only).
@@ -1247,6 +1300,20 @@ def evade(kind, pkts, rng):
                 p.l2 = p.l2[:12] + struct.pack("!HH", 0x8100, 100) + p.l2[-2:]
         return pkts
     sys.exit("pcaptool: unknown evasion %s" % kind)
+
+
+def keep_conn(path, n, out):
+    """Only the n-th TCP connection (0-based, in order of first packet) of a
+    capture, its records unchanged."""
+    cap = read_pcap(path)
+    keys = list(conns(cap))
+    if n >= len(keys):
+        sys.exit("pcaptool: %s has %d connections" % (path, len(keys)))
+    k = keys[n]
+    both = (k, (k[2], k[3], k[0], k[1]))
+    recs = [r for r in cap.records
+            if (lambda p: p is not None and p.key() in both)(parse(r, cap.linktype))]
+    write_pcap(path if out is None else out, Capture(cap.linktype, cap.snaplen, recs))
 
 
 def junk(kind, out, rng):
@@ -1283,6 +1350,8 @@ def main(argv):
     if len(argv) == 4 and argv[0] == "evade":
         cap, pkts = load_session(argv[2])
         return save(argv[3], cap, evade(argv[1], pkts, rng), renumber=False)
+    if len(argv) == 4 and argv[0] == "keep-conn":
+        return keep_conn(argv[1], int(argv[2]), argv[3])
     if len(argv) == 3 and argv[0] == "junk":
         return junk(argv[1], argv[2], rng)
     if len(argv) >= 3 and argv[0] == "pcapng":

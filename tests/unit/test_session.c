@@ -108,12 +108,15 @@ struct ch_opts {
 	unsigned share;         /* key_share group */
 	bool psk;
 	bool ticket;
+	const char *host;       /* server_name, default example.com */
+	bool early;             /* early_data (42) */
 };
 
 static void client_hello(struct buf *hs, const struct ch_opts *o)
 {
 	size_t m = hs_open(hs, 1), v, e, x, y;
-	static const char host[] = "example.com";
+	const char *host = o->host ? o->host : "example.com";
+	size_t hl = strlen(host);
 
 	u16(hs, 0x0303);
 	fill(hs, 32, 1);
@@ -134,8 +137,8 @@ static void client_hello(struct buf *hs, const struct ch_opts *o)
 	ext_begin(hs, 0, &x);   /* server_name */
 	y = open_len(hs, 2);
 	u8(hs, 0);
-	u16(hs, sizeof host - 1);
-	bytes(hs, host, sizeof host - 1);
+	u16(hs, (unsigned)hl);
+	bytes(hs, host, hl);
 	close_len(hs, y, 2);
 	close_len(hs, x, 2);
 	ext_begin(hs, 10, &x);  /* supported_groups */
@@ -183,6 +186,10 @@ static void client_hello(struct buf *hs, const struct ch_opts *o)
 		u16(hs, 32);
 		fill(hs, 32, 3);
 		close_len(hs, y, 2);
+		close_len(hs, x, 2);
+	}
+	if (o->early) {
+		ext_begin(hs, 42, &x);  /* early_data: empty in a ClientHello */
 		close_len(hs, x, 2);
 	}
 	if (o->psk) {
@@ -1583,6 +1590,161 @@ static void test_tls13_padding_and_abort(void)
 	conv_free(&cv);
 }
 
+/* HelloRetryRequest whose second ClientHello names another host: the
+ * record keeps the first, names the second and the change. */
+static void test_tls13_retry_changed(void)
+{
+	struct ch_opts co = { .tls13 = true, .sid = sid_a, .sid_len = 32, .share = 0x0017 };
+	struct sh_opts so = { .tls13 = true, .cipher = 0x1301, .sid = sid_a, .sid_len = 32,
+			      .version = 0x0304 }, ho = so;
+	struct conv cv = { .n = 0 };
+	struct buf hs = { .n = 0 }, *b;
+	json_t *t;
+
+	client_hello(&hs, &co);
+	hs_records(flight(&cv, 0), &hs, 16384);
+	ho.hrr = true;
+	hs.n = 0;
+	server_hello(&hs, &ho);
+	hs_records(flight(&cv, 1), &hs, 16384);
+	co.share = 0x001d;
+	co.host = "evil.example.net";
+	hs.n = 0;
+	client_hello(&hs, &co);
+	hs_records(flight(&cv, 0), &hs, 16384);
+	b = flight(&cv, 1);
+	hs.n = 0;
+	server_hello(&hs, &so);
+	hs_records(b, &hs, 16384);
+	opaque(b, 23, 2500, 5);
+	opaque(flight(&cv, 0), 23, 53, 6);
+	opaque(flight(&cv, 1), 23, 250, 8);
+	for (int m = WHOLE; m <= CHUNKS; m++) {
+		t = run(&cv, 0, (enum mode)m, false);
+		CHECK_STR(jstr(t, "outcome"), "established");
+		CHECK_STR(jstr(t, "client.server_name"), "example.com");
+		CHECK_STR(jstr(t, "client.hello_retry_server_name"), "evil.example.net");
+		CHECK_STR(jjoin(t, "client.hello_retry_changed"), "server_name");
+		CHECK(jhas(t, "anomalies", "hello_retry_changed"));
+		CHECK_STR(json_string_value(json_object_get(json_array_get(jget(t, "findings"), 0),
+							    "code")), "hello_retry_changed");
+		json_decref(t);
+	}
+	conv_free(&cv);
+}
+
+/* TLS 1.2: the client's encrypted handshake record right after its own
+ * Finished, before the server's: a renegotiation it began, seen before the
+ * record is written. */
+static void test_tls12_renegotiation_seen(void)
+{
+	struct conv cv = { .n = 0 };
+	json_t *t;
+
+	tls12_full_x(&cv, 16384, false, false);
+	opaque(cv.data[2], 22, 120, 11);        /* after the client's Finished */
+	for (int m = WHOLE; m <= CHUNKS; m++) {
+		t = run(&cv, 0, (enum mode)m, false);
+		CHECK_STR(jstr(t, "outcome"), "established");
+		CHECK_STR(jstr(t, "post_handshake.renegotiation"), "client");
+		CHECK(!jget(t, "post_handshake.messages"));
+		json_decref(t);
+	}
+	conv_free(&cv);
+	/* without it, nothing is said */
+	tls12_full_x(&cv, 16384, false, false);
+	t = run(&cv, 0, WHOLE, false);
+	CHECK(!jget(t, "post_handshake"));
+	json_decref(t);
+	conv_free(&cv);
+}
+
+/* 0-RTT: the server's flight, then what the client sends. */
+static void early_flights(struct conv *cv, unsigned first_type, size_t first_len)
+{
+	struct ch_opts co = { .tls13 = true, .sid = sid_a, .sid_len = 32, .psk = true,
+			      .early = true };
+	struct sh_opts so = { .tls13 = true, .cipher = 0x1301, .sid = sid_a, .sid_len = 32,
+			      .psk = true, .version = 0x0304 };
+	struct buf hs = { .n = 0 }, *b;
+
+	b = flight(cv, 0);
+	client_hello(&hs, &co);
+	hs_records(b, &hs, 16384);
+	opaque(b, 23, 40, 4);           /* early data, before the server's flight */
+	b = flight(cv, 1);
+	hs.n = 0;
+	server_hello(&hs, &so);
+	hs_records(b, &hs, 16384);
+	opaque(b, 23, 100, 5);
+	b = flight(cv, 0);
+	if (first_type == 22) {
+		/* a cleartext client Certificate, empty (TLS 1.3 layout) */
+		static const uint8_t cert[] = { 11, 0, 0, 4, 0, 0, 0, 0 };
+		record(b, 22, cert, sizeof cert);
+	} else {
+		opaque(b, first_type, first_len, 6);
+	}
+}
+
+static void test_tls13_early_data(void)
+{
+	struct conv cv = { .n = 0 };
+	json_t *t;
+
+	/* An alert-sized client record after the server's flight, then the
+	 * client's real flight: early data the server skipped, not an alert. */
+	early_flights(&cv, 23, 19);
+	opaque(flight(&cv, 0), 23, 53, 7);
+	opaque(flight(&cv, 0), 23, 200, 8);
+	for (int m = WHOLE; m <= CHUNKS; m++) {
+		t = run(&cv, 0, (enum mode)m, false);
+		CHECK_STR(jstr(t, "outcome"), "established");
+		CHECK(json_integer_value(jget(t, "client.early_data_records")) == 2);
+		CHECK(jhas(t, "anomalies", "early_data_after_server_flight"));
+		json_decref(t);
+	}
+	conv_free(&cv);
+
+	/* The same record and nothing more: the client's alert, at the end. */
+	early_flights(&cv, 23, 19);
+	t = run(&cv, 0, WHOLE, false);
+	CHECK(!jget(t, "outcome"));
+	json_decref(t);
+	t = run(&cv, 0, BYTES, true);
+	CHECK_STR(jstr(t, "outcome"), "alert");
+	CHECK(json_integer_value(jget(t, "client.early_data_records")) == 1);
+	CHECK(!jhas(t, "anomalies", "early_data_after_server_flight"));
+	json_decref(t);
+	conv_free(&cv);
+
+	/* A cleartext handshake record there is not parsed: no client
+	 * certificate, the anomaly names it. */
+	early_flights(&cv, 22, 0);
+	opaque(flight(&cv, 1), 23, 19, 9);
+	for (int m = WHOLE; m <= CHUNKS; m++) {
+		t = run(&cv, 0, (enum mode)m, true);
+		CHECK(jhas(t, "anomalies", "tls13_cleartext_handshake"));
+		CHECK(!jhas(t, "handshake_messages", "client:certificate"));
+		CHECK_STR(jstr(t, "outcome"), "alert");
+		json_decref(t);
+	}
+	conv_free(&cv);
+
+	/* Early data past the limit is named. */
+	{
+		struct buf *b;
+		early_flights(&cv, 23, 53);
+		b = cv.data[0];
+		for (int i = 0; i < 2; i++)
+			opaque(b, 23, 15000, 10u + (unsigned)i);
+		t = run(&cv, 0, CHUNKS, true);
+		CHECK(jhas(t, "anomalies", "early_data_over_limit"));
+		json_decref(t);
+		conv_free(&cv);
+	}
+}
+
 int main(void)
 {
 	tt_session_init();
@@ -1605,6 +1767,9 @@ int main(void)
 	test_tls13_client_auth_rejected();
 	test_midstream_not_tls();
 	test_tls13_padding_and_abort();
+	test_tls13_retry_changed();
+	test_tls13_early_data();
+	test_tls12_renegotiation_seen();
 
 	tt_session_done();
 	return TT_DONE();

@@ -6,9 +6,12 @@
  */
 #include <stdlib.h>
 
+#include <nettle/aes.h>
+#include <nettle/cbc.h>
 #include <nettle/ccm.h>
 #include <nettle/chacha-poly1305.h>
 #include <nettle/gcm.h>
+#include <nettle/hmac.h>
 
 #include "../../parsers/tls_decrypt.h"
 #include "tt_test.h"
@@ -397,12 +400,106 @@ static void test_tls12(void)
 			CHECK(st == TLS_OPEN_SHORT || st == TLS_OPEN_BAD_TAG);
 		}
 	}
-	CHECK(!tls12_suite_info(0x002f, &su) && !tls12_suite_info(0xc013, &su));
+	CHECK(!tls12_suite_info(0x0005, &su) && !tls12_suite_info(0xc012, &su));   /* RC4, 3DES */
+}
+
+/* A TLS 1.2 AES-128-CBC-HMAC-SHA1 record built here with Nettle (the
+ * sender's side), MAC-then-encrypt or encrypt-then-MAC: header of the MAC
+ * seq || type || version || length. */
+/* HMAC-SHA1 of hdr (its length field set to n) || data. */
+static void sha1_mac(const struct tls12_keys *k, uint8_t hdr[13], const uint8_t *data, size_t n,
+		     uint8_t *out)
+{
+	struct hmac_sha1_ctx h;
+
+	hdr[11] = (uint8_t)(n >> 8);
+	hdr[12] = (uint8_t)n;
+	hmac_sha1_set_key(&h, 20, k->mac_key);
+	hmac_sha1_update(&h, 13, hdr);
+	hmac_sha1_update(&h, n, data);
+	hmac_sha1_digest(&h, 20, out);
+}
+
+static size_t cbc_record(const struct tls12_keys *k, bool etm, uint8_t pad_byte_fix,
+			 const uint8_t *pt, size_t n, uint8_t *rec)
+{
+	struct aes128_ctx c;
+	uint8_t hdr[13] = { 0, 0, 0, 0, 0, 0, 0, 0, 23, 3, 3 }, buf[256], iv[16];
+	size_t m = 0, pad;
+
+	for (int i = 0; i < 8; i++)
+		hdr[7 - i] = (uint8_t)(k->seq >> (8 * i));
+	memcpy(buf, pt, n);
+	m = n;
+	if (!etm) {
+		sha1_mac(k, hdr, pt, n, buf + m);
+		m += 20;
+	}
+	pad = 15 - m % 16;
+	for (size_t i = 0; i <= pad; i++)
+		buf[m + i] = (uint8_t)pad;
+	m += pad + 1;
+	buf[m - 2] ^= pad_byte_fix;     /* a broken padding byte when non-zero */
+	for (int i = 0; i < 16; i++)
+		rec[i] = iv[i] = (uint8_t)(0xa0 + i);
+	aes128_set_encrypt_key(&c, k->key);
+	cbc_encrypt(&c, (nettle_cipher_func *)aes128_encrypt, 16, iv, m, rec + 16, buf);
+	m += 16;
+	if (etm) {
+		sha1_mac(k, hdr, rec, m, rec + m);
+		m += 20;
+	}
+	return m;
+}
+
+static void test_tls12_cbc(void)
+{
+	static const uint8_t pt[] = "GET / HTTP/1.1\r\nHost: cbc.example\r\n";
+	struct tls12_suite su;
+	struct tls12_keys k;
+	uint8_t rec[256], out[256];
+	size_t n, len = 0;
+
+	CHECK(tls12_suite_info(0xc013, &su));
+	CHECK(su.mac == TLS_MAC_SHA1 && su.tag_len == 20 && su.key_len == 16 &&
+	      su.explicit_len == 16 && su.aead == TLS_AEAD_NONE);
+	CHECK(tls12_suite_info(0xc028, &su) && su.mac == TLS_MAC_SHA384 && su.hash == TLS13_SHA384);
+	CHECK(tls12_suite_info(0xc013, &su));
+	for (int etm = 0; etm < 2; etm++) {
+		memset(&k, 0, sizeof k);
+		k.suite = su;
+		k.etm = etm;
+		for (int i = 0; i < 16; i++)
+			k.key[i] = (uint8_t)(i * 7 + 1);
+		for (int i = 0; i < 20; i++)
+			k.mac_key[i] = (uint8_t)(i * 13 + 5);
+		k.seq = 3;
+		n = cbc_record(&k, etm, 0, pt, sizeof pt - 1, rec);
+		CHECK(tls12_open(&k, 23, 0x0303, rec, n, out, &len) == TLS_OPEN_OK);
+		CHECK(len == sizeof pt - 1 && memcmp(out, pt, len) == 0);
+		CHECK(k.seq == 4);
+		/* the same record again: the sequence number moved, the MAC fails */
+		CHECK(tls12_open(&k, 23, 0x0303, rec, n, out, &len) == TLS_OPEN_BAD_TAG);
+		k.seq = 3;
+		CHECK(tls12_open(&k, 22, 0x0303, rec, n, out, &len) == TLS_OPEN_BAD_TAG);
+		/* a padding byte that is not the padding length */
+		n = cbc_record(&k, etm, 0x40, pt, sizeof pt - 1, rec);
+		CHECK(tls12_open(&k, 23, 0x0303, rec, n, out, &len) == TLS_OPEN_BAD_PADDING);
+		CHECK(k.seq == 3);
+		/* every prefix: never opens, never reads past n */
+		n = cbc_record(&k, etm, 0, pt, sizeof pt - 1, rec);
+		for (size_t p = 0; p < n; p++) {
+			enum tls_open_status st = tls12_open(&k, 23, 0x0303, rec, p, out, &len);
+			CHECK(st != TLS_OPEN_OK);
+		}
+		CHECK(tls12_open(&k, 23, 0x0303, rec, n, out, &len) == TLS_OPEN_OK);
+	}
 }
 
 int main(void)
 {
 	test_tls12();
+	test_tls12_cbc();
 	test_expand_label();
 	test_rfc8448_server_flight();
 	test_other_suites();

@@ -7,6 +7,7 @@
  * heap buffer, so ASan reports any read past its end.
  */
 #include "../../parsers/tls_hs.h"
+#include "../../parsers/tls_retry.h"
 #include "tt_test.h"
 
 #include <stdlib.h>
@@ -1442,12 +1443,74 @@ static void test_grease(void)
 
 /* One message buffer and one of each hello for the whole run: each test
  * starts its message over, and the parsers clear the hellos they fill. */
+/* tls_retry_changes: each field on its own; what may change does not count. */
+static void test_retry_changes(void)
+{
+	struct tls_client_hello *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	static const uint16_t e1[] = { 0, 10, 13, 43, 51, 41 }, e2[] = { 0, 10, 21, 13, 43, 44, 51 };
+
+	if (!a || !b)
+		return;
+	a->legacy_version = 0x0303;
+	a->has_sni = true;
+	memcpy(a->sni, "a.example", 9);
+	a->sni_len = 9;
+	a->n_ciphers = a->n_ciphers_total = 2;
+	a->ciphers[0] = 0x1301;
+	a->ciphers[1] = 0x1302;
+	memcpy(a->exts, e1, sizeof e1);
+	a->n_exts = a->n_exts_total = 6;
+	a->has_early_data = true;
+	memcpy(b, a, sizeof *b);
+	/* key_share, cookie, padding added or removed, PSK dropped, early_data gone */
+	memcpy(b->exts, e2, sizeof e2);
+	b->n_exts = b->n_exts_total = 7;
+	b->has_early_data = false;
+	CHECK(tls_retry_changes(a, b) == 0);
+	b->sni[0] = 'b';
+	CHECK(tls_retry_changes(a, b) == 1u << TLS_RETRY_SERVER_NAME);
+	CHECK_STR(tls_retry_name(TLS_RETRY_SERVER_NAME), "server_name");
+	b->sni[0] = 'a';
+	b->has_sni = false;
+	CHECK(tls_retry_changes(a, b) == 1u << TLS_RETRY_SERVER_NAME);
+	b->has_sni = true;
+	b->ciphers[1] = 0x1303;
+	b->random[5] = 1;
+	CHECK(tls_retry_changes(a, b) == (1u << TLS_RETRY_CIPHERS | 1u << TLS_RETRY_RANDOM));
+	memcpy(b, a, sizeof *b);
+	b->exts[1] = 11;
+	CHECK(tls_retry_changes(a, b) == 1u << TLS_RETRY_EXTENSIONS);
+	b->exts[1] = 10;
+	b->n_exts = 5;          /* PSK (last) dropped: allowed */
+	b->n_exts_total = 5;
+	CHECK(tls_retry_changes(a, b) == 0);
+	b->n_exts = 3;          /* supported_versions dropped (and more): not */
+	b->n_exts_total = 3;
+	CHECK(tls_retry_changes(a, b) == 1u << TLS_RETRY_EXTENSIONS);
+	memcpy(b, a, sizeof *b);
+	b->legacy_version = 0x0301;
+	b->session_id_len = 1;
+	b->n_versions_total = 1;
+	b->n_groups_total = 1;
+	b->n_sigalgs_total = 1;
+	b->n_comp_total = 1;
+	b->has_alpn = true;
+	CHECK(tls_retry_changes(a, b) ==
+	      (1u << TLS_RETRY_VERSION | 1u << TLS_RETRY_SESSION_ID | 1u << TLS_RETRY_VERSIONS |
+	       1u << TLS_RETRY_GROUPS | 1u << TLS_RETRY_SIGALGS | 1u << TLS_RETRY_COMPRESSION |
+	       1u << TLS_RETRY_ALPN));
+	CHECK(tls_retry_name(TLS_RETRY_COUNT) == NULL);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	struct buf *m = buf_new();
 	struct tls_client_hello *ch = calloc(1, sizeof *ch);
 	struct tls_server_hello *sh = calloc(1, sizeof *sh);
 
+	test_retry_changes();
 	if (!ch || !sh)
 		abort();
 	test_ch_full(m, ch);

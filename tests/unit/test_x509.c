@@ -452,6 +452,42 @@ static void test_cache(void)
 	x509_cert_put(NULL, a); /* after the context: still fine */
 }
 
+/* --client-ca-file: a store of its own for client chains. */
+static void test_client_store(void)
+{
+	struct x509_ctx_opts o = { .cache_size = 8 };
+	struct x509_ctx *save = ctx, *x;
+	struct x509_validation v;
+	char err[256], path[1200], other[1200];
+
+	/* the server store: another root only */
+	snprintf(other, sizeof other, "%s/otherroot.der", certdir);
+	snprintf(path, sizeof path, "%s/ca.pem", certdir);
+	o.ca_file = other;
+	o.client_ca_file = path;
+	x = x509_ctx_new(&o, err, sizeof err);
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	CHECK(x509_ctx_ca_count(x) == 1);
+	CHECK(x509_client_store(x) != x);
+	CHECK(x509_ctx_ca_count(x509_client_store(x)) == 1);
+	ctx = x;
+	v = check(CHAIN("leaf.der", "inter.der"), NULL, now);
+	CHECK_STR(ST(v), "unknown_ca");
+	ctx = x509_client_store(x);
+	v = check(CHAIN("leaf.der", "inter.der"), NULL, now);
+	CHECK_STR(ST(v), "ok");
+	ctx = save;
+	x509_ctx_free(x);
+	/* without one, client chains use the same store */
+	CHECK(x509_client_store(ctx) == ctx);
+	CHECK(x509_client_store(NULL) == NULL);
+	o.client_ca_file = "/nonexistent/ca.pem";
+	CHECK(x509_ctx_new(&o, err, sizeof err) == NULL);
+	CHECK(strstr(err, "/nonexistent/ca.pem") != NULL);
+}
+
 static void test_validation(void)
 {
 	struct x509_validation v;
@@ -769,6 +805,7 @@ int main(int argc, char **argv)
 	test_time_offsets();
 	test_cache();
 	test_validation();
+	test_client_store();
 	test_hosts();
 	test_emit();
 	x509_ctx_free(ctx);
