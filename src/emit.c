@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../parsers/fp.h"
+#include "../parsers/x509.h"
 #include <jansson.h>
 #include <pthread.h>
 
@@ -90,6 +91,8 @@ struct emitter {
 	bool hooked;          /* any hook set */
 	bool pipe_closed;     /* standard output's reader went away */
 	char hostname[256];   /* observer.hostname; "" if unknown */
+	struct x509_seen *seen;   /* --certificates once; NULL until the first */
+	struct jw xw;         /* the tlstap.x509 record being written */
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -449,6 +452,8 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	tally_free(&em->ciphers);
 	tally_free(&em->anomalies);
 	jw_free(&em->w);
+	jw_free(&em->xw);
+	free(em->seen);
 	pthread_mutex_destroy(&em->lock);
 	free(em->path);
 	free(em);
@@ -701,6 +706,73 @@ static const struct source *source_fields(struct jw *w, struct tt_ctx *ctx, uint
 	return src;
 }
 
+/* --certificates once: the SHA-256 of every certificate whose tlstap.x509
+ * record was written, open addressing on the digest's first bytes.  When
+ * it is three quarters full it is emptied (counted): each certificate
+ * seen after that is written again, so none goes unwritten. */
+#define SEEN_SLOTS (1u << 16)
+#define SEEN_MAX (SEEN_SLOTS / 4 * 3)
+
+struct x509_seen {
+	uint8_t key[SEEN_SLOTS][32];
+	uint8_t used[SEEN_SLOTS];
+	uint32_t n;
+	uint64_t written, resets;
+};
+
+/* Whether d was not in the set yet (it is now); -1 out of memory. */
+static int seen_add(struct emitter *em, const uint8_t d[32])
+{
+	struct x509_seen *z = em->seen;
+	uint32_t i;
+
+	if (!z && !(z = em->seen = calloc(1, sizeof *z)))
+		return -1;
+	if (z->n >= SEEN_MAX) {
+		memset(z->used, 0, sizeof z->used);
+		z->n = 0;
+		z->resets++;
+	}
+	i = ((uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16) % SEEN_SLOTS;
+	for (; z->used[i]; i = (i + 1) % SEEN_SLOTS)
+		if (memcmp(z->key[i], d, 32) == 0)
+			return 0;
+	memcpy(z->key[i], d, 32);
+	z->used[i] = 1;
+	z->n++;
+	return 1;
+}
+
+/* The tlstap.x509 records of the certificates the session record in the
+ * making refers to and no earlier record carried, stamped ts_ns (the
+ * session's); the caller holds em->lock. */
+static void x509_records(struct tt_ctx *ctx, uint64_t ts_ns)
+{
+	struct emitter *em = ctx->em;
+	struct jw *w = &em->xw;
+
+	for (unsigned r = 0; r < ctx->n_x509_refs; r++)
+		for (size_t i = 0; i < ctx->x509_refs[r].n; i++) {
+			struct x509_cert *c = ctx->x509_refs[r].chain[i];
+			if (!c || !c->emit_json || seen_add(em, c->sha256) != 1)
+				continue;
+			record_open(w, ts_ns, "event", "tlstap.x509");
+			jw_open(w, "category", '[');
+			jw_name(w, NULL, "network");
+			jw_close(w, true);
+			jw_open(w, "type", '[');
+			jw_name(w, NULL, "info");
+			jw_close(w, true);
+			jw_close(w, true);
+			jw_raw(w, "x509", c->emit_json, c->emit_json_len);
+			envelope_tail(w, ctx, NULL);
+			jw_close(w, true);
+			write_record(ctx, w);
+			em->seen->written++;
+		}
+	ctx->n_x509_refs = 0;
+}
+
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 {
 	struct jw *w = ctx->w ? ctx->w : &ctx->em->w;
@@ -753,12 +825,15 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	emit_encap(w, fi, client);
 	jw_close(w, false);
 	src = source_fields(w, ctx, fi->ct->source, &srcbuf);
+	ctx->n_x509_refs = 0;
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
 	envelope_tail(w, ctx, src);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
+	if (ctx->n_x509_refs)
+		x509_records(ctx, first);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);
 }
@@ -936,6 +1011,13 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	if (group)
 		jw_close(w, true);
 	sinks_json(w, ctx->em);
+	if (ctx->cfg.certs == CERTS_ONCE) {
+		const struct x509_seen *z = ctx->em->seen;
+		jw_open(w, "x509_records", '{');
+		jw_uint(w, "written", z ? z->written : 0);
+		jw_uint(w, "seen_set_resets", z ? z->resets : 0);
+		jw_close(w, true);
+	}
 	tally_json(w, "anomalies", &ctx->em->anomalies);
 	rss = peak_rss_bytes();
 	findings_json(w, ctx->em);
