@@ -661,6 +661,8 @@ static const char *ecs_outcome(const char *outcome)
 	return strcmp(outcome, "established") == 0 ? "success" : "failure";
 }
 
+/* source / destination; bytes and packets only when they are the
+ * connection's totals (ECS's meaning). */
 static void endpoint(struct jw *w, const char *name, const struct flow_info *fi, int side)
 {
 	char ip[64];
@@ -669,8 +671,27 @@ static void endpoint(struct jw *w, const char *name, const struct flow_info *fi,
 	jw_open(w, name, '{');
 	jw_name(w, "ip", ip);
 	jw_uint(w, "port", fi->ep->port[side]);
-	jw_uint(w, "bytes", fi->ct->bytes[side]);
-	jw_uint(w, "packets", fi->ct->pkts[side]);
+	if (fi->at_end) {
+		jw_uint(w, "bytes", fi->ct->bytes[side]);
+		jw_uint(w, "packets", fi->ct->pkts[side]);
+	}
+	jw_close(w, true);
+}
+
+/* tlstap.handshake: what was counted from the first packet up to the
+ * record, written when the handshake's outcome was decided (or the flow
+ * ended first): every record has it, whether or not it has ECS totals. */
+static void handshake_counts(struct jw *w, const struct flow_info *fi, int client)
+{
+	const struct flow_counters *ct = fi->ct;
+
+	jw_open(w, "handshake", '{');
+	jw_uint(w, "client_bytes", ct->bytes[client]);
+	jw_uint(w, "client_packets", ct->pkts[client]);
+	jw_uint(w, "server_bytes", ct->bytes[!client]);
+	jw_uint(w, "server_packets", ct->pkts[!client]);
+	jw_time_us(w, "end", ct->last_ns);
+	jw_uint(w, "duration", ct->last_ns >= ct->first_ns ? ct->last_ns - ct->first_ns : 0);
 	jw_close(w, true);
 }
 
@@ -797,8 +818,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_close(w, true);
 	jw_name(w, "outcome", ecs_outcome(fi->verdict ? fi->verdict->outcome : NULL));
 	jw_time_us(w, "start", first);
-	jw_time_us(w, "end", last);
-	jw_uint(w, "duration", last >= first ? last - first : 0);
+	if (fi->at_end) {
+		jw_time_us(w, "end", last);
+		jw_uint(w, "duration", last >= first ? last - first : 0);
+	}
 	jw_close(w, true);
 	endpoint(w, "source", fi, client);
 	endpoint(w, "destination", fi, server);
@@ -810,8 +833,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 			fi->ep->port[client], fi->ep->port[server], udp ? 17 : 6,
 			ctx->cfg.community_id_seed, cid);
 	jw_name(w, "community_id", cid);
-	jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
-	jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);
+	if (fi->at_end) {
+		jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
+		jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);
+	}
 	if (fi->ep->has_vlan) {
 		char vid[24];
 		jw_open(w, "vlan", '{');
@@ -822,8 +847,9 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	/* tlstap's own facts about how the session travelled; dropped when
 	 * empty.  Other writers of tlstap.* join emit_encap here. */
 	jw_open(w, "tlstap", '{');
+	handshake_counts(w, fi, client);
 	emit_encap(w, fi, client);
-	jw_close(w, false);
+	jw_close(w, true);
 	src = source_fields(w, ctx, fi->ct->source, &srcbuf);
 	ctx->n_x509_refs = 0;
 	if (fi->sess && fi->verdict)
