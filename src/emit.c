@@ -612,6 +612,21 @@ static void record_open(struct jw *w, uint64_t ts_ns, const char *kind, const ch
 	jw_name(w, "dataset", dataset);
 }
 
+/* record_open, then event.category ["network"], event.type ["info"], the
+ * event object closed: a record that is no connection (stats, x509). */
+static void info_record_open(struct jw *w, uint64_t ts_ns, const char *kind,
+			     const char *dataset)
+{
+	record_open(w, ts_ns, kind, dataset);
+	jw_open(w, "category", '[');
+	jw_name(w, NULL, "network");
+	jw_close(w, true);
+	jw_open(w, "type", '[');
+	jw_name(w, NULL, "info");
+	jw_close(w, true);
+	jw_close(w, true);
+}
+
 /* The members every record ends with: observer (with the interface of the
  * session's source, or of the live capture), ecs.version, labels
  * (--add-field).  src is NULL for records of no one source. */
@@ -727,43 +742,6 @@ static const struct source *source_fields(struct jw *w, struct tt_ctx *ctx, uint
 	return src;
 }
 
-/* --certificates once: the SHA-256 of every certificate whose tlstap.x509
- * record was written, open addressing on the digest's first bytes.  When
- * it is three quarters full it is emptied (counted): each certificate
- * seen after that is written again, so none goes unwritten. */
-#define SEEN_SLOTS (1u << 16)
-#define SEEN_MAX (SEEN_SLOTS / 4 * 3)
-
-struct x509_seen {
-	uint8_t key[SEEN_SLOTS][32];
-	uint8_t used[SEEN_SLOTS];
-	uint32_t n;
-	uint64_t written, resets;
-};
-
-/* Whether d was not in the set yet (it is now); -1 out of memory. */
-static int seen_add(struct emitter *em, const uint8_t d[32])
-{
-	struct x509_seen *z = em->seen;
-	uint32_t i;
-
-	if (!z && !(z = em->seen = calloc(1, sizeof *z)))
-		return -1;
-	if (z->n >= SEEN_MAX) {
-		memset(z->used, 0, sizeof z->used);
-		z->n = 0;
-		z->resets++;
-	}
-	i = ((uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16) % SEEN_SLOTS;
-	for (; z->used[i]; i = (i + 1) % SEEN_SLOTS)
-		if (memcmp(z->key[i], d, 32) == 0)
-			return 0;
-	memcpy(z->key[i], d, 32);
-	z->used[i] = 1;
-	z->n++;
-	return 1;
-}
-
 /* The tlstap.x509 records of the certificates the session record in the
  * making refers to and no earlier record carried, stamped ts_ns (the
  * session's); the caller holds em->lock. */
@@ -775,21 +753,14 @@ static void x509_records(struct tt_ctx *ctx, uint64_t ts_ns)
 	for (unsigned r = 0; r < ctx->n_x509_refs; r++)
 		for (size_t i = 0; i < ctx->x509_refs[r].n; i++) {
 			struct x509_cert *c = ctx->x509_refs[r].chain[i];
-			if (!c || !c->emit_json || seen_add(em, c->sha256) != 1)
+			if (!c || !c->emit_json || x509_seen_add(&em->seen, c->sha256) != 1)
 				continue;
-			record_open(w, ts_ns, "event", "tlstap.x509");
-			jw_open(w, "category", '[');
-			jw_name(w, NULL, "network");
-			jw_close(w, true);
-			jw_open(w, "type", '[');
-			jw_name(w, NULL, "info");
-			jw_close(w, true);
-			jw_close(w, true);
+			info_record_open(w, ts_ns, "event", "tlstap.x509");
 			jw_raw(w, "x509", c->emit_json, c->emit_json_len);
 			envelope_tail(w, ctx, NULL);
 			jw_close(w, true);
 			write_record(ctx, w);
-			em->seen->written++;
+			x509_seen_written(em->seen);
 		}
 	ctx->n_x509_refs = 0;
 }
@@ -1009,14 +980,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	uint64_t rss;
 
 	pthread_mutex_lock(&ctx->em->lock);
-	record_open(w, ts_ns, "metric", "tlstap.stats");
-	jw_open(w, "category", '[');
-	jw_name(w, NULL, "network");
-	jw_close(w, true);
-	jw_open(w, "type", '[');
-	jw_name(w, NULL, "info");
-	jw_close(w, true);
-	jw_close(w, true);
+	info_record_open(w, ts_ns, "metric", "tlstap.stats");
 	jw_open(w, "tlstap", '{');
 	jw_open(w, "stats", '{');
 	jw_bool(w, "final", final);
@@ -1038,10 +1002,11 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 		jw_close(w, true);
 	sinks_json(w, ctx->em);
 	if (ctx->cfg.certs == CERTS_ONCE) {
-		const struct x509_seen *z = ctx->em->seen;
+		uint64_t written, resets;
+		x509_seen_counts(ctx->em->seen, &written, &resets);
 		jw_open(w, "x509_records", '{');
-		jw_uint(w, "written", z ? z->written : 0);
-		jw_uint(w, "seen_set_resets", z ? z->resets : 0);
+		jw_uint(w, "written", written);
+		jw_uint(w, "seen_set_resets", resets);
 		jw_close(w, true);
 	}
 	tally_json(w, "anomalies", &ctx->em->anomalies);

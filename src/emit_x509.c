@@ -273,3 +273,51 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 		validation_obj(w, &vs->validation);
 	return w->oom ? -1 : 0;
 }
+
+/* --certificates once: the SHA-256 of every certificate whose tlstap.x509
+ * record was written, open addressing on the digest's first bytes.  When
+ * it is three quarters full it is emptied (counted): each certificate
+ * seen after that is written again, so none goes unwritten. */
+#define SEEN_SLOTS (1u << 16)
+#define SEEN_MAX (SEEN_SLOTS / 4 * 3)
+
+struct x509_seen {
+	uint8_t key[SEEN_SLOTS][32];
+	uint8_t used[SEEN_SLOTS];
+	uint32_t n;
+	uint64_t written, resets;
+};
+
+int x509_seen_add(struct x509_seen **set, const uint8_t d[32])
+{
+	struct x509_seen *z = *set;
+	uint32_t i;
+
+	if (!z && !(z = *set = calloc(1, sizeof *z)))
+		return -1;
+	if (z->n >= SEEN_MAX) {
+		memset(z->used, 0, sizeof z->used);
+		z->n = 0;
+		z->resets++;
+	}
+	i = ((uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16) % SEEN_SLOTS;
+	for (; z->used[i]; i = (i + 1) % SEEN_SLOTS)
+		if (memcmp(z->key[i], d, 32) == 0)
+			return 0;
+	memcpy(z->key[i], d, 32);
+	z->used[i] = 1;
+	z->n++;
+	return 1;
+}
+
+void x509_seen_written(struct x509_seen *set)
+{
+	if (set)
+		set->written++;
+}
+
+void x509_seen_counts(const struct x509_seen *set, uint64_t *written, uint64_t *resets)
+{
+	*written = set ? set->written : 0;
+	*resets = set ? set->resets : 0;
+}
