@@ -7,9 +7,22 @@
 #define TLSTAP_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "findings.h"
+
+struct x509_cert;
+
+/* --certificates: how much of each certificate a session record carries
+ * (README "Certificates in records"). */
+enum cert_mode {
+	CERTS_FULL,     /* x509 of the leaf and every chain entry in full */
+	CERTS_ONCE,     /* by hash; each certificate once as a tlstap.x509 record */
+	CERTS_LEAF,     /* x509 of the leaf in full, chain entries by hash */
+	CERTS_CHAIN,    /* chain entries by hash, no x509 object */
+	CERTS_NONE,     /* no chain, no x509 object */
+};
 
 struct tt_config {
 	/* flows (flow.c) */
@@ -36,6 +49,7 @@ struct tt_config {
 	const char *client_ca_file;     /* --client-ca-file: NULL, client chains use the above */
 	const char *certs_dir;          /* --certs-dir */
 	bool emit_chain_der;            /* tls.*.certificate_chain */
+	enum cert_mode certs;           /* --certificates, default CERTS_FULL */
 	uint32_t cert_cache_size;       /* default 4096 */
 	/* output */
 	uint32_t hello_cache_size;      /* distinct hellos' fragments kept, default 1024 */
@@ -116,6 +130,13 @@ struct tt_ctx {
 	struct sources *sources;        /* where packets came from (sources.h); NULL: not named */
 	const struct keylog *keylog;    /* --keylog secrets, read-only while packets flow;
 					 * NULL: no decryption, no cost */
+	/* --certificates once: the chains the record being built refers to,
+	 * whose tlstap.x509 records emit_session writes first (emit_x509.c) */
+	struct {
+		struct x509_cert *const *chain;
+		size_t n;
+	} x509_refs[2];
+	unsigned n_x509_refs;
 };
 
 #endif

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../parsers/fp.h"
+#include "../parsers/x509.h"
 #include <jansson.h>
 #include <pthread.h>
 
@@ -90,6 +91,8 @@ struct emitter {
 	bool hooked;          /* any hook set */
 	bool pipe_closed;     /* standard output's reader went away */
 	char hostname[256];   /* observer.hostname; "" if unknown */
+	struct x509_seen *seen;   /* --certificates once; NULL until the first */
+	struct jw xw;         /* the tlstap.x509 record being written */
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -449,6 +452,8 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	tally_free(&em->ciphers);
 	tally_free(&em->anomalies);
 	jw_free(&em->w);
+	jw_free(&em->xw);
+	free(em->seen);
 	pthread_mutex_destroy(&em->lock);
 	free(em->path);
 	free(em);
@@ -607,6 +612,21 @@ static void record_open(struct jw *w, uint64_t ts_ns, const char *kind, const ch
 	jw_name(w, "dataset", dataset);
 }
 
+/* record_open, then event.category ["network"], event.type ["info"], the
+ * event object closed: a record that is no connection (stats, x509). */
+static void info_record_open(struct jw *w, uint64_t ts_ns, const char *kind,
+			     const char *dataset)
+{
+	record_open(w, ts_ns, kind, dataset);
+	jw_open(w, "category", '[');
+	jw_name(w, NULL, "network");
+	jw_close(w, true);
+	jw_open(w, "type", '[');
+	jw_name(w, NULL, "info");
+	jw_close(w, true);
+	jw_close(w, true);
+}
+
 /* The members every record ends with: observer (with the interface of the
  * session's source, or of the live capture), ecs.version, labels
  * (--add-field).  src is NULL for records of no one source. */
@@ -656,6 +676,8 @@ static const char *ecs_outcome(const char *outcome)
 	return strcmp(outcome, "established") == 0 ? "success" : "failure";
 }
 
+/* source / destination; bytes and packets only when they are the
+ * connection's totals (ECS's meaning). */
 static void endpoint(struct jw *w, const char *name, const struct flow_info *fi, int side)
 {
 	char ip[64];
@@ -664,8 +686,27 @@ static void endpoint(struct jw *w, const char *name, const struct flow_info *fi,
 	jw_open(w, name, '{');
 	jw_name(w, "ip", ip);
 	jw_uint(w, "port", fi->ep->port[side]);
-	jw_uint(w, "bytes", fi->ct->bytes[side]);
-	jw_uint(w, "packets", fi->ct->pkts[side]);
+	if (fi->at_end) {
+		jw_uint(w, "bytes", fi->ct->bytes[side]);
+		jw_uint(w, "packets", fi->ct->pkts[side]);
+	}
+	jw_close(w, true);
+}
+
+/* tlstap.handshake: what was counted from the first packet up to the
+ * record, written when the handshake's outcome was decided (or the flow
+ * ended first): every record has it, whether or not it has ECS totals. */
+static void handshake_counts(struct jw *w, const struct flow_info *fi, int client)
+{
+	const struct flow_counters *ct = fi->ct;
+
+	jw_open(w, "handshake", '{');
+	jw_uint(w, "client_bytes", ct->bytes[client]);
+	jw_uint(w, "client_packets", ct->pkts[client]);
+	jw_uint(w, "server_bytes", ct->bytes[!client]);
+	jw_uint(w, "server_packets", ct->pkts[!client]);
+	jw_time_us(w, "end", ct->last_ns);
+	jw_uint(w, "duration", ct->last_ns >= ct->first_ns ? ct->last_ns - ct->first_ns : 0);
 	jw_close(w, true);
 }
 
@@ -701,6 +742,29 @@ static const struct source *source_fields(struct jw *w, struct tt_ctx *ctx, uint
 	return src;
 }
 
+/* The tlstap.x509 records of the certificates the session record in the
+ * making refers to and no earlier record carried, stamped ts_ns (the
+ * session's); the caller holds em->lock. */
+static void x509_records(struct tt_ctx *ctx, uint64_t ts_ns)
+{
+	struct emitter *em = ctx->em;
+	struct jw *w = &em->xw;
+
+	for (unsigned r = 0; r < ctx->n_x509_refs; r++)
+		for (size_t i = 0; i < ctx->x509_refs[r].n; i++) {
+			struct x509_cert *c = ctx->x509_refs[r].chain[i];
+			if (!c || !c->emit_json || x509_seen_add(&em->seen, c->sha256) != 1)
+				continue;
+			info_record_open(w, ts_ns, "event", "tlstap.x509");
+			jw_raw(w, "x509", c->emit_json, c->emit_json_len);
+			envelope_tail(w, ctx, NULL);
+			jw_close(w, true);
+			write_record(ctx, w);
+			x509_seen_written(em->seen);
+		}
+	ctx->n_x509_refs = 0;
+}
+
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 {
 	struct jw *w = ctx->w ? ctx->w : &ctx->em->w;
@@ -725,8 +789,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_close(w, true);
 	jw_name(w, "outcome", ecs_outcome(fi->verdict ? fi->verdict->outcome : NULL));
 	jw_time_us(w, "start", first);
-	jw_time_us(w, "end", last);
-	jw_uint(w, "duration", last >= first ? last - first : 0);
+	if (fi->at_end) {
+		jw_time_us(w, "end", last);
+		jw_uint(w, "duration", last >= first ? last - first : 0);
+	}
 	jw_close(w, true);
 	endpoint(w, "source", fi, client);
 	endpoint(w, "destination", fi, server);
@@ -738,8 +804,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 			fi->ep->port[client], fi->ep->port[server], udp ? 17 : 6,
 			ctx->cfg.community_id_seed, cid);
 	jw_name(w, "community_id", cid);
-	jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
-	jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);
+	if (fi->at_end) {
+		jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
+		jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);
+	}
 	if (fi->ep->has_vlan) {
 		char vid[24];
 		jw_open(w, "vlan", '{');
@@ -750,15 +818,19 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	/* tlstap's own facts about how the session travelled; dropped when
 	 * empty.  Other writers of tlstap.* join emit_encap here. */
 	jw_open(w, "tlstap", '{');
+	handshake_counts(w, fi, client);
 	emit_encap(w, fi, client);
-	jw_close(w, false);
+	jw_close(w, true);
 	src = source_fields(w, ctx, fi->ct->source, &srcbuf);
+	ctx->n_x509_refs = 0;
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
 	envelope_tail(w, ctx, src);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
+	if (ctx->n_x509_refs)
+		x509_records(ctx, first);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);
 }
@@ -908,14 +980,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	uint64_t rss;
 
 	pthread_mutex_lock(&ctx->em->lock);
-	record_open(w, ts_ns, "metric", "tlstap.stats");
-	jw_open(w, "category", '[');
-	jw_name(w, NULL, "network");
-	jw_close(w, true);
-	jw_open(w, "type", '[');
-	jw_name(w, NULL, "info");
-	jw_close(w, true);
-	jw_close(w, true);
+	info_record_open(w, ts_ns, "metric", "tlstap.stats");
 	jw_open(w, "tlstap", '{');
 	jw_open(w, "stats", '{');
 	jw_bool(w, "final", final);
@@ -936,6 +1001,14 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	if (group)
 		jw_close(w, true);
 	sinks_json(w, ctx->em);
+	if (ctx->cfg.certs == CERTS_ONCE) {
+		uint64_t written, resets;
+		x509_seen_counts(ctx->em->seen, &written, &resets);
+		jw_open(w, "x509_records", '{');
+		jw_uint(w, "written", written);
+		jw_uint(w, "seen_set_resets", resets);
+		jw_close(w, true);
+	}
 	tally_json(w, "anomalies", &ctx->em->anomalies);
 	rss = peak_rss_bytes();
 	findings_json(w, ctx->em);

@@ -108,4 +108,14 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *chain,
 		   size_t n, const struct verdict_side *vs, struct anom_set *a);
 
+/* --certificates once: the set of certificates (by SHA-256) whose
+ * tlstap.x509 record was written, bounded (emit_x509.c); NULL is empty,
+ * and the first add allocates it (free() it).  x509_seen_add: 1 when d was
+ * not in it yet (it is now), 0 when it was, -1 out of memory. */
+struct x509_seen;
+int x509_seen_add(struct x509_seen **set, const uint8_t d[32]);
+/* One more record written; the counts for tlstap.stats.x509_records. */
+void x509_seen_written(struct x509_seen *set);
+void x509_seen_counts(const struct x509_seen *set, uint64_t *written, uint64_t *resets);
+
 #endif

@@ -127,36 +127,65 @@ static void x509_obj(struct jw *w, const struct x509_cert *c, struct anom_set *a
  * that building it raised, which are replayed in the order first seen. */
 enum { FRAG_UTF8 = 1, FRAG_PARSE = 2, FRAG_TRUNC = 4 };
 
-static void x509_member(struct jw *w, const char *key, struct x509_cert *c, struct anom_set *a)
+/* Makes c's fragment once; false when out of memory. */
+static bool x509_frag(struct x509_cert *c)
 {
-	if (!c->emit_json) {
-		struct anom_set mine = { 0 };
-		struct jw tmp;
-		char *frag;
+	struct anom_set mine = { 0 };
+	struct jw tmp;
+	char *frag;
 
-		jw_init(&tmp);
-		x509_obj(&tmp, c, &mine);
-		frag = tmp.oom ? NULL : malloc(tmp.len ? tmp.len : 1);
-		if (!frag) {
-			jw_free(&tmp);
-			w->oom = true;
-			return;
-		}
-		memcpy(frag, tmp.p, tmp.len);
-		c->emit_json = frag;
-		c->emit_json_len = tmp.len;
-		c->emit_flags = (uint8_t)((anom_has(&mine, "invalid_utf8") ? FRAG_UTF8 : 0) |
-					  (anom_has(&mine, "certificate_parse_error") ? FRAG_PARSE : 0) |
-					  (anom_has(&mine, "certificate_field_truncated") ? FRAG_TRUNC : 0));
+	if (c->emit_json)
+		return true;
+	jw_init(&tmp);
+	x509_obj(&tmp, c, &mine);
+	frag = tmp.oom ? NULL : malloc(tmp.len ? tmp.len : 1);
+	if (!frag) {
 		jw_free(&tmp);
+		return false;
 	}
-	jw_raw(w, key, c->emit_json, c->emit_json_len);
+	memcpy(frag, tmp.p, tmp.len);
+	c->emit_json = frag;
+	c->emit_json_len = tmp.len;
+	c->emit_flags = (uint8_t)((anom_has(&mine, "invalid_utf8") ? FRAG_UTF8 : 0) |
+				  (anom_has(&mine, "certificate_parse_error") ? FRAG_PARSE : 0) |
+				  (anom_has(&mine, "certificate_field_truncated") ? FRAG_TRUNC : 0));
+	jw_free(&tmp);
+	return true;
+}
+
+/* The anomalies that building c's object raised, into a: a session raises
+ * them whether or not the object is in its record. */
+static void x509_anomalies(struct jw *w, struct x509_cert *c, struct anom_set *a)
+{
+	if (!x509_frag(c)) {
+		w->oom = true;
+		return;
+	}
 	if (c->emit_flags & FRAG_UTF8)
 		anom_add(a, "invalid_utf8");
 	if (c->emit_flags & FRAG_PARSE)
 		anom_add(a, "certificate_parse_error");
 	if (c->emit_flags & FRAG_TRUNC)
 		anom_add(a, "certificate_field_truncated");
+}
+
+static void x509_member(struct jw *w, const char *key, struct x509_cert *c, struct anom_set *a)
+{
+	x509_anomalies(w, c, a);
+	if (c->emit_json)
+		jw_raw(w, key, c->emit_json, c->emit_json_len);
+}
+
+/* A chain entry by reference: { hash: { sha256 } }, the key of its
+ * tlstap.x509 record (--certificates once) or of --certs-dir's file. */
+static void x509_ref(struct jw *w, struct x509_cert *c, struct anom_set *a)
+{
+	x509_anomalies(w, c, a);
+	jw_open(w, NULL, '{');
+	jw_open(w, "hash", '{');
+	jw_name(w, "sha256", c->sha256_hex);
+	jw_close(w, true);
+	jw_close(w, true);
 }
 
 static void validation_obj(struct jw *w, const struct x509_validation *v)
@@ -177,13 +206,15 @@ static void validation_obj(struct jw *w, const struct x509_validation *v)
 int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *chain,
 		   size_t n, const struct verdict_side *vs, struct anom_set *a)
 {
+	enum cert_mode mode = ctx ? ctx->cfg.certs : CERTS_FULL;
 	struct x509_cert *leaf;
 
 	if (!chain || n == 0 || !chain[0])
 		return 0;
 	leaf = chain[0];
 
-	x509_member(w, "x509", leaf, a);
+	if (mode == CERTS_FULL || mode == CERTS_LEAF)
+		x509_member(w, "x509", leaf, a);
 	jw_open(w, "hash", '{');
 	jw_name(w, "sha1", leaf->sha1_hex);
 	jw_name(w, "sha256", leaf->sha256_hex);
@@ -197,11 +228,27 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 		jw_time_s(w, "not_after", leaf->not_after);
 	}
 
-	jw_open(w, "chain", '[');
-	for (size_t i = 0; i < n; i++)
-		if (chain[i])
-			x509_member(w, NULL, chain[i], a);
-	jw_close(w, true);
+	if (mode != CERTS_NONE) {
+		jw_open(w, "chain", '[');
+		for (size_t i = 0; i < n; i++) {
+			if (!chain[i])
+				continue;
+			if (mode == CERTS_FULL)
+				x509_member(w, NULL, chain[i], a);
+			else
+				x509_ref(w, chain[i], a);
+		}
+		jw_close(w, true);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (chain[i])
+				x509_anomalies(w, chain[i], a);
+	}
+	if (mode == CERTS_ONCE && ctx->n_x509_refs < 2) {
+		ctx->x509_refs[ctx->n_x509_refs].chain = chain;
+		ctx->x509_refs[ctx->n_x509_refs].n = n;
+		ctx->n_x509_refs++;
+	}
 
 	if (ctx && ctx->cfg.emit_chain_der) {
 		jw_open(w, "certificate_chain", '[');
@@ -225,4 +272,52 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 	if (vs->validated)
 		validation_obj(w, &vs->validation);
 	return w->oom ? -1 : 0;
+}
+
+/* --certificates once: the SHA-256 of every certificate whose tlstap.x509
+ * record was written, open addressing on the digest's first bytes.  When
+ * it is three quarters full it is emptied (counted): each certificate
+ * seen after that is written again, so none goes unwritten. */
+#define SEEN_SLOTS (1u << 16)
+#define SEEN_MAX (SEEN_SLOTS / 4 * 3)
+
+struct x509_seen {
+	uint8_t key[SEEN_SLOTS][32];
+	uint8_t used[SEEN_SLOTS];
+	uint32_t n;
+	uint64_t written, resets;
+};
+
+int x509_seen_add(struct x509_seen **set, const uint8_t d[32])
+{
+	struct x509_seen *z = *set;
+	uint32_t i;
+
+	if (!z && !(z = *set = calloc(1, sizeof *z)))
+		return -1;
+	if (z->n >= SEEN_MAX) {
+		memset(z->used, 0, sizeof z->used);
+		z->n = 0;
+		z->resets++;
+	}
+	i = ((uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16) % SEEN_SLOTS;
+	for (; z->used[i]; i = (i + 1) % SEEN_SLOTS)
+		if (memcmp(z->key[i], d, 32) == 0)
+			return 0;
+	memcpy(z->key[i], d, 32);
+	z->used[i] = 1;
+	z->n++;
+	return 1;
+}
+
+void x509_seen_written(struct x509_seen *set)
+{
+	if (set)
+		set->written++;
+}
+
+void x509_seen_counts(const struct x509_seen *set, uint64_t *written, uint64_t *resets)
+{
+	*written = set ? set->written : 0;
+	*resets = set ? set->resets : 0;
 }

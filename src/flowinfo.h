@@ -43,6 +43,9 @@ struct flow_info {
 	const struct verdict *verdict;  /* the session's (verdict.h); NULL with sess */
 	/* How each side's first packet travelled; NULL: not tunnelled. */
 	const struct encap_chain *encap[2];
+	/* The connection has ended: ct holds its totals, not only what was
+	 * counted up to the handshake's outcome. */
+	bool at_end;
 };
 
 #endif

@@ -99,6 +99,12 @@ static void usage(FILE *out)
 "                        when stderr is a terminal).\n"
 "  --certificate-chain   include each certificate's DER, base64, in\n"
 "                        tls.server.certificate_chain / tls.client.certificate_chain.\n"
+"  --certificates MODE   how much of each certificate a session record\n"
+"                        carries: full (default: the leaf and the chain as\n"
+"                        x509 objects), once (by hash; each distinct\n"
+"                        certificate written once as a tlstap.x509 record),\n"
+"                        leaf (the leaf's x509, the chain by hash), chain\n"
+"                        (the chain by hash), none (no chain, no x509).\n"
 "  --certs-dir DIR       write each distinct certificate once as DIR/<sha256>.der.\n"
 "  --community-id-seed N seed for network.community_id (default 0).\n"
 "\n"
@@ -170,6 +176,7 @@ enum {
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
 	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
+	OPT_CERTIFICATES,
 };
 
 static const struct option long_opts[] = {
@@ -182,6 +189,7 @@ static const struct option long_opts[] = {
 	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "certificate-chain", no_argument, NULL, OPT_CHAIN },
+	{ "certificates", required_argument, NULL, OPT_CERTIFICATES },
 	{ "certs-dir", required_argument, NULL, OPT_CERTS_DIR },
 	{ "community-id-seed", required_argument, NULL, OPT_SEED },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
@@ -204,6 +212,24 @@ static const struct option long_opts[] = {
 	{ "keylog", required_argument, NULL, OPT_KEYLOG },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --certificates MODE into cfg; false (said on stderr) for an unknown mode. */
+static bool cert_mode_option(struct tt_config *cfg, const char *arg)
+{
+	static const char *const names[] = {
+		[CERTS_FULL] = "full", [CERTS_ONCE] = "once", [CERTS_LEAF] = "leaf",
+		[CERTS_CHAIN] = "chain", [CERTS_NONE] = "none",
+	};
+
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(arg, names[i]) == 0) {
+			cfg->certs = (enum cert_mode)i;
+			return true;
+		}
+	fprintf(stderr, "tlstap: --certificates takes full, once, leaf, chain or none\n"
+		"Try 'tlstap --help'.\n");
+	return false;
+}
 
 /* A whole number in [lo, hi], or exit with a usage error naming the option. */
 static unsigned long long number(const char *opt, const char *s,
@@ -505,6 +531,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SESSION_MEMCAP:
 			ctx.cfg.session_memcap = cli_size("--session-memcap", optarg, 1ull << 20, 1ull << 40);
+			break;
+		case OPT_CERTIFICATES:
+			if (!cert_mode_option(&ctx.cfg, optarg))
+				return EXIT_USAGE;
 			break;
 		case OPT_VLAN_TRACKING:
 			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {

@@ -189,9 +189,9 @@ static int client_by_ports(const struct flow *f)
 }
 
 /* The session's verdict (verdict.c), then its record (emit.c). */
-static void emit_flow(struct pipeline *pl, struct flow *f)
+static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 {
-	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL, { NULL, NULL } };
+	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL, { NULL, NULL }, at_end };
 	struct verdict v;
 
 	for (int d = 0; d < 2 && f->encap; d++)
@@ -230,7 +230,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 		session_finish(f->sess, f->ct.last_ns);
 		if (session_is_tls(f->sess)) {
 			if (!f->emitted)
-				emit_flow(pl, f);
+				emit_flow(pl, f, true);
 		} else {
 			st->sessions_not_tls++;
 		}
@@ -375,7 +375,7 @@ static void flow_key(const struct pkt *p, uint8_t proto, bool vlan, struct flow_
 /* The record is out: keep only the counters from here on. */
 static void emit_decided(struct pipeline *pl, struct flow *f)
 {
-	emit_flow(pl, f);
+	emit_flow(pl, f, false);
 	stop_reasm(pl, f);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
