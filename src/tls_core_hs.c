@@ -37,7 +37,7 @@ bool core_offers_tls13(const struct tls_client_hello *ch)
  * the first and names the switch). */
 static void note_retry_changes(struct session *s, const struct tls_client_hello *ch2)
 {
-	s->retry_changes = tls_retry_changes(s->ch, ch2);
+	s->retry_changes = tls_retry_changes(core_ch(s), ch2);
 	if (!s->retry_changes)
 		return;
 	anom_add(&s->anom, "hello_retry_changed");
@@ -54,6 +54,60 @@ static void note_retry_changes(struct session *s, const struct tls_client_hello 
 	memcpy(s->retry_sni, ch2->sni, ch2->sni_len);
 	s->retry_sni_len = ch2->sni_len;
 	core_mem_add(s, ch2->sni_len);
+}
+
+static void parse_client_hello(const struct session *s, const uint8_t *b, size_t n, bool sslv2,
+			       struct tls_client_hello *ch, struct anom_set *a)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->dtls = s->dtls != NULL;
+	ch->quic = s->quic != NULL;
+	if (sslv2)
+		tls_parse_sslv2_client_hello(b, n, ch, a);
+	else
+		tls_parse_client_hello(b, n, ch, a);
+}
+
+/* The first ClientHello stays with the session until its record is
+ * written: as its bytes when they are smaller than the parsed struct (the
+ * usual case: a few hundred bytes against 6 KiB; the parsed copy becomes
+ * the context's scratch), else as the struct. */
+static void keep_client_hello(struct session *s, struct tls_client_hello *ch, const uint8_t *b,
+			      size_t n, bool sslv2)
+{
+	struct tt_ctx *ctx = s->ctx;
+	uint8_t *raw = n < sizeof *ch ? malloc(n ? n : 1) : NULL;
+
+	if (!raw) {
+		s->ch = ch;
+		core_mem_add(s, sizeof *ch);
+		return;
+	}
+	memcpy(raw, b, n);
+	s->ch_raw = raw;
+	s->ch_raw_len = (uint32_t)n;
+	s->ch_raw_v2 = sslv2;
+	core_mem_add(s, n);
+	core_pool_put(ctx, POOL_CH, ctx->ch_scratch);
+	ctx->ch_scratch = ch;
+	ctx->ch_owner = s;
+}
+
+const struct tls_client_hello *core_ch(const struct session *s)
+{
+	struct tt_ctx *ctx = s->ctx;
+	struct anom_set again = { .n = 0 };
+
+	if (s->ch || !s->ch_raw)
+		return s->ch;
+	if (ctx->ch_owner == s)
+		return ctx->ch_scratch;
+	if (!ctx->ch_scratch && !(ctx->ch_scratch = core_pool_get(ctx, POOL_CH)))
+		return NULL;
+	/* its anomalies were noted at the first parse */
+	parse_client_hello(s, s->ch_raw, s->ch_raw_len, s->ch_raw_v2, ctx->ch_scratch, &again);
+	ctx->ch_owner = s;
+	return ctx->ch_scratch;
 }
 
 static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t n, bool sslv2)
@@ -79,19 +133,12 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		anom_add(&s->anom, "alloc_failed");
 		return;
 	}
-	memset(ch, 0, sizeof *ch);
-	ch->dtls = s->dtls != NULL;
-	ch->quic = s->quic != NULL;
-	if (sslv2)
-		tls_parse_sslv2_client_hello(b, n, ch, &s->anom);
-	else
-		tls_parse_client_hello(b, n, ch, &s->anom);
+	parse_client_hello(s, b, n, sslv2, ch, &s->anom);
 	s->cookie_len = ch->cookie_len;
-	if (s->n_ch == 2 && s->ch)
+	if (s->n_ch == 2 && core_ch(s))
 		note_retry_changes(s, ch);
-	if (s->n_ch == 1 && !s->ch) {
-		s->ch = ch;
-		core_mem_add(s, sizeof *ch);
+	if (s->n_ch == 1 && !s->ch && !s->ch_raw) {
+		keep_client_hello(s, ch, b, n, sslv2);
 	} else {
 		core_pool_put(s->ctx, POOL_CH, ch);
 	}
@@ -100,6 +147,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t n)
 {
 	struct tls_server_hello *sh;
+	const struct tls_client_hello *ch;
 	int c;
 
 	if (s->client < 0)
@@ -156,14 +204,14 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		s->d[0].enc = s->d[1].enc = true;
 		if (s->ctx->keylog)
 			core_dec_server_hello(s);
-	} else if (s->ch && sh->session_id_len &&
-		   sh->session_id_len == s->ch->session_id_len &&
-		   memcmp(sh->session_id, s->ch->session_id, sh->session_id_len) == 0) {
+	} else if ((ch = core_ch(s)) && sh->session_id_len &&
+		   sh->session_id_len == ch->session_id_len &&
+		   memcmp(sh->session_id, ch->session_id, sh->session_id_len) == 0) {
 		s->resumed = true;
 	}
 	if (s->hrr && !s->tls13)
 		anom_add(&s->anom, "unexpected_message");
-	if (sh->downgrade && s->ch && core_offers_tls13(s->ch))
+	if (sh->downgrade && (ch = core_ch(s)) && core_offers_tls13(ch))
 		anom_add(&s->anom, "downgrade_sentinel");
 }
 
