@@ -6,8 +6,8 @@
  * identifiers of the tunnels it travels in, README "Flow key"), hashed with
  * a key drawn at random for each table (flow_table_new) so that nobody can
  * choose colliding keys.  Side 0 is the sender of the first packet seen.
- * Flows sit on one of three LRU lists ordered by last packet time: open TCP
- * connections, closed ones (FIN both ways, or RST), which time out sooner,
+ * Flows sit on one of four LRU lists ordered by last packet time: open TCP
+ * connections (those without payload yet on a list of their own), closed ones (FIN both ways, or RST), which time out sooner,
  * and UDP flows, which have a timeout of their own.  The table owns the
  * flows; the pipeline emits a flow and
  * then frees it through flow_remove().
@@ -74,8 +74,12 @@ struct flow {
 
 struct flow_table;
 
-/* The LRU lists (FLOW_OPEN and FLOW_CLOSED are false and true). */
-enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2 };
+/* The LRU lists (FLOW_OPEN and FLOW_CLOSED are false and true).
+ * FLOW_QUIET holds the open TCP connections that have sent no payload yet
+ * (a SYN, a handshake): the cheapest state to lose, found without walking
+ * past the others (README "Memory").  flow_insert() puts a TCP flow on
+ * FLOW_OPEN; the pipeline moves it. */
+enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2, FLOW_QUIET = 3, FLOW_LISTS };
 
 /* The hash of two endpoints (16-byte addresses, IPv4 in the first
  * 4 bytes and the rest zero): the same whichever comes first. */
@@ -96,6 +100,10 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 void flow_touch(struct flow_table *t, struct flow *f, int which);
 /* Unlink (does not free the session or buffers). */
 void flow_remove(struct flow_table *t, struct flow *f);
+/* Unlink and free the flow itself (not its session, buffers or chain). */
+void flow_free(struct flow_table *t, struct flow *f);
+/* Bytes the table and its flows take from the allocator (mem.h). */
+uint64_t flow_table_bytes(const struct flow_table *t);
 uint32_t flow_count(const struct flow_table *t);
 uint32_t flow_max(const struct flow_table *t);
 /* The least recently seen flow of list `which` (enum flow_list_id), or NULL. */

@@ -117,6 +117,7 @@
 #include "../parsers/cursor.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
+#include "mem.h"
 #include "session_impl.h"
 #include "tls_core.h"
 
@@ -158,6 +159,8 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 			anom_add(&s->anom, "alloc_failed");
 			return;
 		}
+		core_mem_sub(s, s->cap_msgs * sizeof *m);
+		core_mem_add(s, nc * sizeof *m);
 		s->msgs = m;
 		s->cap_msgs = nc;
 	}
@@ -196,6 +199,8 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 			anom_add(&s->anom, "alloc_failed");
 			return;
 		}
+		core_mem_sub(s, s->cap_alerts * sizeof *a);
+		core_mem_add(s, nc * sizeof *a);
 		s->alerts = a;
 		s->cap_alerts = nc;
 	}
@@ -307,6 +312,9 @@ void tls_core_pool_free(struct tt_ctx *ctx)
 {
 	struct hello_pool *p = ctx->pool;
 
+	free(ctx->ch_scratch);
+	ctx->ch_scratch = NULL;
+	ctx->ch_owner = NULL;
 	if (!p)
 		return;
 	for (int k = 0; k < 2; k++)
@@ -316,16 +324,34 @@ void tls_core_pool_free(struct tt_ctx *ctx)
 	ctx->pool = NULL;
 }
 
-/* The session's own large allocations count against cfg.session_memcap
- * (the pipeline ends the oldest connections when the total is over it). */
+size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
+{
+	const struct hello_pool *p = ctx->pool;
+	size_t scratch = ctx->ch_scratch ? mem_chunk(pool_size[POOL_CH]) : 0;
+
+	if (!p)
+		return scratch;
+	return scratch + mem_chunk(sizeof *p) + p->n[POOL_CH] * mem_chunk(pool_size[POOL_CH]) +
+	       p->n[POOL_SH] * mem_chunk(pool_size[POOL_SH]);
+}
+
+/* The session's own allocations count against cfg.session_memcap and
+ * --memcap (the pipeline ends the oldest connections when the total is
+ * over it), as the allocator's chunks of that size (mem.h). */
 void core_mem_add(struct session *s, size_t n)
 {
+	if (!n)
+		return;
+	n = mem_chunk(n);
 	s->mem += n;
 	s->ctx->sess_mem += n;
 }
 
 void core_mem_sub(struct session *s, size_t n)
 {
+	if (!n)
+		return;
+	n = mem_chunk(n);
 	n = n < s->mem ? n : s->mem;
 	s->mem -= n;
 	s->ctx->sess_mem -= n < s->ctx->sess_mem ? n : s->ctx->sess_mem;
@@ -578,7 +604,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		 * (one-sided capture). */
 		if (s->tls13 || s->v2)
 			break;
-		if (!s->sh_seen && dir == c && !s->cli_cke && !(s->ch && !core_offers_tls13(s->ch)))
+		if (!s->sh_seen && dir == c && !s->cli_cke && !(core_ch(s) && !core_offers_tls13(core_ch(s))))
 			break;
 		if (!s->sh_seen && dir != c) {
 			anom_add(&s->anom, "unexpected_message");
@@ -629,7 +655,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 				core_add_msg(s, dir, SESS_MSG_APPDATA);
 			}
 			core_check_established(s);
-		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
+		} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
 			core_early_record(s, r->len);
 		} else if (s->d[!dir].got_bytes) {
 			/* (with the peer's direction missing, data is what we expect) */
@@ -651,8 +677,8 @@ static void note_client_progress(struct session *s, int dir, const struct tls_re
 {
 	if (s->cli_after_ch || dir != core_client_dir(s) || !s->n_ch)
 		return;
-	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && s->ch &&
-	    s->ch->has_early_data)
+	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && core_ch(s) &&
+	    core_ch(s)->has_early_data)
 		return;
 	s->cli_after_ch = true;
 }
@@ -712,6 +738,9 @@ void tls_core_free(struct session *s)
 	core_dec_free(s);
 	free(s->ee_alpn);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
+	free(s->ch_raw);
+	if (s->ctx->ch_owner == s)
+		s->ctx->ch_owner = NULL;
 	core_pool_put(s->ctx, POOL_SH, s->sh);
 	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);
 	free(s->cr);
