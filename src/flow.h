@@ -51,16 +51,25 @@ struct flow {
 	struct flow *prev, *next;        /* LRU list */
 	struct flow_counters ct;
 	uint64_t seen_ns;                /* last packet on the timeout clock */
-	struct reasm_dir rd[2];
-	struct session *sess;            /* NULL until the first payload */
-	int8_t syn_side;                 /* SYN without ACK sender, -1 */
-	bool synack_seen[2];
-	bool fin[2], rst;
-	int8_t rst_side;                 /* who reset; applied when the flow ends */
 	uint64_t rst_ns;
+	/* Reassembly, [2]: heap, allocated at the first payload (a connection
+	 * without payload is cheap: README "Memory") and freed once the
+	 * record is written.  Before, start_seq holds where each direction
+	 * will start (bit d of started: known); after, rd_done is set. */
+	struct reasm_dir *rd;
+	struct session *sess;            /* NULL until the first payload */
+	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
+					  * (n 0: none yet); heap, NULL if never */
+	uint32_t start_seq[2];
 	struct tcp_half th[2];
 	uint32_t reuse_isn;              /* a SYN on the open connection ... */
 	int8_t reuse_side;               /* ... from this side, -1 none */
+	int8_t syn_side;                 /* SYN without ACK sender, -1 */
+	int8_t rst_side;                 /* who reset; applied when the flow ends */
+	bool synack_seen[2];
+	bool fin[2], rst;
+	uint8_t started;
+	bool rd_done;
 	uint8_t list;                    /* enum flow_list_id it is on */
 	uint8_t udp_proto;               /* UDP: what the flow carries (udp.h) */
 	bool emitted;                    /* its record was written */
@@ -68,8 +77,6 @@ struct flow {
 	uint8_t qp_cids;                 /* QUIC: roles whose connection id is
 					  * indexed (quic_paths.c) */
 	struct qp_entry *qpaths;         /* QUIC: its entries in that index */
-	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
-					  * (n 0: none yet); heap, NULL if never */
 };
 
 struct flow_table;

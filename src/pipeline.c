@@ -57,6 +57,7 @@ struct pipeline {
 	uint64_t last_ts, next_check;
 	struct flow *cur;       /* the flow of the packet at hand */
 	uint64_t encap_bytes;   /* flows' tunnel chains, as allocated (mem.h) */
+	uint64_t rd_bytes;      /* flows' reassembly state (flow.h), as allocated */
 	uint32_t source;        /* of the packets now arriving (sources.h) */
 };
 
@@ -109,8 +110,8 @@ static bool reclaim(void *u, uint64_t more)
 				return true;
 			if (f->seen_ns + SEC > pl->last_ts)
 				break;   /* the rest of this list is more recent */
-			if (f != pl->cur && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
-					     f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
+			if (f != pl->cur && f->rd && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
+						      f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
 				if (f->sess)
 					session_anomaly(f->sess, "reasm_memcap_shed");
 				stop_reasm(pl, f);
@@ -217,9 +218,67 @@ static void emit_flow(struct pipeline *pl, struct flow *f)
 
 static void stop_reasm(struct pipeline *pl, struct flow *f)
 {
-	for (int d = 0; d < 2; d++)
+	for (int d = 0; d < 2 && f->rd; d++)
 		if (!f->rd[d].stopped)
 			reasm_stop(&f->rd[d], &pl->mem);
+}
+
+/* A TCP flow's first payload: its reassembly state, started where the
+ * handshake said.  False without memory. */
+static bool open_reasm(struct pipeline *pl, struct flow *f)
+{
+	if (f->rd)
+		return true;
+	if (!(f->rd = calloc(2, sizeof *f->rd)))
+		return false;
+	pl->rd_bytes += mem_block(f->rd);
+	for (int d = 0; d < 2; d++)
+		if (f->started & (1u << d))
+			reasm_start(&f->rd[d], f->start_seq[d]);
+	return true;
+}
+
+/* The flow's reassembly is over for good (its record is out). */
+static void close_reasm(struct pipeline *pl, struct flow *f)
+{
+	for (int d = 0; d < 2 && f->rd; d++)
+		reasm_free(&f->rd[d], &pl->mem);
+	pl->rd_bytes -= mem_block(f->rd);
+	free(f->rd);
+	f->rd = NULL;
+	f->rd_done = true;
+}
+
+/* Whether direction d's start is known (reasm_dir.init); after the
+ * record, as a stopped direction: yes. */
+static bool dir_init(const struct flow *f, int d)
+{
+	if (f->rd)
+		return f->rd[d].init;
+	return f->rd_done || (f->started & (1u << d));
+}
+
+/* Whether direction d is being reassembled from a known point; *next gets
+ * the sequence number of its next byte (0 when not). */
+static bool dir_next(const struct flow *f, int d, uint32_t *next)
+{
+	if (f->rd) {
+		*next = f->rd[d].next_seq;
+		return f->rd[d].init && !f->rd[d].stopped;
+	}
+	*next = f->start_seq[d];
+	return !f->rd_done && (f->started & (1u << d));
+}
+
+/* Direction d starts at seq (reasm_start), now or at the first payload. */
+static void dir_start(struct flow *f, int d, uint32_t seq)
+{
+	if (f->rd) {
+		reasm_start(&f->rd[d], seq);
+	} else if (!f->rd_done) {
+		f->start_seq[d] = seq;
+		f->started |= (uint8_t)(1u << d);
+	}
 }
 
 static void end_flow(struct pipeline *pl, struct flow *f)
@@ -229,7 +288,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	if (f->sess) {
 		struct sinkctx sc = { pl, f };
 		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
-		for (int d = 0; d < 2; d++)
+		for (int d = 0; d < 2 && f->rd; d++)
 			if (!f->rd[d].stopped && session_wants_data(f->sess))
 				reasm_flush(&f->rd[d], d, f->ct.last_ns, &pl->mem, &k);
 		if (f->rst)
@@ -242,8 +301,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 			st->sessions_not_tls++;
 		}
 	}
-	for (int d = 0; d < 2; d++)
-		reasm_free(&f->rd[d], &pl->mem);
+	close_reasm(pl, f);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	pl->encap_bytes -= mem_block(f->encap);
@@ -329,7 +387,7 @@ static void account(struct pipeline *pl)
 	struct tt_stats *st = &ctx->st;
 
 	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes);
-	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used);
+	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used + pl->rd_bytes);
 	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
 	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
 	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
@@ -480,7 +538,7 @@ static void flow_key(const struct pkt *p, uint8_t proto, bool vlan, struct flow_
 static void emit_decided(struct pipeline *pl, struct flow *f)
 {
 	emit_flow(pl, f);
-	stop_reasm(pl, f);
+	close_reasm(pl, f);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	f->sess = NULL;
@@ -586,7 +644,7 @@ static struct flow *reopen(struct pipeline *pl, struct flow *old, int *side)
 	f->th[0].syn_seen = true;
 	f->th[0].isn[0] = isn;
 	f->th[0].n_isn = 1;
-	reasm_start(&f->rd[0], isn + 1);
+	dir_start(f, 0, isn + 1);
 	*side = 1;
 	return f;
 }
@@ -630,8 +688,8 @@ static void track_syn(struct flow *f, int side, const struct pkt *p)
 		f->syn_side = (int8_t)!side;
 	if (tcpt_syn(f, side, p) && f->sess)
 		session_anomaly(f->sess, "tcp_several_isn");
-	if (!f->rd[side].init)
-		reasm_start(&f->rd[side], p->seq + 1);
+	if (!dir_init(f, side))
+		dir_start(f, side, p->seq + 1);
 }
 
 /* The packet's ACK acknowledges one of the peer's ISNs: follow it (a spoofed
@@ -639,13 +697,15 @@ static void track_syn(struct flow *f, int side, const struct pkt *p)
 static void follow_isn(struct pipeline *pl, struct flow *f, int side, const struct pkt *p)
 {
 	uint32_t isn;
-	struct reasm_dir *d = &f->rd[!side];
+	struct reasm_dir *d = f->rd ? &f->rd[!side] : NULL;
 
 	if (!tcpt_anchor(f, side, p, &isn))
 		return;
 	if (f->th[!side].n_isn > 1 && f->sess)
 		session_anomaly(f->sess, "tcp_several_isn");
-	if (d->init && d->next_seq != isn + 1 && d->next_off == 0 && !d->stopped)
+	if (!d && (f->started & (1u << !side)))
+		f->start_seq[!side] = isn + 1;   /* nothing buffered yet */
+	else if (d && d->init && d->next_seq != isn + 1 && d->next_off == 0 && !d->stopped)
 		reasm_restart(d, isn + 1, &pl->mem);
 }
 
@@ -735,15 +795,17 @@ static void feed(struct pipeline *pl, struct flow *f, int side, const struct pkt
 static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
 		enum tcpt_take take, uint64_t ts)
 {
-	const struct reasm_dir *d = &f->rd[side];
 	enum tcpt_rst r;
 	const char *why = NULL;
+	uint32_t next;
+	bool known;
 
 	if (!taken(take)) {
 		pl->ctx->st.tcp_rst_ignored++;
 		return;
 	}
-	r = tcpt_rst(f, side, p, d->init && !d->stopped, d->next_seq);
+	known = dir_next(f, side, &next);
+	r = tcpt_rst(f, side, p, known, next);
 	if (r == TCPT_RST_CHALLENGE)
 		why = "tcp_rst_not_exact";
 	else if (r == TCPT_RST_OUTSIDE)
@@ -810,6 +872,8 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	sc.f = f;
 
 	if (!f->sess && p->payload_len && !f->emitted) {
+		if (!open_reasm(pl, f))
+			return;
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
@@ -823,7 +887,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		track_syn(f, side, p);
 	if (taken(take))
 		follow_isn(pl, f, side, p);
-	if (f->sess && !f->midstream_noted && p->payload_len && !f->rd[side].init) {
+	if (f->sess && !f->midstream_noted && p->payload_len && !dir_init(f, side)) {
 		session_anomaly(f->sess, "midstream");
 		f->midstream_noted = true;
 	}
