@@ -79,16 +79,6 @@ def connections(path, ipv6=False):
     return res
 
 
-def csum(b):
-    """The Internet checksum (RFC 1071) of b."""
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
 class Writer:
     """checksums=True fills in the IPv4 and TCP checksums (a stack would
     hold back a segment whose checksum is wrong until it is acknowledged)."""
@@ -107,9 +97,9 @@ class Writer:
         tot = 20 + len(tcp) + len(payload)
         ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, tot, ipid & 0xffff, 0x4000, 64, 6, 0, sip, dip)
         if self.checksums:
-            ip = ip[:10] + struct.pack(">H", csum(ip)) + ip[12:]
+            ip = ip[:10] + struct.pack(">H", pcaptool.csum(ip)) + ip[12:]
             pseudo = sip + dip + struct.pack(">BBH", 0, 6, len(tcp) + len(payload))
-            tcp = tcp[:16] + struct.pack(">H", csum(pseudo + tcp + payload)) + tcp[18:]
+            tcp = tcp[:16] + struct.pack(">H", pcaptool.csum(pseudo + tcp + payload)) + tcp[18:]
         eth = b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00"
         frame = eth + ip + tcp + payload
         self.f.write(struct.pack("<IIII", ts // 10**9, ts % 10**9, len(frame), len(frame)))
