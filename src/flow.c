@@ -267,3 +267,53 @@ struct flow *flow_any(struct flow_table *t)
 		return t->lists[FLOW_UDP].tail;
 	return t->lists[FLOW_QUIET].tail;
 }
+
+bool flow_reasm_open(struct flow_table *t, struct flow *f)
+{
+	if (f->rd)
+		return true;
+	if (!(f->rd = calloc(2, sizeof *f->rd)))
+		return false;
+	t->bytes += mem_block(f->rd);
+	for (int d = 0; d < 2; d++)
+		if (f->started & (1u << d))
+			reasm_start(&f->rd[d], f->start_seq[d]);
+	return true;
+}
+
+void flow_reasm_close(struct flow_table *t, struct flow *f, struct reasm_mem *m)
+{
+	for (int d = 0; d < 2 && f->rd; d++)
+		reasm_free(&f->rd[d], m);
+	t->bytes -= mem_block(f->rd);
+	free(f->rd);
+	f->rd = NULL;
+	f->rd_done = true;
+}
+
+bool flow_dir_init(const struct flow *f, int d)
+{
+	if (f->rd)
+		return f->rd[d].init;
+	return f->rd_done || (f->started & (1u << d));
+}
+
+bool flow_dir_next(const struct flow *f, int d, uint32_t *next)
+{
+	if (f->rd) {
+		*next = f->rd[d].next_seq;
+		return f->rd[d].init && !f->rd[d].stopped;
+	}
+	*next = f->start_seq[d];
+	return !f->rd_done && (f->started & (1u << d));
+}
+
+void flow_dir_start(struct flow *f, int d, uint32_t seq)
+{
+	if (f->rd) {
+		reasm_start(&f->rd[d], seq);
+	} else if (!f->rd_done) {
+		f->start_seq[d] = seq;
+		f->started |= (uint8_t)(1u << d);
+	}
+}

@@ -121,4 +121,20 @@ struct flow *flow_newest(struct flow_table *t, int which);
 /* Any flow (to drain the table at the end), or NULL. */
 struct flow *flow_any(struct flow_table *t);
 
+/* A TCP flow's reassembly state (f->rd), allocated at its first payload
+ * and started where its handshake said; true if it exists, false without
+ * memory.  Its bytes count in flow_table_bytes(). */
+bool flow_reasm_open(struct flow_table *t, struct flow *f);
+/* Frees it (buffers back to m): the flow's reassembly is over for good. */
+void flow_reasm_close(struct flow_table *t, struct flow *f, struct reasm_mem *m);
+/* Whether direction d's start is known (reasm_dir.init); once closed:
+ * true, as a stopped direction's. */
+bool flow_dir_init(const struct flow *f, int d);
+/* Whether direction d is reassembled from a known point (started, not
+ * stopped); *next gets the sequence number of its next byte. */
+bool flow_dir_next(const struct flow *f, int d, uint32_t *next);
+/* Direction d starts at seq (reasm_start), now or when f->rd is opened;
+ * nothing once closed. */
+void flow_dir_start(struct flow *f, int d, uint32_t seq);
+
 #endif

@@ -57,7 +57,6 @@ struct pipeline {
 	uint64_t last_ts, next_check;
 	struct flow *cur;       /* the flow of the packet at hand */
 	uint64_t encap_bytes;   /* flows' tunnel chains, as allocated (mem.h) */
-	uint64_t rd_bytes;      /* flows' reassembly state (flow.h), as allocated */
 	uint32_t source;        /* of the packets now arriving (sources.h) */
 };
 
@@ -223,64 +222,6 @@ static void stop_reasm(struct pipeline *pl, struct flow *f)
 			reasm_stop(&f->rd[d], &pl->mem);
 }
 
-/* A TCP flow's first payload: its reassembly state, started where the
- * handshake said.  False without memory. */
-static bool open_reasm(struct pipeline *pl, struct flow *f)
-{
-	if (f->rd)
-		return true;
-	if (!(f->rd = calloc(2, sizeof *f->rd)))
-		return false;
-	pl->rd_bytes += mem_block(f->rd);
-	for (int d = 0; d < 2; d++)
-		if (f->started & (1u << d))
-			reasm_start(&f->rd[d], f->start_seq[d]);
-	return true;
-}
-
-/* The flow's reassembly is over for good (its record is out). */
-static void close_reasm(struct pipeline *pl, struct flow *f)
-{
-	for (int d = 0; d < 2 && f->rd; d++)
-		reasm_free(&f->rd[d], &pl->mem);
-	pl->rd_bytes -= mem_block(f->rd);
-	free(f->rd);
-	f->rd = NULL;
-	f->rd_done = true;
-}
-
-/* Whether direction d's start is known (reasm_dir.init); after the
- * record, as a stopped direction: yes. */
-static bool dir_init(const struct flow *f, int d)
-{
-	if (f->rd)
-		return f->rd[d].init;
-	return f->rd_done || (f->started & (1u << d));
-}
-
-/* Whether direction d is being reassembled from a known point; *next gets
- * the sequence number of its next byte (0 when not). */
-static bool dir_next(const struct flow *f, int d, uint32_t *next)
-{
-	if (f->rd) {
-		*next = f->rd[d].next_seq;
-		return f->rd[d].init && !f->rd[d].stopped;
-	}
-	*next = f->start_seq[d];
-	return !f->rd_done && (f->started & (1u << d));
-}
-
-/* Direction d starts at seq (reasm_start), now or at the first payload. */
-static void dir_start(struct flow *f, int d, uint32_t seq)
-{
-	if (f->rd) {
-		reasm_start(&f->rd[d], seq);
-	} else if (!f->rd_done) {
-		f->start_seq[d] = seq;
-		f->started |= (uint8_t)(1u << d);
-	}
-}
-
 static void end_flow(struct pipeline *pl, struct flow *f)
 {
 	struct tt_stats *st = &pl->ctx->st;
@@ -301,7 +242,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 			st->sessions_not_tls++;
 		}
 	}
-	close_reasm(pl, f);
+	flow_reasm_close(pl->ft, f, &pl->mem);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	pl->encap_bytes -= mem_block(f->encap);
@@ -387,7 +328,7 @@ static void account(struct pipeline *pl)
 	struct tt_stats *st = &ctx->st;
 
 	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes);
-	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used + pl->rd_bytes);
+	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used);
 	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
 	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
 	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
@@ -538,7 +479,7 @@ static void flow_key(const struct pkt *p, uint8_t proto, bool vlan, struct flow_
 static void emit_decided(struct pipeline *pl, struct flow *f)
 {
 	emit_flow(pl, f);
-	close_reasm(pl, f);
+	flow_reasm_close(pl->ft, f, &pl->mem);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	f->sess = NULL;
@@ -644,7 +585,7 @@ static struct flow *reopen(struct pipeline *pl, struct flow *old, int *side)
 	f->th[0].syn_seen = true;
 	f->th[0].isn[0] = isn;
 	f->th[0].n_isn = 1;
-	dir_start(f, 0, isn + 1);
+	flow_dir_start(f, 0, isn + 1);
 	*side = 1;
 	return f;
 }
@@ -688,8 +629,8 @@ static void track_syn(struct flow *f, int side, const struct pkt *p)
 		f->syn_side = (int8_t)!side;
 	if (tcpt_syn(f, side, p) && f->sess)
 		session_anomaly(f->sess, "tcp_several_isn");
-	if (!dir_init(f, side))
-		dir_start(f, side, p->seq + 1);
+	if (!flow_dir_init(f, side))
+		flow_dir_start(f, side, p->seq + 1);
 }
 
 /* The packet's ACK acknowledges one of the peer's ISNs: follow it (a spoofed
@@ -804,7 +745,7 @@ static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt 
 		pl->ctx->st.tcp_rst_ignored++;
 		return;
 	}
-	known = dir_next(f, side, &next);
+	known = flow_dir_next(f, side, &next);
 	r = tcpt_rst(f, side, p, known, next);
 	if (r == TCPT_RST_CHALLENGE)
 		why = "tcp_rst_not_exact";
@@ -872,7 +813,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	sc.f = f;
 
 	if (!f->sess && p->payload_len && !f->emitted) {
-		if (!open_reasm(pl, f))
+		if (!flow_reasm_open(pl->ft, f))
 			return;
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
@@ -887,7 +828,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		track_syn(f, side, p);
 	if (taken(take))
 		follow_isn(pl, f, side, p);
-	if (f->sess && !f->midstream_noted && p->payload_len && !dir_init(f, side)) {
+	if (f->sess && !f->midstream_noted && p->payload_len && !flow_dir_init(f, side)) {
 		session_anomaly(f->sess, "midstream");
 		f->midstream_noted = true;
 	}

@@ -272,69 +272,6 @@ static const char *expected_next(const struct session *s)
 	return "finished";
 }
 
-/* Freed ClientHello and ServerHello structs, kept for the next sessions:
- * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
- * each session's two took the allocator's slow path twice. */
-#define POOL_MAX 32
-
-static const size_t pool_size[2] = {
-	[POOL_CH] = sizeof(struct tls_client_hello),
-	[POOL_SH] = sizeof(struct tls_server_hello),
-};
-
-struct hello_pool {
-	void *item[2][POOL_MAX];
-	unsigned n[2];
-};
-
-void *core_pool_get(struct tt_ctx *ctx, int kind)
-{
-	struct hello_pool *p = ctx->pool;
-	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
-}
-
-void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
-{
-	struct hello_pool *p;
-
-	if (!x)
-		return;
-	if (!ctx->pool)
-		ctx->pool = calloc(1, sizeof *ctx->pool);
-	p = ctx->pool;
-	if (p && p->n[kind] < POOL_MAX)
-		p->item[kind][p->n[kind]++] = x;
-	else
-		free(x);
-}
-
-void tls_core_pool_free(struct tt_ctx *ctx)
-{
-	struct hello_pool *p = ctx->pool;
-
-	free(ctx->ch_scratch);
-	ctx->ch_scratch = NULL;
-	ctx->ch_owner = NULL;
-	if (!p)
-		return;
-	for (int k = 0; k < 2; k++)
-		while (p->n[k])
-			free(p->item[k][--p->n[k]]);
-	free(p);
-	ctx->pool = NULL;
-}
-
-size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
-{
-	const struct hello_pool *p = ctx->pool;
-	size_t scratch = ctx->ch_scratch ? mem_chunk(pool_size[POOL_CH]) : 0;
-
-	if (!p)
-		return scratch;
-	return scratch + mem_chunk(sizeof *p) + p->n[POOL_CH] * mem_chunk(pool_size[POOL_CH]) +
-	       p->n[POOL_SH] * mem_chunk(pool_size[POOL_SH]);
-}
-
 /* The session's own allocations count against cfg.session_memcap and
  * --memcap (the pipeline ends the oldest connections when the total is
  * over it), as the allocator's chunks of that size (mem.h). */

@@ -11,7 +11,8 @@
  *
  * Memory: a direction's buffer holds only bytes that arrived, at most
  * 4 + cfg.max_handshake_msg; a larger message is listed and skipped
- * (handshake_too_large).
+ * (handshake_too_large).  The first ClientHello is kept as its bytes
+ * (core_ch() parses them again), and freed hello structs are pooled.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
+#include "mem.h"
 #include "session_impl.h"
 #include "tls_core.h"
 
@@ -54,6 +56,69 @@ static void note_retry_changes(struct session *s, const struct tls_client_hello 
 	memcpy(s->retry_sni, ch2->sni, ch2->sni_len);
 	s->retry_sni_len = ch2->sni_len;
 	core_mem_add(s, ch2->sni_len);
+}
+
+/* Freed ClientHello and ServerHello structs, kept for the next sessions:
+ * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
+ * each session's two took the allocator's slow path twice. */
+#define POOL_MAX 32
+
+static const size_t pool_size[2] = {
+	[POOL_CH] = sizeof(struct tls_client_hello),
+	[POOL_SH] = sizeof(struct tls_server_hello),
+};
+
+struct hello_pool {
+	void *item[2][POOL_MAX];
+	unsigned n[2];
+};
+
+void *core_pool_get(struct tt_ctx *ctx, int kind)
+{
+	struct hello_pool *p = ctx->pool;
+	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
+}
+
+void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
+{
+	struct hello_pool *p;
+
+	if (!x)
+		return;
+	if (!ctx->pool)
+		ctx->pool = calloc(1, sizeof *ctx->pool);
+	p = ctx->pool;
+	if (p && p->n[kind] < POOL_MAX)
+		p->item[kind][p->n[kind]++] = x;
+	else
+		free(x);
+}
+
+void tls_core_pool_free(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+
+	free(ctx->ch_scratch);
+	ctx->ch_scratch = NULL;
+	ctx->ch_owner = NULL;
+	if (!p)
+		return;
+	for (int k = 0; k < 2; k++)
+		while (p->n[k])
+			free(p->item[k][--p->n[k]]);
+	free(p);
+	ctx->pool = NULL;
+}
+
+size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
+{
+	const struct hello_pool *p = ctx->pool;
+	size_t scratch = ctx->ch_scratch ? mem_chunk(pool_size[POOL_CH]) : 0;
+
+	if (!p)
+		return scratch;
+	return scratch + mem_chunk(sizeof *p) + p->n[POOL_CH] * mem_chunk(pool_size[POOL_CH]) +
+	       p->n[POOL_SH] * mem_chunk(pool_size[POOL_SH]);
 }
 
 static void parse_client_hello(const struct session *s, const uint8_t *b, size_t n, bool sslv2,
