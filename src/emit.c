@@ -865,28 +865,6 @@ static void findings_json(struct jw *w, const struct emitter *em)
 	jw_close(w, true);
 }
 
-/* tlstap.stats.memory: the budget, the total and each part now and at
- * its peak (with worker threads, the sum of the workers' peaks), and what
- * was shed to stay within it (README "Memory"). */
-static void memory_json(struct jw *w, const struct tt_stats *st)
-{
-	jw_open(w, "memory", '{');
-	jw_uint(w, "budget_bytes", st->mem_budget);
-	jw_uint(w, "current_bytes", mem_total(st));
-	jw_uint(w, "peak_bytes", st->mem_total_peak);
-	jw_uint(w, "shed_half_open", st->shed_half_open);
-	jw_uint(w, "shed_sessions", st->shed_sessions);
-	jw_open(w, "parts", '{');
-	for (int p = 0; p < MEM_PARTS; p++) {
-		jw_open(w, mem_part_name(p), '{');
-		jw_uint(w, "current_bytes", st->mem_now[p]);
-		jw_uint(w, "peak_bytes", st->mem_peak[p]);
-		jw_close(w, true);
-	}
-	jw_close(w, true);
-	jw_close(w, true);
-}
-
 /* The process's peak resident memory (VmHWM: this address space only, so a
  * parent's size before exec does not count, unlike ru_maxrss); 0 if
  * /proc is not there. */
@@ -964,7 +942,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	findings_json(w, ctx->em);
 	if (rss)
 		jw_uint(w, "peak_rss_bytes", rss);
-	memory_json(w, st);
+	mem_json(w, st);
 	if (ctx->keylog) {
 		jw_open(w, "decryption", '{');
 		jw_uint(w, "keylog_lines", st->keylog_lines);

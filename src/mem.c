@@ -5,6 +5,8 @@
 
 #include <malloc.h>
 
+#include "jw.h"
+
 /* glibc: requests from 128 KiB are mapped on their own (the default
  * M_MMAP_THRESHOLD), a page-rounded mapping with a 16-byte header. */
 #define MMAP_FROM (128u * 1024u)
@@ -53,4 +55,26 @@ const char *mem_part_name(enum mem_part part)
 	};
 
 	return names[part];
+}
+
+/* tlstap.stats.memory: the budget, the total and each part now and at
+ * its peak (with worker threads, the sum of the workers' peaks), and what
+ * was shed to stay within it (README "Memory"). */
+void mem_json(struct jw *w, const struct tt_stats *st)
+{
+	jw_open(w, "memory", '{');
+	jw_uint(w, "budget_bytes", st->mem_budget);
+	jw_uint(w, "current_bytes", mem_total(st));
+	jw_uint(w, "peak_bytes", st->mem_total_peak);
+	jw_uint(w, "shed_half_open", st->shed_half_open);
+	jw_uint(w, "shed_sessions", st->shed_sessions);
+	jw_open(w, "parts", '{');
+	for (int p = 0; p < MEM_PARTS; p++) {
+		jw_open(w, mem_part_name(p), '{');
+		jw_uint(w, "current_bytes", st->mem_now[p]);
+		jw_uint(w, "peak_bytes", st->mem_peak[p]);
+		jw_close(w, true);
+	}
+	jw_close(w, true);
+	jw_close(w, true);
 }

@@ -43,5 +43,8 @@ void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes);
 uint64_t mem_total(const struct tt_stats *st);
 /* The name of a part in tlstap.stats ("flows", "reassembly", ...). */
 const char *mem_part_name(enum mem_part part);
+/* The object tlstap.stats.memory (FIELDS.md), written into w. */
+struct jw;
+void mem_json(struct jw *w, const struct tt_stats *st);
 
 #endif
