@@ -19,8 +19,9 @@
 #include "config.h"
 
 enum mem_part {
-	MEM_FLOWS,          /* flow structs, the hash buckets, tunnel chains */
-	MEM_REASM,          /* reassembly buffers and history */
+	MEM_FLOWS,          /* flow structs and their reassembly state, the hash
+	                     * buckets, tunnel chains, the QUIC path index */
+	MEM_REASM,          /* reassembly buffers and history (requested sizes) */
 	MEM_SESSIONS,       /* unfinished sessions: structs, hellos, handshake buffers */
 	MEM_FRAGS,          /* IP fragments waiting for their datagram */
 	MEM_CACHES,         /* the hello cache, the freed-hello pool */

@@ -327,7 +327,7 @@ static void account(struct pipeline *pl)
 	struct tt_ctx *ctx = pl->ctx;
 	struct tt_stats *st = &ctx->st;
 
-	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes);
+	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes + qpaths_bytes(pl->qp));
 	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used);
 	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
 	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
