@@ -8,6 +8,7 @@
 void config_defaults(struct tt_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
+	cfg->memcap = 256ull * 1024u * 1024u;
 	cfg->max_flows = 1000000;
 	cfg->tcp_idle_timeout_ns = 300ull * 1000000000ull;
 	cfg->tcp_closed_timeout_ns = 5ull * 1000000000ull;

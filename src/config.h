@@ -25,6 +25,8 @@ enum cert_mode {
 };
 
 struct tt_config {
+	/* everything that grows with traffic together (mem.h): default 256 MiB */
+	uint64_t memcap;
 	/* flows (flow.c) */
 	uint32_t max_flows;             /* default 1,000,000 */
 	uint64_t tcp_idle_timeout_ns;   /* established, no packet: default 300 s */
@@ -69,6 +71,9 @@ struct tt_config {
 
 void config_defaults(struct tt_config *cfg);
 
+/* The parts of the memory budget (enum mem_part, mem.h). */
+#define TT_MEM_PARTS 6
+
 /* Counters for tlstap.stats.  Per-layer decode errors are named so that the
  * stats record is self-explaining. */
 struct tt_stats {
@@ -108,6 +113,12 @@ struct tt_stats {
 	uint64_t dec_missing_secret;    /* a side's secret was not in the key log */
 	/* live capture */
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop;
+	/* the memory budget (mem.h): bytes each part holds now and at its
+	 * peak, the total's peak, the budget, and what was shed to keep it */
+	uint64_t mem_now[TT_MEM_PARTS], mem_peak[TT_MEM_PARTS], mem_total_peak;
+	uint64_t mem_budget;
+	uint64_t shed_half_open;        /* connections without payload dropped */
+	uint64_t shed_sessions;         /* unfinished sessions ended and reported */
 };
 
 struct x509_ctx;
@@ -115,6 +126,8 @@ struct emitter;
 struct frag_cache;
 struct jw;
 struct hello_pool;
+struct tls_client_hello;
+struct session;
 struct sources;
 struct keylog;
 
@@ -127,6 +140,10 @@ struct tt_ctx {
 	struct jw *w;                   /* record buffer of a worker; NULL: the emitter's */
 	uint64_t sess_mem;              /* bytes the sessions hold now (session.c) */
 	struct hello_pool *pool;        /* freed hello structs kept for reuse (session.c) */
+	/* the ClientHello of a compact session (session_impl.h, core_ch),
+	 * parsed again from its bytes: whose it is now, NULL none */
+	struct tls_client_hello *ch_scratch;
+	const struct session *ch_owner;
 	struct sources *sources;        /* where packets came from (sources.h); NULL: not named */
 	const struct keylog *keylog;    /* --keylog secrets, read-only while packets flow;
 					 * NULL: no decryption, no cost */

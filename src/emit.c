@@ -35,6 +35,7 @@
 
 #include "findings.h"
 #include "jw.h"
+#include "mem.h"
 #include "netsink.h"
 #include "tlstap_version.h"
 #include "outfile.h"
@@ -1014,6 +1015,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	findings_json(w, ctx->em);
 	if (rss)
 		jw_uint(w, "peak_rss_bytes", rss);
+	mem_json(w, st);
 	if (ctx->keylog) {
 		jw_open(w, "decryption", '{');
 		jw_uint(w, "keylog_lines", st->keylog_lines);

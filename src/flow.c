@@ -1,11 +1,13 @@
 /*
  * flow.c - the connection table: chained hash on the canonical 5-tuple
- * (+VLAN), keyed with a random seed per table, grown by doubling, and three
- * LRU lists (open TCP, closed TCP, UDP) for timeouts and eviction.  A TCP
+ * (+VLAN), keyed with a random seed per table, grown by doubling, and four
+ * LRU lists (open TCP, closed TCP, UDP, TCP without payload yet) for timeouts and eviction.  A TCP
  * and a UDP flow on the same addresses and ports hash alike and are told
  * apart by the protocol.
  */
 #include "flow.h"
+
+#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,8 @@ struct flow_table {
 	uint32_t mask;
 	uint32_t n, max;
 	uint64_t seed;
-	struct flow_list lists[3];      /* indexed by enum flow_list_id */
+	struct flow_list lists[FLOW_LISTS];
+	uint64_t bytes;                 /* the buckets and the flows, as allocated (mem.h) */
 };
 
 uint64_t flow_random_seed(void)
@@ -49,6 +52,7 @@ struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed)
 	}
 	t->max = max_flows;
 	t->seed = seed;
+	t->bytes = mem_block(t->bucket);
 	return t;
 }
 
@@ -174,6 +178,7 @@ static void grow(struct flow_table *t)
 			f = n;
 		}
 	}
+	t->bytes += mem_block(nb) - mem_block(t->bucket);
 	free(t->bucket);
 	t->bucket = nb;
 	t->mask = nmask;
@@ -198,6 +203,7 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 	f->list = key->proto == 17 ? FLOW_UDP : FLOW_OPEN;
 	list_push(&t->lists[f->list], f);
 	t->n++;
+	t->bytes += mem_block(f);
 	return f;
 }
 
@@ -218,6 +224,18 @@ void flow_remove(struct flow_table *t, struct flow *f)
 		*pp = f->hnext;
 	list_unlink(&t->lists[f->list], f);
 	t->n--;
+}
+
+void flow_free(struct flow_table *t, struct flow *f)
+{
+	flow_remove(t, f);
+	t->bytes -= mem_block(f);
+	free(f);
+}
+
+uint64_t flow_table_bytes(const struct flow_table *t)
+{
+	return t->bytes;
 }
 
 uint32_t flow_count(const struct flow_table *t)
@@ -245,5 +263,57 @@ struct flow *flow_any(struct flow_table *t)
 	for (int i = FLOW_CLOSED; i >= FLOW_OPEN; i--)
 		if (t->lists[i].tail)
 			return t->lists[i].tail;
-	return t->lists[FLOW_UDP].tail;
+	if (t->lists[FLOW_UDP].tail)
+		return t->lists[FLOW_UDP].tail;
+	return t->lists[FLOW_QUIET].tail;
+}
+
+bool flow_reasm_open(struct flow_table *t, struct flow *f)
+{
+	if (f->rd)
+		return true;
+	if (!(f->rd = calloc(2, sizeof *f->rd)))
+		return false;
+	t->bytes += mem_block(f->rd);
+	for (int d = 0; d < 2; d++)
+		if (f->started & (1u << d))
+			reasm_start(&f->rd[d], f->start_seq[d]);
+	return true;
+}
+
+void flow_reasm_close(struct flow_table *t, struct flow *f, struct reasm_mem *m)
+{
+	for (int d = 0; d < 2 && f->rd; d++)
+		reasm_free(&f->rd[d], m);
+	t->bytes -= mem_block(f->rd);
+	free(f->rd);
+	f->rd = NULL;
+	f->rd_done = true;
+}
+
+bool flow_dir_init(const struct flow *f, int d)
+{
+	if (f->rd)
+		return f->rd[d].init;
+	return f->rd_done || (f->started & (1u << d));
+}
+
+bool flow_dir_next(const struct flow *f, int d, uint32_t *next)
+{
+	if (f->rd) {
+		*next = f->rd[d].next_seq;
+		return f->rd[d].init && !f->rd[d].stopped;
+	}
+	*next = f->start_seq[d];
+	return !f->rd_done && (f->started & (1u << d));
+}
+
+void flow_dir_start(struct flow *f, int d, uint32_t seq)
+{
+	if (f->rd) {
+		reasm_start(&f->rd[d], seq);
+	} else if (!f->rd_done) {
+		f->start_seq[d] = seq;
+		f->started |= (uint8_t)(1u << d);
+	}
 }

@@ -6,8 +6,8 @@
  * identifiers of the tunnels it travels in, README "Flow key"), hashed with
  * a key drawn at random for each table (flow_table_new) so that nobody can
  * choose colliding keys.  Side 0 is the sender of the first packet seen.
- * Flows sit on one of three LRU lists ordered by last packet time: open TCP
- * connections, closed ones (FIN both ways, or RST), which time out sooner,
+ * Flows sit on one of four LRU lists ordered by last packet time: open TCP
+ * connections (those without payload yet on a list of their own), closed ones (FIN both ways, or RST), which time out sooner,
  * and UDP flows, which have a timeout of their own.  The table owns the
  * flows; the pipeline emits a flow and
  * then frees it through flow_remove().
@@ -51,16 +51,25 @@ struct flow {
 	struct flow *prev, *next;        /* LRU list */
 	struct flow_counters ct;
 	uint64_t seen_ns;                /* last packet on the timeout clock */
-	struct reasm_dir rd[2];
-	struct session *sess;            /* NULL until the first payload */
-	int8_t syn_side;                 /* SYN without ACK sender, -1 */
-	bool synack_seen[2];
-	bool fin[2], rst;
-	int8_t rst_side;                 /* who reset; applied when the flow ends */
 	uint64_t rst_ns;
+	/* Reassembly, [2]: heap, allocated at the first payload (a connection
+	 * without payload is cheap: README "Memory") and freed once the
+	 * record is written.  Before, start_seq holds where each direction
+	 * will start (bit d of started: known); after, rd_done is set. */
+	struct reasm_dir *rd;
+	struct session *sess;            /* NULL until the first payload */
+	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
+					  * (n 0: none yet); heap, NULL if never */
+	uint32_t start_seq[2];
 	struct tcp_half th[2];
 	uint32_t reuse_isn;              /* a SYN on the open connection ... */
 	int8_t reuse_side;               /* ... from this side, -1 none */
+	int8_t syn_side;                 /* SYN without ACK sender, -1 */
+	int8_t rst_side;                 /* who reset; applied when the flow ends */
+	bool synack_seen[2];
+	bool fin[2], rst;
+	uint8_t started;
+	bool rd_done;
 	uint8_t list;                    /* enum flow_list_id it is on */
 	uint8_t udp_proto;               /* UDP: what the flow carries (udp.h) */
 	bool emitted;                    /* its record was written */
@@ -68,14 +77,16 @@ struct flow {
 	uint8_t qp_cids;                 /* QUIC: roles whose connection id is
 					  * indexed (quic_paths.c) */
 	struct qp_entry *qpaths;         /* QUIC: its entries in that index */
-	struct encap_chain *encap;       /* [2]: each side's first tunnelled packet
-					  * (n 0: none yet); heap, NULL if never */
 };
 
 struct flow_table;
 
-/* The LRU lists (FLOW_OPEN and FLOW_CLOSED are false and true). */
-enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2 };
+/* The LRU lists (FLOW_OPEN and FLOW_CLOSED are false and true).
+ * FLOW_QUIET holds the open TCP connections that have sent no payload yet
+ * (a SYN, a handshake): the cheapest state to lose, found without walking
+ * past the others (README "Memory").  flow_insert() puts a TCP flow on
+ * FLOW_OPEN; the pipeline moves it. */
+enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2, FLOW_QUIET = 3, FLOW_LISTS };
 
 /* The hash of two endpoints (16-byte addresses, IPv4 in the first
  * 4 bytes and the rest zero): the same whichever comes first. */
@@ -96,6 +107,10 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 void flow_touch(struct flow_table *t, struct flow *f, int which);
 /* Unlink (does not free the session or buffers). */
 void flow_remove(struct flow_table *t, struct flow *f);
+/* Unlink and free the flow itself (not its session, buffers or chain). */
+void flow_free(struct flow_table *t, struct flow *f);
+/* Bytes the table and its flows take from the allocator (mem.h). */
+uint64_t flow_table_bytes(const struct flow_table *t);
 uint32_t flow_count(const struct flow_table *t);
 uint32_t flow_max(const struct flow_table *t);
 /* The least recently seen flow of list `which` (enum flow_list_id), or NULL. */
@@ -105,5 +120,21 @@ struct flow *flow_oldest(struct flow_table *t, int which);
 struct flow *flow_newest(struct flow_table *t, int which);
 /* Any flow (to drain the table at the end), or NULL. */
 struct flow *flow_any(struct flow_table *t);
+
+/* A TCP flow's reassembly state (f->rd), allocated at its first payload
+ * and started where its handshake said; true if it exists, false without
+ * memory.  Its bytes count in flow_table_bytes(). */
+bool flow_reasm_open(struct flow_table *t, struct flow *f);
+/* Frees it (buffers back to m): the flow's reassembly is over for good. */
+void flow_reasm_close(struct flow_table *t, struct flow *f, struct reasm_mem *m);
+/* Whether direction d's start is known (reasm_dir.init); once closed:
+ * true, as a stopped direction's. */
+bool flow_dir_init(const struct flow *f, int d);
+/* Whether direction d is reassembled from a known point (started, not
+ * stopped); *next gets the sequence number of its next byte. */
+bool flow_dir_next(const struct flow *f, int d, uint32_t *next);
+/* Direction d starts at seq (reasm_start), now or when f->rd is opened;
+ * nothing once closed. */
+void flow_dir_start(struct flow *f, int d, uint32_t seq);
 
 #endif

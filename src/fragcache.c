@@ -4,6 +4,8 @@
  */
 #include "fragcache.h"
 
+#include "mem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ struct slot {
 struct frag_cache {
 	struct slot *s;
 	uint32_t mask;
+	size_t bytes;                   /* the slots and their copies, allocated (mem.h) */
 };
 
 struct frag_cache *frag_cache_new(uint32_t slots)
@@ -34,6 +37,7 @@ struct frag_cache *frag_cache_new(uint32_t slots)
 		return NULL;
 	}
 	fc->mask = n - 1;
+	fc->bytes = mem_block(fc) + mem_block(fc->s);
 	return fc;
 }
 
@@ -45,6 +49,11 @@ void frag_cache_free(struct frag_cache *fc)
 		free(fc->s[i].key);
 	free(fc->s);
 	free(fc);
+}
+
+size_t frag_cache_bytes(const struct frag_cache *fc)
+{
+	return fc ? fc->bytes : 0;
 }
 
 const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h)
@@ -64,6 +73,7 @@ void frag_put(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
 
 	if (!b)
 		return;
+	fc->bytes += mem_block(b) - mem_block(s->key);
 	free(s->key);
 	memcpy(b, key, klen);
 	memcpy(b + klen, f->json, f->len);

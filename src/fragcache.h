@@ -31,6 +31,8 @@ struct frag {
 /* slots is rounded up to a power of two; 0 gives NULL (no caching). */
 struct frag_cache *frag_cache_new(uint32_t slots);
 void frag_cache_free(struct frag_cache *fc);
+/* Bytes the cache takes from the allocator (mem.h); 0 for NULL. */
+size_t frag_cache_bytes(const struct frag_cache *fc);
 
 /* In both calls h is dig_fast64 of the key (parsers/digest.h); a hit is
  * confirmed by comparing the key itself.

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "mem.h"
 
 #define FRAG_MAX 65535u
 #define UNITS ((FRAG_MAX + 7) / 8)
@@ -123,6 +124,13 @@ static void drop(struct ipfrag *f, struct dgram *d)
 	f->n--;
 	free(d->data);
 	free(d);
+}
+
+/* f->mem counts the datagrams' structs and buffers as requested; each of
+ * the two takes up to 32 bytes more from the allocator. */
+uint64_t ipfrag_bytes(const struct ipfrag *f)
+{
+	return f->mem + 32ull * 2 * f->n + mem_block(f->bucket) + mem_block(f->out);
 }
 
 void ipfrag_free(struct ipfrag *f)

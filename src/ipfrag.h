@@ -14,6 +14,8 @@ struct ipfrag;
 
 struct ipfrag *ipfrag_new(const struct tt_config *cfg, struct tt_stats *st);
 void ipfrag_free(struct ipfrag *f);
+/* Bytes the datagrams being reassembled hold (mem.h). */
+uint64_t ipfrag_bytes(const struct ipfrag *f);
 /* Add the fragment described by pkt (DEC_FRAGMENT).  When it completes a
  * datagram, returns its L4 payload (*proto, *len); the buffer stays valid
  * until the next call.  NULL otherwise. */

@@ -127,6 +127,11 @@ static void usage(FILE *out)
 "                        store above.\n"
 "\n"
 "Limits (README 'Limits' explains each):\n"
+"  --memcap BYTES        all memory that grows with traffic: connections,\n"
+"                        reassembly, sessions, fragments, caches, queues\n"
+"                        (default 256M); beyond it connections without payload\n"
+"                        are dropped, then the oldest unfinished sessions are\n"
+"                        ended and reported. The limits below refine it.\n"
 "  --max-flows N         concurrent TCP connections and UDP flows tracked\n"
 "                        (default 1000000); the least recently active is\n"
 "                        evicted and reported.\n"
@@ -174,7 +179,7 @@ enum {
 	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
 	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_CLIENT_CA_FILE, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
-	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING,
+	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING, OPT_BUDGET,
 	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
 	OPT_CERTIFICATES,
 };
@@ -205,6 +210,7 @@ static const struct option long_opts[] = {
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
+	{ "memcap", required_argument, NULL, OPT_BUDGET },
 	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
 	{ "findings-config", required_argument, NULL, OPT_FINDINGS_CONFIG },
 	{ "findings-set", required_argument, NULL, OPT_FINDINGS_SET },
@@ -535,6 +541,9 @@ int main(int argc, char **argv)
 		case OPT_CERTIFICATES:
 			if (!cert_mode_option(&ctx.cfg, optarg))
 				return EXIT_USAGE;
+			break;
+		case OPT_BUDGET:
+			ctx.cfg.memcap = cli_size("--memcap", optarg, 4ull << 20, 1ull << 40);
 			break;
 		case OPT_VLAN_TRACKING:
 			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {

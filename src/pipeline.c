@@ -31,11 +31,14 @@
 #include "decode.h"
 #include "emit.h"
 #include "flow.h"
+#include "fragcache.h"
 #include "ipfrag.h"
+#include "mem.h"
 #include "pktclock.h"
 #include "quic_paths.h"
 #include "reasm.h"
 #include "session.h"
+#include "tls_core.h"
 #include "tcpsum.h"
 #include "tcptrack.h"
 #include "udp.h"
@@ -53,6 +56,7 @@ struct pipeline {
 	bool ext_clock;         /* pipeline_clock() drives it */
 	uint64_t last_ts, next_check;
 	struct flow *cur;       /* the flow of the packet at hand */
+	uint64_t encap_bytes;   /* flows' tunnel chains, as allocated (mem.h) */
 	uint32_t source;        /* of the packets now arriving (sources.h) */
 };
 
@@ -87,6 +91,7 @@ static void sink_fin(void *u, int dir, uint64_t ts)
 }
 
 static void stop_reasm(struct pipeline *pl, struct flow *f);
+static void account(struct pipeline *pl);
 
 /* Reassembly memory is full: the connections idle longest (a second of
  * packet time or more, closed ones first) stop buffering, each saying so
@@ -104,8 +109,8 @@ static bool reclaim(void *u, uint64_t more)
 				return true;
 			if (f->seen_ns + SEC > pl->last_ts)
 				break;   /* the rest of this list is more recent */
-			if (f != pl->cur && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
-					     f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
+			if (f != pl->cur && f->rd && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
+						      f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
 				if (f->sess)
 					session_anomaly(f->sess, "reasm_memcap_shed");
 				stop_reasm(pl, f);
@@ -146,6 +151,8 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.conflicts = &st->reasm_overlap_conflicts;
 	pl->mem.reclaim = reclaim;
 	pl->mem.reclaim_u = pl;
+	st->mem_budget = ctx->cfg.memcap;
+	account(pl);
 	return pl;
 }
 
@@ -210,7 +217,7 @@ static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 
 static void stop_reasm(struct pipeline *pl, struct flow *f)
 {
-	for (int d = 0; d < 2; d++)
+	for (int d = 0; d < 2 && f->rd; d++)
 		if (!f->rd[d].stopped)
 			reasm_stop(&f->rd[d], &pl->mem);
 }
@@ -222,7 +229,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	if (f->sess) {
 		struct sinkctx sc = { pl, f };
 		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
-		for (int d = 0; d < 2; d++)
+		for (int d = 0; d < 2 && f->rd; d++)
 			if (!f->rd[d].stopped && session_wants_data(f->sess))
 				reasm_flush(&f->rd[d], d, f->ct.last_ns, &pl->mem, &k);
 		if (f->rst)
@@ -235,13 +242,12 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 			st->sessions_not_tls++;
 		}
 	}
-	for (int d = 0; d < 2; d++)
-		reasm_free(&f->rd[d], &pl->mem);
+	flow_reasm_close(pl->ft, f, &pl->mem);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
+	pl->encap_bytes -= mem_block(f->encap);
 	free(f->encap);
-	flow_remove(pl->ft, f);
-	free(f);
+	flow_free(pl->ft, f);
 	st->flows_active = flow_count(pl->ft);
 }
 
@@ -256,6 +262,10 @@ static void expire(struct pipeline *pl, uint64_t now)
 		end_flow(pl, f);
 	}
 	while ((f = flow_oldest(pl->ft, FLOW_OPEN)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
+		pl->ctx->st.flows_timed_out++;
+		end_flow(pl, f);
+	}
+	while ((f = flow_oldest(pl->ft, FLOW_QUIET)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
@@ -311,12 +321,93 @@ static void shed_sessions(struct pipeline *pl, struct flow *keep)
 	}
 }
 
+/* The memory budget's parts this pipeline holds, as they are now (mem.h). */
+static void account(struct pipeline *pl)
+{
+	struct tt_ctx *ctx = pl->ctx;
+	struct tt_stats *st = &ctx->st;
+
+	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes + qpaths_bytes(pl->qp));
+	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used);
+	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
+	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
+	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
+}
+
+static bool over(struct pipeline *pl, uint64_t goal)
+{
+	account(pl);
+	return mem_total(&pl->ctx->st) > goal;
+}
+
+/* What --memcap sheds in each stage: first connections that have sent no
+ * payload (a SYN, a handshake: no record to lose), then unfinished
+ * sessions, which are ended and reported. */
+static bool sheddable(const struct flow *f, int stage)
+{
+	return !f->emitted && (stage == 0 ? !f->sess : f->sess != NULL);
+}
+
+/* What the parts may hold together: --memcap less a sixteenth, left for
+ * the allocator's own slack (memory freed but not yet reused, which the
+ * process still holds: README "Memory"). */
+static uint64_t held_cap(const struct tt_config *cfg)
+{
+	return cfg->memcap - cfg->memcap / 16;
+}
+
+/* Over held_cap(): shed, least recently active first (connections without
+ * payload, closed ones, open ones, UDP flows), down to a sixteenth of the
+ * budget below it so that the next packets do not start it again.  An unfinished session is
+ * reported with what it knew and the anomaly memcap_shed.  Each walk skips
+ * at most SHED_WALK flows in a row that do not fit the stage. */
+static void shed_budget(struct pipeline *pl, struct flow *keep)
+{
+	struct tt_ctx *ctx = pl->ctx;
+	uint64_t goal = held_cap(&ctx->cfg) - ctx->cfg.memcap / 16;
+	static const int order[] = { FLOW_QUIET, FLOW_CLOSED, FLOW_OPEN, FLOW_UDP };
+
+	for (int stage = 0; stage < 2; stage++) {
+		for (int i = 0; i < 4 && over(pl, goal); i++) {
+			struct flow *f = flow_oldest(pl->ft, order[i]);
+			int walked = 0;
+			while (f && walked < SHED_WALK && over(pl, goal)) {
+				struct flow *newer = f->prev;
+				if (f == keep || !sheddable(f, stage)) {
+					walked++;
+				} else if (stage == 0) {
+					ctx->st.shed_half_open++;
+					end_flow(pl, f);
+				} else {
+					session_anomaly(f->sess, "memcap_shed");
+					ctx->st.shed_sessions++;
+					end_flow(pl, f);
+				}
+				f = newer;
+			}
+		}
+	}
+}
+
+/* After a packet: sessions within --session-memcap, everything within
+ * --memcap. */
+static void keep_budget(struct pipeline *pl, struct flow *keep)
+{
+	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
+		shed_sessions(pl, keep);
+	if (over(pl, held_cap(&pl->ctx->cfg)))
+		shed_budget(pl, keep);
+}
+
 /* The flow keeps how each side's first packet travelled, for its record.
  * Without memory it goes without (the record then has no chain). */
-static void keep_encap(struct flow *f, int side, const struct pkt *p)
+static void keep_encap(struct pipeline *pl, struct flow *f, int side, const struct pkt *p)
 {
-	if (!f->encap && !(f->encap = calloc(2, sizeof *f->encap)))
-		return;
+	if (!f->encap) {
+		if (!(f->encap = calloc(2, sizeof *f->encap)))
+			return;
+		pl->encap_bytes += mem_block(f->encap);
+	}
 	f->encap[side].n = p->n_encap;
 	memcpy(f->encap[side].l, p->encap, p->n_encap * sizeof p->encap[0]);
 }
@@ -326,15 +417,27 @@ static bool is_closed(const struct flow *f)
 	return f->rst || (f->fin[0] && f->fin[1]);
 }
 
+/* The LRU list a TCP flow belongs on after its packet. */
+static int list_of(const struct flow *f)
+{
+	if (is_closed(f))
+		return FLOW_CLOSED;
+	return f->sess || f->emitted ? FLOW_OPEN : FLOW_QUIET;
+}
+
 /* Make room for a new flow: the least recently active one goes (a closed
  * TCP connection first), its record saying it was evicted. */
 static void evict_one(struct pipeline *pl)
 {
+	static const int lists[] = { FLOW_OPEN, FLOW_QUIET, FLOW_UDP };
 	struct flow *old = flow_oldest(pl->ft, FLOW_CLOSED);
-	struct flow *tcp_old = flow_oldest(pl->ft, FLOW_OPEN), *udp_old = flow_oldest(pl->ft, FLOW_UDP);
+	bool closed = old != NULL;
 
-	if (!old)
-		old = !udp_old || (tcp_old && tcp_old->seen_ns <= udp_old->seen_ns) ? tcp_old : udp_old;
+	for (int i = 0; i < 3 && !closed; i++) {
+		struct flow *f = flow_oldest(pl->ft, lists[i]);
+		if (f && (!old || f->seen_ns < old->seen_ns))
+			old = f;
+	}
 	if (!old)
 		return;
 	pl->ctx->st.flows_evicted++;
@@ -376,7 +479,7 @@ static void flow_key(const struct pkt *p, uint8_t proto, bool vlan, struct flow_
 static void emit_decided(struct pipeline *pl, struct flow *f)
 {
 	emit_flow(pl, f, false);
-	stop_reasm(pl, f);
+	flow_reasm_close(pl->ft, f, &pl->mem);
 	qpaths_forget(pl->qp, f);
 	session_free(f->sess);
 	f->sess = NULL;
@@ -434,8 +537,7 @@ static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		}
 	}
 	flow_touch(pl->ft, f, FLOW_UDP);
-	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
-		shed_sessions(pl, f);
+	keep_budget(pl, f);
 }
 
 
@@ -483,7 +585,7 @@ static struct flow *reopen(struct pipeline *pl, struct flow *old, int *side)
 	f->th[0].syn_seen = true;
 	f->th[0].isn[0] = isn;
 	f->th[0].n_isn = 1;
-	reasm_start(&f->rd[0], isn + 1);
+	flow_dir_start(f, 0, isn + 1);
 	*side = 1;
 	return f;
 }
@@ -527,8 +629,8 @@ static void track_syn(struct flow *f, int side, const struct pkt *p)
 		f->syn_side = (int8_t)!side;
 	if (tcpt_syn(f, side, p) && f->sess)
 		session_anomaly(f->sess, "tcp_several_isn");
-	if (!f->rd[side].init)
-		reasm_start(&f->rd[side], p->seq + 1);
+	if (!flow_dir_init(f, side))
+		flow_dir_start(f, side, p->seq + 1);
 }
 
 /* The packet's ACK acknowledges one of the peer's ISNs: follow it (a spoofed
@@ -536,13 +638,15 @@ static void track_syn(struct flow *f, int side, const struct pkt *p)
 static void follow_isn(struct pipeline *pl, struct flow *f, int side, const struct pkt *p)
 {
 	uint32_t isn;
-	struct reasm_dir *d = &f->rd[!side];
+	struct reasm_dir *d = f->rd ? &f->rd[!side] : NULL;
 
 	if (!tcpt_anchor(f, side, p, &isn))
 		return;
 	if (f->th[!side].n_isn > 1 && f->sess)
 		session_anomaly(f->sess, "tcp_several_isn");
-	if (d->init && d->next_seq != isn + 1 && d->next_off == 0 && !d->stopped)
+	if (!d && (f->started & (1u << !side)))
+		f->start_seq[!side] = isn + 1;   /* nothing buffered yet */
+	else if (d && d->init && d->next_seq != isn + 1 && d->next_off == 0 && !d->stopped)
 		reasm_restart(d, isn + 1, &pl->mem);
 }
 
@@ -632,15 +736,17 @@ static void feed(struct pipeline *pl, struct flow *f, int side, const struct pkt
 static void rst(struct pipeline *pl, struct flow *f, int side, const struct pkt *p,
 		enum tcpt_take take, uint64_t ts)
 {
-	const struct reasm_dir *d = &f->rd[side];
 	enum tcpt_rst r;
 	const char *why = NULL;
+	uint32_t next;
+	bool known;
 
 	if (!taken(take)) {
 		pl->ctx->st.tcp_rst_ignored++;
 		return;
 	}
-	r = tcpt_rst(f, side, p, d->init && !d->stopped, d->next_seq);
+	known = flow_dir_next(f, side, &next);
+	r = tcpt_rst(f, side, p, known, next);
 	if (r == TCPT_RST_CHALLENGE)
 		why = "tcp_rst_not_exact";
 	else if (r == TCPT_RST_OUTSIDE)
@@ -701,12 +807,14 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		return;
 	pl->cur = f;
 	if (p->n_encap && (!f->encap || !f->encap[side].n))
-		keep_encap(f, side, p);
+		keep_encap(pl, f, side, p);
 	counters(pl, f, side, p, ts);
 	sc.pl = pl;
 	sc.f = f;
 
 	if (!f->sess && p->payload_len && !f->emitted) {
+		if (!flow_reasm_open(pl->ft, f))
+			return;
 		f->sess = session_new(pl->ctx, f->syn_side);
 		if (!f->sess)
 			return;
@@ -720,7 +828,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		track_syn(f, side, p);
 	if (taken(take))
 		follow_isn(pl, f, side, p);
-	if (f->sess && !f->midstream_noted && p->payload_len && !f->rd[side].init) {
+	if (f->sess && !f->midstream_noted && p->payload_len && !flow_dir_init(f, side)) {
 		session_anomaly(f->sess, "midstream");
 		f->midstream_noted = true;
 	}
@@ -733,10 +841,9 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	if (p->flags & TCP_RST)
 		rst(pl, f, side, p, take, ts);
 	settle(pl, f);
-	flow_touch(pl->ft, f, is_closed(f));
+	flow_touch(pl->ft, f, list_of(f));
 	pl->cur = NULL;
-	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
-		shed_sessions(pl, f);
+	keep_budget(pl, f);
 }
 
 /* The clock stepped from `from` to `to` once enough packets agreed: the
@@ -745,7 +852,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
 {
 	pl->clock.stepped_from = 0;
-	for (int list = FLOW_OPEN; list <= FLOW_UDP; list++) {
+	for (int list = FLOW_OPEN; list < FLOW_LISTS; list++) {
 		struct flow *f = flow_newest(pl->ft, list);
 		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
 			if (f->seen_ns == from)
@@ -826,11 +933,13 @@ void pipeline_flush(struct pipeline *pl)
 	while ((f = flow_any(pl->ft)) != NULL)
 		end_flow(pl, f);
 	pull_parser_stats(pl->ctx);
+	account(pl);
 }
 
 void pipeline_sync(struct pipeline *pl)
 {
 	pull_parser_stats(pl->ctx);
+	account(pl);
 }
 
 void pipeline_free(struct pipeline *pl)

@@ -20,6 +20,7 @@
 
 #include "../parsers/quic.h"
 #include "flow.h"
+#include "mem.h"
 #include "session.h"
 #include "session_quic.h"
 
@@ -72,6 +73,14 @@ void qpaths_free(struct qpaths *m)
 	if (m)
 		free(m->bucket);
 	free(m);
+}
+
+uint64_t qpaths_bytes(const struct qpaths *m)
+{
+	if (!m)
+		return 0;
+	return mem_chunk(sizeof *m) + mem_chunk(((size_t)m->mask + 1) * sizeof *m->bucket) +
+	       (uint64_t)m->n * mem_chunk(sizeof(struct qp_entry));
 }
 
 static uint32_t hash_bytes(uint64_t seed, const uint8_t *k, size_t n)

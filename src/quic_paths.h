@@ -35,6 +35,8 @@ struct qpaths;
 /* An empty index hashing under seed; NULL on ENOMEM. */
 struct qpaths *qpaths_new(uint32_t max_entries, uint64_t seed);
 void qpaths_free(struct qpaths *m);
+/* Bytes the index takes from the allocator (mem.h); 0 for NULL. */
+uint64_t qpaths_bytes(const struct qpaths *m);
 
 /* The flow a datagram of no known flow belongs to (key: its endpoints,
  * sender first; p[0..n) its UDP payload), with *side the sender's side in

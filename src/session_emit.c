@@ -771,8 +771,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 	int c = v->client;
 
 	jw_open(w, "client", '{');
-	if (s->ch)
-		client_hello_fields(w, s->ch, a, ctx ? ctx->hello_frags : NULL);
+	if (core_ch(s))
+		client_hello_fields(w, core_ch(s), a, ctx ? ctx->hello_frags : NULL);
 	else if (s->quic && s->quic->qc.have_chlo && s->quic->qc.chlo.has_sni)
 		jw_wire(w, "server_name", s->quic->qc.chlo.sni, s->quic->qc.chlo.sni_len, a);
 	if (s->cli_cv && s->cv_has_sigalg) {

@@ -88,7 +88,7 @@ int session_renegotiation(const struct session *s, int c)
 
 static void hello_facts(const struct session *s, struct fnd_facts *f)
 {
-	const struct tls_client_hello *ch = s->ch;
+	const struct tls_client_hello *ch = core_ch(s);
 	const struct tls_server_hello *sh = s->sh;
 
 	if (ch) {

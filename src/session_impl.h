@@ -138,7 +138,13 @@ struct session {
 	int first_fin;                  /* side of the first FIN, -1 none */
 
 	/* hellos, allocated on demand (several KB each) */
-	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source) */
+	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source), when
+					 * its bytes take more room than the parsed
+					 * struct; read it with core_ch() */
+	uint8_t *ch_raw;                /* otherwise the message's bytes (the compact
+					 * copy), parsed again by core_ch() */
+	uint32_t ch_raw_len;
+	bool ch_raw_v2;                 /* ... an SSLv2-compatible hello */
 	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
 	struct tls_server_hello *hrr_sh; /* the HRR once a ServerHello followed it:
 					 * JA3S/JA4S fingerprint the first one */
@@ -307,6 +313,11 @@ void core_too_large(struct session *s, int dir, uint8_t type);
 void *core_pool_get(struct tt_ctx *ctx, int kind);
 void core_pool_put(struct tt_ctx *ctx, int kind, void *x);
 bool core_offers_tls13(const struct tls_client_hello *ch);
+/* The session's first ClientHello, or NULL (none, or no memory to parse
+ * it again).  A compact session keeps only the message's bytes: they are
+ * parsed again into the context's scratch struct, which stays valid until
+ * core_ch() is asked for another session's hello. */
+const struct tls_client_hello *core_ch(const struct session *s);
 /* tls_core_hs.c: cleartext handshake bytes; an SSLv2 record. */
 void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts);
 void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);

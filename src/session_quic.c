@@ -52,8 +52,8 @@ static void on_handshake(void *arg, int side, const uint8_t *b, size_t n)
 		return;
 	tls_core_looks_tls(s);
 	tls_core_handshake_bytes(s, side, b, n, e->ts);
-	if (side == s->client && s->ch && !s->quic->have_tp)
-		quic_sess_client_hello(s->quic, s->ch, &s->anom);
+	if (side == s->client && core_ch(s) && !s->quic->have_tp)
+		quic_sess_client_hello(s->quic, core_ch(s), &s->anom);
 }
 
 static void on_protected(void *arg, int side, enum quic_ptype type, size_t len)

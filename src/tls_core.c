@@ -117,6 +117,7 @@
 #include "../parsers/cursor.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
+#include "mem.h"
 #include "session_impl.h"
 #include "tls_core.h"
 
@@ -158,6 +159,8 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 			anom_add(&s->anom, "alloc_failed");
 			return;
 		}
+		core_mem_sub(s, s->cap_msgs * sizeof *m);
+		core_mem_add(s, nc * sizeof *m);
 		s->msgs = m;
 		s->cap_msgs = nc;
 	}
@@ -196,6 +199,8 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 			anom_add(&s->anom, "alloc_failed");
 			return;
 		}
+		core_mem_sub(s, s->cap_alerts * sizeof *a);
+		core_mem_add(s, nc * sizeof *a);
 		s->alerts = a;
 		s->cap_alerts = nc;
 	}
@@ -267,65 +272,23 @@ static const char *expected_next(const struct session *s)
 	return "finished";
 }
 
-/* Freed ClientHello and ServerHello structs, kept for the next sessions:
- * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
- * each session's two took the allocator's slow path twice. */
-#define POOL_MAX 32
-
-static const size_t pool_size[2] = {
-	[POOL_CH] = sizeof(struct tls_client_hello),
-	[POOL_SH] = sizeof(struct tls_server_hello),
-};
-
-struct hello_pool {
-	void *item[2][POOL_MAX];
-	unsigned n[2];
-};
-
-void *core_pool_get(struct tt_ctx *ctx, int kind)
-{
-	struct hello_pool *p = ctx->pool;
-	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
-}
-
-void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
-{
-	struct hello_pool *p;
-
-	if (!x)
-		return;
-	if (!ctx->pool)
-		ctx->pool = calloc(1, sizeof *ctx->pool);
-	p = ctx->pool;
-	if (p && p->n[kind] < POOL_MAX)
-		p->item[kind][p->n[kind]++] = x;
-	else
-		free(x);
-}
-
-void tls_core_pool_free(struct tt_ctx *ctx)
-{
-	struct hello_pool *p = ctx->pool;
-
-	if (!p)
-		return;
-	for (int k = 0; k < 2; k++)
-		while (p->n[k])
-			free(p->item[k][--p->n[k]]);
-	free(p);
-	ctx->pool = NULL;
-}
-
-/* The session's own large allocations count against cfg.session_memcap
- * (the pipeline ends the oldest connections when the total is over it). */
+/* The session's own allocations count against cfg.session_memcap and
+ * --memcap (the pipeline ends the oldest connections when the total is
+ * over it), as the allocator's chunks of that size (mem.h). */
 void core_mem_add(struct session *s, size_t n)
 {
+	if (!n)
+		return;
+	n = mem_chunk(n);
 	s->mem += n;
 	s->ctx->sess_mem += n;
 }
 
 void core_mem_sub(struct session *s, size_t n)
 {
+	if (!n)
+		return;
+	n = mem_chunk(n);
 	n = n < s->mem ? n : s->mem;
 	s->mem -= n;
 	s->ctx->sess_mem -= n < s->ctx->sess_mem ? n : s->ctx->sess_mem;
@@ -578,7 +541,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		 * (one-sided capture). */
 		if (s->tls13 || s->v2)
 			break;
-		if (!s->sh_seen && dir == c && !s->cli_cke && !(s->ch && !core_offers_tls13(s->ch)))
+		if (!s->sh_seen && dir == c && !s->cli_cke && !(core_ch(s) && !core_offers_tls13(core_ch(s))))
 			break;
 		if (!s->sh_seen && dir != c) {
 			anom_add(&s->anom, "unexpected_message");
@@ -629,7 +592,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 				core_add_msg(s, dir, SESS_MSG_APPDATA);
 			}
 			core_check_established(s);
-		} else if (dir == c && !s->sh_seen && s->ch && s->ch->has_early_data) {
+		} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
 			core_early_record(s, r->len);
 		} else if (s->d[!dir].got_bytes) {
 			/* (with the peer's direction missing, data is what we expect) */
@@ -651,8 +614,8 @@ static void note_client_progress(struct session *s, int dir, const struct tls_re
 {
 	if (s->cli_after_ch || dir != core_client_dir(s) || !s->n_ch)
 		return;
-	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && s->ch &&
-	    s->ch->has_early_data)
+	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && core_ch(s) &&
+	    core_ch(s)->has_early_data)
 		return;
 	s->cli_after_ch = true;
 }
@@ -712,6 +675,9 @@ void tls_core_free(struct session *s)
 	core_dec_free(s);
 	free(s->ee_alpn);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
+	free(s->ch_raw);
+	if (s->ctx->ch_owner == s)
+		s->ctx->ch_owner = NULL;
 	core_pool_put(s->ctx, POOL_SH, s->sh);
 	core_pool_put(s->ctx, POOL_SH, s->hrr_sh);
 	free(s->cr);

@@ -67,6 +67,9 @@ void tls_core_free(struct session *s);
 /* Frees the hello structs the sessions of ctx left for reuse (at the end,
  * after every session of ctx is freed). */
 void tls_core_pool_free(struct tt_ctx *ctx);
+/* Bytes the pool of freed hello structs and the scratch ClientHello hold
+ * (mem.h). */
+size_t tls_core_pool_bytes(const struct tt_ctx *ctx);
 
 /* ---- events ---- */
 

@@ -100,10 +100,11 @@ void core_dec_server_hello(struct session *s)
 	const struct keylog_entry *e;
 	struct tls13_suite suite;
 	int c = core_client_dir(s), sv = !c;
+	const struct tls_client_hello *ch = core_ch(s);
 
-	if (!s->ctx->keylog || !s->ch || !s->sh || s->dec)
+	if (!s->ctx->keylog || !ch || !s->sh || s->dec)
 		return;
-	e = keylog_find(s->ctx->keylog, s->ch->random);
+	e = keylog_find(s->ctx->keylog, ch->random);
 	if (!e)
 		return;
 	s->ctx->st.dec_sessions++;
@@ -235,7 +236,7 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	hdr[4] = (uint8_t)r->len;
 	st = tls13_open(&d->k[dir], hdr, r->body, r->len, d->buf, &len, &type);
 	if (st == TLS_OPEN_BAD_TAG && dir == core_client_dir(s) && !d->opened[dir] &&
-	    s->ch && s->ch->has_early_data && core_early_record(s, r->len)) {
+	    core_ch(s) && core_ch(s)->has_early_data && core_early_record(s, r->len)) {
 		/* Early data still flowing after the server's flight began: the
 		 * server skips what its handshake keys do not open (RFC 8446
 		 * 4.2.10), within its early-data limit. */
@@ -263,13 +264,14 @@ void core_dec12_ccs(struct session *s, int dir)
 	const uint8_t *ms;
 	size_t len = 0;
 	int c = core_client_dir(s);
+	const struct tls_client_hello *ch = core_ch(s);
 
-	if (!s->ch || !s->sh || (s->dec && s->dec->stage[dir] != DK_NONE))
+	if (!ch || !s->sh || (s->dec && s->dec->stage[dir] != DK_NONE))
 		return;
 	/* looked up once, at the first ChangeCipherSpec */
 	if (!s->dec && s->d[!dir].ccs)
 		return;
-	e = keylog_find(s->ctx->keylog, s->ch->random);
+	e = keylog_find(s->ctx->keylog, ch->random);
 	if (!e)
 		return;
 	if (!s->dec)
@@ -295,10 +297,10 @@ void core_dec12_ccs(struct session *s, int dir)
 		}
 		core_mem_add(s, sizeof *s->dec);
 	}
-	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, s->ch->random, s->sh->random,
+	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, ch->random, s->sh->random,
 			     dir == c))
 		return;
-	s->dec->k12[dir].etm = suite.mac != TLS_MAC_NONE && s->ch->has_etm && s->sh->has_etm;
+	s->dec->k12[dir].etm = suite.mac != TLS_MAC_NONE && ch->has_etm && s->sh->has_etm;
 	s->dec->stage[dir] = DK_TLS12;
 	s->dec_used |= 1u << KL_CLIENT_RANDOM;
 	s->decrypting = true;

@@ -11,7 +11,8 @@
  *
  * Memory: a direction's buffer holds only bytes that arrived, at most
  * 4 + cfg.max_handshake_msg; a larger message is listed and skipped
- * (handshake_too_large).
+ * (handshake_too_large).  The first ClientHello is kept as its bytes
+ * (core_ch() parses them again), and freed hello structs are pooled.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
+#include "mem.h"
 #include "session_impl.h"
 #include "tls_core.h"
 
@@ -37,7 +39,7 @@ bool core_offers_tls13(const struct tls_client_hello *ch)
  * the first and names the switch). */
 static void note_retry_changes(struct session *s, const struct tls_client_hello *ch2)
 {
-	s->retry_changes = tls_retry_changes(s->ch, ch2);
+	s->retry_changes = tls_retry_changes(core_ch(s), ch2);
 	if (!s->retry_changes)
 		return;
 	anom_add(&s->anom, "hello_retry_changed");
@@ -54,6 +56,123 @@ static void note_retry_changes(struct session *s, const struct tls_client_hello 
 	memcpy(s->retry_sni, ch2->sni, ch2->sni_len);
 	s->retry_sni_len = ch2->sni_len;
 	core_mem_add(s, ch2->sni_len);
+}
+
+/* Freed ClientHello and ServerHello structs, kept for the next sessions:
+ * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
+ * each session's two took the allocator's slow path twice. */
+#define POOL_MAX 32
+
+static const size_t pool_size[2] = {
+	[POOL_CH] = sizeof(struct tls_client_hello),
+	[POOL_SH] = sizeof(struct tls_server_hello),
+};
+
+struct hello_pool {
+	void *item[2][POOL_MAX];
+	unsigned n[2];
+};
+
+void *core_pool_get(struct tt_ctx *ctx, int kind)
+{
+	struct hello_pool *p = ctx->pool;
+	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
+}
+
+void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
+{
+	struct hello_pool *p;
+
+	if (!x)
+		return;
+	if (!ctx->pool)
+		ctx->pool = calloc(1, sizeof *ctx->pool);
+	p = ctx->pool;
+	if (p && p->n[kind] < POOL_MAX)
+		p->item[kind][p->n[kind]++] = x;
+	else
+		free(x);
+}
+
+void tls_core_pool_free(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+
+	free(ctx->ch_scratch);
+	ctx->ch_scratch = NULL;
+	ctx->ch_owner = NULL;
+	if (!p)
+		return;
+	for (int k = 0; k < 2; k++)
+		while (p->n[k])
+			free(p->item[k][--p->n[k]]);
+	free(p);
+	ctx->pool = NULL;
+}
+
+size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
+{
+	const struct hello_pool *p = ctx->pool;
+	size_t scratch = ctx->ch_scratch ? mem_chunk(pool_size[POOL_CH]) : 0;
+
+	if (!p)
+		return scratch;
+	return scratch + mem_chunk(sizeof *p) + p->n[POOL_CH] * mem_chunk(pool_size[POOL_CH]) +
+	       p->n[POOL_SH] * mem_chunk(pool_size[POOL_SH]);
+}
+
+static void parse_client_hello(const struct session *s, const uint8_t *b, size_t n, bool sslv2,
+			       struct tls_client_hello *ch, struct anom_set *a)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->dtls = s->dtls != NULL;
+	ch->quic = s->quic != NULL;
+	if (sslv2)
+		tls_parse_sslv2_client_hello(b, n, ch, a);
+	else
+		tls_parse_client_hello(b, n, ch, a);
+}
+
+/* The first ClientHello stays with the session until its record is
+ * written: as its bytes when they are smaller than the parsed struct (the
+ * usual case: a few hundred bytes against 6 KiB; the parsed copy becomes
+ * the context's scratch), else as the struct. */
+static void keep_client_hello(struct session *s, struct tls_client_hello *ch, const uint8_t *b,
+			      size_t n, bool sslv2)
+{
+	struct tt_ctx *ctx = s->ctx;
+	uint8_t *raw = n < sizeof *ch ? malloc(n ? n : 1) : NULL;
+
+	if (!raw) {
+		s->ch = ch;
+		core_mem_add(s, sizeof *ch);
+		return;
+	}
+	memcpy(raw, b, n);
+	s->ch_raw = raw;
+	s->ch_raw_len = (uint32_t)n;
+	s->ch_raw_v2 = sslv2;
+	core_mem_add(s, n);
+	core_pool_put(ctx, POOL_CH, ctx->ch_scratch);
+	ctx->ch_scratch = ch;
+	ctx->ch_owner = s;
+}
+
+const struct tls_client_hello *core_ch(const struct session *s)
+{
+	struct tt_ctx *ctx = s->ctx;
+	struct anom_set again = { .n = 0 };
+
+	if (s->ch || !s->ch_raw)
+		return s->ch;
+	if (ctx->ch_owner == s)
+		return ctx->ch_scratch;
+	if (!ctx->ch_scratch && !(ctx->ch_scratch = core_pool_get(ctx, POOL_CH)))
+		return NULL;
+	/* its anomalies were noted at the first parse */
+	parse_client_hello(s, s->ch_raw, s->ch_raw_len, s->ch_raw_v2, ctx->ch_scratch, &again);
+	ctx->ch_owner = s;
+	return ctx->ch_scratch;
 }
 
 static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t n, bool sslv2)
@@ -79,19 +198,12 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		anom_add(&s->anom, "alloc_failed");
 		return;
 	}
-	memset(ch, 0, sizeof *ch);
-	ch->dtls = s->dtls != NULL;
-	ch->quic = s->quic != NULL;
-	if (sslv2)
-		tls_parse_sslv2_client_hello(b, n, ch, &s->anom);
-	else
-		tls_parse_client_hello(b, n, ch, &s->anom);
+	parse_client_hello(s, b, n, sslv2, ch, &s->anom);
 	s->cookie_len = ch->cookie_len;
-	if (s->n_ch == 2 && s->ch)
+	if (s->n_ch == 2 && core_ch(s))
 		note_retry_changes(s, ch);
-	if (s->n_ch == 1 && !s->ch) {
-		s->ch = ch;
-		core_mem_add(s, sizeof *ch);
+	if (s->n_ch == 1 && !s->ch && !s->ch_raw) {
+		keep_client_hello(s, ch, b, n, sslv2);
 	} else {
 		core_pool_put(s->ctx, POOL_CH, ch);
 	}
@@ -100,6 +212,7 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t n)
 {
 	struct tls_server_hello *sh;
+	const struct tls_client_hello *ch;
 	int c;
 
 	if (s->client < 0)
@@ -156,14 +269,14 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		s->d[0].enc = s->d[1].enc = true;
 		if (s->ctx->keylog)
 			core_dec_server_hello(s);
-	} else if (s->ch && sh->session_id_len &&
-		   sh->session_id_len == s->ch->session_id_len &&
-		   memcmp(sh->session_id, s->ch->session_id, sh->session_id_len) == 0) {
+	} else if ((ch = core_ch(s)) && sh->session_id_len &&
+		   sh->session_id_len == ch->session_id_len &&
+		   memcmp(sh->session_id, ch->session_id, sh->session_id_len) == 0) {
 		s->resumed = true;
 	}
 	if (s->hrr && !s->tls13)
 		anom_add(&s->anom, "unexpected_message");
-	if (sh->downgrade && s->ch && core_offers_tls13(s->ch))
+	if (sh->downgrade && (ch = core_ch(s)) && core_offers_tls13(ch))
 		anom_add(&s->anom, "downgrade_sentinel");
 }
 

@@ -252,7 +252,7 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 static void side_verdict(const struct session *s, struct tt_ctx *ctx, int dir, bool server,
 			 struct verdict_side *vs)
 {
-	const struct tls_client_hello *ch = s->ch;
+	const struct tls_client_hello *ch = core_ch(s);
 	bool has_sni = server && ch && ch->has_sni && ch->sni_len;
 
 	verdict_chain(ctx, s->chain[dir], s->n_chain[dir], has_sni ? ch->sni : NULL,

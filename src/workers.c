@@ -28,6 +28,7 @@
 #include "flow.h"
 #include "fragcache.h"
 #include "jw.h"
+#include "mem.h"
 #include "pipeline.h"
 #include "pktclock.h"
 
@@ -487,6 +488,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 					main->cfg.frag_max_datagrams / n : 1;
 	w->ctx.cfg.reasm_memcap = main->cfg.reasm_memcap / n;
 	w->ctx.cfg.session_memcap = main->cfg.session_memcap / n;
+	w->ctx.cfg.memcap = main->cfg.memcap / n;
 	w->ctx.em = main->em;
 	w->ctx.sources = main->sources;
 	w->ctx.keylog = main->keylog;
@@ -510,6 +512,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 		b->next = w->free;
 		w->free = b;
 	}
+	mem_set(&w->ctx.st, MEM_QUEUES, (QUEUE_DEPTH + 1) * mem_chunk(sizeof(struct batch)));
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");

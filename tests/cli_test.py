@@ -172,6 +172,13 @@ def limits(tmp):
     check(p.returncode == 0, "sizes take unit suffixes (64M, 1G, 256KiB)")
     p = run(["--reasm-memcap", "64X", multi])
     check(p.returncode == 1 and b"--reasm-memcap" in p.stderr, "a bad unit is a usage error")
+    for arg, want in (("512M", 512 << 20), ("2G", 2 << 30), (None, 256 << 20)):
+        p = run((["--memcap", arg] if arg else []) + [multi])
+        st = records(p, "tlstap.stats")
+        got = st[-1]["tlstap"]["stats"]["memory"]["budget_bytes"] if st else None
+        check(p.returncode == 0 and got == want, "--memcap %s: budget %s bytes" % (arg or "(default)", got))
+    p = run(["--memcap", "1M", multi])
+    check(p.returncode == 1 and b"--memcap" in p.stderr, "--memcap below 4 MiB is a usage error")
     out1, out2 = os.path.join(tmp, "o1.ndjson"), os.path.join(tmp, "o2.ndjson")
     p = run(["--no-stats", "-o", out1, "-o", out2, multi])
     check(p.returncode == 0 and b"warning: -o" in p.stderr and os.path.getsize(out2) > 0

@@ -26,7 +26,7 @@ EXTS = (".pcap", ".pcapng", ".cap")
 # the certificate caches were used (each worker has its own, so a
 # certificate seen by two workers is parsed twice; every lookup is still
 # either a parse or a hit, so that sum is compared).
-PROCESS_STATS = ("peak_rss_bytes",)
+PROCESS_STATS = ("peak_rss_bytes", "memory")
 
 
 def captures():

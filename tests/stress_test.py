@@ -5,7 +5,8 @@ tlstap with its peak memory measured, and must give a clear message or a
 named anomaly, no crash, bounded memory, and the other sessions of the
 file still reported.
 
-  stress_test.py TLSTAP [--quick]    (--quick: 200,000 SYNs instead of 2 M)
+  stress_test.py TLSTAP [--quick]    (--quick: 200,000 SYNs instead of 2 M,
+                                     and a tenth of issue 20's hello flood)
 """
 import json
 import os
@@ -157,6 +158,35 @@ def normal_session(port, t):
     c.send(1, record(22, server_hello()) + ALERT_40)
     c.close()
     return c
+
+
+# The process's fixed base (README "Memory"): code, libraries, the CA
+# store, buffers; VmHWM may exceed --memcap by at most this much.
+BASE_MIB = 8
+
+
+def hello_flood(tlstap, p, quick, asan):
+    """Issue 20: SYN-only connections from distinct sources interleaved with
+    complete handshakes whose ClientHello is never answered, at the default
+    --memcap (256 MiB), with 1, 2 and 4 threads: the peak stays within the
+    budget plus the base and every hello is reported with its SNI and JA4."""
+    n, m = (100000, 10000) if quick else (1000000, 100000)
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "bench", "gen.py"), "hello_flood",
+                    str(n), str(m), p], check=True, capture_output=True)
+    for threads in (1, 2, 4):
+        rc, recs, err, rss, secs = measured(tlstap, p, "--threads", str(threads))
+        st = recs[-1]["tlstap"]["stats"] if recs else {}
+        mem = st.get("memory", {})
+        sess = [r for r in recs if r["event"]["dataset"] == "tlstap.session"]
+        full = [r for r in sess if r["tls"].get("client", {}).get("server_name", "").endswith(".flood.test")
+                and r["tls"]["client"].get("ja4")]
+        budget = mem.get("budget_bytes", 0) / 2**20
+        ok = rc == 0 and len(sess) == m and len(full) == m and budget == 256 and \
+            mem.get("peak_bytes", 1 << 62) <= 256 * 2**20 and (asan or rss <= budget + BASE_MIB)
+        check(ok, "%d SYN-only connections and %d unanswered hellos, --threads %d: %d reported with "
+              "SNI and JA4, %d without payload shed, %d sessions shed, peak RSS %.0f MiB "
+              "(budget %.0f + base %d), %.1f s" % (n, m, threads, len(full), mem.get("shed_half_open", 0),
+                                                  mem.get("shed_sessions", 0), rss, budget, BASE_MIB, secs))
 
 
 def main():
@@ -312,6 +342,7 @@ def main():
         ok = rc == 0 and st.get("flows", {}).get("evicted") == n - 100000 and rss < cap
         check(ok, "%d-SYN flood, --max-flows 100000: %s evicted, peak RSS %.0f MiB (< 64), %.1f s" %
               (n, st.get("flows", {}).get("evicted"), rss, secs))
+        hello_flood(tlstap, p, quick, asan)
     print("%d failures" % len(failures))
     return 1 if failures else 0
 

@@ -15,6 +15,9 @@ bytes on the "mixed" capture are encrypted payload, as on a real link.
   gen.py small OUT.pcap      a few MB: the CI smoke test
   gen.py flood N OUT.pcap    N SYNs from distinct sources (flow-table stress)
   gen.py concurrent N OUT.pcap  N connections open at once (scaling table)
+  gen.py hello_flood N M OUT.pcap  N SYN-only connections from distinct sources
+                              interleaved with M handshakes whose ClientHello
+                              is never answered (memory budget, issue 20)
   gen.py sessions N OUT.pcap    N sessions as in the handshake capture (tests)
 """
 import glob
@@ -77,7 +80,11 @@ def connections(path, ipv6=False):
 
 
 class Writer:
-    def __init__(self, path):
+    """checksums=True fills in the IPv4 and TCP checksums (a stack would
+    hold back a segment whose checksum is wrong until it is acknowledged)."""
+
+    def __init__(self, path, checksums=False):
+        self.checksums = checksums
         self.f = open(path, "wb", buffering=1 << 22)
         # nanosecond pcap, Ethernet
         self.f.write(struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 262144, 1))
@@ -89,6 +96,10 @@ class Writer:
                           5 << 4, flags, win, 0, 0)
         tot = 20 + len(tcp) + len(payload)
         ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, tot, ipid & 0xffff, 0x4000, 64, 6, 0, sip, dip)
+        if self.checksums:
+            ip = ip[:10] + struct.pack(">H", pcaptool.csum(ip)) + ip[12:]
+            pseudo = sip + dip + struct.pack(">BBH", 0, 6, len(tcp) + len(payload))
+            tcp = tcp[:16] + struct.pack(">H", pcaptool.csum(pseudo + tcp + payload)) + tcp[18:]
         eth = b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00"
         frame = eth + ip + tcp + payload
         self.f.write(struct.pack("<IIII", ts // 10**9, ts % 10**9, len(frame), len(frame)))
@@ -255,6 +266,49 @@ def flood(n, out):
     return w.packets, w.bytes
 
 
+def client_hello(sni):
+    """A TLS 1.2 record holding a ClientHello with SNI, ALPN h2 and two
+    suites: enough for the record's server_name, JA3 and JA4."""
+    name = struct.pack(">BH", 0, len(sni)) + sni
+    ext = struct.pack(">HHH", 0, len(name) + 2, len(name)) + name
+    ext += struct.pack(">HHHB", 16, 5, 3, 2) + b"h2"
+    ext += struct.pack(">HHH", 10, 4, 2) + struct.pack(">H", 29)
+    body = struct.pack(">H", 0x0303) + bytes(range(32)) + b"\x00" + struct.pack(">HHH", 4, 0xc02f, 0x009c) \
+        + b"\x01\x00" + struct.pack(">H", len(ext)) + ext
+    hs = b"\x01" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs
+
+
+def hello_flood(n, m, out):
+    """n SYN-only connections from distinct sources 10.0.0.0/8, with a
+    complete three-way handshake and a ClientHello (SNI h<i>.flood.test)
+    from 100.64.0.0/10 after every n/m of them, 1 us apart; no server ever
+    answers a hello."""
+    w = Writer(out, checksums=True)
+    t = 1764000000 * 10**9
+    srv = b"\xac\x10\x00\x01"
+    every = max(1, n // m) if m else n + 1
+    h = 0
+    for i in range(n):
+        t += 1000
+        w.packet(t, struct.pack(">I", 0x0a000000 + i), srv, 1024 + i % 60000, 443,
+                 i * 7919, 0, 0x02, 64240, b"", i)
+        if h < m and (i + 1) % every == 0:
+            cip, port = struct.pack(">I", 0x64400000 + h), 1024 + h % 60000
+            cs, ss = h * 104729, h * 15485863
+            ch = client_hello(b"h%d.flood.test" % h)
+            for a, b, sp, dp, seq, ack, fl, pl in (
+                    (cip, srv, port, 443, cs, 0, 0x02, b""),
+                    (srv, cip, 443, port, ss, cs + 1, 0x12, b""),
+                    (cip, srv, port, 443, cs + 1, ss + 1, 0x10, b""),
+                    (cip, srv, port, 443, cs + 1, ss + 1, 0x18, ch)):
+                t += 1000
+                w.packet(t, a, b, sp, dp, seq, ack, fl, 64240, pl, h)
+            h += 1
+    w.close()
+    return w.packets, w.bytes
+
+
 def concurrent(n, out):
     """n connections open at once: every three-way handshake first, then a
     keep-alive ACK on each, then every close; 1 us apart, so that all n are
@@ -290,6 +344,8 @@ def main():
     fails = ["alert_*.pcap", "reset*.pcap", "no_server_response*.pcap"]
     if kind == "flood":
         n, b = flood(int(sys.argv[2]), sys.argv[3])
+    elif kind == "hello_flood":
+        n, b = hello_flood(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif kind == "concurrent":
         n, b = concurrent(int(sys.argv[2]), sys.argv[3])
     elif kind == "mixed":

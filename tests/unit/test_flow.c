@@ -129,7 +129,7 @@ static void test_both_directions(void)
 	/* A new flow: its key, no session, no SYN seen, on the open list. */
 	CHECK(memcmp(&fa->ep, &a, sizeof a) == 0);
 	CHECK(fa->sess == NULL && fa->syn_side == -1 && fa->list == FLOW_OPEN);
-	CHECK(!fa->rd[0].init && !fa->rd[1].init && fa->ct.pkts[0] == 0);
+	CHECK(!fa->rd && !fa->started && fa->ct.pkts[0] == 0);
 
 	CHECK(side_of(t, &a, fa) == 0);
 	CHECK(side_of(t, &ra, fa) == 1);

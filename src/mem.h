@@ -1,0 +1,51 @@
+/*
+ * mem.h - the memory budget (--memcap): how many bytes each part of the
+ * state that grows with traffic holds, now and at its peak, counted as the
+ * allocator hands them out (its chunk: the request rounded up, with its
+ * header), not as the structs' sizes.
+ *
+ * The counters live in struct tt_stats (mem_now, mem_peak, indexed by enum
+ * mem_part), so that tlstap.stats reports them and worker threads' figures
+ * add up like every other counter.  Each part is set by its owner
+ * (mem_set): the pipeline sets flows, reassembly, sessions, fragments and
+ * caches after each packet, the workers their queues.
+ */
+#ifndef TLSTAP_MEM_H
+#define TLSTAP_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+enum mem_part {
+	MEM_FLOWS,          /* flow structs and their reassembly state, the hash
+	                     * buckets, tunnel chains, the QUIC path index */
+	MEM_REASM,          /* reassembly buffers and history (requested sizes) */
+	MEM_SESSIONS,       /* unfinished sessions: structs, hellos, handshake buffers */
+	MEM_FRAGS,          /* IP fragments waiting for their datagram */
+	MEM_CACHES,         /* the hello cache, the freed-hello pool */
+	MEM_QUEUES,         /* batches between the reader and the workers */
+	MEM_PARTS
+};
+
+_Static_assert(MEM_PARTS == TT_MEM_PARTS, "struct tt_stats holds one counter per part");
+
+/* The bytes the allocator takes for malloc(n): glibc's chunk (the request
+ * and an 8-byte header, in 16-byte steps, at least 32), whole pages for
+ * the requests it maps on their own. */
+size_t mem_chunk(size_t n);
+/* The same for an allocation made (malloc_usable_size and the header);
+ * 0 for NULL. */
+size_t mem_block(void *p);
+/* The part now holds `bytes`: its peak and the total's follow. */
+void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes);
+/* All parts together, now. */
+uint64_t mem_total(const struct tt_stats *st);
+/* The name of a part in tlstap.stats ("flows", "reassembly", ...). */
+const char *mem_part_name(enum mem_part part);
+/* The object tlstap.stats.memory (FIELDS.md), written into w. */
+struct jw;
+void mem_json(struct jw *w, const struct tt_stats *st);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * test_mem.c - the memory budget's counters (mem.c): the allocator's chunk
+ * for a request, an allocation's real size, each part's peak and the
+ * total's.
+ */
+#include <stdlib.h>
+
+#include "../../src/mem.h"
+#include "tt_test.h"
+
+static void chunks(void)
+{
+	/* glibc: request + 8-byte header, 16-byte steps, at least 32 */
+	CHECK(mem_chunk(0) == 32 && mem_chunk(1) == 32 && mem_chunk(24) == 32);
+	CHECK(mem_chunk(25) == 48 && mem_chunk(40) == 48 && mem_chunk(41) == 64);
+	CHECK(mem_chunk(304) == 320 && mem_chunk(6420) == 6432);
+	/* mapped on their own: whole pages */
+	CHECK(mem_chunk(128 * 1024) == 132 * 1024 && mem_chunk(1u << 20) == (1u << 20) + 4096);
+	for (size_t n = 0; n < 5000; n += 7) {
+		void *p = malloc(n);
+		/* what malloc hands out is at least the request, and what the
+		 * budget counts for the request is what glibc's malloc took
+		 * (AddressSanitizer's allocator reports the request itself) */
+		CHECK(p && mem_block(p) >= n + 8);
+#ifndef __SANITIZE_ADDRESS__
+		CHECK(mem_block(p) == mem_chunk(n));
+#endif
+		free(p);
+	}
+	CHECK(mem_block(NULL) == 0);
+}
+
+static void peaks(void)
+{
+	struct tt_stats st = { 0 };
+
+	mem_set(&st, MEM_FLOWS, 1000);
+	mem_set(&st, MEM_SESSIONS, 500);
+	CHECK(mem_total(&st) == 1500 && st.mem_total_peak == 1500);
+	mem_set(&st, MEM_FLOWS, 100);
+	CHECK(mem_total(&st) == 600 && st.mem_peak[MEM_FLOWS] == 1000 && st.mem_total_peak == 1500);
+	mem_set(&st, MEM_QUEUES, 2000);
+	CHECK(mem_total(&st) == 2600 && st.mem_total_peak == 2600 && st.mem_peak[MEM_QUEUES] == 2000);
+	for (int p = 0; p < MEM_PARTS; p++)
+		mem_set(&st, (enum mem_part)p, 0);
+	CHECK(mem_total(&st) == 0 && st.mem_total_peak == 2600);
+	CHECK_STR(mem_part_name(MEM_FLOWS), "flows");
+	CHECK_STR(mem_part_name(MEM_REASM), "reassembly");
+	CHECK_STR(mem_part_name(MEM_QUEUES), "queues");
+}
+
+int main(void)
+{
+	chunks();
+	peaks();
+	return TT_DONE();
+}
