@@ -837,6 +837,19 @@ static void findings_arr(struct jw *w, const struct fnd_list *l, struct rec_tall
 		t->worst = (int)l->worst;
 }
 
+/* tls.anomalies, when there are any; the last code says the set was cut. */
+static void anomalies_arr(struct jw *w, const struct anom_set *a)
+{
+	if (!a->n)
+		return;
+	jw_open(w, "anomalies", '[');
+	for (unsigned i = 0; i < a->n; i++)
+		jw_name(w, NULL, a->code[i]);
+	if (a->dropped)
+		jw_name(w, NULL, "anomalies_truncated");
+	jw_close(w, false);
+}
+
 int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		 struct tt_ctx *ctx, struct rec_tally *t)
 {
@@ -856,14 +869,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		jw_name(w, "reason", v->fail_reason[0] ? v->fail_reason
 						       : "the first bytes are not a TLS or SSL record");
 		jw_close(w, true);
-		if (a->n) {
-			jw_open(w, "anomalies", '[');
-			for (unsigned i = 0; i < a->n; i++)
-				jw_name(w, NULL, a->code[i]);
-			if (a->dropped)
-				jw_name(w, NULL, "anomalies_truncated");
-			jw_close(w, false);
-		}
+		anomalies_arr(w, a);
 		jw_close(w, true);
 		return 0;
 	}
@@ -914,14 +920,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		anom_add(a, "client_data_missing");
 
 	/* Last: building the record may have added anomalies. */
-	if (a->n) {
-		jw_open(w, "anomalies", '[');
-		for (unsigned i = 0; i < a->n; i++)
-			jw_name(w, NULL, a->code[i]);
-		if (a->dropped)
-			jw_name(w, NULL, "anomalies_truncated");
-		jw_close(w, false);
-	}
+	anomalies_arr(w, a);
 	if (ctx)
 		findings_arr(w, &v->findings, t);
 	jw_close(w, true);
