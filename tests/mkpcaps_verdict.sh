@@ -21,7 +21,7 @@ TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps_verdict.sh: must run as root" >&2; exit 1; }
+netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 NC=verdictc$$ NS=verdicts$$ VC=vdc$$ VS=vds$$
 W=$(mktemp -d /tmp/mkpcaps_verdict.XXXXXX)
 mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/out"
@@ -59,23 +59,11 @@ mkcert stranger "/O=tlstap verdict tests/CN=stranger.tlstap.test" "$CLIEXT" othe
 # ---- helpers (as in tests/mkpcaps.sh)
 cap_start() {
 	CUR=$1
-	netns_cap_start "$NC" "$VC" "$W/pcap/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
-		{ pids+=("$CAP"); die "tcpdump did not start"; }
-	pids+=("$CAP")
+	netns_capture "$NC" "$VC" "$W/pcap/$CUR.pcap" tcp
 }
 cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/pcap/$CUR.pcap" ] || die "empty capture"
+	netns_capture_stop "$W/pcap/$CUR.pcap"
 	cp "$W/pcap/$CUR.pcap" "$OUT/$CUR.pcap"
-}
-wait_listen() {
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :$1")" ] && return 0
-		sleep 0.05
-	done
-	die "nothing listens on port $1"
 }
 # srv PORT INPUT CMD...: a server whose standard input is the shell snippet
 # INPUT (s_server reads its one-letter commands there).
@@ -85,19 +73,13 @@ srv() {
 	{ eval "$input"; } | ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 &
 	SRV=$!
 	pids+=("$SRV")
-	wait_listen "$port"
+	netns_listen "$NS" "$port"
 }
 srv_stop() {
 	sleep 0.2
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
+	netns_srv_stop
 }
-cli() {
-	local hold=$1
-	shift
-	{ printf 'hello tlstap\n'; sleep "$hold"; } |
-		timeout 20 ip netns exec "$NC" "$@" >>"$W/log/$CUR.cli" 2>&1 || true
-}
+cli() { netns_cli "$NC" "$@"; }
 S=10.98.0.2
 OSRV="openssl s_server -naccept 1 -cert $C/rsa.pem -key $C/rsa.key -cert_chain $C/ca.pem"
 OCLI="openssl s_client -connect $S:443 -CAfile $C/ca.pem"
