@@ -21,36 +21,20 @@ netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 
 tag=$$
 NC=keylogc$tag NS=keylogs$tag VC=klc$tag VS=kls$tag
-W=$(mktemp -d /tmp/mkkeylog.XXXXXX)
-mkdir -p "$W/log" "$W/out" "$W/certs"
+netns_workdir out certs
 C=$W/certs
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-die() { echo "mkkeylog.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 
 # A test CA, an RSA server leaf, a client leaf from the same CA, and a
 # second CA the server trusts when it should reject the client.
-mkcert() { # mkcert NAME SUBJECT EXT
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
-		-out "$C/$1.csr" 2>/dev/null
-	printf '%b' "$3" >"$C/$1.ext"
-	openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
-}
 for ca in ca otherca; do
-	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
-		-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap keylog $ca root" \
-		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	netns_ca "$ca" "/O=tlstap tests/CN=tlstap keylog $ca root"
 done
-mkcert rsa "/O=tlstap tests/CN=keylog.tlstap.test" \
+netns_cert rsa "/O=tlstap tests/CN=keylog.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:*.tlstap.test\n'
-mkcert client "/O=tlstap tests/CN=client.tlstap.test" \
+netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 

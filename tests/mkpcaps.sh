@@ -35,17 +35,10 @@ netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 
 tag=$$
 NC=ttcli$tag NS=ttsrv$tag VC=ttc$tag VS=tts$tag
-W=$(mktemp -d /tmp/mkpcaps.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/sess" "$W/out"
+netns_workdir pcap certs sess out
 # Everything is made in $OUT and only replaces pcaps/ once all of it worked.
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 
@@ -85,25 +78,14 @@ done
 # ------------------------------------------------------------------ certificates
 
 C=$W/certs
-mkcert() { # mkcert NAME SUBJECT KEYALG EXT [ISSUER]
-	local name=$1 subj=$2 alg=$3 ext=$4 issuer=${5:-ca}
-	openssl req -new -newkey "$alg" -nodes -keyout "$C/$name.key" -subj "$subj" \
-		-out "$C/$name.csr" 2>/dev/null
-	printf '%b' "$ext" >"$C/$name.ext"
-	openssl x509 -req -in "$C/$name.csr" -CA "$C/$issuer.pem" -CAkey "$C/$issuer.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$name.ext" -out "$C/$name.pem" 2>/dev/null
-}
 for ca in ca otherca; do
-	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
-		-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap $ca root" \
-		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	netns_ca "$ca" "/O=tlstap tests/CN=tlstap $ca root"
 done
 SRVEXT='basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:tlstap.test,DNS:*.tlstap.test,IP:10.99.0.2\n'
-mkcert rsa "/O=tlstap tests/CN=server.tlstap.test" rsa:2048 "$SRVEXT"
+netns_cert rsa "/O=tlstap tests/CN=server.tlstap.test" "$SRVEXT"
 openssl ecparam -name prime256v1 -out "$C/p256.param"
-mkcert ec "/O=tlstap tests/CN=ecdsa.tlstap.test" "ec:$C/p256.param" "${SRVEXT/,keyEncipherment/}"
-mkcert client "/O=tlstap tests/CN=client.tlstap.test" rsa:2048 \
+netns_cert ec "/O=tlstap tests/CN=ecdsa.tlstap.test" "${SRVEXT/,keyEncipherment/}" ca "ec:$C/p256.param"
+netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 

@@ -24,16 +24,9 @@ netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 
 tag=$$
 NC=dtlscli$tag NS=dtlssrv$tag VC=dtlsc$tag VS=dtlss$tag
-W=$(mktemp -d /tmp/mkpcaps_dtls.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/out"
+netns_workdir pcap certs out
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps_dtls.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 
@@ -42,20 +35,10 @@ netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 # ------------------------------------------------------------------ certificates
 
 C=$W/certs
-openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/ca.key" -out "$C/ca.pem" \
-	-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap dtls root" \
-	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-mkcert() { # mkcert NAME SUBJECT EXT
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
-		-out "$C/$1.csr" 2>/dev/null
-	printf '%b' "$3" >"$C/$1.ext"
-	openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
-}
-mkcert rsa "/O=tlstap tests/CN=dtls.tlstap.test" \
+netns_ca ca "/O=tlstap tests/CN=tlstap dtls root"
+netns_cert rsa "/O=tlstap tests/CN=dtls.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:dtls.tlstap.test,DNS:*.tlstap.test,IP:10.98.0.2\n'
-mkcert client "/O=tlstap tests/CN=client.tlstap.test" \
+netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 

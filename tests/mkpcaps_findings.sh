@@ -33,16 +33,9 @@ netns_need openssl ethtool ss timeout
 
 tag=$$
 NC=findingsc$tag NS=findingss$tag VC=fndc$tag VS=fnds$tag
-W=$(mktemp -d /tmp/mkpcaps_findings.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/sess" "$W/out"
+netns_workdir pcap certs sess out
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps_findings.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 

@@ -42,11 +42,8 @@ netns_need openssl ethtool ss curl dovecot slapd mariadbd mariadb-install-db mar
 tag=$(( $$ % 10000 ))
 NC=starttlsc$tag NS=starttlss$tag VC=starttlsc$tag VS=starttlss$tag
 C=10.98.0.1 S=10.98.0.2
-W=$(mktemp -d /tmp/mkpcaps_prelude.XXXXXX)
+netns_workdir out
 chmod 755 "$W"
-mkdir -p "$W/log" "$W/out"
-pids=()
-CUR=setup
 
 cleanup() {
 	local rc=$?
@@ -82,8 +79,6 @@ chmod 644 "$W/cert.pem" "$W/key.pem"
 
 insrv() { ip netns exec "$NS" "$@"; }
 incli() { ip netns exec "$NC" "$@"; }
-
-die() { echo "mkpcaps_prelude.sh: $CUR: $*" >&2; exit 1; }
 
 cap_start() { # cap_start NAME
 	CUR=$1

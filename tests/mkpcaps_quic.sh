@@ -34,16 +34,9 @@ netns_need gtlsclient gtlsserver openssl ethtool timeout
 
 tag=$$
 NC=quiccli$tag NS=quicsrv$tag VC=quicc$tag VS=quics$tag
-W=$(mktemp -d /tmp/mkpcaps_quic.XXXXXX)
-mkdir -p "$W/log" "$W/out" "$W/htdocs"
+netns_workdir out htdocs
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps_quic.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 

@@ -23,38 +23,22 @@ PY=/usr/bin/python3
 
 netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 NC=verdictc$$ NS=verdicts$$ VC=vdc$$ VS=vds$$
-W=$(mktemp -d /tmp/mkpcaps_verdict.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/out"
+netns_workdir pcap certs out
 OUT=$W/out C=$W/certs
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-die() { echo "mkpcaps_verdict.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 
 # ---- certificates: a CA the server trusts, one it does not, and a client
 # certificate from each.
-mkcert() { # mkcert NAME SUBJECT EXT ISSUER
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
-		-out "$C/$1.csr" 2>/dev/null
-	printf '%b' "$3" >"$C/$1.ext"
-	openssl x509 -req -in "$C/$1.csr" -CA "$C/$4.pem" -CAkey "$C/$4.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
-}
 for ca in ca otherca; do
-	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
-		-days 3650 -sha256 -subj "/O=tlstap verdict tests/CN=tlstap verdict $ca root" \
-		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	netns_ca "$ca" "/O=tlstap verdict tests/CN=tlstap verdict $ca root"
 done
-mkcert rsa "/O=tlstap verdict tests/CN=server.tlstap.test" \
+netns_cert rsa "/O=tlstap verdict tests/CN=server.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:tlstap.test,DNS:*.tlstap.test\n' ca
 CLIEXT='basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
-mkcert client "/O=tlstap verdict tests/CN=client.tlstap.test" "$CLIEXT" ca
-mkcert stranger "/O=tlstap verdict tests/CN=stranger.tlstap.test" "$CLIEXT" otherca
+netns_cert client "/O=tlstap verdict tests/CN=client.tlstap.test" "$CLIEXT" ca
+netns_cert stranger "/O=tlstap verdict tests/CN=stranger.tlstap.test" "$CLIEXT" otherca
 
 # ---- helpers (as in tests/mkpcaps.sh)
 cap_start() {

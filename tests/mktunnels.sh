@@ -45,15 +45,8 @@ tag=$$
 U1=tunnelsU1$tag U2=tunnelsU2$tag
 A1=tunnelsA1$tag B1=tunnelsB1$tag A2=tunnelsA2$tag B2=tunnelsB2$tag
 V1=tunv1$tag V2=tunv2$tag
-W=$(mktemp -d /tmp/mktunnels.XXXXXX)
-mkdir -p "$W/log" "$W/out"
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mktunnels.sh: $CUR: $*" >&2; exit 1; }
+netns_workdir out
+netns_traps "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"
 
 # ------------------------------------------------------------------ underlay
 

@@ -1,7 +1,8 @@
 # Sourced by the capture scripts (tests/mk*.sh): two private network
-# namespaces joined by a veth pair, a tcpdump inside one of them, and the
-# teardown.  Each script keeps its own names, addresses and outputs; nothing
-# here touches a real interface.  Needs: iproute2 ethtool tcpdump.
+# namespaces joined by a veth pair, a tcpdump inside one of them, the
+# servers and clients run there, test certificates, and the teardown.  Each
+# script keeps its own names, addresses and outputs; nothing here touches a
+# real interface.  Needs: iproute2 ethtool tcpdump openssl.
 
 # netns_need CMD...: exits unless the script runs as root with every CMD
 # on the PATH (tcpdump and ip are always needed).
@@ -152,4 +153,52 @@ netns_cli() {
 	shift 2
 	{ printf 'hello tlstap\n'; sleep "$hold"; } |
 		timeout 20 ip netns exec "$ns" "$@" >>"$W/log/$CUR.cli" 2>&1 || true
+}
+
+# netns_workdir DIR...: the script's work directory W (its logs in $W/log,
+# then each DIR below it), no background jobs yet (pids), CUR=setup.
+netns_workdir() {
+	local d
+	W=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
+	mkdir -p "$W/log"
+	for d in "$@"; do mkdir -p "$W/$d"; done
+	pids=()
+	CUR=setup
+}
+
+# netns_traps NS...: netns_cleanup of those namespaces on exit; SIGINT and
+# SIGTERM exit through it.
+netns_traps() {
+	# shellcheck disable=SC2064 # the names are fixed now
+	trap "netns_cleanup $*" EXIT
+	trap 'exit 130' INT TERM
+}
+
+# die MESSAGE: the capture being made ($CUR) failed; exits through the traps.
+die() {
+	echo "$(basename "$0"): $CUR: $*" >&2
+	exit 1
+}
+
+# ---- test certificates, in $C (the script's certificate directory)
+
+# netns_ca NAME SUBJECT: a self-signed RSA CA, $C/NAME.pem and $C/NAME.key.
+netns_ca() {
+	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -out "$C/$1.pem" \
+		-days 3650 -sha256 -subj "$2" \
+		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+}
+
+# netns_cert NAME SUBJECT EXT [ISSUER [KEYALG]]: $C/NAME.pem and .key, a
+# certificate with the extensions EXT (printf %b text), a random serial and
+# ten years of validity, from the CA $C/ISSUER (default ca), key KEYALG
+# (default rsa:2048).
+netns_cert() {
+	local name=$1 subj=$2 ext=$3 issuer=${4:-ca} alg=${5:-rsa:2048}
+	openssl req -new -newkey "$alg" -nodes -keyout "$C/$name.key" -subj "$subj" \
+		-out "$C/$name.csr" 2>/dev/null
+	printf '%b' "$ext" >"$C/$name.ext"
+	openssl x509 -req -in "$C/$name.csr" -CA "$C/$issuer.pem" -CAkey "$C/$issuer.key" \
+		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
+		-extfile "$C/$name.ext" -out "$C/$name.pem" 2>/dev/null
 }
