@@ -287,35 +287,32 @@ static bool ch_list_extension(uint16_t type, struct cur *body, struct tls_client
 			      struct anom_set *a)
 {
 	uint16_t total;
+	const struct {
+		uint16_t type;
+		bool len16;             /* the vector's length: 16 or 8 bits */
+		uint16_t *out, max, *n, *n_total;
+	} l16[] = {
+		{ 10, true, ch->groups, TLS_MAX_GROUPS, &ch->n_groups, &ch->n_groups_total },
+		{ 13, true, ch->sigalgs, TLS_MAX_SIGALGS, &ch->n_sigalgs, &ch->n_sigalgs_total },
+		{ 27, false, ch->cert_compression, TLS_MAX_MISC, &ch->n_cert_compression, &total },
+		{ 43, false, ch->versions, TLS_MAX_VERSIONS, &ch->n_versions, &ch->n_versions_total },
+		{ 50, true, ch->sigalgs_cert, TLS_MAX_SIGALGS, &ch->n_sigalgs_cert,
+		  &ch->n_sigalgs_cert_total },
+	};
 
-	switch (type) {
-	case 10:
-		ext_list16(body, true, ch->groups, TLS_MAX_GROUPS, &ch->n_groups, &ch->n_groups_total, a);
-		return true;
-	case 11:
+	for (size_t i = 0; i < sizeof l16 / sizeof l16[0]; i++)
+		if (l16[i].type == type) {
+			ext_list16(body, l16[i].len16, l16[i].out, l16[i].max, l16[i].n,
+				   l16[i].n_total, a);
+			return true;
+		}
+	if (type == 11)
 		ext_list8(body, ch->ptfmts, TLS_MAX_PTFMTS, &ch->n_ptfmts, &ch->n_ptfmts_total, a);
-		return true;
-	case 13:
-		ext_list16(body, true, ch->sigalgs, TLS_MAX_SIGALGS, &ch->n_sigalgs,
-			   &ch->n_sigalgs_total, a);
-		return true;
-	case 27:
-		ext_list16(body, false, ch->cert_compression, TLS_MAX_MISC, &ch->n_cert_compression,
-			   &total, a);
-		return true;
-	case 43:
-		ext_list16(body, false, ch->versions, TLS_MAX_VERSIONS, &ch->n_versions,
-			   &ch->n_versions_total, a);
-		return true;
-	case 45:
+	else if (type == 45)
 		ext_list8(body, ch->psk_modes, TLS_MAX_MISC, &ch->n_psk_modes, &total, a);
-		return true;
-	case 50:
-		ext_list16(body, true, ch->sigalgs_cert, TLS_MAX_SIGALGS, &ch->n_sigalgs_cert,
-			   &ch->n_sigalgs_cert_total, a);
-		return true;
-	}
-	return false;
+	else
+		return false;
+	return true;
 }
 
 /* The ClientHello extensions whose presence (and size) is what counts;

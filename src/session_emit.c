@@ -391,6 +391,13 @@ static void u16_arr(struct jw *w, const char *key, const uint16_t *v, uint16_t n
 	jw_close(w, false);
 }
 
+/* key: v, unless v is "". */
+static void name_if(struct jw *w, const char *key, const char *v)
+{
+	if (v[0])
+		jw_name(w, key, v);
+}
+
 /* The members of tls.client that depend only on the hello's lists: ja3
  * through extensions. */
 static void client_lists(struct jw *w, const void *src, struct anom_set *a)
@@ -400,12 +407,9 @@ static void client_lists(struct jw *w, const void *src, struct anom_set *a)
 
 	verdict_client_fp(ch, &fp);
 	jw_name(w, "ja3", fp.ja3);
-	if (fp.ja3_string[0])
-		jw_name(w, "ja3_string", fp.ja3_string);
-	if (fp.ja4[0])
-		jw_name(w, "ja4", fp.ja4);
-	if (fp.ja4_r[0])
-		jw_name(w, "ja4_r", fp.ja4_r);
+	name_if(w, "ja3_string", fp.ja3_string);
+	name_if(w, "ja4", fp.ja4);
+	name_if(w, "ja4_r", fp.ja4_r);
 
 	code_list(w, "supported_ciphers", ch->ciphers, ch->n_ciphers, tls_cipher_name);
 	jw_hex(w, "version", ch->legacy_version, 4);
@@ -635,10 +639,8 @@ static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 	(void)a;
 	verdict_server_fp(sh, &fp);
 	jw_name(w, "ja3s", fp.ja3s);
-	if (fp.ja3s_string[0])
-		jw_name(w, "ja3s_string", fp.ja3s_string);
-	if (fp.ja4s[0])
-		jw_name(w, "ja4s", fp.ja4s);
+	name_if(w, "ja3s_string", fp.ja3s_string);
+	name_if(w, "ja4s", fp.ja4s);
 	u16_arr(w, "extensions", sh->exts, sh->n_exts);
 }
 
