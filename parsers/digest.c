@@ -11,31 +11,26 @@
 #include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 
+/* mbedTLS 2.x names the digest functions that return a status *_ret. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define MBED_RET(fn) fn
+#else
+#define MBED_RET(fn) fn##_ret
+#endif
+
 void dig_md5(const void *p, size_t n, uint8_t out[16])
 {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-	(void)mbedtls_md5(p, n, out);
-#else
-	(void)mbedtls_md5_ret(p, n, out);
-#endif
+	(void)MBED_RET(mbedtls_md5)(p, n, out);
 }
 
 void dig_sha1(const void *p, size_t n, uint8_t out[20])
 {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-	(void)mbedtls_sha1(p, n, out);
-#else
-	(void)mbedtls_sha1_ret(p, n, out);
-#endif
+	(void)MBED_RET(mbedtls_sha1)(p, n, out);
 }
 
 void dig_sha256(const void *p, size_t n, uint8_t out[32])
 {
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-	(void)mbedtls_sha256(p, n, out, 0);
-#else
-	(void)mbedtls_sha256_ret(p, n, out, 0);
-#endif
+	(void)MBED_RET(mbedtls_sha256)(p, n, out, 0);
 }
 
 void dig_hex(const uint8_t *p, size_t n, char *out, int upper)

@@ -11,15 +11,19 @@
  *   EPB  0x00000006  interface id (4) ...
  *   SPB  0x00000003  (interface 0)
  *   PB   0x00000002  interface id (2) drops (2) ...   (obsolete)
+ *   DSB  0x0000000A  secrets type (4) length (4) data: gathered whole
+ *                    for a secrets reader (pcapng_walk_secrets)
  *
  * Only the first PCAPNG_KEEP bytes of a block are kept; the rest is
  * skipped as it streams past, so memory does not grow with the packets.
  */
 #include "pcapng_walk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cursor.h"
+#include "pcapng_secrets.h"
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 1u
@@ -36,6 +40,18 @@ bool pcapng_walk_is_pcapng(const uint8_t *p, size_t n)
 void pcapng_walk_init(struct pcapng_walk *w)
 {
 	memset(w, 0, sizeof *w);
+}
+
+void pcapng_walk_secrets(struct pcapng_walk *w, pcapng_secrets_fn fn, void *arg)
+{
+	w->secrets = fn;
+	w->secrets_arg = arg;
+}
+
+void pcapng_walk_done(struct pcapng_walk *w)
+{
+	free(w->dsb);
+	w->dsb = NULL;
 }
 
 /* A 16- or 32-bit value in the section's byte order. */
@@ -56,6 +72,8 @@ static void enqueue(struct pcapng_walk *w, uint32_t local)
 	int32_t idx = local < w->n_section && w->section_base + local < w->n_ifaces ?
 		      (int32_t)(w->section_base + local) : -1;
 
+	if (w->secrets)
+		return;                 /* a secrets reader: nobody pops */
 	if (w->count == PCAPNG_QUEUE) {
 		w->broken = true;       /* the reader fell too far behind: stop */
 		return;
@@ -122,9 +140,29 @@ static void block_done(struct pcapng_walk *w)
 	case BT_SPB:
 		enqueue(w, 0);
 		break;
+	case PCAPNG_DSB:
+		/* Gathered whole (the skip below fills it) for a secrets reader. */
+		if (w->secrets && w->len <= PCAPNG_DSB_MAX && (w->dsb = malloc(w->len)) != NULL) {
+			memcpy(w->dsb, w->blk, w->have);
+			w->dsb_have = w->have;
+		}
+		break;
 	default:
 		break;
 	}
+}
+
+/* A secrets block is whole in dsb: its key log to the handler. */
+static void dsb_done(struct pcapng_walk *w)
+{
+	const uint8_t *data;
+	size_t n;
+
+	if (pcapng_dsb_tls(w->dsb + 8, w->dsb_have - 12, !w->big_endian, &data, &n))
+		w->secrets(w->secrets_arg, data, n);
+	free(w->dsb);
+	w->dsb = NULL;
+	w->dsb_have = 0;
 }
 
 /* The block header is in blk: its type, byte order and length.  Returns
@@ -165,9 +203,15 @@ void pcapng_walk_push(struct pcapng_walk *w, const uint8_t *p, size_t n)
 
 		if (w->skip) {
 			take = w->skip < n ? (size_t)w->skip : n;
+			if (w->dsb) {
+				memcpy(w->dsb + w->dsb_have, p, take);
+				w->dsb_have += (uint32_t)take;
+			}
 			w->skip -= take;
 			p += take;
 			n -= take;
+			if (!w->skip && w->dsb)
+				dsb_done(w);
 			continue;
 		}
 		if (w->len == 0) {
@@ -190,6 +234,8 @@ void pcapng_walk_push(struct pcapng_walk *w, const uint8_t *p, size_t n)
 done:
 		block_done(w);
 		w->skip = w->len - w->have;
+		if (!w->skip && w->dsb)
+			dsb_done(w);
 		w->have = 0;
 		w->len = 0;
 	}

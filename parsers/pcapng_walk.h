@@ -13,6 +13,10 @@
  * queue that overflowed) stops it, and every later packet has no known
  * interface (pcapng_walk_next returns -1).  libpcap reports broken files
  * itself.
+ *
+ * With a secrets handler (pcapng_walk_secrets) it also gathers each
+ * Decryption Secrets Block that holds a TLS key log (pcapng_secrets.h)
+ * and hands the key log over: the --keylog pass over a capture.
  */
 #ifndef TLSTAP_PCAPNG_WALK_H
 #define TLSTAP_PCAPNG_WALK_H
@@ -25,6 +29,10 @@
 #define PCAPNG_NAME_MAX 64              /* bytes of an if_name kept (cut: still named) */
 #define PCAPNG_KEEP 4096                /* bytes of a block looked at */
 #define PCAPNG_QUEUE 65536              /* packets walked ahead of the reader */
+#define PCAPNG_DSB_MAX (64u << 20)      /* larger secrets blocks are skipped */
+
+/* Called with the key log of one secrets block (valid during the call). */
+typedef void (*pcapng_secrets_fn)(void *arg, const uint8_t *keylog, size_t n);
 
 struct pcapng_walk {
 	uint8_t blk[PCAPNG_KEEP];       /* the start of the current block */
@@ -39,11 +47,21 @@ struct pcapng_walk {
 	char name[PCAPNG_MAX_IFACES][PCAPNG_NAME_MAX];
 	int32_t queue[PCAPNG_QUEUE];    /* global interface index, -1 unknown */
 	uint32_t head, count;
+	pcapng_secrets_fn secrets;      /* NULL: secrets blocks are skipped */
+	void *secrets_arg;
+	uint8_t *dsb;                   /* the secrets block being gathered (owned) */
+	uint32_t dsb_have;
 };
 
 /* Whether the first bytes of a file are a pcapng Section Header Block. */
 bool pcapng_walk_is_pcapng(const uint8_t *p, size_t n);
 void pcapng_walk_init(struct pcapng_walk *w);
+/* Makes w a secrets reader: fn gets every TLS key log of the stream; no
+ * packets are queued (pcapng_walk_next returns -1).  Needs
+ * pcapng_walk_done at the end. */
+void pcapng_walk_secrets(struct pcapng_walk *w, pcapng_secrets_fn fn, void *arg);
+/* Frees what a secrets reader holds (a block cut short by the end). */
+void pcapng_walk_done(struct pcapng_walk *w);
 /* The next n bytes of the file. */
 void pcapng_walk_push(struct pcapng_walk *w, const uint8_t *p, size_t n);
 /* The interface of the next packet block, as an index for

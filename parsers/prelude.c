@@ -35,19 +35,7 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* l starts with word w (case-insensitive) followed by the end, a space, or ':'. */
-static bool is_word(const uint8_t *l, size_t len, const char *w)
-{
-	size_t k = strlen(w);
-
-	if (len < k)
-		return false;
-	for (size_t i = 0; i < k; i++)
-		if (lower(l[i]) != lower((uint8_t)w[i]))
-			return false;
-	return len == k || l[k] == ' ' || l[k] == ':' || l[k] == '\t';
-}
-
+/* l starts with w (case-insensitive). */
 static bool prefix(const uint8_t *l, size_t len, const char *w)
 {
 	size_t k = strlen(w);
@@ -58,6 +46,14 @@ static bool prefix(const uint8_t *l, size_t len, const char *w)
 		if (lower(l[i]) != lower((uint8_t)w[i]))
 			return false;
 	return true;
+}
+
+/* l starts with word w (case-insensitive) followed by the end, a space, or ':'. */
+static bool is_word(const uint8_t *l, size_t len, const char *w)
+{
+	size_t k = strlen(w);
+
+	return prefix(l, len, w) && (len == k || l[k] == ' ' || l[k] == ':' || l[k] == '\t');
 }
 
 static bool contains(const uint8_t *l, size_t len, const char *w)

@@ -150,14 +150,19 @@ static enum pre_step socks4_client(struct pre_state *ps, struct cur *c)
 	return PRE_S_OK;
 }
 
-/* atyp addr port (RFC 1928 4 and 6); the request's target when keep. */
-static enum pre_step socks5_addr(struct pre_info *in, struct cur *c, bool keep)
+/* A SOCKS5 request or reply, ver cmd|rep rsv atyp addr port (RFC 1928 4
+ * and 6): *code gets cmd or rep; the request's target is kept when keep. */
+static enum pre_step socks5_msg(struct pre_info *in, struct cur *c, bool keep, uint8_t *code)
 {
-	uint8_t atyp, hl = 0;
+	uint8_t v, rsv, atyp, hl = 0;
 	const uint8_t *a;
 	uint16_t port;
 	size_t alen;
 
+	if (!cur_u8(c, &v) || !cur_u8(c, code) || !cur_u8(c, &rsv))
+		return PRE_S_NEED;
+	if (v != 5)
+		return PRE_S_NO;
 	if (!cur_u8(c, &atyp))
 		return PRE_S_NEED;
 	if (atyp == 1)
@@ -201,7 +206,7 @@ static void granted(struct pre_state *ps, bool ok)
 static enum pre_step socks5_client(struct pre_state *ps, struct pre_dir *d, struct cur *c)
 {
 	struct pre_info *in = &ps->info;
-	uint8_t v, cmd, rsv;
+	uint8_t v, cmd;
 	struct cur body;
 	enum pre_step st;
 
@@ -219,11 +224,7 @@ static enum pre_step socks5_client(struct pre_state *ps, struct pre_dir *d, stru
 		d->sub = 2;
 		return PRE_S_OK;
 	}
-	if (!cur_u8(c, &v) || !cur_u8(c, &cmd) || !cur_u8(c, &rsv))
-		return PRE_S_NEED;
-	if (v != 5)
-		return PRE_S_NO;
-	st = socks5_addr(in, c, true);
+	st = socks5_msg(in, c, true, &cmd);
 	if (st != PRE_S_OK)
 		return st;
 	in->proxy_state = PRE_XS_REQUESTED;
@@ -235,7 +236,7 @@ static enum pre_step socks5_client(struct pre_state *ps, struct pre_dir *d, stru
 static enum pre_step socks5_server(struct pre_state *ps, struct pre_dir *d, struct cur *c)
 {
 	struct pre_info *in = &ps->info;
-	uint8_t v, x, rsv;
+	uint8_t v, x;
 	enum pre_step st;
 
 	if (d->sub == 0) {                      /* method selection */
@@ -263,11 +264,7 @@ static enum pre_step socks5_server(struct pre_state *ps, struct pre_dir *d, stru
 		}
 		return PRE_S_OK;
 	}
-	if (!cur_u8(c, &v) || !cur_u8(c, &x) || !cur_u8(c, &rsv))
-		return PRE_S_NEED;
-	if (v != 5)
-		return PRE_S_NO;
-	st = socks5_addr(in, c, false);
+	st = socks5_msg(in, c, false, &x);
 	if (st != PRE_S_OK)
 		return st;
 	in->proxy_has_code = true;

@@ -257,37 +257,118 @@ static bool seen_ext(const uint16_t *exts, uint16_t n, uint16_t code)
 	return false;
 }
 
+/* A list extension: a vector (16-bit length when len16, else 8-bit) of
+ * 16-bit codes into out (max, *n kept, *n_total seen). */
+static void ext_list16(struct cur *body, bool len16, uint16_t *out, uint16_t max, uint16_t *n,
+		       uint16_t *n_total, struct anom_set *a)
+{
+	struct cur v;
+
+	if (len16 ? cur_vec16(body, &v) : cur_vec8(body, &v))
+		u16_list(&v, out, max, n, n_total, a);
+	else
+		anom_add(a, "bad_vector_length");
+}
+
+/* The same with 8-bit codes, in a vector with an 8-bit length. */
+static void ext_list8(struct cur *body, uint8_t *out, uint16_t max, uint16_t *n,
+		      uint16_t *n_total, struct anom_set *a)
+{
+	struct cur v;
+
+	if (cur_vec8(body, &v))
+		u8_list(&v, out, max, n, n_total, a);
+	else
+		anom_add(a, "bad_vector_length");
+}
+
+/* The ClientHello extensions that are lists of codes; false for others. */
+static bool ch_list_extension(uint16_t type, struct cur *body, struct tls_client_hello *ch,
+			      struct anom_set *a)
+{
+	uint16_t total;
+	const struct {
+		uint16_t type;
+		bool len16;             /* the vector's length: 16 or 8 bits */
+		uint16_t *out, max, *n, *n_total;
+	} l16[] = {
+		{ 10, true, ch->groups, TLS_MAX_GROUPS, &ch->n_groups, &ch->n_groups_total },
+		{ 13, true, ch->sigalgs, TLS_MAX_SIGALGS, &ch->n_sigalgs, &ch->n_sigalgs_total },
+		{ 27, false, ch->cert_compression, TLS_MAX_MISC, &ch->n_cert_compression, &total },
+		{ 43, false, ch->versions, TLS_MAX_VERSIONS, &ch->n_versions, &ch->n_versions_total },
+		{ 50, true, ch->sigalgs_cert, TLS_MAX_SIGALGS, &ch->n_sigalgs_cert,
+		  &ch->n_sigalgs_cert_total },
+	};
+
+	for (size_t i = 0; i < sizeof l16 / sizeof l16[0]; i++)
+		if (l16[i].type == type) {
+			ext_list16(body, l16[i].len16, l16[i].out, l16[i].max, l16[i].n,
+				   l16[i].n_total, a);
+			return true;
+		}
+	if (type == 11)
+		ext_list8(body, ch->ptfmts, TLS_MAX_PTFMTS, &ch->n_ptfmts, &ch->n_ptfmts_total, a);
+	else if (type == 45)
+		ext_list8(body, ch->psk_modes, TLS_MAX_MISC, &ch->n_psk_modes, &total, a);
+	else
+		return false;
+	return true;
+}
+
+/* The ClientHello extensions whose presence (and size) is what counts;
+ * false for others. */
+static bool ch_flag_extension(uint16_t type, struct cur *body, struct tls_client_hello *ch,
+			      struct anom_set *a)
+{
+	switch (type) {
+	case 5:
+		ch->has_status_request = true;
+		cur_skip(body, body->left);   /* OCSP responder ids, extensions */
+		return true;
+	case 21:
+		ch->has_padding = true;
+		ch->padding_len = (uint16_t)body->left;
+		cur_skip(body, body->left);
+		return true;
+	case 22:
+		ch->has_etm = true;
+		return true;
+	case 23:
+		ch->has_ems = true;
+		return true;
+	case 35:
+		ch->has_ticket_ext = true;
+		ch->ticket_len = (uint16_t)body->left;
+		cur_skip(body, body->left);
+		return true;
+	case 42:
+		ch->has_early_data = true;
+		if (!cur_empty(body))
+			anom_add(a, "extension_trailing_bytes");
+		cur_skip(body, body->left);
+		return true;
+	case 44:
+		ch->has_cookie = true;
+		cur_skip(body, body->left);
+		return true;
+	case 49:
+		ch->has_post_handshake_auth = true;
+		return true;
+	}
+	return false;
+}
+
 static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hello *ch,
 			 struct anom_set *a)
 {
 	struct cur v;
 	uint16_t x;
 
+	if (ch_list_extension(type, body, ch, a) || ch_flag_extension(type, body, ch, a))
+		return;
 	switch (type) {
 	case 0:
 		sni_ext(body, ch, a);
-		break;
-	case 5:
-		ch->has_status_request = true;
-		cur_skip(body, body->left);   /* OCSP responder ids, extensions */
-		break;
-	case 10:
-		if (cur_vec16(body, &v))
-			u16_list(&v, ch->groups, TLS_MAX_GROUPS, &ch->n_groups, &ch->n_groups_total, a);
-		else
-			anom_add(a, "bad_vector_length");
-		break;
-	case 11:
-		if (cur_vec8(body, &v))
-			u8_list(&v, ch->ptfmts, TLS_MAX_PTFMTS, &ch->n_ptfmts, &ch->n_ptfmts_total, a);
-		else
-			anom_add(a, "bad_vector_length");
-		break;
-	case 13:
-		if (cur_vec16(body, &v))
-			u16_list(&v, ch->sigalgs, TLS_MAX_SIGALGS, &ch->n_sigalgs, &ch->n_sigalgs_total, a);
-		else
-			anom_add(a, "bad_vector_length");
 		break;
 	case 16:
 		ch->has_alpn = true;
@@ -297,24 +378,6 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 	case 17613:
 		alpn_list(body, &ch->alps, a);
 		break;
-	case 21:
-		ch->has_padding = true;
-		ch->padding_len = (uint16_t)body->left;
-		cur_skip(body, body->left);
-		break;
-	case 22:
-		ch->has_etm = true;
-		break;
-	case 23:
-		ch->has_ems = true;
-		break;
-	case 27:
-		if (cur_vec8(body, &v)) {
-			uint16_t total;
-			u16_list(&v, ch->cert_compression, TLS_MAX_MISC, &ch->n_cert_compression, &total, a);
-		} else
-			anom_add(a, "bad_vector_length");
-		break;
 	case 28:
 		if (cur_u16(body, &x)) {
 			ch->has_record_size_limit = true;
@@ -322,46 +385,8 @@ static void ch_extension(uint16_t type, struct cur *body, struct tls_client_hell
 		} else
 			anom_add(a, "bad_vector_length");
 		break;
-	case 35:
-		ch->has_ticket_ext = true;
-		ch->ticket_len = (uint16_t)body->left;
-		cur_skip(body, body->left);
-		break;
 	case 41:
 		psk_ch(body, ch, a);
-		break;
-	case 42:
-		ch->has_early_data = true;
-		if (!cur_empty(body))
-			anom_add(a, "extension_trailing_bytes");
-		cur_skip(body, body->left);
-		break;
-	case 43:
-		if (cur_vec8(body, &v))
-			u16_list(&v, ch->versions, TLS_MAX_VERSIONS, &ch->n_versions, &ch->n_versions_total, a);
-		else
-			anom_add(a, "bad_vector_length");
-		break;
-	case 44:
-		ch->has_cookie = true;
-		cur_skip(body, body->left);
-		break;
-	case 45:
-		if (cur_vec8(body, &v)) {
-			uint16_t total;
-			u8_list(&v, ch->psk_modes, TLS_MAX_MISC, &ch->n_psk_modes, &total, a);
-		} else
-			anom_add(a, "bad_vector_length");
-		break;
-	case 49:
-		ch->has_post_handshake_auth = true;
-		break;
-	case 50:
-		if (cur_vec16(body, &v))
-			u16_list(&v, ch->sigalgs_cert, TLS_MAX_SIGALGS, &ch->n_sigalgs_cert,
-				 &ch->n_sigalgs_cert_total, a);
-		else
-			anom_add(a, "bad_vector_length");
 		break;
 	case 40:   /* key_share in TLS 1.3 drafts before 23 */
 	case 51:

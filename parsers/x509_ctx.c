@@ -121,6 +121,18 @@ static int ca_load_file(mbedtls_x509_crt *ca, const char *path)
 	return failed;
 }
 
+/* rc from loading CAs out of path: false, with the message in err, on failure. */
+static bool ca_loaded(int rc, const char *what, const char *path, char *err, size_t errlen)
+{
+	char m[160];
+
+	if (rc >= 0)
+		return true;
+	x509_mbed_errmsg(rc, m, sizeof m);
+	snprintf(err, errlen, "cannot load CA %s %s: %s", what, path, m);
+	return false;
+}
+
 struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t errlen)
 {
 	struct x509_ctx *x = calloc(1, sizeof *x);
@@ -144,25 +156,15 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	}
 	/* parse_file/parse_path return the number of certificates they could
 	 * not parse (> 0): bundles with a few odd roots still load. */
-	if (o && o->ca_file) {
-		int rc = ca_load_file(&x->ca, o->ca_file);
-		if (rc < 0) {
-			char m[160];
-			x509_mbed_errmsg(rc, m, sizeof m);
-			snprintf(err, errlen, "cannot load CA file %s: %s", o->ca_file, m);
-			x509_ctx_free(x);
-			return NULL;
-		}
+	if (o && o->ca_file &&
+	    !ca_loaded(ca_load_file(&x->ca, o->ca_file), "file", o->ca_file, err, errlen)) {
+		x509_ctx_free(x);
+		return NULL;
 	}
-	if (o && o->ca_dir) {
-		int rc = mbedtls_x509_crt_parse_path(&x->ca, o->ca_dir);
-		if (rc < 0) {
-			char m[160];
-			x509_mbed_errmsg(rc, m, sizeof m);
-			snprintf(err, errlen, "cannot load CA directory %s: %s", o->ca_dir, m);
-			x509_ctx_free(x);
-			return NULL;
-		}
+	if (o && o->ca_dir &&
+	    !ca_loaded(mbedtls_x509_crt_parse_path(&x->ca, o->ca_dir), "directory", o->ca_dir, err, errlen)) {
+		x509_ctx_free(x);
+		return NULL;
 	}
 	if (!o || (!o->ca_file && !o->ca_dir))
 		(void)ca_load_file(&x->ca, sys);

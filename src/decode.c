@@ -268,6 +268,45 @@ enum decode_result dec_ipv4(struct cur c, struct pkt *o, struct tt_stats *st)
 	return l4(&c, proto, (uint32_t)(len - ihl), tso, o, st);
 }
 
+/* The Fragment header (RFC 8200 4.5) at *c, start being where the
+ * extension headers begin: the fragment's fields into o.  True for an
+ * atomic fragment (offset 0, no more: *next follows it); otherwise false
+ * with DEC_FRAGMENT or DEC_ERROR in *r. */
+static inline bool ipv6_fragment(struct cur *c, struct pkt *o, uint16_t plen,
+				 const uint8_t *start, struct tt_stats *st, uint8_t *next,
+				 enum decode_result *r)
+{
+	uint8_t hl;
+	uint16_t fo;
+	uint32_t id;
+	size_t used;
+
+	*r = DEC_ERROR;
+	if (!cur_u8(c, next) || !cur_u8(c, &hl) || !cur_u16(c, &fo) || !cur_u32(c, &id)) {
+		st->truncated++;
+		return false;
+	}
+	o->frag_id = id;
+	o->frag_off = (uint32_t)(fo & 0xfff8);
+	o->frag_more = (fo & 1) != 0;
+	o->frag_proto = *next;
+	o->frag_data = c->p;
+	used = (size_t)(c->p - start);
+	if (used > plen) {
+		st->err_ipv6++;
+		return false;
+	}
+	o->frag_len = (uint32_t)(plen - used);
+	if (c->left < o->frag_len) {
+		st->truncated++;
+		return false;
+	}
+	if (o->frag_off == 0 && !o->frag_more)
+		return true;
+	*r = DEC_FRAGMENT;
+	return false;
+}
+
 enum decode_result dec_ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 {
 	uint32_t vtf;
@@ -291,8 +330,7 @@ enum decode_result dec_ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 	 * options, AH and mobility have the same length layout; fragment is 8. */
 	for (int hops = 0; hops < 16; hops++) {
 		uint8_t next, hl;
-		uint16_t fo;
-		uint32_t id;
+		enum decode_result r;
 		size_t len, used;
 
 		switch (nh) {
@@ -311,31 +349,10 @@ enum decode_result dec_ipv6(struct cur c, struct pkt *o, struct tt_stats *st)
 			len = ((size_t)hl + 2) * 4;
 			break;
 		case 44:
-			if (!cur_u8(&c, &next) || !cur_u8(&c, &hl) || !cur_u16(&c, &fo) ||
-			    !cur_u32(&c, &id)) {
-				st->truncated++;
-				return DEC_ERROR;
-			}
-			o->frag_id = id;
-			o->frag_off = (uint32_t)(fo & 0xfff8);
-			o->frag_more = (fo & 1) != 0;
-			o->frag_proto = next;
-			o->frag_data = c.p;
-			used = (size_t)(c.p - start);
-			if (used > plen) {
-				st->err_ipv6++;
-				return DEC_ERROR;
-			}
-			o->frag_len = (uint32_t)(plen - used);
-			if (c.left < o->frag_len) {
-				st->truncated++;
-				return DEC_ERROR;
-			}
-			if (o->frag_off == 0 && !o->frag_more) {
-				nh = next;   /* an atomic fragment: no reassembly needed */
-				continue;
-			}
-			return DEC_FRAGMENT;
+			if (!ipv6_fragment(&c, o, plen, start, st, &next, &r))
+				return r;
+			nh = next;   /* an atomic fragment: no reassembly needed */
+			continue;
 		default:
 			/* L4: the declared payload length bounds it. */
 			used = (size_t)(c.p - start);

@@ -186,6 +186,23 @@ static enum decode_result mpls(struct cur c, struct pkt *o, bool over_ip, struct
 	return dec_ethernet(c, o, st);
 }
 
+static enum decode_result nsh(struct cur c, struct pkt *o, bool over_ip, struct tt_stats *st);
+
+/* What follows NSH or VXLAN-GPE: both use the NSH Next Protocol numbers
+ * (RFC 8300 11.2.5, draft-ietf-nvo3-vxlan-gpe 3.2). */
+static enum decode_result next_protocol(uint8_t np, struct cur c, struct pkt *o, struct tt_stats *st)
+{
+	switch (np) {
+	case 1: return dec_ipv4(c, o, st);
+	case 2: return dec_ipv6(c, o, st);
+	case 3: return dec_ethernet(c, o, st);
+	case 4: return nsh(c, o, false, st);
+	case 5: return mpls(c, o, false, st);
+	}
+	st->non_ip++;
+	return DEC_SKIP;
+}
+
 /* RFC 8300 2.2: base header, service path header, context headers. */
 static enum decode_result nsh(struct cur c, struct pkt *o, bool over_ip, struct tt_stats *st)
 {
@@ -213,15 +230,7 @@ static enum decode_result nsh(struct cur c, struct pkt *o, bool over_ip, struct 
 	/* The SPI names a path, one per direction: not part of the key. */
 	if (over_ip)
 		key_pair(o, l);
-	switch (np) {
-	case 1: return dec_ipv4(c, o, st);
-	case 2: return dec_ipv6(c, o, st);
-	case 3: return dec_ethernet(c, o, st);
-	case 4: return nsh(c, o, false, st);
-	case 5: return mpls(c, o, false, st);
-	}
-	st->non_ip++;
-	return DEC_SKIP;
+	return next_protocol(np, c, o, st);
 }
 
 /* RFC 2516 5.4: ver/type 0x11, code 0, session id, length, then PPP. */
@@ -401,15 +410,7 @@ static enum decode_result vxlan_gpe(struct cur c, size_t decl, struct pkt *o, bo
 		l->id = w1 >> 8;
 		key_id(o, l, l->id);
 	}
-	switch (np) {
-	case 1: return dec_ipv4(c, o, st);
-	case 2: return dec_ipv6(c, o, st);
-	case 3: return dec_ethernet(c, o, st);
-	case 4: return nsh(c, o, false, st);
-	case 5: return mpls(c, o, false, st);
-	}
-	st->non_ip++;
-	return DEC_SKIP;
+	return next_protocol(np, c, o, st);
 }
 
 /* RFC 8926 3.4 and 3.5: options are class/type/length TLVs filling optlen. */

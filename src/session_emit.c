@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "../parsers/digest.h"
-#include "../parsers/fp.h"
 #include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
@@ -392,22 +391,25 @@ static void u16_arr(struct jw *w, const char *key, const uint16_t *v, uint16_t n
 	jw_close(w, false);
 }
 
+/* key: v, unless v is "". */
+static void name_if(struct jw *w, const char *key, const char *v)
+{
+	if (v[0])
+		jw_name(w, key, v);
+}
+
 /* The members of tls.client that depend only on the hello's lists: ja3
  * through extensions. */
 static void client_lists(struct jw *w, const void *src, struct anom_set *a)
 {
 	const struct tls_client_hello *ch = src;
-	char ja3s[FP_JA3_MAX], md5[33], ja4[FP_JA4_MAX], ja4r[FP_JA4R_MAX];
+	struct verdict_client_fp fp;
 
-	fp_ja3(ch, ja3s, sizeof ja3s, md5);
-	jw_name(w, "ja3", md5);
-	if (ja3s[0])
-		jw_name(w, "ja3_string", ja3s);
-	fp_ja4(ch, ch->quic ? 'q' : ch->dtls ? 'd' : 't', ja4, ja4r, sizeof ja4r);
-	if (ja4[0])
-		jw_name(w, "ja4", ja4);
-	if (ja4r[0])
-		jw_name(w, "ja4_r", ja4r);
+	verdict_client_fp(ch, &fp);
+	jw_name(w, "ja3", fp.ja3);
+	name_if(w, "ja3_string", fp.ja3_string);
+	name_if(w, "ja4", fp.ja4);
+	name_if(w, "ja4_r", fp.ja4_r);
 
 	code_list(w, "supported_ciphers", ch->ciphers, ch->n_ciphers, tls_cipher_name);
 	jw_hex(w, "version", ch->legacy_version, 4);
@@ -632,22 +634,13 @@ static void cert_request(struct jw *w, const struct session *s, struct anom_set 
 static void server_lists(struct jw *w, const void *src, struct anom_set *a)
 {
 	const struct tls_server_hello *sh = src;
-	char ja3s[FP_JA3_MAX], md5[33];
+	struct verdict_server_fp fp;
 
 	(void)a;
-	fp_ja3s(sh, ja3s, sizeof ja3s, md5);
-	jw_name(w, "ja3s", md5);
-	if (ja3s[0])
-		jw_name(w, "ja3s_string", ja3s);
-#ifdef TLSTAP_WITH_FOXIO
-	{
-		char ja4s[FP_JA4_MAX], ja4sr[FP_JA4R_MAX];
-		fp_ja4s(sh, sh->quic ? 'q' : dtls_is_version(sh->legacy_version) ? 'd' : 't', ja4s, ja4sr,
-			sizeof ja4sr);
-		if (ja4s[0])
-			jw_name(w, "ja4s", ja4s);
-	}
-#endif
+	verdict_server_fp(sh, &fp);
+	jw_name(w, "ja3s", fp.ja3s);
+	name_if(w, "ja3s_string", fp.ja3s_string);
+	name_if(w, "ja4s", fp.ja4s);
 	u16_arr(w, "extensions", sh->exts, sh->n_exts);
 }
 
@@ -837,6 +830,19 @@ static void findings_arr(struct jw *w, const struct fnd_list *l, struct rec_tall
 		t->worst = (int)l->worst;
 }
 
+/* tls.anomalies, when there are any; the last code says the set was cut. */
+static void anomalies_arr(struct jw *w, const struct anom_set *a)
+{
+	if (!a->n)
+		return;
+	jw_open(w, "anomalies", '[');
+	for (unsigned i = 0; i < a->n; i++)
+		jw_name(w, NULL, a->code[i]);
+	if (a->dropped)
+		jw_name(w, NULL, "anomalies_truncated");
+	jw_close(w, false);
+}
+
 int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		 struct tt_ctx *ctx, struct rec_tally *t)
 {
@@ -856,14 +862,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		jw_name(w, "reason", v->fail_reason[0] ? v->fail_reason
 						       : "the first bytes are not a TLS or SSL record");
 		jw_close(w, true);
-		if (a->n) {
-			jw_open(w, "anomalies", '[');
-			for (unsigned i = 0; i < a->n; i++)
-				jw_name(w, NULL, a->code[i]);
-			if (a->dropped)
-				jw_name(w, NULL, "anomalies_truncated");
-			jw_close(w, false);
-		}
+		anomalies_arr(w, a);
 		jw_close(w, true);
 		return 0;
 	}
@@ -914,14 +913,7 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		anom_add(a, "client_data_missing");
 
 	/* Last: building the record may have added anomalies. */
-	if (a->n) {
-		jw_open(w, "anomalies", '[');
-		for (unsigned i = 0; i < a->n; i++)
-			jw_name(w, NULL, a->code[i]);
-		if (a->dropped)
-			jw_name(w, NULL, "anomalies_truncated");
-		jw_close(w, false);
-	}
+	anomalies_arr(w, a);
 	if (ctx)
 		findings_arr(w, &v->findings, t);
 	jw_close(w, true);

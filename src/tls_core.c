@@ -141,6 +141,27 @@ static void mark_tls(struct session *s)
 	}
 }
 
+/* A full list (*cap elements of sz bytes at arr, at most max) doubled from
+ * first: the new block (arr is then gone), or NULL with "alloc_failed". */
+static void *grow_list(struct session *s, void *arr, uint32_t *cap, uint32_t first,
+		       uint32_t max, size_t sz)
+{
+	uint32_t nc = *cap ? *cap * 2 : first;
+	void *a;
+
+	if (nc > max)
+		nc = max;
+	a = realloc(arr, nc * sz);
+	if (!a) {
+		anom_add(&s->anom, "alloc_failed");
+		return NULL;
+	}
+	core_mem_sub(s, *cap * sz);
+	core_mem_add(s, nc * sz);
+	*cap = nc;
+	return a;
+}
+
 void core_add_msg(struct session *s, int dir, uint16_t code)
 {
 	uint32_t cap = s->ctx->cfg.max_hs_messages;
@@ -150,19 +171,10 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 		return;
 	}
 	if (s->n_msgs == s->cap_msgs) {
-		uint32_t nc = s->cap_msgs ? s->cap_msgs * 2 : 16;
-		struct sess_msg *m;
-		if (nc > cap)
-			nc = cap;
-		m = realloc(s->msgs, nc * sizeof *m);
-		if (!m) {
-			anom_add(&s->anom, "alloc_failed");
+		struct sess_msg *m = grow_list(s, s->msgs, &s->cap_msgs, 16, cap, sizeof *m);
+		if (!m)
 			return;
-		}
-		core_mem_sub(s, s->cap_msgs * sizeof *m);
-		core_mem_add(s, nc * sizeof *m);
 		s->msgs = m;
-		s->cap_msgs = nc;
 	}
 	s->msgs[s->n_msgs].code = code;
 	s->msgs[s->n_msgs].dir = (uint8_t)dir;
@@ -190,19 +202,10 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 	if (!sslv2)
 		core_add_msg(s, dir, SESS_MSG_ALERT);
 	if (s->n_alerts == s->cap_alerts) {
-		uint32_t nc = s->cap_alerts ? s->cap_alerts * 2 : 4;
-		struct sess_alert *a;
-		if (nc > cap)
-			nc = cap;
-		a = realloc(s->alerts, nc * sizeof *a);
-		if (!a) {
-			anom_add(&s->anom, "alloc_failed");
+		struct sess_alert *a = grow_list(s, s->alerts, &s->cap_alerts, 4, cap, sizeof *a);
+		if (!a)
 			return;
-		}
-		core_mem_sub(s, s->cap_alerts * sizeof *a);
-		core_mem_add(s, nc * sizeof *a);
 		s->alerts = a;
-		s->cap_alerts = nc;
 	}
 	s->alerts[s->n_alerts++] = al;
 }

@@ -17,77 +17,39 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
-[ "$(id -u)" = 0 ] || { echo "mkkeylog.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in openssl gnutls-serv gnutls-cli tcpdump ip ethtool ss timeout; do
-	command -v "$c" >/dev/null || { echo "mkkeylog.sh: $c is missing" >&2; exit 1; }
-done
+netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 
 tag=$$
 NC=keylogc$tag NS=keylogs$tag VC=klc$tag VS=kls$tag
-W=$(mktemp -d /tmp/mkkeylog.XXXXXX)
-mkdir -p "$W/log" "$W/out" "$W/certs"
+netns_workdir out certs
 C=$W/certs
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-die() { echo "mkkeylog.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 
 # A test CA, an RSA server leaf, a client leaf from the same CA, and a
 # second CA the server trusts when it should reject the client.
-mkcert() { # mkcert NAME SUBJECT EXT
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
-		-out "$C/$1.csr" 2>/dev/null
-	printf '%b' "$3" >"$C/$1.ext"
-	openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
-}
 for ca in ca otherca; do
-	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
-		-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap keylog $ca root" \
-		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	netns_ca "$ca" "/O=tlstap tests/CN=tlstap keylog $ca root"
 done
-mkcert rsa "/O=tlstap tests/CN=keylog.tlstap.test" \
+netns_cert rsa "/O=tlstap tests/CN=keylog.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:*.tlstap.test\n'
-mkcert client "/O=tlstap tests/CN=client.tlstap.test" \
+netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 
 cap_start() {
 	CUR=$1
-	netns_cap_start "$NC" "$VC" "$W/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
-		{ pids+=("$CAP"); die "tcpdump did not start"; }
-	pids+=("$CAP")
+	netns_capture "$NC" "$VC" "$W/$CUR.pcap" tcp
 }
 cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/$CUR.pcap" ] || die "empty capture"
+	netns_capture_stop "$W/$CUR.pcap"
 	[ -s "$W/$CUR.keylog" ] || die "no key log"
 	cp "$W/$CUR.pcap" "$W/out/$CUR.pcap"
 	cp "$W/$CUR.keylog" "$W/out/$CUR.keylog"
 }
-srv() { # srv PORT CMD...
-	local port=$1
-	shift
-	ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 </dev/null &
-	SRV=$!
-	pids+=("$SRV")
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :$port")" ] && return 0
-		sleep 0.05
-	done
-	die "nothing listens on port $port"
-}
-srv_stop() {
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
-}
+srv() { netns_srv "$NS" "$1" t "${@:2}"; } # srv PORT CMD...
+srv_stop() { netns_srv_stop; }
 # osrv ARGS: openssl s_server on 443, RSA leaf with its CA as chain.
 osrv() {
 	srv 443 openssl s_server -accept 443 -naccept 1 -rev -cert "$C/rsa.pem" -key "$C/rsa.key" \
@@ -97,10 +59,8 @@ osrv() {
 ocli() {
 	local sni=$1
 	shift
-	{ printf 'hello tlstap\n'; sleep 0.5; } |
-		timeout 20 ip netns exec "$NC" openssl s_client -connect 10.98.0.2:443 \
-		-servername "$sni" -CAfile "$C/ca.pem" -keylogfile "$W/$CUR.keylog" "$@" \
-		>>"$W/log/$CUR.cli" 2>&1 || true
+	netns_cli "$NC" 0.5 openssl s_client -connect 10.98.0.2:443 \
+		-servername "$sni" -CAfile "$C/ca.pem" -keylogfile "$W/$CUR.keylog" "$@"
 }
 
 cap_start keylog_tls13_oneway
@@ -156,11 +116,9 @@ cap_stop; srv_stop
 cap_start keylog_tls13_gnutls
 srv 8443 gnutls-serv --echo --disable-client-cert -p 8443 --x509certfile "$C/rsa-chain.pem" \
 	--x509keyfile "$C/rsa.key" --priority NORMAL:-VERS-ALL:+VERS-TLS1.3
-{ printf 'hello tlstap\n'; sleep 0.5; } |
-	SSLKEYLOGFILE="$W/$CUR.keylog" timeout 20 ip netns exec "$NC" gnutls-cli -p 8443 \
+SSLKEYLOGFILE="$W/$CUR.keylog" netns_cli "$NC" 0.5 gnutls-cli -p 8443 \
 	--x509cafile "$C/ca.pem" --sni-hostname gnutls.tlstap.test --verify-hostname gnutls.tlstap.test \
-	--priority NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM 10.98.0.2 \
-	>>"$W/log/$CUR.cli" 2>&1 || true
+	--priority NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM 10.98.0.2
 cap_stop; srv_stop
 
 # The one-way session's key log with every secret altered (first hex digit)

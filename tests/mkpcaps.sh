@@ -24,44 +24,21 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/netns.sh"
 TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 TOOL=$HERE/pcaptool.py
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in openssl gnutls-serv gnutls-cli tcpdump ip ethtool ss timeout; do
-	command -v "$c" >/dev/null || { echo "mkpcaps.sh: $c is missing" >&2; exit 1; }
-done
+netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 [ -x "$PY" ] || { echo "mkpcaps.sh: $PY is missing" >&2; exit 1; }
 
 tag=$$
 NC=ttcli$tag NS=ttsrv$tag VC=ttc$tag VS=tts$tag
-W=$(mktemp -d /tmp/mkpcaps.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/sess" "$W/out"
+netns_workdir pcap certs sess out
 # Everything is made in $OUT and only replaces pcaps/ once all of it worked.
 OUT=$W/out
-pids=()
-CUR=setup
-
-cleanup() {
-	local rc=$?
-	set +e
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	ip netns del "$NC" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	if [ "$rc" != 0 ]; then
-		echo "mkpcaps.sh: failed while making '$CUR'; logs:" >&2
-		tail -n 20 "$W"/log/"$CUR".* >&2 2>/dev/null
-	fi
-	rm -rf "$W"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 
@@ -101,25 +78,14 @@ done
 # ------------------------------------------------------------------ certificates
 
 C=$W/certs
-mkcert() { # mkcert NAME SUBJECT KEYALG EXT [ISSUER]
-	local name=$1 subj=$2 alg=$3 ext=$4 issuer=${5:-ca}
-	openssl req -new -newkey "$alg" -nodes -keyout "$C/$name.key" -subj "$subj" \
-		-out "$C/$name.csr" 2>/dev/null
-	printf '%b' "$ext" >"$C/$name.ext"
-	openssl x509 -req -in "$C/$name.csr" -CA "$C/$issuer.pem" -CAkey "$C/$issuer.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$name.ext" -out "$C/$name.pem" 2>/dev/null
-}
 for ca in ca otherca; do
-	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
-		-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap $ca root" \
-		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	netns_ca "$ca" "/O=tlstap tests/CN=tlstap $ca root"
 done
 SRVEXT='basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:tlstap.test,DNS:*.tlstap.test,IP:10.99.0.2\n'
-mkcert rsa "/O=tlstap tests/CN=server.tlstap.test" rsa:2048 "$SRVEXT"
+netns_cert rsa "/O=tlstap tests/CN=server.tlstap.test" "$SRVEXT"
 openssl ecparam -name prime256v1 -out "$C/p256.param"
-mkcert ec "/O=tlstap tests/CN=ecdsa.tlstap.test" "ec:$C/p256.param" "${SRVEXT/,keyEncipherment/}"
-mkcert client "/O=tlstap tests/CN=client.tlstap.test" rsa:2048 \
+netns_cert ec "/O=tlstap tests/CN=ecdsa.tlstap.test" "${SRVEXT/,keyEncipherment/}" ca "ec:$C/p256.param"
+netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 
@@ -130,59 +96,23 @@ cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 # (namespace, default the client's), TDARGS (extra tcpdump arguments).
 cap_start() {
 	CUR=$1
-	local ifc=${IFC:-$VC} filter=${FILTER:-tcp} ns=${NSX:-$NC}
-	# shellcheck disable=SC2086
-	ip netns exec "$ns" tcpdump -U --immediate-mode -n -Z root -s 0 -i "$ifc" ${TDARGS:-} \
-		-w "$W/pcap/$CUR.pcap" "$filter" 2>"$W/log/$CUR.tcpdump" &
-	CAP=$!
-	pids+=("$CAP")
-	for _ in $(seq 100); do
-		grep -qs "listening on" "$W/log/$CUR.tcpdump" && return 0
-		sleep 0.05
-	done
-	die "tcpdump did not start"
+	# shellcheck disable=SC2086 # TDARGS are words
+	netns_capture "${NSX:-$NC}" "${IFC:-$VC}" "$W/pcap/$CUR.pcap" ${TDARGS:-} "${FILTER:-tcp}"
 }
 
 # cap_stop [EXT]: stop tcpdump and keep the capture as pcaps/NAME.pcap.
 cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/pcap/$CUR.pcap" ] || die "empty capture"
+	netns_capture_stop "$W/pcap/$CUR.pcap"
 	cp "$W/pcap/$CUR.pcap" "$OUT/$CUR.${1:-pcap}"
 }
 
-# wait_listen NS PORT
-wait_listen() {
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2")" ] && return 0
-		sleep 0.05
-	done
-	die "nothing listens on port $2"
-}
-
 # srv PORT CMD...: a server in the server namespace, in the background.
-srv() {
-	local port=$1
-	shift
-	ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 </dev/null &
-	SRV=$!
-	pids+=("$SRV")
-	wait_listen "$NS" "$port"
-}
-srv_stop() {
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
-}
+srv() { netns_srv "$NS" "$1" t "${@:2}"; }
+srv_stop() { netns_srv_stop; }
 
 # cli HOLD CMD...: a client in the client namespace; it sends one line, waits
 # HOLD seconds (reading what the server sends), then sees end of input.
-cli() {
-	local hold=$1
-	shift
-	{ printf 'hello tlstap\n'; sleep "$hold"; } |
-		timeout 20 ip netns exec "$NC" "$@" >>"$W/log/$CUR.cli" 2>&1 || true
-}
+cli() { netns_cli "$NC" "$@"; }
 
 # osrv PORT ARGS...: openssl s_server with the RSA leaf and its CA as chain.
 osrv() {

@@ -20,23 +20,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps_dtls.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in openssl gnutls-serv gnutls-cli tcpdump ip ethtool ss timeout; do
-	command -v "$c" >/dev/null || { echo "mkpcaps_dtls.sh: $c is missing" >&2; exit 1; }
-done
+netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 
 tag=$$
 NC=dtlscli$tag NS=dtlssrv$tag VC=dtlsc$tag VS=dtlss$tag
-W=$(mktemp -d /tmp/mkpcaps_dtls.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/out"
+netns_workdir pcap certs out
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps_dtls.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 
@@ -45,20 +35,10 @@ netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 # ------------------------------------------------------------------ certificates
 
 C=$W/certs
-openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/ca.key" -out "$C/ca.pem" \
-	-days 3650 -sha256 -subj "/O=tlstap tests/CN=tlstap dtls root" \
-	-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-mkcert() { # mkcert NAME SUBJECT EXT
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
-		-out "$C/$1.csr" 2>/dev/null
-	printf '%b' "$3" >"$C/$1.ext"
-	openssl x509 -req -in "$C/$1.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
-}
-mkcert rsa "/O=tlstap tests/CN=dtls.tlstap.test" \
+netns_ca ca "/O=tlstap tests/CN=tlstap dtls root"
+netns_cert rsa "/O=tlstap tests/CN=dtls.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:dtls.tlstap.test,DNS:*.tlstap.test,IP:10.98.0.2\n'
-mkcert client "/O=tlstap tests/CN=client.tlstap.test" \
+netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 
@@ -66,41 +46,17 @@ cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 
 cap_start() {
 	CUR=$1
-	netns_cap_start "$NC" "$VC" "$W/pcap/$CUR.pcap" "$W/log/$CUR.tcpdump" udp ||
-		{ pids+=("$CAP"); die "tcpdump did not start"; }
-	pids+=("$CAP")
+	netns_capture "$NC" "$VC" "$W/pcap/$CUR.pcap" udp
 }
 cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/pcap/$CUR.pcap" ] || die "empty capture"
+	netns_capture_stop "$W/pcap/$CUR.pcap"
 	cp "$W/pcap/$CUR.pcap" "$OUT/$CUR.pcap"
 }
 # srv PORT CMD...: a UDP server in the server namespace, in the background.
-srv() {
-	local port=$1
-	shift
-	ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 </dev/null &
-	SRV=$!
-	pids+=("$SRV")
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$NS" ss -Hlun "sport = :$port")" ] && return 0
-		sleep 0.05
-	done
-	die "nothing listens on UDP port $port"
-}
-srv_stop() {
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
-}
+srv() { netns_srv "$NS" "$1" u "${@:2}"; }
+srv_stop() { netns_srv_stop; }
 # cli HOLD CMD...: a client that sends one line, then waits HOLD seconds.
-cli() {
-	local hold=$1
-	shift
-	{ printf 'hello tlstap\n'; sleep "$hold"; } |
-		timeout 20 ip netns exec "$NC" "$@" >>"$W/log/$CUR.cli" 2>&1 || true
-}
+cli() { netns_cli "$NC" "$@"; }
 # osrv PORT ARGS...: openssl s_server (its -rev is TLS only: its input is a
 # stream that stays open for a few seconds and sends nothing).
 osrv() {

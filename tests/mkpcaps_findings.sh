@@ -29,23 +29,13 @@ DEST=${MKPCAPS_DEST:-$TOP/pcaps/findings}
 PY=/usr/bin/python3
 EDIT=$HERE/findings_edit.py
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps_findings.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in openssl tcpdump ip ethtool ss timeout; do
-	command -v "$c" >/dev/null || { echo "mkpcaps_findings.sh: $c is missing" >&2; exit 1; }
-done
+netns_need openssl ethtool ss timeout
 
 tag=$$
 NC=findingsc$tag NS=findingss$tag VC=fndc$tag VS=fnds$tag
-W=$(mktemp -d /tmp/mkpcaps_findings.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/sess" "$W/out"
+netns_workdir pcap certs sess out
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps_findings.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 
@@ -107,23 +97,9 @@ openssl dhparam -out "$C/dh1024.pem" 1024 2>/dev/null
 
 cap_start() {
 	CUR=$1
-	netns_cap_start "$NC" "$VC" "$W/pcap/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
-		{ pids+=("$CAP"); die "tcpdump did not start"; }
-	pids+=("$CAP")
+	netns_capture "$NC" "$VC" "$W/pcap/$CUR.pcap" tcp
 }
-cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/pcap/$CUR.pcap" ] || die "empty capture"
-}
-wait_listen() {
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :$1")" ] && return 0
-		sleep 0.05
-	done
-	die "nothing listens on port $1"
-}
+cap_stop() { netns_capture_stop "$W/pcap/$CUR.pcap"; }
 # osrv CERT ARGS...: one s_server on port 443 with that certificate.  Its
 # standard input is a fifo held open until srv_stop, so that an interactive
 # server (SRVMODE=, needed for -early_data) does not see end of input.
@@ -139,19 +115,14 @@ osrv() {
 	SRV=$!
 	pids+=("$SRV")
 	exec 8>"$W/srvin"
-	wait_listen 443
+	netns_listen "$NS" 443
 }
 srv_stop() {
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
+	netns_srv_stop
 	exec 8>&-
 }
 # ocli ARGS...: s_client to the server; sends a line, holds HOLD seconds.
-ocli() {
-	{ printf 'hello tlstap\n'; sleep "${HOLD:-0.4}"; } |
-		timeout 20 ip netns exec "$NC" openssl s_client -connect $S4:443 "$@" \
-		>>"$W/log/$CUR.cli" 2>&1 || true
-}
+ocli() { netns_cli "$NC" "${HOLD:-0.4}" openssl s_client -connect $S4:443 "$@"; }
 keep() { cp "$W/pcap/$CUR.pcap" "$OUT/$1.pcap"; }
 expect() { # expect NAME WORDS...: pcaptool's summary mentions each word
 	local name=$1 f=$OUT/$1.pcap

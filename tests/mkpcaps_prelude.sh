@@ -35,21 +35,15 @@ DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 PGBIN=/usr/lib/postgresql/15/bin
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps_prelude.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in openssl tcpdump ip ethtool curl dovecot slapd mariadbd mariadb-install-db mariadb \
-	tinyproxy danted psql runuser timeout; do
-	command -v "$c" >/dev/null || { echo "mkpcaps_prelude.sh: $c is missing" >&2; exit 1; }
-done
+netns_need openssl ethtool ss curl dovecot slapd mariadbd mariadb-install-db mariadb \
+	tinyproxy danted psql runuser timeout
 [ -x "$PGBIN/postgres" ] || { echo "mkpcaps_prelude.sh: $PGBIN/postgres is missing" >&2; exit 1; }
 
 tag=$(( $$ % 10000 ))
 NC=starttlsc$tag NS=starttlss$tag VC=starttlsc$tag VS=starttlss$tag
 C=10.98.0.1 S=10.98.0.2
-W=$(mktemp -d /tmp/mkpcaps_prelude.XXXXXX)
+netns_workdir out
 chmod 755 "$W"
-mkdir -p "$W/log" "$W/out"
-pids=()
-CUR=setup
 
 cleanup() {
 	local rc=$?
@@ -88,9 +82,7 @@ incli() { ip netns exec "$NC" "$@"; }
 
 cap_start() { # cap_start NAME
 	CUR=$1
-	netns_cap_start "$NC" "$VC" "$W/out/$1.pcap" "$W/log/$1.tcpdump" tcp && return 0
-	echo "mkpcaps_prelude.sh: $1: tcpdump did not start" >&2
-	exit 1
+	netns_capture "$NC" "$VC" "$W/out/$1.pcap" tcp
 }
 
 cap_stop() {
@@ -113,19 +105,8 @@ bg_srv() { # bg_srv LOGNAME CMD...: a server in the server namespace
 	SRV=$!
 }
 
-wait_port() { # wait_port PORT
-	for _ in $(seq 100); do
-		insrv ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.1
-	done
-	echo "mkpcaps_prelude.sh: $CUR: nothing listens on $1" >&2
-	exit 1
-}
-
-stop_srv() {
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
-}
+wait_port() { netns_listen "$NS" "$1"; } # wait_port PORT
+stop_srv() { netns_srv_stop; }
 
 pysrv() { # pysrv PROTO PORT [refuse]
 	bg_srv server "$PY" "$HERE/prelude_servers.py" "$1" $S "$2" "$W/cert.pem" "$W/key.pem" ${3:-}

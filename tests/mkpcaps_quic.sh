@@ -30,23 +30,13 @@ TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps_quic.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in gtlsclient gtlsserver openssl tcpdump ip ethtool timeout; do
-	command -v "$c" >/dev/null || { echo "mkpcaps_quic.sh: $c is missing" >&2; exit 1; }
-done
+netns_need gtlsclient gtlsserver openssl ethtool timeout
 
 tag=$$
 NC=quiccli$tag NS=quicsrv$tag VC=quicc$tag VS=quics$tag
-W=$(mktemp -d /tmp/mkpcaps_quic.XXXXXX)
-mkdir -p "$W/log" "$W/out" "$W/htdocs"
+netns_workdir out htdocs
 OUT=$W/out
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mkpcaps_quic.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 
@@ -65,16 +55,14 @@ printf 'hello over quic\n' >"$W/htdocs/index.html"
 # capture NAME PORT SERVER_ARGS -- CLIENT_ARGS: one client run against a
 # fresh server, recorded in the client namespace.
 capture() {
-	local name=$1 port=$2 cport=$2 tp sp=
+	local name=$1 port=$2 cport=$2 sp=
 	shift 2
 	local sargs=() cargs=()
 	while [ "$1" != "--" ]; do sargs+=("$1"); shift; done
 	shift
 	cargs=("$@")
 	CUR=$name
-	ip netns exec "$NC" tcpdump -i "$VC" -U -s 0 -w "$OUT/$name.pcap" udp >"$W/log/$name.tcpdump" 2>&1 &
-	tp=$!
-	pids+=("$tp")
+	netns_capture "$NC" "$VC" "$OUT/$name.pcap" udp
 	if [ "$port" != 0 ]; then
 		ip netns exec "$NS" gtlsserver -q -d "$W/htdocs" "${sargs[@]}" 10.97.0.2 "$port" \
 			"$W/key.pem" "$W/cert.pem" >"$W/log/$name.server" 2>&1 &
@@ -87,14 +75,12 @@ capture() {
 	ip netns exec "$NC" timeout 10 gtlsclient -q --exit-on-all-streams-close \
 		--sni=quic.test "${cargs[@]}" 10.97.0.2 "$cport" \
 		https://quic.test/index.html >"$W/log/$name.client" 2>&1 || true
-	sleep 1
-	kill "$tp" 2>/dev/null || true
-	wait "$tp" 2>/dev/null || true
+	sleep 0.7
+	netns_capture_stop "$OUT/$name.pcap"
 	if [ -n "$sp" ]; then
 		kill "$sp" 2>/dev/null || true
 		wait "$sp" 2>/dev/null || true
 	fi
-	[ -s "$OUT/$name.pcap" ] || die "no capture"
 }
 
 capture quic_ngtcp2_v1 4433 -- --disable-early-data

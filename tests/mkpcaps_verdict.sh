@@ -21,61 +21,33 @@ TOP=$(dirname "$HERE")
 DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 
-[ "$(id -u)" = 0 ] || { echo "mkpcaps_verdict.sh: must run as root" >&2; exit 1; }
+netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 NC=verdictc$$ NS=verdicts$$ VC=vdc$$ VS=vds$$
-W=$(mktemp -d /tmp/mkpcaps_verdict.XXXXXX)
-mkdir -p "$W/log" "$W/pcap" "$W/certs" "$W/out"
+netns_workdir pcap certs out
 OUT=$W/out C=$W/certs
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$NC" "$NS"' EXIT
-trap 'exit 130' INT TERM
-die() { echo "mkpcaps_verdict.sh: $CUR: $*" >&2; exit 1; }
+netns_traps "$NC" "$NS"
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 
 # ---- certificates: a CA the server trusts, one it does not, and a client
 # certificate from each.
-mkcert() { # mkcert NAME SUBJECT EXT ISSUER
-	openssl req -new -newkey rsa:2048 -nodes -keyout "$C/$1.key" -subj "$2" \
-		-out "$C/$1.csr" 2>/dev/null
-	printf '%b' "$3" >"$C/$1.ext"
-	openssl x509 -req -in "$C/$1.csr" -CA "$C/$4.pem" -CAkey "$C/$4.key" \
-		-set_serial "0x$(openssl rand -hex 8)" -days 3650 -sha256 \
-		-extfile "$C/$1.ext" -out "$C/$1.pem" 2>/dev/null
-}
 for ca in ca otherca; do
-	openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/$ca.key" -out "$C/$ca.pem" \
-		-days 3650 -sha256 -subj "/O=tlstap verdict tests/CN=tlstap verdict $ca root" \
-		-addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	netns_ca "$ca" "/O=tlstap verdict tests/CN=tlstap verdict $ca root"
 done
-mkcert rsa "/O=tlstap verdict tests/CN=server.tlstap.test" \
+netns_cert rsa "/O=tlstap verdict tests/CN=server.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:tlstap.test,DNS:*.tlstap.test\n' ca
 CLIEXT='basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
-mkcert client "/O=tlstap verdict tests/CN=client.tlstap.test" "$CLIEXT" ca
-mkcert stranger "/O=tlstap verdict tests/CN=stranger.tlstap.test" "$CLIEXT" otherca
+netns_cert client "/O=tlstap verdict tests/CN=client.tlstap.test" "$CLIEXT" ca
+netns_cert stranger "/O=tlstap verdict tests/CN=stranger.tlstap.test" "$CLIEXT" otherca
 
 # ---- helpers (as in tests/mkpcaps.sh)
 cap_start() {
 	CUR=$1
-	netns_cap_start "$NC" "$VC" "$W/pcap/$CUR.pcap" "$W/log/$CUR.tcpdump" tcp ||
-		{ pids+=("$CAP"); die "tcpdump did not start"; }
-	pids+=("$CAP")
+	netns_capture "$NC" "$VC" "$W/pcap/$CUR.pcap" tcp
 }
 cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/pcap/$CUR.pcap" ] || die "empty capture"
+	netns_capture_stop "$W/pcap/$CUR.pcap"
 	cp "$W/pcap/$CUR.pcap" "$OUT/$CUR.pcap"
-}
-wait_listen() {
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$NS" ss -Hltn "sport = :$1")" ] && return 0
-		sleep 0.05
-	done
-	die "nothing listens on port $1"
 }
 # srv PORT INPUT CMD...: a server whose standard input is the shell snippet
 # INPUT (s_server reads its one-letter commands there).
@@ -85,19 +57,13 @@ srv() {
 	{ eval "$input"; } | ip netns exec "$NS" "$@" >>"$W/log/$CUR.srv" 2>&1 &
 	SRV=$!
 	pids+=("$SRV")
-	wait_listen "$port"
+	netns_listen "$NS" "$port"
 }
 srv_stop() {
 	sleep 0.2
-	kill "$SRV" 2>/dev/null || true
-	wait "$SRV" 2>/dev/null || true
+	netns_srv_stop
 }
-cli() {
-	local hold=$1
-	shift
-	{ printf 'hello tlstap\n'; sleep "$hold"; } |
-		timeout 20 ip netns exec "$NC" "$@" >>"$W/log/$CUR.cli" 2>&1 || true
-}
+cli() { netns_cli "$NC" "$@"; }
 S=10.98.0.2
 OSRV="openssl s_server -naccept 1 -cert $C/rsa.pem -key $C/rsa.key -cert_chain $C/ca.pem"
 OCLI="openssl s_client -connect $S:443 -CAfile $C/ca.pem"

@@ -39,24 +39,14 @@ TOP=$(dirname "$HERE")
 DEST=${MKTUNNELS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 
-[ "$(id -u)" = 0 ] || { echo "mktunnels.sh: must run as root (network namespaces)" >&2; exit 1; }
-for c in openssl tcpdump ip ss timeout; do
-	command -v "$c" >/dev/null || { echo "mktunnels.sh: $c is missing" >&2; exit 1; }
-done
+netns_need openssl ss timeout
 
 tag=$$
 U1=tunnelsU1$tag U2=tunnelsU2$tag
 A1=tunnelsA1$tag B1=tunnelsB1$tag A2=tunnelsA2$tag B2=tunnelsB2$tag
 V1=tunv1$tag V2=tunv2$tag
-W=$(mktemp -d /tmp/mktunnels.XXXXXX)
-mkdir -p "$W/log" "$W/out"
-pids=()
-CUR=setup
-
-trap 'netns_cleanup "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"' EXIT
-trap 'exit 130' INT TERM
-
-die() { echo "mktunnels.sh: $CUR: $*" >&2; exit 1; }
+netns_workdir out
+netns_traps "$A1" "$B1" "$A2" "$B2" "$U1" "$U2"
 
 # ------------------------------------------------------------------ underlay
 
@@ -93,33 +83,20 @@ openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$C/srv.key" -out "$C/srv
 # cap_start NAME: tcpdump on the client's underlay veth.
 cap_start() {
 	CUR=$1
-	netns_cap_start "$U1" "$V1" "$W/$CUR.pcap" "$W/log/$CUR.tcpdump" 'not arp and not icmp6' ||
-		{ pids+=("$CAP"); die "tcpdump did not start"; }
-	pids+=("$CAP")
+	netns_capture "$U1" "$V1" "$W/$CUR.pcap" 'not arp and not icmp6'
 }
 cap_stop() {
-	sleep 0.3
-	kill -INT "$CAP" 2>/dev/null || true
-	wait "$CAP" 2>/dev/null || true
-	[ -s "$W/$CUR.pcap" ] || die "empty capture"
+	netns_capture_stop "$W/$CUR.pcap"
 	cp "$W/$CUR.pcap" "$W/out/$CUR.pcap"
 }
 
 # tls NS_SRV NS_CLI HOST SNI: one handshake and a line each way on port 443.
 tls() {
 	local ns=$1 nc=$2 host=$3 sni=$4
-	ip netns exec "$ns" openssl s_server -accept 443 -naccept 1 -rev \
-		-cert "$C/srv.pem" -key "$C/srv.key" >>"$W/log/$CUR.srv" 2>&1 </dev/null &
-	local srv=$!
-	pids+=("$srv")
-	for _ in $(seq 200); do
-		[ -n "$(ip netns exec "$ns" ss -Hltn 'sport = :443')" ] && break
-		sleep 0.05
-	done
-	{ printf 'hello tlstap\n'; sleep 0.4; } |
-		timeout 20 ip netns exec "$nc" openssl s_client -connect "$host:443" \
-			-servername "$sni" >>"$W/log/$CUR.cli" 2>&1 || true
-	wait "$srv" 2>/dev/null || true
+	netns_srv "$ns" 443 t openssl s_server -accept 443 -naccept 1 -rev \
+		-cert "$C/srv.pem" -key "$C/srv.key"
+	netns_cli "$nc" 0.4 openssl s_client -connect "$host:443" -servername "$sni"
+	wait "$SRV" 2>/dev/null || true
 }
 
 # ------------------------------------------------------------------ VXLAN tenants

@@ -11,6 +11,7 @@
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
 #include "../../src/pipeline.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tt_ctx ctx;
 	static int done;
 	struct pipeline *pl;
+	struct fuzz_chunk c;
 	uint64_t ts = 1700000000ull * 1000000000ull;
 
 	if (!done) {
@@ -36,25 +38,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pl = pipeline_new(&ctx);
 	if (!pl)
 		return 0;
-	while (size >= 3) {
-		int dlt = dlts[data[0] % (sizeof dlts / sizeof *dlts)];
-		size_t len = (size_t)data[1] << 8 | data[2];
-		uint8_t knobs = data[1];   /* time step and wire-length excess */
-		uint8_t *pkt;
+	while (fuzz_next(&data, &size, &c)) {
+		int dlt = dlts[c.tag % (sizeof dlts / sizeof *dlts)];
+		uint8_t knobs = (uint8_t)(c.len >> 8);   /* time step and wire-length excess */
+		uint8_t *pkt = fuzz_copy(c.p, c.n);
 
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
-		pkt = malloc(len ? len : 1);
 		if (!pkt)
 			break;
-		memcpy(pkt, data, len);
 		ts += (uint64_t)(knobs & 0x3f) * 1000000000ull / 8;
-		pipeline_packet(pl, dlt, ts, pkt, (uint32_t)len, (uint32_t)len + (knobs & 0x40 ? 100 : 0));
+		pipeline_packet(pl, dlt, ts, pkt, (uint32_t)c.n, (uint32_t)c.n + (knobs & 0x40 ? 100 : 0));
 		free(pkt);
-		data += len;
-		size -= len;
 	}
 	pipeline_flush(pl);
 	pipeline_free(pl);

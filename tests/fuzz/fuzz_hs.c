@@ -8,6 +8,7 @@
 
 #include "../../parsers/tls_hs.h"
 #include "../../parsers/tls_names.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,10 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	sel = data[0];
 	size--;
-	body = malloc(size ? size : 1);
+	body = fuzz_copy(data + 1, size);
 	if (!body)
 		return 0;
-	memcpy(body, data + 1, size);
 	version = (sel & 0x80) ? 0x0303 : 0x0301;
 	switch (sel & 0x0f) {
 	case 0:

@@ -16,40 +16,32 @@
 #include <string.h>
 
 #include "../../parsers/prelude.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct side {
-	uint8_t *pend;
-	size_t plen;
+	struct fuzz_pend pend;
 	int state;              /* 0 prelude, 1 TLS, 2 done */
 };
 
-static void push(struct pre_state *ps, struct side *sd, int dir, const uint8_t *b, size_t n)
+static void push(struct pre_state *ps, struct side *sd, int dir, const struct fuzz_chunk *c)
 {
 	uint8_t *buf;
 	size_t len, off = 0;
 
-	if (sd->state || !n)
+	if (sd->state || !c->n)
 		return;
-	len = sd->plen + n;
-	buf = malloc(len);
+	buf = fuzz_join(&sd->pend, c, &len);
 	if (!buf)
 		return;
-	if (sd->plen)
-		memcpy(buf, sd->pend, sd->plen);
-	memcpy(buf + sd->plen, b, n);
-	free(sd->pend);
-	sd->pend = NULL;
-	sd->plen = 0;
 	for (;;) {
 		size_t used = 0, co = 0, cl = 0, left = len - off;
-		uint8_t *exact = malloc(left ? left : 1);
+		uint8_t *exact = fuzz_copy(buf + off, left);
 		enum pre_status st;
 
 		if (!exact)
 			break;
-		memcpy(exact, buf + off, left);
 		st = pre_push(ps, dir, exact, left, &used, &co, &cl);
 		free(exact);
 		if (used > left || (st == PRE_WRAPPED && (co + cl > used || !cl)))
@@ -63,41 +55,26 @@ static void push(struct pre_state *ps, struct side *sd, int dir, const uint8_t *
 			sd->state = 2;
 		break;
 	}
-	if (!sd->state && off < len) {
-		sd->plen = len - off;
-		sd->pend = malloc(sd->plen);
-		if (sd->pend)
-			memcpy(sd->pend, buf + off, sd->plen);
-		else
-			sd->plen = 0;
-	}
+	fuzz_keep(&sd->pend, buf, len, sd->state ? len : off);
 	free(buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pre_state ps;
-	struct side sd[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct side sd[2] = { { { NULL, 0 }, 0 }, { { NULL, 0 }, 0 } };
+	struct fuzz_chunk c;
 
 	if (size < 2)
 		return 0;
 	pre_init(&ps, 0, (uint16_t)(data[0] << 8 | data[1]));
 	data += 2;
 	size -= 2;
-	while (size >= 3) {
-		int dir = data[0] & 1;
-		size_t len = (size_t)data[1] << 8 | data[2];
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
-		push(&ps, &sd[dir], dir, data, len);
-		data += len;
-		size -= len;
-	}
+	while (fuzz_next(&data, &size, &c))
+		push(&ps, &sd[c.tag & 1], c.tag & 1, &c);
 	(void)pre_recognised(&ps);
 	(void)pre_result_name(ps.info.result);
-	free(sd[0].pend);
-	free(sd[1].pend);
+	fuzz_drop(&sd[0].pend);
+	fuzz_drop(&sd[1].pend);
 	return 0;
 }

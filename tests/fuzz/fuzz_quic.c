@@ -20,6 +20,7 @@
 #include "../../parsers/quic_frames.h"
 #include "../../parsers/quic_tp.h"
 #include "../../parsers/tls_hs.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -149,10 +150,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	sel = data[0];
 	size--;
-	body = malloc(size ? size : 1);
+	body = fuzz_copy(data + 1, size);
 	if (!body)
 		return 0;
-	memcpy(body, data + 1, size);
 	switch (sel & 7) {
 	case 0:
 		datagram(body, size);

@@ -21,6 +21,7 @@
 #include "../../src/emit.h"
 #include "../../src/session.h"
 #include "../../src/verdict.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,8 +45,8 @@ static void setup(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct session *s;
-	uint8_t *pend[2] = { NULL, NULL };
-	size_t plen[2] = { 0, 0 };
+	struct fuzz_pend pend[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct fuzz_chunk c;
 	uint64_t ts = 1700000000ull * 1000000000ull;
 	struct jw w;
 	json_error_t jerr = { 0 };
@@ -55,47 +56,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = session_new(&ctx, 0);
 	if (!s)
 		return 0;
-	while (size >= 3) {
-		int dir = data[0] & 1, ev = (data[0] >> 1) & 3;
-		size_t len = (size_t)data[1] << 8 | data[2], used;
+	while (fuzz_next(&data, &size, &c)) {
+		int dir = c.tag & 1, ev = (c.tag >> 1) & 3;
+		size_t n, used;
 		uint8_t *buf;
 
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
 		ts += 1000000;
 		if (session_wants_data(s)) {
-			buf = malloc(plen[dir] + len ? plen[dir] + len : 1);
+			buf = fuzz_join(&pend[dir], &c, &n);
 			if (!buf)
 				break;
-			if (plen[dir])
-				memcpy(buf, pend[dir], plen[dir]);
-			memcpy(buf + plen[dir], data, len);
-			used = session_push(s, dir, buf, plen[dir] + len, ts);
-			if (used > plen[dir] + len)
+			used = session_push(s, dir, buf, n, ts);
+			if (used > n)
 				abort();   /* the contract: never more than offered */
-			free(pend[dir]);
-			plen[dir] = plen[dir] + len - used;
-			pend[dir] = NULL;
-			if (plen[dir]) {
-				pend[dir] = malloc(plen[dir]);
-				if (pend[dir])
-					memcpy(pend[dir], buf + used, plen[dir]);
-				else
-					plen[dir] = 0;
-			}
+			fuzz_keep(&pend[dir], buf, n, used);
 			free(buf);
 		} else {
-			session_note_payload(s, dir, len, ts);
+			session_note_payload(s, dir, c.n, ts);
 		}
-		data += len;
-		size -= len;
 		if (ev == 1) {
 			session_gap(s, dir, 100, ts);
-			free(pend[dir]);
-			pend[dir] = NULL;
-			plen[dir] = 0;
+			fuzz_drop(&pend[dir]);
 		} else if (ev == 2)
 			session_tcp_event(s, dir, TCP_EV_FIN, ts);
 		else if (ev == 3)
@@ -120,8 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(v);
 		jw_free(&w);
 	}
-	free(pend[0]);
-	free(pend[1]);
+	fuzz_drop(&pend[0]);
+	fuzz_drop(&pend[1]);
 	session_free(s);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../../parsers/tls_stream.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,8 +77,8 @@ static size_t feed(struct tls_stream *st, bool *known, bool *v2, const uint8_t *
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tls_stream st[2];
-	uint8_t *pend[2] = { NULL, NULL };
-	size_t plen[2] = { 0, 0 };
+	struct fuzz_pend pend[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct fuzz_chunk c;
 	bool known = false, v2 = false, lost[2] = { false, false };
 
 	memset(st, 0, sizeof st);
@@ -85,46 +86,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tls_stream_midstream(&st[0]);
 		tls_stream_midstream(&st[1]);
 	}
-	while (size >= 3) {
-		int dir = data[0] & 1, ev = (data[0] >> 1) & 3;
-		size_t len = (size_t)data[1] << 8 | data[2], used;
-		uint8_t *buf;
+	while (fuzz_next(&data, &size, &c)) {
+		int dir = c.tag & 1, ev = (c.tag >> 1) & 3;
+		size_t n, used;
+		uint8_t *buf = fuzz_join(&pend[dir], &c, &n);
 
-		data += 3;
-		size -= 3;
-		if (len > size)
-			len = size;
-		buf = malloc(plen[dir] + len ? plen[dir] + len : 1);
 		if (!buf)
 			break;
-		if (plen[dir])
-			memcpy(buf, pend[dir], plen[dir]);
-		memcpy(buf + plen[dir], data, len);
-		data += len;
-		size -= len;
-		free(pend[dir]);
-		pend[dir] = NULL;
 		if (lost[dir])
-			used = plen[dir] + len;
+			used = n;
 		else
-			used = feed(&st[dir], &known, &v2, buf, plen[dir] + len, &lost[dir]);
-		plen[dir] = plen[dir] + len - used;
-		if (plen[dir]) {
-			pend[dir] = malloc(plen[dir]);
-			if (pend[dir])
-				memcpy(pend[dir], buf + used, plen[dir]);
-			else
-				plen[dir] = 0;
-		}
+			used = feed(&st[dir], &known, &v2, buf, n, &lost[dir]);
+		fuzz_keep(&pend[dir], buf, n, used);
 		free(buf);
 		if (ev == 1) {
 			tls_stream_gap(&st[dir]);
-			free(pend[dir]);
-			pend[dir] = NULL;
-			plen[dir] = 0;
+			fuzz_drop(&pend[dir]);
 		}
 	}
-	free(pend[0]);
-	free(pend[1]);
+	fuzz_drop(&pend[0]);
+	fuzz_drop(&pend[1]);
 	return 0;
 }

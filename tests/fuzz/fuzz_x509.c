@@ -10,6 +10,7 @@
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
 #include "../../src/verdict.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,10 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
 		done = 1;
 	}
-	der = malloc(size ? size : 1);
+	der = fuzz_copy(data, size);
 	if (!der)
 		return 0;
-	memcpy(der, data, size);
 	c = x509_cert_get(ctx.x509, der, size);
 	free(der);   /* the certificate must not keep pointers into the caller's buffer */
 	if (!c)

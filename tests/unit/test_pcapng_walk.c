@@ -1,7 +1,8 @@
 /*
  * test_pcapng_walk - the interface of each packet block, from hand-built
  * pcapng files in both byte orders, fed whole, in small pieces and cut
- * short at every length.
+ * short at every length; the key logs of Decryption Secrets Blocks for a
+ * secrets reader.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,78 @@ static void test_whole(int be)
 	}
 }
 
+/* A Decryption Secrets Block of secrets type stype holding text. */
+static void dsb(struct buf *o, uint32_t stype, const char *text, size_t n)
+{
+	static struct buf b;
+
+	memset(&b, 0, sizeof b);
+	b.be = o->be;
+	put(&b, stype, 4);
+	put(&b, (uint32_t)n, 4);
+	memcpy(b.b + b.n, text, n);
+	b.n += n;
+	block(o, 0x0A, b.b, b.n);
+}
+
+struct got {
+	char text[8192];
+	size_t n;
+	int calls;
+};
+
+static void on_secrets(void *arg, const uint8_t *p, size_t n)
+{
+	struct got *g = arg;
+
+	CHECK(g->n + n <= sizeof g->text);
+	memcpy(g->text + g->n, p, n);
+	g->n += n;
+	g->calls++;
+}
+
+static void test_secrets(int be)
+{
+	static struct buf o;
+	static struct pcapng_walk w;
+	static char big[6000];
+	static const char small[] = "CLIENT_RANDOM 00 11\n";
+	static const size_t chunks[] = { 1, 5, 4096, 1 << 20 };
+	struct got g;
+
+	memset(&o, 0, sizeof o);
+	o.be = be;
+	memset(big, 'k', sizeof big);
+	shb(&o);
+	idb(&o, "eth0");
+	dsb(&o, 0x544C534B, small, sizeof small - 1);
+	epb(&o, 0, 60);
+	dsb(&o, 0x57474B4C, "not a TLS key log", 17);   /* WireGuard's: skipped */
+	dsb(&o, 0x544C534B, big, sizeof big);             /* larger than PCAPNG_KEEP */
+	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+		memset(&g, 0, sizeof g);
+		pcapng_walk_init(&w);
+		pcapng_walk_secrets(&w, on_secrets, &g);
+		for (size_t off = 0; off < o.n; off += chunks[c])
+			pcapng_walk_push(&w, o.b + off, o.n - off < chunks[c] ? o.n - off : chunks[c]);
+		pcapng_walk_done(&w);
+		CHECK(!w.broken && g.calls == 2 && g.n == sizeof small - 1 + sizeof big);
+		CHECK(memcmp(g.text, small, sizeof small - 1) == 0);
+		CHECK(memcmp(g.text + sizeof small - 1, big, sizeof big) == 0);
+		CHECK(pcapng_walk_next(&w) == -1);      /* no packets queued */
+	}
+	/* Every prefix: the blocks complete in it, nothing from a cut one. */
+	for (size_t len = 0; len < o.n; len++) {
+		memset(&g, 0, sizeof g);
+		pcapng_walk_init(&w);
+		pcapng_walk_secrets(&w, on_secrets, &g);
+		pcapng_walk_push(&w, o.b, len);
+		pcapng_walk_done(&w);
+		CHECK(!w.broken && g.calls <= 2);
+		CHECK(g.calls == 0 || g.n == sizeof small - 1 || g.n == sizeof small - 1 + sizeof big);
+	}
+}
+
 static void test_broken(void)
 {
 	static struct buf o;
@@ -176,6 +249,8 @@ int main(void)
 {
 	test_whole(0);
 	test_whole(1);
+	test_secrets(0);
+	test_secrets(1);
 	test_broken();
 	return TT_DONE();
 }

@@ -55,9 +55,9 @@ static const struct vectors rfc9369 = {
 	{ "0263db1782731bf4588e7e4d93b7463907cb8cd8200b5da55a8bd488eafc37c1",
 	  "82db637861d55e1d011f19ea71d5d2a7", "dd13c276499c0249d3310652",
 	  "edf6d05c83121201b436e16877593c3a" },
-	v2_crypto_frame, v2_client_hdr, v2_client_pkt,
+	v1_crypto_frame, v2_client_hdr, v2_client_pkt,
 	"ffe67b6abcdb4298b485dd04de806071", "94a0c95e80",
-	v2_server_payload, v2_server_hdr, v2_server_pkt,
+	v1_server_payload, v2_server_hdr, v2_server_pkt,
 	"6f05d8a4398c47089698baeea26b91eb", "4dd92e91ea",
 	v2_retry,
 };

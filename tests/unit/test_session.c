@@ -15,38 +15,6 @@
 #include "tt_test.h"
 #include "tt_session.h"
 
-
-/* ---- byte builders ---- */
-
-struct buf {
-	uint8_t b[32768];
-	size_t n;
-};
-
-static void u8(struct buf *b, unsigned v)
-{
-	b->b[b->n++] = (uint8_t)v;
-}
-
-static void u16(struct buf *b, unsigned v)
-{
-	u8(b, v >> 8);
-	u8(b, v);
-}
-
-static void u24(struct buf *b, unsigned v)
-{
-	u8(b, v >> 16);
-	u16(b, v & 0xffff);
-}
-
-static void bytes(struct buf *b, const void *p, size_t n)
-{
-	if (n)
-		memcpy(b->b + b->n, p, n);
-	b->n += n;
-}
-
 static void fill(struct buf *b, size_t n, unsigned seed)
 {
 	for (size_t i = 0; i < n; i++)

@@ -20,34 +20,6 @@
 
 static uint64_t now = 1700000000ull * 1000000000ull;
 
-struct buf {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void u8(struct buf *b, unsigned v)
-{
-	b->b[b->n++] = (uint8_t)v;
-}
-
-static void u16(struct buf *b, unsigned v)
-{
-	u8(b, v >> 8);
-	u8(b, v);
-}
-
-static void u24(struct buf *b, unsigned v)
-{
-	u8(b, v >> 16);
-	u16(b, v & 0xffff);
-}
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	memcpy(b->b + b->n, p, n);
-	b->n += n;
-}
-
 /* A DTLSPlaintext record (RFC 6347 4.1). */
 static void record(struct buf *d, unsigned type, unsigned version, unsigned epoch, unsigned seq,
 		   const uint8_t *body, size_t n)
@@ -59,7 +31,7 @@ static void record(struct buf *d, unsigned type, unsigned version, unsigned epoc
 	u16(d, seq >> 16);
 	u16(d, seq & 0xffff);
 	u16(d, (unsigned)n);
-	put(d, body, n);
+	bytes(d, body, n);
 }
 
 /* One handshake record carrying bytes [off, off + len) of message m. */
@@ -73,7 +45,7 @@ static void hs_record(struct buf *d, unsigned version, unsigned seq, unsigned ty
 	u16(&f, mseq);
 	u24(&f, (unsigned)off);
 	u24(&f, (unsigned)len);
-	put(&f, m->b + off, len);
+	bytes(&f, m->b + off, len);
 	record(d, 22, version, 0, seq, f.b, f.n);
 }
 

@@ -1,6 +1,7 @@
 /*
  * tt_session.h - what the session unit tests (test_session*.c) share: the
- * context they run in and a session's record read back as JSON.  Include
+ * context they run in, byte builders and a session's record read back as
+ * JSON.  Include
  * after tt_test.h and the src/ headers (session, emit, verdict, x509).
  */
 #ifndef TT_SESSION_H
@@ -11,6 +12,37 @@
 #include <string.h>
 
 static struct tt_ctx ctx;
+
+/* ---- byte builders: a buffer filled in wire order ---- */
+
+struct buf {
+	uint8_t b[32768];
+	size_t n;
+};
+
+static inline void u8(struct buf *b, unsigned v)
+{
+	b->b[b->n++] = (uint8_t)v;
+}
+
+static inline void u16(struct buf *b, unsigned v)
+{
+	u8(b, v >> 8);
+	u8(b, v);
+}
+
+static inline void u24(struct buf *b, unsigned v)
+{
+	u8(b, v >> 16);
+	u16(b, v & 0xffff);
+}
+
+static inline void bytes(struct buf *b, const void *p, size_t n)
+{
+	if (n)
+		memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
 
 /* Default configuration, an empty trust store. */
 static inline void tt_session_init(void)
