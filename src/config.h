@@ -116,6 +116,7 @@ struct tt_stats {
 	/* the memory budget (mem.h): bytes each part holds now and at its
 	 * peak, the total's peak, the budget, and what was shed to keep it */
 	uint64_t mem_now[TT_MEM_PARTS], mem_peak[TT_MEM_PARTS], mem_total_peak;
+	uint64_t mem_total_now;   /* the sum of mem_now, kept by mem_set */
 	uint64_t mem_budget;
 	uint64_t shed_half_open;        /* connections without payload dropped */
 	uint64_t shed_sessions;         /* unfinished sessions ended and reported */

@@ -31,21 +31,20 @@ void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes)
 {
 	uint64_t total;
 
+	/* the total follows by difference (modulo 2^64, so a part that
+	 * shrinks subtracts): this runs after every packet */
+	st->mem_total_now += bytes - st->mem_now[part];
 	st->mem_now[part] = bytes;
 	if (bytes > st->mem_peak[part])
 		st->mem_peak[part] = bytes;
-	total = mem_total(st);
+	total = st->mem_total_now;
 	if (total > st->mem_total_peak)
 		st->mem_total_peak = total;
 }
 
 uint64_t mem_total(const struct tt_stats *st)
 {
-	uint64_t t = 0;
-
-	for (int i = 0; i < MEM_PARTS; i++)
-		t += st->mem_now[i];
-	return t;
+	return st->mem_total_now;
 }
 
 const char *mem_part_name(enum mem_part part)
