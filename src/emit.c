@@ -21,10 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +37,7 @@
 #include "tlstap_version.h"
 #include "outfile.h"
 #include "session.h"
+#include "socksink.h"
 #include "sources.h"
 #include "verdict.h"
 
@@ -50,28 +48,6 @@ struct tally {
 	uint64_t count[TALLY_MAX];
 	unsigned n;
 	uint64_t other;       /* keys beyond TALLY_MAX */
-};
-
-/*
- * A Unix stream socket sink ("-o unix:/run/collector.sock") never blocks the
- * capture: records are queued in a bounded buffer and sent with
- * non-blocking writes; while the collector is away the queue fills, and
- * records that do not fit are dropped and counted (records.dropped).  A lost
- * connection is retried at most once a second.  A record cut by a lost
- * connection is not resent half on the new one: the queue restarts at the
- * next whole record, so the collector always reads whole lines.
- */
-#define SOCK_QUEUE (4u << 20)
-#define SOCK_RETRY_NS 1000000000ull
-
-struct sock_sink {
-	int fd;                /* -1 while disconnected */
-	struct sockaddr_un addr;
-	char *q;               /* queued bytes: whole records, q[0..len) */
-	size_t len, sent;      /* sent: bytes of q[0..] already written */
-	uint64_t next_try;     /* monotonic ns of the next connect attempt */
-	int warned;
-	bool patient;          /* offline input: wait for a slow collector */
 };
 
 struct emitter {
@@ -128,147 +104,13 @@ static int open_sink(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void sock_connect(struct sock_sink *k)
-{
-	uint64_t now = mono_ns();
-	int fd;
-
-	if (k->fd >= 0 || now < k->next_try)
-		return;
-	k->next_try = now + SOCK_RETRY_NS;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (connect(fd, (const struct sockaddr *)&k->addr, sizeof k->addr) != 0) {
-		if (!k->warned)
-			fprintf(stderr, "tlstap: %s: cannot connect (%s); queueing, retrying "
-				"every second\n", k->addr.sun_path, strerror(errno));
-		k->warned = 1;
-		close(fd);
-		return;
-	}
-	if (k->warned)
-		fprintf(stderr, "tlstap: %s: connected\n", k->addr.sun_path);
-	k->warned = 0;
-	k->fd = fd;
-}
-
-/* Drop the connection; a half-sent record is discarded, not resent. */
-static void sock_lost(struct sock_sink *k, uint64_t *dropped)
-{
-	if (k->sent) {
-		char *nl = memchr(k->q + k->sent, '\n', k->len - k->sent);
-		size_t cut = nl ? (size_t)(nl - k->q) + 1 : k->len;
-		if (nl && (size_t)(nl - k->q) + 1 > k->sent)
-			(*dropped)++;
-		memmove(k->q, k->q + cut, k->len - cut);
-		k->len -= cut;
-		k->sent = 0;
-	}
-	close(k->fd);
-	k->fd = -1;
-	fprintf(stderr, "tlstap: %s: connection lost; queueing\n", k->addr.sun_path);
-	k->warned = 1;
-}
-
-static void sock_pump(struct sock_sink *k, uint64_t *dropped)
-{
-	sock_connect(k);
-	while (k->fd >= 0 && k->sent < k->len) {
-		ssize_t w = send(k->fd, k->q + k->sent, k->len - k->sent,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (w > 0) {
-			k->sent += (size_t)w;
-			continue;
-		}
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-			break;
-		sock_lost(k, dropped);
-	}
-	if (k->sent == k->len) {
-		k->len = 0;
-		k->sent = 0;
-	} else if (k->sent > SOCK_QUEUE / 2) {
-		memmove(k->q, k->q + k->sent, k->len - k->sent);
-		k->len -= k->sent;
-		k->sent = 0;
-	}
-}
-
-/* Offline input has no kernel buffer to overflow, so a connected collector
- * that reads slower than tlstap writes holds tlstap back instead of losing
- * records: wait until the socket takes more, or until it has taken nothing
- * for SOCK_STALL_MS (a collector that stopped reading), or the connection
- * is lost.  Live capture never waits. */
-#define SOCK_STALL_MS 10000
-
-static bool sock_wait(struct sock_sink *k)
-{
-	struct pollfd pfd = { .fd = k->fd, .events = POLLOUT };
-	int r;
-
-	if (!k->patient || k->fd < 0)
-		return false;
-	do
-		r = poll(&pfd, 1, SOCK_STALL_MS);
-	while (r < 0 && errno == EINTR);
-	return r > 0;
-}
-
-static struct sock_sink *sock_new(const char *path, char *err, size_t errlen)
-{
-	struct sock_sink *k = calloc(1, sizeof *k);
-
-	if (!k || !(k->q = malloc(SOCK_QUEUE))) {
-		free(k);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (strlen(path) >= sizeof k->addr.sun_path) {
-		snprintf(err, errlen, "unix:%s: socket path too long", path);
-		free(k->q);
-		free(k);
-		return NULL;
-	}
-	k->fd = -1;
-	k->addr.sun_family = AF_UNIX;
-	memcpy(k->addr.sun_path, path, strlen(path) + 1);
-	sock_connect(k);
-	return k;
-}
-
-static void sock_free(struct sock_sink *k, uint64_t *dropped)
-{
-	uint64_t lost = 0;
-
-	/* A last chance for what is queued: without blocking when live; an
-	 * offline run waits for a collector that is still reading. */
-	sock_pump(k, dropped);
-	while (k->sent < k->len && sock_wait(k))
-		sock_pump(k, dropped);
-	for (size_t i = k->sent; i < k->len; i++)
-		lost += k->q[i] == '\n';
-	*dropped += lost;
-	if (k->fd >= 0)
-		close(k->fd);
-	free(k->q);
-	free(k);
-}
-
 /* The one file, stdout or unix: output of em. */
 static int primary_new(struct emitter *em, const char *path, char *err, size_t errlen)
 {
 	int fd;
 
 	if (path && strncmp(path, "unix:", 5) == 0) {
-		em->sock = sock_new(path + 5, err, errlen);
+		em->sock = socksink_new(path + 5, err, errlen);
 		return em->sock ? 0 : -1;
 	}
 	if (!path || strcmp(path, "-") == 0) {
@@ -334,7 +176,7 @@ fail:
 	for (unsigned i = 0; i < em->nnet; i++)
 		netsink_free(em->net[i]);
 	if (em->sock)
-		sock_free(em->sock, &(uint64_t){ 0 });
+		socksink_free(em->sock, &(uint64_t){ 0 });
 	free(em->path);
 	pthread_mutex_destroy(&em->lock);
 	free(em);
@@ -375,7 +217,7 @@ bool emitter_gone(struct emitter *em)
 void emitter_patient(struct emitter *em)
 {
 	if (em->sock)
-		em->sock->patient = true;
+		socksink_patient(em->sock);
 	for (unsigned i = 0; i < em->nnet; i++)
 		netsink_patient(em->net[i]);
 }
@@ -437,7 +279,7 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	for (unsigned i = 0; i < em->nnet; i++)
 		*dropped += netsink_free(em->net[i]);
 	if (em->sock) {
-		sock_free(em->sock, dropped);
+		socksink_free(em->sock, dropped);
 	} else if (em->out) {
 		of_flush(em->out);
 		report_write_error(em);
@@ -518,22 +360,10 @@ static void write_record(struct tt_ctx *ctx, struct jw *w)
 		n = strlen(pretty);
 	}
 	if (em->sock) {
-		struct sock_sink *k = em->sock;
-		if (k->len + n + 1 > SOCK_QUEUE) {
-			sock_pump(k, &ctx->st.records_dropped);
-			while (k->len + n + 1 > SOCK_QUEUE && sock_wait(k))
-				sock_pump(k, &ctx->st.records_dropped);
-			if (k->len + n + 1 > SOCK_QUEUE) {
-				ctx->st.records_dropped++;
-				free(pretty);
-				return;
-			}
-		}
-		memcpy(k->q + k->len, s, n);
-		k->q[k->len + n] = '\n';
-		k->len += n + 1;
-		ctx->st.records_written++;
-		sock_pump(k, &ctx->st.records_dropped);
+		if (socksink_put(em->sock, s, n, &ctx->st.records_dropped))
+			ctx->st.records_written++;
+		else
+			ctx->st.records_dropped++;
 	} else if (of_write(em->out, s, n) != 0 || of_write(em->out, "\n", 1) != 0) {
 		report_write_error(em);
 		ctx->st.records_dropped++;
