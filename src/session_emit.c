@@ -550,11 +550,19 @@ static void splice_cached(struct jw *w, struct frag_cache *fc, frag_key key,
 		jw_free(&tmp);
 }
 
-static void client_hello_fields(struct jw *w, const struct tls_client_hello *ch,
-				struct anom_set *a, struct frag_cache *fc)
+/* The first ClientHello's fields; server_name is the one the server
+ * answered: the second hello's when a retry changed it (retry_fields says
+ * what the first one named). */
+static void client_hello_fields(struct jw *w, const struct session *s,
+				const struct tls_client_hello *ch, struct anom_set *a,
+				struct frag_cache *fc)
 {
-	if (ch->has_sni && ch->sni_len)
+	if (s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) {
+		if (s->retry_sni_present && s->retry_sni_len)
+			jw_wire(w, "server_name", s->retry_sni, s->retry_sni_len, a);
+	} else if (ch->has_sni && ch->sni_len) {
 		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
+	}
 	splice_cached(w, fc, client_key, client_lists, ch, a);
 	if (ch->sslv2)
 		jw_bool(w, "sslv2_hello", true);
@@ -743,17 +751,19 @@ static void dtls_fields(struct jw *w, const struct session *s)
 }
 
 /* tls.client.hello_retry_changed: what the second ClientHello changed that
- * it must not (parsers/tls_retry.h); its server name when that changed. */
+ * it must not (parsers/tls_retry.h); the first hello's server name when
+ * that changed (server_name is the second's, which the server answered). */
 static void retry_fields(struct jw *w, const struct session *s, struct anom_set *a)
 {
+	const struct tls_client_hello *ch = core_ch(s);
+
 	jw_open(w, "hello_retry_changed", '[');
 	for (unsigned i = 0; i < TLS_RETRY_COUNT; i++)
 		if (s->retry_changes & (1u << i))
 			jw_str(w, NULL, tls_retry_name(i));
 	jw_close(w, false);
-	if ((s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) && s->retry_sni_present)
-		jw_wire(w, "hello_retry_server_name", s->retry_sni ? s->retry_sni : (const uint8_t *)"",
-			s->retry_sni_len, a);
+	if ((s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) && ch && ch->has_sni && ch->sni_len)
+		jw_wire(w, "first_server_name", ch->sni, ch->sni_len, a);
 }
 
 /* tls.client: the first ClientHello's fields, CertificateVerify, the
@@ -765,7 +775,7 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 
 	jw_open(w, "client", '{');
 	if (core_ch(s))
-		client_hello_fields(w, core_ch(s), a, ctx ? ctx->hello_frags : NULL);
+		client_hello_fields(w, s, core_ch(s), a, ctx ? ctx->hello_frags : NULL);
 	else if (s->quic && s->quic->qc.have_chlo && s->quic->qc.chlo.has_sni)
 		jw_wire(w, "server_name", s->quic->qc.chlo.sni, s->quic->qc.chlo.sni_len, a);
 	if (s->cli_cv && s->cv_has_sigalg) {

@@ -16,6 +16,7 @@
 #include "../parsers/fp.h"
 #include "../parsers/tls_hs.h"
 #include "../parsers/tls_names.h"
+#include "../parsers/tls_retry.h"
 #include "quic_session.h"
 #include "findings.h"
 #include "session_impl.h"
@@ -249,16 +250,24 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 					      &vs->validation) == 0;
 }
 
-/* One role's chain: files, and for the server the validation (with the
- * first ClientHello's SNI). */
+/* One role's chain: files, and for the server the validation with the
+ * server name the server answered (the second ClientHello's when a retry
+ * changed it: its certificate was chosen for that one). */
 static void side_verdict(const struct session *s, struct tt_ctx *ctx, int dir, bool server,
 			 struct verdict_side *vs)
 {
 	const struct tls_client_hello *ch = core_ch(s);
-	bool has_sni = server && ch && ch->has_sni && ch->sni_len;
+	const uint8_t *sni = ch ? ch->sni : NULL;
+	size_t sni_len = ch && ch->has_sni ? ch->sni_len : 0;
 
-	verdict_chain(ctx, s->chain[dir], s->n_chain[dir], has_sni ? ch->sni : NULL,
-		      has_sni ? ch->sni_len : 0, has_sni, s->cert_ts[dir], server, vs);
+	if (s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) {
+		sni = s->retry_sni;
+		sni_len = s->retry_sni_present ? s->retry_sni_len : 0;
+	}
+	bool has_sni = server && sni && sni_len;
+
+	verdict_chain(ctx, s->chain[dir], s->n_chain[dir], has_sni ? sni : NULL,
+		      has_sni ? sni_len : 0, has_sni, s->cert_ts[dir], server, vs);
 }
 
 /* tls.findings: the facts the record states, judged under the policy. */

@@ -1590,8 +1590,8 @@ static void test_tls13_retry_changed(void)
 	for (int m = WHOLE; m <= CHUNKS; m++) {
 		t = run(&cv, 0, (enum mode)m, false);
 		CHECK_STR(jstr(t, "outcome"), "established");
-		CHECK_STR(jstr(t, "client.server_name"), "example.com");
-		CHECK_STR(jstr(t, "client.hello_retry_server_name"), "evil.example.net");
+		CHECK_STR(jstr(t, "client.server_name"), "evil.example.net");
+		CHECK_STR(jstr(t, "client.first_server_name"), "example.com");
 		CHECK_STR(jjoin(t, "client.hello_retry_changed"), "server_name");
 		CHECK(jhas(t, "anomalies", "hello_retry_changed"));
 		CHECK_STR(json_string_value(json_object_get(json_array_get(jget(t, "findings"), 0),
