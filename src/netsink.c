@@ -13,6 +13,7 @@
  * one record each; Redis gets RPUSH KEY RECORD or PUBLISH KEY RECORD.
  */
 #include "netsink.h"
+#include "monoclock.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -65,13 +66,6 @@ struct netsink {
 	size_t bufcap;
 	char hostname[256];
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 bool netsink_is_spec(const char *spec)
 {

@@ -4,6 +4,7 @@
  * records and messages.
  */
 #include "progress.h"
+#include "monoclock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,14 +12,6 @@
 
 #define REDRAW_NS 250000000ull
 #define SHOW_AFTER_NS 500000000ull     /* small files never show a line */
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void progress_start(struct progress *pg, const char *name)
 {

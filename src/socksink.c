@@ -2,6 +2,7 @@
  * socksink.c - the Unix stream socket output (socksink.h).
  */
 #include "socksink.h"
+#include "monoclock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -34,13 +35,6 @@ struct sock_sink {
 	int warned;
 	bool patient;          /* offline input: wait for a slow collector */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void sock_connect(struct sock_sink *k)
 {
