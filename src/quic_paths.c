@@ -83,7 +83,7 @@ uint64_t qpaths_bytes(const struct qpaths *m)
 	       (uint64_t)m->n * mem_chunk(sizeof(struct qp_entry));
 }
 
-static uint32_t hash_bytes(uint64_t seed, const uint8_t *k, size_t n)
+uint32_t qpaths_hash(uint64_t seed, const uint8_t *k, size_t n)
 {
 	uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
 
@@ -100,7 +100,7 @@ static uint32_t hash_bytes(uint64_t seed, const uint8_t *k, size_t n)
 
 static struct qp_entry *lookup(const struct qpaths *m, const uint8_t *k, size_t n)
 {
-	uint32_t h = hash_bytes(m->seed, k, n);
+	uint32_t h = qpaths_hash(m->seed, k, n);
 
 	for (struct qp_entry *e = m->bucket[h & m->mask]; e; e = e->hnext)
 		if (e->hash == h && e->len == n && memcmp(e->key, k, n) == 0)
@@ -140,7 +140,7 @@ static bool add(struct qpaths *m, struct flow *f, const uint8_t *k, size_t n, in
 	e->len = (uint8_t)n;
 	e->aux = (uint8_t)aux;
 	e->f = f;
-	e->hash = hash_bytes(m->seed, k, n);
+	e->hash = qpaths_hash(m->seed, k, n);
 	e->hnext = m->bucket[e->hash & m->mask];
 	m->bucket[e->hash & m->mask] = e;
 	e->onext = f->qpaths;
@@ -197,9 +197,8 @@ static size_t path_key(const struct flow_endpoints *k, uint8_t out[KEY_MAX], boo
 	return o + 36;
 }
 
-/* The connection id a datagram is addressed to, tried against the index:
- * a long header says its length, a short one does not. */
-static struct qp_entry *by_cid(const struct qpaths *m, const uint8_t *p, size_t n)
+void *qpaths_probe_dcid(const uint8_t *p, size_t n, const uint32_t n_len[QUIC_MAX_CID + 1],
+		       void *(*probe)(void *arg, const uint8_t *key, size_t len), void *arg)
 {
 	uint8_t k[1 + QUIC_MAX_CID];
 
@@ -209,21 +208,26 @@ static struct qp_entry *by_cid(const struct qpaths *m, const uint8_t *p, size_t 
 	if (p[0] & 0x80) {
 		size_t l = n > 5 ? p[5] : 0;
 
-		if (l == 0 || l > QUIC_MAX_CID || n < 6 + l || !m->n_len[l])
+		if (l == 0 || l > QUIC_MAX_CID || n < 6 + l || !n_len[l])
 			return NULL;
 		memcpy(k + 1, p + 6, l);
-		return lookup(m, k, 1 + l);
+		return probe(arg, k, 1 + l);
 	}
 	for (size_t l = 1; l <= QUIC_MAX_CID && 1 + l <= n; l++) {
-		struct qp_entry *e;
+		void *hit;
 
-		if (!m->n_len[l])
+		if (!n_len[l])
 			continue;
 		memcpy(k + 1, p + 1, l);
-		if ((e = lookup(m, k, 1 + l)))
-			return e;
+		if ((hit = probe(arg, k, 1 + l)))
+			return hit;
 	}
 	return NULL;
+}
+
+static void *probe_index(void *m, const uint8_t *k, size_t n)
+{
+	return lookup(m, k, n);
 }
 
 struct flow *qpaths_find(struct qpaths *m, const struct flow_endpoints *key, const uint8_t *p,
@@ -244,7 +248,7 @@ struct flow *qpaths_find(struct qpaths *m, const struct flow_endpoints *key, con
 			return e->f;
 		}
 	}
-	if (!(e = by_cid(m, p, n)))
+	if (!(e = qpaths_probe_dcid(p, n, m->n_len, probe_index, m)))
 		return NULL;
 	*side = e->aux;
 	*new_path = true;
