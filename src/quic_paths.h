@@ -27,7 +27,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../parsers/quic.h"
 #include "flowinfo.h"
 
 struct flow;
@@ -56,15 +55,5 @@ void qpaths_learn(struct qpaths *m, struct flow *f, const struct flow_endpoints 
 
 /* Unlinks every entry of f. */
 void qpaths_forget(struct qpaths *m, struct flow *f);
-
-/* Shared with the reader's routing table (quic_route.c). */
-/* The hash under seed of key k[0..n). */
-uint32_t qpaths_hash(uint64_t seed, const uint8_t *k, size_t n);
-/* The connection id datagram p[0..n) is addressed to, tried as the key
- * 'c' | id: a long header says its length, a short one does not, so each
- * length l with n_len[l] != 0 (ids of that length indexed) is tried in
- * turn.  Returns the first non-NULL probe(arg, key, len), else NULL. */
-void *qpaths_probe_dcid(const uint8_t *p, size_t n, const uint32_t n_len[QUIC_MAX_CID + 1],
-			void *(*probe)(void *arg, const uint8_t *key, size_t len), void *arg);
 
 #endif

@@ -6,9 +6,9 @@
  *             (endpoint = 16-byte address, port)
  *   group: worker, last datagram's time, its keys; on an LRU list
  *
- * The hash and the probing of a datagram's Destination Connection ID are
- * quic_paths.c's (the workers' own index reads connection ids the same
- * way).  A key another group holds stays with it, as there.
+ * The keys live in a cidtab, as the workers' own index's (quic_paths.c),
+ * which reads a datagram's Destination Connection ID the same way.  A key
+ * another group holds stays with it, as there.
  */
 #include "quic_route.h"
 
@@ -18,20 +18,17 @@
 
 #include "../parsers/anomaly.h"
 #include "../parsers/quic.h"
+#include "cidtab.h"
 #include "mem.h"
-#include "quic_paths.h"
 
 #define KEY_MAX (2 + 2 * 18)
 
 struct qr_group;
 
 struct qr_entry {
-	struct qr_entry *hnext;     /* hash chain */
+	struct cidtab_key k;        /* first: the table links it */
 	struct qr_entry *gnext;     /* the group's keys */
 	struct qr_group *g;
-	uint32_t hash;
-	uint8_t len;
-	uint8_t key[KEY_MAX];
 };
 
 struct qr_group {
@@ -42,42 +39,32 @@ struct qr_group {
 };
 
 struct qroute {
-	struct qr_entry **bucket;
-	uint32_t mask, n, max, n_groups;
-	uint32_t n_len[QUIC_MAX_CID + 1];   /* connection ids held, by length */
-	struct qr_group lru;                /* list head */
-	uint64_t seed;
+	struct cidtab t;
+	uint32_t max, n_groups;
+	struct qr_group lru;            /* list head */
 };
 
 struct qroute *qroute_new(uint32_t max_entries, uint64_t seed)
 {
 	struct qroute *r = calloc(1, sizeof *r);
 
-	if (r && !(r->bucket = calloc(256, sizeof *r->bucket))) {
-		free(r);
+	if (!r)
 		return NULL;
-	}
-	if (r) {
-		r->mask = 255;
-		r->max = max_entries;
-		r->seed = seed;
-		r->lru.prev = r->lru.next = &r->lru;
-	}
-	return r;
+	r->max = max_entries;
+	r->lru.prev = r->lru.next = &r->lru;
+	if (cidtab_init(&r->t, seed))
+		return r;
+	free(r);
+	return NULL;
 }
 
 static void drop_group(struct qroute *r, struct qr_group *g)
 {
 	while (g->keys) {
-		struct qr_entry *e = g->keys, **pp = &r->bucket[e->hash & r->mask];
+		struct qr_entry *e = g->keys;
 
-		while (*pp != e)
-			pp = &(*pp)->hnext;
-		*pp = e->hnext;
+		cidtab_remove(&r->t, &e->k);
 		g->keys = e->gnext;
-		r->n--;
-		if (e->key[0] == 'c')
-			r->n_len[e->len - 1]--;
 		free(e);
 	}
 	g->prev->next = g->next;
@@ -92,7 +79,7 @@ void qroute_free(struct qroute *r)
 		return;
 	while (r->lru.next != &r->lru)
 		drop_group(r, r->lru.next);
-	free(r->bucket);
+	cidtab_fini(&r->t);
 	free(r);
 }
 
@@ -100,43 +87,8 @@ uint64_t qroute_bytes(const struct qroute *r)
 {
 	if (!r)
 		return 0;
-	return mem_chunk(sizeof *r) + mem_chunk(((size_t)r->mask + 1) * sizeof *r->bucket) +
-	       (uint64_t)r->n * mem_chunk(sizeof(struct qr_entry)) +
+	return mem_chunk(sizeof *r) + r->t.bytes + (uint64_t)r->t.n * mem_chunk(sizeof(struct qr_entry)) +
 	       (uint64_t)r->n_groups * mem_chunk(sizeof(struct qr_group));
-}
-
-static struct qr_entry *lookup(const struct qroute *r, const uint8_t *k, size_t n)
-{
-	uint32_t h = qpaths_hash(r->seed, k, n);
-
-	for (struct qr_entry *e = r->bucket[h & r->mask]; e; e = e->hnext)
-		if (e->hash == h && e->len == n && memcmp(e->key, k, n) == 0)
-			return e;
-	return NULL;
-}
-
-static void *probe(void *r, const uint8_t *k, size_t n)
-{
-	return lookup(r, k, n);
-}
-
-static void grow(struct qroute *r)
-{
-	uint32_t nmask = r->mask * 2 + 1;
-	struct qr_entry **nb = calloc((size_t)nmask + 1, sizeof *nb);
-
-	if (!nb)
-		return;   /* longer chains, still correct */
-	for (uint32_t i = 0; i <= r->mask; i++)
-		while (r->bucket[i]) {
-			struct qr_entry *e = r->bucket[i];
-			r->bucket[i] = e->hnext;
-			e->hnext = nb[e->hash & nmask];
-			nb[e->hash & nmask] = e;
-		}
-	free(r->bucket);
-	r->bucket = nb;
-	r->mask = nmask;
 }
 
 /* Gives key k to g, unless another group holds it; the least recently
@@ -145,25 +97,16 @@ static void add(struct qroute *r, struct qr_group *g, const uint8_t *k, size_t n
 {
 	struct qr_entry *e;
 
-	if (lookup(r, k, n))
+	if (cidtab_find(&r->t, k, n))
 		return;
-	while (r->n >= r->max && r->lru.prev != g && r->lru.prev != &r->lru)
+	while (r->t.n >= r->max && r->lru.prev != g && r->lru.prev != &r->lru)
 		drop_group(r, r->lru.prev);
-	if (r->n >= r->max || !(e = calloc(1, sizeof *e)))
+	if (r->t.n >= r->max || !(e = calloc(1, sizeof *e)))
 		return;
-	if (r->n >= r->mask)
-		grow(r);
-	memcpy(e->key, k, n);
-	e->len = (uint8_t)n;
+	cidtab_insert(&r->t, &e->k, k, n);
 	e->g = g;
-	e->hash = qpaths_hash(r->seed, k, n);
-	e->hnext = r->bucket[e->hash & r->mask];
-	r->bucket[e->hash & r->mask] = e;
 	e->gnext = g->keys;
 	g->keys = e;
-	r->n++;
-	if (k[0] == 'c')
-		r->n_len[n - 1]++;
 }
 
 static void touch(struct qroute *r, struct qr_group *g, uint64_t now)
@@ -232,12 +175,12 @@ unsigned qroute_pick(struct qroute *r, const struct pkt *p, unsigned shard, uint
 	if (!r || !d || n < 2)
 		return shard;
 	lh = quic_long(d, n, &pk);
-	if (r->n == 0 && !lh)
+	if (r->t.n == 0 && !lh)
 		return shard;
 	kn = pair_key(p, k);
-	if ((e = lookup(r, k, kn))) {
+	if ((e = (struct qr_entry *)cidtab_find(&r->t, k, kn))) {
 		g = e->g;
-	} else if ((e = qpaths_probe_dcid(d, n, r->n_len, probe, r))) {
+	} else if ((e = (struct qr_entry *)cidtab_find_dcid(&r->t, d, n))) {
 		g = e->g;   /* a known connection on a new address pair */
 		add(r, g, k, kn);
 	} else if (lh && (g = new_group(r, shard))) {
