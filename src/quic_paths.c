@@ -6,56 +6,51 @@
  *   key 'p' | af vlan tkey | lower endpoint | upper  -> flow, side of the
  *             (endpoint = 16-byte address, port)        lower endpoint
  *
- * A chained hash on bytes under a seed drawn per table (as the flow table's:
- * nobody outside the process can choose colliding keys), doubling when the
- * load passes one; each flow's entries are also chained from the flow
- * (flow.qpaths) so that forgetting a flow touches only its own.  A short
- * header does not say how long its connection id is: the lengths in use
- * are kept, and each is tried (at most 20 probes, usually one).
+ * The keys live in a cidtab (a seeded chained hash on bytes); each flow's
+ * entries are also chained from the flow (flow.qpaths) so that forgetting
+ * a flow touches only its own.  A short header does not say how long its
+ * connection id is: the lengths in use are kept, and each is tried (at
+ * most 20 probes, usually one).
  */
 #include "quic_paths.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parsers/quic.h"
+#include "cidtab.h"
 #include "flow.h"
 #include "mem.h"
 #include "session.h"
 #include "session_quic.h"
 
-#define KEY_MAX (1 + 4 + 8 + 2 * 18)
+#define KEY_MAX CIDTAB_KEY_MAX
 #define PATHS_MAX 8   /* address pairs indexed per connection, its own excluded */
 
 struct qp_entry {
-	struct qp_entry *hnext;     /* hash chain */
+	struct cidtab_key k;        /* first: the table links it */
 	struct qp_entry *onext;     /* the flow's entries */
 	struct flow *f;
-	uint32_t hash;
-	uint8_t len, aux;
-	uint8_t key[KEY_MAX];
+	uint8_t aux;
 };
 
 struct qpaths {
-	struct qp_entry **bucket;
-	uint32_t mask, n, max;
-	uint32_t n_paths;
-	uint32_t n_len[QUIC_MAX_CID + 1];   /* connection ids indexed, by length */
-	uint64_t seed;
+	struct cidtab t;
+	uint32_t max, n_paths;
+	uint64_t bytes;             /* the entries' (mem.h), kept up to date: the
+				     * pipeline asks after every packet */
 };
 
 struct qpaths *qpaths_new(uint32_t max_entries, uint64_t seed)
 {
 	struct qpaths *m = calloc(1, sizeof *m);
 
-	if (m && !(m->bucket = calloc(256, sizeof *m->bucket))) {
+	if (m && !cidtab_init(&m->t, seed)) {
 		free(m);
-		m = NULL;
+		return NULL;
 	}
 	if (m) {
-		m->mask = 255;
 		m->max = max_entries;
-		m->seed = seed;
+		m->bytes = mem_chunk(sizeof *m);
 	}
 	return m;
 }
@@ -64,67 +59,20 @@ struct qpaths *qpaths_new(uint32_t max_entries, uint64_t seed)
  * freed); any left are freed with the index. */
 void qpaths_free(struct qpaths *m)
 {
-	for (uint32_t i = 0; m && i <= m->mask; i++)
-		while (m->bucket[i]) {
-			struct qp_entry *e = m->bucket[i];
-			m->bucket[i] = e->hnext;
+	for (uint32_t i = 0; m && i <= m->t.mask; i++)
+		while (m->t.bucket[i]) {
+			struct cidtab_key *e = m->t.bucket[i];
+			m->t.bucket[i] = e->hnext;
 			free(e);
 		}
 	if (m)
-		free(m->bucket);
+		cidtab_fini(&m->t);
 	free(m);
 }
 
 uint64_t qpaths_bytes(const struct qpaths *m)
 {
-	if (!m)
-		return 0;
-	return mem_chunk(sizeof *m) + mem_chunk(((size_t)m->mask + 1) * sizeof *m->bucket) +
-	       (uint64_t)m->n * mem_chunk(sizeof(struct qp_entry));
-}
-
-static uint32_t hash_bytes(uint64_t seed, const uint8_t *k, size_t n)
-{
-	uint64_t h = seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ull);
-
-	for (size_t i = 0; i < n; i += 8) {
-		uint64_t w = 0;
-
-		memcpy(&w, k + i, n - i < 8 ? n - i : 8);
-		h = (h ^ w ^ (seed >> 23 | seed << 41)) * 0xc2b2ae3d27d4eb4full;
-		h ^= h >> 29;
-	}
-	h *= 0xd6e8feb86659fd93ull;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-static struct qp_entry *lookup(const struct qpaths *m, const uint8_t *k, size_t n)
-{
-	uint32_t h = hash_bytes(m->seed, k, n);
-
-	for (struct qp_entry *e = m->bucket[h & m->mask]; e; e = e->hnext)
-		if (e->hash == h && e->len == n && memcmp(e->key, k, n) == 0)
-			return e;
-	return NULL;
-}
-
-static void grow(struct qpaths *m)
-{
-	uint32_t nmask = m->mask * 2 + 1;
-	struct qp_entry **nb = calloc((size_t)nmask + 1, sizeof *nb);
-
-	if (!nb)
-		return;   /* longer chains, still correct */
-	for (uint32_t i = 0; i <= m->mask; i++)
-		while (m->bucket[i]) {
-			struct qp_entry *e = m->bucket[i];
-			m->bucket[i] = e->hnext;
-			e->hnext = nb[e->hash & nmask];
-			nb[e->hash & nmask] = e;
-		}
-	free(m->bucket);
-	m->bucket = nb;
-	m->mask = nmask;
+	return m ? m->bytes + m->t.bytes : 0;
 }
 
 /* Indexes k for f; false when full, on ENOMEM, or when k is taken. */
@@ -132,41 +80,29 @@ static bool add(struct qpaths *m, struct flow *f, const uint8_t *k, size_t n, in
 {
 	struct qp_entry *e;
 
-	if (m->n >= m->max || lookup(m, k, n) || !(e = calloc(1, sizeof *e)))
+	if (m->t.n >= m->max || cidtab_find(&m->t, k, n) || !(e = calloc(1, sizeof *e)))
 		return false;
-	if (m->n >= m->mask)
-		grow(m);
-	memcpy(e->key, k, n);
-	e->len = (uint8_t)n;
+	cidtab_insert(&m->t, &e->k, k, n);
 	e->aux = (uint8_t)aux;
 	e->f = f;
-	e->hash = hash_bytes(m->seed, k, n);
-	e->hnext = m->bucket[e->hash & m->mask];
-	m->bucket[e->hash & m->mask] = e;
 	e->onext = f->qpaths;
 	f->qpaths = e;
-	m->n++;
+	m->bytes += mem_chunk(sizeof *e);
 	if (k[0] == 'p')
 		m->n_paths++;
-	else
-		m->n_len[n - 1]++;
 	return true;
 }
 
 void qpaths_forget(struct qpaths *m, struct flow *f)
 {
 	while (f->qpaths) {
-		struct qp_entry *e = f->qpaths, **pp = &m->bucket[e->hash & m->mask];
+		struct qp_entry *e = f->qpaths;
 
-		while (*pp != e)
-			pp = &(*pp)->hnext;
-		*pp = e->hnext;
+		cidtab_remove(&m->t, &e->k);
 		f->qpaths = e->onext;
-		m->n--;
-		if (e->key[0] == 'p')
+		m->bytes -= mem_chunk(sizeof *e);
+		if (e->k.key[0] == 'p')
 			m->n_paths--;
-		else
-			m->n_len[e->len - 1]--;
 		free(e);
 	}
 	f->qp_cids = 0;
@@ -197,54 +133,25 @@ static size_t path_key(const struct flow_endpoints *k, uint8_t out[KEY_MAX], boo
 	return o + 36;
 }
 
-/* The connection id a datagram is addressed to, tried against the index:
- * a long header says its length, a short one does not. */
-static struct qp_entry *by_cid(const struct qpaths *m, const uint8_t *p, size_t n)
-{
-	uint8_t k[1 + QUIC_MAX_CID];
-
-	k[0] = 'c';
-	if (n < 2)
-		return NULL;
-	if (p[0] & 0x80) {
-		size_t l = n > 5 ? p[5] : 0;
-
-		if (l == 0 || l > QUIC_MAX_CID || n < 6 + l || !m->n_len[l])
-			return NULL;
-		memcpy(k + 1, p + 6, l);
-		return lookup(m, k, 1 + l);
-	}
-	for (size_t l = 1; l <= QUIC_MAX_CID && 1 + l <= n; l++) {
-		struct qp_entry *e;
-
-		if (!m->n_len[l])
-			continue;
-		memcpy(k + 1, p + 1, l);
-		if ((e = lookup(m, k, 1 + l)))
-			return e;
-	}
-	return NULL;
-}
-
 struct flow *qpaths_find(struct qpaths *m, const struct flow_endpoints *key, const uint8_t *p,
 			 size_t n, int *side, bool *new_path)
 {
 	struct qp_entry *e;
 
-	if (!m || m->n == 0)
+	if (!m || m->t.n == 0)
 		return NULL;
 	if (m->n_paths) {
 		uint8_t k[KEY_MAX];
 		bool low;
 		size_t kn = path_key(key, k, &low);
 
-		if ((e = lookup(m, k, kn))) {
+		if ((e = (struct qp_entry *)cidtab_find(&m->t, k, kn))) {
 			*side = low ? e->aux : 1 - e->aux;
 			*new_path = false;
 			return e->f;
 		}
 	}
-	if (!(e = by_cid(m, p, n)))
+	if (!(e = (struct qp_entry *)cidtab_find_dcid(&m->t, p, n)))
 		return NULL;
 	*side = e->aux;
 	*new_path = true;
@@ -270,7 +177,7 @@ static void learn_cids(struct qpaths *m, struct flow *f)
 		/* Packets to the server's id come from the client, and back.
 		 * An id another connection holds stays with it. */
 		if (!add(m, f, k, 1u + len[role], role == 1 ? client : 1 - client) &&
-		    m->n >= m->max)
+		    m->t.n >= m->max)
 			session_anomaly(f->sess, "quic_paths_limit");
 	}
 }

@@ -31,6 +31,7 @@
 #include "mem.h"
 #include "pipeline.h"
 #include "pktclock.h"
+#include "quic_route.h"
 
 #define BATCH_BYTES (512u * 1024u)      /* more than the largest packet libpcap gives */
 #define QUEUE_DEPTH 4                   /* full batches waiting per worker */
@@ -114,6 +115,7 @@ struct workers {
 	uint64_t last_ts, next_check;   /* the pipelines' timeout schedule */
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
 	uint32_t source;                /* of the packets now arriving (sources.h) */
+	struct qroute *qr;              /* QUIC connection ids -> worker */
 	struct worker w[];
 };
 
@@ -334,16 +336,24 @@ static void decode_into(struct ent *e, const uint8_t *data)
 
 /* The worker of a packet: by the unordered address pair, so that both
  * directions and all fragments meet.  Packets that are not IP go to the
- * first worker, which counts them. */
-static unsigned shard(const struct workers *wk, const struct ent *e)
+ * first worker, which counts them.  A UDP datagram may be QUIC on a new
+ * address pair: the routing map sends it to its connection's worker. */
+static unsigned shard(struct workers *wk, struct ent *e, const uint8_t *data, uint64_t now)
 {
 	enum decode_result r = (enum decode_result)e->result;
+	unsigned k;
 
 	if (r != DEC_TCP && r != DEC_UDP && r != DEC_FRAGMENT)
 		return 0;
 	/* The flow table's own symmetric hash, without ports (fragments
 	 * carry none) or VLAN. */
-	return (unsigned)((uint64_t)flow_pair_hash(wk->seed, e->pkt.src, 0, e->pkt.dst, 0, 0) * wk->n >> 32);
+	k = (unsigned)((uint64_t)flow_pair_hash(wk->seed, e->pkt.src, 0, e->pkt.dst, 0, 0) * wk->n >> 32);
+	if (r == DEC_UDP && !e->redo && e->payload_off != NO_OFF) {
+		e->pkt.payload = data + e->payload_off;
+		k = qroute_pick(wk->qr, &e->pkt, k, now);
+		e->pkt.payload = NULL;
+	}
+	return k;
 }
 
 void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *data,
@@ -362,7 +372,7 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 	e.kind = ENT_PACKET;
 	e.source = wk->source;
 	decode_into(&e, data);
-	k = shard(wk, &e);
+	k = shard(wk, &e, data, now);
 	/* The schedule follows the pipelines' clock (pktclock.h): one packet
 	 * stamped years ahead does not make every worker expire its flows.
 	 * The pipelines take this clock rather than keep their own. */
@@ -391,6 +401,7 @@ void workers_packet(struct workers *wk, int dlt, uint64_t ts_ns, const uint8_t *
 		/* The one pipeline that got this packet checks its timeouts
 		 * after it; the others check at the same point. */
 		wk->next_check = wk->last_ts + SEC;
+		qroute_expire(wk->qr, wk->last_ts, wk->main->cfg.udp_timeout_ns);
 		for (unsigned i = 0; i < wk->n; i++)
 			if (i != k)
 				append(&wk->w[i], ENT_TICK, 0, wk->last_ts, NULL, 0, 0);
@@ -435,6 +446,8 @@ void workers_sync(struct workers *wk, int flush)
 		for (size_t f = 0; f < nf; f++)
 			prev[f] += v[f];
 	}
+	/* The reader's routing map counts with the queues. */
+	mem_set(&wk->summed, MEM_QUEUES, wk->summed.mem_now[MEM_QUEUES] + qroute_bytes(wk->qr));
 	for (size_t f = 0; f < nf; f++)
 		st[f] += prev[f];
 }
@@ -469,6 +482,7 @@ void workers_free(struct workers *wk)
 		}
 	for (unsigned i = 0; i < wk->n; i++)
 		worker_free(&wk->w[i]);
+	qroute_free(wk->qr);
 	free(wk);
 }
 
@@ -531,6 +545,14 @@ struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t e
 	wk->main = main;
 	wk->n = n;
 	wk->seed = flow_random_seed();
+	/* As many keys as the pipelines' own connection-id indexes hold. */
+	wk->qr = qroute_new(main->cfg.max_flows > UINT32_MAX / 4 ? UINT32_MAX : main->cfg.max_flows * 4,
+			    wk->seed);
+	if (!wk->qr) {
+		snprintf(err, errlen, "out of memory");
+		free(wk);
+		return NULL;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &wk->w[i];
 		if (worker_init(w, main, n, err, errlen) < 0 ||

@@ -27,11 +27,6 @@ EXTS = (".pcap", ".pcapng", ".cap")
 # certificate seen by two workers is parsed twice; every lookup is still
 # either a parse or a hit, so that sum is compared).
 PROCESS_STATS = ("peak_rss_bytes", "memory")
-# Captures whose worker-thread result differs by a documented limit (README
-# "Known limits"): a NAT-rebound QUIC connection is followed only when its
-# new address pair falls to the same worker.  Only the --threads comparison
-# is left out for them; the hello-cache ones still hold.
-THREADS_DIFFER = {"quic_rebind.pcap"}
 
 
 def captures():
@@ -77,9 +72,6 @@ def main():
             got, _, _ = run(tlstap, path, extra)
             if got != ref:
                 differ(path, "records differ with " + " ".join(extra))
-        if os.path.basename(path) in THREADS_DIFFER:
-            n += 1
-            continue
         got, stats, rc = run(tlstap, path, ["--threads", "3"])
         if sorted(got) != sorted(ref):
             differ(path, "records differ with --threads 3")

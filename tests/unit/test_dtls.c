@@ -130,6 +130,21 @@ static void test_cid_and_unified(void)
 	CHECK(r.unified && r.epoch == 3 && r.seq == 0x42 && r.cid == uni_cid + 1 && r.len == 3);
 	CHECK(!r.has_len && used == sizeof uni_cid);
 	CHECK(rec(uni_cid, sizeof uni_cid, 0, &r, &used) == TLS_BAD);
+	/* The two other corners: a cid with a 16-bit sequence and a length
+	 * (two records in one datagram), no cid, an 8-bit sequence, a length. */
+	{
+		static const uint8_t cid_s16_len[] = {
+			0x3d, 1, 2, 0x12, 0x34, 0x00, 0x01, 0x77,
+			0x27, 0x09, 0x00, 0x02, 0x55, 0x66,
+		};
+		CHECK(rec(cid_s16_len, sizeof cid_s16_len, 2, &r, &used) == TLS_OK);
+		CHECK(r.unified && r.epoch == 1 && r.cid_len == 2 && r.seq == 0x1234);
+		CHECK(r.has_len && r.len == 1 && r.body == cid_s16_len + 7 && used == 8);
+		CHECK(rec(cid_s16_len + 8, 6, 0, &r, &used) == TLS_OK);
+		CHECK(r.unified && r.epoch == 3 && !r.cid && r.seq == 9 && r.len == 2 && used == 6);
+		prefixes_need_more(cid_s16_len, 8, 2);
+		prefixes_need_more(cid_s16_len + 8, 6, 0);
+	}
 	/* Without a length the body is what is left, possibly nothing. */
 	CHECK(rec(uni_cid, 6, 4, &r, &used) == TLS_OK && r.len == 0);
 	CHECK(rec(uni_cid, 5, 4, &r, &used) == TLS_NEED_MORE);

@@ -39,17 +39,6 @@ static struct flow_endpoints ep(uint8_t cli_last, uint16_t cport, bool from_clie
 	return k;
 }
 
-static bool has_anomaly(json_t *tls, const char *name)
-{
-	json_t *a = json_object_get(tls, "anomalies"), *x;
-	size_t i;
-
-	json_array_foreach(a, i, x)
-		if (json_is_string(x) && strcmp(json_string_value(x), name) == 0)
-			return true;
-	return false;
-}
-
 static struct flow *find(struct qpaths *m, struct flow_endpoints k, const uint8_t *p, size_t n,
 			 int *side, bool *np)
 {
@@ -116,7 +105,7 @@ static void test_follow(void)
 	}
 	CHECK(session_quic_paths(f->sess) == 8);
 	tls = tt_tls_of(f->sess);
-	CHECK(has_anomaly(tls, "quic_paths_limit"));
+	CHECK(tt_has_anomaly(tls, "quic_paths_limit"));
 	CHECK(json_integer_value(json_object_get(json_object_get(tls, "quic"), "paths")) == 9);
 	json_decref(tls);
 
@@ -152,7 +141,7 @@ static void test_full(void)
 	qpaths_learn(m, f, &nat, 0, true);
 	CHECK(session_quic_paths(f->sess) == 0);
 	tls = tt_tls_of(f->sess);
-	CHECK(has_anomaly(tls, "quic_paths_limit"));
+	CHECK(tt_has_anomaly(tls, "quic_paths_limit"));
 	json_decref(tls);
 	qpaths_forget(m, f);
 	session_free(f->sess);

@@ -59,6 +59,22 @@ static void unified(struct buf *d, unsigned ee, unsigned seq, size_t n)
 		u8(d, (unsigned)(i * 13 + 5) & 0xff);
 }
 
+/* The other unified-header shapes of RFC 9147 4: an 8- or 16-bit
+ * sequence number (S), with or without a length (L: without, the record
+ * runs to the end of the datagram). */
+static void unified_as(struct buf *d, bool s16, bool len, unsigned ee, unsigned seq, size_t n)
+{
+	u8(d, 0x20 | (s16 ? 0x08 : 0) | (len ? 0x04 : 0) | (ee & 3));
+	if (s16)
+		u16(d, seq);
+	else
+		u8(d, seq & 0xff);
+	if (len)
+		u16(d, (unsigned)n);
+	for (size_t i = 0; i < n; i++)
+		u8(d, (unsigned)(i * 7 + 3) & 0xff);
+}
+
 static void client_hello(struct buf *m, unsigned version, size_t cookie, bool v13)
 {
 	m->n = 0;
@@ -223,20 +239,29 @@ static void test_dtls12(void)
 	session_free(s);
 }
 
+/* A new session whose client (flow side `client`) sent a DTLS 1.3
+ * ClientHello; m is left holding the server's ServerHello, d empty. */
+static struct session *dtls13_hello(int client, struct buf *m, struct buf *d)
+{
+	struct session *s = session_dtls_new(&ctx);
+
+	client_hello(m, 0xfefd, 0, true);
+	d->n = 0;
+	hs_record(d, 0xfefd, 0, 1, 0, m, 0, m->n);
+	send(s, client, d);
+	server_hello(m, 0xfefd, true);
+	d->n = 0;
+	return s;
+}
+
 /* DTLS 1.3: hellos in the clear, then unified-header records: the server's
  * flight, the client's (not alert-sized), the client's data. */
 static void test_dtls13(void)
 {
-	struct session *s = session_dtls_new(&ctx);
 	struct buf m, d;
+	struct session *s = dtls13_hello(1, &m, &d);   /* the client is flow side 1 here */
 	json_t *tls;
 
-	client_hello(&m, 0xfefd, 0, true);
-	d.n = 0;
-	hs_record(&d, 0xfefd, 0, 1, 0, &m, 0, m.n);
-	send(s, 1, &d);                   /* the client is flow side 1 here */
-	server_hello(&m, 0xfefd, true);
-	d.n = 0;
 	hs_record(&d, 0xfefd, 0, 2, 0, &m, 0, m.n);
 	unified(&d, 2, 1, 300);           /* EncryptedExtensions ... Finished */
 	send(s, 0, &d);
@@ -256,6 +281,57 @@ static void test_dtls13(void)
 	CHECK(count_msg(tls, "server:encrypted_handshake") == 1);
 	CHECK(count_msg(tls, "client:encrypted_handshake") == 1);
 	CHECK(strncmp(str(tls, "client", "ja4"), "dd3i", 4) == 0);
+	json_decref(tls);
+	session_free(s);
+}
+
+/* DTLS 1.3 with the other header shapes and ACK records (RFC 9147 7): the
+ * server acknowledges the ClientHello's record (epoch 0, sequence 0) in a
+ * plaintext ACK before its ServerHello, and ends its datagram with an
+ * 8-bit-sequence record without a length; the client's Finished has a
+ * 16-bit sequence and no length, its data an 8-bit one with a length; the
+ * server's encrypted ACK of epoch 3 is data to an observer.  Then an ACK
+ * whose list does not hold whole record numbers is an anomaly. */
+static void test_dtls13_shapes_and_acks(void)
+{
+	static const uint8_t ack_ch[] = {
+		0x00, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	static const uint8_t ack_bad[] = { 0x00, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct buf m, d;
+	struct session *s = dtls13_hello(0, &m, &d);
+	json_t *tls;
+
+	record(&d, 26, 0xfefd, 0, 0, ack_ch, sizeof ack_ch);
+	hs_record(&d, 0xfefd, 1, 2, 0, &m, 0, m.n);
+	unified_as(&d, false, false, 2, 0, 280);   /* EncryptedExtensions ... Finished */
+	send(s, 1, &d);
+	d.n = 0;
+	unified_as(&d, true, false, 2, 0, 53);     /* client Finished */
+	send(s, 0, &d);
+	CHECK(!session_decided(s));
+	d.n = 0;
+	unified_as(&d, true, true, 3, 0, 12);      /* server: encrypted ACK */
+	send(s, 1, &d);
+	d.n = 0;
+	unified_as(&d, false, true, 3, 1, 40);     /* client application data */
+	send(s, 0, &d);
+	CHECK(session_decided(s));
+	tls = tt_tls_of(s);
+	CHECK_STR(str(tls, "outcome", NULL), "established");
+	CHECK_STR(str(tls, "version", NULL), "1.3");
+	CHECK(count_msg(tls, "server:encrypted_handshake") == 1);
+	CHECK(count_msg(tls, "client:encrypted_handshake") == 1);
+	CHECK(json_object_get(tls, "anomalies") == NULL);
+	json_decref(tls);
+	session_free(s);
+
+	s = dtls13_hello(0, &m, &d);
+	record(&d, 26, 0xfefd, 0, 0, ack_bad, sizeof ack_bad);
+	send(s, 1, &d);
+	session_finish(s, now);
+	tls = tt_tls_of(s);
+	CHECK(tt_has_anomaly(tls, "dtls_ack_malformed"));
 	json_decref(tls);
 	session_free(s);
 }
@@ -376,6 +452,7 @@ int main(void)
 
 	test_dtls12();
 	test_dtls13();
+	test_dtls13_shapes_and_acks();
 	test_dtls12_cid();
 	test_alert_and_prefixes();
 

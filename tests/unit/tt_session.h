@@ -103,4 +103,16 @@ static inline json_t *tt_tls_of(struct session *s)
 	return tls;
 }
 
+/* Whether the tls object lists anomaly `name`. */
+static inline bool tt_has_anomaly(json_t *tls, const char *name)
+{
+	json_t *a = json_object_get(tls, "anomalies"), *x;
+	size_t i;
+
+	json_array_foreach(a, i, x)
+		if (json_is_string(x) && strcmp(json_string_value(x), name) == 0)
+			return true;
+	return false;
+}
+
 #endif
