@@ -255,12 +255,13 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	return true;
 }
 
-/* ---- TLS 1.2: the master secret of a CLIENT_RANDOM line ---- */
+/* ---- SSL 3.0 to TLS 1.2: the master secret of a CLIENT_RANDOM line ---- */
 
 void core_dec12_ccs(struct session *s, int dir)
 {
 	const struct keylog_entry *e;
 	struct tls12_suite suite;
+	struct tls12_keys k;
 	const uint8_t *ms;
 	size_t len = 0;
 	int c = core_client_dir(s);
@@ -282,9 +283,9 @@ void core_dec12_ccs(struct session *s, int dir)
 		anom_add(&s->anom, "keylog_secret_missing");
 		return;
 	}
-	/* (CBC suites before TLS 1.2 have another PRF: not decrypted) */
+	/* SSL 3.0 to TLS 1.2; a suite the version cannot carry is unsupported */
 	if (!tls12_suite_info(s->sh->cipher, &suite) ||
-	    (suite.mac != TLS_MAC_NONE && s->version != 0x0303)) {
+	    !tls12_keys_init(&k, &suite, s->version, ms, ch->random, s->sh->random, dir == c)) {
 		s->ctx->st.dec_unsupported++;
 		anom_add(&s->anom, "decryption_unsupported_cipher");
 		return;
@@ -297,10 +298,10 @@ void core_dec12_ccs(struct session *s, int dir)
 		}
 		core_mem_add(s, sizeof *s->dec);
 	}
-	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, ch->random, s->sh->random,
-			     dir == c))
-		return;
-	s->dec->k12[dir].etm = suite.mac != TLS_MAC_NONE && ch->has_etm && s->sh->has_etm;
+	k.etm = suite.mac != TLS_MAC_NONE && suite.bulk != TLS_BULK_RC4 && ch->has_etm &&
+		s->sh->has_etm;
+	s->dec->k12[dir] = k;
+	wipe(&k, sizeof k);
 	s->dec->stage[dir] = DK_TLS12;
 	s->dec_used |= 1u << KL_CLIENT_RANDOM;
 	s->decrypting = true;
