@@ -18,9 +18,11 @@
 #include <nettle/aes.h>
 #include <nettle/cbc.h>
 #include <nettle/ccm.h>
+#include <nettle/des.h>
 #include <nettle/chacha-poly1305.h>
 #include <nettle/gcm.h>
 #include <nettle/hmac.h>
+#include <nettle/md5.h>
 #include <nettle/memops.h>
 #include <nettle/nettle-meta.h>
 #include <nettle/sha1.h>
@@ -149,36 +151,49 @@ enum tls_open_status tls13_open(struct tls13_keys *k, const uint8_t hdr[5],
 }
 
 /*
- * TLS 1.2 (RFC 5246 5, 6.3; AEAD records RFC 5288 3, RFC 6655 3, RFC 7905 2):
+ * SSL 3.0 to TLS 1.2 (RFC 6101, 2246, 4346, 5246; AEAD records RFC 5288 3,
+ * RFC 6655 3, RFC 7905 2):
  *
  *   P_hash(secret, seed) = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) ...
  *   A(0) = seed, A(i) = HMAC(secret, A(i-1))
- *   key_block: [client key][server key][client IV][server IV]   (no MAC keys)
+ *   TLS 1.2: PRF = P_SHA256 (or the suite's hash); TLS 1.0, 1.1:
+ *     PRF = P_MD5(S1, seed) XOR P_SHA1(S2, seed), S1 and S2 the halves of the secret
+ *   key_block: [client MAC][server MAC][client key][server key][client IV][server IV]
  *   GCM/CCM record: | explicit nonce (8) | ciphertext | tag |, nonce = IV(4) || explicit
  *   ChaCha20-Poly1305: | ciphertext | tag |, nonce = IV(12) XOR (0^4 || seq)
  *   additional data: seq (8) || type || version || plaintext length (2)
+ *   CBC: | IV (TLS 1.1+) | E(content || MAC || padding || padding_length) |
+ *     before TLS 1.1 the IV is the previous record's last cipher block
+ *   RC4: | E(content || MAC) |, one key stream for the whole direction
  */
 
 bool tls12_suite_info(uint16_t suite, struct tls12_suite *s)
 {
-#define GCM128 { TLS_AEAD_AES128_GCM, TLS13_SHA256, 16, 4, 8, 16, TLS_MAC_NONE }
-#define GCM256 { TLS_AEAD_AES256_GCM, TLS13_SHA384, 32, 4, 8, 16, TLS_MAC_NONE }
-#define CCM16 { TLS_AEAD_AES128_CCM, TLS13_SHA256, 16, 4, 8, 16, TLS_MAC_NONE }
-#define CCM8 { TLS_AEAD_AES128_CCM8, TLS13_SHA256, 16, 4, 8, 8, TLS_MAC_NONE }
-#define CHACHA { TLS_AEAD_CHACHA20_POLY1305, TLS13_SHA256, 32, 12, 0, 16, TLS_MAC_NONE }
-	/* AES-CBC: the IV (16) on the wire; the MAC's length as the "tag" */
-#define CBC(k, mac, ml, prf) { TLS_AEAD_NONE, prf, k, 0, 16, ml, mac }
+#define GCM128 { TLS_AEAD_AES128_GCM, TLS13_SHA256, 16, 4, 8, 16, TLS_MAC_NONE, 0 }
+#define GCM256 { TLS_AEAD_AES256_GCM, TLS13_SHA384, 32, 4, 8, 16, TLS_MAC_NONE, 0 }
+#define CCM16 { TLS_AEAD_AES128_CCM, TLS13_SHA256, 16, 4, 8, 16, TLS_MAC_NONE, 0 }
+#define CCM8 { TLS_AEAD_AES128_CCM8, TLS13_SHA256, 16, 4, 8, 8, TLS_MAC_NONE, 0 }
+#define CHACHA { TLS_AEAD_CHACHA20_POLY1305, TLS13_SHA256, 32, 12, 0, 16, TLS_MAC_NONE, 0 }
+	/* CBC: the IV (a block) on the wire; the MAC's length as the "tag" */
+#define CBC(k, mac, ml, prf) { TLS_AEAD_NONE, prf, k, 0, 16, ml, mac, TLS_BULK_AES_CBC }
 #define CBC_SHA1(k) CBC(k, TLS_MAC_SHA1, 20, TLS13_SHA256)
 #define CBC_SHA256(k) CBC(k, TLS_MAC_SHA256, 32, TLS13_SHA256)
+#define DES3 { TLS_AEAD_NONE, TLS13_SHA256, 24, 0, 8, 20, TLS_MAC_SHA1, TLS_BULK_3DES_CBC }
+#define RC4(mac, ml) { TLS_AEAD_NONE, TLS13_SHA256, 16, 0, 0, ml, mac, TLS_BULK_RC4 }
 	static const struct {
 		uint16_t id;
 		struct tls12_suite s;
 	} tab[] = {
-		{ 0x002f, CBC_SHA1(16) }, { 0x0033, CBC_SHA1(16) }, { 0x0035, CBC_SHA1(32) },
+		{ 0x0004, RC4(TLS_MAC_MD5, 16) }, { 0x0005, RC4(TLS_MAC_SHA1, 20) },
+		{ 0x000a, DES3 }, { 0x0013, DES3 }, { 0x0016, DES3 },
+		{ 0x002f, CBC_SHA1(16) }, { 0x0032, CBC_SHA1(16) }, { 0x0033, CBC_SHA1(16) },
+		{ 0x0035, CBC_SHA1(32) }, { 0x0038, CBC_SHA1(32) },
 		{ 0x0039, CBC_SHA1(32) }, { 0x003c, CBC_SHA256(16) }, { 0x003d, CBC_SHA256(32) },
 		{ 0x0067, CBC_SHA256(16) }, { 0x006b, CBC_SHA256(32) },
 		{ 0x009c, GCM128 }, { 0x009d, GCM256 }, { 0x009e, GCM128 }, { 0x009f, GCM256 },
-		{ 0xc009, CBC_SHA1(16) }, { 0xc00a, CBC_SHA1(32) }, { 0xc013, CBC_SHA1(16) },
+		{ 0xc007, RC4(TLS_MAC_SHA1, 20) }, { 0xc008, DES3 },
+		{ 0xc009, CBC_SHA1(16) }, { 0xc00a, CBC_SHA1(32) }, { 0xc011, RC4(TLS_MAC_SHA1, 20) },
+		{ 0xc012, DES3 }, { 0xc013, CBC_SHA1(16) },
 		{ 0xc014, CBC_SHA1(32) }, { 0xc023, CBC_SHA256(16) },
 		{ 0xc024, CBC(32, TLS_MAC_SHA384, 48, TLS13_SHA384) }, { 0xc027, CBC_SHA256(16) },
 		{ 0xc028, CBC(32, TLS_MAC_SHA384, 48, TLS13_SHA384) },
@@ -194,6 +209,8 @@ bool tls12_suite_info(uint16_t suite, struct tls12_suite *s)
 #undef CBC
 #undef CBC_SHA1
 #undef CBC_SHA256
+#undef DES3
+#undef RC4
 
 	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
 		if (tab[i].id == suite) {
@@ -203,19 +220,31 @@ bool tls12_suite_info(uint16_t suite, struct tls12_suite *s)
 	return false;
 }
 
-/* HMAC (RFC 2104) with SHA-1, SHA-256 or SHA-384 over the concatenation of
- * up to three parts (NULL parts skipped) into out (the hash's length). */
+static const struct nettle_hash *mac_hash(enum tls_mac mac)
+{
+	switch (mac) {
+	case TLS_MAC_SHA1: return &nettle_sha1;
+	case TLS_MAC_SHA384: return &nettle_sha384;
+	case TLS_MAC_MD5: return &nettle_md5;
+	default: return &nettle_sha256;
+	}
+}
+
+union hash_ctx {
+	struct md5_ctx m;
+	struct sha1_ctx a;
+	struct sha256_ctx b;
+	struct sha512_ctx c;
+};
+
+/* HMAC (RFC 2104) with the MAC's hash over the concatenation of up to
+ * three parts (NULL parts skipped) into out (the hash's length). */
 static void hmac3(enum tls_mac mac, const uint8_t *key, size_t klen, const uint8_t *p1,
 		  size_t n1, const uint8_t *p2, size_t n2, const uint8_t *p3, size_t n3,
 		  uint8_t *out)
 {
-	const struct nettle_hash *h = mac == TLS_MAC_SHA1 ? &nettle_sha1 :
-				      mac == TLS_MAC_SHA384 ? &nettle_sha384 : &nettle_sha256;
-	union hctx {
-		struct sha1_ctx a;
-		struct sha256_ctx b;
-		struct sha512_ctx c;
-	} outer, inner, state;
+	const struct nettle_hash *h = mac_hash(mac);
+	union hash_ctx outer, inner, state;
 
 	hmac_set_key(&outer, &inner, &state, h, klen, key);
 	hmac_update(&state, h, n1, p1);
@@ -226,40 +255,104 @@ static void hmac3(enum tls_mac mac, const uint8_t *key, size_t klen, const uint8
 	hmac_digest(&outer, &inner, &state, h, h->digest_size, out);
 }
 
-/* P_hash with HMAC-SHA-256 or -384 into out (len bytes). */
-static void p_hash(enum tls13_hash h, const uint8_t *secret, size_t slen, const uint8_t *seed,
-		   size_t seed_len, uint8_t *out, size_t len)
+/* P_hash with HMAC over the MAC's hash, XORed into out (len bytes) when
+ * xor, else written there. */
+static void p_hash(enum tls_mac m, const uint8_t *secret, size_t slen, const uint8_t *seed,
+		   size_t seed_len, uint8_t *out, size_t len, bool xor)
 {
 	uint8_t a[TLS13_MAX_HASH], block[TLS13_MAX_HASH];
-	size_t hl = tls13_hash_len(h);
-	enum tls_mac m = h == TLS13_SHA384 ? TLS_MAC_SHA384 : TLS_MAC_SHA256;
+	size_t hl = mac_hash(m)->digest_size;
 
 	hmac3(m, secret, slen, seed, seed_len, NULL, 0, NULL, 0, a);
 	for (size_t done = 0; done < len; done += hl) {
 		hmac3(m, secret, slen, a, hl, seed, seed_len, NULL, 0, block);
-		memcpy(out + done, block, len - done < hl ? len - done : hl);
+		for (size_t i = 0; i < hl && done + i < len; i++)
+			out[done + i] = (uint8_t)((xor ? out[done + i] : 0) ^ block[i]);
 		hmac3(m, secret, slen, a, hl, NULL, 0, NULL, 0, a);
 	}
 	memset(block, 0, sizeof block);
 }
 
-bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite,
+/* SSL 3.0's key block (RFC 6101 6.2.2): 16-byte MD5 blocks,
+ * MD5(master + SHA1(letters + master + seed)) with "A", "BB", "CCC" ... */
+static bool ssl3_key_block(const uint8_t master[48], const uint8_t seed[64], uint8_t *out,
+			   size_t len)
+{
+	struct md5_ctx md5;
+	struct sha1_ctx sha;
+	uint8_t letters[26], inner[SHA1_DIGEST_SIZE], block[MD5_DIGEST_SIZE];
+
+	if (len > 26 * MD5_DIGEST_SIZE)
+		return false;
+	for (size_t i = 0, done = 0; done < len; i++, done += MD5_DIGEST_SIZE) {
+		memset(letters, 'A' + (int)i, i + 1);
+		sha1_init(&sha);
+		sha1_update(&sha, i + 1, letters);
+		sha1_update(&sha, 48, master);
+		sha1_update(&sha, 64, seed);
+		sha1_digest(&sha, sizeof inner, inner);
+		md5_init(&md5);
+		md5_update(&md5, 48, master);
+		md5_update(&md5, sizeof inner, inner);
+		md5_digest(&md5, sizeof block, block);
+		memcpy(out + done, block, len - done < sizeof block ? len - done : sizeof block);
+	}
+	memset(inner, 0, sizeof inner);
+	memset(block, 0, sizeof block);
+	return true;
+}
+
+/* The suite's layout at the version: false when the version cannot carry it. */
+static bool legacy_layout(struct tls12_suite *s, uint16_t version)
+{
+	uint8_t block = s->bulk == TLS_BULK_3DES_CBC ? 8 : s->bulk == TLS_BULK_RC4 ? 0 : 16;
+
+	if (version < 0x0300 || version > 0x0303)
+		return false;
+	if (s->aead == TLS_AEAD_NONE && s->bulk != TLS_BULK_RC4)
+		s->explicit_len = block;
+	if (version == 0x0303)
+		return true;
+	if (s->aead != TLS_AEAD_NONE || (s->mac != TLS_MAC_SHA1 && s->mac != TLS_MAC_MD5))
+		return false;
+	if (version < 0x0302 && s->bulk != TLS_BULK_RC4) {
+		s->iv_len = block;      /* implicit IV from the key block */
+		s->explicit_len = 0;
+	}
+	return true;
+}
+
+bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite, uint16_t version,
 		     const uint8_t master[48], const uint8_t client_random[32],
 		     const uint8_t server_random[32], bool client_side)
 {
-	uint8_t seed[13 + 64], kb[2 * 48 + 2 * 32 + 2 * 12];
-	size_t kl = suite->key_len, il = suite->iv_len;
-	size_t ml = suite->mac != TLS_MAC_NONE ? suite->tag_len : 0;
+	uint8_t seed[13 + 64], kb[2 * 48 + 2 * 32 + 2 * 16];
+	struct tls12_suite s = *suite;
+	size_t kl = s.key_len, il, ml = s.mac != TLS_MAC_NONE ? s.tag_len : 0, need;
 
-	if (kl > 32 || il > 12 || ml > 48)
+	if (!legacy_layout(&s, version))
 		return false;
+	il = s.iv_len;
+	if (kl > 32 || il > 16 || ml > 48)
+		return false;
+	need = 2 * ml + 2 * kl + 2 * il;
 	memcpy(seed, "key expansion", 13);
 	memcpy(seed + 13, server_random, 32);
 	memcpy(seed + 45, client_random, 32);
-	/* [client MAC][server MAC][client key][server key][client IV][server IV] */
-	p_hash(suite->hash, master, 48, seed, sizeof seed, kb, 2 * ml + 2 * kl + 2 * il);
+	if (version == 0x0300) {
+		if (!ssl3_key_block(master, seed + 13, kb, need))
+			return false;
+	} else if (version < 0x0303) {
+		/* RFC 2246 5: the halves of the 48-byte secret, 24 bytes each */
+		p_hash(TLS_MAC_MD5, master, 24, seed, sizeof seed, kb, need, false);
+		p_hash(TLS_MAC_SHA1, master + 24, 24, seed, sizeof seed, kb, need, true);
+	} else {
+		p_hash(s.hash == TLS13_SHA384 ? TLS_MAC_SHA384 : TLS_MAC_SHA256, master, 48, seed,
+		       sizeof seed, kb, need, false);
+	}
 	memset(k, 0, sizeof *k);
-	k->suite = *suite;
+	k->suite = s;
+	k->version = version;
 	memcpy(k->mac_key, kb + (client_side ? 0 : ml), ml);
 	memcpy(k->key, kb + 2 * ml + (client_side ? 0 : kl), kl);
 	memcpy(k->iv, kb + 2 * ml + 2 * kl + (client_side ? 0 : il), il);
@@ -267,76 +360,176 @@ bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite,
 	return true;
 }
 
-/* seq || type || version || length: the MAC's header (RFC 5246 6.2.3.1). */
-static void mac_header(uint8_t h[13], uint64_t seq, uint8_t type, uint16_t version, size_t len)
+/* seq || type || version || length: the MAC's header (RFC 5246 6.2.3.1);
+ * SSL 3.0's has no version (11 bytes).  Returns its length. */
+static size_t mac_header(uint8_t h[13], uint64_t seq, uint8_t type, uint16_t version,
+			 size_t len, bool ssl3)
 {
+	size_t o = 9;
+
 	for (int i = 0; i < 8; i++)
 		h[7 - i] = (uint8_t)(seq >> (8 * i));
 	h[8] = type;
-	h[9] = (uint8_t)(version >> 8);
-	h[10] = (uint8_t)version;
-	h[11] = (uint8_t)(len >> 8);
-	h[12] = (uint8_t)len;
+	if (!ssl3) {
+		h[9] = (uint8_t)(version >> 8);
+		h[10] = (uint8_t)version;
+		o = 11;
+	}
+	h[o] = (uint8_t)(len >> 8);
+	h[o + 1] = (uint8_t)len;
+	return o + 2;
 }
 
-/* AES-CBC decryption of n bytes (a multiple of 16) after the 16-byte iv. */
-static void aes_cbc(const struct tls12_keys *k, const uint8_t *iv, const uint8_t *ct, size_t n,
+/* One of SSL 3.0's two hashes: hash(secret + pad + part1 + part2), the pad
+ * 48 (MD5) or 40 (SHA-1) times the byte. */
+static void ssl3_hash(const struct nettle_hash *h, const uint8_t *key, uint8_t byte,
+		      const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2, uint8_t *out)
+{
+	union hash_ctx c;
+	uint8_t pad[48];
+	size_t ml = h->digest_size, pl = ml == MD5_DIGEST_SIZE ? 48 : 40;
+
+	memset(pad, byte, pl);
+	h->init(&c);
+	h->update(&c, ml, key);
+	h->update(&c, pl, pad);
+	h->update(&c, n1, p1);
+	h->update(&c, n2, p2);
+	h->digest(&c, ml, out);
+}
+
+/* SSL 3.0's MAC (RFC 6101 5.2.3.1):
+ *   hash(secret + pad_2 + hash(secret + pad_1 + seq + type + length + content)),
+ * pad_1 = 0x36 and pad_2 = 0x5c. */
+static void ssl3_mac(enum tls_mac mac, const uint8_t *key, const uint8_t *hdr, size_t hn,
+		     const uint8_t *data, size_t n, uint8_t *out)
+{
+	const struct nettle_hash *h = mac_hash(mac);
+	uint8_t inner[SHA1_DIGEST_SIZE];
+
+	ssl3_hash(h, key, 0x36, hdr, hn, data, n, inner);
+	ssl3_hash(h, key, 0x5c, inner, h->digest_size, NULL, 0, out);
+}
+
+/* True when the record MAC over hdr-fields || data matches the ml bytes at want. */
+static bool mac_ok(const struct tls12_keys *k, uint8_t type, uint16_t version,
+		   const uint8_t *data, size_t n, const uint8_t *want)
+{
+	uint8_t hdr[13], mac[48];
+	size_t hn = mac_header(hdr, k->seq, type, version, n, k->version == 0x0300);
+	size_t ml = k->suite.tag_len;
+
+	if (k->version == 0x0300)
+		ssl3_mac(k->suite.mac, k->mac_key, hdr, hn, data, n, mac);
+	else
+		hmac3(k->suite.mac, k->mac_key, ml, hdr, hn, data, n, NULL, 0, mac);
+	return memeql_sec(mac, want, ml) != 0;
+}
+
+/* CBC decryption of n bytes (a multiple of the block) with iv (one block). */
+static void cbc_run(const struct tls12_keys *k, const uint8_t *iv, const uint8_t *ct, size_t n,
 		    uint8_t *out)
 {
 	uint8_t v[AES_BLOCK_SIZE];
 	union {
 		struct aes128_ctx a;
 		struct aes256_ctx b;
+		struct des3_ctx d;
 	} c;
 
-	memcpy(v, iv, sizeof v);
-	if (k->suite.key_len == 32) {
+	if (k->suite.bulk == TLS_BULK_3DES_CBC) {
+		memcpy(v, iv, DES3_BLOCK_SIZE);
+		des3_set_key(&c.d, k->key);     /* weak-key status: irrelevant to opening */
+		cbc_decrypt(&c.d, (nettle_cipher_func *)des3_decrypt, DES3_BLOCK_SIZE, v, n, out,
+			    ct);
+	} else if (k->suite.key_len == 32) {
+		memcpy(v, iv, AES_BLOCK_SIZE);
 		aes256_set_decrypt_key(&c.b, k->key);
 		cbc_decrypt(&c.b, (nettle_cipher_func *)aes256_decrypt, AES_BLOCK_SIZE, v, n, out, ct);
 	} else {
+		memcpy(v, iv, AES_BLOCK_SIZE);
 		aes128_set_decrypt_key(&c.a, k->key);
 		cbc_decrypt(&c.a, (nettle_cipher_func *)aes128_decrypt, AES_BLOCK_SIZE, v, n, out, ct);
 	}
 }
 
-/* A CBC-HMAC record (RFC 5246 6.2.3.2; RFC 7366 with encrypt_then_mac):
- *   MAC-then-encrypt:  | IV (16) | E(content || MAC || padding || padding_length) |
- *   encrypt-then-MAC:  | IV (16) | E(content || padding || padding_length) | MAC |
- * Every padding byte holds padding_length.  Passive decryption: no timing
- * to hide, but the MAC is still compared in constant time. */
+/* The padding of a decrypted CBC record of ct_len bytes, room bytes at
+ * least left for content and MAC: its length with the length byte, or 0
+ * when malformed.  TLS: every padding byte holds the padding length; SSL
+ * 3.0: any bytes, shorter than a block (RFC 6101 5.2.3.2). */
+static size_t cbc_padding(const struct tls12_keys *k, const uint8_t *out, size_t ct_len,
+			  size_t room, size_t block)
+{
+	size_t pad = out[ct_len - 1];
+
+	if (pad + 1 + room > ct_len)
+		return 0;
+	if (k->version == 0x0300)
+		return pad < block ? pad + 1 : 0;
+	for (size_t i = ct_len - 1 - pad; i < ct_len - 1; i++)
+		if (out[i] != pad)
+			return 0;
+	return pad + 1;
+}
+
+/* A CBC record (RFC 5246 6.2.3.2; RFC 7366 with encrypt_then_mac):
+ *   MAC-then-encrypt:  | IV | E(content || MAC || padding || padding_length) |
+ *   encrypt-then-MAC:  | IV | E(content || padding || padding_length) | MAC |
+ * The IV is on the wire from TLS 1.1 on (explicit_len), else k->iv.
+ * Passive decryption: no timing to hide, but the MAC is still compared in
+ * constant time. */
 static enum tls_open_status cbc_open(struct tls12_keys *k, uint8_t type, uint16_t version,
 				     const uint8_t *body, size_t n, uint8_t *out, size_t *out_len)
 {
-	size_t ml = k->suite.tag_len, ct_len, pad, m;
-	uint8_t hdr[13], mac[48];
+	size_t ml = k->suite.tag_len, ex = k->suite.explicit_len, ct_len, pad, m;
+	size_t block = k->suite.bulk == TLS_BULK_3DES_CBC ? 8 : 16;
+	size_t tail = k->etm ? ml : 0;
 
-	if (n > 16384 + 2048 || n < 16 + (k->etm ? ml : 0) + 16)
+	if (n > 16384 + 2048 || n < ex + tail + block)
 		return TLS_OPEN_SHORT;
-	ct_len = n - 16 - (k->etm ? ml : 0);
-	if (ct_len % 16)
+	ct_len = n - ex - tail;
+	if (ct_len % block)
 		return TLS_OPEN_SHORT;
-	if (k->etm) {
-		mac_header(hdr, k->seq, type, version, n - ml);
-		hmac3(k->suite.mac, k->mac_key, ml, hdr, sizeof hdr, body, n - ml, NULL, 0, mac);
-		if (!memeql_sec(mac, body + n - ml, ml))
-			return TLS_OPEN_BAD_TAG;
-	}
-	aes_cbc(k, body, body + 16, ct_len, out);
-	pad = out[ct_len - 1];
-	if (pad + 1 + (k->etm ? 0 : ml) > ct_len)
+	if (k->etm && !mac_ok(k, type, version, body, n - ml, body + n - ml))
+		return TLS_OPEN_BAD_TAG;
+	cbc_run(k, ex ? body : k->iv, body + ex, ct_len, out);
+	pad = cbc_padding(k, out, ct_len, k->etm ? 0 : ml, block);
+	if (!pad)
 		return TLS_OPEN_BAD_PADDING;
-	for (size_t i = ct_len - 1 - pad; i < ct_len - 1; i++)
-		if (out[i] != pad)
-			return TLS_OPEN_BAD_PADDING;
-	m = ct_len - pad - 1 - (k->etm ? 0 : ml);
-	if (!k->etm) {
-		mac_header(hdr, k->seq, type, version, m);
-		hmac3(k->suite.mac, k->mac_key, ml, hdr, sizeof hdr, out, m, NULL, 0, mac);
-		if (!memeql_sec(mac, out + m, ml))
-			return TLS_OPEN_BAD_TAG;
-	}
+	m = ct_len - pad - (k->etm ? 0 : ml);
+	if (!k->etm && !mac_ok(k, type, version, out, m, out + m))
+		return TLS_OPEN_BAD_TAG;
+	if (!ex)
+		memcpy(k->iv, body + ex + ct_len - block, block);
 	k->seq++;
 	*out_len = m;
+	return TLS_OPEN_OK;
+}
+
+/* An RC4 record: | E(content || MAC) |, the key stream continuing from
+ * the direction's previous record. */
+static enum tls_open_status rc4_open(struct tls12_keys *k, uint8_t type, uint16_t version,
+				     const uint8_t *body, size_t n, uint8_t *out, size_t *out_len)
+{
+	size_t ml = k->suite.tag_len;
+	struct arcfour_ctx c;
+
+	if (n > 16384 + 2048 || n < ml)
+		return TLS_OPEN_SHORT;
+	if (!k->rc4_ready) {
+		arcfour_set_key(&k->rc4, k->suite.key_len, k->key);
+		k->rc4_ready = true;
+	}
+	c = k->rc4;
+	arcfour_crypt(&c, n, out, body);
+	if (!mac_ok(k, type, version, out, n - ml, out + n - ml)) {
+		memset(&c, 0, sizeof c);
+		return TLS_OPEN_BAD_TAG;
+	}
+	k->rc4 = c;
+	memset(&c, 0, sizeof c);
+	k->seq++;
+	*out_len = n - ml;
 	return TLS_OPEN_OK;
 }
 
@@ -348,7 +541,8 @@ enum tls_open_status tls12_open(struct tls12_keys *k, uint8_t type, uint16_t ver
 	size_t m;
 
 	if (su->mac != TLS_MAC_NONE)
-		return cbc_open(k, type, version, body, n, out, out_len);
+		return su->bulk == TLS_BULK_RC4 ? rc4_open(k, type, version, body, n, out, out_len) :
+						  cbc_open(k, type, version, body, n, out, out_len);
 	if (n < (size_t)su->explicit_len + su->tag_len || n > 16384 + 2048)
 		return TLS_OPEN_SHORT;
 	m = n - su->explicit_len - su->tag_len;
@@ -360,13 +554,7 @@ enum tls_open_status tls12_open(struct tls12_keys *k, uint8_t type, uint16_t ver
 		for (int i = 0; i < 8; i++)
 			nonce[11 - i] ^= (uint8_t)(k->seq >> (8 * i));
 	}
-	for (int i = 0; i < 8; i++)
-		aad[7 - i] = (uint8_t)(k->seq >> (8 * i));
-	aad[8] = type;
-	aad[9] = (uint8_t)(version >> 8);
-	aad[10] = (uint8_t)version;
-	aad[11] = (uint8_t)(m >> 8);
-	aad[12] = (uint8_t)m;
+	mac_header(aad, k->seq, type, version, m, false);
 	if (!tls_aead_open(su->aead, k->key, nonce, 12, aad, sizeof aad, body + su->explicit_len,
 			   n - su->explicit_len, out))
 		return TLS_OPEN_BAD_TAG;

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nettle/arcfour.h>
+
 #include "tls13_kdf.h"
 
 enum tls_aead {
@@ -69,55 +71,79 @@ enum tls_open_status tls13_open(struct tls13_keys *k, const uint8_t hdr[5],
 				const uint8_t *ct, size_t n, uint8_t *out, size_t *out_len,
 				uint8_t *type);
 
-/* ---- TLS 1.2 suites (RFC 5246 6.2.3, 6.3; AEAD: 5288, 6655, 7905) ---- */
+/* ---- SSL 3.0 to TLS 1.2 (RFC 6101, 2246, 4346, 5246; AEAD: 5288, 6655, 7905) ---- */
 
-/* The MAC of a CBC-HMAC suite (RFC 5246 6.2.3.1). */
+/* The MAC of a MAC-and-cipher suite (RFC 5246 6.2.3.1; SSL 3.0: RFC 6101 5.2.3.1). */
 enum tls_mac {
 	TLS_MAC_NONE = 0,               /* an AEAD suite */
 	TLS_MAC_SHA1,
 	TLS_MAC_SHA256,
 	TLS_MAC_SHA384,
+	TLS_MAC_MD5,
+};
+
+/* The cipher of a suite without AEAD. */
+enum tls_bulk {
+	TLS_BULK_AES_CBC = 0,
+	TLS_BULK_3DES_CBC,
+	TLS_BULK_RC4,                   /* a stream: no IV, no padding */
 };
 
 struct tls12_suite {
-	enum tls_aead aead;             /* TLS_AEAD_NONE: AES-CBC with mac */
-	enum tls13_hash hash;           /* the PRF's hash */
+	enum tls_aead aead;             /* TLS_AEAD_NONE: bulk with mac */
+	enum tls13_hash hash;           /* the TLS 1.2 PRF's hash */
 	uint8_t key_len;
-	uint8_t iv_len;                 /* fixed IV: 4 (GCM, CCM) or 12 (ChaCha20-Poly1305), 0 CBC */
-	uint8_t explicit_len;           /* per-record nonce or IV on the wire: 8, 0, or 16 (CBC) */
-	uint8_t tag_len;                /* AEAD tag, or the MAC's length (CBC) */
+	uint8_t iv_len;                 /* fixed IV: 4 (GCM, CCM) or 12 (ChaCha20-Poly1305);
+					 * CBC: the block (implicit IV, before TLS 1.1) or 0 */
+	uint8_t explicit_len;           /* per-record nonce or IV on the wire: 8, 0, or the
+					 * CBC block (TLS 1.1 and later) */
+	uint8_t tag_len;                /* AEAD tag, or the MAC's length */
 	enum tls_mac mac;
+	enum tls_bulk bulk;             /* without AEAD */
 };
 
-/* A TLS 1.2 suite: ECDHE/DHE/RSA with AES-GCM, AES-CCM(_8),
- * ChaCha20-Poly1305, or AES-CBC with HMAC-SHA1/-SHA256/-SHA384; false for
- * anything else. */
+/* A suite's TLS 1.2 record layout: ECDHE/DHE/RSA with AES-GCM,
+ * AES-CCM(_8), ChaCha20-Poly1305, AES-CBC with HMAC-SHA1/-SHA256/-SHA384,
+ * 3DES-EDE-CBC-SHA, RC4-128 with MD5 or SHA-1; false for anything else.
+ * tls12_keys_init adapts it to older versions. */
 bool tls12_suite_info(uint16_t suite, struct tls12_suite *s);
 
 struct tls12_keys {
 	struct tls12_suite suite;
+	uint16_t version;               /* 0x0300 (SSL 3.0) .. 0x0303; 0 counts as TLS 1.2 */
 	uint8_t key[32];
-	uint8_t iv[12];
-	uint8_t mac_key[48];            /* CBC suites */
+	uint8_t iv[16];                 /* AEAD fixed IV; CBC before TLS 1.1: the next record's
+					 * IV, the last cipher block of the previous one */
+	uint8_t mac_key[48];            /* MAC-and-cipher suites */
 	bool etm;                       /* encrypt_then_mac negotiated (RFC 7366): the
 					 * caller sets it after tls12_keys_init */
+	bool rc4_ready;                 /* rc4 holds the stream's state */
+	struct arcfour_ctx rc4;
 	uint64_t seq;
 };
 
-/* One side's keys from the 48-byte master secret (CLIENT_RANDOM line):
- * key_block = PRF(master, "key expansion", server_random + client_random).
- * False on an unsupported layout. */
-bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite,
+/* One side's keys of a session of version (0x0300..0x0303) from the
+ * 48-byte master secret (CLIENT_RANDOM line):
+ *   TLS 1.2:        key_block = PRF(master, "key expansion", server_random + client_random)
+ *   TLS 1.0, 1.1:   the same with PRF = P_MD5 XOR P_SHA1 (RFC 2246 5)
+ *   SSL 3.0:        MD5(master + SHA1("A" + master + server_random + client_random)) +
+ *                   MD5(master + SHA1("BB" + ...)) + ...        (RFC 6101 6.2.2)
+ * Before TLS 1.1 a CBC suite's first IVs come from the key block.  False
+ * for a suite the version cannot carry (AEAD and SHA-256/384 MACs need TLS
+ * 1.2) or an unsupported layout. */
+bool tls12_keys_init(struct tls12_keys *k, const struct tls12_suite *suite, uint16_t version,
 		     const uint8_t master[48], const uint8_t client_random[32],
 		     const uint8_t server_random[32], bool client_side);
 
-/* Opens one TLS 1.2 record of the type and version (the additional data
+/* Opens one record of the type and version (the additional data
  * is seq || type || version || plaintext length): body is n bytes (explicit
- * nonce, ciphertext, tag; CBC: IV, ciphertext with the MAC and padding
- * inside, or after it with encrypt_then_mac), the plaintext goes to out (n
- * bytes of room).  The sequence number advances only when the tag or MAC
- * verified.  CBC padding that is not n+1 bytes of value n (RFC 5246
- * 6.2.3.2) is TLS_OPEN_BAD_PADDING. */
+ * nonce, ciphertext, tag; CBC: IV (TLS 1.1+), ciphertext with the MAC and
+ * padding inside, or after it with encrypt_then_mac; RC4: ciphertext with
+ * the MAC inside), the plaintext goes to out (n bytes of room).  The
+ * sequence number, the implicit IV and the RC4 stream advance only when the
+ * tag or MAC verified.  TLS CBC padding that is not n+1 bytes of value n
+ * (RFC 5246 6.2.3.2), SSL 3.0 padding not shorter than a block, is
+ * TLS_OPEN_BAD_PADDING. */
 enum tls_open_status tls12_open(struct tls12_keys *k, uint8_t type, uint16_t version,
 				const uint8_t *body, size_t n, uint8_t *out, size_t *out_len);
 

@@ -17,6 +17,7 @@
  */
 #include "tls_keylog.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,22 +51,56 @@ const char *keylog_label_name(enum keylog_label l)
 	return (unsigned)l < KL_N_LABELS ? n[l] : "?";
 }
 
+/* The entries, in chunks that never move: a reader may hold any of them
+ * until keylog_free. */
+#define CHUNK_ENTRIES 64
+
+struct keylog_chunk {
+	struct keylog_chunk *next;
+	size_t used;
+	struct keylog_entry e[CHUNK_ENTRIES];
+};
+
+/* One generation of the index; a bigger one replaces it when it fills up,
+ * and the old one stays (readers may be probing it) until keylog_free. */
+struct keylog_index {
+	struct keylog_index *older;
+	size_t cap;                     /* a power of two */
+	struct keylog_entry *_Atomic slot[];
+};
+
 void keylog_init(struct keylog *kl)
 {
 	memset(kl, 0, sizeof *kl);
+	atomic_init(&kl->idx, NULL);
+}
+
+static void wipe(void *p, size_t n)
+{
+	volatile uint8_t *v = p;
+
+	while (n--)
+		*v++ = 0;
 }
 
 void keylog_free(struct keylog *kl)
 {
-	if (kl->tab) {
-		volatile uint8_t *p = (volatile uint8_t *)kl->tab;
+	struct keylog_index *ix = atomic_load_explicit(&kl->idx, memory_order_relaxed);
 
-		for (size_t i = 0; i < kl->cap * sizeof *kl->tab; i++)
-			p[i] = 0;
-		free(kl->tab);
+	while (ix) {
+		struct keylog_index *older = ix->older;
+
+		free(ix);
+		ix = older;
 	}
-	kl->tab = NULL;
-	kl->cap = kl->n = 0;
+	for (struct keylog_chunk *c = kl->chunks, *next; c; c = next) {
+		next = c->next;
+		wipe(c, sizeof *c);
+		free(c);
+	}
+	kl->chunks = NULL;
+	atomic_store_explicit(&kl->idx, NULL, memory_order_relaxed);
+	kl->n = 0;
 }
 
 static int hexval(char c)
@@ -103,56 +138,121 @@ static size_t slot_of(const uint8_t random[32], size_t cap)
 	return (size_t)(h & (cap - 1));
 }
 
-static struct keylog_entry *probe(const struct keylog *kl, const uint8_t random[32])
+/* The slot of random in ix: the one holding its entry, or the empty one
+ * where it would go.  *e: the entry found (acquire), or NULL. */
+static size_t probe(const struct keylog_index *ix, const uint8_t random[32],
+		    struct keylog_entry **e)
 {
-	size_t i = slot_of(random, kl->cap);
+	size_t i = slot_of(random, ix->cap);
 
 	for (;;) {
-		struct keylog_entry *e = &kl->tab[i];
+		struct keylog_entry *x = atomic_load_explicit(&ix->slot[i], memory_order_acquire);
 
-		if (!e->have || memcmp(e->random, random, 32) == 0)
-			return e;
-		i = (i + 1) & (kl->cap - 1);
+		if (!x || memcmp(x->random, random, 32) == 0) {
+			*e = x;
+			return i;
+		}
+		i = (i + 1) & (ix->cap - 1);
 	}
 }
 
+/* A bigger index with every entry of the current one, published; the old
+ * one is kept for the readers still in it.  False when out of memory. */
 static bool grow(struct keylog *kl)
 {
-	size_t cap = kl->cap ? kl->cap * 2 : 64;
-	struct keylog_entry *old = kl->tab;
-	size_t ocap = kl->cap;
+	struct keylog_index *old = atomic_load_explicit(&kl->idx, memory_order_relaxed);
+	size_t cap = old ? old->cap * 2 : 64;
+	struct keylog_index *ix = calloc(1, sizeof *ix + cap * sizeof ix->slot[0]);
+	struct keylog_entry *e, *none;
 
-	kl->tab = calloc(cap, sizeof *kl->tab);
-	if (!kl->tab) {
-		kl->tab = old;
+	if (!ix)
 		return false;
+	ix->cap = cap;
+	ix->older = old;
+	for (size_t i = 0; old && i < old->cap; i++) {
+		e = atomic_load_explicit(&old->slot[i], memory_order_relaxed);
+		if (e)
+			atomic_store_explicit(&ix->slot[probe(ix, e->random, &none)], e,
+					      memory_order_relaxed);
 	}
-	kl->cap = cap;
-	for (size_t i = 0; i < ocap; i++)
-		if (old[i].have)
-			*probe(kl, old[i].random) = old[i];
-	if (old) {
-		memset(old, 0, ocap * sizeof *old);
-		free(old);
-	}
+	atomic_store_explicit(&kl->idx, ix, memory_order_release);
 	return true;
+}
+
+/* A fresh entry from the chunks (zeroed), or NULL. */
+static struct keylog_entry *new_entry(struct keylog *kl)
+{
+	struct keylog_chunk *c = kl->chunks;
+
+	if (!c || c->used == CHUNK_ENTRIES) {
+		c = calloc(1, sizeof *c);
+		if (!c)
+			return NULL;
+		c->next = kl->chunks;
+		kl->chunks = c;
+	}
+	return &c->e[c->used++];
 }
 
 const struct keylog_entry *keylog_find(const struct keylog *kl, const uint8_t random[32])
 {
-	if (!kl || !kl->n)
-		return NULL;
-	const struct keylog_entry *e = probe(kl, random);
+	struct keylog_index *ix = kl ? atomic_load_explicit(&kl->idx, memory_order_acquire) : NULL;
+	struct keylog_entry *e = NULL;
 
-	return e->have ? e : NULL;
+	if (ix)
+		probe(ix, random, &e);
+	return e;
 }
 
 const uint8_t *keylog_secret(const struct keylog_entry *e, enum keylog_label l, size_t *len)
 {
-	if (!e || (unsigned)l >= KL_N_LABELS || !(e->have & (1u << l)))
+	if (!e || (unsigned)l >= KL_N_LABELS ||
+	    !(atomic_load_explicit(&e->have, memory_order_acquire) & (1u << l)))
 		return NULL;
 	*len = e->len[l];
 	return e->secret[l];
+}
+
+/* Stores the secret of the label for random: a new entry, a new secret in
+ * a published entry (its bit published last), or a replaced secret in a
+ * new copy of the entry.  False when out of memory. */
+static bool store(struct keylog *kl, const uint8_t random[32], int label,
+		  const uint8_t *secret, size_t sl)
+{
+	struct keylog_index *ix = atomic_load_explicit(&kl->idx, memory_order_relaxed);
+	struct keylog_entry *e = NULL, *n;
+	size_t at;
+	uint8_t have;
+
+	if ((!ix || (kl->n + 1) * 2 > ix->cap) && !grow(kl))
+		return false;
+	ix = atomic_load_explicit(&kl->idx, memory_order_relaxed);
+	at = probe(ix, random, &e);
+	have = e ? atomic_load_explicit(&e->have, memory_order_relaxed) : 0;
+	if (e && !(have & (1u << label))) {
+		e->len[label] = (uint8_t)sl;
+		memcpy(e->secret[label], secret, sl);
+		atomic_fetch_or_explicit(&e->have, (uint8_t)(1u << label), memory_order_release);
+		return true;
+	}
+	if (e && e->len[label] == sl && memcmp(e->secret[label], secret, sl) == 0)
+		return true;
+	n = new_entry(kl);
+	if (!n)
+		return false;
+	if (e) {
+		memcpy(n->random, e->random, 32);
+		memcpy(n->len, e->len, sizeof n->len);
+		memcpy(n->secret, e->secret, sizeof n->secret);
+	} else {
+		memcpy(n->random, random, 32);
+		kl->n++;
+	}
+	n->len[label] = (uint8_t)sl;
+	memcpy(n->secret[label], secret, sl);
+	atomic_store_explicit(&n->have, (uint8_t)(have | (1u << label)), memory_order_relaxed);
+	atomic_store_explicit(&ix->slot[at], n, memory_order_release);
+	return true;
 }
 
 /* The next space-separated field of line[*pos..n): its start and length. */
@@ -206,17 +306,11 @@ enum keylog_line_status keylog_add_line(struct keylog *kl, const char *line, siz
 	if ((label == KL_CLIENT_RANDOM && sl != 48) ||
 	    (label != KL_CLIENT_RANDOM && sl != 32 && sl != 48))
 		return bad(kl);
-	if ((kl->n + 1) * 2 > kl->cap && !grow(kl))
+	if (!store(kl, random, label, secret, sl)) {
+		wipe(secret, sizeof secret);
 		return KL_LINE_NOMEM;
-	struct keylog_entry *e = probe(kl, random);
-
-	if (!e->have) {
-		memcpy(e->random, random, 32);
-		kl->n++;
 	}
-	e->have |= (uint8_t)(1u << label);
-	e->len[label] = (uint8_t)sl;
-	memcpy(e->secret[label], secret, sl);
+	wipe(secret, sizeof secret);
 	kl->st.secrets++;
 	return KL_LINE_OK;
 }

@@ -2,9 +2,16 @@
  * tls_keylog.h - NSS key log files (SSLKEYLOGFILE): the secrets of TLS
  * sessions, keyed by the ClientHello random.
  *
- * Ownership: struct keylog owns its table; keylog_free() wipes and frees
- * it.  Lookups return pointers into the table, valid until the next
- * keylog_add_line() or keylog_free().  Secrets are never printed.
+ * Threads: one writer (keylog_add_line / keylog_add_buffer, called by one
+ * thread at a time) and any number of readers (keylog_find, keylog_secret)
+ * at the same time, without a lock: an entry is published (release) once
+ * complete, a secret added to it is published by its bit in `have`, and a
+ * secret replaced by another makes a new copy of the entry.  Nothing a
+ * reader may hold is moved or freed before keylog_free.
+ *
+ * Ownership: struct keylog owns its entries and indexes; keylog_free()
+ * wipes and frees them (no reader may run then).  Lookups return pointers
+ * valid until keylog_free().  Secrets are never printed.
  */
 #ifndef TLSTAP_TLS_KEYLOG_H
 #define TLSTAP_TLS_KEYLOG_H
@@ -28,7 +35,8 @@ enum keylog_label {
 
 struct keylog_entry {
 	uint8_t random[32];
-	uint8_t have;                   /* bit (1 << label) per secret present */
+	_Atomic uint8_t have;           /* bit (1 << label) per secret present: read it
+					 * through keylog_secret */
 	uint8_t len[KL_N_LABELS];
 	uint8_t secret[KL_N_LABELS][KEYLOG_MAX_SECRET];
 };
@@ -40,10 +48,14 @@ struct keylog_stats {
 	uint64_t ignored;               /* well-formed lines of labels not used here (RSA ...) */
 };
 
+struct keylog_chunk;
+struct keylog_index;
+
 struct keylog {
-	struct keylog_entry *tab;       /* open addressing on the random */
-	size_t cap, n;
-	struct keylog_stats st;
+	struct keylog_index *_Atomic idx;       /* open addressing on the random */
+	struct keylog_chunk *chunks;    /* the entries, never moved (writer's) */
+	size_t n;                       /* entries in the index (writer's) */
+	struct keylog_stats st;         /* the writer's counters */
 };
 
 enum keylog_line_status {
@@ -58,14 +70,14 @@ void keylog_init(struct keylog *kl);
 void keylog_free(struct keylog *kl);
 /* One line (without or with its '\n' / "\r\n"), n bytes, not
  * NUL-terminated.  A later secret for the same random and label replaces
- * the earlier one. */
+ * the earlier one (the same secret again changes nothing).  Writer only. */
 enum keylog_line_status keylog_add_line(struct keylog *kl, const char *line, size_t n);
 /* Every complete line of buf; returns the bytes consumed (up to and with
  * the last '\n'), so that a growing file's partial last line is read
  * again later.  final: the buffer is the whole rest of the file (a last
  * line without '\n' is read too). */
 size_t keylog_add_buffer(struct keylog *kl, const char *buf, size_t n, bool final);
-/* The entry of a ClientHello random, or NULL. */
+/* The entry of a ClientHello random, or NULL.  Any thread, no lock. */
 const struct keylog_entry *keylog_find(const struct keylog *kl, const uint8_t random[32]);
 /* The secret of the label in e, or NULL; its length in *len. */
 const uint8_t *keylog_secret(const struct keylog_entry *e, enum keylog_label l, size_t *len);

@@ -21,6 +21,8 @@
 
 #include "emit.h"
 #include "input.h"
+#include "keylog_follow.h"
+#include "monoclock.h"
 #include "progress.h"
 #include "sources.h"
 #include "../parsers/pcapng_walk.h"
@@ -355,6 +357,7 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		/* Every stats record, periodic ones included, carries
 		 * libpcap's counts as of now. */
 		read_pcap_stats(p, st);
+		kfollow_poll(o->keylog_follow, mono_ns(), st);
 		engine_idle(e, now);
 		if ((o->out && emitter_gone(o->out)) ||
 		    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))

@@ -26,6 +26,7 @@ struct capture_opts {
 	void (*tap)(void *arg, int dlt, uint64_t ts_ns, const uint8_t *data,
 		    uint32_t caplen, uint32_t wirelen);
 	void *tap_arg;
+	struct kfollow *keylog_follow;  /* live: --keylog files polled from the loop (NULL: none) */
 };
 
 /* Install SIGINT/SIGTERM (stop, flush, exit 0) and SIGHUP (reopen output). */

@@ -131,6 +131,7 @@ struct tls_client_hello;
 struct session;
 struct sources;
 struct keylog;
+struct kfollow;
 
 struct tt_ctx {
 	struct tt_config cfg;
@@ -146,8 +147,10 @@ struct tt_ctx {
 	struct tls_client_hello *ch_scratch;
 	const struct session *ch_owner;
 	struct sources *sources;        /* where packets came from (sources.h); NULL: not named */
-	const struct keylog *keylog;    /* --keylog secrets, read-only while packets flow;
-					 * NULL: no decryption, no cost */
+	const struct keylog *keylog;    /* --keylog secrets, looked up without a lock
+					 * (tls_keylog.h); NULL: no decryption, no cost */
+	struct kfollow *kfollow;        /* live: the files followed (keylog_follow.h), asked
+					 * again when a lookup misses; NULL: read once */
 	/* --certificates once: the chains the record being built refers to,
 	 * whose tlstap.x509 records emit_session writes first (emit_x509.c) */
 	struct {

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "emit.h"
 #include "fragcache.h"
+#include "keylog_follow.h"
 #include "netsink.h"
 #include "engine.h"
 #include "sources.h"
@@ -115,9 +116,10 @@ static void usage(FILE *out)
 "                        --findings-set 'disable = no_sni,cbc_mode' or\n"
 "                        --findings-set expiry_warning_days=14.\n"
 "Decryption (README 'Decryption'):\n"
-"  --keylog FILE         an NSS key log (SSLKEYLOGFILE); repeatable.  TLS 1.3\n"
-"                        sessions whose ClientHello random it lists have their\n"
-"                        handshake read; application data is never reported.\n"
+"  --keylog FILE         an NSS key log (SSLKEYLOGFILE); repeatable.  Sessions\n"
+"                        (SSL 3.0 to TLS 1.3) whose ClientHello random it lists\n"
+"                        have their handshake read; application data is never\n"
+"                        reported.  Live (-i): followed as it grows.\n"
 "\n"
 "Certificates:\n"
 "  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
@@ -343,41 +345,6 @@ static void findings_config(struct tt_config *cfg, const char *path)
 	free(buf);
 }
 
-/* Reads the key log files into kl; their line counters go to the stats.
- * False (with a message) when a file cannot be read. */
-static bool load_keylogs(struct keylog *kl, const char *const *paths, int n,
-			 struct tt_stats *st)
-{
-	char buf[65536];
-
-	for (int i = 0; i < n; i++) {
-		FILE *f = fopen(paths[i], "r");
-		size_t have = 0, got;
-
-		if (!f) {
-			fprintf(stderr, "tlstap: --keylog %s: %s\n", paths[i], strerror(errno));
-			return false;
-		}
-		while ((got = fread(buf + have, 1, sizeof buf - have, f)) > 0) {
-			have += got;
-			size_t used = keylog_add_buffer(kl, buf, have, false);
-			if (used == 0 && have == sizeof buf)
-				used = keylog_add_buffer(kl, buf, have, true);  /* overlong line */
-			memmove(buf, buf + used, have - used);
-			have -= used;
-		}
-		keylog_add_buffer(kl, buf, have, true);
-		fclose(f);
-	}
-	st->keylog_lines = kl->st.lines;
-	st->keylog_secrets = kl->st.secrets;
-	st->keylog_bad_lines = kl->st.bad_lines;
-	if (kl->st.bad_lines)
-		fprintf(stderr, "tlstap: --keylog: %llu line(s) not understood, skipped\n",
-			(unsigned long long)kl->st.bad_lines);
-	return true;
-}
-
 /* The TLS key logs a pcapng file carries in Decryption Secrets Blocks
  * (read before its packets, so that every session can use them); not for
  * standard input or classic pcap.  Returns the secrets added. */
@@ -455,6 +422,7 @@ int main(int argc, char **argv)
 	static struct cli cli;
 	const char *iface = NULL, *outs[EMIT_SINKS_MAX + 1];
 	static struct keylog keylog;
+	struct kfollow *kfollow = NULL;
 	const char *keylogs[64];
 	int nkeylogs = 0;
 	struct capture_opts co = { .snaplen = 262144 };
@@ -576,9 +544,23 @@ int main(int argc, char **argv)
 
 	keylog_init(&keylog);
 	if (nkeylogs) {
-		if (!load_keylogs(&keylog, keylogs, nkeylogs, &ctx.st))
+		/* live: the files are followed as they grow */
+		kfollow = kfollow_open(&keylog, keylogs, nkeylogs, iface != NULL, err, sizeof err);
+		if (!kfollow) {
+			fprintf(stderr, "tlstap: %s\n", err);
 			return EXIT_USAGE;
+		}
+		kfollow_stats(kfollow, &ctx.st);
+		if (keylog.st.bad_lines)
+			fprintf(stderr, "tlstap: --keylog: %llu line(s) not understood, skipped\n",
+				(unsigned long long)keylog.st.bad_lines);
+		if (!iface) {
+			kfollow_free(kfollow);
+			kfollow = NULL;
+		}
 		ctx.keylog = &keylog;
+		ctx.kfollow = kfollow;
+		co.keylog_follow = kfollow;
 	}
 	for (size_t i = 0; i < cli.files.n; i++)
 		if (load_pcapng_secrets(&keylog, cli.files.name[i])) {
@@ -649,6 +631,7 @@ int main(int argc, char **argv)
 	frag_cache_free(ctx.hello_frags);
 	sources_free(ctx.sources);
 	x509_ctx_free(ctx.x509);
+	kfollow_free(kfollow);
 	keylog_free(&keylog);
 	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;

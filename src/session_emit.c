@@ -921,6 +921,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 
 	if (v->client_data_missing)
 		anom_add(a, "client_data_missing");
+	if (core_dec_late(s))
+		anom_add(a, "keylog_secret_late");
 
 	/* Last: building the record may have added anomalies. */
 	anomalies_arr(w, a);

@@ -361,6 +361,9 @@ void core_dec_free(struct session *s);
  * CLIENT_RANDOM master secret; its protected records (handshake, alert,
  * application data) are then opened here (true) or left opaque (false). */
 void core_dec12_ccs(struct session *s, int dir);
+/* Following a live key log: whether the session's secrets are there now
+ * but came too late (nothing of them was used). */
+bool core_dec_late(const struct session *s);
 bool core_dec12_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
 
 #endif

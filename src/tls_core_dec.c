@@ -24,6 +24,7 @@
 
 #include "../parsers/tls_decrypt.h"
 #include "../parsers/tls_keylog.h"
+#include "keylog_follow.h"
 #include "session_impl.h"
 
 enum { DK_NONE = 0, DK_HANDSHAKE, DK_APPLICATION, DK_TLS12 };
@@ -62,6 +63,34 @@ static void give_up(struct session *s, const char *anom)
 {
 	anom_add(&s->anom, anom);
 	core_dec_free(s);
+}
+
+/* The key log's entry of the session's ClientHello random, or NULL.  A key
+ * log followed in live capture may not have the label's secret yet (its
+ * writer logs it just before the packets that need it): the files are read
+ * again, once, before giving up. */
+static const struct keylog_entry *find_entry(struct session *s, enum keylog_label l)
+{
+	const struct tls_client_hello *ch = core_ch(s);
+	const struct keylog_entry *e;
+	size_t len;
+
+	if (!ch)
+		return NULL;
+	e = keylog_find(s->ctx->keylog, ch->random);
+	if ((!e || !keylog_secret(e, l, &len)) && kfollow_refresh(s->ctx->kfollow))
+		e = keylog_find(s->ctx->keylog, ch->random);
+	return e;
+}
+
+bool core_dec_late(const struct session *s)
+{
+	const struct tls_client_hello *ch = core_ch(s);
+
+	if (!s->ctx || !s->ctx->kfollow || s->dec_used || !ch || !s->sh)
+		return false;
+	kfollow_refresh(s->ctx->kfollow);
+	return keylog_find(s->ctx->keylog, ch->random) != NULL;
 }
 
 /* Keys of the side from the label's secret; false when the key log lacks it. */
@@ -104,7 +133,7 @@ void core_dec_server_hello(struct session *s)
 
 	if (!s->ctx->keylog || !ch || !s->sh || s->dec)
 		return;
-	e = keylog_find(s->ctx->keylog, ch->random);
+	e = find_entry(s, KL_SERVER_HS);
 	if (!e)
 		return;
 	s->ctx->st.dec_sessions++;
@@ -152,6 +181,12 @@ void core_dec_finished(struct session *s, int dir)
 
 	if (!d || d->stage[dir] != DK_HANDSHAKE)
 		return;
+	if (!d->have_ap[dir] && s->ctx->kfollow) {
+		/* a followed key log may have gained it since the ServerHello */
+		enum keylog_label l = dir == core_client_dir(s) ? KL_CLIENT_AP0 : KL_SERVER_AP0;
+
+		keep_ap(s, find_entry(s, l), dir, l);
+	}
 	if (!d->have_ap[dir]) {
 		d->stage[dir] = DK_NONE;   /* the rest of the side stays opaque */
 		return;
@@ -255,12 +290,13 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	return true;
 }
 
-/* ---- TLS 1.2: the master secret of a CLIENT_RANDOM line ---- */
+/* ---- SSL 3.0 to TLS 1.2: the master secret of a CLIENT_RANDOM line ---- */
 
 void core_dec12_ccs(struct session *s, int dir)
 {
 	const struct keylog_entry *e;
 	struct tls12_suite suite;
+	struct tls12_keys k;
 	const uint8_t *ms;
 	size_t len = 0;
 	int c = core_client_dir(s);
@@ -271,7 +307,7 @@ void core_dec12_ccs(struct session *s, int dir)
 	/* looked up once, at the first ChangeCipherSpec */
 	if (!s->dec && s->d[!dir].ccs)
 		return;
-	e = keylog_find(s->ctx->keylog, ch->random);
+	e = find_entry(s, KL_CLIENT_RANDOM);
 	if (!e)
 		return;
 	if (!s->dec)
@@ -282,9 +318,9 @@ void core_dec12_ccs(struct session *s, int dir)
 		anom_add(&s->anom, "keylog_secret_missing");
 		return;
 	}
-	/* (CBC suites before TLS 1.2 have another PRF: not decrypted) */
+	/* SSL 3.0 to TLS 1.2; a suite the version cannot carry is unsupported */
 	if (!tls12_suite_info(s->sh->cipher, &suite) ||
-	    (suite.mac != TLS_MAC_NONE && s->version != 0x0303)) {
+	    !tls12_keys_init(&k, &suite, s->version, ms, ch->random, s->sh->random, dir == c)) {
 		s->ctx->st.dec_unsupported++;
 		anom_add(&s->anom, "decryption_unsupported_cipher");
 		return;
@@ -297,10 +333,10 @@ void core_dec12_ccs(struct session *s, int dir)
 		}
 		core_mem_add(s, sizeof *s->dec);
 	}
-	if (!tls12_keys_init(&s->dec->k12[dir], &suite, ms, ch->random, s->sh->random,
-			     dir == c))
-		return;
-	s->dec->k12[dir].etm = suite.mac != TLS_MAC_NONE && ch->has_etm && s->sh->has_etm;
+	k.etm = suite.mac != TLS_MAC_NONE && suite.bulk != TLS_BULK_RC4 && ch->has_etm &&
+		s->sh->has_etm;
+	s->dec->k12[dir] = k;
+	wipe(&k, sizeof k);
 	s->dec->stage[dir] = DK_TLS12;
 	s->dec_used |= 1u << KL_CLIENT_RANDOM;
 	s->decrypting = true;

@@ -506,6 +506,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	w->ctx.em = main->em;
 	w->ctx.sources = main->sources;
 	w->ctx.keylog = main->keylog;
+	w->ctx.kfollow = main->kfollow;
 	jw_init(&w->w);
 	w->ctx.w = &w->w;
 	xo.ca_file = main->cfg.ca_file;

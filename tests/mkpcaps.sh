@@ -438,6 +438,7 @@ done
 
 CUR=evasion
 MKPCAPS_DEST="$OUT" "$HERE/mkkeylog_more.sh"
+MKPCAPS_DEST="$OUT" "$HERE/mkkeylog_legacy.sh"
 "$HERE/mkevasion.sh" "$OUT"
 "$HERE/mklive_evasion.sh" "$OUT"
 

@@ -41,20 +41,27 @@ static void keylog_case(const uint8_t *d, size_t n)
 
 static void record12_case(uint8_t sel, const uint8_t *d, size_t n)
 {
-	static const uint16_t suites[] = { 0xc02f, 0xc030, 0xcca8, 0xc0ac, 0xc0ae };
+	/* sel: bits 2-4 the suite, 5-6 the version (0: TLS 1.2 .. 3: SSL 3.0),
+	 * 7 the side */
+	static const uint16_t suites[] = { 0xc02f, 0xc030, 0xcca8, 0xc0ac, 0xc0ae,
+					   0x0004, 0x000a, 0x002f };
+	/* SSL 3.0 to TLS 1.2: implicit IVs and RC4 carry state from one
+	 * record to the next, so the input is opened as two records */
+	uint16_t version = (uint16_t)(0x0303 - ((sel >> 5) & 3));
 	struct tls12_suite su;
 	struct tls12_keys k;
 	uint8_t ms[48] = { 1 }, cr[32] = { 2 }, sr[32] = { 3 };
-	size_t len;
+	size_t len, half = n / 2;
 
-	if (!tls12_suite_info(suites[(sel >> 2) % 5], &su) ||
-	    !tls12_keys_init(&k, &su, ms, cr, sr, sel & 0x80))
+	if (!tls12_suite_info(suites[(sel >> 2) & 7], &su) ||
+	    !tls12_keys_init(&k, &su, version, ms, cr, sr, sel & 0x80))
 		return;
 	uint8_t *ct = malloc(n ? n : 1), *out = malloc(n ? n : 1);
 
 	if (ct && out) {
 		memcpy(ct, d, n);
-		(void)tls12_open(&k, 23, 0x0303, ct, n, out, &len);
+		(void)tls12_open(&k, 23, version, ct, half, out, &len);
+		(void)tls12_open(&k, 22, version, ct + half, n - half, out, &len);
 	}
 	free(ct);
 	free(out);

@@ -4,14 +4,18 @@
  * every other AEAD by a record sealed with Nettle here and opened by the
  * decryptor, and every truncated record.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <nettle/aes.h>
+#include <nettle/arcfour.h>
 #include <nettle/cbc.h>
 #include <nettle/ccm.h>
 #include <nettle/chacha-poly1305.h>
+#include <nettle/des.h>
 #include <nettle/gcm.h>
 #include <nettle/hmac.h>
+#include <nettle/md5.h>
 
 #include "../../parsers/tls_decrypt.h"
 #include "tt_test.h"
@@ -337,8 +341,8 @@ static void test_tls12(void)
 		uint64_t seq = 5;
 
 		CHECK(tls12_suite_info(suites[i], &su));
-		CHECK(tls12_keys_init(&kc, &su, master, cr, sr, true));
-		CHECK(tls12_keys_init(&ks, &su, master, cr, sr, false));
+		CHECK(tls12_keys_init(&kc, &su, 0x0303, master, cr, sr, true));
+		CHECK(tls12_keys_init(&ks, &su, 0x0303, master, cr, sr, false));
 		CHECK(memcmp(kc.key, ks.key, su.key_len) != 0);
 		el = su.explicit_len;
 		if (el) {
@@ -400,7 +404,7 @@ static void test_tls12(void)
 			CHECK(st == TLS_OPEN_SHORT || st == TLS_OPEN_BAD_TAG);
 		}
 	}
-	CHECK(!tls12_suite_info(0x0005, &su) && !tls12_suite_info(0xc012, &su));   /* RC4, 3DES */
+	CHECK(!tls12_suite_info(0x0001, &su) && !tls12_suite_info(0x0009, &su));   /* NULL, DES */
 }
 
 /* A TLS 1.2 AES-128-CBC-HMAC-SHA1 record built here with Nettle (the
@@ -496,8 +500,239 @@ static void test_tls12_cbc(void)
 	}
 }
 
+/* ---- SSL 3.0, TLS 1.0 and 1.1 ---- */
+
+/* The bytes of hex string h into out; returns out. */
+static const uint8_t *hex(const char *h, uint8_t *out)
+{
+	for (size_t i = 0; h[2 * i]; i++) {
+		unsigned v;
+
+		sscanf(h + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+	return out;
+}
+
+/* Key blocks against values computed outside (Python's hashlib and hmac,
+ * from RFC 2246 5 and RFC 6101 6.2.2 as written): master 3*i, client random
+ * 0x11..., server random 0x22... */
+static void test_legacy_keys(void)
+{
+	uint8_t master[48], cr[32], sr[32], want[24];
+	struct tls12_suite su;
+	struct tls12_keys k;
+
+	for (int i = 0; i < 48; i++)
+		master[i] = (uint8_t)(3 * i);
+	memset(cr, 0x11, 32);
+	memset(sr, 0x22, 32);
+	static const struct {
+		uint16_t suite, version;
+		bool client;
+		const char *mac, *key, *iv;     /* expected, hex; NULL: not checked */
+	} v[] = {
+		{ 0x002f, 0x0301, true, "296ec55ba1282188e662bf9c9277733ec2cb4d8e", NULL,
+		  "bf4dd5db7bae2a937517c8df23504136" },
+		{ 0x002f, 0x0301, false, NULL, "dd09b3960d8fd04499bb9a3169161312",
+		  "62208ac9a68d00194d416ca47207220d" },
+		{ 0x000a, 0x0300, true, "e1dd6522c665879248814581fe2aea28ee9a3e11",
+		  "72018ead041da9ade9eaf438aa8da8a3c6fec18f80202288", NULL },
+		{ 0x000a, 0x0300, false, NULL, NULL, "c861ed03d4c31493" },
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		CHECK(tls12_suite_info(v[i].suite, &su));
+		CHECK(tls12_keys_init(&k, &su, v[i].version, master, cr, sr, v[i].client));
+		/* before TLS 1.1 the CBC IV comes from the key block */
+		CHECK(k.suite.explicit_len == 0 && k.suite.iv_len == (v[i].suite == 0x000a ? 8 : 16));
+		CHECK(!v[i].mac || memcmp(k.mac_key, hex(v[i].mac, want), 20) == 0);
+		CHECK(!v[i].key || memcmp(k.key, hex(v[i].key, want), su.key_len) == 0);
+		CHECK(!v[i].iv || memcmp(k.iv, hex(v[i].iv, want), k.suite.iv_len) == 0);
+	}
+	/* TLS 1.1: the IV is on the wire */
+	CHECK(tls12_suite_info(0x002f, &su));
+	CHECK(tls12_keys_init(&k, &su, 0x0302, master, cr, sr, true));
+	CHECK(k.suite.explicit_len == 16 && k.suite.iv_len == 0);
+	/* what a version cannot carry */
+	CHECK(tls12_suite_info(0xc02f, &su) && !tls12_keys_init(&k, &su, 0x0302, master, cr, sr, true));
+	CHECK(tls12_suite_info(0xc027, &su) && !tls12_keys_init(&k, &su, 0x0301, master, cr, sr, true));
+	CHECK(tls12_suite_info(0x002f, &su) && !tls12_keys_init(&k, &su, 0x0304, master, cr, sr, true));
+	CHECK(!tls12_keys_init(&k, &su, 0x0200, master, cr, sr, true));
+}
+
+/* The sender's MAC: HMAC (TLS) or RFC 6101's pad_1/pad_2 construction
+ * (SSL 3.0), over seq || type || [version] || length || data. */
+static void sender_mac(const struct tls12_keys *k, uint8_t type, const uint8_t *data, size_t n,
+		       uint8_t *out)
+{
+	const struct nettle_hash *h = k->suite.mac == TLS_MAC_MD5 ? &nettle_md5 : &nettle_sha1;
+	uint8_t hdr[13], inner[20];
+	size_t hn = 0, ml = h->digest_size, pl = ml == 16 ? 48 : 40;
+	union {
+		struct md5_ctx a;
+		struct sha1_ctx b;
+	} c, o, i;
+
+	for (int b = 0; b < 8; b++)
+		hdr[hn++] = (uint8_t)(k->seq >> (8 * (7 - b)));
+	hdr[hn++] = type;
+	if (k->version != 0x0300) {
+		hdr[hn++] = (uint8_t)(k->version >> 8);
+		hdr[hn++] = (uint8_t)k->version;
+	}
+	hdr[hn++] = (uint8_t)(n >> 8);
+	hdr[hn++] = (uint8_t)n;
+	if (k->version != 0x0300) {
+		hmac_set_key(&o, &i, &c, h, ml, k->mac_key);
+		hmac_update(&c, h, hn, hdr);
+		hmac_update(&c, h, n, data);
+		hmac_digest(&o, &i, &c, h, ml, out);
+		return;
+	}
+	/* SSL 3.0: the inner and outer inputs laid out whole, each hashed at once */
+	uint8_t buf[20 + 48 + 13 + 64];
+	size_t m = 0;
+
+	memcpy(buf, k->mac_key, ml);
+	memset(buf + ml, 0x36, pl);
+	memcpy(buf + ml + pl, hdr, hn);
+	memcpy(buf + ml + pl + hn, data, n);
+	m = ml + pl + hn + n;
+	h->init(&c);
+	h->update(&c, m, buf);
+	h->digest(&c, ml, inner);
+	memset(buf + ml, 0x5c, pl);
+	memcpy(buf + ml + pl, inner, ml);
+	h->init(&c);
+	h->update(&c, ml + pl + ml, buf);
+	h->digest(&c, ml, out);
+}
+
+/* A MAC-then-encrypt CBC record (AES-128 or 3DES) with the IV chained
+ * in *iv (implicit, TLS 1.0 / SSL 3.0) or written first (TLS 1.1);
+ * SSL 3.0 padding bytes are arbitrary (0xee here). */
+static size_t legacy_cbc_record(const struct tls12_keys *k, uint8_t type, const uint8_t *pt,
+				size_t n, uint8_t *iv, uint8_t *rec)
+{
+	size_t bs = k->suite.bulk == TLS_BULK_3DES_CBC ? 8 : 16, ml = k->suite.tag_len, m, o = 0;
+	uint8_t buf[256];
+	union {
+		struct aes128_ctx a;
+		struct des3_ctx d;
+	} c;
+
+	memcpy(buf, pt, n);
+	sender_mac(k, type, pt, n, buf + n);
+	m = n + ml;
+	size_t pad = bs - 1 - m % bs;
+
+	for (size_t i = 0; i <= pad; i++)
+		buf[m + i] = k->version == 0x0300 && i < pad ? 0xee : (uint8_t)pad;
+	m += pad + 1;
+	if (k->suite.explicit_len) {
+		memcpy(rec, iv, bs);
+		o = bs;
+	}
+	if (bs == 8) {
+		des3_set_key(&c.d, k->key);
+		cbc_encrypt(&c.d, (nettle_cipher_func *)des3_encrypt, 8, iv, m, rec + o, buf);
+	} else {
+		aes128_set_encrypt_key(&c.a, k->key);
+		cbc_encrypt(&c.a, (nettle_cipher_func *)aes128_encrypt, 16, iv, m, rec + o, buf);
+	}
+	return o + m;
+}
+
+/* Every prefix of rec fails and leaves the state as it was. */
+static void prefixes_fail(struct tls12_keys *k, uint8_t type, uint16_t v, const uint8_t *rec,
+			  size_t n)
+{
+	struct tls12_keys before = *k;
+	uint8_t out[256];
+	size_t len;
+
+	for (size_t p = 0; p < n; p++) {
+		CHECK(tls12_open(k, type, v, rec, p, out, &len) != TLS_OPEN_OK);
+		CHECK(memcmp(k, &before, sizeof before) == 0);
+	}
+}
+
+/* Two records of one direction, sealed here: the second opens only with
+ * the state the first one left (chained IV, RC4 stream, sequence). */
+static void legacy_case(uint16_t suite, uint16_t version)
+{
+	static const uint8_t fin[] = "\x14\x00\x00\x0c" "verify-data!";
+	static const uint8_t alert[] = "\x01\x00";
+	uint8_t master[48], cr[32], sr[32], r1[256], r2[256], out[256], iv[16];
+	struct tls12_suite su;
+	struct tls12_keys rx, tx;
+	size_t n1, n2, len = 0;
+
+	for (int i = 0; i < 48; i++)
+		master[i] = (uint8_t)(5 * i + 1);
+	memset(cr, 0x31, 32);
+	memset(sr, 0x42, 32);
+	CHECK(tls12_suite_info(suite, &su));
+	CHECK(tls12_keys_init(&rx, &su, version, master, cr, sr, false));
+	tx = rx;
+	if (su.bulk == TLS_BULK_RC4) {
+		struct arcfour_ctx a;
+
+		arcfour_set_key(&a, 16, tx.key);
+		memcpy(r1, fin, 16);
+		sender_mac(&tx, 22, fin, 16, r1 + 16);
+		n1 = 16 + su.tag_len;
+		arcfour_crypt(&a, n1, r1, r1);
+		tx.seq++;
+		memcpy(r2, alert, 2);
+		sender_mac(&tx, 21, alert, 2, r2 + 2);
+		n2 = 2 + su.tag_len;
+		arcfour_crypt(&a, n2, r2, r2);
+	} else {
+		memcpy(iv, tx.iv, 16);
+		if (tx.suite.explicit_len)
+			memset(iv, 0x5a, 16);
+		n1 = legacy_cbc_record(&tx, 22, fin, 16, iv, r1);
+		tx.seq++;
+		if (tx.suite.explicit_len)
+			memset(iv, 0xa5, 16);
+		n2 = legacy_cbc_record(&tx, 21, alert, 2, iv, r2);
+	}
+	/* the second record first: wrong IV / stream position / sequence */
+	CHECK(tls12_open(&rx, 21, version, r2, n2, out, &len) != TLS_OPEN_OK);
+	prefixes_fail(&rx, 22, version, r1, n1);
+	CHECK(tls12_open(&rx, 21, version, r1, n1, out, &len) != TLS_OPEN_OK);   /* type in the MAC */
+	CHECK(tls12_open(&rx, 22, version, r1, n1, out, &len) == TLS_OPEN_OK);
+	CHECK(len == 16 && memcmp(out, fin, 16) == 0 && rx.seq == 1);
+	prefixes_fail(&rx, 21, version, r2, n2);
+	CHECK(tls12_open(&rx, 21, version, r2, n2, out, &len) == TLS_OPEN_OK);
+	CHECK(len == 2 && memcmp(out, alert, 2) == 0 && rx.seq == 2);
+	/* altered: a flipped ciphertext bit never opens */
+	struct tls12_keys again;
+
+	CHECK(tls12_keys_init(&again, &su, version, master, cr, sr, false));
+	r1[n1 - 1] ^= 1;
+	CHECK(tls12_open(&again, 22, version, r1, n1, out, &len) != TLS_OPEN_OK);
+}
+
+static void test_legacy_records(void)
+{
+	legacy_case(0x002f, 0x0301);    /* TLS 1.0 AES-128-CBC, implicit IV */
+	legacy_case(0x002f, 0x0302);    /* TLS 1.1, explicit IV */
+	legacy_case(0x000a, 0x0301);    /* 3DES */
+	legacy_case(0x000a, 0x0300);    /* SSL 3.0: its MAC and padding */
+	legacy_case(0x002f, 0x0300);
+	legacy_case(0x0004, 0x0301);    /* RC4-128 with HMAC-MD5 */
+	legacy_case(0x0005, 0x0300);    /* RC4 with SSL 3.0's SHA-1 MAC */
+	legacy_case(0x0004, 0x0300);    /* and its MD5 MAC (48-byte pads) */
+	legacy_case(0xc012, 0x0303);    /* 3DES in TLS 1.2: explicit 8-byte IV */
+}
+
 int main(void)
 {
+	test_legacy_keys();
+	test_legacy_records();
 	test_tls12();
 	test_tls12_cbc();
 	test_expand_label();
