@@ -140,8 +140,23 @@ static void now_and_then(const struct capture_opts *o, struct progress *pg,
 	}
 }
 
+struct secrets_to {
+	struct engine *e;
+	struct keylog *kl;
+};
+
+/* A pcapng Decryption Secrets Block streamed past (inside libpcap's read,
+ * ahead of the packets after it). */
+static void on_secrets(void *arg, const uint8_t *text, size_t n)
+{
+	struct secrets_to *t = arg;
+
+	engine_secrets(t->e, t->kl, text, n);
+}
+
 int capture_file(struct engine *e, const char *path, const struct capture_opts *o)
 {
+	struct secrets_to sto = { e, o->keylog };
 	char err[PCAP_ERRBUF_SIZE];
 	const char *name = display_name(path);
 	struct pcap_pkthdr *h;
@@ -159,6 +174,8 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 		fprintf(stderr, "tlstap: %s: cannot read capture: %s: %s\n", name, path, err);
 		return -1;
 	}
+	if (in.walk && o->keylog)
+		pcapng_walk_secrets(in.walk, on_secrets, &sto);
 	/* Our own FILE buffer of 1 MiB: stdio's default of one 4 KiB block
 	 * per read(2) made a system call for every few packets. */
 	buf = malloc(READ_BUF);

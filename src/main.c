@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <limits.h>
 #include <pcap/pcap.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,8 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../parsers/pcapng_secrets.h"
-#include "../parsers/tls_keylog.h"
 #include "../parsers/x509.h"
 #include "capture.h"
 #include "cli.h"
@@ -23,6 +20,7 @@
 #include "fragcache.h"
 #include "netsink.h"
 #include "engine.h"
+#include "secrets.h"
 #include "sources.h"
 #include "tlstap_version.h"
 
@@ -343,80 +341,6 @@ static void findings_config(struct tt_config *cfg, const char *path)
 	free(buf);
 }
 
-/* Reads the key log files into kl; their line counters go to the stats.
- * False (with a message) when a file cannot be read. */
-static bool load_keylogs(struct keylog *kl, const char *const *paths, int n,
-			 struct tt_stats *st)
-{
-	char buf[65536];
-
-	for (int i = 0; i < n; i++) {
-		FILE *f = fopen(paths[i], "r");
-		size_t have = 0, got;
-
-		if (!f) {
-			fprintf(stderr, "tlstap: --keylog %s: %s\n", paths[i], strerror(errno));
-			return false;
-		}
-		while ((got = fread(buf + have, 1, sizeof buf - have, f)) > 0) {
-			have += got;
-			size_t used = keylog_add_buffer(kl, buf, have, false);
-			if (used == 0 && have == sizeof buf)
-				used = keylog_add_buffer(kl, buf, have, true);  /* overlong line */
-			memmove(buf, buf + used, have - used);
-			have -= used;
-		}
-		keylog_add_buffer(kl, buf, have, true);
-		fclose(f);
-	}
-	st->keylog_lines = kl->st.lines;
-	st->keylog_secrets = kl->st.secrets;
-	st->keylog_bad_lines = kl->st.bad_lines;
-	if (kl->st.bad_lines)
-		fprintf(stderr, "tlstap: --keylog: %llu line(s) not understood, skipped\n",
-			(unsigned long long)kl->st.bad_lines);
-	return true;
-}
-
-/* The TLS key logs a pcapng file carries in Decryption Secrets Blocks
- * (read before its packets, so that every session can use them); not for
- * standard input or classic pcap.  Returns the secrets added. */
-static uint64_t load_pcapng_secrets(struct keylog *kl, const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
-	uint8_t h[12];
-	uint64_t before = kl->st.secrets;
-	long off = 0;
-	bool le = false;
-	uint32_t type, len;
-
-	if (!f)
-		return 0;
-	if (fread(h, 1, 12, f) == 12 && pcapng_shb(h, &le, &len)) {
-		for (off = len; fseek(f, off, SEEK_SET) == 0 && fread(h, 1, 8, f) == 8; off += len) {
-			if (h[0] == 0x0A && h[1] == 0x0D && h[2] == 0x0D && h[3] == 0x0A) {
-				if (fread(h + 8, 1, 4, f) != 4 || !pcapng_shb(h, &le, &len))
-					break;
-				continue;
-			}
-			if (!pcapng_block(h, le, &type, &len) || (uint64_t)off + len > LONG_MAX)
-				break;
-			if (type != PCAPNG_DSB || len > (64u << 20))
-				continue;
-			uint8_t *body = malloc(len - 8);
-			const uint8_t *data;
-			size_t dlen;
-
-			if (body && fread(body, 1, len - 12, f) == len - 12 &&
-			    pcapng_dsb_tls(body, len - 12, le, &data, &dlen))
-				keylog_add_buffer(kl, (const char *)data, dlen, true);
-			free(body);
-		}
-	}
-	fclose(f);
-	return kl->st.secrets - before;
-}
-
 /* One -o: network sinks add up (at most EMIT_SINKS_MAX); a second file,
  * "-" or unix: output replaces the first, with a warning, as a repeated
  * option does elsewhere.  False (with a message) when there are too many. */
@@ -576,17 +500,11 @@ int main(int argc, char **argv)
 
 	keylog_init(&keylog);
 	if (nkeylogs) {
-		if (!load_keylogs(&keylog, keylogs, nkeylogs, &ctx.st))
+		if (!secrets_load_files(&keylog, keylogs, nkeylogs, &ctx.st))
 			return EXIT_USAGE;
 		ctx.keylog = &keylog;
 	}
-	for (size_t i = 0; i < cli.files.n; i++)
-		if (load_pcapng_secrets(&keylog, cli.files.name[i])) {
-			ctx.keylog = &keylog;
-			ctx.st.keylog_lines = keylog.st.lines;
-			ctx.st.keylog_secrets = keylog.st.secrets;
-			ctx.st.keylog_bad_lines = keylog.st.bad_lines;
-		}
+	co.keylog = &keylog;    /* and the pcapng inputs' secrets blocks */
 	ctx.cfg.ingress_iface = iface;
 	ctx.em = emitter_new(outs, nouts, ctx.cfg.pretty, err, sizeof err);
 	if (!ctx.em) {
