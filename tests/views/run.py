@@ -17,9 +17,9 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 import casetable  # noqa: E402  (tests/casetable.py)
+TOP = casetable.TOP
 
 
 def cases():
@@ -38,19 +38,15 @@ def run(tlstap, args, env):
                           capture_output=True, timeout=120)
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    tlstap, table = sys.argv[1], cases()
-    if sys.argv[2] == "--update":
-        for name in sys.argv[3:] or sorted(table):
-            p = run(tlstap, *table[name])
-            with open(os.path.join(HERE, name + ".out"), "wb") as f:
-                f.write(p.stdout)
-            print("%s: %d lines, exit %d" % (name, p.stdout.count(b"\n"), p.returncode))
-        return 0
-    name = sys.argv[2]
-    p = run(tlstap, *table[name])
+def update(tlstap, name):
+    p = run(tlstap, *TABLE[name])
+    with open(os.path.join(HERE, name + ".out"), "wb") as f:
+        f.write(p.stdout)
+    print("%s: %d lines, exit %d" % (name, p.stdout.count(b"\n"), p.returncode))
+
+
+def check(tlstap, name):
+    p = run(tlstap, *TABLE[name])
     with open(os.path.join(HERE, name + ".out"), "rb") as f:
         want = f.read()
     ok = True
@@ -62,7 +58,7 @@ def main():
                          (name, want.decode(errors="replace"), p.stdout.decode(errors="replace")))
         ok = False
     colour = b"\x1b[" in p.stdout
-    if colour != ("--color" in table[name][0] and "always" in table[name][0]):
+    if colour != ("--color" in TABLE[name][0] and "always" in TABLE[name][0]):
         sys.stderr.write("%s: colour %s, expected the opposite\n" % (name, "on" if colour else "off"))
         ok = False
     if not ok:
@@ -71,5 +67,7 @@ def main():
     return 0 if ok else 1
 
 
+TABLE = cases()
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(casetable.main(__doc__, TABLE, update, check))
