@@ -290,10 +290,12 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	int c = client_side == 1 ? 1 : 0;
 
 	/* Everything but the findings' 8 KiB array, which holds n entries
-	 * (zeroing it cost more than the rest of the verdict). */
+	 * (zeroing it cost more than the rest of the verdict), and the
+	 * hellos' keys and fingerprints, set as they are needed. */
 	memset(v, 0, offsetof(struct verdict, findings));
 	v->findings.n = 0;
 	v->findings.worst = 0;
+	v->hello[VERDICT_CLIENT].present = v->hello[VERDICT_SERVER].present = false;
 	v->client = c;
 	if (!s->is_tls) {
 		const char *why = sess_pre_reason(s);
@@ -320,23 +322,6 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	v->client_data_missing = s->client >= 0 && !s->d[s->client].got_bytes &&
 				 s->d[!s->client].got_bytes;
 	findings(s, ctx, c, ts_ns, v);
+	verdict_hellos(s, ctx, v);
 }
 
-void verdict_client_fp(const struct tls_client_hello *ch, struct verdict_client_fp *fp)
-{
-	fp_ja3(ch, fp->ja3_string, sizeof fp->ja3_string, fp->ja3);
-	fp_ja4(ch, ch->quic ? 'q' : ch->dtls ? 'd' : 't', fp->ja4, fp->ja4_r, sizeof fp->ja4_r);
-}
-
-void verdict_server_fp(const struct tls_server_hello *sh, struct verdict_server_fp *fp)
-{
-	fp_ja3s(sh, fp->ja3s_string, sizeof fp->ja3s_string, fp->ja3s);
-	fp->ja4s[0] = 0;
-#ifdef TLSTAP_WITH_FOXIO
-	{
-		char ja4sr[FP_JA4R_MAX];
-		fp_ja4s(sh, sh->quic ? 'q' : dtls_is_version(sh->legacy_version) ? 'd' : 't', fp->ja4s,
-			ja4sr, sizeof ja4sr);
-	}
-#endif
-}
