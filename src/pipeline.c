@@ -230,6 +230,8 @@ static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 			f->ep.port[fi.client], f->ep.port[!fi.client], f->ep.proto == 17 ? 17 : 6,
 			pl->ctx->cfg.community_id_seed, fi.community_id);
 	emit_session(pl->ctx, &fi);
+	if (fi.verdict)
+		verdict_free(&v);
 	f->emitted = true;
 }
 

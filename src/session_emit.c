@@ -30,7 +30,6 @@
 #include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
-#include "../parsers/x509.h"
 #include "emit.h"
 #include "findings.h"
 #include "fragcache.h"
@@ -561,7 +560,8 @@ static void key_exchange(struct jw *w, const struct session *s)
 	jw_close(w, false);
 }
 
-static void cert_request(struct jw *w, const struct session *s, struct anom_set *a)
+static void cert_request(struct jw *w, const struct session *s, const struct verdict *v,
+			 struct anom_set *a)
 {
 	const struct tls_cert_request *cr = s->cr;
 
@@ -574,14 +574,13 @@ static void cert_request(struct jw *w, const struct session *s, struct anom_set 
 	code_list(w, "signature_algorithms", cr->sigalgs,
 		  cr->n_sigalgs < TLS_MAX_SIGALGS ? cr->n_sigalgs : TLS_MAX_SIGALGS,
 		  tls_sigscheme_name);
-	/* Authorities: each DistinguishedName as an RFC 4514 string (SCHEMA.md);
-	 * one that is not a DER Name as its lowercase hex, and an anomaly. */
+	/* Authorities: each DistinguishedName as an RFC 4514 string (SCHEMA.md,
+	 * the verdict's); one that is not a DER Name as its lowercase hex, and
+	 * an anomaly. */
 	jw_open(w, "authorities", '[');
-	for (uint16_t i = 0; s->cr_auth && i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++) {
-		char *dn = x509_dn_string(cr->authorities[i].der, cr->authorities[i].len);
-		if (dn) {
-			jw_str(w, NULL, dn);
-			free(dn);
+	for (unsigned i = 0; i < v->n_authority_dn; i++) {
+		if (v->authority_dn[i]) {
+			jw_str(w, NULL, v->authority_dn[i]);
 		} else {
 			jw_hexbytes(w, NULL, cr->authorities[i].der, cr->authorities[i].len);
 			anom_add(a, "certificate_request_authority_malformed");
@@ -743,7 +742,7 @@ static void server_obj(struct jw *w, const struct session *s, const struct verdi
 		if (s->sh_seen && !(s->resumed && !s->tls13))
 			key_exchange(w, s);
 		if (s->cr && s->srv_cr)
-			cert_request(w, s, a);
+			cert_request(w, s, v, a);
 		if (s->tls13 && s->sh_seen && !s->resumed)
 			jw_bool(w, "certificate_encrypted", true);
 	}

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -284,6 +285,26 @@ static void findings(const struct session *s, const struct tt_ctx *ctx, int c,
 	fnd_judge(&f, &ctx->cfg.findings, &v->findings);
 }
 
+/* The CertificateRequest's authorities as the record lists them (only
+ * when tls.server has a certificate_request: session_emit.c). */
+static void authorities(const struct session *s, struct verdict *v)
+{
+	const struct tls_cert_request *cr = s->cr;
+
+	if (!(s->sh && (s->sh_seen || s->hrr) && !s->v2 && cr && s->srv_cr && s->cr_auth))
+		return;
+	for (uint16_t i = 0; i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++)
+		v->authority_dn[v->n_authority_dn++] = x509_dn_string(cr->authorities[i].der,
+								      cr->authorities[i].len);
+}
+
+void verdict_free(struct verdict *v)
+{
+	for (unsigned i = 0; i < v->n_authority_dn; i++)
+		free(v->authority_dn[i]);
+	v->n_authority_dn = 0;
+}
+
 void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 		   uint64_t ts_ns, struct verdict *v)
 {
@@ -322,6 +343,7 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	v->client_data_missing = s->client >= 0 && !s->d[s->client].got_bytes &&
 				 s->d[!s->client].got_bytes;
 	findings(s, ctx, c, ts_ns, v);
+	authorities(s, v);
 	verdict_hellos(s, ctx, v);
 }
 

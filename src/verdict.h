@@ -27,6 +27,7 @@
 
 #include "../parsers/fp.h"
 #include "../parsers/tls_hello.h"
+#include "../parsers/tls_hs.h"
 #include "../parsers/x509.h"
 #include "config.h"
 
@@ -96,6 +97,11 @@ struct verdict {
 	bool authentication_inferred;
 	struct verdict_side side[2];    /* [VERDICT_CLIENT], [VERDICT_SERVER] */
 	bool client_data_missing;       /* anomaly found only by looking at the whole */
+	/* tls.server.certificate_request.authorities: each DistinguishedName
+	 * the record lists as an RFC 4514 string (owned, verdict_free frees
+	 * them); NULL for one that is not a DER Name (written as hex). */
+	char *authority_dn[TLS_MAX_AUTHORITIES];
+	unsigned n_authority_dn;
 	struct fnd_list findings;       /* tls.findings (empty without a ctx: no policy) */
 	/* [VERDICT_CLIENT]: the first ClientHello's lists; [VERDICT_SERVER]:
 	 * the ServerHello's, or the HelloRetryRequest's when there was one.
@@ -104,13 +110,16 @@ struct verdict {
 };
 
 /* Fills *v for session s, whose client is on flow side client_side (0 or
- * 1).  Validates the server's chain at the capture time of its Certificate
+ * 1); verdict_free(v) after use.  Validates the server's chain at the capture time of its Certificate
  * (with ctx->x509), and writes every certificate to ctx->cfg.certs_dir when
  * set; judges the findings at ts_ns, the record's @timestamp, under
  * ctx->cfg.findings.  ctx may be NULL (no validation, no writes, no
  * findings). */
 void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 		   uint64_t ts_ns, struct verdict *v);
+
+/* Frees what *v owns (the authorities' strings). */
+void verdict_free(struct verdict *v);
 
 /* The hellos' part of *v (verdict_hello.c), for verdict_build. */
 void verdict_hellos(const struct session *s, struct tt_ctx *ctx, struct verdict *v);
