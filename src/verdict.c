@@ -231,11 +231,21 @@ static void say_write_failed(const char *dir, int e)
 			dir, e ? strerror(e) : "path too long or short write");
 }
 
+#ifdef TLSTAP_WITH_FOXIO
+_Static_assert(sizeof ((struct x509_cert *)0)->ja4x == FP_JA4_MAX, "JA4X buffer");
+#endif
+
 void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 		   const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns, bool server,
 		   struct verdict_side *vs)
 {
 	memset(vs, 0, sizeof *vs);
+#ifdef TLSTAP_WITH_FOXIO
+	/* Once per certificate: the certificate cache keeps it. */
+	for (size_t i = 0; chain && i < n; i++)
+		if (chain[i] && chain[i]->der_len && !chain[i]->ja4x[0])
+			fp_ja4x(chain[i], chain[i]->ja4x);
+#endif
 	if (!chain || n == 0 || !chain[0] || !ctx)
 		return;
 	if (ctx->cfg.certs_dir)
