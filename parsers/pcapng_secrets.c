@@ -1,13 +1,13 @@
 /*
  * pcapng_secrets.c - pcapng (draft-ietf-opsawg-pcapng section 3.1 block
- * structure, 4.1 Section Header Block, 4.7 Decryption Secrets Block):
+ * structure, 4.7 Decryption Secrets Block):
  *
  *   block: | type (4) | total length (4) | body ... | total length (4) |
- *   SHB:   | 0x0A0D0D0A | length | byte-order magic 0x1A2B3C4D | ...
  *   DSB:   | 0x0000000A | length | secrets type | secrets length | secrets ... pad |
  *          secrets type 0x544C534B ("TLSK"): an NSS key log
  *
- * Numbers are in the byte order the section's magic shows.
+ * Numbers are in the byte order the section's magic shows; the block walk
+ * is pcapng_walk.c's.
  */
 #include "pcapng_secrets.h"
 
@@ -21,31 +21,6 @@ static bool u32(struct cur *c, bool le, uint32_t *v)
 		return false;
 	*v = le ? (x >> 24) | ((x >> 8) & 0xff00) | ((x << 8) & 0xff0000) | (x << 24) : x;
 	return true;
-}
-
-bool pcapng_shb(const uint8_t h[12], bool *le, uint32_t *len)
-{
-	struct cur c = cur_make(h, 12);
-	uint32_t type, raw, magic;
-
-	if (!cur_u32(&c, &type) || type != PCAPNG_SHB || !cur_u32(&c, &raw) ||
-	    !cur_u32(&c, &magic))
-		return false;
-	if (magic == 0x1A2B3C4D)
-		*le = false;
-	else if (magic == 0x4D3C2B1A)
-		*le = true;
-	else
-		return false;
-	c = cur_make(h + 4, 4);
-	return u32(&c, *le, len) && *len >= 28 && *len % 4 == 0;
-}
-
-bool pcapng_block(const uint8_t h[8], bool le, uint32_t *type, uint32_t *len)
-{
-	struct cur c = cur_make(h, 8);
-
-	return u32(&c, le, type) && u32(&c, le, len) && *len >= 12 && *len % 4 == 0;
 }
 
 bool pcapng_dsb_tls(const uint8_t *body, size_t n, bool le, const uint8_t **data, size_t *len)

@@ -12,7 +12,7 @@
  *   SPB  0x00000003  (interface 0)
  *   PB   0x00000002  interface id (2) drops (2) ...   (obsolete)
  *   DSB  0x0000000A  secrets type (4) length (4) data: gathered whole
- *                    for a secrets reader (pcapng_walk_secrets)
+ *                    when a secrets handler is set (pcapng_walk_secrets)
  *
  * Only the first PCAPNG_KEEP bytes of a block are kept; the rest is
  * skipped as it streams past, so memory does not grow with the packets.
@@ -72,8 +72,6 @@ static void enqueue(struct pcapng_walk *w, uint32_t local)
 	int32_t idx = local < w->n_section && w->section_base + local < w->n_ifaces ?
 		      (int32_t)(w->section_base + local) : -1;
 
-	if (w->secrets)
-		return;                 /* a secrets reader: nobody pops */
 	if (w->count == PCAPNG_QUEUE) {
 		w->broken = true;       /* the reader fell too far behind: stop */
 		return;

@@ -16,7 +16,10 @@
  *
  * With a secrets handler (pcapng_walk_secrets) it also gathers each
  * Decryption Secrets Block that holds a TLS key log (pcapng_secrets.h)
- * and hands the key log over: the --keylog pass over a capture.
+ * and hands the key log over as the block streams past, in the same pass
+ * that queues the packets' interfaces.  The walker sees the bytes before
+ * libpcap returns the packets in them, so a secrets block is handed over
+ * before any packet that follows it in the file is read.
  */
 #ifndef TLSTAP_PCAPNG_WALK_H
 #define TLSTAP_PCAPNG_WALK_H
@@ -56,11 +59,10 @@ struct pcapng_walk {
 /* Whether the first bytes of a file are a pcapng Section Header Block. */
 bool pcapng_walk_is_pcapng(const uint8_t *p, size_t n);
 void pcapng_walk_init(struct pcapng_walk *w);
-/* Makes w a secrets reader: fn gets every TLS key log of the stream; no
- * packets are queued (pcapng_walk_next returns -1).  Needs
- * pcapng_walk_done at the end. */
+/* Sets fn to get every TLS key log of the stream (packets are queued as
+ * without it).  Needs pcapng_walk_done at the end. */
 void pcapng_walk_secrets(struct pcapng_walk *w, pcapng_secrets_fn fn, void *arg);
-/* Frees what a secrets reader holds (a block cut short by the end). */
+/* Frees what the walker holds (a secrets block cut short by the end). */
 void pcapng_walk_done(struct pcapng_walk *w);
 /* The next n bytes of the file. */
 void pcapng_walk_push(struct pcapng_walk *w, const uint8_t *p, size_t n);

@@ -132,6 +132,7 @@ struct x509_cert {
 	 * the certificate's record fragment, made once by the emitter (plain
 	 * bytes to this module, freed with the certificate) */
 	bool der_written;
+	char ja4x[64];                  /* JA4X, "" until the verdict computes it (FoxIO builds) */
 	char *emit_json;
 	size_t emit_json_len;
 	uint8_t emit_flags;

@@ -142,8 +142,23 @@ static void now_and_then(const struct capture_opts *o, struct progress *pg,
 	}
 }
 
+struct secrets_to {
+	struct engine *e;
+	struct keylog *kl;
+};
+
+/* A pcapng Decryption Secrets Block streamed past (inside libpcap's read,
+ * ahead of the packets after it). */
+static void on_secrets(void *arg, const uint8_t *text, size_t n)
+{
+	struct secrets_to *t = arg;
+
+	engine_secrets(t->e, t->kl, text, n);
+}
+
 int capture_file(struct engine *e, const char *path, const struct capture_opts *o)
 {
+	struct secrets_to sto = { e, o->keylog };
 	char err[PCAP_ERRBUF_SIZE];
 	const char *name = display_name(path);
 	struct pcap_pkthdr *h;
@@ -161,6 +176,8 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 		fprintf(stderr, "tlstap: %s: cannot read capture: %s: %s\n", name, path, err);
 		return -1;
 	}
+	if (in.walk && o->keylog)
+		pcapng_walk_secrets(in.walk, on_secrets, &sto);
 	/* Our own FILE buffer of 1 MiB: stdio's default of one 4 KiB block
 	 * per read(2) made a system call for every few packets. */
 	buf = malloc(READ_BUF);
@@ -275,21 +292,19 @@ static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
 
 #define LIVE_BUFFER_KIB 16384        /* the kernel ring without -B */
 
-int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
-		 const struct capture_opts *o)
+/* The interface opened and activated with o's snapshot length and buffer,
+ * in immediate mode at nanosecond precision; NULL after saying why. */
+static pcap_t *live_open(const char *iface, const struct capture_opts *o)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
 	char err[PCAP_ERRBUF_SIZE];
-	bpf_u_int32 net = 0, mask = 0;
-	void *args[3];
 	pcap_t *p;
-	int dlt, rc = 0;
+	int rc;
 
 	err[0] = '\0';
 	p = pcap_create(iface, err);
 	if (!p) {
 		fprintf(stderr, "tlstap: %s: cannot open interface: %s\n", iface, err);
-		return -1;
+		return NULL;
 	}
 	pcap_set_snaplen(p, o->snaplen);
 	pcap_set_promisc(p, 1);
@@ -304,43 +319,51 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 	if (rc < 0) {
 		fprintf(stderr, "tlstap: %s: cannot capture: %s\n", iface, pcap_geterr(p));
 		pcap_close(p);
-		return -1;
+		return NULL;
 	}
 	if (rc > 0)
 		fprintf(stderr, "tlstap: %s: warning: %s\n", iface, pcap_geterr(p));
-	dlt = pcap_datalink(p);
+	return p;
+}
+
+/* The opened interface made ready: a link type we decode, the filter,
+ * privileges dropped, nanosecond time.  -1 after saying why. */
+static int live_configure(struct engine *e, pcap_t *p, const char *iface,
+			  const struct capture_opts *o)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	bpf_u_int32 net = 0, mask = 0;
+	int dlt = pcap_datalink(p);
+
 	if (!engine_dlt_supported(dlt)) {
 		fprintf(stderr, "tlstap: %s: unsupported link type %d\n", iface, dlt);
-		pcap_close(p);
 		return -1;
 	}
 	if (pcap_lookupnet(iface, &net, &mask, err) < 0)
 		net = PCAP_NETMASK_UNKNOWN;
 	if (set_filter(p, iface, o->filter, mask ? mask : PCAP_NETMASK_UNKNOWN) < 0 ||
-	    (o->user && drop_privileges(o->user) < 0)) {
-		pcap_close(p);
+	    (o->user && drop_privileges(o->user) < 0))
 		return -1;
-	}
 	if (o->user)
 		engine_privileges_dropped(e);
 	/* Precision may have been refused by the platform: timestamps then are
 	 * microseconds and must be scaled. */
 	if (pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO) {
 		fprintf(stderr, "tlstap: %s: nanosecond timestamps unavailable\n", iface);
-		pcap_close(p);
 		return -1;
 	}
-	if (o->sources)
-		engine_source(e, sources_id(o->sources, NULL, -1, iface));
-	live_handle = p;
-	args[0] = e;
-	args[1] = &dlt;
-	args[2] = (void *)(uintptr_t)o;
-	fprintf(stderr, "tlstap: capturing on %s\n", iface);
-	if (!first_ns)
-		first_ns = wall_ns();   /* --duration runs from now */
-	rc = 0;
-	pfd.fd = pcap_get_selectable_fd(p);
+	return 0;
+}
+
+/* Rounds of packets until a signal, -c, --duration or a gone reader; the
+ * clock runs between rounds.  0, or -1 when the capture failed. */
+static int live_loop(struct engine *e, pcap_t *p, struct tt_stats *st, const char *iface,
+		     const struct capture_opts *o)
+{
+	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+	int dlt = pcap_datalink(p);
+	void *args[3] = { e, &dlt, (void *)(uintptr_t)o };
+
 	while (!stop_flag) {
 		/* In immediate mode a quiet interface would keep pcap_dispatch
 		 * waiting: wait here instead, at most 200 ms, so that the clock
@@ -351,8 +374,7 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		uint64_t now = wall_ns();
 		if (got == PCAP_ERROR) {
 			fprintf(stderr, "tlstap: %s: capture failed: %s\n", iface, pcap_geterr(p));
-			rc = -1;
-			break;
+			return -1;
 		}
 		/* Every stats record, periodic ones included, carries
 		 * libpcap's counts as of now. */
@@ -363,6 +385,28 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))
 			stop_flag = 1;
 	}
+	return 0;
+}
+
+int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
+		 const struct capture_opts *o)
+{
+	pcap_t *p = live_open(iface, o);
+	int rc;
+
+	if (!p)
+		return -1;
+	if (live_configure(e, p, iface, o) < 0) {
+		pcap_close(p);
+		return -1;
+	}
+	if (o->sources)
+		engine_source(e, sources_id(o->sources, NULL, -1, iface));
+	live_handle = p;
+	fprintf(stderr, "tlstap: capturing on %s\n", iface);
+	if (!first_ns)
+		first_ns = wall_ns();   /* --duration runs from now */
+	rc = live_loop(e, p, st, iface, o);
 	read_pcap_stats(p, st);
 	live_handle = NULL;
 	pcap_close(p);

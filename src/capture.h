@@ -22,6 +22,7 @@ struct capture_opts {
 	const struct tt_stats *st;      /* the progress line's session count (NULL: none) */
 	struct emitter *out;            /* stop quietly when its reader went away (NULL: never) */
 	struct sources *sources;        /* names each packet's source (NULL: none) */
+	struct keylog *keylog;          /* pcapng secrets blocks join it (NULL: skipped) */
 	/* -w: every packet is shown to tap before the engine (NULL: none) */
 	void (*tap)(void *arg, int dlt, uint64_t ts_ns, const uint8_t *data,
 		    uint32_t caplen, uint32_t wirelen);

@@ -1,6 +1,6 @@
 /*
  * cli.h - the command line habits people bring from tcpdump, tshark and
- * Zeek, and the views for people: kept apart from main.c, which parses
+ * Zeek, and the views for people: kept apart from options.c, which parses
  * the options and hands the new ones here.
  *
  *   tlstap [options] [FILE|DIR|PATTERN ...] [BPF expression]
@@ -40,12 +40,12 @@ struct cli {
 	struct saver *saver;
 };
 
-/* Option ids main.c's switch hands to cli_option (beyond main's own). */
+/* Option ids options.c hands to cli_option (beyond its own). */
 enum {
 	CLI_OPT_FORMAT = 512, CLI_OPT_COLOR, CLI_OPT_REPORT, CLI_OPT_FROM_JSON, CLI_OPT_DURATION,
 };
 
-/* The long options of this file, for main.c's table. */
+/* The long options of this file, for options.c's table. */
 #define CLI_LONG_OPTIONS \
 	{ "format", required_argument, NULL, CLI_OPT_FORMAT }, \
 	{ "color", required_argument, NULL, CLI_OPT_COLOR }, \
@@ -57,7 +57,7 @@ enum {
 	{ "write", required_argument, NULL, 'w' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "verbose", no_argument, NULL, 'v' }
-/* The short options of this file, for main.c's getopt string. */
+/* The short options of this file, for options.c's getopt string. */
 #define CLI_SHORT_OPTIONS "c:w:qv"
 
 /* Exit code of a usage error (README "Exit codes"). */

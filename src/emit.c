@@ -25,7 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../parsers/fp.h"
 #include "../parsers/x509.h"
 #include <jansson.h>
 #include <pthread.h>
@@ -603,11 +602,10 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	struct source srcbuf;
 	const struct source *src;
 	int client, server;
-	char cid[64];
 	uint64_t first = fi->ct->first_ns, last = fi->ct->last_ns;
 	bool udp = fi->ep->proto == 17;
 
-	client = fi->verdict ? fi->verdict->client : fi->syn_side >= 0 ? fi->syn_side : 0;
+	client = fi->client;
 	server = !client;
 
 	record_open(w, first, "event", "tlstap.session");
@@ -631,10 +629,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	jw_name(w, "transport", udp ? "udp" : "tcp");
 	jw_name(w, "type", fi->ep->af == 4 ? "ipv4" : "ipv6");
 	jw_name(w, "iana_number", udp ? "17" : "6");
-	fp_community_id(fi->ep->af, fi->ep->addr[client], fi->ep->addr[server],
-			fi->ep->port[client], fi->ep->port[server], udp ? 17 : 6,
-			ctx->cfg.community_id_seed, cid);
-	jw_name(w, "community_id", cid);
+	jw_name(w, "community_id", fi->community_id);
 	if (fi->at_end) {
 		jw_uint(w, "bytes", fi->ct->bytes[0] + fi->ct->bytes[1]);
 		jw_uint(w, "packets", fi->ct->pkts[0] + fi->ct->pkts[1]);

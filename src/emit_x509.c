@@ -17,7 +17,6 @@
 #include "emit.h"
 #include "jw.h"
 #include "../parsers/digest.h"
-#include "../parsers/fp.h"
 #include "../parsers/x509.h"
 #include "verdict.h"
 
@@ -106,11 +105,8 @@ static void x509_obj(struct jw *w, const struct x509_cert *c, struct anom_set *a
 	if (c->parse_error)
 		jw_str(w, "parse_error", c->parse_msg);
 #ifdef TLSTAP_WITH_FOXIO
-	if (c->der_len) {
-		char j[FP_JA4_MAX];
-		fp_ja4x(c, j);
-		jw_str(w, "ja4x", j);
-	}
+	if (c->der_len && c->ja4x[0])
+		jw_str(w, "ja4x", c->ja4x);     /* the verdict's (verdict_chain) */
 #endif
 	jw_close(w, true);
 	if (c->parse_error)

@@ -10,6 +10,7 @@
 
 #include "emit.h"
 #include "pipeline.h"
+#include "secrets.h"
 #include "workers.h"
 
 struct engine {
@@ -128,6 +129,21 @@ void engine_privileges_dropped(struct engine *e)
 void engine_request_reopen(void)
 {
 	reopen_flag = 1;
+}
+
+void engine_secrets(struct engine *e, struct keylog *kl, const uint8_t *text, size_t n)
+{
+	uint64_t before = kl->st.secrets;
+
+	if (e->wk)
+		workers_sync(e->wk, 0);
+	keylog_add_buffer(kl, (const char *)text, n, true);
+	if (kl->st.secrets == before)
+		return;
+	e->ctx->keylog = kl;
+	secrets_count(kl, &e->ctx->st);
+	if (e->wk)
+		workers_keylog(e->wk, kl);
 }
 
 void engine_flush(struct engine *e)

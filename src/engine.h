@@ -14,6 +14,7 @@
 #ifndef TLSTAP_ENGINE_H
 #define TLSTAP_ENGINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -43,6 +44,17 @@ void engine_idle(struct engine *e, uint64_t now_ns);
 void engine_request_reopen(void);
 /* Privileges are dropped: warns when the output could not be reopened. */
 void engine_privileges_dropped(struct engine *e);
+
+/* A key log found in the input (a pcapng Decryption Secrets Block, n
+ * bytes of text): its lines join kl, which becomes the run's key log
+ * (ctx->keylog) once it holds a secret.  With workers it first waits until
+ * each has handled every packet handed over so far: workers read the table
+ * only while they handle packets, so none reads it while it grows, and
+ * the next batch they take (under its queue's lock) shows them the new
+ * table.  The reader is ahead of the packets it hands over, so a block
+ * is in the table before the packets after it are handled, with one
+ * thread or N alike. */
+void engine_secrets(struct engine *e, struct keylog *kl, const uint8_t *text, size_t n);
 
 /* End of input: every flow finished and emitted; ctx->st up to date. */
 void engine_flush(struct engine *e);

@@ -46,6 +46,8 @@ struct flow_info {
 	/* The connection has ended: ct holds its totals, not only what was
 	 * counted up to the handshake's outcome. */
 	bool at_end;
+	int client;                     /* the client's side: the verdict's, else the SYN's, else 0 */
+	char community_id[64];          /* network.community_id (Community ID v1, client first) */
 };
 
 #endif

@@ -6,7 +6,9 @@
  * part of a record that depends only on a hello's lists (JA3 and JA4 with
  * their MD5 and SHA-256, the named cipher, group and signature lists) is
  * then the same bytes every time.  The emitter serialises it once per
- * distinct input and splices it into later records.
+ * distinct input and splices it into later records; the verdict looks the
+ * input up first and fingerprints only a hello that is not here
+ * (verdict_hello.c).
  *
  * The key is the full serialised input, compared byte for byte on every hit:
  * a hit can never give another hello's fields.  The table is direct-mapped

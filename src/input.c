@@ -157,6 +157,7 @@ static int dz_close(void *cookie)
 {
 	struct dz *d = cookie;
 
+	pcapng_walk_done(&d->walk);
 	if (d->codec == CODEC_GZIP)
 		inflateEnd(&d->z);
 	ZSTD_freeDStream(d->zs);

@@ -20,7 +20,9 @@ struct input {
 	const char *codec;              /* "gzip", "zstd", "xz", or NULL */
 	/* pcapng: which interface each packet was captured on, one
 	 * pcapng_walk_next() per packet libpcap returns (-1 for every packet of
-	 * a pcap file); NULL for an uncompressed pcap file.
+	 * a pcap file); NULL for an uncompressed pcap file.  Its secrets
+	 * handler (pcapng_walk_secrets), when set, gets the key logs of the
+	 * Decryption Secrets Blocks as libpcap reads the bytes.
 	 * Owned by f: valid until f is closed. */
 	struct pcapng_walk *walk;
 };

@@ -6,6 +6,7 @@
  *          0                           off - have           off (read so far)
  */
 #include "keylog_follow.h"
+#include "secrets.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,9 +163,7 @@ void kfollow_stats(struct kfollow *kf, struct tt_stats *st)
 	if (!kf)
 		return;
 	pthread_mutex_lock(&kf->mu);
-	st->keylog_lines = kf->kl->st.lines;
-	st->keylog_secrets = kf->kl->st.secrets;
-	st->keylog_bad_lines = kf->kl->st.bad_lines;
+	secrets_count(kf->kl, st);
 	pthread_mutex_unlock(&kf->mu);
 }
 

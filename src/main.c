@@ -1,412 +1,34 @@
 /*
- * main.c - the tlstap command line.
+ * main.c - tlstap's wiring: the command line (options.c) into a context,
+ * an output (emit.h), the views (cli.c), the certificate store, the engine
+ * (engine.h), then captures (capture.h) read into it, then everything
+ * closed in the reverse order.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <jansson.h>
-#include <limits.h>
-#include <pcap/pcap.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "../parsers/pcapng_secrets.h"
-#include "../parsers/tls_keylog.h"
 #include "../parsers/x509.h"
 #include "capture.h"
 #include "cli.h"
 #include "config.h"
 #include "emit.h"
+#include "engine.h"
 #include "fragcache.h"
 #include "keylog_follow.h"
-#include "netsink.h"
-#include "engine.h"
+#include "options.h"
+#include "secrets.h"
 #include "sources.h"
-#include "tlstap_version.h"
 
-/* Exit codes (README "Exit codes", and --help). */
-enum {
-	EXIT_OK = 0,
-	EXIT_USAGE = 1,
-	EXIT_INPUT = 2,      /* a capture could not be read (others were) */
-	EXIT_OUTPUT = 3,     /* the output could not be opened or written */
-	EXIT_LIVE = 4,       /* live capture could not start, or privileges */
-	EXIT_INTERNAL = 5,   /* out of memory, CA store unusable */
-	EXIT_UNDELIVERED = 6,   /* reading files: records a sink did not take */
+/* What one run holds, built by setup and freed by teardown. */
+struct run {
+	struct tt_ctx ctx;
+	struct options opt;
+	struct keylog keylog;           /* --keylog files, the pcapng inputs' secrets */
+	struct kfollow *kfollow;        /* live: the --keylog files followed as they grow */
+	struct engine *eng;
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-"Usage: tlstap [options] CAPTURE... [BPF EXPRESSION]\n"
-"       tlstap [options] -r FILE [-r FILE ...]\n"
-"       tlstap [options] -i INTERFACE [BPF EXPRESSION]\n"
-"       tlstap [options] --from-json RECORDS.ndjson\n"
-"\n"
-"Reconstructs TLS and SSL handshakes from packet captures and writes one JSON\n"
-"record per TLS session (NDJSON, Elastic Common Schema names): versions,\n"
-"ciphers, extensions, SNI, ALPN, certificates, JA3/JA4 fingerprints, and how the\n"
-"handshake ended (established, resumed, alert, reset, ...).\n"
-"\n"
-"Input:\n"
-"  CAPTURE...            pcap or pcapng files, directories (their files in name\n"
-"                        order, subdirectories included) and wildcard patterns;\n"
-"                        gzip, zstd and xz files are decompressed on the fly.\n"
-"                        They are read in order as one stream, and a bad file\n"
-"                        does not stop the others.\n"
-"  -r FILE               the same, one name per -r; '-' reads standard input.\n"
-"  -i INTERFACE          capture live until SIGINT or SIGTERM (needs root or\n"
-"                        CAP_NET_RAW); records appear as handshakes complete.\n"
-"  -f EXPR               BPF filter for files and interfaces, e.g. 'tcp port 443';\n"
-"                        or give it after the captures, as with tcpdump:\n"
-"                        tlstap a.pcap tcp port 443.  TLS is recognised by content\n"
-"                        on any port; a filter only saves work.\n"
-"  -s SNAPLEN            live: bytes kept per packet (default 262144).\n"
-"  -B KIB                live: kernel capture buffer in KiB (default 16384).\n"
-"  -Z USER               live: drop root to USER once the interface is open.\n"
-"\n");
-	cli_usage(out);
-	fprintf(out,
-"\n"
-"Output:\n"
-"  -o PATH               append records to PATH (created mode 0640) instead of\n"
-"                        standard output; SIGHUP reopens it (for logrotate).\n"
-"  -o unix:SOCKET        send records to a local collector's Unix stream socket;\n"
-"                        never blocks capture: reconnects every second, queues\n"
-"                        up to 4 MiB, counts what it has to drop.\n"
-"  -o syslog             RFC 5424 to the local syslog daemon (/dev/log);\n"
-"  -o syslog:unix:PATH   ... to another Unix datagram socket;\n"
-"  -o syslog:udp:HOST:PORT, -o syslog:tcp:HOST:PORT  ... over UDP, or over TCP\n"
-"                        with RFC 6587 octet counting.\n"
-"  -o unix-dgram:PATH    one record per datagram to a Unix datagram socket.\n"
-"  -o tcp:HOST:PORT      NDJSON over TCP.\n"
-"  -o redis://HOST:PORT[/DB][?key=NAME&mode=list|publish]  RPUSH (default) or\n"
-"                        PUBLISH each record (key default \"tlstap\").\n"
-"                        -o may be repeated: one file, '-' or unix: output (a\n"
-"                        second one replaces the first, with a warning) and\n"
-"                        up to 8 of the sinks above, each with its own 4 MiB\n"
-"                        queue and thread; they reconnect every second, never\n"
-"                        hold live capture back, and count what they drop.\n"
-"  --pretty              indented JSON for people (not NDJSON).\n"
-"  --observer-name NAME  observer.name of every record (the sensor's name).\n"
-"  --add-field KEY=VALUE labels.KEY: VALUE on every record (repeatable).\n"
-"  --stats-interval SEC  also write a tlstap.stats record every SEC seconds\n"
-"                        (packet time); a final one is always written.\n"
-"  --no-stats            do not write tlstap.stats records.\n"
-"  --summary             print a human summary to stderr at the end (default\n"
-"                        when stderr is a terminal).\n"
-"  --certificate-chain   include each certificate's DER, base64, in\n"
-"                        tls.server.certificate_chain / tls.client.certificate_chain.\n"
-"  --certificates MODE   how much of each certificate a session record\n"
-"                        carries: full (default: the leaf and the chain as\n"
-"                        x509 objects), once (by hash; each distinct\n"
-"                        certificate written once as a tlstap.x509 record),\n"
-"                        leaf (the leaf's x509, the chain by hash), chain\n"
-"                        (the chain by hash), none (no chain, no x509).\n"
-"  --certs-dir DIR       write each distinct certificate once as DIR/<sha256>.der.\n"
-"  --community-id-seed N seed for network.community_id (default 0).\n"
-"\n"
-"Findings (README 'Findings'; tls.findings in every session record):\n"
-"  --findings-config FILE  a findings policy: thresholds, findings turned off,\n"
-"                        severities; one 'key = value' a line, '#' comments.\n"
-"  --findings-set KEY=VALUE  one policy line, applied after the file, e.g.\n"
-"                        --findings-set 'disable = no_sni,cbc_mode' or\n"
-"                        --findings-set expiry_warning_days=14.\n"
-"Decryption (README 'Decryption'):\n"
-"  --keylog FILE         an NSS key log (SSLKEYLOGFILE); repeatable.  Sessions\n"
-"                        (SSL 3.0 to TLS 1.3) whose ClientHello random it lists\n"
-"                        have their handshake read; application data is never\n"
-"                        reported.  Live (-i): followed as it grows.\n"
-"\n"
-"Certificates:\n"
-"  --ca-file FILE        trusted roots (PEM) for tls.server.validation; default:\n"
-"                        the system bundle. Validation uses the capture's time.\n"
-"  --ca-dir DIR          a directory of trusted root certificates.\n"
-"  --client-ca-file FILE roots (PEM) for tls.client.validation; default: the\n"
-"                        store above.\n"
-"\n"
-"Limits (README 'Limits' explains each):\n"
-"  --memcap BYTES        all memory that grows with traffic: connections,\n"
-"                        reassembly, sessions, fragments, caches, queues\n"
-"                        (default 256M); beyond it connections without payload\n"
-"                        are dropped, then the oldest unfinished sessions are\n"
-"                        ended and reported. The limits below refine it.\n"
-"  --max-flows N         concurrent TCP connections and UDP flows tracked\n"
-"                        (default 1000000); the least recently active is\n"
-"                        evicted and reported.\n"
-"  --tcp-timeout SEC     idle timeout of a connection (default 300).\n"
-"  --vlan-tracking on|off  whether the VLAN tag tells connections apart\n"
-"                        (default on; off where the two directions of a\n"
-"                        connection carry different tags).\n"
-"  --udp-timeout SEC     idle timeout of a UDP flow, DTLS (default 60).\n"
-"  --reasm-memcap BYTES  reassembly memory for all connections (default 64 MiB).\n"
-"                        Sizes take K, M, G suffixes (KiB, MiB, GiB): 64M.\n"
-"  --reasm-limit BYTES   reassembly memory per direction (default 256 KiB).\n"
-"  --max-handshake BYTES largest handshake message parsed (default 1 MiB).\n"
-"  --max-certs N         certificates kept per chain (default 16).\n"
-"  --session-memcap BYTES  memory of unfinished sessions, all connections\n"
-"                        (default 256 MiB); beyond it the oldest are ended\n"
-"                        and reported.\n"
-"  --threads N           N worker threads (default 1: one thread does all);\n"
-"                        connections are shared out by address pair and the\n"
-"                        limits above divided among the workers.\n"
-"  --hello-cache N       distinct ClientHellos whose fingerprint and list fields\n"
-"                        are kept serialised for reuse (default 1024; 0: off).\n"
-"\n"
-"  -h, --help            this text.\n"
-"  -V, --version         the version and the libraries in use.\n"
-"\n"
-"Exit status: 0 success (also when the reader of standard output went away,\n"
-"as with | head); 1 bad usage (an unknown option or value, a bad filter, a\n"
-"missing --ca-file); 2 a capture could not be read or was\n"
-"corrupt (everything decoded before the fault, and every other file, is still\n"
-"reported); 3 the output could not be written; 4 live capture could not start\n"
-"or privileges could not be dropped; 5 internal error (out of memory, CA store);\n"
-"6 (reading files) records could not be delivered to a sink.\n"
-"\n"
-"Examples:\n"
-"  tlstap --format text traffic.pcapng\n"
-"  tlstap -v captures/ tcp port 443\n"
-"  tlstap day1.pcap.zst day2.pcap.zst --report week.html -w failed.pcap\n"
-"  tlstap -r traffic.pcapng -o tls.ndjson\n"
-"  tcpdump -w - -i eth0 | tlstap -r -\n"
-"  tlstap -i eth0 -f 'tcp' -Z nobody -o /var/log/tlstap/tlstap.ndjson\n"
-"                        (/var/log/tlstap/ owned by nobody: see -Z)\n");
-}
-
-enum {
-	OPT_PRETTY = 256, OPT_STATS_INTERVAL, OPT_NO_STATS, OPT_SUMMARY, OPT_CHAIN,
-	OPT_CERTS_DIR, OPT_SEED, OPT_CA_FILE, OPT_CA_DIR, OPT_CLIENT_CA_FILE, OPT_MAX_FLOWS, OPT_TCP_TIMEOUT, OPT_UDP_TIMEOUT,
-	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
-	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING, OPT_BUDGET,
-	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
-	OPT_CERTIFICATES,
-};
-
-static const struct option long_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "pretty", no_argument, NULL, OPT_PRETTY },
-	{ "observer-name", required_argument, NULL, OPT_OBSERVER_NAME },
-	{ "add-field", required_argument, NULL, OPT_ADD_FIELD },
-	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
-	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
-	{ "summary", no_argument, NULL, OPT_SUMMARY },
-	{ "certificate-chain", no_argument, NULL, OPT_CHAIN },
-	{ "certificates", required_argument, NULL, OPT_CERTIFICATES },
-	{ "certs-dir", required_argument, NULL, OPT_CERTS_DIR },
-	{ "community-id-seed", required_argument, NULL, OPT_SEED },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "ca-dir", required_argument, NULL, OPT_CA_DIR },
-	{ "client-ca-file", required_argument, NULL, OPT_CLIENT_CA_FILE },
-	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
-	{ "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
-	{ "udp-timeout", required_argument, NULL, OPT_UDP_TIMEOUT },
-	{ "reasm-memcap", required_argument, NULL, OPT_MEMCAP },
-	{ "reasm-limit", required_argument, NULL, OPT_REASM_LIMIT },
-	{ "max-handshake", required_argument, NULL, OPT_MAX_HS },
-	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
-	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
-	{ "memcap", required_argument, NULL, OPT_BUDGET },
-	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
-	{ "findings-config", required_argument, NULL, OPT_FINDINGS_CONFIG },
-	{ "findings-set", required_argument, NULL, OPT_FINDINGS_SET },
-	CLI_LONG_OPTIONS,
-	{ "keylog", required_argument, NULL, OPT_KEYLOG },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* --certificates MODE into cfg; false (said on stderr) for an unknown mode. */
-static bool cert_mode_option(struct tt_config *cfg, const char *arg)
-{
-	static const char *const names[] = {
-		[CERTS_FULL] = "full", [CERTS_ONCE] = "once", [CERTS_LEAF] = "leaf",
-		[CERTS_CHAIN] = "chain", [CERTS_NONE] = "none",
-	};
-
-	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(arg, names[i]) == 0) {
-			cfg->certs = (enum cert_mode)i;
-			return true;
-		}
-	fprintf(stderr, "tlstap: --certificates takes full, once, leaf, chain or none\n"
-		"Try 'tlstap --help'.\n");
-	return false;
-}
-
-/* A whole number in [lo, hi], or exit with a usage error naming the option. */
-static unsigned long long number(const char *opt, const char *s,
-				 unsigned long long lo, unsigned long long hi)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
-		fprintf(stderr, "tlstap: %s: expected a whole number from %llu to %llu, got \"%s\"\n",
-			opt, lo, hi, s);
-		exit(EXIT_USAGE);
-	}
-	return v;
-}
-
-/* The options that set one uint32_t of the configuration, with bounds. */
-static const struct u32_opt {
-	int id;
-	const char *name;
-	unsigned long long lo, hi;
-	size_t off;
-	bool size;                      /* bytes: units allowed (64K) */
-} u32_opts[] = {
-	{ OPT_MAX_FLOWS, "--max-flows", 1, 100000000, offsetof(struct tt_config, max_flows), false },
-	{ OPT_REASM_LIMIT, "--reasm-limit", 32768, 1u << 30, offsetof(struct tt_config, reasm_dir_limit), true },
-	{ OPT_MAX_HS, "--max-handshake", 16384, 1u << 24, offsetof(struct tt_config, max_handshake_msg), true },
-	{ OPT_MAX_CERTS, "--max-certs", 1, 1000, offsetof(struct tt_config, max_certs), false },
-	{ OPT_HELLO_CACHE, "--hello-cache", 0, 1u << 20, offsetof(struct tt_config, hello_cache_size), false },
-	{ OPT_THREADS, "--threads", 1, 64, offsetof(struct tt_config, threads), false },
-};
-
-/* --add-field KEY=VALUE into cfg's labels; false (said on stderr) when
- * KEY is not [a-z0-9_]+, repeats one, or there are too many. */
-static bool add_field(struct tt_config *cfg, char *kv)
-{
-	char *eq = strchr(kv, '=');
-
-	if (!eq || eq == kv || strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)(eq - kv)) {
-		fprintf(stderr, "tlstap: --add-field takes KEY=VALUE, KEY of a-z, 0-9 and _ "
-			"(it becomes labels.KEY)\n");
-		return false;
-	}
-	*eq = '\0';
-	for (unsigned i = 0; i < cfg->nlabels; i++)
-		if (strcmp(cfg->label_key[i], kv) == 0) {
-			fprintf(stderr, "tlstap: --add-field %s given twice\n", kv);
-			return false;
-		}
-	if (cfg->nlabels == LABELS_MAX) {
-		fprintf(stderr, "tlstap: at most %d --add-field\n", LABELS_MAX);
-		return false;
-	}
-	cfg->label_key[cfg->nlabels] = kv;
-	cfg->label_val[cfg->nlabels++] = eq + 1;
-	return true;
-}
-
-/* Sets the option if it is one of u32_opts (exits on a bad number). */
-static bool u32_option(struct tt_config *cfg, int id, const char *arg)
-{
-	for (size_t i = 0; i < sizeof u32_opts / sizeof u32_opts[0]; i++)
-		if (u32_opts[i].id == id) {
-			const struct u32_opt *u = &u32_opts[i];
-			uint32_t v = (uint32_t)(u->size ? cli_size(u->name, arg, u->lo, u->hi) :
-					       number(u->name, arg, u->lo, u->hi));
-			memcpy((char *)cfg + u32_opts[i].off, &v, sizeof v);
-			return true;
-		}
-	return false;
-}
-
-/* Applies the policy file at path (at most 1 MiB), or exits with a usage
- * error naming the file (and the line, for what is in it). */
-static void findings_config(struct tt_config *cfg, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf, err[512];
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "tlstap: %s: cannot read the findings policy: %s\n", path,
-			strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	buf = malloc(1u << 20);
-	if (!buf) {
-		fclose(f);
-		fprintf(stderr, "tlstap: out of memory\n");
-		exit(EXIT_INTERNAL);
-	}
-	n = fread(buf, 1, 1u << 20, f);
-	if (ferror(f) || (n == 1u << 20 && fgetc(f) != EOF)) {
-		fprintf(stderr, "tlstap: %s: %s\n", path,
-			ferror(f) ? "cannot read the findings policy" : "findings policy over 1 MiB");
-		exit(EXIT_USAGE);
-	}
-	fclose(f);
-	if (fnd_policy_parse(&cfg->findings, buf, n, path, err, sizeof err) != 0) {
-		fprintf(stderr, "tlstap: %s\n", err);
-		exit(EXIT_USAGE);
-	}
-	free(buf);
-}
-
-/* The TLS key logs a pcapng file carries in Decryption Secrets Blocks
- * (read before its packets, so that every session can use them); not for
- * standard input or classic pcap.  Returns the secrets added. */
-static uint64_t load_pcapng_secrets(struct keylog *kl, const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
-	uint8_t h[12];
-	uint64_t before = kl->st.secrets;
-	long off = 0;
-	bool le = false;
-	uint32_t type, len;
-
-	if (!f)
-		return 0;
-	if (fread(h, 1, 12, f) == 12 && pcapng_shb(h, &le, &len)) {
-		for (off = len; fseek(f, off, SEEK_SET) == 0 && fread(h, 1, 8, f) == 8; off += len) {
-			if (h[0] == 0x0A && h[1] == 0x0D && h[2] == 0x0D && h[3] == 0x0A) {
-				if (fread(h + 8, 1, 4, f) != 4 || !pcapng_shb(h, &le, &len))
-					break;
-				continue;
-			}
-			if (!pcapng_block(h, le, &type, &len) || (uint64_t)off + len > LONG_MAX)
-				break;
-			if (type != PCAPNG_DSB || len > (64u << 20))
-				continue;
-			uint8_t *body = malloc(len - 8);
-			const uint8_t *data;
-			size_t dlen;
-
-			if (body && fread(body, 1, len - 12, f) == len - 12 &&
-			    pcapng_dsb_tls(body, len - 12, le, &data, &dlen))
-				keylog_add_buffer(kl, (const char *)data, dlen, true);
-			free(body);
-		}
-	}
-	fclose(f);
-	return kl->st.secrets - before;
-}
-
-/* One -o: network sinks add up (at most EMIT_SINKS_MAX); a second file,
- * "-" or unix: output replaces the first, with a warning, as a repeated
- * option does elsewhere.  False (with a message) when there are too many. */
-static bool add_output(const char **outs, unsigned *nouts, const char *spec)
-{
-	unsigned nets = 0;
-
-	for (unsigned i = 0; i < *nouts; i++) {
-		if (netsink_is_spec(outs[i])) {
-			nets++;
-		} else if (!netsink_is_spec(spec)) {
-			fprintf(stderr, "tlstap: warning: -o %s replaces -o %s\n", spec, outs[i]);
-			outs[i] = spec;
-			return true;
-		}
-	}
-	if (netsink_is_spec(spec) && nets == EMIT_SINKS_MAX) {
-		fprintf(stderr, "tlstap: at most %d network sinks (-o)\n", EMIT_SINKS_MAX);
-		return false;
-	}
-	outs[(*nouts)++] = spec;
-	return true;
-}
 
 /* No packet, no packet time: the stats of such a run carry the wall clock. */
 static uint64_t wall_ns(void)
@@ -416,233 +38,153 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int main(int argc, char **argv)
+/* The certificate store the session records are validated against. */
+static struct x509_ctx *trust_store(const struct tt_config *cfg, char *err, size_t errlen)
 {
-	static struct tt_ctx ctx;
-	static struct cli cli;
-	const char *iface = NULL, *outs[EMIT_SINKS_MAX + 1];
-	static struct keylog keylog;
-	struct kfollow *kfollow = NULL;
-	const char *keylogs[64];
-	int nkeylogs = 0;
-	struct capture_opts co = { .snaplen = 262144 };
 	struct x509_ctx_opts xo;
-	struct engine *eng;
-	uint64_t stats_interval_ns = 0;
+
+	memset(&xo, 0, sizeof xo);
+	xo.ca_file = cfg->ca_file;
+	xo.ca_dir = cfg->ca_dir;
+	xo.client_ca_file = cfg->client_ca_file;
+	xo.cache_size = cfg->cert_cache_size;
+	return x509_ctx_new(&xo, err, errlen);
+}
+
+/* What setup made, in the reverse order; the emitter last, and its
+ * records dropped into the stats.  -1 when the output failed. */
+static int teardown(struct run *r)
+{
+	engine_free(r->eng);
+	frag_cache_free(r->ctx.hello_frags);
+	sources_free(r->ctx.sources);
+	x509_ctx_free(r->ctx.x509);
+	kfollow_free(r->kfollow);
+	keylog_free(&r->keylog);
+	return emitter_free(r->ctx.em, &r->ctx.st.records_dropped);
+}
+
+/* The key logs, the output, the views, the store, the caches, the engine.
+ * EXIT_OK, or an exit code after saying why (what was made is freed). */
+static int setup(struct run *r)
+{
+	struct tt_ctx *ctx = &r->ctx;
+	struct options *o = &r->opt;
 	char err[512];
-	unsigned nouts = 0;
-	int nsets = 0, c, rc = EXIT_OK, stats = 1, summary = isatty(STDERR_FILENO);
-	const char *sets[64];
+	int rc;
 
-	config_defaults(&ctx.cfg);
-	cli_init(&cli);
-	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV" CLI_SHORT_OPTIONS, long_opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'r': cli_add_file(&cli, optarg); break;
-		case 'i':
-			if (iface)
-				fprintf(stderr, "tlstap: warning: -i %s replaces -i %s (one interface "
-					"at a time)\n", optarg, iface);
-			iface = optarg;
-			break;
-		case 'f': co.filter = optarg; break;
-		case 'o':
-			if (!add_output(outs, &nouts, optarg))
-				return EXIT_USAGE;
-			cli.out_set = true;
-			break;
-		case 's': co.snaplen = (int)number("-s", optarg, 64, 262144); break;
-		case 'B': co.buffer_kib = (int)number("-B", optarg, 1, 4194304); break;
-		case 'Z': co.user = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'V': cli_versions(TLSTAP_VERSION); return EXIT_OK;
-		case OPT_PRETTY: ctx.cfg.pretty = true; break;
-		case OPT_OBSERVER_NAME: ctx.cfg.observer_name = optarg; break;
-		case OPT_ADD_FIELD:
-			if (!add_field(&ctx.cfg, optarg))
-				return EXIT_USAGE;
-			break;
-		case OPT_STATS_INTERVAL:
-			stats_interval_ns = number("--stats-interval", optarg, 1, 86400 * 365) *
-					    1000000000ull;
-			break;
-		case OPT_NO_STATS: stats = 0; break;
-		case OPT_SUMMARY: summary = 1; break;
-		case OPT_CHAIN: ctx.cfg.emit_chain_der = true; break;
-		case OPT_CERTS_DIR: ctx.cfg.certs_dir = optarg; break;
-		case OPT_SEED:
-			ctx.cfg.community_id_seed = (uint16_t)number("--community-id-seed", optarg, 0, 65535);
-			break;
-		case OPT_CA_FILE: ctx.cfg.ca_file = optarg; break;
-		case OPT_CA_DIR: ctx.cfg.ca_dir = optarg; break;
-		case OPT_CLIENT_CA_FILE: ctx.cfg.client_ca_file = optarg; break;
-		case OPT_TCP_TIMEOUT:
-			ctx.cfg.tcp_idle_timeout_ns = number("--tcp-timeout", optarg, 1, 86400 * 30) *
-						      1000000000ull;
-			break;
-		case OPT_UDP_TIMEOUT:
-			ctx.cfg.udp_timeout_ns = number("--udp-timeout", optarg, 1, 86400 * 30) *
-						 1000000000ull;
-			break;
-		case OPT_MEMCAP:
-			ctx.cfg.reasm_memcap = cli_size("--reasm-memcap", optarg, 65536, 1ull << 40);
-			break;
-		case OPT_FINDINGS_CONFIG: findings_config(&ctx.cfg, optarg); break;
-		case OPT_FINDINGS_SET:
-			if (nsets == 64) {
-				fprintf(stderr, "tlstap: at most 64 --findings-set options\n");
-				return EXIT_USAGE;
-			}
-			sets[nsets++] = optarg;
-			break;
-		case OPT_KEYLOG:
-			if (nkeylogs == 64) {
-				fprintf(stderr, "tlstap: at most 64 --keylog files\n");
-				return EXIT_USAGE;
-			}
-			keylogs[nkeylogs++] = optarg;
-			break;
-		case OPT_SESSION_MEMCAP:
-			ctx.cfg.session_memcap = cli_size("--session-memcap", optarg, 1ull << 20, 1ull << 40);
-			break;
-		case OPT_CERTIFICATES:
-			if (!cert_mode_option(&ctx.cfg, optarg))
-				return EXIT_USAGE;
-			break;
-		case OPT_BUDGET:
-			ctx.cfg.memcap = cli_size("--memcap", optarg, 4ull << 20, 1ull << 40);
-			break;
-		case OPT_VLAN_TRACKING:
-			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
-				fprintf(stderr, "tlstap: --vlan-tracking takes on or off\n"
-					"Try 'tlstap --help'.\n");
-				return EXIT_USAGE;
-			}
-			ctx.cfg.vlan_tracking = strcmp(optarg, "on") == 0;
-			break;
-		default:
-			if (u32_option(&ctx.cfg, c, optarg) || cli_option(&cli, &co, c, optarg))
-				break;
-			fprintf(stderr, "Try 'tlstap --help'.\n");
-			return EXIT_USAGE;
-		}
-	}
-	/* Single lines apply after every file, whatever the order given. */
-	for (int i = 0; i < nsets; i++)
-		if (fnd_policy_parse(&ctx.cfg.findings, sets[i], strlen(sets[i]), "--findings-set",
-				     err, sizeof err) != 0) {
-			fprintf(stderr, "tlstap: %s\n", err);
-			return EXIT_USAGE;
-		}
-	cli_positional(&cli, &co, &ctx.cfg, argc - optind, argv + optind, iface != NULL);
-	if ((cli.files.n == 0) == (iface == NULL) && !cli.from_json) {
-		fprintf(stderr, "tlstap: give capture files (or -r FILE) or -i INTERFACE (one of them)\n"
-			"Try 'tlstap --help'.\n");
-		return EXIT_USAGE;
-	}
-
-	keylog_init(&keylog);
-	if (nkeylogs) {
+	keylog_init(&r->keylog);
+	if (o->nkeylogs) {
 		/* live: the files are followed as they grow */
-		kfollow = kfollow_open(&keylog, keylogs, nkeylogs, iface != NULL, err, sizeof err);
-		if (!kfollow) {
+		r->kfollow = kfollow_open(&r->keylog, o->keylogs, o->nkeylogs, o->iface != NULL,
+					  err, sizeof err);
+		if (!r->kfollow) {
 			fprintf(stderr, "tlstap: %s\n", err);
 			return EXIT_USAGE;
 		}
-		kfollow_stats(kfollow, &ctx.st);
-		if (keylog.st.bad_lines)
+		kfollow_stats(r->kfollow, &ctx->st);
+		if (r->keylog.st.bad_lines)
 			fprintf(stderr, "tlstap: --keylog: %llu line(s) not understood, skipped\n",
-				(unsigned long long)keylog.st.bad_lines);
-		if (!iface) {
-			kfollow_free(kfollow);
-			kfollow = NULL;
+				(unsigned long long)r->keylog.st.bad_lines);
+		if (!o->iface) {
+			kfollow_free(r->kfollow);
+			r->kfollow = NULL;
 		}
-		ctx.keylog = &keylog;
-		ctx.kfollow = kfollow;
-		co.keylog_follow = kfollow;
+		ctx->keylog = &r->keylog;
+		ctx->kfollow = r->kfollow;
+		o->co.keylog_follow = r->kfollow;
 	}
-	for (size_t i = 0; i < cli.files.n; i++)
-		if (load_pcapng_secrets(&keylog, cli.files.name[i])) {
-			ctx.keylog = &keylog;
-			ctx.st.keylog_lines = keylog.st.lines;
-			ctx.st.keylog_secrets = keylog.st.secrets;
-			ctx.st.keylog_bad_lines = keylog.st.bad_lines;
-		}
-	ctx.cfg.ingress_iface = iface;
-	ctx.em = emitter_new(outs, nouts, ctx.cfg.pretty, err, sizeof err);
-	if (!ctx.em) {
+	o->co.keylog = &r->keylog;      /* and the pcapng inputs' secrets blocks */
+	ctx->cfg.ingress_iface = o->iface;
+	ctx->em = emitter_new(o->outs, o->nouts, ctx->cfg.pretty, err, sizeof err);
+	if (!ctx->em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
 		return EXIT_OUTPUT;
 	}
-	if (!iface)
-		emitter_patient(ctx.em);
-	if ((rc = cli_start(&cli, &ctx, &co)) != EXIT_OK) {
-		cli_finish(&cli);
-		emitter_free(ctx.em, &ctx.st.records_dropped);
+	if (!o->iface)
+		emitter_patient(ctx->em);
+	if ((rc = cli_start(&o->cli, ctx, &o->co)) != EXIT_OK) {
+		cli_finish(&o->cli);
+		teardown(r);
 		return rc;
 	}
-	memset(&xo, 0, sizeof xo);
-	xo.ca_file = ctx.cfg.ca_file;
-	xo.ca_dir = ctx.cfg.ca_dir;
-	xo.client_ca_file = ctx.cfg.client_ca_file;
-	xo.cache_size = ctx.cfg.cert_cache_size;
-	ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
-	if (!ctx.x509) {
+	ctx->x509 = trust_store(&ctx->cfg, err, sizeof err);
+	if (!ctx->x509) {
 		fprintf(stderr, "tlstap: %s\n", err);
-		emitter_free(ctx.em, &ctx.st.records_dropped);
-		cli_finish(&cli);
+		teardown(r);
+		cli_finish(&o->cli);
 		return EXIT_INTERNAL;
 	}
-	ctx.hello_frags = frag_cache_new(ctx.cfg.hello_cache_size);
-	ctx.sources = sources_new();
-	co.sources = ctx.sources;
-	eng = engine_new(&ctx, stats_interval_ns);
-	if (!eng || (ctx.cfg.hello_cache_size && !ctx.hello_frags) || !ctx.sources) {
+	ctx->hello_frags = frag_cache_new(ctx->cfg.hello_cache_size);
+	ctx->sources = sources_new();
+	o->co.sources = ctx->sources;
+	r->eng = engine_new(ctx, o->stats_interval_ns);
+	if (!r->eng || (ctx->cfg.hello_cache_size && !ctx->hello_frags) || !ctx->sources) {
 		fprintf(stderr, "tlstap: out of memory\n");
-		engine_free(eng);
-		frag_cache_free(ctx.hello_frags);
-		sources_free(ctx.sources);
-		x509_ctx_free(ctx.x509);
-		emitter_free(ctx.em, &ctx.st.records_dropped);
-		cli_finish(&cli);
+		teardown(r);
+		cli_finish(&o->cli);
 		return EXIT_INTERNAL;
 	}
-	capture_signals();
+	return EXIT_OK;
+}
 
-	if (cli.from_json) {
-		rc = cli_replay(&cli, &ctx);
-		stats = 0;
-	} else if (iface) {
-		if (capture_live(eng, &ctx.st, iface, &co) < 0)
+/* The input: saved records, an interface or the capture files.  EXIT_OK
+ * or the code of what failed (the other files are still read). */
+static int run_input(struct run *r)
+{
+	struct options *o = &r->opt;
+	int rc = EXIT_OK;
+
+	capture_signals();
+	if (o->cli.from_json) {
+		rc = cli_replay(&o->cli, &r->ctx);
+		o->stats = false;
+	} else if (o->iface) {
+		if (capture_live(r->eng, &r->ctx.st, o->iface, &o->co) < 0)
 			rc = EXIT_LIVE;
 	} else {
-		for (size_t i = 0; i < cli.files.n && !capture_stopped(); i++)
-			if (capture_file(eng, cli.files.name[i], &co) < 0)
+		for (size_t i = 0; i < o->cli.files.n && !capture_stopped(); i++)
+			if (capture_file(r->eng, o->cli.files.name[i], &o->co) < 0)
 				rc = EXIT_INPUT;
 	}
+	return rc;
+}
 
-	engine_flush(eng);
-	if (stats)
-		emit_stats(&ctx, ctx.st.packets ? engine_last_time(eng) : wall_ns(), true);
-	if (summary && !iface && !cli.quiet && !cli.from_json)
-		emit_summary(&ctx, stderr);
-	engine_free(eng);
-	frag_cache_free(ctx.hello_frags);
-	sources_free(ctx.sources);
-	x509_ctx_free(ctx.x509);
-	kfollow_free(kfollow);
-	keylog_free(&keylog);
-	if (emitter_free(ctx.em, &ctx.st.records_dropped) < 0 && rc == EXIT_OK)
+/* The end of the run: the last records, the final stats and summary,
+ * everything closed.  The exit code: rc, or the first failure after it. */
+static int finish(struct run *r, int rc)
+{
+	struct tt_ctx *ctx = &r->ctx;
+	struct options *o = &r->opt;
+	int c;
+
+	engine_flush(r->eng);
+	if (o->stats)
+		emit_stats(ctx, ctx->st.packets ? engine_last_time(r->eng) : wall_ns(), true);
+	if (o->summary && !o->iface && !o->cli.quiet && !o->cli.from_json)
+		emit_summary(ctx, stderr);
+	if (teardown(r) < 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
-	if ((c = cli_finish(&cli)) != EXIT_OK && rc == EXIT_OK)
+	if ((c = cli_finish(&o->cli)) != EXIT_OK && rc == EXIT_OK)
 		rc = c;
 	/* Offline, every record should have reached every sink: say it once. */
-	if (!iface && ctx.st.records_dropped) {
+	if (!o->iface && ctx->st.records_dropped) {
 		fprintf(stderr, "tlstap: %llu records could not be delivered\n",
-			(unsigned long long)ctx.st.records_dropped);
+			(unsigned long long)ctx->st.records_dropped);
 		if (rc == EXIT_OK)
 			rc = EXIT_UNDELIVERED;
 	}
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;
+	int rc = options_parse(&r.opt, &r.ctx.cfg, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	if ((rc = setup(&r)) != EXIT_OK)
+		return rc;
+	return finish(&r, run_input(&r));
 }

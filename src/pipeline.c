@@ -21,6 +21,7 @@
  * end_flow(): finish the session, emit if it was TLS and not yet emitted,
  * free.
  */
+#include "../parsers/fp.h"
 #include "../parsers/x509.h"
 #include "pipeline.h"
 
@@ -210,7 +211,8 @@ static int client_by_ports(const struct flow *f)
 /* The session's verdict (verdict.c), then its record (emit.c). */
 static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 {
-	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL, { NULL, NULL }, at_end };
+	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL, { NULL, NULL }, at_end,
+				0, "" };
 	struct verdict v;
 
 	for (int d = 0; d < 2 && f->encap; d++)
@@ -223,7 +225,13 @@ static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 		verdict_build(f->sess, pl->ctx, client, f->ct.first_ns, &v);
 		fi.verdict = &v;
 	}
+	fi.client = fi.verdict ? v.client : f->syn_side >= 0 ? f->syn_side : 0;
+	fp_community_id(f->ep.af, f->ep.addr[fi.client], f->ep.addr[!fi.client],
+			f->ep.port[fi.client], f->ep.port[!fi.client], f->ep.proto == 17 ? 17 : 6,
+			pl->ctx->cfg.community_id_seed, fi.community_id);
 	emit_session(pl->ctx, &fi);
+	if (fi.verdict)
+		verdict_free(&v);
 	f->emitted = true;
 }
 

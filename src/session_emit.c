@@ -27,11 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parsers/digest.h"
 #include "../parsers/tls_keylog.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
-#include "../parsers/x509.h"
 #include "emit.h"
 #include "findings.h"
 #include "fragcache.h"
@@ -400,16 +398,16 @@ static void name_if(struct jw *w, const char *key, const char *v)
 
 /* The members of tls.client that depend only on the hello's lists: ja3
  * through extensions. */
-static void client_lists(struct jw *w, const void *src, struct anom_set *a)
+static void client_lists(struct jw *w, const void *src, const struct verdict_hello *vh,
+			 struct anom_set *a)
 {
 	const struct tls_client_hello *ch = src;
-	struct verdict_client_fp fp;
+	const struct verdict_client_fp *fp = &vh->fp.client;
 
-	verdict_client_fp(ch, &fp);
-	jw_name(w, "ja3", fp.ja3);
-	name_if(w, "ja3_string", fp.ja3_string);
-	name_if(w, "ja4", fp.ja4);
-	name_if(w, "ja4_r", fp.ja4_r);
+	jw_name(w, "ja3", fp->ja3);
+	name_if(w, "ja3_string", fp->ja3_string);
+	name_if(w, "ja4", fp->ja4);
+	name_if(w, "ja4_r", fp->ja4_r);
 
 	code_list(w, "supported_ciphers", ch->ciphers, ch->n_ciphers, tls_cipher_name);
 	jw_hex(w, "version", ch->legacy_version, 4);
@@ -447,115 +445,70 @@ static void client_lists(struct jw *w, const void *src, struct anom_set *a)
 	u16_arr(w, "extensions", ch->exts, ch->n_exts);
 }
 
-/* Every input client_lists reads, serialised: the cache key.  Counts come
- * before their lists, so that no two different hellos give the same bytes. */
-struct hello_key {
-	uint8_t b[64 + 2 * (TLS_MAX_CIPHERS + TLS_MAX_EXTS + TLS_MAX_GROUPS + TLS_MAX_SIGALGS +
-			    TLS_MAX_VERSIONS + TLS_MAX_KEYSHARES) +
-		  TLS_MAX_PTFMTS + TLS_MAX_COMP + 3 * TLS_MAX_ALPN + TLS_ALPN_BUF];
-	size_t n;
+/* Lists formatted for the hello cache, stored once the record is built:
+ * a store may replace the entry the verdict found for the other hello. */
+struct frag_store {
+	struct jw tmp[2];
+	struct frag nf[2];
+	const struct verdict_hello *vh[2];
+	unsigned n;
 };
 
-static void hk_bytes(struct hello_key *k, const void *p, size_t n)
-{
-	memcpy(k->b + k->n, p, n);
-	k->n += n;
-}
+/* Writes the members build() makes of src with the verdict's vh: the
+ * verdict's cached fragment, or built, and kept in fs for the cache when
+ * the verdict keyed it.  Anomalies build() raises are replayed from the
+ * cache: only invalid_utf8 can arise from these members. */
+typedef void (*lists_build)(struct jw *w, const void *src, const struct verdict_hello *vh,
+			    struct anom_set *a);
 
-static void hk_u16(struct hello_key *k, uint16_t v)
-{
-	hk_bytes(k, &v, sizeof v);
-}
-
-static void hk_list16(struct hello_key *k, const uint16_t *v, uint16_t n)
-{
-	hk_u16(k, n);
-	hk_bytes(k, v, (size_t)n * 2);
-}
-
-static void client_key(struct hello_key *k, const void *src)
-{
-	const struct tls_client_hello *ch = src;
-	const struct tls_alpn_list *l = &ch->alpn;
-	uint8_t flags = (uint8_t)(ch->sslv2 | ch->has_sni << 1 | ch->has_alpn << 2 | ch->dtls << 3 |
-				  ch->quic << 4);
-
-	k->n = 0;
-	hk_bytes(k, "C", 1);
-	hk_bytes(k, &flags, 1);
-	hk_u16(k, ch->legacy_version);
-	hk_u16(k, ch->n_ciphers_total);
-	hk_u16(k, ch->n_exts_total);
-	hk_list16(k, ch->ciphers, ch->n_ciphers);
-	hk_list16(k, ch->exts, ch->n_exts);
-	hk_list16(k, ch->groups, ch->n_groups);
-	hk_list16(k, ch->sigalgs, ch->n_sigalgs);
-	hk_list16(k, ch->versions, ch->n_versions);
-	hk_list16(k, ch->keyshares, ch->n_keyshares);
-	hk_u16(k, ch->n_ptfmts);
-	hk_bytes(k, ch->ptfmts, ch->n_ptfmts);
-	hk_u16(k, ch->n_comp);
-	hk_bytes(k, ch->comp, ch->n_comp);
-	hk_u16(k, l->n);
-	for (uint16_t i = 0; i < l->n; i++) {
-		size_t len = (size_t)l->off[i] + l->len[i] <= sizeof l->buf ? l->len[i] : 0;
-		hk_u16(k, l->off[i]);
-		hk_bytes(k, &l->len[i], 1);
-		hk_bytes(k, l->buf + l->off[i], len);
-	}
-}
-
-/* The members build() writes from src, from the cache when the same key was
- * seen before (key() serialises every input build() reads, after a kind
- * byte so that client and server keys never meet).  Anomalies build()
- * raises are replayed: only invalid_utf8 can arise from these members. */
-typedef void (*frag_build)(struct jw *w, const void *src, struct anom_set *a);
-typedef void (*frag_key)(struct hello_key *k, const void *src);
-
-static void splice_cached(struct jw *w, struct frag_cache *fc, frag_key key,
-			  frag_build build, const void *src, struct anom_set *a)
+static void splice_lists(struct jw *w, struct frag_store *fs, lists_build build,
+			 const void *src, const struct verdict_hello *vh, struct anom_set *a)
 {
 	struct anom_set mine = { 0 };
-	const struct frag *f;
-	struct frag nf;
-	struct hello_key k;
-	struct jw tmp;                  /* a miss builds the fragment here */
-	uint64_t h;
+	const struct frag *f = vh->cached;
 
-	if (!fc) {
-		build(w, src, a);
+	if (!f && !vh->keyed) {
+		build(w, src, vh, a);
 		return;
 	}
-	key(&k, src);
-	h = dig_fast64(k.b, k.n);
-	f = frag_get(fc, k.b, k.n, h);
 	if (!f) {
-		jw_init(&tmp);
-		jw_open(&tmp, NULL, '{');
-		build(&tmp, src, &mine);
-		if (tmp.oom) {
-			jw_free(&tmp);
-			build(w, src, a);
+		struct jw *tmp = &fs->tmp[fs->n];
+		struct frag *nf = &fs->nf[fs->n];
+		jw_init(tmp);
+		jw_open(tmp, NULL, '{');
+		build(tmp, src, vh, &mine);
+		if (tmp->oom) {
+			jw_free(tmp);
+			build(w, src, vh, a);
 			return;
 		}
-		nf.json = jw_members(&tmp, &nf.len, &nf.members);
-		nf.flags = anom_has(&mine, "invalid_utf8") ? 1u : 0u;
-		frag_put(fc, k.b, k.n, h, &nf);
-		f = &nf;        /* points into tmp, alive until the end */
+		nf->json = jw_members(tmp, &nf->len, &nf->members);
+		nf->flags = anom_has(&mine, "invalid_utf8") ? 1u : 0u;
+		fs->vh[fs->n++] = vh;
+		f = nf;
 	}
 	jw_splice(w, f->json, f->len, f->members);
 	if (f->flags)
 		anom_add(a, "invalid_utf8");
-	if (f == &nf)
-		jw_free(&tmp);
+}
+
+/* The lists built this record into the cache (fc NULL: dropped). */
+static void frag_store_finish(struct frag_store *fs, struct frag_cache *fc)
+{
+	for (unsigned i = 0; i < fs->n; i++) {
+		if (fc)
+			frag_put(fc, fs->vh[i]->key.b, fs->vh[i]->key.n, fs->vh[i]->h, &fs->nf[i]);
+		jw_free(&fs->tmp[i]);
+	}
+	fs->n = 0;
 }
 
 /* The first ClientHello's fields; server_name is the one the server
  * answered: the second hello's when a retry changed it (retry_fields says
  * what the first one named). */
 static void client_hello_fields(struct jw *w, const struct session *s,
-				const struct tls_client_hello *ch, struct anom_set *a,
-				struct frag_cache *fc)
+				const struct tls_client_hello *ch, const struct verdict *v,
+				struct anom_set *a, struct frag_store *fs)
 {
 	if (s->retry_changes & (1u << TLS_RETRY_SERVER_NAME)) {
 		if (s->retry_sni_present && s->retry_sni_len)
@@ -563,7 +516,7 @@ static void client_hello_fields(struct jw *w, const struct session *s,
 	} else if (ch->has_sni && ch->sni_len) {
 		jw_wire(w, "server_name", ch->sni, ch->sni_len, a);
 	}
-	splice_cached(w, fc, client_key, client_lists, ch, a);
+	splice_lists(w, fs, client_lists, ch, &v->hello[VERDICT_CLIENT], a);
 	if (ch->sslv2)
 		jw_bool(w, "sslv2_hello", true);
 	if (ch->session_id_len)
@@ -607,7 +560,8 @@ static void key_exchange(struct jw *w, const struct session *s)
 	jw_close(w, false);
 }
 
-static void cert_request(struct jw *w, const struct session *s, struct anom_set *a)
+static void cert_request(struct jw *w, const struct session *s, const struct verdict *v,
+			 struct anom_set *a)
 {
 	const struct tls_cert_request *cr = s->cr;
 
@@ -620,14 +574,13 @@ static void cert_request(struct jw *w, const struct session *s, struct anom_set 
 	code_list(w, "signature_algorithms", cr->sigalgs,
 		  cr->n_sigalgs < TLS_MAX_SIGALGS ? cr->n_sigalgs : TLS_MAX_SIGALGS,
 		  tls_sigscheme_name);
-	/* Authorities: each DistinguishedName as an RFC 4514 string (SCHEMA.md);
-	 * one that is not a DER Name as its lowercase hex, and an anomaly. */
+	/* Authorities: each DistinguishedName as an RFC 4514 string (SCHEMA.md,
+	 * the verdict's); one that is not a DER Name as its lowercase hex, and
+	 * an anomaly. */
 	jw_open(w, "authorities", '[');
-	for (uint16_t i = 0; s->cr_auth && i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++) {
-		char *dn = x509_dn_string(cr->authorities[i].der, cr->authorities[i].len);
-		if (dn) {
-			jw_str(w, NULL, dn);
-			free(dn);
+	for (unsigned i = 0; i < v->n_authority_dn; i++) {
+		if (v->authority_dn[i]) {
+			jw_str(w, NULL, v->authority_dn[i]);
 		} else {
 			jw_hexbytes(w, NULL, cr->authorities[i].der, cr->authorities[i].len);
 			anom_add(a, "certificate_request_authority_malformed");
@@ -639,47 +592,27 @@ static void cert_request(struct jw *w, const struct session *s, struct anom_set 
 
 /* The members of tls.server that depend only on the ServerHello's version,
  * cipher, extensions and ALPN: ja3s, ja3s_string, ja4s, extensions. */
-static void server_lists(struct jw *w, const void *src, struct anom_set *a)
+static void server_lists(struct jw *w, const void *src, const struct verdict_hello *vh,
+			 struct anom_set *a)
 {
 	const struct tls_server_hello *sh = src;
-	struct verdict_server_fp fp;
+	const struct verdict_server_fp *fp = &vh->fp.server;
 
 	(void)a;
-	verdict_server_fp(sh, &fp);
-	jw_name(w, "ja3s", fp.ja3s);
-	name_if(w, "ja3s_string", fp.ja3s_string);
-	name_if(w, "ja4s", fp.ja4s);
+	jw_name(w, "ja3s", fp->ja3s);
+	name_if(w, "ja3s_string", fp->ja3s_string);
+	name_if(w, "ja4s", fp->ja4s);
 	u16_arr(w, "extensions", sh->exts, sh->n_exts);
 }
 
-/* Every input server_lists reads (the ALPN only for JA4S's characters). */
-static void server_key(struct hello_key *k, const void *src)
-{
-	const struct tls_server_hello *sh = src;
-	const struct tls_alpn_list *l = &sh->alpn;
-
-	k->n = 0;
-	hk_bytes(k, sh->quic ? "Q" : "S", 1);
-	hk_u16(k, sh->legacy_version);
-	hk_u16(k, sh->selected_version);
-	hk_u16(k, sh->cipher);
-	hk_u16(k, sh->n_exts_total);
-	hk_list16(k, sh->exts, sh->n_exts);
-	hk_u16(k, l->n);
-	if (l->n && (size_t)l->off[0] + l->len[0] <= sizeof l->buf) {
-		hk_bytes(k, &l->len[0], 1);
-		hk_bytes(k, l->buf + l->off[0], l->len[0]);
-	}
-}
-
-static void server_hello_fields(struct jw *w, const struct session *s, struct anom_set *a,
-				struct frag_cache *fc)
+static void server_hello_fields(struct jw *w, const struct session *s, const struct verdict *v,
+				struct anom_set *a, struct frag_store *fs)
 {
 	const struct tls_server_hello *sh = s->sh;
 
 	/* After a HelloRetryRequest, JA3S/JA4S and the extensions are the
-	 * HRR's: the first ServerHello, paired with the first ClientHello. */
-	splice_cached(w, fc, server_key, server_lists, s->hrr_sh ? s->hrr_sh : sh, a);
+	 * HRR's (verdict_hello.c). */
+	splice_lists(w, fs, server_lists, s->hrr_sh ? s->hrr_sh : sh, &v->hello[VERDICT_SERVER], a);
 	if (sh->session_id_len)
 		jw_hexbytes(w, "session_id", sh->session_id,
 			    sh->session_id_len <= 32 ? sh->session_id_len : 32);
@@ -769,13 +702,13 @@ static void retry_fields(struct jw *w, const struct session *s, struct anom_set 
 /* tls.client: the first ClientHello's fields, CertificateVerify, the
  * client's certificates. */
 static void client_obj(struct jw *w, const struct session *s, const struct verdict *v,
-		       struct tt_ctx *ctx, struct anom_set *a)
+		       struct tt_ctx *ctx, struct anom_set *a, struct frag_store *fs)
 {
 	int c = v->client;
 
 	jw_open(w, "client", '{');
 	if (core_ch(s))
-		client_hello_fields(w, s, core_ch(s), a, ctx ? ctx->hello_frags : NULL);
+		client_hello_fields(w, s, core_ch(s), v, a, fs);
 	else if (s->quic && s->quic->qc.have_chlo && s->quic->qc.chlo.has_sni)
 		jw_wire(w, "server_name", s->quic->qc.chlo.sni, s->quic->qc.chlo.sni_len, a);
 	if (s->cli_cv && s->cv_has_sigalg) {
@@ -797,19 +730,19 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 /* tls.server: the ServerHello's fields, what followed it, the server's
  * certificates. */
 static void server_obj(struct jw *w, const struct session *s, const struct verdict *v,
-		       struct tt_ctx *ctx, struct anom_set *a)
+		       struct tt_ctx *ctx, struct anom_set *a, struct frag_store *fs)
 {
 	int svd = !v->client;
 
 	jw_open(w, "server", '{');
 	if (s->sh && (s->sh_seen || s->hrr) && !s->v2) {
-		server_hello_fields(w, s, a, ctx ? ctx->hello_frags : NULL);
+		server_hello_fields(w, s, v, a, fs);
 		if (s->has_nst && !s->tls13)
 			jw_uint(w, "ticket_lifetime_hint", s->nst_lifetime);
 		if (s->sh_seen && !(s->resumed && !s->tls13))
 			key_exchange(w, s);
 		if (s->cr && s->srv_cr)
-			cert_request(w, s, a);
+			cert_request(w, s, v, a);
 		if (s->tls13 && s->sh_seen && !s->resumed)
 			jw_bool(w, "certificate_encrypted", true);
 	}
@@ -857,8 +790,10 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 		 struct tt_ctx *ctx, struct rec_tally *t)
 {
 	struct anom_set *a = &t->anom;
+	struct frag_store fs;
 	int c = v->client;
 
+	fs.n = 0;
 	*a = s->anom;
 	t->worst = -1;
 	if (!s->is_tls && !s->not_tls)
@@ -906,8 +841,9 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	if (s->decrypting)
 		decryption_obj(w, s);
 
-	client_obj(w, s, v, ctx, a);
-	server_obj(w, s, v, ctx, a);
+	client_obj(w, s, v, ctx, a, &fs);
+	server_obj(w, s, v, ctx, a, &fs);
+	frag_store_finish(&fs, ctx ? ctx->hello_frags : NULL);
 
 	/* How much of each direction the capture lost (the tcp_gap anomaly). */
 	if (s->gap_bytes[0] || s->gap_bytes[1]) {

@@ -525,82 +525,108 @@ void core_alert(struct session *s, int dir, uint8_t level, uint8_t desc, bool de
 		anom_add(&s->anom, "malformed_alert");
 }
 
-static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+/* A ChangeCipherSpec: the side's keys change, unless it is TLS 1.3's
+ * middlebox compatibility one. */
+static void handle_ccs(struct session *s, int dir)
 {
 	struct sess_dir *d = &s->d[dir];
 	int c = core_client_dir(s);
 
+	core_add_msg(s, dir, SESS_MSG_CCS);
+	if (d->hs_len || d->hs_skip)
+		anom_add(&s->anom, "handshake_message_cut");
+	d->hs_len = d->hs_skip = 0;
+	d->hs_resync = false;
+	/* TLS 1.3 middlebox compatibility CCS, also the client's before
+	 * any ServerHello (RFC 8446 D.4): no change of keys.  A client
+	 * CCS before a ServerHello we did not see is a TLS <= 1.2 one when
+	 * the client already sent ClientKeyExchange or never offered 1.3
+	 * (one-sided capture). */
+	if (s->tls13 || s->v2)
+		return;
+	if (!s->sh_seen && dir == c && !s->cli_cke && !(core_ch(s) && !core_offers_tls13(core_ch(s))))
+		return;
+	if (!s->sh_seen && dir != c) {
+		anom_add(&s->anom, "unexpected_message");
+		return;
+	}
+	d->ccs = d->enc = true;
+	if (s->ctx->keylog)
+		core_dec12_ccs(s, dir);
+	if (dir != c && !s->srv_cert && !s->srv_ske && !s->srv_shd)
+		s->resumed = true;
+	core_check_established(s);
+}
+
+/* A handshake record: opened with a key, counted when encrypted without
+ * one, else its messages parsed. */
+static void handle_handshake(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+
+	if (d->enc && !s->tls13 && s->dec && core_dec12_record(s, dir, r, ts))
+		return;
+	if (core_tls13_cleartext_handshake(s, dir))
+		return;
+	if (d->enc && !s->tls13) {
+		if (!d->finished) {
+			d->finished = true;
+			core_add_msg(s, dir, SESS_MSG_ENC_FINISHED);
+		} else {
+			core_add_msg(s, dir, SESS_MSG_ENC_HS);
+		}
+		core_check_established(s);
+		return;
+	}
+	core_hs_feed(s, dir, r->body, r->len, ts);
+}
+
+/* An application data record: a midstream pickup, TLS 1.3's encrypted
+ * flights, data after the keys changed, 0-RTT, or out of place. */
+static void handle_appdata(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	int c = core_client_dir(s);
+
+	if (midstream_unseen(s)) {
+		/* The handshake happened before the capture saw the flow. */
+		core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
+		s->fail_stage = NULL;
+	} else if (s->tls13 && s->sh_seen) {
+		if (!(s->dec && core_dec_record(s, dir, r, ts)))
+			core_tls13_record(s, dir, r->len, ts);
+	} else if (d->ccs) {
+		if (s->dec)
+			core_dec12_record(s, dir, r, ts);
+		d->appdata++;
+		if (!s->appdata_listed[dir]) {
+			s->appdata_listed[dir] = true;
+			core_add_msg(s, dir, SESS_MSG_APPDATA);
+		}
+		core_check_established(s);
+	} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
+		core_early_record(s, r->len);
+	} else if (s->d[!dir].got_bytes) {
+		/* (with the peer's direction missing, data is what we expect) */
+		anom_add(&s->anom, "unexpected_application_data");
+	}
+}
+
+static void handle_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
 	switch (r->type) {
 	case TLS_CT_CCS:
-		core_add_msg(s, dir, SESS_MSG_CCS);
-		if (d->hs_len || d->hs_skip)
-			anom_add(&s->anom, "handshake_message_cut");
-		d->hs_len = d->hs_skip = 0;
-		d->hs_resync = false;
-		/* TLS 1.3 middlebox compatibility CCS, also the client's before
-		 * any ServerHello (RFC 8446 D.4): no change of keys.  A client
-		 * CCS before a ServerHello we did not see is a TLS <= 1.2 one when
-		 * the client already sent ClientKeyExchange or never offered 1.3
-		 * (one-sided capture). */
-		if (s->tls13 || s->v2)
-			break;
-		if (!s->sh_seen && dir == c && !s->cli_cke && !(core_ch(s) && !core_offers_tls13(core_ch(s))))
-			break;
-		if (!s->sh_seen && dir != c) {
-			anom_add(&s->anom, "unexpected_message");
-			break;
-		}
-		d->ccs = d->enc = true;
-		if (s->ctx->keylog)
-			core_dec12_ccs(s, dir);
-		if (dir != c && !s->srv_cert && !s->srv_ske && !s->srv_shd)
-			s->resumed = true;
-		core_check_established(s);
+		handle_ccs(s, dir);
 		break;
 	case TLS_CT_ALERT:
-		if (!(d->ccs && s->dec && core_dec12_record(s, dir, r, ts)))
+		if (!(s->d[dir].ccs && s->dec && core_dec12_record(s, dir, r, ts)))
 			handle_alert(s, dir, r);
 		break;
 	case TLS_CT_HANDSHAKE:
-		if (d->enc && !s->tls13 && s->dec && core_dec12_record(s, dir, r, ts))
-			break;
-		if (core_tls13_cleartext_handshake(s, dir))
-			break;
-		if (d->enc && !s->tls13) {
-			if (!d->finished) {
-				d->finished = true;
-				core_add_msg(s, dir, SESS_MSG_ENC_FINISHED);
-			} else {
-				core_add_msg(s, dir, SESS_MSG_ENC_HS);
-			}
-			core_check_established(s);
-			break;
-		}
-		core_hs_feed(s, dir, r->body, r->len, ts);
+		handle_handshake(s, dir, r, ts);
 		break;
 	case TLS_CT_APPDATA:
-		if (midstream_unseen(s)) {
-			/* The handshake happened before the capture saw the flow. */
-			core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
-			s->fail_stage = NULL;
-		} else if (s->tls13 && s->sh_seen) {
-			if (!(s->dec && core_dec_record(s, dir, r, ts)))
-				core_tls13_record(s, dir, r->len, ts);
-		} else if (d->ccs) {
-			if (s->dec)
-				core_dec12_record(s, dir, r, ts);
-			d->appdata++;
-			if (!s->appdata_listed[dir]) {
-				s->appdata_listed[dir] = true;
-				core_add_msg(s, dir, SESS_MSG_APPDATA);
-			}
-			core_check_established(s);
-		} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
-			core_early_record(s, r->len);
-		} else if (s->d[!dir].got_bytes) {
-			/* (with the peer's direction missing, data is what we expect) */
-			anom_add(&s->anom, "unexpected_application_data");
-		}
+		handle_appdata(s, dir, r, ts);
 		break;
 	case TLS_CT_HEARTBEAT:
 		anom_add(&s->anom, "heartbeat");

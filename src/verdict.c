@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -230,11 +231,21 @@ static void say_write_failed(const char *dir, int e)
 			dir, e ? strerror(e) : "path too long or short write");
 }
 
+#ifdef TLSTAP_WITH_FOXIO
+_Static_assert(sizeof ((struct x509_cert *)0)->ja4x == FP_JA4_MAX, "JA4X buffer");
+#endif
+
 void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 		   const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns, bool server,
 		   struct verdict_side *vs)
 {
 	memset(vs, 0, sizeof *vs);
+#ifdef TLSTAP_WITH_FOXIO
+	/* Once per certificate: the certificate cache keeps it. */
+	for (size_t i = 0; chain && i < n; i++)
+		if (chain[i] && chain[i]->der_len && !chain[i]->ja4x[0])
+			fp_ja4x(chain[i], chain[i]->ja4x);
+#endif
 	if (!chain || n == 0 || !chain[0] || !ctx)
 		return;
 	if (ctx->cfg.certs_dir)
@@ -284,16 +295,38 @@ static void findings(const struct session *s, const struct tt_ctx *ctx, int c,
 	fnd_judge(&f, &ctx->cfg.findings, &v->findings);
 }
 
+/* The CertificateRequest's authorities as the record lists them (only
+ * when tls.server has a certificate_request: session_emit.c). */
+static void authorities(const struct session *s, struct verdict *v)
+{
+	const struct tls_cert_request *cr = s->cr;
+
+	if (!(s->sh && (s->sh_seen || s->hrr) && !s->v2 && cr && s->srv_cr && s->cr_auth))
+		return;
+	for (uint16_t i = 0; i < cr->n_authorities && i < TLS_MAX_AUTHORITIES; i++)
+		v->authority_dn[v->n_authority_dn++] = x509_dn_string(cr->authorities[i].der,
+								      cr->authorities[i].len);
+}
+
+void verdict_free(struct verdict *v)
+{
+	for (unsigned i = 0; i < v->n_authority_dn; i++)
+		free(v->authority_dn[i]);
+	v->n_authority_dn = 0;
+}
+
 void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 		   uint64_t ts_ns, struct verdict *v)
 {
 	int c = client_side == 1 ? 1 : 0;
 
 	/* Everything but the findings' 8 KiB array, which holds n entries
-	 * (zeroing it cost more than the rest of the verdict). */
+	 * (zeroing it cost more than the rest of the verdict), and the
+	 * hellos' keys and fingerprints, set as they are needed. */
 	memset(v, 0, offsetof(struct verdict, findings));
 	v->findings.n = 0;
 	v->findings.worst = 0;
+	v->hello[VERDICT_CLIENT].present = v->hello[VERDICT_SERVER].present = false;
 	v->client = c;
 	if (!s->is_tls) {
 		const char *why = sess_pre_reason(s);
@@ -320,23 +353,7 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	v->client_data_missing = s->client >= 0 && !s->d[s->client].got_bytes &&
 				 s->d[!s->client].got_bytes;
 	findings(s, ctx, c, ts_ns, v);
+	authorities(s, v);
+	verdict_hellos(s, ctx, v);
 }
 
-void verdict_client_fp(const struct tls_client_hello *ch, struct verdict_client_fp *fp)
-{
-	fp_ja3(ch, fp->ja3_string, sizeof fp->ja3_string, fp->ja3);
-	fp_ja4(ch, ch->quic ? 'q' : ch->dtls ? 'd' : 't', fp->ja4, fp->ja4_r, sizeof fp->ja4_r);
-}
-
-void verdict_server_fp(const struct tls_server_hello *sh, struct verdict_server_fp *fp)
-{
-	fp_ja3s(sh, fp->ja3s_string, sizeof fp->ja3s_string, fp->ja3s);
-	fp->ja4s[0] = 0;
-#ifdef TLSTAP_WITH_FOXIO
-	{
-		char ja4sr[FP_JA4R_MAX];
-		fp_ja4s(sh, sh->quic ? 'q' : dtls_is_version(sh->legacy_version) ? 'd' : 't', fp->ja4s,
-			ja4sr, sizeof ja4sr);
-	}
-#endif
-}

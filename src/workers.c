@@ -452,6 +452,12 @@ void workers_sync(struct workers *wk, int flush)
 		st[f] += prev[f];
 }
 
+void workers_keylog(struct workers *wk, const struct keylog *kl)
+{
+	for (unsigned i = 0; i < wk->n; i++)
+		wk->w[i].ctx.keylog = kl;
+}
+
 static void worker_free(struct worker *w)
 {
 	struct batch *b;

@@ -43,6 +43,10 @@ void workers_tick(struct workers *wk, uint64_t now_ns);
  * workers' counters plus what the reading thread counted itself (libpcap's
  * figures, the stats records it wrote). */
 void workers_sync(struct workers *wk, int flush);
+/* The workers' key log is kl from now on.  Only right after workers_sync,
+ * while they wait for the next batch (engine_secrets). */
+struct keylog;
+void workers_keylog(struct workers *wk, const struct keylog *kl);
 /* Flushes every flow, stops and frees the workers. */
 void workers_free(struct workers *wk);
 

@@ -18,6 +18,8 @@ import os
 import subprocess
 import sys
 
+from failures import finish as failures_finish
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CERT_KEYS = ("x509", "chain")
 
@@ -120,11 +122,7 @@ def main():
     r = subprocess.run([exe, "-r", pcaps[0], "--certificates", "some"], capture_output=True)
     if r.returncode != 1 or b"--certificates takes" not in r.stderr:
         failures.append("an unknown --certificates mode is not refused")
-    for f in failures[:20]:
-        print("FAIL", f)
-    print(f"{len(full)} sessions, {len(seen1)} distinct certificates; "
-          f"{len(failures)} failures")
-    sys.exit(1 if failures else 0)
+    failures_finish(failures, f"{len(full)} sessions, {len(seen1)} distinct certificates", 20)
 
 
 if __name__ == "__main__":

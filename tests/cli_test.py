@@ -6,7 +6,8 @@
 Each check runs tlstap the way the README shows and looks at its records,
 its exit code and its messages: captures as positional arguments,
 directories in name order, wildcard patterns, gzip/zstd/xz captures, a
-trailing BPF expression, -c, --duration, -q, -w, --report without a
+trailing BPF expression, pcapng key logs read in the same pass (from
+standard input, compressed, in the middle of a file), -c, --duration, -q, -w, --report without a
 browser, unit suffixes, repeated -o, a closed pipe, usage exit codes and -V.
 """
 import gzip
@@ -134,6 +135,55 @@ def compressed(tmp):
     check(p.returncode == 2 and b"cut.gz" in p.stderr, "a cut gzip stream is a truncated capture (exit 2)")
 
 
+def pcapng_blocks(data):
+    """The blocks of a little-endian pcapng file, each as bytes."""
+    out, off = [], 0
+    while off < len(data):
+        n = struct.unpack_from("<I", data, off + 4)[0]
+        out.append(data[off:off + n])
+        off += n
+    return out
+
+
+def filler_epb(n):
+    """An Enhanced Packet Block of interface 0: an Ethernet frame of n bytes
+    of a local experimental EtherType (nothing tlstap follows)."""
+    frame = b"\x02" * 6 + b"\x04" * 6 + b"\x88\xb5" + b"\0" * (n - 14)
+    body = struct.pack("<IIIII", 0, 0, 0, n, n) + frame + b"\0" * (-n % 4)
+    return struct.pack("<II", 6, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+
+def secrets_in_stream(tmp):
+    """A pcapng file's Decryption Secrets Block is read in the same pass as
+    its packets: from standard input and compressed files too, and in the
+    middle of a file while worker threads are running."""
+    src = os.path.join(PCAPS, "keylog_tls13_mutual_dsb.pcapng")
+    ca = ["--no-stats", "--ca-file", os.path.join(TOP, "tests/certs-pcap/keylog-ca.pem")]
+    raw = open(src, "rb").read()
+    def strip(p):
+        return sorted(json.dumps(dict(r, log=None), sort_keys=True) for r in records(p))
+    want = strip(run(ca + [src]))
+    check(want and all("decryption" in json.dumps(json.loads(r)) for r in want),
+          "the secrets block's capture is decrypted")
+    p = run(ca + ["-r", "-"], input=raw)
+    check(p.returncode == 0 and strip(p) == want, "secrets block on standard input")
+    path = os.path.join(tmp, "dsb.pcapng.xz")
+    open(path, "wb").write(lzma.compress(raw))
+    p = run(ca + ["--threads", "2", path])
+    check(p.returncode == 0 and strip(p) == want, "secrets block in an xz capture, two threads")
+    # Over 2 MiB of other packets first: the workers are busy when the
+    # block streams past, well after the reader's first buffer.
+    blocks = pcapng_blocks(raw)
+    dsb = [b for b in blocks if struct.unpack_from("<I", b)[0] == 0x0A]
+    rest = [b for b in blocks if struct.unpack_from("<I", b)[0] != 0x0A]
+    mid = os.path.join(tmp, "mid.pcapng")
+    open(mid, "wb").write(b"".join(rest[:2] + [filler_epb(1500)] * 1500 + dsb + rest[2:]))
+    for threads in ("1", "3"):
+        p = run(ca + ["--threads", threads, "-r", "-"], input=open(mid, "rb").read())
+        check(p.returncode == 0 and strip(p) == want,
+              "secrets block in the middle of a file, --threads %s" % threads)
+
+
 def filters():
     multi = os.path.join(PCAPS, "multi_session.pcap")
     p = run(["--no-stats", multi, "tcp", "port", "8443"])
@@ -253,6 +303,7 @@ def main():
     try:
         positional(tmp)
         compressed(tmp)
+        secrets_in_stream(tmp)
         filters()
         limits(tmp)
         closed_pipe()

@@ -21,6 +21,8 @@ import json
 import os
 import sys
 
+from failures import finish as failures_finish
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECORDS = ("session_record", "stats_record", "x509_record")
 # Schema $defs whose strings Elasticsearch should index as more than keyword.
@@ -158,11 +160,8 @@ def main():
         if pm[:-2] not in schema.maps:
             fails.append(f"dynamic template {pm}: no such free-keyed object in the schema")
 
-    for f in fails[:40]:
-        print("FAIL", f)
-    print(f"{len(schema.leaves)} leaf fields, {len(schema.maps)} free-keyed objects, "
-          f"{len(fields)} mapped paths; {len(fails)} failures")
-    sys.exit(1 if fails else 0)
+    failures_finish(fails, f"{len(schema.leaves)} leaf fields, {len(schema.maps)} free-keyed "
+                    f"objects, {len(fields)} mapped paths", 40)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct verdict vd;
 		verdict_build(s, &ctx, session_client_side(s) < 0 ? 0 : session_client_side(s), ts, &vd);
 		session_emit(&w, s, &vd, &ctx, &t);
+		verdict_free(&vd);
 		jw_close(&w, true);
 		/* A record is always one line of valid JSON. */
 		v = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, &jerr);

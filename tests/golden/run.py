@@ -17,18 +17,14 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 import casetable  # noqa: E402  (tests/casetable.py)
+TOP = casetable.TOP
 
 
-def cases():
-    out = {}
-    for parts in casetable.rows(os.path.join(HERE, "cases.tsv")):
-        name, capture = parts[0], parts[1]
-        args = shlex.split(parts[2]) if len(parts) > 2 else []
-        out[name] = (capture, args)
-    return out
+def case(parts):
+    """name, capture, extra arguments -> (capture, [argument, ...])"""
+    return parts[1], shlex.split(parts[2]) if len(parts) > 2 else []
 
 
 def run(tlstap, capture, args):
@@ -84,30 +80,25 @@ def diff(a, b, path=""):
     return out
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    tlstap = sys.argv[1]
-    table = cases()
-    if sys.argv[2] == "--update":
-        for name in sys.argv[3:] or sorted(table):
-            capture, args = table[name]
-            p = run(tlstap, capture, args)
-            with open(os.path.join(HERE, name + ".ndjson"), "wb") as f:
-                f.write(p.stdout)
-            errf = os.path.join(HERE, name + ".stderr")
-            if p.returncode or p.stderr:
-                with open(errf, "w") as f:
-                    f.write("exit %d\n" % p.returncode)
-                    f.write(p.stderr.decode())
-            elif os.path.exists(errf):
-                os.unlink(errf)
-            print("%s: %d records, exit %d" % (name, len(records(p.stdout.decode())), p.returncode))
-        return 0
-    name = sys.argv[2]
-    if name not in table:
+def update(tlstap, name):
+    capture, args = TABLE[name]
+    p = run(tlstap, capture, args)
+    with open(os.path.join(HERE, name + ".ndjson"), "wb") as f:
+        f.write(p.stdout)
+    errf = os.path.join(HERE, name + ".stderr")
+    if p.returncode or p.stderr:
+        with open(errf, "w") as f:
+            f.write("exit %d\n" % p.returncode)
+            f.write(p.stderr.decode())
+    elif os.path.exists(errf):
+        os.unlink(errf)
+    print("%s: %d records, exit %d" % (name, len(records(p.stdout.decode())), p.returncode))
+
+
+def check(tlstap, name):
+    if name not in TABLE:
         sys.exit("unknown case %s" % name)
-    capture, args = table[name]
+    capture, args = TABLE[name]
     p = run(tlstap, capture, args)
     if p.returncode < 0:
         sys.exit("%s: tlstap killed by signal %d\n%s" % (name, -p.returncode, p.stderr.decode()))
@@ -147,11 +138,11 @@ def main():
         sys.stderr.write("%s: stderr differs:\nexpected:\n%s\ngot:\n%s\n" %
                          (name, want_err, p.stderr.decode()))
         ok = False
-    if not ok:
-        sys.stderr.write("(regenerate with: tests/golden/run.py %s --update %s, then review git diff)\n"
-                         % (tlstap, name))
-    return 0 if ok else 1
+    return ok
+
+
+TABLE = casetable.table(HERE, case)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(casetable.main(__doc__, TABLE, update, check, "tests/golden/run.py"))

@@ -78,6 +78,7 @@ static inline json_t *tt_emit_root(struct session *s, int client)
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
 	session_emit(&w, s, &v, &ctx, &t);
+	verdict_free(&v);
 	jw_close(&w, true);
 	root = w.oom ? NULL : json_loadb(w.p, w.len, JSON_ALLOW_NUL, NULL);
 	CHECK(root != NULL && memchr(w.p, '\n', w.len) == NULL);

@@ -17,17 +17,15 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 import casetable  # noqa: E402  (tests/casetable.py)
+TOP = casetable.TOP
 
 
-def cases():
-    out = {}
-    for parts in casetable.rows(os.path.join(HERE, "cases.tsv")):
-        env = dict(kv.split("=", 1) for kv in shlex.split(parts[2])) if len(parts) > 2 else {}
-        out[parts[0]] = (shlex.split(parts[1]), env)
-    return out
+def case(parts):
+    """name, arguments, settings -> ([argument, ...], {NAME: VALUE})"""
+    env = dict(kv.split("=", 1) for kv in shlex.split(parts[2])) if len(parts) > 2 else {}
+    return shlex.split(parts[1]), env
 
 
 def run(tlstap, args, env):
@@ -38,19 +36,15 @@ def run(tlstap, args, env):
                           capture_output=True, timeout=120)
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    tlstap, table = sys.argv[1], cases()
-    if sys.argv[2] == "--update":
-        for name in sys.argv[3:] or sorted(table):
-            p = run(tlstap, *table[name])
-            with open(os.path.join(HERE, name + ".out"), "wb") as f:
-                f.write(p.stdout)
-            print("%s: %d lines, exit %d" % (name, p.stdout.count(b"\n"), p.returncode))
-        return 0
-    name = sys.argv[2]
-    p = run(tlstap, *table[name])
+def update(tlstap, name):
+    p = run(tlstap, *TABLE[name])
+    with open(os.path.join(HERE, name + ".out"), "wb") as f:
+        f.write(p.stdout)
+    print("%s: %d lines, exit %d" % (name, p.stdout.count(b"\n"), p.returncode))
+
+
+def check(tlstap, name):
+    p = run(tlstap, *TABLE[name])
     with open(os.path.join(HERE, name + ".out"), "rb") as f:
         want = f.read()
     ok = True
@@ -62,14 +56,13 @@ def main():
                          (name, want.decode(errors="replace"), p.stdout.decode(errors="replace")))
         ok = False
     colour = b"\x1b[" in p.stdout
-    if colour != ("--color" in table[name][0] and "always" in table[name][0]):
+    if colour != ("--color" in TABLE[name][0] and "always" in TABLE[name][0]):
         sys.stderr.write("%s: colour %s, expected the opposite\n" % (name, "on" if colour else "off"))
         ok = False
-    if not ok:
-        sys.stderr.write("(regenerate with: tests/views/run.py %s --update %s, then review git diff)\n"
-                         % (tlstap, name))
-    return 0 if ok else 1
+    return ok
 
+
+TABLE = casetable.table(HERE, case)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(casetable.main(__doc__, TABLE, update, check, "tests/views/run.py"))
