@@ -263,10 +263,19 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	st->flows_active = flow_count(pl->ft);
 }
 
+/* The oldest connection kept compact (flow.h) goes: it has sent no
+ * payload, so there is no record to write. */
+static void drop_compact(struct pipeline *pl)
+{
+	flow_compact_drop(pl->ft);
+	pl->ctx->st.flows_active = flow_count(pl->ft);
+}
+
 static void expire(struct pipeline *pl, uint64_t now)
 {
 	const struct tt_config *cfg = &pl->ctx->cfg;
 	struct flow *f;
+	uint64_t seen;
 
 	ipfrag_expire(pl->frag, now);
 	while ((f = flow_oldest(pl->ft, FLOW_CLOSED)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
@@ -280,6 +289,10 @@ static void expire(struct pipeline *pl, uint64_t now)
 	while ((f = flow_oldest(pl->ft, FLOW_QUIET)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
+	}
+	while (flow_compact_oldest(pl->ft, &seen) && seen + cfg->tcp_idle_timeout_ns < now) {
+		pl->ctx->st.flows_timed_out++;
+		drop_compact(pl);
 	}
 	while ((f = flow_oldest(pl->ft, FLOW_UDP)) && f->seen_ns + cfg->udp_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
@@ -369,8 +382,8 @@ static uint64_t held_cap(const struct tt_config *cfg)
 }
 
 /* Over held_cap(): shed, least recently active first (connections without
- * payload, closed ones, open ones, UDP flows), down to a sixteenth of the
- * budget below it so that the next packets do not start it again.  An unfinished session is
+ * payload, the compact ones first, then closed ones, open ones, UDP
+ * flows), down to a sixteenth of the budget below it so that the next packets do not start it again.  An unfinished session is
  * reported with what it knew and the anomaly memcap_shed.  Each walk skips
  * at most SHED_WALK flows in a row that do not fit the stage. */
 static void shed_budget(struct pipeline *pl, struct flow *keep)
@@ -378,7 +391,12 @@ static void shed_budget(struct pipeline *pl, struct flow *keep)
 	struct tt_ctx *ctx = pl->ctx;
 	uint64_t goal = held_cap(&ctx->cfg) - ctx->cfg.memcap / 16;
 	static const int order[] = { FLOW_QUIET, FLOW_CLOSED, FLOW_OPEN, FLOW_UDP };
+	uint64_t seen;
 
+	while (over(pl, goal) && flow_compact_oldest(pl->ft, &seen)) {
+		ctx->st.shed_half_open++;
+		drop_compact(pl);
+	}
 	for (int stage = 0; stage < 2; stage++) {
 		for (int i = 0; i < 4 && over(pl, goal); i++) {
 			struct flow *f = flow_oldest(pl->ft, order[i]);
@@ -445,11 +463,17 @@ static void evict_one(struct pipeline *pl)
 	static const int lists[] = { FLOW_OPEN, FLOW_QUIET, FLOW_UDP };
 	struct flow *old = flow_oldest(pl->ft, FLOW_CLOSED);
 	bool closed = old != NULL;
+	uint64_t seen;
 
 	for (int i = 0; i < 3 && !closed; i++) {
 		struct flow *f = flow_oldest(pl->ft, lists[i]);
 		if (f && (!old || f->seen_ns < old->seen_ns))
 			old = f;
+	}
+	if (!closed && flow_compact_oldest(pl->ft, &seen) && (!old || seen < old->seen_ns)) {
+		pl->ctx->st.flows_evicted++;
+		drop_compact(pl);
+		return;
 	}
 	if (!old)
 		return;
@@ -859,6 +883,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	flow_touch(pl->ft, f, list_of(f));
 	pl->cur = NULL;
 	keep_budget(pl, f);
+	flow_shrink(pl->ft, f);
 }
 
 /* The clock stepped from `from` to `to` once enough packets agreed: the
@@ -867,12 +892,13 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
 {
 	pl->clock.stepped_from = 0;
-	for (int list = FLOW_OPEN; list < FLOW_LISTS; list++) {
+	for (int list = FLOW_OPEN; list < FLOW_COMPACT; list++) {
 		struct flow *f = flow_newest(pl->ft, list);
 		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
 			if (f->seen_ns == from)
 				f->seen_ns = to;
 	}
+	flow_compact_retime(pl->ft, from, to, PKTCLOCK_CONFIRM + 1);
 }
 
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
@@ -944,9 +970,12 @@ static void pull_parser_stats(struct tt_ctx *ctx)
 void pipeline_flush(struct pipeline *pl)
 {
 	struct flow *f;
+	uint64_t seen;
 
 	while ((f = flow_any(pl->ft)) != NULL)
 		end_flow(pl, f);
+	while (flow_compact_oldest(pl->ft, &seen))
+		drop_compact(pl);
 	pull_parser_stats(pl->ctx);
 	account(pl);
 }
