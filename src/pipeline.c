@@ -33,6 +33,7 @@
 #include "flow.h"
 #include "fragcache.h"
 #include "ipfrag.h"
+#include "jw.h"
 #include "mem.h"
 #include "pktclock.h"
 #include "quic_paths.h"
@@ -60,6 +61,9 @@ struct pipeline {
 	uint64_t qp_bytes;      /* qpaths_bytes(qp), read again when it changes:
 				 * memory is accounted several times a packet */
 	uint32_t source;        /* of the packets now arriving (sources.h) */
+	uint32_t since_sample;  /* packets since the allocator's slack was measured */
+	uint64_t shed_credit;   /* bytes shed that the parts have not grown back into */
+	uint64_t last_total;    /* the parts' total after the last packet */
 };
 
 struct sinkctx {
@@ -300,10 +304,20 @@ static void expire(struct pipeline *pl, uint64_t now)
 	}
 }
 
+/* The allocator's slack is measured every SLACK_EVERY packets and each
+ * second of packet time (mem.h; a sample walks the allocator's free lists). */
+#define SLACK_EVERY 16384u
+
 static void maybe_expire(struct pipeline *pl, uint64_t now)
 {
+	if (++pl->since_sample >= SLACK_EVERY) {
+		pl->since_sample = 0;
+		mem_slack_sample();
+	}
 	if (now < pl->next_check)
 		return;
+	pl->since_sample = 0;
+	mem_slack_sample();
 	pl->next_check = now + SEC;
 	expire(pl, now);
 }
@@ -357,6 +371,8 @@ static void account(struct pipeline *pl)
 	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
 	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
 	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
+	mem_set(st, MEM_CERTS, x509_ctx_bytes(ctx->x509));
+	mem_set(st, MEM_OUTPUT, ctx->output_bytes + (ctx->w ? jw_bytes(ctx->w) : 0));
 }
 
 static bool over(struct pipeline *pl, uint64_t goal)
@@ -373,12 +389,20 @@ static bool sheddable(const struct flow *f, int stage)
 	return !f->emitted && (stage == 0 ? !f->sess : f->sess != NULL);
 }
 
-/* What the parts may hold together: --memcap less a sixteenth, left for
- * the allocator's own slack (memory freed but not yet reused, which the
- * process still holds: README "Memory"). */
-static uint64_t held_cap(const struct tt_config *cfg)
+/* What the parts may hold together: --memcap less this pipeline's share
+ * of the allocator's slack as last measured (mem.h: memory freed but not
+ * yet reused, which the process still holds; README "Memory").  What
+ * shedding freed and the parts have not grown back into yet is no slack
+ * to reserve for: the next connections reuse it (shed_credit).  At least
+ * a thirty-second is kept for what grows between two samples. */
+static uint64_t held_cap(const struct pipeline *pl)
 {
-	return cfg->memcap - cfg->memcap / 16;
+	uint64_t memcap = pl->ctx->cfg.memcap, slack = mem_slack_share(memcap);
+
+	slack = slack > pl->shed_credit ? slack - pl->shed_credit : 0;
+	if (slack < memcap / 32)
+		slack = memcap / 32;   /* what sampling misses between samples */
+	return slack < memcap / 2 ? memcap - slack : memcap / 2;
 }
 
 /* Over held_cap(): shed, least recently active first (connections without
@@ -389,7 +413,7 @@ static uint64_t held_cap(const struct tt_config *cfg)
 static void shed_budget(struct pipeline *pl, struct flow *keep)
 {
 	struct tt_ctx *ctx = pl->ctx;
-	uint64_t goal = held_cap(&ctx->cfg) - ctx->cfg.memcap / 16;
+	uint64_t goal = held_cap(pl) - ctx->cfg.memcap / 16, before = mem_total(&ctx->st);
 	static const int order[] = { FLOW_QUIET, FLOW_CLOSED, FLOW_OPEN, FLOW_UDP };
 	uint64_t seen;
 
@@ -417,6 +441,8 @@ static void shed_budget(struct pipeline *pl, struct flow *keep)
 			}
 		}
 	}
+	if (mem_total(&ctx->st) < before)
+		pl->shed_credit += before - mem_total(&ctx->st);
 }
 
 /* After a packet: sessions within --session-memcap, everything within
@@ -424,10 +450,23 @@ static void shed_budget(struct pipeline *pl, struct flow *keep)
  * about 20 instructions more per packet. */
 static inline void keep_budget(struct pipeline *pl, struct flow *keep)
 {
+	uint64_t total;
+
 	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
 		shed_sessions(pl, keep);
-	if (over(pl, held_cap(&pl->ctx->cfg)))
-		shed_budget(pl, keep);
+	account(pl);
+	total = mem_total(&pl->ctx->st);
+	if (total > pl->last_total) {   /* grown back into what was shed */
+		uint64_t grew = total - pl->last_total;
+		pl->shed_credit -= grew < pl->shed_credit ? grew : pl->shed_credit;
+	}
+	pl->last_total = total;
+	if (total > held_cap(pl)) {
+		mem_slack_sample();   /* measured again first (trimming past its bound) */
+		if (over(pl, held_cap(pl)))
+			shed_budget(pl, keep);
+		pl->last_total = mem_total(&pl->ctx->st);
+	}
 }
 
 /* The flow keeps how each side's first packet travelled, for its record.
