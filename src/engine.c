@@ -56,6 +56,7 @@ struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns)
 	e->ctx = ctx;
 	e->stats_interval_ns = stats_interval_ns;
 	emitter_budget(ctx->em, ctx->cfg.memcap);
+	ctx->st.mem_budget = ctx->cfg.memcap;
 	count_main(e);
 	if (ctx->cfg.threads > 1) {
 		char err[256];

@@ -522,6 +522,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 		return -1;
 	w->ctx.hello_frags = frag_cache_new(main->cfg.hello_cache_size);
 	w->pl = pipeline_new(&w->ctx);
+	w->ctx.st.mem_budget = 0;   /* the process's is the main context's (engine.c) */
 	if (!w->pl || (main->cfg.hello_cache_size && !w->ctx.hello_frags))
 		goto oom;
 	for (int i = 0; i < QUEUE_DEPTH + 1; i++) {
