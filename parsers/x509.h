@@ -142,6 +142,8 @@ struct x509_cert {
 	struct x509_cert *lru_prev, *lru_next, *hnext;
 	uint64_t cache_key;     /* fast hash of the DER: the cache's bucket key */
 	bool cached;
+	size_t mem_bytes;       /* what the cache counts for it (x509_ctx_bytes) */
+	size_t *mem_acct;       /* that count, while cached; else NULL */
 };
 
 /* NULL on failure with a message in err (an unreadable ca_file/ca_dir that
@@ -156,6 +158,14 @@ void x509_ctx_free(struct x509_ctx *x);
 struct x509_ctx *x509_client_store(struct x509_ctx *x);
 /* Number of CA certificates loaded. */
 size_t x509_ctx_ca_count(const struct x509_ctx *x);
+/* The bytes the context holds, as the allocator hands them out: the trust
+ * stores (measured while they load: the allocator's bytes in use before and
+ * after), the certificates cached with their record fragments, the
+ * validation cache. */
+uint64_t x509_ctx_bytes(const struct x509_ctx *x);
+/* c's record fragment (the emitter's, owned by c from here on), counted
+ * with the cache that holds c. */
+void x509_cert_set_frag(struct x509_cert *c, char *frag, size_t len);
 /* The context's counters; valid as long as the context. */
 const struct x509_stats *x509_ctx_stats(const struct x509_ctx *x);
 

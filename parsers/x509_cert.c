@@ -31,6 +31,8 @@
 #include "x509_impl.h"
 #include "digest.h"
 
+#include <malloc.h>
+
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
@@ -955,6 +957,52 @@ struct x509_cert *x509_cert_build(const uint8_t *der, size_t len, struct x509_st
 	}
 	mbedtls_x509_crt_free(&crt);
 	return c;
+}
+
+size_t x509_block(const void *p)
+{
+	return p ? malloc_usable_size((void *)(uintptr_t)p) + 8 : 0;
+}
+
+static size_t name_bytes(const struct x509_name *nm)
+{
+	size_t n = x509_block(nm->dn.p);
+
+	for (uint16_t i = 0; i < nm->n_attrs; i++)
+		n += x509_block(nm->attrs[i].val.p);
+	return n;
+}
+
+/* Each list as x509_cert_destroy frees it. */
+size_t x509_cert_bytes(const struct x509_cert *c)
+{
+	size_t n = x509_block(c) + x509_block(c->der) + x509_block(c->serial_hex) +
+		   x509_block(c->emit_json) + x509_block(c->sans) + name_bytes(&c->subject) +
+		   name_bytes(&c->issuer);
+
+	for (uint16_t i = 0; i < c->n_sans; i++)
+		n += x509_block(c->sans[i].val.p);
+	for (uint16_t i = 0; i < c->n_ekus; i++)
+		n += x509_block(c->ekus[i].p);
+	for (uint16_t i = 0; i < c->n_ext_oids; i++)
+		n += x509_block(c->ext_oids[i].p);
+	for (uint16_t i = 0; i < c->n_subj_oids; i++)
+		n += x509_block(c->subj_oids[i].p);
+	for (uint16_t i = 0; i < c->n_iss_oids; i++)
+		n += x509_block(c->iss_oids[i].p);
+	return n;
+}
+
+void x509_cert_set_frag(struct x509_cert *c, char *frag, size_t len)
+{
+	free(c->emit_json);
+	c->emit_json = frag;
+	c->emit_json_len = len;
+	if (c->mem_acct) {
+		size_t now = x509_cert_bytes(c);
+		*c->mem_acct += now - c->mem_bytes;
+		c->mem_bytes = now;
+	}
 }
 
 void x509_cert_destroy(struct x509_cert *c)

@@ -7,6 +7,8 @@
 #include "x509_impl.h"
 #include "digest.h"
 
+#include <malloc.h>
+
 /* ------------------------------------------------------------------ */
 /* Context and caches                                                  */
 
@@ -133,10 +135,22 @@ static bool ca_loaded(int rc, const char *what, const char *path, char *err, siz
 	return false;
 }
 
+/* The bytes the allocator has handed out and not taken back, all arenas.
+ * The trust store is measured by it as it loads (mbedTLS allocates each
+ * certificate in many pieces); the process is starting then, and no other
+ * thread allocates. */
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
 struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t errlen)
 {
 	struct x509_ctx *x = calloc(1, sizeof *x);
 	const char *sys = "/etc/ssl/certs/ca-certificates.crt";
+	size_t before, after;
 
 	if (!x) {
 		snprintf(err, errlen, "out of memory");
@@ -154,6 +168,8 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 		x509_ctx_free(x);
 		return NULL;
 	}
+	x->cache_bytes = x509_block(x->bucket) + x509_block(x->vcache);
+	before = heap_in_use();
 	/* parse_file/parse_path return the number of certificates they could
 	 * not parse (> 0): bundles with a few odd roots still load. */
 	if (o && o->ca_file &&
@@ -168,6 +184,8 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	}
 	if (!o || (!o->ca_file && !o->ca_dir))
 		(void)ca_load_file(&x->ca, sys);
+	after = heap_in_use();
+	x->ca_bytes = after > before ? after - before : 0;
 	if (o && o->client_ca_file) {
 		/* A context of its own, the same loader: only its store and
 		 * validation cache are used. */
@@ -181,6 +199,11 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 	for (mbedtls_x509_crt *c = &x->ca; c && c->raw.p; c = c->next)
 		x->n_ca++;
 	return x;
+}
+
+uint64_t x509_ctx_bytes(const struct x509_ctx *x)
+{
+	return x ? x509_block(x) + x->ca_bytes + x->cache_bytes + x509_ctx_bytes(x->client) : 0;
 }
 
 size_t x509_ctx_ca_count(const struct x509_ctx *x)
@@ -228,6 +251,8 @@ static void cache_drop(struct x509_ctx *x, struct x509_cert *c)
 	c->hnext = NULL;
 	lru_unlink(x, c);
 	c->cached = false;
+	x->cache_bytes -= c->mem_bytes;
+	c->mem_acct = NULL;
 	x->n_cached--;
 	x509_cert_put(x, c);
 }
@@ -282,6 +307,9 @@ struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t l
 	x->bucket[b] = c;
 	lru_front(x, c);
 	c->cached = true;
+	c->mem_bytes = x509_cert_bytes(c);
+	c->mem_acct = &x->cache_bytes;
+	x->cache_bytes += c->mem_bytes;
 	c->refs++;              /* the cache's own reference */
 	x->n_cached++;
 	return c;

@@ -88,6 +88,8 @@ struct x509_ctx {
 	size_t n_bucket, n_cached, cap;
 	struct x509_cert *lru_head, *lru_tail;
 	struct vslot *vcache;
+	size_t ca_bytes;                  /* the store, measured as it loaded */
+	size_t cache_bytes;               /* buckets, cached certificates, vcache */
 	struct x509_ctx *client;          /* client_ca_file's store (and its own
 					   * validation cache), NULL: this one */
 };
@@ -97,6 +99,10 @@ struct x509_ctx {
  * last reference went. */
 struct x509_cert *x509_cert_build(const uint8_t *der, size_t len, struct x509_stats *st);
 void x509_cert_destroy(struct x509_cert *c);
+/* What the allocator took for p (its usable size and header; 0 for NULL),
+ * and for c with everything it owns. */
+size_t x509_block(const void *p);
+size_t x509_cert_bytes(const struct x509_cert *c);
 /* "-0x2180 <mbedTLS's text>" for an mbedTLS error code. */
 void x509_mbed_errmsg(int code, char *out, size_t cap);
 /* An X.509 time as seconds since the epoch (UTC). */

@@ -377,6 +377,8 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 		if (key) {
 			for (size_t i = 0; i < n; i++)
 				memcpy(key + 32 * i, chain[i]->sha256, 32);
+			x->cache_bytes += x509_block(key);
+			x->cache_bytes -= x509_block(slot->key);
 			free(slot->key);
 			slot->key = key;
 			slot->n = n;

@@ -72,7 +72,7 @@ struct tt_config {
 void config_defaults(struct tt_config *cfg);
 
 /* The parts of the memory budget (enum mem_part, mem.h). */
-#define TT_MEM_PARTS 6
+#define TT_MEM_PARTS 8
 
 /* Counters for tlstap.stats.  Per-layer decode errors are named so that the
  * stats record is self-explaining. */
@@ -141,6 +141,8 @@ struct tt_ctx {
 	struct frag_cache *hello_frags; /* NULL: every record built in full */
 	struct jw *w;                   /* record buffer of a worker; NULL: the emitter's */
 	uint64_t sess_mem;              /* bytes the sessions hold now (session.c) */
+	uint64_t output_bytes;          /* the emitter's buffers and queues, as the
+					 * engine last counted them (main context) */
 	struct hello_pool *pool;        /* freed hello structs kept for reuse (session.c) */
 	/* the ClientHello of a compact session (session_impl.h, core_ch),
 	 * parsed again from its bytes: whose it is now, NULL none */

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,34 @@ fail:
 	pthread_mutex_destroy(&em->lock);
 	free(em);
 	return NULL;
+}
+
+void emitter_budget(struct emitter *em, uint64_t memcap)
+{
+	unsigned n = em->nnet + (em->sock ? 1u : 0u);
+	uint64_t share = n ? memcap / 16 / n : 0;
+	size_t cap = share > SIZE_MAX ? SIZE_MAX : (size_t)share;
+
+	for (unsigned i = 0; i < em->nnet; i++)
+		netsink_limit(em->net[i], cap);
+	if (em->sock)
+		socksink_limit(em->sock, cap);
+}
+
+uint64_t emitter_bytes(struct emitter *em)
+{
+	uint64_t n = mem_block(em);
+
+	pthread_mutex_lock(&em->lock);
+	n += jw_bytes(&em->w) + jw_bytes(&em->xw) + x509_seen_bytes(em->seen);
+	if (em->out)
+		n += of_bytes(em->out);
+	if (em->sock)
+		n += socksink_bytes(em->sock);
+	for (unsigned i = 0; i < em->nnet; i++)
+		n += netsink_bytes(em->net[i]);
+	pthread_mutex_unlock(&em->lock);
+	return n;
 }
 
 /* The output thread's first failed write, reported once. */

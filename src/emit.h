@@ -52,6 +52,13 @@ void emitter_check_reopen(struct emitter *em);
 void emitter_reopen(struct emitter *em);
 /* Push buffered records to the sink (live capture: after each batch). */
 void emitter_flush(struct emitter *em);
+/* The sinks' queues get their share of a memory budget: a sixteenth of
+ * it, split among them (each 64 KiB to 4 MiB). */
+void emitter_budget(struct emitter *em, uint64_t memcap);
+/* What the emitter holds as the allocator handed it out (mem.h): its
+ * record buffers, the output's buffers, the sinks' queues (their bounds),
+ * the --certificates once set. */
+uint64_t emitter_bytes(struct emitter *em);
 
 /* Consumers of every finished record besides the sink: the human views,
  * the HTML report and -w (src/view.h).  Each gets the record's JSON text
@@ -117,5 +124,7 @@ int x509_seen_add(struct x509_seen **set, const uint8_t d[32]);
 /* One more record written; the counts for tlstap.stats.x509_records. */
 void x509_seen_written(struct x509_seen *set);
 void x509_seen_counts(const struct x509_seen *set, uint64_t *written, uint64_t *resets);
+/* What the set takes from the allocator (mem.h); 0 for NULL. */
+size_t x509_seen_bytes(const struct x509_seen *set);
 
 #endif

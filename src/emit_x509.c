@@ -16,6 +16,7 @@
  */
 #include "emit.h"
 #include "jw.h"
+#include "mem.h"
 #include "../parsers/digest.h"
 #include "../parsers/x509.h"
 #include "verdict.h"
@@ -140,8 +141,7 @@ static bool x509_frag(struct x509_cert *c)
 		return false;
 	}
 	memcpy(frag, tmp.p, tmp.len);
-	c->emit_json = frag;
-	c->emit_json_len = tmp.len;
+	x509_cert_set_frag(c, frag, tmp.len);
 	c->emit_flags = (uint8_t)((anom_has(&mine, "invalid_utf8") ? FRAG_UTF8 : 0) |
 				  (anom_has(&mine, "certificate_parse_error") ? FRAG_PARSE : 0) |
 				  (anom_has(&mine, "certificate_field_truncated") ? FRAG_TRUNC : 0));
@@ -283,6 +283,11 @@ struct x509_seen {
 	uint32_t n;
 	uint64_t written, resets;
 };
+
+size_t x509_seen_bytes(const struct x509_seen *set)
+{
+	return mem_block((void *)(uintptr_t)set);
+}
 
 int x509_seen_add(struct x509_seen **set, const uint8_t d[32])
 {

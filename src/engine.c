@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../parsers/x509.h"
 #include "emit.h"
+#include "mem.h"
 #include "pipeline.h"
 #include "secrets.h"
 #include "workers.h"
@@ -19,9 +21,32 @@ struct engine {
 	struct workers *wk;             /* ... or --threads N >= 2 */
 	uint64_t last_ts;
 	uint64_t stats_interval_ns, next_stats;
+	uint64_t own_output, own_certs;   /* the main context's parts (count_main) */
 };
 
 static volatile sig_atomic_t reopen_flag;
+
+/* The parts of the memory budget that belong to the main context: the
+ * emitter's buffers (which the inline pipeline adds to its output part,
+ * ctx->output_bytes) and, with workers, the main context's certificate
+ * store; the workers count their own. */
+static void count_main(struct engine *e)
+{
+	struct tt_ctx *ctx = e->ctx;
+
+	uint64_t certs;
+
+	ctx->output_bytes = emitter_bytes(ctx->em);
+	if (e->pl)
+		return;
+	/* ctx->st holds the workers' parts too (workers_sync): only the
+	 * main context's own share is replaced. */
+	certs = x509_ctx_bytes(ctx->x509);
+	mem_set(&ctx->st, MEM_OUTPUT, ctx->st.mem_now[MEM_OUTPUT] - e->own_output + ctx->output_bytes);
+	mem_set(&ctx->st, MEM_CERTS, ctx->st.mem_now[MEM_CERTS] - e->own_certs + certs);
+	e->own_output = ctx->output_bytes;
+	e->own_certs = certs;
+}
 
 struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns)
 {
@@ -31,6 +56,9 @@ struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns)
 		return NULL;
 	e->ctx = ctx;
 	e->stats_interval_ns = stats_interval_ns;
+	emitter_budget(ctx->em, ctx->cfg.memcap);
+	ctx->st.mem_budget = ctx->cfg.memcap;
+	count_main(e);
 	if (ctx->cfg.threads > 1) {
 		char err[256];
 		e->wk = workers_new(ctx, ctx->cfg.threads, err, sizeof err);
@@ -39,6 +67,7 @@ struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns)
 			free(e);
 			return NULL;
 		}
+		mem_baseline(ctx->cfg.memcap);
 		return e;
 	}
 	e->pl = pipeline_new(ctx);
@@ -46,6 +75,7 @@ struct engine *engine_new(struct tt_ctx *ctx, uint64_t stats_interval_ns)
 		free(e);
 		return NULL;
 	}
+	mem_baseline(ctx->cfg.memcap);
 	return e;
 }
 
@@ -83,6 +113,7 @@ void engine_source(struct engine *e, uint32_t source)
  * was given). */
 static void sync_stats(struct engine *e)
 {
+	count_main(e);
 	if (e->wk)
 		workers_sync(e->wk, 0);
 	else
@@ -148,6 +179,7 @@ void engine_secrets(struct engine *e, struct keylog *kl, const uint8_t *text, si
 
 void engine_flush(struct engine *e)
 {
+	count_main(e);
 	if (e->wk)
 		workers_sync(e->wk, 1);
 	else

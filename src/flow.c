@@ -22,10 +22,49 @@ struct flow_table {
 	struct flow **bucket;
 	uint32_t mask;
 	uint32_t n, max;
+	uint32_t n_compact;
 	uint64_t seed;
 	struct flow_list lists[FLOW_LISTS];
+	struct flow *spare;             /* one freed flow, reused by the next */
 	uint64_t bytes;                 /* the buckets and the flows, as allocated (mem.h) */
 };
+
+/*
+ * The compact form of a TCP connection without payload.  It holds only
+ * what such a connection can have: the key without tunnel, the counters of
+ * a few packets, and per side one ISN with the flags, TTL and window its
+ * SYNs and ACKs left.  The rest is implied (nothing sent but the SYN: the
+ * highest sequence number is ISN + 1; an ACK acknowledges the peer's ISN;
+ * reassembly starts after the ISN) and checked: flow_shrink() decodes what
+ * it encoded and keeps the compact form only if it gives back the same
+ * struct flow, byte for byte, so that no state the pipeline or tcptrack.c
+ * reads is ever lost or changed; a connection it cannot hold stays whole.
+ * 88 bytes for IPv4 (a 96-byte chunk), 112 for IPv6 (128).
+ */
+struct compact {
+	FLOW_HEAD
+	uint8_t bits;                   /* CB_* */
+	uint8_t pkts;                   /* packets: side 0 low nibble, side 1 high */
+	uint64_t first_ns;
+	uint32_t seen_d, last_d;        /* seen_ns, ct.last_ns: after first_ns */
+	uint32_t source;
+	uint16_t port[2], vlan, bytes[2];
+	uint8_t ttl[2];
+	uint16_t half[2];               /* HB_* flags, wscale in bits 8..11 */
+	uint32_t isn[2];
+	uint16_t win[2];                /* win_edge - ack */
+	uint8_t addr[];                 /* 2 x 4 (IPv4) or 2 x 16 bytes */
+};
+
+enum {
+	CB_V6 = 1, CB_VLAN = 2, CB_SYN0 = 4, CB_SYN1 = 8, CB_START0 = 16, CB_START1 = 32,
+};
+enum {
+	HB_SYN = 1, HB_ANCHORED = 2, HB_WSCALE = 4, HB_TTL = 8, HB_SND = 16, HB_ACK = 32,
+	HB_WIN = 64, HB_ISN = 128,
+};
+
+#define COMPACT_MAX (sizeof(struct compact) + 32)
 
 uint64_t flow_random_seed(void)
 {
@@ -60,6 +99,7 @@ void flow_table_free(struct flow_table *t)
 {
 	if (!t)
 		return;
+	free(t->spare);
 	free(t->bucket);
 	free(t);
 }
@@ -128,38 +168,301 @@ static bool same(const struct flow *f, const struct flow_endpoints *k, int *side
 	return false;
 }
 
-struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)
+/* The links of a table entry, full or compact (both begin with FLOW_HEAD;
+ * the build has -fno-strict-aliasing). */
+static struct flow_head *H(struct flow *f)
 {
-	uint32_t h = key_hash(t, key);
-
-	for (struct flow *f = t->bucket[h & t->mask]; f; f = f->hnext)
-		if (f->hash == h && same(f, key, side))
-			return f;
-	return NULL;
+	return (struct flow_head *)(void *)f;
 }
 
 static void list_unlink(struct flow_list *l, struct flow *f)
 {
-	if (f->prev)
-		f->prev->next = f->next;
+	struct flow_head *h = H(f);
+
+	if (h->prev)
+		H(h->prev)->next = h->next;
 	else
-		l->head = f->next;
-	if (f->next)
-		f->next->prev = f->prev;
+		l->head = h->next;
+	if (h->next)
+		H(h->next)->prev = h->prev;
 	else
-		l->tail = f->prev;
-	f->prev = f->next = NULL;
+		l->tail = h->prev;
+	h->prev = h->next = NULL;
 }
 
 static void list_push(struct flow_list *l, struct flow *f)
 {
-	f->prev = NULL;
-	f->next = l->head;
+	struct flow_head *h = H(f);
+
+	h->prev = NULL;
+	h->next = l->head;
 	if (l->head)
-		l->head->prev = f;
+		H(l->head)->prev = f;
 	l->head = f;
 	if (!l->tail)
 		l->tail = f;
+}
+
+static bool same_compact(const struct compact *c, const struct flow_endpoints *k, int *side)
+{
+	static const uint8_t zero[12];
+	size_t alen = c->bits & CB_V6 ? 16 : 4;
+
+	if (k->proto != 6 || k->tkey || k->af != (alen == 16 ? 6 : 4) ||
+	    k->has_vlan != ((c->bits & CB_VLAN) != 0) || k->vlan != c->vlan)
+		return false;
+	if (alen == 4 && (memcmp(k->addr[0] + 4, zero, 12) || memcmp(k->addr[1] + 4, zero, 12)))
+		return false;
+	for (int s = 0; s < 2; s++)
+		if (c->port[0] == k->port[s] && c->port[1] == k->port[!s] &&
+		    memcmp(c->addr, k->addr[s], alen) == 0 &&
+		    memcmp(c->addr + alen, k->addr[!s], alen) == 0) {
+			*side = s;
+			return true;
+		}
+	return false;
+}
+
+/* A struct flow for the table: the spare one, or a new one. */
+static struct flow *take(struct flow_table *t)
+{
+	struct flow *f = t->spare;
+
+	if (f) {
+		t->spare = NULL;
+		memset(f, 0, sizeof *f);
+		return f;
+	}
+	if ((f = calloc(1, sizeof *f)))
+		t->bytes += mem_block(f);
+	return f;
+}
+
+/* A struct flow the table no longer uses: kept as the spare, or freed. */
+static void release(struct flow_table *t, struct flow *f)
+{
+	if (!t->spare) {
+		t->spare = f;
+		return;
+	}
+	t->bytes -= mem_block(f);
+	free(f);
+}
+
+/* `to` takes the place of `from` on its hash chain. */
+static void rechain(struct flow_table *t, struct flow *from, struct flow *to)
+{
+	struct flow **pp = &t->bucket[H(from)->hash & t->mask];
+
+	while (*pp != from)
+		pp = &H(*pp)->hnext;
+	H(to)->hnext = H(from)->hnext;
+	*pp = to;
+}
+
+static void free_compact(struct flow_table *t, struct compact *c)
+{
+	t->bytes -= mem_block(c);
+	t->n_compact--;
+	free(c);
+}
+
+/* The compact form of f into c (COMPACT_MAX bytes); returns its size, 0
+ * when f has state the form has no room for.  What it implies is checked
+ * by flow_shrink(). */
+static size_t encode(const struct flow *f, struct compact *c)
+{
+	size_t alen = f->ep.af == 6 ? 16 : 4;
+	uint64_t first = f->ct.first_ns;
+
+	if (f->ep.proto != 6 || f->ep.tkey || f->sess || f->rd || f->encap || f->emitted ||
+	    f->ct.pkts[0] > 15 || f->ct.pkts[1] > 15 || f->ct.bytes[0] > UINT16_MAX ||
+	    f->ct.bytes[1] > UINT16_MAX || f->seen_ns < first || f->seen_ns - first > UINT32_MAX ||
+	    f->ct.last_ns < first || f->ct.last_ns - first > UINT32_MAX)
+		return 0;
+	memset(c, 0, COMPACT_MAX);
+	c->hash = f->hash;
+	c->bits = (uint8_t)((alen == 16 ? CB_V6 : 0) | (f->ep.has_vlan ? CB_VLAN : 0) |
+			    (f->syn_side == 0 ? CB_SYN0 : 0) | (f->syn_side == 1 ? CB_SYN1 : 0) |
+			    (f->started & 1 ? CB_START0 : 0) | (f->started & 2 ? CB_START1 : 0));
+	c->pkts = (uint8_t)(f->ct.pkts[0] | f->ct.pkts[1] << 4);
+	c->first_ns = first;
+	c->seen_d = (uint32_t)(f->seen_ns - first);
+	c->last_d = (uint32_t)(f->ct.last_ns - first);
+	c->source = f->ct.source;
+	c->vlan = f->ep.vlan;
+	for (int d = 0; d < 2; d++) {
+		const struct tcp_half *h = &f->th[d];
+		c->port[d] = f->ep.port[d];
+		c->bytes[d] = (uint16_t)f->ct.bytes[d];
+		c->ttl[d] = h->ttl;
+		c->half[d] = (uint16_t)((h->syn_seen ? HB_SYN : 0) | (h->anchored ? HB_ANCHORED : 0) |
+					(h->has_wscale ? HB_WSCALE : 0) | (h->ttl_known ? HB_TTL : 0) |
+					(h->snd_known ? HB_SND : 0) | (h->ack_known ? HB_ACK : 0) |
+					(h->win_known ? HB_WIN : 0) | (h->n_isn ? HB_ISN : 0) |
+					(h->wscale & 15) << 8);
+		c->isn[d] = h->isn[0];
+		c->win[d] = (uint16_t)(h->win_edge - h->ack);
+		memcpy(c->addr + (size_t)d * alen, f->ep.addr[d], alen);
+	}
+	return sizeof *c + 2 * alen;
+}
+
+/* The struct flow c stands for (of its head, only the hash). */
+static void decode(const struct compact *c, struct flow *f)
+{
+	size_t alen = c->bits & CB_V6 ? 16 : 4;
+
+	memset(f, 0, sizeof *f);
+	f->hash = c->hash;
+	f->ep.af = alen == 16 ? 6 : 4;
+	f->ep.proto = 6;
+	f->ep.has_vlan = (c->bits & CB_VLAN) != 0;
+	f->ep.vlan = c->vlan;
+	f->ct.first_ns = c->first_ns;
+	f->ct.last_ns = c->first_ns + c->last_d;
+	f->ct.source = c->source;
+	f->seen_ns = c->first_ns + c->seen_d;
+	f->syn_side = c->bits & CB_SYN0 ? 0 : c->bits & CB_SYN1 ? 1 : -1;
+	f->reuse_side = -1;
+	for (int d = 0; d < 2; d++) {
+		struct tcp_half *h = &f->th[d];
+		uint16_t b = c->half[d];
+		memcpy(f->ep.addr[d], c->addr + (size_t)d * alen, alen);
+		f->ep.port[d] = c->port[d];
+		f->ct.bytes[d] = c->bytes[d];
+		f->ct.pkts[d] = (c->pkts >> (4 * d)) & 15;
+		if (c->bits & (d ? CB_START1 : CB_START0)) {
+			f->started |= (uint8_t)(1u << d);
+			f->start_seq[d] = c->isn[d] + 1;
+		}
+		h->n_isn = b & HB_ISN ? 1 : 0;
+		h->isn[0] = c->isn[d];
+		h->syn_seen = b & HB_SYN;
+		h->anchored = b & HB_ANCHORED;
+		h->has_wscale = b & HB_WSCALE;
+		h->wscale = (uint8_t)(b >> 8 & 15);
+		h->ttl = c->ttl[d];
+		h->ttl_known = b & HB_TTL;
+		h->snd_known = b & HB_SND;
+		h->snd_max = h->snd_known ? c->isn[d] + 1 : 0;
+		h->ack_known = b & HB_ACK;
+		h->ack = h->ack_known ? c->isn[!d] + 1 : 0;
+		h->win_known = b & HB_WIN;
+		h->win_edge = h->win_known ? h->ack + c->win[d] : 0;
+	}
+}
+
+bool flow_shrink(struct flow_table *t, struct flow *f)
+{
+	union {
+		struct compact c;
+		uint8_t b[COMPACT_MAX];
+	} buf;
+	struct flow g;
+	struct compact *c;
+	size_t n;
+
+	if (f->list != FLOW_QUIET || !(n = encode(f, &buf.c)))
+		return false;
+	decode(&buf.c, &g);
+	g.hnext = f->hnext;
+	g.prev = f->prev;
+	g.next = f->next;
+	g.list = f->list;
+	if (memcmp(&g, f, sizeof g) != 0 || !(c = malloc(n)))
+		return false;
+	memcpy(c, &buf, n);
+	c->compact = true;
+	c->list = FLOW_COMPACT;
+	rechain(t, f, (struct flow *)(void *)c);
+	list_unlink(&t->lists[FLOW_QUIET], f);
+	list_push(&t->lists[FLOW_COMPACT], (struct flow *)(void *)c);
+	t->bytes += mem_block(c);
+	t->n_compact++;
+	release(t, f);
+	return true;
+}
+
+/* The struct flow of compact entry e, in its place on the hash chain and
+ * at the head of FLOW_QUIET; NULL without memory (e is then dropped). */
+static struct flow *expand(struct flow_table *t, struct flow *e)
+{
+	struct compact *c = (struct compact *)(void *)e;
+	struct flow *f = take(t);
+
+	if (!f) {
+		flow_remove(t, e);
+		free_compact(t, c);
+		return NULL;
+	}
+	decode(c, f);
+	rechain(t, e, f);
+	list_unlink(&t->lists[FLOW_COMPACT], e);
+	f->list = FLOW_QUIET;
+	list_push(&t->lists[FLOW_QUIET], f);
+	free_compact(t, c);
+	return f;
+}
+
+struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)
+{
+	uint32_t h = key_hash(t, key);
+
+	for (struct flow *f = t->bucket[h & t->mask]; f; f = H(f)->hnext) {
+		if (H(f)->hash != h)
+			continue;
+		if (!H(f)->compact && same(f, key, side))
+			return f;
+		if (H(f)->compact && same_compact((const struct compact *)(void *)f, key, side))
+			return expand(t, f);
+	}
+	return NULL;
+}
+
+bool flow_compact_oldest(const struct flow_table *t, uint64_t *seen_ns)
+{
+	const struct compact *c = (const struct compact *)(void *)t->lists[FLOW_COMPACT].tail;
+
+	if (!c)
+		return false;
+	*seen_ns = c->first_ns + c->seen_d;
+	return true;
+}
+
+void flow_compact_drop(struct flow_table *t)
+{
+	struct flow *e = t->lists[FLOW_COMPACT].tail;
+
+	if (!e)
+		return;
+	flow_remove(t, e);
+	free_compact(t, (struct compact *)(void *)e);
+}
+
+void flow_compact_retime(struct flow_table *t, uint64_t from, uint64_t to, int n)
+{
+	struct flow *e = t->lists[FLOW_COMPACT].head;
+
+	for (int i = 0; e && i < n; i++) {
+		struct compact *c = (struct compact *)(void *)e;
+		struct flow *older = c->next;
+		if (c->first_ns + c->seen_d == from) {
+			if (to >= c->first_ns && to - c->first_ns <= UINT32_MAX) {
+				c->seen_d = (uint32_t)(to - c->first_ns);
+			} else {
+				struct flow *f = expand(t, e);
+				if (f)
+					f->seen_ns = to;
+			}
+		}
+		e = older;
+	}
+}
+
+uint32_t flow_compact_count(const struct flow_table *t)
+{
+	return t->n_compact;
 }
 
 static void grow(struct flow_table *t)
@@ -172,9 +475,10 @@ static void grow(struct flow_table *t)
 	for (uint32_t i = 0; i <= t->mask; i++) {
 		struct flow *f = t->bucket[i];
 		while (f) {
-			struct flow *n = f->hnext;
-			f->hnext = nb[f->hash & nmask];
-			nb[f->hash & nmask] = f;
+			struct flow_head *h = H(f);
+			struct flow *n = h->hnext;
+			h->hnext = nb[h->hash & nmask];
+			nb[h->hash & nmask] = f;
 			f = n;
 		}
 	}
@@ -186,7 +490,7 @@ static void grow(struct flow_table *t)
 
 struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 {
-	struct flow *f = calloc(1, sizeof *f);
+	struct flow *f = take(t);
 
 	if (!f)
 		return NULL;
@@ -203,7 +507,6 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 	f->list = key->proto == 17 ? FLOW_UDP : FLOW_OPEN;
 	list_push(&t->lists[f->list], f);
 	t->n++;
-	t->bytes += mem_block(f);
 	return f;
 }
 
@@ -216,21 +519,20 @@ void flow_touch(struct flow_table *t, struct flow *f, int which)
 
 void flow_remove(struct flow_table *t, struct flow *f)
 {
-	struct flow **pp = &t->bucket[f->hash & t->mask];
+	struct flow **pp = &t->bucket[H(f)->hash & t->mask];
 
 	while (*pp && *pp != f)
-		pp = &(*pp)->hnext;
+		pp = &H(*pp)->hnext;
 	if (*pp)
-		*pp = f->hnext;
-	list_unlink(&t->lists[f->list], f);
+		*pp = H(f)->hnext;
+	list_unlink(&t->lists[H(f)->list], f);
 	t->n--;
 }
 
 void flow_free(struct flow_table *t, struct flow *f)
 {
 	flow_remove(t, f);
-	t->bytes -= mem_block(f);
-	free(f);
+	release(t, f);
 }
 
 uint64_t flow_table_bytes(const struct flow_table *t)

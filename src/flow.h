@@ -6,11 +6,18 @@
  * identifiers of the tunnels it travels in, README "Flow key"), hashed with
  * a key drawn at random for each table (flow_table_new) so that nobody can
  * choose colliding keys.  Side 0 is the sender of the first packet seen.
- * Flows sit on one of four LRU lists ordered by last packet time: open TCP
+ * Flows sit on one of five LRU lists ordered by last packet time: open TCP
  * connections (those without payload yet on a list of their own), closed ones (FIN both ways, or RST), which time out sooner,
  * and UDP flows, which have a timeout of their own.  The table owns the
  * flows; the pipeline emits a flow and
  * then frees it through flow_remove().
+ *
+ * A TCP connection that has sent no payload (a SYN, a handshake) is kept
+ * in a compact form between its packets (flow_shrink: about a third of a
+ * struct flow, README "Memory"), on the fifth list, FLOW_COMPACT.
+ * flow_lookup() turns it back into a struct flow, whole and exact, for the
+ * packet at hand; nothing outside flow.c sees the compact form, and the
+ * pipeline ages and drops it through the flow_compact_* functions.
  */
 #ifndef TLSTAP_FLOW_H
 #define TLSTAP_FLOW_H
@@ -43,12 +50,25 @@ struct tcp_half {
 	uint32_t win_edge;               /* right edge of the window it offered */
 };
 
+/* The fields every entry of the table begins with, a full flow or the
+ * compact form of a connection without payload (flow.c): the table links
+ * both kinds on the same hash chains. */
+#define FLOW_HEAD                                                              \
+	struct flow *hnext;              /* hash chain */                      \
+	struct flow *prev, *next;        /* LRU list */                        \
+	uint32_t hash;                                                         \
+	uint8_t list;                    /* enum flow_list_id it is on */      \
+	bool compact;                    /* the compact form (flow.c) */
+
+/* The head alone: how flow.c reads the links of either kind. */
+struct flow_head {
+	FLOW_HEAD
+};
+
 struct flow {
-	/* A lookup reads these first three, which share one cache line. */
-	struct flow *hnext;              /* hash chain */
-	uint32_t hash;
+	/* A lookup reads the head and the endpoints, which share one cache line. */
+	FLOW_HEAD
 	struct flow_endpoints ep;
-	struct flow *prev, *next;        /* LRU list */
 	struct flow_counters ct;
 	uint64_t seen_ns;                /* last packet on the timeout clock */
 	uint64_t rst_ns;
@@ -70,7 +90,6 @@ struct flow {
 	bool fin[2], rst;
 	uint8_t started;
 	bool rd_done;
-	uint8_t list;                    /* enum flow_list_id it is on */
 	uint8_t udp_proto;               /* UDP: what the flow carries (udp.h) */
 	bool emitted;                    /* its record was written */
 	bool midstream_noted;
@@ -86,7 +105,8 @@ struct flow_table;
  * (a SYN, a handshake): the cheapest state to lose, found without walking
  * past the others (README "Memory").  flow_insert() puts a TCP flow on
  * FLOW_OPEN; the pipeline moves it. */
-enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2, FLOW_QUIET = 3, FLOW_LISTS };
+enum flow_list_id { FLOW_OPEN = 0, FLOW_CLOSED = 1, FLOW_UDP = 2, FLOW_QUIET = 3,
+		    FLOW_COMPACT = 4, FLOW_LISTS };
 
 /* The hash of two endpoints (16-byte addresses, IPv4 in the first
  * 4 bytes and the rest zero): the same whichever comes first. */
@@ -98,7 +118,9 @@ uint64_t flow_random_seed(void);
 /* A table hashing with seed (flow_random_seed(), or fixed in tests). */
 struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed);
 void flow_table_free(struct flow_table *t);
-/* The flow for this packet, or NULL; *side gets the packet sender's side. */
+/* The flow for this packet, or NULL; *side gets the packet sender's side.
+ * A flow kept compact comes back as a struct flow at the head of
+ * FLOW_QUIET (NULL without memory: it is then dropped). */
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);
 /* A new flow with side 0 = key's first endpoint; NULL on ENOMEM. */
 struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key);
@@ -113,7 +135,21 @@ void flow_free(struct flow_table *t, struct flow *f);
 uint64_t flow_table_bytes(const struct flow_table *t);
 uint32_t flow_count(const struct flow_table *t);
 uint32_t flow_max(const struct flow_table *t);
-/* The least recently seen flow of list `which` (enum flow_list_id), or NULL. */
+/* A flow on FLOW_QUIET that nothing but its handshake has touched is
+ * stored compact if that form holds all of it exactly (it then goes to
+ * FLOW_COMPACT and f is no longer valid); returns whether it was. */
+bool flow_shrink(struct flow_table *t, struct flow *f);
+/* Whether a compact flow is left; *seen_ns gets the oldest one's last
+ * packet time (flow->seen_ns). */
+bool flow_compact_oldest(const struct flow_table *t, uint64_t *seen_ns);
+/* Free the oldest compact flow (it has no session: nothing to report). */
+void flow_compact_drop(struct flow_table *t);
+/* The `n` most recent compact flows seen at `from` are seen at `to`. */
+void flow_compact_retime(struct flow_table *t, uint64_t from, uint64_t to, int n);
+/* How many flows are compact now. */
+uint32_t flow_compact_count(const struct flow_table *t);
+/* The least recently seen flow of list `which` (enum flow_list_id, not
+ * FLOW_COMPACT), or NULL. */
 struct flow *flow_oldest(struct flow_table *t, int which);
 /* The most recently seen flow of list `which`, or NULL (the next older
  * one is f->next). */

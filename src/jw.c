@@ -8,6 +8,7 @@
  * characters, the same bytes jansson writes.
  */
 #include "jw.h"
+#include "mem.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -18,6 +19,11 @@ static const char hexdig[] = "0123456789abcdef";
 void jw_init(struct jw *w)
 {
 	memset(w, 0, sizeof *w);
+}
+
+size_t jw_bytes(const struct jw *w)
+{
+	return mem_block(w->p);
 }
 
 void jw_free(struct jw *w)

@@ -37,6 +37,10 @@
 
 #define JW_DEPTH 16
 
+/* What the allocator took for w's buffer (mem.h). */
+struct jw;
+size_t jw_bytes(const struct jw *w);
+
 struct jw {
 	char *p;
 	size_t len, cap;

@@ -4,6 +4,8 @@
 #include "mem.h"
 
 #include <malloc.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include "jw.h"
 
@@ -42,6 +44,67 @@ void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes)
 		st->mem_total_peak = total;
 }
 
+/* Process-wide (the allocator is): written by whichever pipeline samples. */
+static _Atomic uint64_t budget_all, slack_now, slack_peak, trims, trim_ns;
+static atomic_flag sampling = ATOMIC_FLAG_INIT;
+
+/* Free chunks inside the arenas (mallinfo2's fordblks, less the top chunk
+ * that glibc gives back by itself past M_TRIM_THRESHOLD): resident until
+ * they are reused or malloc_trim() releases their pages.  After a trim it
+ * overstates what is resident by the pages released inside free chunks,
+ * which is the safe side. */
+static uint64_t measure(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.fordblks > mi.keepcost ? mi.fordblks - mi.keepcost : 0;
+}
+
+void mem_baseline(uint64_t budget)
+{
+	budget_all = budget;
+}
+
+static uint64_t mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t mem_slack_sample(void)
+{
+	uint64_t slack, t0;
+
+	if (!budget_all)
+		return 0;   /* no budget set (unit tests) */
+	if (atomic_flag_test_and_set(&sampling))
+		return slack_now;   /* another thread is at it */
+	slack = measure();
+	if (slack > budget_all / 16) {
+		t0 = mono();
+		malloc_trim(0);
+		trims++;
+		trim_ns += mono() - t0;
+		slack = measure();
+	}
+	slack_now = slack;
+	if (slack > slack_peak)
+		slack_peak = slack;
+	atomic_flag_clear(&sampling);
+	return slack;
+}
+
+uint64_t mem_slack_share(uint64_t memcap)
+{
+	uint64_t all = budget_all, s = slack_now;
+
+	if (!all || memcap >= all)
+		return s;
+	return (uint64_t)((unsigned __int128)s * memcap / all);
+}
+
 uint64_t mem_total(const struct tt_stats *st)
 {
 	return st->mem_total_now;
@@ -51,6 +114,7 @@ const char *mem_part_name(enum mem_part part)
 {
 	static const char *const names[MEM_PARTS] = {
 		"flows", "reassembly", "sessions", "fragments", "caches", "queues",
+		"certificates", "output",
 	};
 
 	return names[part];
@@ -67,6 +131,12 @@ void mem_json(struct jw *w, const struct tt_stats *st)
 	jw_uint(w, "peak_bytes", st->mem_total_peak);
 	jw_uint(w, "shed_half_open", st->shed_half_open);
 	jw_uint(w, "shed_sessions", st->shed_sessions);
+	jw_open(w, "allocator", '{');
+	jw_uint(w, "slack_bytes", slack_now);
+	jw_uint(w, "slack_peak_bytes", slack_peak);
+	jw_uint(w, "trims", trims);
+	jw_uint(w, "trim_ns", trim_ns);
+	jw_close(w, true);
 	jw_open(w, "parts", '{');
 	for (int p = 0; p < MEM_PARTS; p++) {
 		jw_open(w, mem_part_name(p), '{');

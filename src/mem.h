@@ -7,8 +7,10 @@
  * The counters live in struct tt_stats (mem_now, mem_peak, indexed by enum
  * mem_part), so that tlstap.stats reports them and worker threads' figures
  * add up like every other counter.  Each part is set by its owner
- * (mem_set): the pipeline sets flows, reassembly, sessions, fragments and
- * caches after each packet, the workers their queues.
+ * (mem_set): the pipeline sets flows, reassembly, sessions, fragments,
+ * caches, certificates and output after each packet, the workers their
+ * queues; the engine counts the emitter's buffers (emitter_bytes) into the
+ * output part.
  */
 #ifndef TLSTAP_MEM_H
 #define TLSTAP_MEM_H
@@ -26,6 +28,8 @@ enum mem_part {
 	MEM_FRAGS,          /* IP fragments waiting for their datagram */
 	MEM_CACHES,         /* the hello cache, the freed-hello pool */
 	MEM_QUEUES,         /* batches between the reader and the workers */
+	MEM_CERTS,          /* the trust store, the parsed-certificate cache */
+	MEM_OUTPUT,         /* record buffers, the output's buffers and sink queues */
 	MEM_PARTS
 };
 
@@ -42,6 +46,22 @@ size_t mem_block(void *p);
 void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes);
 /* All parts together, now. */
 uint64_t mem_total(const struct tt_stats *st);
+/*
+ * The allocator's slack: resident memory that no allocation uses (freed
+ * chunks glibc keeps for reuse), measured for the whole process, not
+ * reserved.  slack = RSS - bytes allocated (mallinfo2's uordblks +
+ * hblkhd) - the resident part that is no allocation (code, libraries,
+ * stacks: taken once by mem_baseline).  Past a bound (a sixteenth of the
+ * budget) malloc_trim() gives free pages back to the kernel.
+ */
+/* After start-up: the budget of the whole process, and what of the
+ * resident memory is not the heap's. */
+void mem_baseline(uint64_t budget);
+/* Measure the slack now (trimming past the bound); returns it. */
+uint64_t mem_slack_sample(void);
+/* The slack last measured, as a pipeline whose budget is `memcap` (its
+ * share of the process's) must count it: in proportion. */
+uint64_t mem_slack_share(uint64_t memcap);
 /* The name of a part in tlstap.stats ("flows", "reassembly", ...). */
 const char *mem_part_name(enum mem_part part);
 /* The object tlstap.stats.memory (FIELDS.md), written into w. */

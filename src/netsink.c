@@ -4,7 +4,8 @@
  * sink's own that frames each record for its transport and sends it.
  *
  *   emitter ─put─> [ len | record ][ len | record ] ... ─thread─> frame ─> send
- *                   (SINK_QUEUE bytes; full: drop, or wait when offline)
+ *                   (SINK_QUEUE bytes, less under a small --memcap:
+ *                   netsink_limit; full: drop, or wait when offline)
  *
  * Framing: syslog spellings prefix the RFC 5424 header
  * "<134>1 TIMESTAMP HOST tlstap PID - - " (facility local0, severity info;
@@ -13,6 +14,7 @@
  * one record each; Redis gets RPUSH KEY RECORD or PUBLISH KEY RECORD.
  */
 #include "netsink.h"
+#include "mem.h"
 #include "monoclock.h"
 
 #include <errno.h>
@@ -30,6 +32,7 @@
 #include <hiredis/hiredis.h>
 
 #define SINK_QUEUE (4u << 20)
+#define SINK_QUEUE_MIN (64u << 10)
 #define SINK_RETRY_NS 1000000000ull
 #define SINK_STALL_NS 10000000000ull
 #define SINK_SEND_TIMEOUT_S 10
@@ -51,6 +54,7 @@ struct netsink {
 	pthread_cond_t more, room;
 	char *q;                /* records at q[off..off+len): u32 length, bytes */
 	size_t off, len;
+	size_t cap;             /* what q may hold: SINK_QUEUE or less (netsink_limit) */
 	unsigned queued;        /* records in q */
 	bool stop, patient, connected;
 	uint64_t stop_by;       /* stopping: monotonic ns after which the rest is dropped */
@@ -540,6 +544,7 @@ struct netsink *netsink_new(const char *spec, char *err, size_t errlen)
 			free_fields(s);
 		return NULL;
 	}
+	s->cap = SINK_QUEUE;
 	s->fd = -1;
 	if (parse_spec(s, spec) != 0) {
 		snprintf(err, errlen, "%s: not a sink spelling tlstap knows (see README \"Sinks\")",
@@ -592,21 +597,21 @@ int netsink_put(struct netsink *s, const char *p, size_t n)
 	uint32_t n32 = (uint32_t)n;
 
 	pthread_mutex_lock(&s->mu);
-	if (n > SINK_QUEUE - 4) {
+	if (n > s->cap - 4) {
 		s->dropped++;
 		pthread_mutex_unlock(&s->mu);
 		return -1;
 	}
 	if (s->queued == 0)
 		s->progress = mono_ns();
-	while (s->len + 4 + n > SINK_QUEUE && wait_room(s))
+	while (s->len + 4 + n > s->cap && wait_room(s))
 		;
-	if (s->len + 4 + n > SINK_QUEUE) {
+	if (s->len + 4 + n > s->cap) {
 		s->dropped++;
 		pthread_mutex_unlock(&s->mu);
 		return -1;
 	}
-	if (s->off + s->len + 4 + n > SINK_QUEUE) {
+	if (s->off + s->len + 4 + n > s->cap) {
 		memmove(s->q, s->q + s->off, s->len);
 		s->off = 0;
 	}
@@ -617,6 +622,23 @@ int netsink_put(struct netsink *s, const char *p, size_t n)
 	pthread_cond_signal(&s->more);
 	pthread_mutex_unlock(&s->mu);
 	return 0;
+}
+
+void netsink_limit(struct netsink *s, size_t cap)
+{
+	pthread_mutex_lock(&s->mu);
+	s->cap = cap < SINK_QUEUE_MIN ? SINK_QUEUE_MIN : cap > SINK_QUEUE ? SINK_QUEUE : cap;
+	pthread_mutex_unlock(&s->mu);
+}
+
+size_t netsink_bytes(struct netsink *s)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->mu);
+	n = mem_chunk(s->cap) + mem_block(s);
+	pthread_mutex_unlock(&s->mu);
+	return n;
 }
 
 void netsink_counts(struct netsink *s, uint64_t *sent, uint64_t *dropped)

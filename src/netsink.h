@@ -38,6 +38,13 @@ void netsink_patient(struct netsink *s);
 /* Queues the record p[0..n) (no newline).  0, or -1 if it was dropped
  * (counted in the sink). */
 int netsink_put(struct netsink *s, const char *p, size_t n);
+/* The queue holds at most cap bytes from now on (64 KiB to its 4 MiB):
+ * its share of --memcap.  Records that do not fit are dropped and counted
+ * as when the receiver is slow. */
+void netsink_limit(struct netsink *s, size_t cap);
+/* What the sink counts in the memory budget (mem.h): its queue's bound
+ * and the sink itself. */
+size_t netsink_bytes(struct netsink *s);
 /* Records this sink could not deliver so far, and the ones it sent. */
 void netsink_counts(struct netsink *s, uint64_t *sent, uint64_t *dropped);
 /* The spelling it was made from (owned by the sink). */

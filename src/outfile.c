@@ -8,6 +8,7 @@
  *                                             give it back, wake the producer
  */
 #include "outfile.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -81,6 +82,17 @@ static void *writer(void *arg)
 	}
 	pthread_mutex_unlock(&o->mu);
 	return NULL;
+}
+
+size_t of_bytes(struct outfile *o)
+{
+	size_t n = mem_block(o);
+
+	pthread_mutex_lock(&o->mu);
+	for (int i = 0; i < OF_BUFS; i++)
+		n += mem_block(o->buf[i].p);
+	pthread_mutex_unlock(&o->mu);
+	return n;
 }
 
 struct outfile *of_new(int fd)

@@ -20,6 +20,8 @@ struct outfile;
 /* Writes to fd (owned: closed by of_free and of_replace, unless it is
  * standard output).  NULL if the thread cannot start. */
 struct outfile *of_new(int fd);
+/* What o holds as the allocator handed it out (mem.h): its buffers. */
+size_t of_bytes(struct outfile *o);
 /* Appends n bytes.  0, or -1 once a write has failed (sticky; nothing more
  * is written). */
 int of_write(struct outfile *o, const char *p, size_t n);

@@ -34,6 +34,7 @@
 #include "flow.h"
 #include "fragcache.h"
 #include "ipfrag.h"
+#include "jw.h"
 #include "mem.h"
 #include "pktclock.h"
 #include "quic_paths.h"
@@ -61,6 +62,9 @@ struct pipeline {
 	uint64_t qp_bytes;      /* qpaths_bytes(qp), read again when it changes:
 				 * memory is accounted several times a packet */
 	uint32_t source;        /* of the packets now arriving (sources.h) */
+	uint32_t since_sample;  /* packets since the allocator's slack was measured */
+	uint64_t shed_credit;   /* bytes shed that the parts have not grown back into */
+	uint64_t last_total;    /* the parts' total after the last packet */
 };
 
 struct sinkctx {
@@ -271,10 +275,19 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 	st->flows_active = flow_count(pl->ft);
 }
 
+/* The oldest connection kept compact (flow.h) goes: it has sent no
+ * payload, so there is no record to write. */
+static void drop_compact(struct pipeline *pl)
+{
+	flow_compact_drop(pl->ft);
+	pl->ctx->st.flows_active = flow_count(pl->ft);
+}
+
 static void expire(struct pipeline *pl, uint64_t now)
 {
 	const struct tt_config *cfg = &pl->ctx->cfg;
 	struct flow *f;
+	uint64_t seen;
 
 	ipfrag_expire(pl->frag, now);
 	while ((f = flow_oldest(pl->ft, FLOW_CLOSED)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
@@ -289,16 +302,30 @@ static void expire(struct pipeline *pl, uint64_t now)
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
+	while (flow_compact_oldest(pl->ft, &seen) && seen + cfg->tcp_idle_timeout_ns < now) {
+		pl->ctx->st.flows_timed_out++;
+		drop_compact(pl);
+	}
 	while ((f = flow_oldest(pl->ft, FLOW_UDP)) && f->seen_ns + cfg->udp_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
 		end_flow(pl, f);
 	}
 }
 
+/* The allocator's slack is measured every SLACK_EVERY packets and each
+ * second of packet time (mem.h; a sample walks the allocator's free lists). */
+#define SLACK_EVERY 16384u
+
 static void maybe_expire(struct pipeline *pl, uint64_t now)
 {
+	if (++pl->since_sample >= SLACK_EVERY) {
+		pl->since_sample = 0;
+		mem_slack_sample();
+	}
 	if (now < pl->next_check)
 		return;
+	pl->since_sample = 0;
+	mem_slack_sample();
 	pl->next_check = now + SEC;
 	expire(pl, now);
 }
@@ -352,6 +379,8 @@ static void account(struct pipeline *pl)
 	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
 	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
 	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
+	mem_set(st, MEM_CERTS, x509_ctx_bytes(ctx->x509));
+	mem_set(st, MEM_OUTPUT, ctx->output_bytes + (ctx->w ? jw_bytes(ctx->w) : 0));
 }
 
 static bool over(struct pipeline *pl, uint64_t goal)
@@ -368,25 +397,38 @@ static bool sheddable(const struct flow *f, int stage)
 	return !f->emitted && (stage == 0 ? !f->sess : f->sess != NULL);
 }
 
-/* What the parts may hold together: --memcap less a sixteenth, left for
- * the allocator's own slack (memory freed but not yet reused, which the
- * process still holds: README "Memory"). */
-static uint64_t held_cap(const struct tt_config *cfg)
+/* What the parts may hold together: --memcap less this pipeline's share
+ * of the allocator's slack as last measured (mem.h: memory freed but not
+ * yet reused, which the process still holds; README "Memory").  What
+ * shedding freed and the parts have not grown back into yet is no slack
+ * to reserve for: the next connections reuse it (shed_credit).  At least
+ * a thirty-second is kept for what grows between two samples. */
+static uint64_t held_cap(const struct pipeline *pl)
 {
-	return cfg->memcap - cfg->memcap / 16;
+	uint64_t memcap = pl->ctx->cfg.memcap, slack = mem_slack_share(memcap);
+
+	slack = slack > pl->shed_credit ? slack - pl->shed_credit : 0;
+	if (slack < memcap / 32)
+		slack = memcap / 32;   /* what sampling misses between samples */
+	return slack < memcap / 2 ? memcap - slack : memcap / 2;
 }
 
 /* Over held_cap(): shed, least recently active first (connections without
- * payload, closed ones, open ones, UDP flows), down to a sixteenth of the
- * budget below it so that the next packets do not start it again.  An unfinished session is
+ * payload, the compact ones first, then closed ones, open ones, UDP
+ * flows), down to a sixteenth of the budget below it so that the next packets do not start it again.  An unfinished session is
  * reported with what it knew and the anomaly memcap_shed.  Each walk skips
  * at most SHED_WALK flows in a row that do not fit the stage. */
 static void shed_budget(struct pipeline *pl, struct flow *keep)
 {
 	struct tt_ctx *ctx = pl->ctx;
-	uint64_t goal = held_cap(&ctx->cfg) - ctx->cfg.memcap / 16;
+	uint64_t goal = held_cap(pl) - ctx->cfg.memcap / 16, before = mem_total(&ctx->st);
 	static const int order[] = { FLOW_QUIET, FLOW_CLOSED, FLOW_OPEN, FLOW_UDP };
+	uint64_t seen;
 
+	while (over(pl, goal) && flow_compact_oldest(pl->ft, &seen)) {
+		ctx->st.shed_half_open++;
+		drop_compact(pl);
+	}
 	for (int stage = 0; stage < 2; stage++) {
 		for (int i = 0; i < 4 && over(pl, goal); i++) {
 			struct flow *f = flow_oldest(pl->ft, order[i]);
@@ -407,6 +449,8 @@ static void shed_budget(struct pipeline *pl, struct flow *keep)
 			}
 		}
 	}
+	if (mem_total(&ctx->st) < before)
+		pl->shed_credit += before - mem_total(&ctx->st);
 }
 
 /* After a packet: sessions within --session-memcap, everything within
@@ -414,10 +458,23 @@ static void shed_budget(struct pipeline *pl, struct flow *keep)
  * about 20 instructions more per packet. */
 static inline void keep_budget(struct pipeline *pl, struct flow *keep)
 {
+	uint64_t total;
+
 	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
 		shed_sessions(pl, keep);
-	if (over(pl, held_cap(&pl->ctx->cfg)))
-		shed_budget(pl, keep);
+	account(pl);
+	total = mem_total(&pl->ctx->st);
+	if (total > pl->last_total) {   /* grown back into what was shed */
+		uint64_t grew = total - pl->last_total;
+		pl->shed_credit -= grew < pl->shed_credit ? grew : pl->shed_credit;
+	}
+	pl->last_total = total;
+	if (total > held_cap(pl)) {
+		mem_slack_sample();   /* measured again first (trimming past its bound) */
+		if (over(pl, held_cap(pl)))
+			shed_budget(pl, keep);
+		pl->last_total = mem_total(&pl->ctx->st);
+	}
 }
 
 /* The flow keeps how each side's first packet travelled, for its record.
@@ -453,11 +510,17 @@ static void evict_one(struct pipeline *pl)
 	static const int lists[] = { FLOW_OPEN, FLOW_QUIET, FLOW_UDP };
 	struct flow *old = flow_oldest(pl->ft, FLOW_CLOSED);
 	bool closed = old != NULL;
+	uint64_t seen;
 
 	for (int i = 0; i < 3 && !closed; i++) {
 		struct flow *f = flow_oldest(pl->ft, lists[i]);
 		if (f && (!old || f->seen_ns < old->seen_ns))
 			old = f;
+	}
+	if (!closed && flow_compact_oldest(pl->ft, &seen) && (!old || seen < old->seen_ns)) {
+		pl->ctx->st.flows_evicted++;
+		drop_compact(pl);
+		return;
 	}
 	if (!old)
 		return;
@@ -867,6 +930,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	flow_touch(pl->ft, f, list_of(f));
 	pl->cur = NULL;
 	keep_budget(pl, f);
+	flow_shrink(pl->ft, f);
 }
 
 /* The clock stepped from `from` to `to` once enough packets agreed: the
@@ -875,12 +939,13 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 static void retime(struct pipeline *pl, uint64_t from, uint64_t to)
 {
 	pl->clock.stepped_from = 0;
-	for (int list = FLOW_OPEN; list < FLOW_LISTS; list++) {
+	for (int list = FLOW_OPEN; list < FLOW_COMPACT; list++) {
 		struct flow *f = flow_newest(pl->ft, list);
 		for (int n = 0; f && n <= PKTCLOCK_CONFIRM; n++, f = f->next)
 			if (f->seen_ns == from)
 				f->seen_ns = to;
 	}
+	flow_compact_retime(pl->ft, from, to, PKTCLOCK_CONFIRM + 1);
 }
 
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
@@ -952,9 +1017,12 @@ static void pull_parser_stats(struct tt_ctx *ctx)
 void pipeline_flush(struct pipeline *pl)
 {
 	struct flow *f;
+	uint64_t seen;
 
 	while ((f = flow_any(pl->ft)) != NULL)
 		end_flow(pl, f);
+	while (flow_compact_oldest(pl->ft, &seen))
+		drop_compact(pl);
 	pull_parser_stats(pl->ctx);
 	account(pl);
 }

@@ -2,6 +2,7 @@
  * socksink.c - the Unix stream socket output (socksink.h).
  */
 #include "socksink.h"
+#include "mem.h"
 #include "monoclock.h"
 
 #include <errno.h>
@@ -24,12 +25,14 @@
  * next whole record, so the collector always reads whole lines.
  */
 #define SOCK_QUEUE (4u << 20)
+#define SOCK_QUEUE_MIN (64u << 10)
 #define SOCK_RETRY_NS 1000000000ull
 
 struct sock_sink {
 	int fd;                /* -1 while disconnected */
 	struct sockaddr_un addr;
 	char *q;               /* queued bytes: whole records, q[0..len) */
+	size_t cap;            /* what q may hold: SOCK_QUEUE or less (socksink_limit) */
 	size_t len, sent;      /* sent: bytes of q[0..] already written */
 	uint64_t next_try;     /* monotonic ns of the next connect attempt */
 	int warned;
@@ -96,7 +99,7 @@ static void sock_pump(struct sock_sink *k, uint64_t *dropped)
 	if (k->sent == k->len) {
 		k->len = 0;
 		k->sent = 0;
-	} else if (k->sent > SOCK_QUEUE / 2) {
+	} else if (k->sent > k->cap / 2) {
 		memmove(k->q, k->q + k->sent, k->len - k->sent);
 		k->len -= k->sent;
 		k->sent = 0;
@@ -132,6 +135,7 @@ struct sock_sink *socksink_new(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	k->cap = SOCK_QUEUE;
 	if (strlen(path) >= sizeof k->addr.sun_path) {
 		snprintf(err, errlen, "unix:%s: socket path too long", path);
 		free(k->q);
@@ -168,13 +172,23 @@ void socksink_patient(struct sock_sink *k)
 	k->patient = true;
 }
 
+void socksink_limit(struct sock_sink *k, size_t cap)
+{
+	k->cap = cap < SOCK_QUEUE_MIN ? SOCK_QUEUE_MIN : cap > SOCK_QUEUE ? SOCK_QUEUE : cap;
+}
+
+size_t socksink_bytes(const struct sock_sink *k)
+{
+	return mem_chunk(k->cap) + mem_block((void *)(uintptr_t)k);
+}
+
 bool socksink_put(struct sock_sink *k, const char *rec, size_t n, uint64_t *dropped)
 {
-	if (k->len + n + 1 > SOCK_QUEUE) {
+	if (k->len + n + 1 > k->cap) {
 		sock_pump(k, dropped);
-		while (k->len + n + 1 > SOCK_QUEUE && sock_wait(k))
+		while (k->len + n + 1 > k->cap && sock_wait(k))
 			sock_pump(k, dropped);
-		if (k->len + n + 1 > SOCK_QUEUE)
+		if (k->len + n + 1 > k->cap)
 			return false;
 	}
 	memcpy(k->q + k->len, rec, n);

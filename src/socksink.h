@@ -22,6 +22,12 @@ void socksink_patient(struct sock_sink *k);
  * False when it did not fit (the caller counts it dropped); records cut by
  * a lost connection are added to *dropped. */
 bool socksink_put(struct sock_sink *k, const char *rec, size_t n, uint64_t *dropped);
+/* The queue holds at most cap bytes from now on (64 KiB to its 4 MiB):
+ * its share of --memcap; what does not fit is dropped and counted. */
+void socksink_limit(struct sock_sink *k, size_t cap);
+/* What the sink counts in the memory budget (mem.h): its queue's bound
+ * and the sink itself. */
+size_t socksink_bytes(const struct sock_sink *k);
 /* Sends what is queued (waiting only when patient), then frees k; records
  * not delivered are added to *dropped. */
 void socksink_free(struct sock_sink *k, uint64_t *dropped);

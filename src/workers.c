@@ -496,6 +496,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 		       char *err, size_t errlen)
 {
 	struct x509_ctx_opts xo = { 0 };
+	uint64_t held;
 
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
@@ -508,7 +509,10 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 					main->cfg.frag_max_datagrams / n : 1;
 	w->ctx.cfg.reasm_memcap = main->cfg.reasm_memcap / n;
 	w->ctx.cfg.session_memcap = main->cfg.session_memcap / n;
-	w->ctx.cfg.memcap = main->cfg.memcap / n;
+	/* The budget less what the main context holds (the emitter, its
+	 * certificate store: count_main in engine.c), shared. */
+	held = mem_total(&main->st) < main->cfg.memcap / 2 ? mem_total(&main->st) : main->cfg.memcap / 2;
+	w->ctx.cfg.memcap = (main->cfg.memcap - held) / n;
 	w->ctx.em = main->em;
 	w->ctx.sources = main->sources;
 	w->ctx.keylog = main->keylog;
@@ -524,6 +528,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 		return -1;
 	w->ctx.hello_frags = frag_cache_new(main->cfg.hello_cache_size);
 	w->pl = pipeline_new(&w->ctx);
+	w->ctx.st.mem_budget = 0;   /* the process's is the main context's (engine.c) */
 	if (!w->pl || (main->cfg.hello_cache_size && !w->ctx.hello_frags))
 		goto oom;
 	for (int i = 0; i < QUEUE_DEPTH + 1; i++) {

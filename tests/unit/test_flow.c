@@ -6,11 +6,14 @@
  * pipeline does after flow_remove().  Then the keyed hash, and the endpoint
  * model each flow carries (tcptrack.c): ISN candidates and anchoring, RST
  * acceptance (RFC 5961), the window, checksum modes, TTL and the ACK flag.
+ * Last, the compact form of connections without payload.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/flow.h"
+#include "../../src/mem.h"
 #include "../../src/pktclock.h"
 #include "../../src/tcptrack.h"
 #include "tt_test.h"
@@ -780,6 +783,142 @@ static void test_udp(void)
 	flow_table_free(t);
 }
 
+
+/* What the pipeline leaves on a flow after packet p of side at time ts. */
+static void seen(struct flow *f, int side, const struct pkt *p, uint64_t ts)
+{
+	if (!f->ct.first_ns)
+		f->ct.first_ns = ts;
+	f->ct.last_ns = ts;
+	f->seen_ns = ts;
+	f->ct.bytes[side] += 40 + p->payload_len;
+	f->ct.pkts[side]++;
+	if (p->flags & TCP_SYN) {
+		if (f->syn_side < 0)
+			f->syn_side = (int8_t)((p->flags & TCP_ACK) ? !side : side);
+		flow_dir_start(f, side, p->seq + 1);
+	}
+}
+
+/* Bytes the table counted for n allocations of `asked` bytes in all:
+ * their usable size and 8-byte headers, up to glibc's chunks (`chunks`);
+ * a sanitizer's allocator hands out exactly what was asked. */
+static bool counted(uint64_t got, size_t asked, size_t n, size_t chunks)
+{
+	return got >= asked + 8 * n && got <= chunks;
+}
+
+/* f, as lookup gives it back after flow_shrink(): the same state, byte for
+ * byte, but for the links of the head. */
+static bool same_state(const struct flow *a, const struct flow *b)
+{
+	size_t from = offsetof(struct flow, ep);
+
+	return a->hash == b->hash && a->list == b->list && !b->compact &&
+	       memcmp((const char *)a + from, (const char *)b + from, sizeof *a - from) == 0;
+}
+
+/* A connection without payload is kept compact between its packets and
+ * comes back whole: a SYN, a three-way handshake (IPv4 and IPv6, window
+ * scaling, anchored ISNs), found from either side, aged and dropped
+ * through flow_compact_*; state the form has no room for stays whole. */
+static void test_compact(void)
+{
+	struct flow_table *t = flow_table_new(100, 0x5eed);
+	struct flow_endpoints a = v4(0x0a000001, 40000, 0xc0a80001, 443), ra = rev(&a);
+	struct flow_endpoints b = v6(1, 51000, 2, 443), rb = rev(&b);
+	struct flow_endpoints c = v4(0x0a000003, 40000, 0xc0a80001, 443), d = c;
+	struct flow *f, *g, snap;
+	struct pkt p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	uint64_t bytes0, ns = 0;
+	int side = 7;
+
+	if (!t)
+		return;
+	a.proto = ra.proto = b.proto = rb.proto = c.proto = d.proto = 6;
+	bytes0 = flow_table_bytes(t);
+	/* A SYN. */
+	f = flow_insert(t, &a);
+	seen(f, 0, &p, 1000000000);
+	CHECK(!tcpt_syn(f, 0, &p));
+	tcpt_sent(f, 0, &p, true);
+	flow_touch(t, f, FLOW_QUIET);
+	snap = *f;
+	CHECK(flow_shrink(t, f));
+	CHECK(flow_compact_count(t) == 1 && flow_count(t) == 1 && flow_oldest(t, FLOW_QUIET) == NULL);
+	CHECK(flow_any(t) == NULL);
+	CHECK(flow_compact_oldest(t, &ns) && ns == 1000000000);
+	/* 88 bytes asked for the compact IPv4 form (glibc's chunk: 96), and
+	 * the struct flow, kept as the spare. */
+	CHECK(counted(flow_table_bytes(t) - bytes0, 88 + sizeof(struct flow), 2, 96 + 320));
+	CHECK(flow_lookup(t, &c, &side) == NULL);
+	d.has_vlan = true;
+	CHECK(flow_lookup(t, &d, &side) == NULL);
+	g = flow_lookup(t, &ra, &side);
+	CHECK(g && side == 1 && flow_compact_count(t) == 0 && same_state(&snap, g));
+	CHECK(g && flow_oldest(t, FLOW_QUIET) == g);
+	if (!g)
+		return;
+	/* The handshake (window scale 7 both ways), then compact again. */
+	f = g;
+	memset(&f->ct, 0, sizeof f->ct);
+	memset(f->th, 0, sizeof f->th);
+	handshake(f);
+	p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	seen(f, 0, &p, 1000000000);
+	p = seg(TCP_SYN | TCP_ACK, 5000, 1001, 65160, 0);
+	seen(f, 1, &p, 1000100000);
+	p = seg(TCP_ACK, 1001, 5001, 502, 0);
+	seen(f, 0, &p, 1000300000);
+	flow_touch(t, f, FLOW_QUIET);
+	snap = *f;
+	CHECK(flow_shrink(t, f));
+	g = flow_lookup(t, &a, &side);
+	CHECK(g && side == 0 && same_state(&snap, g));
+	CHECK(g && g->th[0].win_known && g->th[1].anchored && g->th[0].anchored);
+	/* What the form cannot hold stays whole: two ISNs, a decided checksum
+	 * mode, a tunnel. */
+	if (g) {
+		g->th[0].isn[1] = 7;
+		g->th[0].n_isn = 2;
+		CHECK(!flow_shrink(t, g) && flow_oldest(t, FLOW_QUIET) == g);
+		g->th[0].n_isn = 1;
+		g->th[0].isn[1] = 0;
+		g->th[1].tcp_sum = 1;
+		CHECK(!flow_shrink(t, g));
+		g->th[1].tcp_sum = 0;
+		flow_touch(t, g, FLOW_OPEN);
+		CHECK(!flow_shrink(t, g));   /* not on FLOW_QUIET */
+		flow_touch(t, g, FLOW_QUIET);
+		CHECK(flow_shrink(t, g));
+	}
+	/* IPv6: 128 bytes. */
+	f = flow_insert(t, &b);
+	p = seg(TCP_SYN, 9, 0, 64240, 0);
+	seen(f, 0, &p, 2000000000);
+	tcpt_syn(f, 0, &p);
+	tcpt_sent(f, 0, &p, true);
+	flow_touch(t, f, FLOW_QUIET);
+	snap = *f;
+	bytes0 = flow_table_bytes(t);
+	CHECK(flow_shrink(t, f));
+	/* 112 bytes asked (glibc's chunk: 128); its struct flow is the spare now */
+	CHECK(counted(flow_table_bytes(t) - bytes0, 112, 1, 128));
+	CHECK(flow_compact_count(t) == 2 && flow_count(t) == 2);
+	/* Aging: a clock step moves the newest, the oldest goes first. */
+	flow_compact_retime(t, 2000000000, 2500000000, 1);
+	CHECK(flow_compact_oldest(t, &ns) && ns == 1000300000);
+	flow_compact_drop(t);
+	CHECK(flow_compact_oldest(t, &ns) && ns == 2500000000 && flow_count(t) == 1);
+	g = flow_lookup(t, &rb, &side);
+	snap.seen_ns = 2500000000;
+	CHECK(g && side == 1 && same_state(&snap, g));
+	if (g)
+		flow_free(t, g);
+	CHECK(flow_count(t) == 0 && !flow_compact_oldest(t, &ns));
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_clock();
@@ -795,5 +934,6 @@ int main(void)
 	test_growth();
 	test_lru();
 	test_eviction_order();
+	test_compact();
 	return TT_DONE();
 }
