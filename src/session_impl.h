@@ -235,6 +235,7 @@ struct session {
 	bool hvr;                       /* a HelloVerifyRequest was seen */
 
 	struct quic_sess *quic;         /* QUIC (session_quic.c): NULL otherwise */
+	struct sess_ovpn *ovpn;         /* OpenVPN over UDP (session_ovpn.c): NULL otherwise */
 };
 
 /* session_dtls.c (the DTLS carrier), called by the core at the end of a
@@ -244,6 +245,10 @@ void sess_dtls_free(struct session *s);
 /* session_quic.c (the QUIC carrier), likewise. */
 void sess_quic_finish(struct session *s);
 void sess_quic_free(struct session *s);
+/* session_ovpn.c (the OpenVPN UDP carrier), from session.c's finish and
+ * free: a message still held is reported (openvpn_message_lost). */
+void sess_ovpn_finish(struct session *s);
+void sess_ovpn_free(struct session *s);
 struct fnd_facts;
 struct x509_validation;
 /* The facts findings.c judges, as the record states them: client_side is
@@ -288,6 +293,12 @@ void sess_pre_free(struct session *s);
 /* tls.failure.reason of a not_tls session whose prelude was recognised, or
  * NULL (verdict.c). */
 const char *sess_pre_reason(const struct session *s);
+/* Bytes of the TLS stream unwrapped from another protocol's packets (TDS,
+ * OpenVPN), in order, for the record stream of dir. */
+void sess_pre_wrapped(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts_ns);
+/* tls.outcome of a session without TLS to read: "not_tls", or "encrypted"
+ * (OpenVPN tls-crypt). */
+const char *sess_pre_outcome(const struct session *s);
 /* The tls.via object, written inside "tls" (session_emit.c). */
 struct jw;
 void sess_pre_emit(struct jw *w, const struct session *s, int client_side, struct anom_set *a);
