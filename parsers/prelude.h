@@ -24,8 +24,9 @@
  *                  on the bytes belong to the TLS record parser;
  *   PRE_WRAPPED    (TDS, OpenVPN) p[chunk->off .. +chunk->len] are bytes of
  *                  the TLS stream carried inside a PRELOGIN packet or an
- *                  OpenVPN P_CONTROL_V1 packet; *consumed covers them; call
- *                  again with the rest;
+ *                  OpenVPN P_CONTROL_V1 packet; (GridFTP, info.wrapped_b64)
+ *                  base64 text of it, from ADAT lines, to decode in order;
+ *                  *consumed covers them; call again with the rest;
  *   PRE_DONE       this direction will carry no TLS (the upgrade was refused,
  *                  never asked for, or the prelude was given up): *consumed
  *                  = n, and later bytes are consumed the same way;
@@ -112,6 +113,7 @@ struct pre_info {
 	uint16_t proxy_host_len;
 	bool proxy_host_cut;
 
+	bool wrapped_b64;               /* the wrapped TLS is base64 text (GridFTP ADAT) */
 	uint8_t ovpn_prot;              /* OpenVPN: enum ovpn_prot (openvpn.h) */
 	uint8_t ovpn_hmac;              /* its tls-auth HMAC size, bytes */
 	bool ovpn_udp;                  /* over UDP (the carrier follows the packets) */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../parsers/anomaly.h"
+#include "../parsers/digest.h"
 #include "../parsers/dtls.h"
 #include "../parsers/prelude.h"
 #include "../parsers/tls_hello.h"
@@ -93,6 +94,7 @@ struct sess_dir {
 	uint8_t *wrap;
 	uint32_t wrap_len;
 	bool wrapped;                   /* every later byte goes through wrap */
+	struct dig_b64 b64;             /* GridFTP: the ADAT base64 between pieces */
 };
 
 /* DTLS (session_dtls.c): what a datagram transport adds, allocated for

@@ -91,6 +91,31 @@ void sess_pre_wrapped(struct session *s, int dir, const uint8_t *b, size_t n, ui
 	}
 }
 
+/* A piece of the wrapped TLS stream: bytes, or (GridFTP) base64 text of
+ * them, decoded a slice at a time. */
+static void wrapped_piece(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	uint8_t out[DIG_B64_OUT(1024)];
+
+	if (!s->pre->info.wrapped_b64) {
+		sess_pre_wrapped(s, dir, b, n, ts);
+		return;
+	}
+	while (n && tls_core_wants_data(s)) {
+		size_t k = n < 1024 ? n : 1024, m = dig_b64_decode(&d->b64, b, k, out);
+
+		b += k;
+		n -= k;
+		if (d->b64.bad) {
+			tls_core_anomaly(s, "adat_bad_encoding");
+			d->b64.bad = false;
+		}
+		if (m)
+			sess_pre_wrapped(s, dir, out, m, ts);
+	}
+}
+
 /* The session is over without TLS to read: its record says not_tls (and
  * why), or encrypted (OpenVPN tls-crypt: TLS, but not readable). */
 static void end_not_tls(struct session *s)
@@ -128,7 +153,7 @@ size_t sess_pre_push(struct session *s, int dir, const uint8_t *p, size_t n, uin
 		case PRE_NEED_MORE:
 			return off + used;
 		case PRE_WRAPPED:
-			sess_pre_wrapped(s, dir, p + off + co, cl, ts);
+			wrapped_piece(s, dir, p + off + co, cl, ts);
 			off += used;
 			if (!tls_core_wants_data(s))
 				return n;
@@ -323,8 +348,9 @@ void sess_pre_emit(struct jw *w, const struct session *s, int c, struct anom_set
 	if (in->anomaly)
 		anom_add(a, in->anomaly);
 	jw_open(w, "via", '{');
-	if (s->framing || in->proto == PRE_P_OPENVPN)
-		jw_name(w, "framing", s->framing ? s->framing : pre_proto_name(in->proto));
+	if (s->framing || in->proto == PRE_P_OPENVPN || in->wrapped_b64)
+		jw_name(w, "framing", s->framing ? s->framing
+				  : in->wrapped_b64 ? "ftp_adat" : pre_proto_name(in->proto));
 	if (in->proto == PRE_P_OPENVPN)
 		ovpn_obj(w, in);
 	if (in->proxy)
