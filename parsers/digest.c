@@ -97,3 +97,51 @@ uint64_t dig_fast64(const void *vp, size_t n)
 		h = (h ^ *p++) * 0x100000001b3ull;
 	return h ^ (h >> 29);
 }
+
+/* The value of a base64 character, -1 for '=', -2 outside the alphabet. */
+static int b64_value(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '/')
+		return c == '+' ? 62 : 63;
+	return c == '=' ? -1 : -2;
+}
+
+size_t dig_b64_decode(struct dig_b64 *st, const uint8_t *in, size_t n, uint8_t *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int v = b64_value(in[i]);
+
+		if (v == -2 || (v == -1 && st->nchar == 1)) {
+			st->bad = true;
+			continue;
+		}
+		if (v == -1) {          /* padding: what the quantum holds is whole */
+			if (st->nchar == 2)
+				out[o++] = (uint8_t)(st->acc >> 4);
+			else if (st->nchar == 3) {
+				out[o++] = (uint8_t)(st->acc >> 10);
+				out[o++] = (uint8_t)(st->acc >> 2);
+			}
+			st->nchar = 0;
+			st->acc = 0;
+			continue;
+		}
+		st->acc = st->acc << 6 | (uint32_t)v;
+		if (++st->nchar == 4) {
+			out[o++] = (uint8_t)(st->acc >> 16);
+			out[o++] = (uint8_t)(st->acc >> 8);
+			out[o++] = (uint8_t)st->acc;
+			st->nchar = 0;
+			st->acc = 0;
+		}
+	}
+	return o;
+}

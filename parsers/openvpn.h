@@ -13,9 +13,12 @@
  * The payload of P_CONTROL_V1 is a piece of the TLS stream, in message
  * packet_id order; resets carry none (a 2.6 client's may carry an early
  * negotiation TLV), P_ACK_V1 none, P_DATA_* the tunnel's encrypted packets.
- * tls-auth adds an HMAC whose size the keys decide: it is learnt from the
- * length of the first packet, a hard reset.  tls-crypt encrypts the control
- * channel: not readable (ovpn_auth_size says OVPN_BAD).
+ * tls-auth adds an HMAC whose size the digest decides (--auth): each size
+ * is a layout the client's first packet, a hard reset, may fit
+ * (ovpn_first); the later packets must fit it too (ovpn_narrow: their acks
+ * name the peer's session id), which tells a SHA-256 tls-auth reset from a
+ * tls-crypt one of the same length.  tls-crypt (and tls-crypt-v2) encrypt
+ * the control channel with a pre-shared key: recognised, not readable.
  *
  * Pure functions over bytes in memory; reads through cursor.h.
  */
@@ -54,15 +57,48 @@ struct ovpn_hdr {
 	bool has_msg_id;
 	uint32_t msg_id;        /* message packet_id (not in P_ACK_V1) */
 	uint8_t n_acks;
+	uint8_t sid[8];         /* the sender's session id */
+	uint8_t remote_sid[8];  /* the peer's, when n_acks > 0 */
 };
 
+/* How the control channel is protected. */
+enum ovpn_prot {
+	OVPN_PROT_NONE = 0,
+	OVPN_PROT_TLS_AUTH,     /* HMAC, replay packet_id and time in clear packets */
+	OVPN_PROT_TLS_CRYPT,    /* encrypted with a pre-shared key */
+	OVPN_PROT_TLS_CRYPT_V2, /* likewise, per-client key wrapped in the reset */
+};
+
+/* The layouts a connection may have: a bitmask over ovpn_auth_sizes
+ * (bit i: ovpn_auth_size(i) bytes of tls-auth fields; bit 0 none). */
+struct ovpn_layout {
+	uint8_t prot;           /* enum ovpn_prot: the first candidate's */
+	uint8_t cand;           /* still possible tls-auth sizes; 0 for tls-crypt */
+	uint8_t client_sid[8];
+};
+
+/* The tls-auth fields' size of candidate i (0..5), or 0 past the end. */
+size_t ovpn_auth_size(unsigned i);
+/* The size of the layout's first remaining candidate (0: none, tls-crypt). */
+size_t ovpn_layout_auth(const struct ovpn_layout *l);
+
 /*
- * From a client's hard reset (the first packet of the connection, 2-byte
- * length included): the size of the tls-auth fields (HMAC, packet_id,
- * net_time; 0 without tls-auth) into *auth.  OVPN_SHORT when the packet is
- * not whole yet; OVPN_BAD when it is not a plain or tls-auth hard reset.
+ * A client's first packet, a hard reset (p at the opcode, n its length:
+ * a datagram, or a TCP packet after its length field): the layouts it fits
+ * into *l.  OVPN_OK when it is a plain, tls-auth, tls-crypt or tls-crypt-v2
+ * client reset; OVPN_BAD otherwise (*l undefined).
  */
-enum ovpn_status ovpn_auth_size(const uint8_t *p, size_t n, size_t *auth);
+enum ovpn_status ovpn_first(const uint8_t *p, size_t n, struct ovpn_layout *l);
+
+/*
+ * A later control packet of the connection (p at the opcode, n its length),
+ * from the client when from_client: keeps in l->cand the tls-auth sizes
+ * under which it reads, with any acks naming the peer's session id (the
+ * client's; the server's, peer_sid, when known, else NULL).  Returns
+ * whether a candidate is left; data packets and tls-crypt leave l as is.
+ */
+bool ovpn_narrow(struct ovpn_layout *l, const uint8_t *p, size_t n, bool from_client,
+		 const uint8_t *peer_sid);
 
 /*
  * The header of the packet at p (2-byte length included), with `auth`
@@ -73,5 +109,50 @@ enum ovpn_status ovpn_auth_size(const uint8_t *p, size_t n, size_t *auth);
  * not read.
  */
 enum ovpn_status ovpn_header(const uint8_t *p, size_t n, size_t auth, struct ovpn_hdr *h);
+
+/*
+ * The same for a whole packet without the length field (a UDP datagram:
+ * p at the opcode, n its length; h->len is n - 1 + 2 as if framed, hdr_len
+ * counts from p).  OVPN_OK or OVPN_BAD.
+ */
+enum ovpn_status ovpn_packet(const uint8_t *p, size_t n, size_t auth, struct ovpn_hdr *h);
+
+/* ---- the control channel over UDP: messages back in packet_id order ---- */
+
+#define OVPN_CHAN_SLOTS 8       /* OpenVPN keeps at most 8 unacknowledged */
+#define OVPN_CHAN_MAX_PAYLOAD 4096
+
+struct ovpn_chan_slot {
+	bool used;
+	uint32_t id;
+	uint16_t len;
+	uint8_t *buf;
+};
+
+struct ovpn_chan {
+	uint32_t next;                  /* message packet_id expected next */
+	struct ovpn_chan_slot slot[OVPN_CHAN_SLOTS];
+	uint8_t *out;                   /* handed out, freed by the next call */
+	uint32_t resent;                /* a message seen before: skipped */
+	uint32_t reordered;             /* arrived before one it follows */
+	uint32_t dropped;               /* past the window, too long, or no memory */
+	size_t mem;                     /* bytes of the payloads held */
+};
+
+enum ovpn_chan_res { OVPN_CH_HELD = 0, OVPN_CH_AGAIN, OVPN_CH_DROPPED };
+
+/* The channel starts at message packet_id 0 (the hard reset). */
+void ovpn_chan_init(struct ovpn_chan *c);
+/* Frees what it holds; c may be reused after ovpn_chan_init(). */
+void ovpn_chan_free(struct ovpn_chan *c);
+/* Message id with n payload bytes (copied): held until its turn, a copy
+ * of one seen before (counted, skipped), or dropped (counted): more than
+ * OVPN_CHAN_SLOTS ahead, longer than OVPN_CHAN_MAX_PAYLOAD, no memory. */
+enum ovpn_chan_res ovpn_chan_add(struct ovpn_chan *c, uint32_t id, const uint8_t *p, size_t n);
+/* The next message in order, if held: its payload in *p (valid until the
+ * next ovpn_chan_* call) and *n. */
+bool ovpn_chan_next(struct ovpn_chan *c, const uint8_t **p, size_t *n);
+/* Messages held that their predecessors never completed. */
+unsigned ovpn_chan_held(const struct ovpn_chan *c);
 
 #endif

@@ -4,6 +4,8 @@
  *
  *   SMTP  RFC 3207 (LMTP RFC 2033)      S: 220 ...  C: EHLO  C: STARTTLS  S: 220 / 4xx 5xx
  *   FTP   RFC 4217 (implicit FTPS: TLS) S: 220 ...  C: AUTH TLS|SSL      S: 234 / 4xx 5xx
+ *         RFC 2228 + GSI (GridFTP)      C: AUTH GSSAPI  S: 334, then base64 TLS in
+ *                                       C: ADAT ...  S: 335|235 ADAT=... (prelude_adat.c)
  *   IMAP  RFC 3501 6.2.1                S: * OK     C: a STARTTLS        S: a OK / a NO|BAD
  *   POP3  RFC 2595 4                    S: +OK      C: STLS              S: +OK / -ERR
  *   NNTP  RFC 4642                      S: 200|201  C: STARTTLS          S: 382 / 502 580
@@ -35,8 +37,7 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* l starts with w (case-insensitive). */
-static bool prefix(const uint8_t *l, size_t len, const char *w)
+bool pre_prefix(const uint8_t *l, size_t len, const char *w)
 {
 	size_t k = strlen(w);
 
@@ -53,7 +54,7 @@ static bool is_word(const uint8_t *l, size_t len, const char *w)
 {
 	size_t k = strlen(w);
 
-	return prefix(l, len, w) && (len == k || l[k] == ' ' || l[k] == ':' || l[k] == '\t');
+	return pre_prefix(l, len, w) && (len == k || l[k] == ' ' || l[k] == ':' || l[k] == '\t');
 }
 
 static bool contains(const uint8_t *l, size_t len, const char *w)
@@ -61,7 +62,7 @@ static bool contains(const uint8_t *l, size_t len, const char *w)
 	size_t k = strlen(w);
 
 	for (size_t i = 0; i + k <= len; i++)
-		if (prefix(l + i, len - i, w))
+		if (pre_prefix(l + i, len - i, w))
 			return true;
 	return false;
 }
@@ -183,7 +184,7 @@ static void answer(struct pre_state *ps, bool ok, bool has_code, uint32_t code,
 
 static uint8_t guess_220(uint16_t port)
 {
-	if (port == 21)
+	if (port == 21 || port == 2811)         /* 2811: GridFTP (gsiftp) */
 		return PRE_P_FTP;
 	if (port == 24 || port == 2003)
 		return PRE_P_LMTP;
@@ -209,6 +210,10 @@ static void coded_client(struct pre_state *ps, int dir, const uint8_t *l, size_t
 		    is_word(m, r, "SSL")) {
 			*pr = PRE_P_FTP;
 			request(ps, dir, lower(m[0]) == 's' ? "AUTH SSL" : "AUTH TLS");
+		} else if (*pr == PRE_P_FTP && is_word(m, r, "GSSAPI")) {
+			/* RFC 2228: GSI's TLS comes base64 in ADAT exchanges */
+			request(ps, dir, "AUTH GSSAPI");
+			ps->d[dir].mode = PRE_M_PRELUDE;   /* no TLS record comes bare */
 		} else if (!ps->pending && with_arg(l, len, "AUTH")) {
 			pre_decide(ps, PRE_R_NOT_REQUESTED);    /* SMTP AUTH in cleartext */
 		}
@@ -242,6 +247,11 @@ static void coded_server(struct pre_state *ps, const uint8_t *l, size_t len)
 	switch (ps->info.proto) {
 	case PRE_P_FTP:
 		ok = code == 234 || code == 334;
+		if (ok && ps->info.command && strcmp(ps->info.command, "AUTH GSSAPI") == 0) {
+			answer(ps, code == 334, true, code, t, r);
+			pre_adat_start(ps);
+			return;
+		}
 		break;
 	case PRE_P_NNTP:
 		ok = code == 382;
@@ -314,7 +324,7 @@ static void sieve_line(struct pre_state *ps, int dir, const uint8_t *l, size_t l
 			pre_decide(ps, PRE_R_NOT_REQUESTED);
 		return;
 	}
-	if (prefix(l, len, "\"STARTTLS\""))
+	if (pre_prefix(l, len, "\"STARTTLS\""))
 		ps->info.server_offers = true;
 	if (!ps->pending ||
 	    !(is_word(l, len, "OK") || is_word(l, len, "NO") || is_word(l, len, "BYE")))
@@ -362,9 +372,9 @@ static void irc_line(struct pre_state *ps, int dir, const uint8_t *l, size_t len
 
 static void nx_line(struct pre_state *ps, int dir, const uint8_t *l, size_t len)
 {
-	if (ps->d[dir].role == PRE_ROLE_CLIENT && prefix(l, len, "NXSH-"))
+	if (ps->d[dir].role == PRE_ROLE_CLIENT && pre_prefix(l, len, "NXSH-"))
 		request(ps, dir, "NXSH");
-	else if (ps->d[dir].role == PRE_ROLE_SERVER && prefix(l, len, "NXD-") && ps->pending)
+	else if (ps->d[dir].role == PRE_ROLE_SERVER && pre_prefix(l, len, "NXD-") && ps->pending)
 		answer(ps, true, false, 0, l + 4, len - 4);
 }
 
@@ -393,7 +403,7 @@ static bool elem_is(const uint8_t *e, size_t len, const char *w)
 {
 	size_t k = strlen(w);
 
-	return len > k && e[0] == '<' && prefix(e + 1, len - 1, w) &&
+	return len > k && e[0] == '<' && pre_prefix(e + 1, len - 1, w) &&
 	       (len == k + 1 || e[k + 1] == ' ' || e[k + 1] == '/' || e[k + 1] == '>' ||
 		e[k + 1] == '\t' || e[k + 1] == '\r' || e[k + 1] == '\n');
 }
@@ -504,7 +514,7 @@ static void http_line(struct pre_state *ps, int dir, const uint8_t *l, size_t le
 		d->sub = 1;
 		return;
 	}
-	if (!prefix(l, len, "HTTP/"))
+	if (!pre_prefix(l, len, "HTTP/"))
 		return pre_fail(ps, "proxy_malformed");
 	t = next_word(l, len, &r);
 	if (reply_code(t, r, &code, &final)) {
@@ -543,9 +553,9 @@ static bool identify_line(struct pre_state *ps, int dir, const uint8_t *l, size_
 
 	if (l[0] == '<')
 		set_proto(ps, PRE_P_XMPP_CLIENT, dir);
-	else if (prefix(l, len, "NXSH-"))
+	else if (pre_prefix(l, len, "NXSH-"))
 		set_proto(ps, PRE_P_NX, dir);
-	else if (prefix(l, len, "NXD-"))
+	else if (pre_prefix(l, len, "NXD-"))
 		set_proto(ps, PRE_P_NX, !dir);
 	else if (is_word(l, len, "CONNECT") && contains(l, len, " HTTP/") &&
 		 ps->info.proxy == PRE_X_NONE) {
@@ -553,16 +563,16 @@ static bool identify_line(struct pre_state *ps, int dir, const uint8_t *l, size_
 		ps->phase = PRE_PH_PROXY;
 		pre_set_client(ps, dir);
 	} else if (reply_code(l, len, &code, &final) && code == 220)
-		set_proto(ps, guess_220(port), !dir);
+		set_proto(ps, contains(l, len, "FTP") ? PRE_P_FTP : guess_220(port), !dir);
 	else if (reply_code(l, len, &code, &final) && (code == 200 || code == 201))
 		set_proto(ps, PRE_P_NNTP, !dir);
-	else if (prefix(l, len, "* OK") || prefix(l, len, "* PREAUTH"))
+	else if (pre_prefix(l, len, "* OK") || pre_prefix(l, len, "* PREAUTH"))
 		set_proto(ps, PRE_P_IMAP, !dir);
 	else if (is_word(l, len, "+OK"))
 		set_proto(ps, PRE_P_POP3, !dir);
-	else if (l[0] == '"' && (prefix(l, len, "\"IMPLEMENTATION\"") ||
-				 prefix(l, len, "\"SIEVE\"") || prefix(l, len, "\"SASL\"") ||
-				 prefix(l, len, "\"STARTTLS\"")))
+	else if (l[0] == '"' && (pre_prefix(l, len, "\"IMPLEMENTATION\"") ||
+				 pre_prefix(l, len, "\"SIEVE\"") || pre_prefix(l, len, "\"SASL\"") ||
+				 pre_prefix(l, len, "\"STARTTLS\"")))
 		set_proto(ps, PRE_P_SIEVE, !dir);
 	else if (l[0] == ':' || is_word(l, len, "NOTICE"))
 		set_proto(ps, PRE_P_IRC, !dir);
@@ -775,6 +785,8 @@ enum pre_status pre_push(struct pre_state *ps, int dir, const uint8_t *p, size_t
 		if (d->mode == PRE_M_WRAP) {
 			ret = ps->info.proto == PRE_P_OPENVPN
 				      ? pre_ovpn_unwrap(ps, dir, p + c, n - c, &u, chunk_off, chunk_len)
+			      : ps->info.wrapped_b64
+				      ? pre_adat_unwrap(ps, dir, p + c, n - c, &u, chunk_off, chunk_len)
 				      : pre_tds_unwrap(ps, dir, p + c, n - c, &u, chunk_off, chunk_len);
 			if (ret == PRE_WRAPPED) {
 				if (!ps->info.tls[dir])

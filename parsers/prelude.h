@@ -24,8 +24,9 @@
  *                  on the bytes belong to the TLS record parser;
  *   PRE_WRAPPED    (TDS, OpenVPN) p[chunk->off .. +chunk->len] are bytes of
  *                  the TLS stream carried inside a PRELOGIN packet or an
- *                  OpenVPN P_CONTROL_V1 packet; *consumed covers them; call
- *                  again with the rest;
+ *                  OpenVPN P_CONTROL_V1 packet; (GridFTP, info.wrapped_b64)
+ *                  base64 text of it, from ADAT lines, to decode in order;
+ *                  *consumed covers them; call again with the rest;
  *   PRE_DONE       this direction will carry no TLS (the upgrade was refused,
  *                  never asked for, or the prelude was given up): *consumed
  *                  = n, and later bytes are consumed the same way;
@@ -112,6 +113,13 @@ struct pre_info {
 	uint16_t proxy_host_len;
 	bool proxy_host_cut;
 
+	bool wrapped_b64;               /* the wrapped TLS is base64 text (GridFTP ADAT) */
+	uint8_t ovpn_prot;              /* OpenVPN: enum ovpn_prot (openvpn.h) */
+	uint8_t ovpn_hmac;              /* its tls-auth HMAC size, bytes */
+	bool ovpn_udp;                  /* over UDP (the carrier follows the packets) */
+	uint32_t ovpn_resent;           /* control messages seen again, skipped */
+	uint32_t ovpn_reordered;        /* UDP: messages that came before their turn */
+
 	const char *anomaly;            /* first malformed-prelude code, static */
 };
 
@@ -156,6 +164,14 @@ bool pre_over(const struct pre_state *ps);
  * begun TLS will carry none.  A request never answered stays
  * PRE_R_REQUESTED: the caller reports it as abandoned. */
 void pre_abandon(struct pre_state *ps);
+
+/* OpenVPN over UDP (the carrier reads the datagrams itself): the
+ * connection is OpenVPN, its client in direction client_dir, its control
+ * channel protected by prot (enum ovpn_prot) with an HMAC of hmac bytes.
+ * With tls-crypt no direction will show TLS (pre_over()). */
+void pre_ovpn_start(struct pre_state *ps, int client_dir, uint8_t prot, uint8_t hmac, bool udp);
+/* Whether the connection's TLS is there but encrypted (OpenVPN tls-crypt). */
+bool pre_encrypted(const struct pre_state *ps);
 
 /* Names for the record: "smtp", "imap", ...; "accepted", ...; "http_connect", ... */
 const char *pre_proto_name(uint8_t proto);

@@ -793,6 +793,13 @@ static enum pre_step ident_ldap(struct pre_state *ps, int dir, const uint8_t *p,
 	return PRE_S_OK;
 }
 
+/* OpenVPN's client hard resets: v2 (plain, tls-auth, tls-crypt), v3
+ * (tls-crypt-v2), key id 0. */
+static bool is_ovpn_reset(uint8_t b)
+{
+	return b == 7 << 3 || b == 10 << 3;
+}
+
 enum pre_step pre_bin_identify(struct pre_state *ps, int dir, const uint8_t *p, size_t n)
 {
 	enum pre_step s = ident_socks(ps, dir, p, n);
@@ -827,11 +834,15 @@ enum pre_step pre_bin_identify(struct pre_state *ps, int dir, const uint8_t *p, 
 			return PRE_S_NO;
 		set_proto(ps, PRE_P_ADB, p[0] == 'C' ? dir : !dir);
 		return PRE_S_OK;
+	case 0x01:              /* a tls-crypt-v2 reset carries the client's wrapped key */
+		if (n < 3)
+			return PRE_S_NEED;
+		return p[2] >> 3 == 10 ? pre_ovpn_identify(ps, dir, p, n) : PRE_S_NO;
 	case 0x00:                              /* PostgreSQL, or OpenVPN's length */
 		if (n >= 2 && p[1] != 0) {     /* not PostgreSQL's length */
 			if (n < 3)
 				return PRE_S_NEED;
-			return p[2] >> 3 == 7 ? pre_ovpn_identify(ps, dir, p, n) : PRE_S_NO;
+			return is_ovpn_reset(p[2]) ? pre_ovpn_identify(ps, dir, p, n) : PRE_S_NO;
 		}
 		if (n < 8)
 			return bytes_are(p, n, "\0\0", 2) ? PRE_S_NEED : PRE_S_NO;

@@ -31,6 +31,8 @@ enum { PRE_ROLE_NONE = 0, PRE_ROLE_CLIENT, PRE_ROLE_SERVER };
 /* One step: a whole item parsed (*used bytes), need more, or not this. */
 enum pre_step { PRE_S_OK = 0, PRE_S_NEED, PRE_S_NO };
 
+/* Whether l (len bytes) starts with w, ASCII case-insensitive. */
+bool pre_prefix(const uint8_t *l, size_t len, const char *w);
 /* Set the role of dir (and the other side's). */
 void pre_set_client(struct pre_state *ps, int client_dir);
 /* The server's answer text (bounded copy). */
@@ -54,6 +56,13 @@ enum pre_status pre_tds_unwrap(struct pre_state *ps, int dir, const uint8_t *p, 
  * piece of TLS stream in its control packets. */
 enum pre_step pre_ovpn_identify(struct pre_state *ps, int dir, const uint8_t *p, size_t n);
 enum pre_status pre_ovpn_unwrap(struct pre_state *ps, int dir, const uint8_t *p, size_t n,
+				size_t *consumed, size_t *chunk_off, size_t *chunk_len);
+
+/* GridFTP (prelude_adat.c): the server accepted AUTH GSSAPI (334): both
+ * directions carry base64 TLS in ADAT lines from now on; the next piece
+ * of it (PRE_WRAPPED: base64 text, info.wrapped_b64). */
+void pre_adat_start(struct pre_state *ps);
+enum pre_status pre_adat_unwrap(struct pre_state *ps, int dir, const uint8_t *p, size_t n,
 				size_t *consumed, size_t *chunk_off, size_t *chunk_len);
 
 static inline bool pre_is_bin(uint8_t proto)

@@ -1,7 +1,8 @@
 /*
  * prelude_ovpn.c - OpenVPN's control channel over TCP as a prelude whose
  * TLS comes wrapped (openvpn.h reads the packets): the client's hard reset
- * names the protocol and the tls-auth size; from then on both directions'
+ * names the protocol and its protection (openvpn.h: none, tls-auth and
+ * its HMAC size, tls-crypt: then nothing more is read); from then on both directions'
  * P_CONTROL_V1 payloads are the TLS stream, in message packet_id order (a
  * retransmitted one is skipped), and every other packet (resets, acks, the
  * tunnel's data) is skipped whole, never buffered.
@@ -12,24 +13,41 @@
 #include "openvpn.h"
 #include "prelude_impl.h"
 
-enum pre_step pre_ovpn_identify(struct pre_state *ps, int dir, const uint8_t *p, size_t n)
+void pre_ovpn_start(struct pre_state *ps, int client_dir, uint8_t prot, uint8_t hmac, bool udp)
 {
-	size_t auth = 0;
-
-	switch (ovpn_auth_size(p, n, &auth)) {
-	case OVPN_SHORT:
-		return n >= PRE_MAX_ITEM ? PRE_S_NO : PRE_S_NEED;
-	case OVPN_BAD:
-		return PRE_S_NO;
-	case OVPN_OK:
-		break;
-	}
 	ps->info.proto = PRE_P_OPENVPN;
 	ps->phase = PRE_PH_UPGRADE;
-	pre_set_client(ps, dir);
-	ps->ovpn_auth = (uint8_t)auth;
+	pre_set_client(ps, client_dir);
+	ps->info.ovpn_prot = prot;
+	ps->info.ovpn_hmac = hmac;
+	ps->info.ovpn_udp = udp;
 	ps->info.result = PRE_R_ACCEPTED;
-	ps->d[0].mode = ps->d[1].mode = PRE_M_WRAP;
+	/* tls-crypt: the TLS is there, encrypted: no direction shows it. */
+	ps->d[0].mode = ps->d[1].mode = prot >= OVPN_PROT_TLS_CRYPT ? PRE_M_OFF : PRE_M_WRAP;
+}
+
+bool pre_encrypted(const struct pre_state *ps)
+{
+	return ps->info.proto == PRE_P_OPENVPN && ps->info.ovpn_prot >= OVPN_PROT_TLS_CRYPT;
+}
+
+enum pre_step pre_ovpn_identify(struct pre_state *ps, int dir, const uint8_t *p, size_t n)
+{
+	struct cur c = cur_make(p, n);
+	struct ovpn_layout l;
+	const uint8_t *pkt;
+	uint16_t len;
+	size_t auth;
+
+	if (!cur_u16(&c, &len))
+		return PRE_S_NEED;
+	if (!cur_bytes(&c, len, &pkt))
+		return n >= PRE_MAX_ITEM || len >= PRE_MAX_ITEM ? PRE_S_NO : PRE_S_NEED;
+	if (ovpn_first(pkt, len, &l) != OVPN_OK)
+		return PRE_S_NO;
+	auth = ovpn_layout_auth(&l);
+	pre_ovpn_start(ps, dir, l.prot, (uint8_t)(auth ? auth - 8 : 0), false);
+	ps->ovpn_auth = (uint8_t)auth;
 	return PRE_S_OK;
 }
 
@@ -43,6 +61,8 @@ static void one_packet(struct pre_state *ps, int dir, const struct ovpn_hdr *h)
 
 	if (h->has_msg_id && fresh)
 		ps->ovpn_next[dir] = h->msg_id + 1;
+	else if (h->op == OVPN_CONTROL_V1)
+		ps->info.ovpn_resent++;
 	if (h->op == OVPN_CONTROL_V1 && fresh)
 		d->wrap_left = body;
 	else

@@ -530,7 +530,8 @@ static void envelope_tail(struct jw *w, const struct tt_ctx *ctx, const struct s
 /* ECS event.outcome of a session: did the TLS handshake succeed? */
 static const char *ecs_outcome(const char *outcome)
 {
-	if (!outcome || strcmp(outcome, "not_tls") == 0 || strcmp(outcome, "incomplete") == 0)
+	if (!outcome || strcmp(outcome, "not_tls") == 0 || strcmp(outcome, "incomplete") == 0 ||
+	    strcmp(outcome, "encrypted") == 0)
 		return "unknown";
 	return strcmp(outcome, "established") == 0 ? "success" : "failure";
 }

@@ -30,8 +30,10 @@ struct session *session_new(struct tt_ctx *ctx, int syn_side)
 
 void session_free(struct session *s)
 {
-	if (s)
+	if (s) {
+		sess_ovpn_free(s);
 		sess_pre_free(s);
+	}
 	tls_core_free(s);
 }
 
@@ -207,6 +209,8 @@ void session_set_ports(struct session *s, uint16_t port0, uint16_t port1)
 void session_finish(struct session *s, uint64_t ts_ns)
 {
 	(void)ts_ns;
+	if (s->ovpn)
+		sess_ovpn_finish(s);
 	tls_core_finish(s);
 	if (s->pre)
 		sess_pre_end(s);

@@ -801,8 +801,8 @@ int session_emit(struct jw *w, const struct session *s, const struct verdict *v,
 	jw_open(w, "tls", '{');
 	if (!s->is_tls) {
 		sess_pre_emit(w, s, c, a);
-		t->outcome = "not_tls";
-		jw_name(w, "outcome", "not_tls");
+		t->outcome = v->outcome ? v->outcome : "not_tls";
+		jw_name(w, "outcome", t->outcome);
 		jw_open(w, "failure", '{');
 		jw_name(w, "reason", v->fail_reason[0] ? v->fail_reason
 						       : "the first bytes are not a TLS or SSL record");

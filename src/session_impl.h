@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../parsers/anomaly.h"
+#include "../parsers/digest.h"
 #include "../parsers/dtls.h"
 #include "../parsers/prelude.h"
 #include "../parsers/tls_hello.h"
@@ -93,6 +94,7 @@ struct sess_dir {
 	uint8_t *wrap;
 	uint32_t wrap_len;
 	bool wrapped;                   /* every later byte goes through wrap */
+	struct dig_b64 b64;             /* GridFTP: the ADAT base64 between pieces */
 };
 
 /* DTLS (session_dtls.c): what a datagram transport adds, allocated for
@@ -235,6 +237,7 @@ struct session {
 	bool hvr;                       /* a HelloVerifyRequest was seen */
 
 	struct quic_sess *quic;         /* QUIC (session_quic.c): NULL otherwise */
+	struct sess_ovpn *ovpn;         /* OpenVPN over UDP (session_ovpn.c): NULL otherwise */
 };
 
 /* session_dtls.c (the DTLS carrier), called by the core at the end of a
@@ -244,6 +247,10 @@ void sess_dtls_free(struct session *s);
 /* session_quic.c (the QUIC carrier), likewise. */
 void sess_quic_finish(struct session *s);
 void sess_quic_free(struct session *s);
+/* session_ovpn.c (the OpenVPN UDP carrier), from session.c's finish and
+ * free: a message still held is reported (openvpn_message_lost). */
+void sess_ovpn_finish(struct session *s);
+void sess_ovpn_free(struct session *s);
 struct fnd_facts;
 struct x509_validation;
 /* The facts findings.c judges, as the record states them: client_side is
@@ -288,6 +295,12 @@ void sess_pre_free(struct session *s);
 /* tls.failure.reason of a not_tls session whose prelude was recognised, or
  * NULL (verdict.c). */
 const char *sess_pre_reason(const struct session *s);
+/* Bytes of the TLS stream unwrapped from another protocol's packets (TDS,
+ * OpenVPN), in order, for the record stream of dir. */
+void sess_pre_wrapped(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts_ns);
+/* tls.outcome of a session without TLS to read: "not_tls", or "encrypted"
+ * (OpenVPN tls-crypt). */
+const char *sess_pre_outcome(const struct session *s);
 /* The tls.via object, written inside "tls" (session_emit.c). */
 struct jw;
 void sess_pre_emit(struct jw *w, const struct session *s, int client_side, struct anom_set *a);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../parsers/openvpn.h"
 #include "../parsers/tls_record.h"
 #include "jw.h"
 #include "session_impl.h"
@@ -55,9 +56,9 @@ void sess_pre_free(struct session *s)
 	s->pre = NULL;
 }
 
-/* Bytes of the TLS stream that came out of TDS packets: parsed from a
- * buffer, since a record may span packets. */
-static void wrap_feed(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
+/* Bytes of the TLS stream that came out of TDS or OpenVPN packets: parsed
+ * from a buffer, since a record may span packets. */
+void sess_pre_wrapped(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
 {
 	struct sess_dir *d = &s->d[dir];
 
@@ -90,10 +91,36 @@ static void wrap_feed(struct session *s, int dir, const uint8_t *b, size_t n, ui
 	}
 }
 
-/* The session is over without TLS: its record says not_tls (and why). */
+/* A piece of the wrapped TLS stream: bytes, or (GridFTP) base64 text of
+ * them, decoded a slice at a time. */
+static void wrapped_piece(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
+{
+	struct sess_dir *d = &s->d[dir];
+	uint8_t out[DIG_B64_OUT(1024)];
+
+	if (!s->pre->info.wrapped_b64) {
+		sess_pre_wrapped(s, dir, b, n, ts);
+		return;
+	}
+	while (n && tls_core_wants_data(s)) {
+		size_t k = n < 1024 ? n : 1024, m = dig_b64_decode(&d->b64, b, k, out);
+
+		b += k;
+		n -= k;
+		if (d->b64.bad) {
+			tls_core_anomaly(s, "adat_bad_encoding");
+			d->b64.bad = false;
+		}
+		if (m)
+			sess_pre_wrapped(s, dir, out, m, ts);
+	}
+}
+
+/* The session is over without TLS to read: its record says not_tls (and
+ * why), or encrypted (OpenVPN tls-crypt: TLS, but not readable). */
 static void end_not_tls(struct session *s)
 {
-	if (!s->not_tls)
+	if (!s->not_tls && !pre_encrypted(s->pre))
 		s->ctx->st.sessions_not_tls++;
 	s->not_tls = true;
 }
@@ -111,7 +138,7 @@ size_t sess_pre_push(struct session *s, int dir, const uint8_t *p, size_t n, uin
 	size_t off = 0, used, co, cl;
 
 	if (d->pre_tls) {                       /* only a wrapped direction comes here */
-		wrap_feed(s, dir, p, n, ts);
+		sess_pre_wrapped(s, dir, p, n, ts);
 		return n;
 	}
 	while (!d->pre_done) {
@@ -126,7 +153,7 @@ size_t sess_pre_push(struct session *s, int dir, const uint8_t *p, size_t n, uin
 		case PRE_NEED_MORE:
 			return off + used;
 		case PRE_WRAPPED:
-			wrap_feed(s, dir, p + off + co, cl, ts);
+			wrapped_piece(s, dir, p + off + co, cl, ts);
 			off += used;
 			if (!tls_core_wants_data(s))
 				return n;
@@ -135,7 +162,7 @@ size_t sess_pre_push(struct session *s, int dir, const uint8_t *p, size_t n, uin
 			off += used;
 			d->pre_tls = true;
 			if (d->wrapped) {
-				wrap_feed(s, dir, p + off, n - off, ts);
+				sess_pre_wrapped(s, dir, p + off, n - off, ts);
 				return n;
 			}
 			return off + sess_records_push(s, dir, p + off, n - off, ts);
@@ -255,6 +282,8 @@ static const char *not_tls_reason(const struct pre_info *in)
 		return "the proxy never granted the connection";
 	if (!in->proto)
 		return in->proxy ? "the proxied connection carried no TLS" : NULL;
+	if (in->proto == PRE_P_OPENVPN && in->ovpn_prot >= OVPN_PROT_TLS_CRYPT)
+		return "the OpenVPN control channel is encrypted by tls-crypt: its TLS cannot be read without the key";
 	if (in->proto == PRE_P_OPENVPN)
 		return "the OpenVPN control channel carried no TLS";
 	switch (upgrade_result(in)) {
@@ -272,6 +301,38 @@ const char *sess_pre_reason(const struct session *s)
 	return not_tls_reason(&s->pre->info);
 }
 
+const char *sess_pre_outcome(const struct session *s)
+{
+	return s->pre && pre_encrypted(s->pre) ? "encrypted" : "not_tls";
+}
+
+static const char *ovpn_prot_name(uint8_t prot)
+{
+	switch (prot) {
+	case OVPN_PROT_TLS_AUTH: return "tls-auth";
+	case OVPN_PROT_TLS_CRYPT: return "tls-crypt";
+	case OVPN_PROT_TLS_CRYPT_V2: return "tls-crypt-v2";
+	default: return "none";
+	}
+}
+
+/* tls.via.openvpn: the transport, how the control channel is protected,
+ * and what the channel's packets showed. */
+static void ovpn_obj(struct jw *w, const struct pre_info *in)
+{
+	jw_open(w, "openvpn", '{');
+	jw_name(w, "transport", in->ovpn_udp ? "udp" : "tcp");
+	jw_name(w, "protection", ovpn_prot_name(in->ovpn_prot));
+	if (in->ovpn_hmac)
+		jw_uint(w, "hmac_size", in->ovpn_hmac);
+	if (in->ovpn_prot < OVPN_PROT_TLS_CRYPT) {
+		jw_uint(w, "retransmissions", in->ovpn_resent);
+		if (in->ovpn_udp)
+			jw_uint(w, "reordered", in->ovpn_reordered);
+	}
+	jw_close(w, true);
+}
+
 void sess_pre_emit(struct jw *w, const struct session *s, int c, struct anom_set *a)
 {
 	const struct pre_info *in;
@@ -287,8 +348,11 @@ void sess_pre_emit(struct jw *w, const struct session *s, int c, struct anom_set
 	if (in->anomaly)
 		anom_add(a, in->anomaly);
 	jw_open(w, "via", '{');
-	if (s->framing || in->proto == PRE_P_OPENVPN)
-		jw_name(w, "framing", s->framing ? s->framing : pre_proto_name(in->proto));
+	if (s->framing || in->proto == PRE_P_OPENVPN || in->wrapped_b64)
+		jw_name(w, "framing", s->framing ? s->framing
+				  : in->wrapped_b64 ? "ftp_adat" : pre_proto_name(in->proto));
+	if (in->proto == PRE_P_OPENVPN)
+		ovpn_obj(w, in);
 	if (in->proxy)
 		proxy_obj(w, in, a);
 	if (in->proto && in->proto != PRE_P_OPENVPN)

@@ -24,6 +24,7 @@
 #include "../parsers/quic.h"
 #include "session.h"
 #include "session_dtls.h"
+#include "session_ovpn.h"
 #include "session_quic.h"
 
 static bool dtls_accepts(const uint8_t *p, size_t n)
@@ -81,6 +82,12 @@ static void capwap_push(struct session *s, int dir, const uint8_t *p, size_t n, 
 	session_dtls_datagram(s, dir, p + DTLS_CAPWAP_HDR, n - DTLS_CAPWAP_HDR, missing, ts_ns);
 }
 
+static void ovpn_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+		      uint64_t ts_ns)
+{
+	session_ovpn_datagram(s, dir, p, n, missing, ts_ns);
+}
+
 struct udp_row {
 	enum udp_proto proto;
 	struct session *(*open)(struct tt_ctx *ctx);
@@ -94,6 +101,9 @@ static const struct udp_row rows[] = {
 	{ UDP_DTLS, session_dtls_new, dtls_sniff, dtls_accepts, dtls_push },
 	{ UDP_QUIC, session_quic_new, quic_sniff, quic_accepts, quic_push },
 	{ UDP_CAPWAP_DTLS, capwap_open, capwap_sniff, capwap_accepts, capwap_push },
+	/* OpenVPN's opcodes share DTLS's first-byte range: a client's hard
+	 * reset is never a DTLS record (its content type would be 56 or 80). */
+	{ UDP_OPENVPN, session_ovpn_new, session_ovpn_sniff, session_ovpn_accepts, ovpn_push },
 };
 
 static const struct udp_row *row(enum udp_proto proto)

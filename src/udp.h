@@ -25,6 +25,7 @@ enum udp_proto {
 	UDP_DTLS,
 	UDP_QUIC,
 	UDP_CAPWAP_DTLS,        /* DTLS behind the CAPWAP DTLS header */
+	UDP_OPENVPN,            /* TLS in OpenVPN's control channel */
 	UDP_NPROTO
 };
 

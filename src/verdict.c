@@ -330,7 +330,7 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 	v->client = c;
 	if (!s->is_tls) {
 		const char *why = sess_pre_reason(s);
-		v->outcome = s->not_tls ? "not_tls" : NULL;
+		v->outcome = s->not_tls ? sess_pre_outcome(s) : NULL;
 		if (why)
 			snprintf(v->fail_reason, sizeof v->fail_reason, "%s", why);
 		return;

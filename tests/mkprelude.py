@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Hand-built captures of TLS behind a cleartext prelude (issue 16), for the
 protocols whose servers Debian does not make practical to run here: MSSQL
-(TDS), RDP, ADB, XMPP, IRC, NNTP, ManageSieve, LMTP.
+(TDS), RDP, ADB, XMPP, IRC, NNTP, ManageSieve, LMTP, GridFTP (GSI).
 
   mkprelude.py BASE OUTDIR
 
@@ -12,9 +12,14 @@ bytes the protocol's specification gives (the same layouts as
 tests/unit/test_prelude.c), on the protocol's well-known port, as one TCP
 connection with handshake, MSS-sized segments, ACKs and FINs.  For TDS the
 TLS handshake records travel inside PRELOGIN (0x12) packets, as MS-TDS
-2.2.6.5 says, and application data bare.  Deterministic: same BASE, same
+2.2.6.5 says, and application data bare.  For GridFTP (RFC 2228 security
+extensions with Globus GSI, whose GSS tokens are TLS records) each TLS flight
+is one line of base64: the handshake in the client's ADAT commands and the
+server's 335 ADAT= replies (235 for its last flight), application data and
+alerts in ENC commands and 632 replies.  Deterministic: same BASE, same
 output.
 """
+import base64
 import os
 import struct
 import sys
@@ -67,6 +72,22 @@ def tds_wrap(msgs):
     return out
 
 
+def adat_wrap(msgs):
+    """GridFTP: each flight base64 on one FTP line (RFC 2228 ADAT / ENC)."""
+    hs = [any(r[0] in (20, 22) for r in records(b)) for _, b in msgs]
+    last_srv = max(i for i, (d, _) in enumerate(msgs) if d == 1 and hs[i])
+    out = []
+    for i, (d, b) in enumerate(msgs):
+        t = base64.b64encode(b)
+        if d == 0:
+            out.append((0, (b"ADAT " if hs[i] else b"ENC ") + t + b"\r\n"))
+        elif hs[i]:
+            out.append((1, (b"235 ADAT=" if i == last_srv else b"335 ADAT=") + t + b"\r\n"))
+        else:
+            out.append((1, b"632 " + t + b"\r\n"))
+    return out
+
+
 def prelogin(ptype, enc):
     opts = b"\x00\x00\x0b\x00\x06" b"\x01\x00\x11\x00\x01" b"\xff"
     body = opts + b"\x0f\x00\x07\xd0\x00\x00" + bytes([enc])
@@ -88,46 +109,50 @@ S2S_HEAD = (b"<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialb
             b"xmlns:stream='http://etherx.jabber.org/streams' version='1.0' %s>")
 TLS_NS = b" xmlns='urn:ietf:params:xml:ns:xmpp-tls'"
 
-# name: (port, prelude [(dir, bytes)], follow with TLS?, wrap)
+# name: (port, prelude [(dir, bytes)], follow with TLS?, wrap: None, tds_wrap or adat_wrap)
 CASES = {
     "starttls_lmtp": (24, [
         (1, b"220 lmtp.tlstap.test LMTP ready\r\n"), (0, b"LHLO client.tlstap.test\r\n"),
         (1, b"250-lmtp.tlstap.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 ENHANCEDSTATUSCODES\r\n"),
-        (0, b"STARTTLS\r\n"), (1, b"220 2.0.0 Begin TLS negotiation now\r\n")], True, False),
+        (0, b"STARTTLS\r\n"), (1, b"220 2.0.0 Begin TLS negotiation now\r\n")], True, None),
     "starttls_nntp": (119, [
         (1, b"200 news.tlstap.test InterNetNews NNRP server ready\r\n"), (0, b"CAPABILITIES\r\n"),
         (1, b"101 Capability list:\r\nVERSION 2\r\nREADER\r\nSTARTTLS\r\n.\r\n"),
-        (0, b"STARTTLS\r\n"), (1, b"382 Continue with TLS negotiation\r\n")], True, False),
+        (0, b"STARTTLS\r\n"), (1, b"382 Continue with TLS negotiation\r\n")], True, None),
     "starttls_sieve": (4190, [
         (1, b"\"IMPLEMENTATION\" \"tlstap sieve\"\r\n\"SIEVE\" \"fileinto reject\"\r\n"
             b"\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"ready.\"\r\n"),
-        (0, b"STARTTLS\r\n"), (1, b"OK \"Begin TLS negotiation now.\"\r\n")], True, False),
+        (0, b"STARTTLS\r\n"), (1, b"OK \"Begin TLS negotiation now.\"\r\n")], True, None),
     "starttls_irc": (6667, [
         (0, b"CAP LS 302\r\n"),
         (1, b":irc.tlstap.test CAP * LS :multi-prefix sasl tls\r\n"),
         (0, b"STARTTLS\r\n"),
         (1, b":irc.tlstap.test 670 * :STARTTLS successful, go ahead with TLS handshake\r\n")],
-        True, False),
+        True, None),
     "starttls_xmpp": (5222, [
         (0, XMPP_C), (1, XMPP_S), (0, b"<starttls" + TLS_NS + b"/>"),
-        (1, b"<proceed" + TLS_NS + b"/>")], True, False),
+        (1, b"<proceed" + TLS_NS + b"/>")], True, None),
     "starttls_xmpp_s2s_refused": (5269, [
         (0, S2S_HEAD % b"to='b.tlstap.test' from='a.tlstap.test'"),
         (1, S2S_HEAD % b"id='s2s-1' from='b.tlstap.test'" +
          b"<stream:features><starttls" + TLS_NS + b"/><dialback xmlns='urn:xmpp:features:dialback'/>"
          b"</stream:features>"),
         (0, b"<starttls" + TLS_NS + b"/>"),
-        (1, b"<failure" + TLS_NS + b"/></stream:stream>")], False, False),
+        (1, b"<failure" + TLS_NS + b"/></stream:stream>")], False, None),
     "starttls_mssql": (1433, [
-        (0, prelogin(0x12, 0)), (1, prelogin(0x04, 0))], True, True),
+        (0, prelogin(0x12, 0)), (1, prelogin(0x04, 0))], True, tds_wrap),
     "starttls_rdp": (3389, [
         (0, b"\x03\x00\x00\x2c\x27\xe0\x00\x00\x00\x00\x00Cookie: mstshash=tlstap\r\n"
             b"\x01\x00\x08\x00\x03\x00\x00\x00"),
         (1, b"\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x1f\x08\x00\x02\x00\x00\x00")],
-        True, False),
+        True, None),
     "starttls_adb": (5555, [
         (0, adb(b"CNXN", 0x01000001, 0x100000, b"host::features=shell_v2,cmd,stat_v2\0")),
-        (1, adb(b"STLS", 0x01000000, 0)), (0, adb(b"STLS", 0x01000000, 0))], True, False),
+        (1, adb(b"STLS", 0x01000000, 0)), (0, adb(b"STLS", 0x01000000, 0))], True, None),
+    "gridftp_adat": (2811, [
+        (1, b"220 gridftp.tlstap.test GridFTP Server 6.14 [Globus Toolkit 6] ready.\r\n"),
+        (0, b"AUTH GSSAPI\r\n"),
+        (1, b"334 Using authentication type; ADAT must follow.\r\n")], True, adat_wrap),
 }
 
 
@@ -174,7 +199,7 @@ def main():
     for name, (port, pre, follow, wrap) in CASES.items():
         msgs = list(pre)
         if follow:
-            msgs += tds_wrap(tls) if wrap else tls
+            msgs += wrap(tls) if wrap else tls
         cap = pcaptool.Capture(pcaptool.LINK_ETH)
         pcaptool.save(os.path.join(outdir, name + ".pcap"), cap, Conn(port).build(msgs))
 

@@ -91,8 +91,6 @@ CORRUPT_CATEGORY = "damaged-capture-file"
 # Captures whose TLS tshark did not see as such (so MANIFEST has no category
 # for it) but that carry TLS in a way tlstap does not decode.
 EXTRA_UNCOVERED = {
-    "zeek/globus-url-copy.pcap": "encapsulated",         # GridFTP: TLS base64 in FTP ADAT
-    "zeek/globus-url-copy-bad-encoding.pcap": "encapsulated",
     "ndpi/rdp2.pcap": "encapsulated",                   # TLS inside RDP's UDP transport
     "ndpi/ossfuzz_seed_fake_traces_1.pcapng": "encapsulated",   # fuzzer seeds over UDP
 }
@@ -102,6 +100,8 @@ EXTRA_UNCOVERED = {
 EXTRA_DECODED = {
     "ndpi/capwap.pcap": "capwap-dtls",                  # DTLS behind the CAPWAP DTLS header
     "ndpi/443-opvn.pcap": "openvpn",                    # TLS inside OpenVPN's TCP framing
+    "zeek/globus-url-copy.pcap": "gridftp-adat",        # GridFTP: TLS base64 in FTP ADAT
+    "zeek/globus-url-copy-bad-encoding.pcap": "gridftp-adat",
 }
 
 # Suricata version the test.yaml "requires" are evaluated against.

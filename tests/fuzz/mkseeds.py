@@ -13,8 +13,10 @@
   carries, alone, coalesced and as a connection, in fuzz_quic's format
   ([selector u8][bytes]).
 - openvpn: each direction of pcaps/ovpn_tls12.pcap's control channel, in
-  fuzz_openvpn's format (one direction's bytes); and the first packets of
-  both in fuzz_prelude's ([port u16] then chunks), as prelude/openvpn_ok.
+  fuzz_openvpn's format (one direction's bytes); each direction of the UDP
+  captures' datagrams, each given the TCP length field; and the first packets
+  of both in fuzz_prelude's ([port u16] then chunks), as prelude/openvpn_ok,
+  as prelude/ovpn_tcp_tlscrypt and prelude/gridftp_adat for those captures.
 The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
 """
 import glob
@@ -119,7 +121,24 @@ def openvpn_seeds():
         write("openvpn", name, b"".join(pl for dd, pl in conn if dd == d)[:1500])
     write("prelude", "openvpn_ok", struct.pack(">H", 1194) +
           b"".join(struct.pack(">BH", d, len(pl)) + pl for d, pl in conn[:8]))
-    return 3
+    n = 3
+    for base in ("ovpn_udp_tlsauth", "ovpn_udp_tlscrypt", "ovpn_udp_tlscrypt2"):
+        cap = pcaptool.read_pcap(os.path.join(TOP, "pcaps", base + ".pcap"))
+        sides = {}
+        for _, fr, _ in cap.records:     # Ethernet, IPv4, UDP
+            l4 = 14 + (fr[14] & 15) * 4
+            sides.setdefault(fr[26:30], []).append(fr[l4 + 8:])
+        for i, dgrams in enumerate(sides.values()):
+            write("openvpn", "%s-%d" % (base, i),
+                  b"".join(struct.pack(">H", len(g)) + g for g in dgrams)[:3000])
+            n += 1
+    for base, port in (("ovpn_tcp_tlscrypt", 1194), ("gridftp_adat", 2811)):
+        cap = pcaptool.read_pcap(os.path.join(TOP, "pcaps", base + ".pcap"))
+        conn = [(d, pl) for d, pl in tcp_streams(cap)[0] if pl]
+        write("prelude", base, struct.pack(">H", port) +
+              b"".join(struct.pack(">BH", d, len(pl)) + pl for d, pl in conn[:12]))
+        n += 1
+    return n
 
 
 def quic_seeds():

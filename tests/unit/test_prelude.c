@@ -9,6 +9,7 @@
  * Bytes are handed over in allocations of exactly their size so that a
  * sanitizer build reports any read past what has arrived.
  */
+#include "../../parsers/digest.h"
 #include "../../parsers/prelude.h"
 #include "tt_test.h"
 
@@ -403,6 +404,24 @@ static const struct msg tds_nosup[] = {
 	M(C, PRELOGIN("\x12", "\x00")), M(S, PRELOGIN("\x04", "\x02")),
 };
 
+/* ---- GridFTP: GSI's TLS base64 in ADAT (RFC 2228) ---- */
+
+static const struct msg gridftp_ok[] = {
+	M(S, "220 gsiftp.example.org GridFTP Server 6.14 ready.\r\n"), M(C, "AUTH GSSAPI\r\n"),
+	M(S, "334 Using authentication type; ADAT must follow.\r\n"),
+	M(C, "ADAT FgMBAAgBAAAEAwOquw==\r\n"),
+	M(S, "235 ADAT=FgMDAAgCAAAEAwPM3Q==\r\n"),
+	/* a space inside a token: skipped (adat_bad_encoding); a clear reply */
+	M(C, "ENC FwMD AALu/w==\r\n"), M(S, "500 not understood\r\n"),
+	M(S, "632-FwMDAALu/w==\r\n632 FwMDAALu/w==\r\n"),
+};
+static const char gridftp_cli[] = "FgMBAAgBAAAEAwOquw==FwMDAALu/w==";
+static const char gridftp_srv[] = "FgMDAAgCAAAEAwPM3Q==FwMDAALu/w==FwMDAALu/w==";
+static const struct msg gss_refused[] = {
+	M(S, "220 ftp.example.org FTP server ready.\r\n"), M(C, "AUTH GSSAPI\r\n"),
+	M(S, "504 Unknown security mechanism\r\n"),
+};
+
 /* ---- RDP (MS-RDPBCGR 2.2.1.1, 2.2.1.2) ---- */
 
 static const struct msg rdp_ok[] = {
@@ -528,6 +547,13 @@ static const struct conv convs[] = {
 	  { tds_ok_cli, (const uint8_t *)SH }, { sizeof tds_ok_cli - 1, sizeof SH - 1 } },
 	CONV("tds_nosup", 1433, tds_nosup, { "mssql", "refused", "PRELOGIN", 2,
 		"ENCRYPT_NOT_SUP", { false, false }, NOPROXY, NULL }),
+	{ "gridftp_ok", 2811, gridftp_ok, sizeof gridftp_ok / sizeof gridftp_ok[0],
+	  { "ftp", "accepted", "AUTH GSSAPI", 334, "Using authentication type; ADAT must follow.",
+	    { true, true }, NOPROXY, "adat_bad_encoding" },
+	  { (const uint8_t *)gridftp_cli, (const uint8_t *)gridftp_srv },
+	  { sizeof gridftp_cli - 1, sizeof gridftp_srv - 1 } },
+	CONV("gss_refused", 0, gss_refused, { "ftp", "refused", "AUTH GSSAPI", 504, NULL,
+		{ false, false }, NOPROXY, NULL }),
 	CONV("rdp_ok", 3389, rdp_ok, { "rdp", "accepted", "RDP_NEG_REQ", 2, "PROTOCOL_HYBRID",
 		{ true, true }, NOPROXY, NULL }),
 	CONV("rdp_refused", 3389, rdp_refused, { "rdp", "refused", "RDP_NEG_REQ", 2, "",
@@ -595,8 +621,37 @@ static void test_long_line(void)
 	CHECK(st == PRE_NEED_MORE && used == 25 && ps.info.server_offers);
 }
 
+/* Base64 decoded in pieces cut anywhere gives the same bytes; a
+ * character outside the alphabet is flagged and skipped. */
+static void test_b64(void)
+{
+	static const char text[] = "FgMBAAgBAAAEAwOquw==FwMDAALu/w==QUJD";
+	static const uint8_t want[] = "\x16\x03\x01\x00\x08\x01\x00\x00\x04\x03\x03\xaa\xbb"
+				      "\x17\x03\x03\x00\x02\xee\xff" "ABC";
+	size_t n = sizeof text - 1;
+
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct dig_b64 st = { 0 };
+		uint8_t out[DIG_B64_OUT(sizeof text)];
+		size_t o = dig_b64_decode(&st, (const uint8_t *)text, cut, out);
+
+		o += dig_b64_decode(&st, (const uint8_t *)text + cut, n - cut, out + o);
+		CHECK(o == sizeof want - 1 && memcmp(out, want, o) == 0 && !st.bad && !st.nchar);
+	}
+	{
+		struct dig_b64 st = { 0 };
+		uint8_t out[16];
+		size_t o = dig_b64_decode(&st, (const uint8_t *)"QU JD", 5, out);
+
+		CHECK(o == 3 && memcmp(out, "ABC", 3) == 0 && st.bad);
+		st.bad = false;
+		CHECK(dig_b64_decode(&st, (const uint8_t *)"Q=", 2, out) == 0 && st.bad);
+	}
+}
+
 int main(void)
 {
+	test_b64();
 	for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
 		check_conv(&convs[i]);
 	test_not_prelude();
