@@ -248,9 +248,31 @@ static bool post_auth_msg(const struct sess_msg *m)
 			   m->code == TLS_HS_KEY_UPDATE);
 }
 
+/* tls.post_handshake.authentication and .alert: what a TLS 1.3
+ * post-handshake authentication gave (tls_core_post.c). */
+static void post_auth_fields(struct jw *w, const struct session *s, int c)
+{
+	static const char *const auth[] = { NULL, "requested", "two_way_requested", "two_way" };
+	char item[48], buf[8];
+	const char *n;
+
+	if (s->ph_auth < sizeof auth / sizeof auth[0] && auth[s->ph_auth])
+		jw_name(w, "authentication", auth[s->ph_auth]);
+	if (!s->ph_alert)
+		return;
+	n = tls_alert_name(s->ph_alert_desc);
+	if (!n) {
+		snprintf(buf, sizeof buf, "0x%02x", s->ph_alert_desc);
+		n = buf;
+	}
+	snprintf(item, sizeof item, "%s:%s", side(s->ph_alert_dir, c), n);
+	jw_name(w, "alert", item);
+}
+
 /* tls.post_handshake: later authentication seen before the record was
  * written: a TLS <= 1.2 renegotiation's first side, TLS 1.3 post-handshake
- * messages (side:name, as handshake_messages).  Absent when none. */
+ * messages (side:name, as handshake_messages) and what their client
+ * authentication gave.  Absent when none. */
 static void post_handshake_obj(struct jw *w, const struct session *s, int c)
 {
 	int r = session_renegotiation(s, c);
@@ -259,7 +281,7 @@ static void post_handshake_obj(struct jw *w, const struct session *s, int c)
 
 	for (uint32_t i = 0; i < s->n_msgs; i++)
 		n += post_auth_msg(&s->msgs[i]);
-	if (r < 0 && !n)
+	if (r < 0 && !n && !s->ph_auth)
 		return;
 	jw_open(w, "post_handshake", '{');
 	if (r >= 0)
@@ -276,6 +298,7 @@ static void post_handshake_obj(struct jw *w, const struct session *s, int c)
 		}
 		jw_close(w, false);
 	}
+	post_auth_fields(w, s, c);
 	jw_close(w, false);
 }
 

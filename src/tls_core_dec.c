@@ -62,6 +62,7 @@ void core_dec_free(struct session *s)
 static void give_up(struct session *s, const char *anom)
 {
 	anom_add(&s->anom, anom);
+	core_post_close(s);
 	core_dec_free(s);
 }
 
@@ -233,6 +234,7 @@ static void deliver(struct session *s, int dir, uint8_t type, const uint8_t *p, 
 			break;
 		}
 		core_alert(s, dir, p[0], p[1], true);
+		core_post_record(s, dir, type, p[0], p[1]);
 		return;
 	case TLS_CT_APPDATA:
 		/* Counted, never looked into. */
@@ -250,6 +252,7 @@ static void deliver(struct session *s, int dir, uint8_t type, const uint8_t *p, 
 			s->dec_srv_after = true;
 	}
 	core_check_established(s);
+	core_post_record(s, dir, type, 0, 0);
 }
 
 bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
