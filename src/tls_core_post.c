@@ -24,11 +24,10 @@
 
 void core_post_open(struct session *s)
 {
-	if (s->outcome != TLS_OUT_ESTABLISHED || !s->tls13 || !s->decrypting || !s->dec ||
-	    s->dtls || s->quic)
+	if (s->outcome != TLS_OUT_ESTABLISHED || !s->tls13 || !s->decrypting ||
+	    s->dtls || s->quic)   /* (decrypting: s->dec holds the keys) */
 		return;
 	s->ph_open = true;
-	/* (a decision at a side's data: that data was before the window) */
 }
 
 void core_post_close(struct session *s)
