@@ -812,6 +812,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 		retry_fields(w, s, a);
 	if (s->early_records)
 		jw_uint(w, "early_data_records", s->early_records);
+	if (s->dec_early_records)
+		jw_uint(w, "early_data_bytes", s->dec_early_bytes);
 	if (s->n_chain[c])
 		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], &v->side[VERDICT_CLIENT], a);
 	jw_close(w, false);
@@ -835,6 +837,8 @@ static void server_obj(struct jw *w, const struct session *s, const struct verdi
 			cert_request(w, s, a);
 		if (s->tls13 && s->sh_seen && !s->resumed)
 			jw_bool(w, "certificate_encrypted", true);
+		if (s->ee_early && core_ch(s) && core_ch(s)->has_early_data)
+			jw_bool(w, "early_data_accepted", s->ee_early == 2);
 	}
 	if (s->n_chain[svd])
 		emit_x509_side(w, ctx, s->chain[svd], s->n_chain[svd], &v->side[VERDICT_SERVER], a);

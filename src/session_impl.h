@@ -212,6 +212,10 @@ struct session {
 	uint8_t dec_used;               /* bit (1 << enum keylog_label) per secret used */
 	uint32_t dec_records;           /* records opened */
 	struct tls_alpn_list *ee_alpn;  /* ALPN of the decrypted EncryptedExtensions */
+	uint8_t ee_early;               /* decrypted EncryptedExtensions: 0 not read,
+					 * 1 without early_data, 2 with (0-RTT accepted) */
+	uint32_t dec_early_records;     /* 0-RTT records opened with the early secret */
+	uint32_t dec_early_bytes;       /* ... their application data bytes */
 
 	/* TLS 1.3 after the decision, with a key log (tls_core_post.c): the
 	 * record waits while the post-handshake window is open */
@@ -380,6 +384,10 @@ void core_post_record(struct session *s, int dir, uint8_t type, uint8_t level, u
  * log and sets up the handshake keys (anomaly when the suite has no
  * support). */
 void core_dec_server_hello(struct session *s);
+/* A client record before the ServerHello of a ClientHello that offered
+ * early_data: true when the key log's early secret opened it (its content
+ * handed on, counted as early data); false to count it by size. */
+bool core_dec_early(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
 /* An application_data record of the side: true when it was opened and
  * its content handed on; false to treat it as an opaque encrypted record. */
 bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);

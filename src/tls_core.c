@@ -599,7 +599,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 			}
 			core_check_established(s);
 		} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
-			core_early_record(s, r->len);
+			if (!core_dec_early(s, dir, r, ts))
+				core_early_record(s, r->len);
 		} else if (s->d[!dir].got_bytes) {
 			/* (with the peer's direction missing, data is what we expect) */
 			anom_add(&s->anom, "unexpected_application_data");

@@ -372,9 +372,10 @@ static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
 static void on_encrypted_extensions(struct session *s, const uint8_t *b, size_t n)
 {
 	struct tls_alpn_list alpn;
-	bool has = false;
+	bool has = false, early = false;
 
-	tls_parse_encrypted_extensions(b, n, &alpn, &has, &s->anom);
+	tls_parse_encrypted_extensions(b, n, &alpn, &has, &early, &s->anom);
+	s->ee_early = early ? 2 : 1;
 	if (!has || s->ee_alpn)
 		return;
 	s->ee_alpn = malloc(sizeof *s->ee_alpn);
