@@ -40,16 +40,8 @@ netns_cert srv "/O=tlstap tests/CN=pha.tlstap.test" \
 netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 
-cap_start() {
-	CUR=$1
-	netns_capture "$NC" "$VC" "$W/$CUR.pcap" tcp
-}
-cap_stop() {
-	netns_capture_stop "$W/$CUR.pcap"
-	[ -s "$W/$CUR.keylog" ] || die "no key log"
-	cp "$W/$CUR.pcap" "$W/out/$CUR.pcap"
-	cp "$W/$CUR.keylog" "$W/out/$CUR.keylog"
-}
+cap_start() { netns_keylog_start "$NC" "$VC" "$1"; }
+cap_stop() { netns_keylog_stop; }
 peer() { timeout 20 ip netns exec "$1" python3 "$HERE/pha_peer.py" "${@:2}"; }
 
 # pha SNI [CERT KEY]: one post-handshake authentication.
