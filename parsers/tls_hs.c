@@ -630,7 +630,8 @@ int tls_parse_server_hello(const uint8_t *body, size_t len, struct tls_server_he
 }
 
 int tls_parse_encrypted_extensions(const uint8_t *body, size_t len,
-				   struct tls_alpn_list *alpn, bool *has_alpn, struct anom_set *a)
+				   struct tls_alpn_list *alpn, bool *has_alpn, bool *early_data,
+				   struct anom_set *a)
 {
 	struct cur c = cur_make(body, len);
 	/* A scratch ServerHello: only its ALPN is wanted, and the real
@@ -639,11 +640,14 @@ int tls_parse_encrypted_extensions(const uint8_t *body, size_t len,
 	int rc;
 
 	memset(&ee, 0, sizeof ee);
+	*has_alpn = *early_data = false;
 	if (cur_empty(&c)) {
 		anom_add(a, "extension_length_mismatch");
 		return -1;
 	}
 	rc = extensions(&c, ee.exts, &ee.n_exts, &ee.n_exts_total, a, sh_extension, &ee);
+	for (uint16_t i = 0; i < ee.n_exts; i++)
+		*early_data |= ee.exts[i] == 42;
 	*has_alpn = ee.has_alpn;
 	if (ee.has_alpn)
 		*alpn = ee.alpn;

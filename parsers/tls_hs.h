@@ -64,9 +64,11 @@ int tls_parse_sslv2_client_hello(const uint8_t *body, size_t len,
 				 struct tls_client_hello *ch, struct anom_set *a);
 /* TLS 1.3 EncryptedExtensions (RFC 8446 4.3.1): its extensions are
  * checked like a ServerHello's; the selected ALPN is copied to *alpn
- * (*has_alpn says whether there was one). */
+ * (*has_alpn says whether there was one); *early_data says whether it
+ * carried early_data (42): the server accepted 0-RTT (RFC 8446 4.2.10). */
 int tls_parse_encrypted_extensions(const uint8_t *body, size_t len,
-				   struct tls_alpn_list *alpn, bool *has_alpn, struct anom_set *a);
+				   struct tls_alpn_list *alpn, bool *has_alpn, bool *early_data,
+				   struct anom_set *a);
 /* Also recognises HelloRetryRequest (sh->is_hrr) and the downgrade sentinel. */
 int tls_parse_server_hello(const uint8_t *body, size_t len, struct tls_server_hello *sh,
 			   struct anom_set *a);

@@ -37,6 +37,10 @@ static const struct {
 	{ "RSA_SESSION_ID", -1 },
 	{ "CLIENT_EARLY_EXPORTER_SECRET", -1 },
 	{ "EARLY_EXPORTER_SECRET", -1 },      /* OpenSSL's name for it */
+	/* OpenSSL 3's secrets after a KeyUpdate: derived here from the _0
+	 * ones (RFC 8446 7.2), so not needed */
+	{ "CLIENT_TRAFFIC_SECRET_N", -1 },
+	{ "SERVER_TRAFFIC_SECRET_N", -1 },
 	{ "ECH_SECRET", -1 },
 	{ "ECH_CONFIG", -1 },
 };

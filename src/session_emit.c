@@ -246,9 +246,31 @@ static bool post_auth_msg(const struct sess_msg *m)
 			   m->code == TLS_HS_KEY_UPDATE);
 }
 
+/* tls.post_handshake.authentication and .alert: what a TLS 1.3
+ * post-handshake authentication gave (tls_core_post.c). */
+static void post_auth_fields(struct jw *w, const struct session *s, int c)
+{
+	static const char *const auth[] = { NULL, "requested", "two_way_requested", "two_way" };
+	char item[48], buf[8];
+	const char *n;
+
+	if (s->ph_auth < sizeof auth / sizeof auth[0] && auth[s->ph_auth])
+		jw_name(w, "authentication", auth[s->ph_auth]);
+	if (!s->ph_alert)
+		return;
+	n = tls_alert_name(s->ph_alert_desc);
+	if (!n) {
+		snprintf(buf, sizeof buf, "0x%02x", s->ph_alert_desc);
+		n = buf;
+	}
+	snprintf(item, sizeof item, "%s:%s", side(s->ph_alert_dir, c), n);
+	jw_name(w, "alert", item);
+}
+
 /* tls.post_handshake: later authentication seen before the record was
  * written: a TLS <= 1.2 renegotiation's first side, TLS 1.3 post-handshake
- * messages (side:name, as handshake_messages).  Absent when none. */
+ * messages (side:name, as handshake_messages) and what their client
+ * authentication gave.  Absent when none. */
 static void post_handshake_obj(struct jw *w, const struct session *s, int c)
 {
 	int r = session_renegotiation(s, c);
@@ -257,7 +279,7 @@ static void post_handshake_obj(struct jw *w, const struct session *s, int c)
 
 	for (uint32_t i = 0; i < s->n_msgs; i++)
 		n += post_auth_msg(&s->msgs[i]);
-	if (r < 0 && !n)
+	if (r < 0 && !n && !s->ph_auth)
 		return;
 	jw_open(w, "post_handshake", '{');
 	if (r >= 0)
@@ -274,6 +296,7 @@ static void post_handshake_obj(struct jw *w, const struct session *s, int c)
 		}
 		jw_close(w, false);
 	}
+	post_auth_fields(w, s, c);
 	jw_close(w, false);
 }
 
@@ -722,6 +745,8 @@ static void client_obj(struct jw *w, const struct session *s, const struct verdi
 		retry_fields(w, s, a);
 	if (s->early_records)
 		jw_uint(w, "early_data_records", s->early_records);
+	if (s->dec_early_records)
+		jw_uint(w, "early_data_bytes", s->dec_early_bytes);
 	if (s->n_chain[c])
 		emit_x509_side(w, ctx, s->chain[c], s->n_chain[c], &v->side[VERDICT_CLIENT], a);
 	jw_close(w, false);
@@ -745,6 +770,8 @@ static void server_obj(struct jw *w, const struct session *s, const struct verdi
 			cert_request(w, s, v, a);
 		if (s->tls13 && s->sh_seen && !s->resumed)
 			jw_bool(w, "certificate_encrypted", true);
+		if (s->ee_early && core_ch(s) && core_ch(s)->has_early_data)
+			jw_bool(w, "early_data_accepted", s->ee_early == 2);
 	}
 	if (s->n_chain[svd])
 		emit_x509_side(w, ctx, s->chain[svd], s->n_chain[svd], &v->side[VERDICT_SERVER], a);

@@ -214,6 +214,22 @@ struct session {
 	uint8_t dec_used;               /* bit (1 << enum keylog_label) per secret used */
 	uint32_t dec_records;           /* records opened */
 	struct tls_alpn_list *ee_alpn;  /* ALPN of the decrypted EncryptedExtensions */
+	uint8_t ee_early;               /* decrypted EncryptedExtensions: 0 not read,
+					 * 1 without early_data, 2 with (0-RTT accepted) */
+	uint32_t dec_early_records;     /* 0-RTT records opened with the early secret */
+	uint32_t dec_early_bytes;       /* ... their application data bytes */
+
+	/* TLS 1.3 after the decision, with a key log (tls_core_post.c): the
+	 * record waits while the post-handshake window is open */
+	bool ph_open;
+	uint8_t ph_records[2];          /* records opened per flow direction in it */
+	bool ph_data[2];                /* application data since the last post-handshake
+					 * message (NewSessionTicket aside) */
+	bool ph_cr_pending;             /* a CertificateRequest the client has not answered */
+	bool ph_ku_pending[2];          /* a KeyUpdate asked this direction to update */
+	uint8_t ph_auth;                /* PH_AUTH_*: post-handshake client authentication */
+	bool ph_alert;                  /* an alert ended it (side and description below) */
+	uint8_t ph_alert_dir, ph_alert_desc;
 
 	struct sess_msg *msgs;
 	uint32_t n_msgs, cap_msgs;
@@ -356,11 +372,35 @@ bool core_tls13_cleartext_handshake(struct session *s, int dir);
  * early_data_over_limit) once the skipped bytes pass CORE_EARLY_DATA_MAX. */
 bool core_early_record(struct session *s, uint32_t len);
 
+/* tls_core_post.c: the TLS 1.3 post-handshake window (README
+ * "Decryption").  Records opened per direction after the decision, at most. */
+#define CORE_POST_RECORDS 32u
+enum { PH_AUTH_NONE = 0, PH_AUTH_REQUESTED, PH_AUTH_EMPTY, PH_AUTH_CERT };
+/* The session was just decided: opens the window when it is an
+ * established TLS 1.3 session over TCP whose application records a key
+ * opens. */
+void core_post_open(struct session *s);
+/* Closes it (connection end, gap, decryption stopped): the record is
+ * written. */
+void core_post_close(struct session *s);
+/* Whether a message of dir is post-handshake (TLS 1.3, read with a key
+ * log, after the client's Finished). */
+bool core_post_msg_is_post(const struct session *s);
+/* A post-handshake handshake message of dir (its body b, n bytes). */
+void core_post_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n);
+/* A record of dir opened after the decision, of inner content type `type`
+ * (alert: level and desc); may close the window. */
+void core_post_record(struct session *s, int dir, uint8_t type, uint8_t level, uint8_t desc);
+
 /* tls_core_dec.c: decryption with a key log (README "Decryption"). */
 /* After a TLS 1.3 ServerHello: looks the ClientHello random up in the key
  * log and sets up the handshake keys (anomaly when the suite has no
  * support). */
 void core_dec_server_hello(struct session *s);
+/* A client record before the ServerHello of a ClientHello that offered
+ * early_data: true when the key log's early secret opened it (its content
+ * handed on, counted as early data); false to count it by size. */
+bool core_dec_early(struct session *s, int dir, const struct tls_record *r, uint64_t ts);
 /* An application_data record of the side: true when it was opened and
  * its content handed on; false to treat it as an opaque encrypted record. */
 bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);

@@ -386,8 +386,10 @@ void core_check_established(struct session *s)
 		 * alert after it; under client authentication only the server's
 		 * answer counts (it may still reject the certificate, while the
 		 * client already sends data). */
-		if (s->d[c].finished && (s->dec_srv_after || (s->dec_cli_after && !s->srv_cr)))
+		if (s->d[c].finished && (s->dec_srv_after || (s->dec_cli_after && !s->srv_cr))) {
 			core_decide(s, TLS_OUT_ESTABLISHED, SC_NONE, -1);
+			core_post_open(s);
+		}
 		return;
 	}
 	if (s->tls13) {
@@ -593,7 +595,8 @@ static void handle_appdata(struct session *s, int dir, const struct tls_record *
 		core_decide(s, TLS_OUT_MIDSTREAM, SC_MIDSTREAM, -1);
 		s->fail_stage = NULL;
 	} else if (s->tls13 && s->sh_seen) {
-		if (!(s->dec && core_dec_record(s, dir, r, ts)))
+		/* (after the decision only the window's opened records count) */
+		if (!(s->dec && core_dec_record(s, dir, r, ts)) && !core_decided(s))
 			core_tls13_record(s, dir, r->len, ts);
 	} else if (d->ccs) {
 		if (s->dec)
@@ -605,7 +608,8 @@ static void handle_appdata(struct session *s, int dir, const struct tls_record *
 		}
 		core_check_established(s);
 	} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
-		core_early_record(s, r->len);
+		if (!core_dec_early(s, dir, r, ts))
+			core_early_record(s, r->len);
 	} else if (s->d[!dir].got_bytes) {
 		/* (with the peer's direction missing, data is what we expect) */
 		anom_add(&s->anom, "unexpected_application_data");
@@ -777,6 +781,7 @@ void tls_core_resynced(struct session *s, int side)
 void tls_core_gap(struct session *s, int side, uint64_t missing)
 {
 	anom_add(&s->anom, "tcp_gap");
+	core_post_close(s);
 	s->gap_bytes[side] += missing;
 	if (!tls_core_wants_data(s))
 		return;
@@ -808,6 +813,8 @@ void tls_core_fin(struct session *s, int side)
 	if (!d->fin && s->first_fin < 0)
 		s->first_fin = side;
 	d->fin = true;
+	if (s->d[0].fin && s->d[1].fin)
+		core_post_close(s);
 	if (s->is_tls && !core_decided(s) && s->d[0].fin && s->d[1].fin)
 		decide_end(s, SC_CLOSED, side);
 	s->ev_ts = 0;
@@ -816,6 +823,7 @@ void tls_core_fin(struct session *s, int side)
 void tls_core_reset(struct session *s, int side)
 {
 	s->d[side].rst = true;
+	core_post_close(s);
 	if (s->is_tls && !core_decided(s))
 		decide_end(s, SC_RESET, side);
 	s->ev_ts = 0;
@@ -833,6 +841,7 @@ void tls_core_finish(struct session *s)
 		sess_dtls_finish(s);
 	if (s->quic)
 		sess_quic_finish(s);
+	core_post_close(s);
 	if (s->is_tls && !core_decided(s))
 		decide_end(s, SC_INCOMPLETE, -1);
 	free_hs_buffers(s);
@@ -840,19 +849,20 @@ void tls_core_finish(struct session *s)
 
 /* ---- API: state ---- */
 
+/* (a decided session still reads its post-handshake window) */
 bool tls_core_wants_data(const struct session *s)
 {
-	return !core_decided(s) && !s->not_tls;
+	return (!core_decided(s) || s->ph_open) && !s->not_tls;
 }
 
 bool tls_core_done(const struct session *s)
 {
-	return core_decided(s) || s->not_tls;
+	return (core_decided(s) && !s->ph_open) || s->not_tls;
 }
 
 bool tls_core_decided(const struct session *s)
 {
-	return core_decided(s);
+	return core_decided(s) && !s->ph_open;
 }
 
 bool tls_core_is_tls(const struct session *s)

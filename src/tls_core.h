@@ -122,10 +122,13 @@ void tls_core_finish(struct session *s);
 
 /* ---- state ---- */
 
-/* The outcome is not decided and the session is not known non-TLS. */
+/* The session is not known non-TLS, and its outcome is not decided or a
+ * TLS 1.3 post-handshake window is open (README "Decryption"). */
 bool tls_core_wants_data(const struct session *s);
-/* The outcome is decided, or the session is not TLS: the record may be built. */
+/* The outcome is decided and no window is open, or the session is not
+ * TLS: the record may be built. */
 bool tls_core_done(const struct session *s);
+/* The outcome is decided and no window is open. */
 bool tls_core_decided(const struct session *s);
 /* At least one side was recognised as TLS. */
 bool tls_core_is_tls(const struct session *s);

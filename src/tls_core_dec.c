@@ -7,6 +7,9 @@
  *   client record ─open(c hs key)─> Certificate, CV, Finished ─────────┼─> core
  *   after a side's Finished: its application traffic secret ──────────┘   (messages,
  *     ─> post-handshake messages, alerts; application data only counted)   alerts)
+ *   client 0-RTT records ─open(early key)─> early data counted, EndOfEarlyData
+ *     (before the ServerHello the suite is found by trying the client's
+ *     TLS 1.3 suites: the AEAD tag tells)
  *
  * Memory: about 17 KiB per session with a key (one record's plaintext),
  * counted against --session-memcap until the session ends.
@@ -28,6 +31,7 @@
 #include "session_impl.h"
 
 enum { DK_NONE = 0, DK_HANDSHAKE, DK_APPLICATION, DK_TLS12 };
+enum { EARLY_NONE = 0, EARLY_ON, EARLY_OFF };
 
 struct core_dec {
 	struct tls13_suite suite;
@@ -37,6 +41,9 @@ struct core_dec {
 	struct tls12_keys k12[2];       /* TLS <= 1.2: after the side's ChangeCipherSpec */
 	uint8_t ap[2][TLS13_MAX_HASH];  /* the side's application traffic secret */
 	bool have_ap[2];
+	uint8_t early;                  /* EARLY_*: the client's 0-RTT key ek */
+	uint16_t early_cipher;          /* ek's suite */
+	struct tls13_keys ek;
 	uint8_t buf[16384 + 256];       /* one record's plaintext */
 };
 
@@ -62,6 +69,7 @@ void core_dec_free(struct session *s)
 static void give_up(struct session *s, const char *anom)
 {
 	anom_add(&s->anom, anom);
+	core_post_close(s);
 	core_dec_free(s);
 }
 
@@ -91,6 +99,22 @@ bool core_dec_late(const struct session *s)
 		return false;
 	kfollow_refresh(s->ctx->kfollow);
 	return keylog_find(s->ctx->keylog, ch->random) != NULL;
+}
+
+/* The session's decryption state, made once (counted: a session with a
+ * key); false without memory. */
+static bool dec_new(struct session *s)
+{
+	if (s->dec)
+		return true;
+	s->ctx->st.dec_sessions++;
+	s->dec = calloc(1, sizeof *s->dec);
+	if (!s->dec) {
+		anom_add(&s->anom, "alloc_failed");
+		return false;
+	}
+	core_mem_add(s, sizeof *s->dec);
+	return true;
 }
 
 /* Keys of the side from the label's secret; false when the key log lacks it. */
@@ -131,23 +155,24 @@ void core_dec_server_hello(struct session *s)
 	int c = core_client_dir(s), sv = !c;
 	const struct tls_client_hello *ch = core_ch(s);
 
-	if (!s->ctx->keylog || !ch || !s->sh || s->dec)
+	if (!s->ctx->keylog || !ch || !s->sh || s->decrypting)
 		return;
 	e = find_entry(s, KL_SERVER_HS);
 	if (!e)
 		return;
-	s->ctx->st.dec_sessions++;
 	if (!tls13_suite_info(s->sh->cipher, &suite)) {
+		if (!s->dec)
+			s->ctx->st.dec_sessions++;
 		s->ctx->st.dec_unsupported++;
 		anom_add(&s->anom, "decryption_unsupported_cipher");
+		core_dec_free(s);
 		return;
 	}
-	s->dec = calloc(1, sizeof *s->dec);
-	if (!s->dec) {
-		anom_add(&s->anom, "alloc_failed");
+	if (!dec_new(s))
 		return;
-	}
-	core_mem_add(s, sizeof *s->dec);
+	/* 0-RTT keys are the PSK's suite, which an accepting server selects */
+	if (s->dec->early == EARLY_ON && s->dec->early_cipher != s->sh->cipher)
+		s->dec->early = EARLY_OFF;
 	s->dec->suite = suite;
 	bool ok_s = side_keys(s, e, sv, KL_SERVER_HS), ok_c = side_keys(s, e, c, KL_CLIENT_HS);
 
@@ -233,6 +258,7 @@ static void deliver(struct session *s, int dir, uint8_t type, const uint8_t *p, 
 			break;
 		}
 		core_alert(s, dir, p[0], p[1], true);
+		core_post_record(s, dir, type, p[0], p[1]);
 		return;
 	case TLS_CT_APPDATA:
 		/* Counted, never looked into. */
@@ -250,6 +276,114 @@ static void deliver(struct session *s, int dir, uint8_t type, const uint8_t *p, 
 			s->dec_srv_after = true;
 	}
 	core_check_established(s);
+	core_post_record(s, dir, type, 0, 0);
+}
+
+/* ---- 0-RTT: the client's early data (RFC 8446 2.3, 4.2.10) ---- */
+
+/* The early key from the key log's CLIENT_EARLY_TRAFFIC_SECRET, for the
+ * suite `cipher`; false when it has none or the suite is not supported. */
+static bool early_keys(struct session *s, const struct keylog_entry *e, uint16_t cipher)
+{
+	struct tls13_suite suite;
+	size_t len = 0;
+	const uint8_t *sec = keylog_secret(e, KL_CLIENT_EARLY, &len);
+
+	if (!sec || !tls13_suite_info(cipher, &suite) || len != tls13_hash_len(suite.hash))
+		return false;
+	if (!tls13_keys_init(&s->dec->ek, &suite, sec, len))
+		return false;
+	s->dec->early_cipher = cipher;
+	return true;
+}
+
+/* Opens r with the early key (the record's header in hdr); before the
+ * ServerHello the suite is not known: each TLS 1.3 suite the client
+ * offered is tried, the AEAD tag tells which one it is. */
+static enum tls_open_status early_open(struct session *s, const uint8_t hdr[5],
+				       const struct tls_record *r, size_t *len, uint8_t *type)
+{
+	struct core_dec *d = s->dec;
+	const struct tls_client_hello *ch = core_ch(s);
+	const struct keylog_entry *e = keylog_find(s->ctx->keylog, ch->random);
+
+	if (d->early_cipher)
+		return tls13_open(&d->ek, hdr, r->body, r->len, d->buf, len, type);
+	for (uint16_t i = 0; e && i < ch->n_ciphers; i++) {
+		if (ch->ciphers[i] < 0x1301 || ch->ciphers[i] > 0x1305 ||
+		    (s->sh && ch->ciphers[i] != s->sh->cipher) || !early_keys(s, e, ch->ciphers[i]))
+			continue;
+		if (tls13_open(&d->ek, hdr, r->body, r->len, d->buf, len, type) == TLS_OPEN_OK)
+			return TLS_OPEN_OK;
+		d->early_cipher = 0;
+	}
+	return TLS_OPEN_BAD_TAG;
+}
+
+/* The opened content of an early record: application data is counted,
+ * never kept; EndOfEarlyData ends the early key (the client's next
+ * records are its handshake's). */
+static void deliver_early(struct session *s, int dir, uint8_t type, size_t n, uint32_t wire_len,
+			  uint64_t ts)
+{
+	struct core_dec *d = s->dec;
+
+	/* (not d->opened: that is the handshake key's first record) */
+	s->dec_records++;
+	s->ctx->st.dec_records++;
+	s->dec_early_records++;
+	s->dec_used |= 1u << KL_CLIENT_EARLY;
+	if (type == TLS_CT_APPDATA) {
+		core_early_record(s, wire_len);
+		s->dec_early_bytes += (uint32_t)n;
+	} else if (type == TLS_CT_HANDSHAKE) {
+		d->early = EARLY_OFF;
+		core_hs_feed(s, dir, d->buf, n, ts);
+	} else {
+		anom_add(&s->anom, "unexpected_content_type");
+	}
+}
+
+static void record_header(const struct tls_record *r, uint8_t hdr[5])
+{
+	hdr[0] = r->type;
+	hdr[1] = (uint8_t)(r->version >> 8);
+	hdr[2] = (uint8_t)r->version;
+	hdr[3] = (uint8_t)(r->len >> 8);
+	hdr[4] = (uint8_t)r->len;
+}
+
+/* A client record that may be 0-RTT early data: true when the early key
+ * opened it (and its content was handed on).  The key is looked up at the
+ * first such record, before the ServerHello when the client sent early
+ * data at once. */
+static bool early_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	const struct keylog_entry *e;
+	uint8_t hdr[5], type = 0;
+	size_t len = 0;
+
+	if (!s->ctx->keylog || !core_ch(s) || !core_ch(s)->has_early_data || !r->body ||
+	    r->len > 16384 + 256 || (s->dec && s->dec->early == EARLY_OFF))
+		return false;
+	if (!s->dec || s->dec->early == EARLY_NONE) {
+		e = find_entry(s, KL_CLIENT_EARLY);
+		if (!e || !keylog_secret(e, KL_CLIENT_EARLY, &len) || !dec_new(s))
+			return false;
+		s->dec->early = EARLY_ON;
+	}
+	record_header(r, hdr);
+	if (early_open(s, hdr, r, &len, &type) != TLS_OPEN_OK) {
+		s->dec->early = EARLY_OFF;
+		return false;
+	}
+	deliver_early(s, dir, type, len, r->len, ts);
+	return true;
+}
+
+bool core_dec_early(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
+{
+	return early_record(s, dir, r, ts);
 }
 
 bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
@@ -259,16 +393,15 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	size_t len = 0;
 	enum tls_open_status st;
 
+	/* 0-RTT early data, then EndOfEarlyData, under the early key */
+	if (d && d->early == EARLY_ON && dir == core_client_dir(s) && early_record(s, dir, r, ts))
+		return true;
 	if (!d || d->stage[dir] == DK_NONE || !r->body || r->len > sizeof d->buf)
 		return false;
 	/* 0-RTT: client records before the server's flight are early data. */
 	if (dir == core_client_dir(s) && !s->srv_flight)
 		return false;
-	hdr[0] = r->type;
-	hdr[1] = (uint8_t)(r->version >> 8);
-	hdr[2] = (uint8_t)r->version;
-	hdr[3] = (uint8_t)(r->len >> 8);
-	hdr[4] = (uint8_t)r->len;
+	record_header(r, hdr);
 	st = tls13_open(&d->k[dir], hdr, r->body, r->len, d->buf, &len, &type);
 	if (st == TLS_OPEN_BAD_TAG && dir == core_client_dir(s) && !d->opened[dir] &&
 	    core_ch(s) && core_ch(s)->has_early_data && core_early_record(s, r->len)) {

@@ -372,9 +372,10 @@ static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
 static void on_encrypted_extensions(struct session *s, const uint8_t *b, size_t n)
 {
 	struct tls_alpn_list alpn;
-	bool has = false;
+	bool has = false, early = false;
 
-	tls_parse_encrypted_extensions(b, n, &alpn, &has, &s->anom);
+	tls_parse_encrypted_extensions(b, n, &alpn, &has, &early, &s->anom);
+	s->ee_early = early ? 2 : 1;
 	if (!has || s->ee_alpn)
 		return;
 	s->ee_alpn = malloc(sizeof *s->ee_alpn);
@@ -451,6 +452,53 @@ static void on_client_msg(struct session *s, uint8_t type, const uint8_t *b, siz
 static void handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
 			  uint64_t ts);
 
+/* A TLS 1.3 message after the client's Finished, read with a key log
+ * (RFC 8446 4.6): the client's certificate of a post-handshake
+ * authentication is kept as its chain, without touching what the
+ * handshake said (tls_core_post.c follows the exchange). */
+static void post_handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b,
+			       size_t n, uint64_t ts)
+{
+	bool from_client = dir == core_client_dir(s);
+	bool cert = s->cli_cert, empty = s->cli_cert_empty;
+
+	core_post_msg(s, dir, type, b, n);
+	switch (type) {
+	case TLS_HS_CERTIFICATE:
+		if (!from_client || !s->ph_cr_pending) {
+			anom_add(&s->anom, "unexpected_message");
+			break;
+		}
+		on_certificate(s, dir, b, n, ts);
+		s->ph_auth = s->cli_cert_empty ? PH_AUTH_EMPTY : PH_AUTH_CERT;
+		s->cli_cert = cert;
+		s->cli_cert_empty = empty;
+		break;
+	case TLS_HS_NEW_SESSION_TICKET:
+		if (!from_client) {
+			on_server_msg(s, type, b, n);
+			break;
+		}
+		/* fall through */
+	case TLS_HS_CERTIFICATE_REQUEST:
+		if (!from_client)
+			break;
+		/* fall through */
+	case TLS_HS_ENCRYPTED_EXTENSIONS:
+	case TLS_HS_CLIENT_KEY_EXCHANGE:
+	case TLS_HS_SERVER_KEY_EXCHANGE:
+	case TLS_HS_SERVER_HELLO_DONE:
+	case TLS_HS_END_OF_EARLY_DATA:
+		anom_add(&s->anom, "unexpected_message");
+		break;
+	case TLS_HS_KEY_UPDATE:
+		core_dec_key_update(s, dir);
+		break;
+	default:
+		break;
+	}
+}
+
 void tls_core_handshake_msg(struct session *s, int dir, uint8_t type, const uint8_t *b, size_t n,
 			    uint64_t ts)
 {
@@ -481,6 +529,10 @@ static void handshake_msg(struct session *s, int dir, uint8_t type, const uint8_
 	}
 	core_add_msg(s, dir, type);
 	from_server = dir != core_client_dir(s);
+	if (core_post_msg_is_post(s)) {
+		post_handshake_msg(s, dir, type, b, n, ts);
+		return;
+	}
 	switch (type) {
 	case TLS_HS_CERTIFICATE:
 		on_certificate(s, dir, b, n, ts);
@@ -677,7 +729,7 @@ void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, u
 			return;
 		d->hs_resync = false;
 	}
-	while (c.left && !core_decided(s)) {
+	while (c.left && tls_core_wants_data(s)) {
 		bool more;
 		if (d->hs_skip) {
 			size_t k = c.left < d->hs_skip ? c.left : d->hs_skip;

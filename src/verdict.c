@@ -106,6 +106,19 @@ static const char *authentication(const struct session *s, int c, bool *inferred
 	return NULL;
 }
 
+/* What a TLS 1.3 post-handshake authentication read with a key log
+ * (tls_core_post.c) makes of the handshake's value a: a client certificate
+ * makes it two_way, an empty one turns one_way into two_way_requested
+ * (tls.post_handshake.authentication says how). */
+static const char *post_authentication(const struct session *s, const char *a)
+{
+	if (s->ph_auth == PH_AUTH_CERT)
+		return "two_way";
+	if (s->ph_auth == PH_AUTH_EMPTY && a && strcmp(a, "one_way") == 0)
+		return "two_way_requested";
+	return a;
+}
+
 static void alert_reason(const struct sess_alert *al, const char *who, char *out, size_t cap)
 {
 	if (al->sslv2) {
@@ -342,7 +355,7 @@ void verdict_build(const struct session *s, struct tt_ctx *ctx, int client_side,
 			failure_reason(s, c, v->fail_reason, sizeof v->fail_reason);
 		}
 	}
-	v->authentication = authentication(s, c, &v->authentication_inferred);
+	v->authentication = post_authentication(s, authentication(s, c, &v->authentication_inferred));
 	side_verdict(s, ctx, c, false, &v->side[VERDICT_CLIENT]);
 	side_verdict(s, ctx, !c, true, &v->side[VERDICT_SERVER]);
 	/* A client that never sent a byte while the server spoke TLS was not

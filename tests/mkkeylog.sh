@@ -38,16 +38,8 @@ netns_cert client "/O=tlstap tests/CN=client.tlstap.test" \
 	'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n'
 cat "$C/rsa.pem" "$C/ca.pem" >"$C/rsa-chain.pem"
 
-cap_start() {
-	CUR=$1
-	netns_capture "$NC" "$VC" "$W/$CUR.pcap" tcp
-}
-cap_stop() {
-	netns_capture_stop "$W/$CUR.pcap"
-	[ -s "$W/$CUR.keylog" ] || die "no key log"
-	cp "$W/$CUR.pcap" "$W/out/$CUR.pcap"
-	cp "$W/$CUR.keylog" "$W/out/$CUR.keylog"
-}
+cap_start() { netns_keylog_start "$NC" "$VC" "$1"; }
+cap_stop() { netns_keylog_stop; }
 srv() { netns_srv "$NS" "$1" t "${@:2}"; } # srv PORT CMD...
 srv_stop() { netns_srv_stop; }
 # osrv ARGS: openssl s_server on 443, RSA leaf with its CA as chain.

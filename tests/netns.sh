@@ -116,6 +116,22 @@ netns_capture_stop() {
 	[ -s "$1" ] || die "empty capture"
 }
 
+# netns_keylog_start NS DEV NAME: the capture NAME ($CUR) of a client
+# that writes its key log to $W/NAME.keylog, recorded on DEV in NS.
+netns_keylog_start() {
+	CUR=$3
+	netns_capture "$1" "$2" "$W/$CUR.pcap" tcp
+}
+
+# netns_keylog_stop: stops it; dies without a key log; copies both files
+# to $W/out.
+netns_keylog_stop() {
+	netns_capture_stop "$W/$CUR.pcap"
+	[ -s "$W/$CUR.keylog" ] || die "no key log"
+	cp "$W/$CUR.pcap" "$W/out/$CUR.pcap"
+	cp "$W/$CUR.keylog" "$W/out/$CUR.keylog"
+}
+
 # netns_listen NS PORT [t|u]: waits up to 10 s for a TCP (t, the default)
 # or UDP (u) socket listening on PORT in NS; dies otherwise.
 netns_listen() {

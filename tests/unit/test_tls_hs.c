@@ -1339,6 +1339,49 @@ static void test_new_session_ticket(struct buf *m)
 	expect_fail(&t13, m, "new_session_ticket_malformed");
 }
 
+/* EncryptedExtensions (RFC 8446 4.3.1) with ALPN, then early_data when
+ * early: the selected name and whether 0-RTT was accepted.  Every
+ * truncated prefix, in an exact-size copy, fails. */
+static void encrypted_extensions(struct buf *m, bool early)
+{
+	struct tls_alpn_list alpn;
+	struct anom_set a;
+	bool has = false, ed = !early;
+	size_t ex, e, l;
+
+	m->n = 0;
+	ex = vopen(m, 2);
+	e = ext_open(m, 16);
+	l = vopen(m, 2);
+	vstr8(m, "h2");
+	vclose(m, l, 2);
+	ext_close(m, e);
+	if (early) {
+		e = ext_open(m, 42);
+		ext_close(m, e);
+	}
+	vclose(m, ex, 2);
+	memset(&a, 0, sizeof a);
+	CHECK(tls_parse_encrypted_extensions(m->b, m->n, &alpn, &has, &ed, &a) == 0);
+	CHECK_CLEAN(&a);
+	CHECK(has && ed == early && alpn.n == 1 && alpn.len[0] == 2);
+	for (size_t k = 0; k < m->n; k++) {
+		uint8_t *p = malloc(k ? k : 1);
+		if (!p)
+			abort();
+		memcpy(p, m->b, k);
+		memset(&a, 0, sizeof a);
+		CHECK(tls_parse_encrypted_extensions(p, k, &alpn, &has, &ed, &a) == -1);
+		free(p);
+	}
+}
+
+static void test_encrypted_extensions(struct buf *m)
+{
+	encrypted_extensions(m, true);
+	encrypted_extensions(m, false);
+}
+
 static int cke(const struct buf *m, const char *kx, uint16_t version, struct anom_set *a)
 {
 	memset(a, 0, sizeof *a);
@@ -1532,6 +1575,7 @@ int main(void)
 	test_certificate_request(m);
 	test_certificate_verify(m);
 	test_new_session_ticket(m);
+	test_encrypted_extensions(m);
 	test_client_key_exchange(m);
 	test_header_and_alert();
 	test_grease();
