@@ -544,7 +544,8 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 		 * (one-sided capture). */
 		if (s->tls13 || s->v2)
 			break;
-		if (!s->sh_seen && dir == c && !s->cli_cke && !(core_ch(s) && !core_offers_tls13(core_ch(s))))
+		if (!s->sh_seen && dir == c && !s->cli_cke &&
+		    !((s->ch || s->ch_raw) && !s->ch_offers13))
 			break;
 		if (!s->sh_seen && dir != c) {
 			anom_add(&s->anom, "unexpected_message");
@@ -595,7 +596,7 @@ static void handle_record(struct session *s, int dir, const struct tls_record *r
 				core_add_msg(s, dir, SESS_MSG_APPDATA);
 			}
 			core_check_established(s);
-		} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
+		} else if (dir == c && !s->sh_seen && s->ch_early_data) {
 			core_early_record(s, r->len);
 		} else if (s->d[!dir].got_bytes) {
 			/* (with the peer's direction missing, data is what we expect) */
@@ -617,8 +618,8 @@ static void note_client_progress(struct session *s, int dir, const struct tls_re
 {
 	if (s->cli_after_ch || dir != core_client_dir(s) || !s->n_ch)
 		return;
-	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && core_ch(s) &&
-	    core_ch(s)->has_early_data)
+	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) &&
+	    s->ch_early_data)
 		return;
 	s->cli_after_ch = true;
 }
