@@ -54,6 +54,7 @@ struct ipfrag {
 	uint32_t n;
 	uint64_t mem, mem_cap;   /* bytes the datagrams hold, and the bound */
 	uint8_t *out;            /* the last completed datagram */
+	uint64_t fixed;          /* mem_block of bucket and out (asked after every packet) */
 };
 
 struct ipfrag *ipfrag_new(const struct tt_config *cfg, struct tt_stats *st)
@@ -71,6 +72,7 @@ struct ipfrag *ipfrag_new(const struct tt_config *cfg, struct tt_stats *st)
 		return NULL;
 	}
 	f->mask = n - 1;
+	f->fixed = mem_block(f->bucket);
 	f->seed = flow_random_seed();
 	f->cfg = cfg;
 	f->st = st;
@@ -130,7 +132,7 @@ static void drop(struct ipfrag *f, struct dgram *d)
  * the two takes up to 32 bytes more from the allocator. */
 uint64_t ipfrag_bytes(const struct ipfrag *f)
 {
-	return f->mem + 32ull * 2 * f->n + mem_block(f->bucket) + mem_block(f->out);
+	return f->mem + 32ull * 2 * f->n + f->fixed;
 }
 
 void ipfrag_free(struct ipfrag *f)
@@ -310,8 +312,10 @@ const uint8_t *ipfrag_add(struct ipfrag *f, const struct pkt *p, uint64_t ts_ns,
 	if (!complete(d))
 		return NULL;
 	/* Hand out its bytes, then let it go. */
+	f->fixed -= mem_block(f->out);
 	free(f->out);
 	f->out = d->data;
+	f->fixed += mem_block(f->out);
 	d->data = NULL;
 	f->mem -= d->cap;
 	d->cap = 0;

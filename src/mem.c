@@ -9,21 +9,6 @@
 
 #include "jw.h"
 
-/* glibc: requests from 128 KiB are mapped on their own (the default
- * M_MMAP_THRESHOLD), a page-rounded mapping with a 16-byte header. */
-#define MMAP_FROM (128u * 1024u)
-#define PAGE 4096u
-
-size_t mem_chunk(size_t n)
-{
-	size_t c;
-
-	if (n >= MMAP_FROM)
-		return (n + 16 + PAGE - 1) & ~(size_t)(PAGE - 1);
-	c = (n + 8 + 15) & ~(size_t)15;
-	return c < 32 ? 32 : c;
-}
-
 size_t mem_block(void *p)
 {
 	return p ? malloc_usable_size(p) + 8 : 0;

@@ -37,8 +37,18 @@ _Static_assert(MEM_PARTS == TT_MEM_PARTS, "struct tt_stats holds one counter per
 
 /* The bytes the allocator takes for malloc(n): glibc's chunk (the request
  * and an 8-byte header, in 16-byte steps, at least 32), whole pages for
- * the requests it maps on their own. */
-size_t mem_chunk(size_t n);
+ * the requests it maps on their own (from 128 KiB, the default
+ * M_MMAP_THRESHOLD: a page-rounded mapping with a 16-byte header).
+ * Inline: the budget is summed after every packet, mostly of constants. */
+static inline size_t mem_chunk(size_t n)
+{
+	size_t c;
+
+	if (n >= 128u * 1024u)
+		return (n + 16 + 4096u - 1) & ~(size_t)(4096u - 1);
+	c = (n + 8 + 15) & ~(size_t)15;
+	return c < 32 ? 32 : c;
+}
 /* The same for an allocation made (malloc_usable_size and the header);
  * 0 for NULL. */
 size_t mem_block(void *p);

@@ -147,6 +147,10 @@ struct session {
 					 * copy), parsed again by core_ch() */
 	uint32_t ch_raw_len;
 	bool ch_raw_v2;                 /* ... an SSLv2-compatible hello */
+	bool ch_early_data;             /* the kept hello offered early_data ... */
+	bool ch_offers13;               /* ... and TLS 1.3 (asked per record: no
+					 * parse again while other sessions own
+					 * the scratch) */
 	struct tls_server_hello *sh;    /* the ServerHello, or the HRR if no other came */
 	struct tls_server_hello *hrr_sh; /* the HRR once a ServerHello followed it:
 					 * JA3S/JA4S fingerprint the first one */

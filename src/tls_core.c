@@ -546,7 +546,8 @@ static void handle_ccs(struct session *s, int dir)
 	 * (one-sided capture). */
 	if (s->tls13 || s->v2)
 		return;
-	if (!s->sh_seen && dir == c && !s->cli_cke && !(core_ch(s) && !core_offers_tls13(core_ch(s))))
+	if (!s->sh_seen && dir == c && !s->cli_cke &&
+	    !((s->ch || s->ch_raw) && !s->ch_offers13))
 		return;
 	if (!s->sh_seen && dir != c) {
 		anom_add(&s->anom, "unexpected_message");
@@ -607,7 +608,7 @@ static void handle_appdata(struct session *s, int dir, const struct tls_record *
 			core_add_msg(s, dir, SESS_MSG_APPDATA);
 		}
 		core_check_established(s);
-	} else if (dir == c && !s->sh_seen && core_ch(s) && core_ch(s)->has_early_data) {
+	} else if (dir == c && !s->sh_seen && s->ch_early_data) {
 		if (!core_dec_early(s, dir, r, ts))
 			core_early_record(s, r->len);
 	} else if (s->d[!dir].got_bytes) {
@@ -647,8 +648,8 @@ static void note_client_progress(struct session *s, int dir, const struct tls_re
 {
 	if (s->cli_after_ch || dir != core_client_dir(s) || !s->n_ch)
 		return;
-	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) && core_ch(s) &&
-	    core_ch(s)->has_early_data)
+	if (!v2 && (r->type == TLS_CT_APPDATA || r->type == TLS_CT_CCS) &&
+	    s->ch_early_data)
 		return;
 	s->cli_after_ch = true;
 }

@@ -79,7 +79,7 @@ static void tls13_client_record(struct session *s, int dir, uint32_t len, uint64
 		core_early_record(s, core_tls13_alert_len(s));
 	}
 	if (!s->cli_flight) {
-		if (len == core_tls13_alert_len(s) && core_ch(s) && core_ch(s)->has_early_data &&
+		if (len == core_tls13_alert_len(s) && s->ch_early_data &&
 		    !s->early_records_over) {
 			/* Early data may still be in flight (RFC 8446 4.2.10: a
 			 * server that rejected it skips what it cannot open):

@@ -404,7 +404,7 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	record_header(r, hdr);
 	st = tls13_open(&d->k[dir], hdr, r->body, r->len, d->buf, &len, &type);
 	if (st == TLS_OPEN_BAD_TAG && dir == core_client_dir(s) && !d->opened[dir] &&
-	    core_ch(s) && core_ch(s)->has_early_data && core_early_record(s, r->len)) {
+	    s->ch_early_data && core_early_record(s, r->len)) {
 		/* Early data still flowing after the server's flight began: the
 		 * server skips what its handshake keys do not open (RFC 8446
 		 * 4.2.10), within its early-data limit. */

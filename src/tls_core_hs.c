@@ -203,16 +203,37 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 	if (s->n_ch == 2 && core_ch(s))
 		note_retry_changes(s, ch);
 	if (s->n_ch == 1 && !s->ch && !s->ch_raw) {
+		s->ch_early_data = ch->has_early_data;
+		s->ch_offers13 = core_offers_tls13(ch);
 		keep_client_hello(s, ch, b, n, sslv2);
 	} else {
 		core_pool_put(s->ctx, POOL_CH, ch);
 	}
 }
 
+/* Whether the ServerHello echoes the kept ClientHello's session id (read
+ * from its bytes when only those are kept: no full parse for it). */
+static bool same_session_id(const struct session *s, const struct tls_server_hello *sh)
+{
+	const struct tls_client_hello *ch;
+	const uint8_t *sid;
+	size_t len;
+
+	if (!s->ch && s->ch_raw && !s->ch_raw_v2) {
+		if (tls_client_hello_session_id(s->ch_raw, s->ch_raw_len, &sid, &len) < 0)
+			return false;
+	} else if ((ch = core_ch(s))) {
+		sid = ch->session_id;
+		len = ch->session_id_len;
+	} else {
+		return false;
+	}
+	return len == sh->session_id_len && memcmp(sid, sh->session_id, len) == 0;
+}
+
 static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t n)
 {
 	struct tls_server_hello *sh;
-	const struct tls_client_hello *ch;
 	int c;
 
 	if (s->client < 0)
@@ -269,14 +290,12 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		s->d[0].enc = s->d[1].enc = true;
 		if (s->ctx->keylog)
 			core_dec_server_hello(s);
-	} else if ((ch = core_ch(s)) && sh->session_id_len &&
-		   sh->session_id_len == ch->session_id_len &&
-		   memcmp(sh->session_id, ch->session_id, sh->session_id_len) == 0) {
+	} else if (sh->session_id_len && same_session_id(s, sh)) {
 		s->resumed = true;
 	}
 	if (s->hrr && !s->tls13)
 		anom_add(&s->anom, "unexpected_message");
-	if (sh->downgrade && (ch = core_ch(s)) && core_offers_tls13(ch))
+	if (sh->downgrade && s->ch_offers13)
 		anom_add(&s->anom, "downgrade_sentinel");
 }
 
