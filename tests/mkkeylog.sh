@@ -19,11 +19,8 @@ DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
 netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
 
-tag=$$
-NC=keylogc$tag NS=keylogs$tag VC=klc$tag VS=kls$tag
-netns_workdir out certs
+netns_begin keylog out certs
 C=$W/certs
-netns_traps "$NC" "$NS"
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24
 

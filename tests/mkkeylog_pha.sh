@@ -26,11 +26,8 @@ DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
 netns_need python3 openssl ethtool ss timeout
 
-tag=$$
-NC=phac$tag NS=phas$tag VC=phc$tag VS=phs$tag
-netns_workdir out certs
+netns_begin pha out certs
 C=$W/certs
-netns_traps "$NC" "$NS"
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:60:00 10.96.0.1/24 10.96.0.2/24
 

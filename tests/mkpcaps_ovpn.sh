@@ -32,10 +32,7 @@ DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
 netns_need openvpn openssl ss timeout python3
 
-tag=$(( $$ % 10000 ))
-NC=tunnels2c$tag NS=tunnels2s$tag VC=tn2c$tag VS=tn2s$tag
-netns_workdir out certs
-netns_traps "$NC" "$NS"
+netns_begin ovpn out certs
 
 C=$W/certs
 netns_ca ca "/O=tlstap tests/CN=tlstap OpenVPN CA"

@@ -32,11 +32,8 @@ PY=/usr/bin/python3
 
 netns_need gtlsclient gtlsserver openssl ethtool timeout
 
-tag=$$
-NC=quiccli$tag NS=quicsrv$tag VC=quicc$tag VS=quics$tag
-netns_workdir out htdocs
+netns_begin quic out htdocs
 OUT=$W/out
-netns_traps "$NC" "$NS"
 
 # ------------------------------------------------------------------ network
 

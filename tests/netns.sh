@@ -182,6 +182,19 @@ netns_workdir() {
 	CUR=setup
 }
 
+# netns_begin NAME DIR...: a run's names and work directory: namespaces
+# NC=NAMEc<tag> and NS=NAMEs<tag>, veths VC and VS (the first three letters
+# of NAME, so that they fit IFNAMSIZ), tag from the PID; netns_workdir
+# DIR...; netns_traps for both namespaces.
+netns_begin() {
+	local name=$1
+	shift
+	tag=$(( $$ % 100000 ))
+	NC=${name}c$tag NS=${name}s$tag VC=${name:0:3}c$tag VS=${name:0:3}s$tag
+	netns_workdir "$@"
+	netns_traps "$NC" "$NS"
+}
+
 # netns_traps NS...: netns_cleanup of those namespaces on exit; SIGINT and
 # SIGTERM exit through it.
 netns_traps() {
