@@ -14,12 +14,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
-netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout
-
-netns_begin keylog out certs
+netns_begin keylog out certs -- openssl gnutls-serv gnutls-cli ethtool ss timeout
 C=$W/certs
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:62:00 10.98.0.1/24 10.98.0.2/24

@@ -19,8 +19,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
 [ "$(id -u)" = 0 ] || { echo "mkkeylog_more.sh: must run as root (network namespaces)" >&2; exit 1; }
 for c in openssl tcpdump ip ethtool ss timeout; do

@@ -21,12 +21,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
-netns_need python3 openssl ethtool ss timeout
-
-netns_begin pha out certs
+netns_begin pha out certs -- python3 openssl ethtool ss timeout
 C=$W/certs
 
 netns_pair "$NC" "$NS" "$VC" "$VS" 02:00:0a:60:00 10.96.0.1/24 10.96.0.2/24

@@ -27,13 +27,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 
-netns_need openvpn openssl ss timeout python3
-
-netns_begin ovpn out certs
-
+netns_begin ovpn out certs -- openvpn openssl ss timeout python3
 C=$W/certs
 netns_ca ca "/O=tlstap tests/CN=tlstap OpenVPN CA"
 netns_cert srv "/O=tlstap tests/CN=vpn.tlstap.test" \

@@ -30,8 +30,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 PGBIN=/usr/lib/postgresql/15/bin
 

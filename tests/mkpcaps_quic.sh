@@ -26,13 +26,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 
-netns_need gtlsclient gtlsserver openssl ethtool timeout
-
-netns_begin quic out htdocs
+netns_begin quic out htdocs -- gtlsclient gtlsserver openssl ethtool timeout
 OUT=$W/out
 
 # ------------------------------------------------------------------ network

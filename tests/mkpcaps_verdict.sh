@@ -17,8 +17,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/netns.sh"
-TOP=$(dirname "$HERE")
-DEST=${MKPCAPS_DEST:-$TOP/pcaps}
 PY=/usr/bin/python3
 
 netns_need openssl gnutls-serv gnutls-cli ethtool ss timeout

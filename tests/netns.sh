@@ -4,6 +4,11 @@
 # script keeps its own names, addresses and outputs; nothing here touches a
 # real interface.  Needs: iproute2 ethtool tcpdump openssl.
 
+# The repository (TOP), and where the captures go (DEST: pcaps/, or
+# MKPCAPS_DEST for a dry run).
+TOP=$(dirname "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)")
+DEST=${MKPCAPS_DEST:-$TOP/pcaps}
+
 # netns_need CMD...: exits unless the script runs as root with every CMD
 # on the PATH (tcpdump and ip are always needed).
 netns_need() {
@@ -182,16 +187,20 @@ netns_workdir() {
 	CUR=setup
 }
 
-# netns_begin NAME DIR...: a run's names and work directory: namespaces
-# NC=NAMEc<tag> and NS=NAMEs<tag>, veths VC and VS (the first three letters
-# of NAME, so that they fit IFNAMSIZ), tag from the PID; netns_workdir
-# DIR...; netns_traps for both namespaces.
+# netns_begin NAME DIR... [-- CMD...]: netns_need CMD...; then a run's
+# names and work directory: namespaces NC=NAMEc<tag> and NS=NAMEs<tag>,
+# veths VC and VS (the first three letters of NAME, so that they fit
+# IFNAMSIZ), tag from the PID; netns_workdir DIR...; netns_traps for both
+# namespaces.
 netns_begin() {
-	local name=$1
+	local name=$1 dirs=()
 	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do dirs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	netns_need "$@"
 	tag=$(( $$ % 100000 ))
 	NC=${name}c$tag NS=${name}s$tag VC=${name:0:3}c$tag VS=${name:0:3}s$tag
-	netns_workdir "$@"
+	netns_workdir "${dirs[@]}"
 	netns_traps "$NC" "$NS"
 }
 
