@@ -18,7 +18,7 @@
  * cfg.max_flows, the least recently active flow (closed ones first) is
  * evicted.  A UDP flow enters the table only at a datagram that one of the
  * protocols of udp.c recognises; other UDP traffic costs no state.  Every way a flow ends goes through
- * end_flow(): finish the session, emit if it was TLS and not yet emitted,
+ * pl_end_flow(): finish the session, emit if it was TLS and not yet emitted,
  * free.
  */
 #include "../parsers/fp.h"
@@ -45,27 +45,7 @@
 #include "tcptrack.h"
 #include "udp.h"
 #include "verdict.h"
-
-#define SEC 1000000000ull
-
-struct pipeline {
-	struct tt_ctx *ctx;
-	struct flow_table *ft;
-	struct ipfrag *frag;
-	struct qpaths *qp;      /* QUIC connections on new address pairs */
-	struct reasm_mem mem;
-	struct pkt_clock clock;
-	bool ext_clock;         /* pipeline_clock() drives it */
-	uint64_t last_ts, next_check;
-	struct flow *cur;       /* the flow of the packet at hand */
-	uint64_t encap_bytes;   /* flows' tunnel chains, as allocated (mem.h) */
-	uint64_t qp_bytes;      /* qpaths_bytes(qp), read again when it changes:
-				 * memory is accounted several times a packet */
-	uint32_t source;        /* of the packets now arriving (sources.h) */
-	uint32_t since_sample;  /* packets since the allocator's slack was measured */
-	uint64_t shed_credit;   /* bytes shed that the parts have not grown back into */
-	uint64_t last_total;    /* the parts' total after the last packet */
-};
+#include "pipeline_impl.h"
 
 struct sinkctx {
 	struct pipeline *pl;
@@ -97,8 +77,6 @@ static void sink_fin(void *u, int dir, uint64_t ts)
 	session_tcp_event(k->f->sess, dir, TCP_EV_FIN, ts);
 }
 
-static void stop_reasm(struct pipeline *pl, struct flow *f);
-static void account(struct pipeline *pl);
 
 /* f leaves the QUIC index (a TCP flow never entered it). */
 static void quic_forget(struct pipeline *pl, struct flow *f)
@@ -107,35 +85,6 @@ static void quic_forget(struct pipeline *pl, struct flow *f)
 		return;
 	qpaths_forget(pl->qp, f);
 	pl->qp_bytes = qpaths_bytes(pl->qp);
-}
-
-/* Reassembly memory is full: the connections idle longest (a second of
- * packet time or more, closed ones first) stop buffering, each saying so
- * (reasm_memcap_shed), so that connections holding a few bytes each cannot
- * keep a new one from being reassembled.  The walk is bounded. */
-static bool reclaim(void *u, uint64_t more)
-{
-	struct pipeline *pl = u;
-
-	for (int list = 1; list >= 0; list--) {
-		struct flow *f = flow_oldest(pl->ft, list == 1);
-		for (int walked = 0; f && walked < 256; walked++) {
-			struct flow *newer = f->prev;
-			if (pl->mem.used + more <= pl->mem.cap)
-				return true;
-			if (f->seen_ns + SEC > pl->last_ts)
-				break;   /* the rest of this list is more recent */
-			if (f != pl->cur && f->rd && (f->rd[0].ooo_bytes || f->rd[0].pend_cap ||
-						      f->rd[1].ooo_bytes || f->rd[1].pend_cap)) {
-				if (f->sess)
-					session_anomaly(f->sess, "reasm_memcap_shed");
-				stop_reasm(pl, f);
-				pl->ctx->st.reasm_shed++;
-			}
-			f = newer;
-		}
-	}
-	return pl->mem.used + more <= pl->mem.cap;
 }
 
 struct pipeline *pipeline_new(struct tt_ctx *ctx)
@@ -166,10 +115,10 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->mem.memcap_hits = &st->reasm_memcap_hits;
 	pl->mem.dir_limit_hits = &st->reasm_dir_limit_hits;
 	pl->mem.conflicts = &st->reasm_overlap_conflicts;
-	pl->mem.reclaim = reclaim;
+	pl->mem.reclaim = pl_reclaim;
 	pl->mem.reclaim_u = pl;
 	st->mem_budget = ctx->cfg.memcap;
-	account(pl);
+	pl_account(pl);
 	return pl;
 }
 
@@ -239,14 +188,14 @@ static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 	f->emitted = true;
 }
 
-static void stop_reasm(struct pipeline *pl, struct flow *f)
+void pl_stop_reasm(struct pipeline *pl, struct flow *f)
 {
 	for (int d = 0; d < 2 && f->rd; d++)
 		if (!f->rd[d].stopped)
 			reasm_stop(&f->rd[d], &pl->mem);
 }
 
-static void end_flow(struct pipeline *pl, struct flow *f)
+void pl_end_flow(struct pipeline *pl, struct flow *f)
 {
 	struct tt_stats *st = &pl->ctx->st;
 
@@ -277,7 +226,7 @@ static void end_flow(struct pipeline *pl, struct flow *f)
 
 /* The oldest connection kept compact (flow.h) goes: it has sent no
  * payload, so there is no record to write. */
-static void drop_compact(struct pipeline *pl)
+void pl_drop_compact(struct pipeline *pl)
 {
 	flow_compact_drop(pl->ft);
 	pl->ctx->st.flows_active = flow_count(pl->ft);
@@ -292,23 +241,23 @@ static void expire(struct pipeline *pl, uint64_t now)
 	ipfrag_expire(pl->frag, now);
 	while ((f = flow_oldest(pl->ft, FLOW_CLOSED)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
-		end_flow(pl, f);
+		pl_end_flow(pl, f);
 	}
 	while ((f = flow_oldest(pl->ft, FLOW_OPEN)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
-		end_flow(pl, f);
+		pl_end_flow(pl, f);
 	}
 	while ((f = flow_oldest(pl->ft, FLOW_QUIET)) && f->seen_ns + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
-		end_flow(pl, f);
+		pl_end_flow(pl, f);
 	}
 	while (flow_compact_oldest(pl->ft, &seen) && seen + cfg->tcp_idle_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
-		drop_compact(pl);
+		pl_drop_compact(pl);
 	}
 	while ((f = flow_oldest(pl->ft, FLOW_UDP)) && f->seen_ns + cfg->udp_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
-		end_flow(pl, f);
+		pl_end_flow(pl, f);
 	}
 }
 
@@ -334,147 +283,6 @@ void pipeline_tick(struct pipeline *pl, uint64_t now_ns)
 {
 	if (now_ns > pl->last_ts)
 		maybe_expire(pl, now_ns);
-}
-
-/* Sessions hold more than cfg.session_memcap: end the least recently
- * active connections that have one (closed ones first), each reported with
- * what it knew and the anomaly session_memcap, until they fit again.  The
- * walk from the old end skips flows without a session, at most a bounded
- * number of them per eviction, so a SYN flood cannot make this slow. */
-#define SHED_WALK 256
-
-static void shed_sessions(struct pipeline *pl, struct flow *keep)
-{
-	struct tt_ctx *ctx = pl->ctx;
-
-	static const int order[] = { FLOW_CLOSED, FLOW_UDP, FLOW_OPEN };
-
-	for (int i = 0; i < 3 && ctx->sess_mem > ctx->cfg.session_memcap; i++) {
-		struct flow *f = flow_oldest(pl->ft, order[i]);
-		int walked = 0;
-		while (f && ctx->sess_mem > ctx->cfg.session_memcap && walked < SHED_WALK) {
-			struct flow *newer = f->prev;
-			if (f != keep && f->sess) {
-				session_anomaly(f->sess, "session_memcap");
-				ctx->st.flows_evicted_memcap++;
-				ctx->st.flows_evicted++;
-				end_flow(pl, f);
-				walked = 0;
-			} else {
-				walked++;
-			}
-			f = newer;
-		}
-	}
-}
-
-/* The memory budget's parts this pipeline holds, as they are now (mem.h). */
-static void account(struct pipeline *pl)
-{
-	struct tt_ctx *ctx = pl->ctx;
-	struct tt_stats *st = &ctx->st;
-
-	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes + pl->qp_bytes);
-	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used);
-	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
-	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
-	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
-	mem_set(st, MEM_CERTS, x509_ctx_bytes(ctx->x509));
-	mem_set(st, MEM_OUTPUT, ctx->output_bytes + (ctx->w ? jw_bytes(ctx->w) : 0));
-}
-
-static bool over(struct pipeline *pl, uint64_t goal)
-{
-	account(pl);
-	return mem_total(&pl->ctx->st) > goal;
-}
-
-/* What --memcap sheds in each stage: first connections that have sent no
- * payload (a SYN, a handshake: no record to lose), then unfinished
- * sessions, which are ended and reported. */
-static bool sheddable(const struct flow *f, int stage)
-{
-	return !f->emitted && (stage == 0 ? !f->sess : f->sess != NULL);
-}
-
-/* What the parts may hold together: --memcap less this pipeline's share
- * of the allocator's slack as last measured (mem.h: memory freed but not
- * yet reused, which the process still holds; README "Memory").  What
- * shedding freed and the parts have not grown back into yet is no slack
- * to reserve for: the next connections reuse it (shed_credit).  At least
- * a thirty-second is kept for what grows between two samples. */
-static uint64_t held_cap(const struct pipeline *pl)
-{
-	uint64_t memcap = pl->ctx->cfg.memcap, slack = mem_slack_share(memcap);
-
-	slack = slack > pl->shed_credit ? slack - pl->shed_credit : 0;
-	if (slack < memcap / 32)
-		slack = memcap / 32;   /* what sampling misses between samples */
-	return slack < memcap / 2 ? memcap - slack : memcap / 2;
-}
-
-/* Over held_cap(): shed, least recently active first (connections without
- * payload, the compact ones first, then closed ones, open ones, UDP
- * flows), down to a sixteenth of the budget below it so that the next packets do not start it again.  An unfinished session is
- * reported with what it knew and the anomaly memcap_shed.  Each walk skips
- * at most SHED_WALK flows in a row that do not fit the stage. */
-static void shed_budget(struct pipeline *pl, struct flow *keep)
-{
-	struct tt_ctx *ctx = pl->ctx;
-	uint64_t goal = held_cap(pl) - ctx->cfg.memcap / 16, before = mem_total(&ctx->st);
-	static const int order[] = { FLOW_QUIET, FLOW_CLOSED, FLOW_OPEN, FLOW_UDP };
-	uint64_t seen;
-
-	while (over(pl, goal) && flow_compact_oldest(pl->ft, &seen)) {
-		ctx->st.shed_half_open++;
-		drop_compact(pl);
-	}
-	for (int stage = 0; stage < 2; stage++) {
-		for (int i = 0; i < 4 && over(pl, goal); i++) {
-			struct flow *f = flow_oldest(pl->ft, order[i]);
-			int walked = 0;
-			while (f && walked < SHED_WALK && over(pl, goal)) {
-				struct flow *newer = f->prev;
-				if (f == keep || !sheddable(f, stage)) {
-					walked++;
-				} else if (stage == 0) {
-					ctx->st.shed_half_open++;
-					end_flow(pl, f);
-				} else {
-					session_anomaly(f->sess, "memcap_shed");
-					ctx->st.shed_sessions++;
-					end_flow(pl, f);
-				}
-				f = newer;
-			}
-		}
-	}
-	if (mem_total(&ctx->st) < before)
-		pl->shed_credit += before - mem_total(&ctx->st);
-}
-
-/* After a packet: sessions within --session-memcap, everything within
- * --memcap.  Inline: with two callers (TCP, UDP) gcc stopped inlining it,
- * about 20 instructions more per packet. */
-static inline void keep_budget(struct pipeline *pl, struct flow *keep)
-{
-	uint64_t total;
-
-	if (pl->ctx->sess_mem > pl->ctx->cfg.session_memcap)
-		shed_sessions(pl, keep);
-	account(pl);
-	total = mem_total(&pl->ctx->st);
-	if (total > pl->last_total) {   /* grown back into what was shed */
-		uint64_t grew = total - pl->last_total;
-		pl->shed_credit -= grew < pl->shed_credit ? grew : pl->shed_credit;
-	}
-	pl->last_total = total;
-	if (total > held_cap(pl)) {
-		mem_slack_sample();   /* measured again first (trimming past its bound) */
-		if (over(pl, held_cap(pl)))
-			shed_budget(pl, keep);
-		pl->last_total = mem_total(&pl->ctx->st);
-	}
 }
 
 /* The flow keeps how each side's first packet travelled, for its record.
@@ -519,7 +327,7 @@ static void evict_one(struct pipeline *pl)
 	}
 	if (!closed && flow_compact_oldest(pl->ft, &seen) && (!old || seen < old->seen_ns)) {
 		pl->ctx->st.flows_evicted++;
-		drop_compact(pl);
+		pl_drop_compact(pl);
 		return;
 	}
 	if (!old)
@@ -527,7 +335,7 @@ static void evict_one(struct pipeline *pl)
 	pl->ctx->st.flows_evicted++;
 	if (old->sess)
 		session_anomaly(old->sess, "flow_evicted");
-	end_flow(pl, old);
+	pl_end_flow(pl, old);
 }
 
 static struct flow *new_flow(struct pipeline *pl, const struct flow_endpoints *key)
@@ -623,7 +431,7 @@ static void udp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		}
 	}
 	flow_touch(pl->ft, f, FLOW_UDP);
-	keep_budget(pl, f);
+	pl_keep_budget(pl, f);
 }
 
 
@@ -662,7 +470,7 @@ static struct flow *reopen(struct pipeline *pl, struct flow *old, int *side)
 	memcpy(key.addr[1], old->ep.addr[!c], 16);
 	key.port[0] = old->ep.port[c];
 	key.port[1] = old->ep.port[!c];
-	end_flow(pl, old);
+	pl_end_flow(pl, old);
 	f = new_flow(pl, &key);
 	if (!f)
 		return NULL;
@@ -687,7 +495,7 @@ static struct flow *flow_of(struct pipeline *pl, const struct pkt *p, int *side)
 	flow_key(p, 6, pl->ctx->cfg.vlan_tracking, &key);
 	f = flow_lookup(pl->ft, &key, side);
 	if (f && syn && !ack && new_connection(f, *side, p)) {
-		end_flow(pl, f);
+		pl_end_flow(pl, f);
 		f = NULL;
 	} else if (f && syn && ack && f->reuse_side >= 0 && *side != f->reuse_side &&
 		   p->ack == f->reuse_isn + 1) {
@@ -874,7 +682,7 @@ static void settle(struct pipeline *pl, struct flow *f)
 	if (!f->sess)
 		return;
 	if (!session_wants_data(f->sess))
-		stop_reasm(pl, f);
+		pl_stop_reasm(pl, f);
 	if (!f->emitted && session_decided(f->sess) && session_is_tls(f->sess))
 		emit_decided(pl, f);
 }
@@ -929,7 +737,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	settle(pl, f);
 	flow_touch(pl->ft, f, list_of(f));
 	pl->cur = NULL;
-	keep_budget(pl, f);
+	pl_keep_budget(pl, f);
 	flow_shrink(pl->ft, f);
 }
 
@@ -1020,17 +828,17 @@ void pipeline_flush(struct pipeline *pl)
 	uint64_t seen;
 
 	while ((f = flow_any(pl->ft)) != NULL)
-		end_flow(pl, f);
+		pl_end_flow(pl, f);
 	while (flow_compact_oldest(pl->ft, &seen))
-		drop_compact(pl);
+		pl_drop_compact(pl);
 	pull_parser_stats(pl->ctx);
-	account(pl);
+	pl_account(pl);
 }
 
 void pipeline_sync(struct pipeline *pl)
 {
 	pull_parser_stats(pl->ctx);
-	account(pl);
+	pl_account(pl);
 }
 
 void pipeline_free(struct pipeline *pl)
