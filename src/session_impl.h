@@ -94,7 +94,6 @@ struct sess_dir {
 	uint8_t *wrap;
 	uint32_t wrap_len;
 	bool wrapped;                   /* every later byte goes through wrap */
-	struct dig_b64 b64;             /* GridFTP: the ADAT base64 between pieces */
 };
 
 /* DTLS (session_dtls.c): what a datagram transport adds, allocated for
@@ -117,6 +116,8 @@ struct session {
 	/* the cleartext before TLS (upgrade, proxy), allocated when the first
 	 * bytes are not TLS (session_prelude.c) */
 	struct pre_state *pre;
+	struct dig_b64 *adat;           /* [2] GridFTP: each side's ADAT base64
+					 * between pieces; heap, NULL until then */
 	bool pre_tried;                 /* started once: never again */
 	const char *framing;            /* static: the protocol whose packets
 	                                 * carry the records ("capwap"), NULL */

@@ -54,6 +54,8 @@ void sess_pre_free(struct session *s)
 	}
 	free(s->pre);
 	s->pre = NULL;
+	free(s->adat);
+	s->adat = NULL;
 }
 
 /* Bytes of the TLS stream that came out of TDS or OpenVPN packets: parsed
@@ -95,21 +97,27 @@ void sess_pre_wrapped(struct session *s, int dir, const uint8_t *b, size_t n, ui
  * them, decoded a slice at a time. */
 static void wrapped_piece(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
 {
-	struct sess_dir *d = &s->d[dir];
 	uint8_t out[DIG_B64_OUT(1024)];
+	struct dig_b64 *st;
 
 	if (!s->pre->info.wrapped_b64) {
 		sess_pre_wrapped(s, dir, b, n, ts);
 		return;
 	}
+	if (!s->adat) {   /* only GridFTP sessions pay for it */
+		if (!(s->adat = calloc(2, sizeof *s->adat)))
+			return;
+		core_mem_add(s, 2 * sizeof *s->adat);
+	}
+	st = &s->adat[dir];
 	while (n && tls_core_wants_data(s)) {
-		size_t k = n < 1024 ? n : 1024, m = dig_b64_decode(&d->b64, b, k, out);
+		size_t k = n < 1024 ? n : 1024, m = dig_b64_decode(st, b, k, out);
 
 		b += k;
 		n -= k;
-		if (d->b64.bad) {
+		if (st->bad) {
 			tls_core_anomaly(s, "adat_bad_encoding");
-			d->b64.bad = false;
+			st->bad = false;
 		}
 		if (m)
 			sess_pre_wrapped(s, dir, out, m, ts);
