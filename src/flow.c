@@ -6,6 +6,7 @@
  * apart by the protocol.
  */
 #include "flow.h"
+#include "slab.h"
 
 #include "mem.h"
 
@@ -27,6 +28,7 @@ struct flow_table {
 	struct flow_list lists[FLOW_LISTS];
 	struct flow *spare;             /* one freed flow, reused by the next */
 	uint64_t bytes;                 /* the buckets and the flows, as allocated (mem.h) */
+	struct slab_pool compact[2];    /* compact entries: IPv4, IPv6 (slab.h) */
 };
 
 /*
@@ -39,7 +41,8 @@ struct flow_table {
  * it encoded and keeps the compact form only if it gives back the same
  * struct flow, byte for byte, so that no state the pipeline or tcptrack.c
  * reads is ever lost or changed; a connection it cannot hold stays whole.
- * 88 bytes for IPv4 (a 96-byte chunk), 112 for IPv6 (128).
+ * 88 bytes for IPv4, 112 for IPv6: with the slab's block pointer, 96-
+ * and 120-byte slots of the table's slab pools (slab.h).
  */
 struct compact {
 	FLOW_HEAD
@@ -91,6 +94,8 @@ struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed)
 	}
 	t->max = max_flows;
 	t->seed = seed;
+	slab_init(&t->compact[0], sizeof(struct compact) + 8);
+	slab_init(&t->compact[1], sizeof(struct compact) + 32);
 	t->bytes = mem_block(t->bucket);
 	return t;
 }
@@ -101,6 +106,8 @@ void flow_table_free(struct flow_table *t)
 		return;
 	free(t->spare);
 	free(t->bucket);
+	slab_destroy(&t->compact[0]);
+	slab_destroy(&t->compact[1]);
 	free(t);
 }
 
@@ -262,9 +269,8 @@ static void rechain(struct flow_table *t, struct flow *from, struct flow *to)
 
 static void free_compact(struct flow_table *t, struct compact *c)
 {
-	t->bytes -= mem_block(c);
 	t->n_compact--;
-	free(c);
+	slab_free(c);
 }
 
 /* The compact form of f into c (COMPACT_MAX bytes); returns its size, 0
@@ -370,7 +376,8 @@ bool flow_shrink(struct flow_table *t, struct flow *f)
 	g.prev = f->prev;
 	g.next = f->next;
 	g.list = f->list;
-	if (memcmp(&g, f, sizeof g) != 0 || !(c = malloc(n)))
+	if (memcmp(&g, f, sizeof g) != 0 ||
+	    !(c = slab_alloc(&t->compact[n > t->compact[0].slot - sizeof(void *)])))
 		return false;
 	memcpy(c, &buf, n);
 	c->compact = true;
@@ -378,7 +385,6 @@ bool flow_shrink(struct flow_table *t, struct flow *f)
 	rechain(t, f, (struct flow *)(void *)c);
 	list_unlink(&t->lists[FLOW_QUIET], f);
 	list_push(&t->lists[FLOW_COMPACT], (struct flow *)(void *)c);
-	t->bytes += mem_block(c);
 	t->n_compact++;
 	release(t, f);
 	return true;
@@ -537,7 +543,7 @@ void flow_free(struct flow_table *t, struct flow *f)
 
 uint64_t flow_table_bytes(const struct flow_table *t)
 {
-	return t->bytes;
+	return t->bytes + t->compact[0].bytes + t->compact[1].bytes;
 }
 
 uint32_t flow_count(const struct flow_table *t)
