@@ -61,10 +61,12 @@ static size_t handshake(uint8_t *out, uint32_t version, const uint8_t *dcid, siz
 	out[o++] = (uint8_t)(version >> 8);
 	out[o++] = (uint8_t)version;
 	out[o++] = (uint8_t)dl;
-	memcpy(out + o, dcid, dl);
+	if (dl)         /* (an empty id may come as NULL) */
+		memcpy(out + o, dcid, dl);
 	o += dl;
 	out[o++] = (uint8_t)sl;
-	memcpy(out + o, sc, sl);
+	if (sl)
+		memcpy(out + o, sc, sl);
 	o += sl;
 	out[o++] = 0x40;
 	out[o++] = 40;
