@@ -81,7 +81,8 @@ static size_t short_hdr(uint8_t *out, const uint8_t *dcid, size_t dl)
 	size_t o = 0;
 
 	out[o++] = 0x41;
-	memcpy(out + o, dcid, dl);
+	if (dl)
+		memcpy(out + o, dcid, dl);
 	o += dl;
 	for (int i = 0; i < 30; i++)
 		out[o++] = (uint8_t)(i * 53 + 5);
