@@ -25,6 +25,8 @@ struct x509_stats {
 	uint64_t parsed;        /* certificates parsed (first seen) */
 	uint64_t cache_hits;    /* ... found in the cache */
 	uint64_t failed;        /* ... that mbedTLS refused (parse_error) */
+	uint64_t validations;   /* chains validated (mbedTLS path validation) */
+	uint64_t validation_hits;       /* ... found in the validation cache */
 };
 
 struct x509_ctx_opts {

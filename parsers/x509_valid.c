@@ -348,11 +348,11 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 		  struct x509_validation *out)
 {
 	struct vstatic local, *v = &local;
-	struct vslot *slot;
+	struct vslot *set, *slot;
 	int64_t t = (int64_t)(ts_ns / 1000000000u);
 	uint64_t h = 0;
 	uint32_t r;
-	bool hit;
+	bool hit = false;
 
 	if (!x || !chain || n == 0 || !chain[0])
 		return -1;
@@ -365,13 +365,28 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 		memcpy(&w, chain[i]->sha256, sizeof w);
 		h += w * (2 * i + 1);
 	}
-	slot = &x->vcache[h % VCACHE_SLOTS];
-	hit = slot->key && slot->n == n;
-	for (size_t i = 0; hit && i < n; i++)
-		hit = memcmp(slot->key + 32 * i, chain[i]->sha256, 32) == 0;
+	set = &x->vcache[(h % VCACHE_SETS) * VCACHE_WAYS];
+	slot = set;
+	for (size_t w = 0; w < VCACHE_WAYS; w++) {
+		struct vslot *s = &set[w];
+		bool same = s->key && s->n == n;
+		for (size_t i = 0; same && i < n; i++)
+			same = memcmp(s->key + 32 * i, chain[i]->sha256, 32) == 0;
+		if (same) {
+			hit = true;
+			slot = s;
+			break;
+		}
+		if (s->used < slot->used)
+			slot = s;       /* the least recently used (or empty) way */
+	}
+	x->vclock++;
 	if (hit) {
 		v = &slot->v;
+		slot->used = x->vclock;
+		x->st.validation_hits++;
 	} else {
+		x->st.validations++;
 		uint8_t *key = malloc(n * 32);
 		validate_static(x, chain, n, &local);
 		if (key) {
@@ -382,6 +397,7 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 			free(slot->key);
 			slot->key = key;
 			slot->n = n;
+			slot->used = x->vclock;
 			slot->v = local;
 		}
 	}

@@ -104,6 +104,7 @@ struct tt_stats {
 	uint64_t outcome[9];            /* indexed by enum tls_outcome */
 	uint64_t records_written, records_dropped;
 	uint64_t certs_parsed, certs_cache_hits, certs_failed;
+	uint64_t certs_validations, certs_validation_hits;
 	/* decryption (--keylog) */
 	uint64_t keylog_lines, keylog_secrets, keylog_bad_lines;
 	uint64_t dec_sessions;          /* sessions whose ClientHello random had secrets */

@@ -770,6 +770,8 @@ static const struct stat_field {
 	STAT("certificates", "parsed", certs_parsed),
 	STAT("certificates", "cache_hits", certs_cache_hits),
 	STAT("certificates", "failed", certs_failed),
+	STAT("certificates", "validations", certs_validations),
+	STAT("certificates", "validation_hits", certs_validation_hits),
 	STAT("records", "written", records_written),
 	STAT("records", "dropped", records_dropped),
 };

@@ -820,6 +820,8 @@ static void pull_parser_stats(struct tt_ctx *ctx)
 	ctx->st.certs_parsed = xs->parsed;
 	ctx->st.certs_cache_hits = xs->cache_hits;
 	ctx->st.certs_failed = xs->failed;
+	ctx->st.certs_validations = xs->validations;
+	ctx->st.certs_validation_hits = xs->validation_hits;
 }
 
 void pipeline_flush(struct pipeline *pl)

@@ -453,6 +453,80 @@ static void test_cache(void)
 }
 
 /* --client-ca-file: a store of its own for client chains. */
+/* The validation cache: every distinct chain validated once, a repeat
+ * answered from the cache, and nine chains competing for one set of eight
+ * ways evict the least recently used.  Any bytes make a certificate object
+ * (parse_error), and the cache is keyed by the chain's SHA-256s, so junk
+ * DER serves; for a one-certificate chain the set is the low byte of the
+ * first SHA-256 word (x509_valid.c). */
+static struct x509_cert *junk_cert(struct x509_ctx *x, uint32_t i)
+{
+	uint8_t b[8] = { 0x30, 0x06, 0x02, 0x04 };
+
+	memcpy(b + 4, &i, sizeof i);
+	return x509_cert_get(x, b, sizeof b);
+}
+
+static bool validate1(struct x509_ctx *x, struct x509_cert *c)
+{
+	struct x509_validation v;
+	return x509_validate(x, &c, 1, NULL, 0, false, T(2030, 1, 1), &v) == 0;
+}
+
+static void test_validation_cache(void)
+{
+	struct x509_ctx_opts o = { .ca_file = NULL, .cache_size = 512 };
+	char err[256];
+	struct x509_ctx *x = x509_ctx_new(&o, err, sizeof err);
+	struct x509_cert *c[100], *same[9];
+	const struct x509_stats *st;
+	uint32_t k = 0;
+	size_t ns = 0;
+
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	st = x509_ctx_stats(x);
+	/* 100 chains, three times in turn (at most 6 share a set): a
+	 * direct-mapped cache of 1,024 slots would see about five of them
+	 * collide and miss on every round. */
+	for (uint32_t i = 0; i < 100; i++)
+		c[i] = junk_cert(x, i);
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < 100; i++)
+			CHECK(c[i] && validate1(x, c[i]));
+	CHECK(st->validations == 100);
+	CHECK(st->validation_hits == 200);
+	for (size_t i = 0; i < 100; i++)
+		x509_cert_put(x, c[i]);
+
+	/* Nine chains of one set (the first SHA-256 byte 0x5a or 0xda). */
+	while (ns < 9 && k < 1000000) {
+		struct x509_cert *j = junk_cert(x, 1000 + k++);
+		if (j && (j->sha256[0] & 0x7f) == 0x5a)
+			same[ns++] = j;
+		else
+			x509_cert_put(x, j);
+	}
+	CHECK(ns == 9);
+	if (ns == 9) {
+		uint64_t v0 = st->validations, h0 = st->validation_hits;
+		for (size_t i = 0; i < 8; i++)
+			validate1(x, same[i]);          /* eight misses fill the set */
+		validate1(x, same[0]);                  /* hit: same[1] is now the oldest */
+		validate1(x, same[8]);                  /* miss: evicts same[1] */
+		validate1(x, same[0]);                  /* hit */
+		validate1(x, same[2]);                  /* hit */
+		CHECK(st->validations == v0 + 9);
+		CHECK(st->validation_hits == h0 + 3);
+		validate1(x, same[1]);                  /* evicted: validated again */
+		CHECK(st->validations == v0 + 10);
+	}
+	for (size_t i = 0; i < ns; i++)
+		x509_cert_put(x, same[i]);
+	x509_ctx_free(x);
+}
+
 static void test_client_store(void)
 {
 	struct x509_ctx_opts o = { .cache_size = 8 };
@@ -805,6 +879,7 @@ int main(int argc, char **argv)
 	test_time_offsets();
 	test_cache();
 	test_validation();
+	test_validation_cache();
 	test_client_store();
 	test_hosts();
 	test_emit();
