@@ -53,12 +53,19 @@ static enum tcpt_take sum_verdict(int8_t *mode, uint8_t *bad, bool ok, bool data
 	return *mode == 0 && data ? TCPT_UNSURE : TCPT_TAKE;
 }
 
-/* The stronger of two verdicts. */
+/* The stronger of two verdicts (tcptrack.h orders them). */
 static enum tcpt_take worse(enum tcpt_take a, enum tcpt_take b)
 {
-	static const int rank[] = { [TCPT_TAKE] = 0, [TCPT_UNSURE] = 1, [TCPT_DOUBT] = 2,
-				    [TCPT_DROP] = 3 };
-	return rank[b] > rank[a] ? b : a;
+	return b > a ? b : a;
+}
+
+/* Whether a checksum verdict can change anything: a direction not decided
+ * yet, or a wrong checksum on a verified one.  A decided direction's right
+ * checksum, and any on an offloaded one, is taken with nothing to note
+ * (sum_verdict would answer TCPT_TAKE without a change). */
+static bool sum_matters(int8_t mode, bool ok)
+{
+	return mode == 0 || (mode == 1 && !ok);
 }
 
 bool tcpt_wants_sum(const struct flow *f, int side, const struct pkt *p)
@@ -81,7 +88,7 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 	 * (GRO/LRO), which leaves the checksum of one of its segments. */
 	if (p->ip_len > 1500)
 		sum = TCPSUM_UNKNOWN;
-	if (sum != TCPSUM_UNKNOWN) {
+	if (sum != TCPSUM_UNKNOWN && sum_matters(h->tcp_sum, sum == TCPSUM_OK)) {
 		bool late = false;
 		enum tcpt_take v = sum_verdict(&h->tcp_sum, &h->tcp_bad, sum == TCPSUM_OK, data,
 					       &late);
@@ -91,7 +98,7 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 			*why = "ip_length_zero";
 		t = worse(t, v);
 	}
-	if (p->af == 4) {
+	if (p->af == 4 && sum_matters(h->ip_sum, !p->ip_sum_bad)) {
 		bool late = false;
 		enum tcpt_take v = sum_verdict(&h->ip_sum, &h->ip_bad, !p->ip_sum_bad, data, &late);
 		if (v == TCPT_DOUBT || (late && h->ip_bad))

@@ -18,10 +18,11 @@
 #include "flow.h"
 #include "tcpsum.h"
 
+/* From the weakest to the strongest verdict: of two, the greater wins. */
 enum tcpt_take {
 	TCPT_TAKE,       /* the endpoint takes it */
-	TCPT_DOUBT,      /* it may not have: hold the copy (reasm_segment_held) */
 	TCPT_UNSURE,     /* probably does, not known yet: hold it quietly */
+	TCPT_DOUBT,      /* it may not have: hold the copy (reasm_segment_held) */
 	TCPT_DROP,       /* it does not */
 };
 
