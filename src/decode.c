@@ -76,8 +76,8 @@ static void syn_wscale(struct cur c, struct pkt *o)
  * segment, so a header that does not fit is a truncated capture; otherwise
  * n is the segment's declared length and a header that does not fit in it
  * is malformed. */
-static enum decode_result tcp_header(const uint8_t *p, uint32_t n, bool cut, struct pkt *o,
-				     struct tt_stats *st)
+static inline enum decode_result tcp_header(const uint8_t *p, uint32_t n, bool cut,
+					    struct pkt *o, struct tt_stats *st)
 {
 	struct cur c = cur_make(p, n);
 	uint8_t off, fl;
@@ -179,8 +179,8 @@ static int ipv4_sum_ok(const uint8_t *h, size_t n)
 /* The L4 part of an IP datagram: caplen-limited bytes in c, the datagram's
  * declared L4 length in l4len (from_capture: not declared, taken from what
  * was captured, as with TCP segmentation offload). */
-static enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len, bool from_capture,
-			     struct pkt *o, struct tt_stats *st)
+static inline enum decode_result l4(struct cur *c, uint8_t proto, uint32_t l4len,
+				    bool from_capture, struct pkt *o, struct tt_stats *st)
 {
 	enum decode_result r;
 	uint32_t have = (uint32_t)(c->left < l4len ? c->left : l4len);

@@ -690,8 +690,6 @@ static void settle(struct pipeline *pl, struct flow *f)
 static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 {
 	struct flow *f;
-	struct sinkctx sc;
-	struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
 	int side = 0;
 	bool reassembling;
 	enum tcpt_take take;
@@ -703,8 +701,6 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	if (p->n_encap && (!f->encap || !f->encap[side].n))
 		keep_encap(pl, f, side, p);
 	counters(pl, f, side, p, ts);
-	sc.pl = pl;
-	sc.f = f;
 
 	if (!f->sess && p->payload_len && !f->emitted) {
 		if (!flow_reasm_open(pl->ft, f))
@@ -728,9 +724,13 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 	}
 	if (take != TCPT_DROP)
 		tcpt_sent(f, side, p, taken(take));
-	if (f->sess && session_wants_data(f->sess) && !f->rd[side].stopped)
+	if (f->sess && session_wants_data(f->sess) && !f->rd[side].stopped) {
+		/* (built here: most packets of a long connection come after
+		 * its record, with no bytes to hand on) */
+		struct sinkctx sc = { pl, f };
+		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
 		feed(pl, f, side, p, take, ts, &k);
-	else
+	} else
 		note_only(f, side, p, take, ts);
 	if (p->flags & TCP_RST)
 		rst(pl, f, side, p, take, ts);
