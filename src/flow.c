@@ -1,7 +1,9 @@
 /*
  * flow.c - the connection table: chained hash on the canonical 5-tuple
  * (+VLAN), keyed with a random seed per table, grown by doubling, and four
- * LRU lists (open TCP, closed TCP, UDP, TCP without payload yet) for timeouts and eviction.  A TCP
+ * LRU lists (open TCP, closed TCP, UDP, TCP without payload yet) for
+ * timeouts and eviction; the compact connections (FLOW_COMPACT) have a
+ * hash and a list of their own.  A TCP
  * and a UDP flow on the same addresses and ports hash alike and are told
  * apart by the protocol.
  */
@@ -19,16 +21,28 @@ struct flow_list {
 	struct flow *head, *tail;   /* head: most recent */
 };
 
+/* The compact entries' own hash and LRU list (FLOW_COMPACT), linked by
+ * slab references (slab.h) whose top bit tells the pool: IPv4 or IPv6. */
+#define CREF_V6 0x80000000u
+
+struct compact_set {
+	uint32_t *bucket;               /* heads of the hash chains, SLAB_NIL none */
+	uint32_t mask;
+	uint32_t head, tail;            /* LRU: head most recent */
+	uint32_t n;
+	struct slab_pool pool[2];       /* IPv4, IPv6 entries */
+	uint64_t bucket_bytes;          /* as allocated (mem.h) */
+};
+
 struct flow_table {
 	struct flow **bucket;
 	uint32_t mask;
 	uint32_t n, max;
-	uint32_t n_compact;
 	uint64_t seed;
 	struct flow_list lists[FLOW_LISTS];
 	struct flow *spare;             /* one freed flow, reused by the next */
 	uint64_t bytes;                 /* the buckets and the flows, as allocated (mem.h) */
-	struct slab_pool compact[2];    /* compact entries: IPv4, IPv6 (slab.h) */
+	struct compact_set cs;
 };
 
 /*
@@ -37,35 +51,40 @@ struct flow_table {
  * a few packets, and per side one ISN with the flags, TTL and window its
  * SYNs and ACKs left.  The rest is implied (nothing sent but the SYN: the
  * highest sequence number is ISN + 1; an ACK acknowledges the peer's ISN;
- * reassembly starts after the ISN) and checked: flow_shrink() decodes what
- * it encoded and keeps the compact form only if it gives back the same
- * struct flow, byte for byte, so that no state the pipeline or tcptrack.c
- * reads is ever lost or changed; a connection it cannot hold stays whole.
- * 88 bytes for IPv4, 112 for IPv6: with the slab's block pointer, 96-
- * and 120-byte slots of the table's slab pools (slab.h).
+ * reassembly starts after the ISN; a TTL is known when it is not 0; the
+ * timeout clock saw the last packet) and checked: flow_shrink() decodes
+ * what it encoded and keeps the compact form only if it gives back the
+ * same struct flow, byte for byte, so that no state the pipeline or
+ * tcptrack.c reads is ever lost or changed, and a value too wide for its
+ * field makes the connection stay whole instead of wrapping.  52 bytes and
+ * the addresses: 60 for IPv4, 84 for IPv6, slots of the table's slab pools
+ * (slab.h), which carry no pointer of their own.
  */
 struct compact {
-	FLOW_HEAD
-	uint8_t bits;                   /* CB_* */
-	uint8_t pkts;                   /* packets: side 0 low nibble, side 1 high */
-	uint64_t first_ns;
-	uint32_t seen_d, last_d;        /* seen_ns, ct.last_ns: after first_ns */
-	uint32_t source;
-	uint16_t port[2], vlan, bytes[2];
-	uint8_t ttl[2];
-	uint16_t half[2];               /* HB_* flags, wscale in bits 8..11 */
+	uint32_t hnext;                 /* hash chain: a reference, SLAB_NIL at the end */
+	uint32_t prev, next;            /* the LRU list, the same */
 	uint32_t isn[2];
+	uint32_t first_lo, first_hi;    /* ct.first_ns */
+	uint32_t last_d;                /* ct.last_ns - ct.first_ns; seen_ns is ct.last_ns */
+	uint16_t port[2];
 	uint16_t win[2];                /* win_edge - ack */
+	uint32_t side[2];               /* S_* */
+	uint32_t x;                     /* X_* */
 	uint8_t addr[];                 /* 2 x 4 (IPv4) or 2 x 16 bytes */
 };
 
-enum {
-	CB_V6 = 1, CB_VLAN = 2, CB_SYN0 = 4, CB_SYN1 = 8, CB_START0 = 16, CB_START1 = 32,
-};
-enum {
-	HB_SYN = 1, HB_ANCHORED = 2, HB_WSCALE = 4, HB_TTL = 8, HB_SND = 16, HB_ACK = 32,
-	HB_WIN = 64, HB_ISN = 128,
-};
+/* Per side: IP bytes (11 bits: 15 packets of up to 136 bytes), packets
+ * (4), TTL (8), window scale (4), then flags. */
+#define S_BYTES(w) ((w) & 0x7ffu)
+#define S_PKTS(w) ((w) >> 11 & 15u)
+#define S_TTL(w) ((w) >> 15 & 0xffu)
+#define S_WSCALE(w) ((w) >> 23 & 15u)
+enum { S_SYN = 1u << 27, S_ANCHORED = 1u << 28, S_HAS_WSCALE = 1u << 29, S_ACK = 1u << 30,
+       S_WIN = 1u << 31 };
+/* The connection: VLAN (12 bits), flags, and the source (15 bits). */
+#define X_SOURCE_SHIFT 17
+enum { X_VLAN = 1u << 12, X_SYN0 = 1u << 13, X_SYN1 = 1u << 14, X_START0 = 1u << 15,
+       X_START1 = 1u << 16 };
 
 #define COMPACT_MAX (sizeof(struct compact) + 32)
 
@@ -88,15 +107,22 @@ struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed)
 		return NULL;
 	t->mask = 4095;
 	t->bucket = calloc(t->mask + 1, sizeof *t->bucket);
-	if (!t->bucket) {
+	t->cs.mask = 1023;
+	t->cs.bucket = malloc((t->cs.mask + 1) * sizeof *t->cs.bucket);
+	if (!t->bucket || !t->cs.bucket) {
+		free(t->bucket);
+		free(t->cs.bucket);
 		free(t);
 		return NULL;
 	}
+	memset(t->cs.bucket, 0xff, (t->cs.mask + 1) * sizeof *t->cs.bucket);
+	t->cs.head = t->cs.tail = SLAB_NIL;
 	t->max = max_flows;
 	t->seed = seed;
-	slab_init(&t->compact[0], sizeof(struct compact) + 8);
-	slab_init(&t->compact[1], sizeof(struct compact) + 32);
+	slab_init(&t->cs.pool[0], sizeof(struct compact) + 8);
+	slab_init(&t->cs.pool[1], sizeof(struct compact) + 32);
 	t->bytes = mem_block(t->bucket);
+	t->cs.bucket_bytes = mem_block(t->cs.bucket);
 	return t;
 }
 
@@ -106,8 +132,9 @@ void flow_table_free(struct flow_table *t)
 		return;
 	free(t->spare);
 	free(t->bucket);
-	slab_destroy(&t->compact[0]);
-	slab_destroy(&t->compact[1]);
+	free(t->cs.bucket);
+	slab_destroy(&t->cs.pool[0]);
+	slab_destroy(&t->cs.pool[1]);
 	free(t);
 }
 
@@ -175,59 +202,28 @@ static bool same(const struct flow *f, const struct flow_endpoints *k, int *side
 	return false;
 }
 
-/* The links of a table entry, full or compact (both begin with FLOW_HEAD;
- * the build has -fno-strict-aliasing). */
-static struct flow_head *H(struct flow *f)
-{
-	return (struct flow_head *)(void *)f;
-}
-
 static void list_unlink(struct flow_list *l, struct flow *f)
 {
-	struct flow_head *h = H(f);
-
-	if (h->prev)
-		H(h->prev)->next = h->next;
+	if (f->prev)
+		f->prev->next = f->next;
 	else
-		l->head = h->next;
-	if (h->next)
-		H(h->next)->prev = h->prev;
+		l->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
 	else
-		l->tail = h->prev;
-	h->prev = h->next = NULL;
+		l->tail = f->prev;
+	f->prev = f->next = NULL;
 }
 
 static void list_push(struct flow_list *l, struct flow *f)
 {
-	struct flow_head *h = H(f);
-
-	h->prev = NULL;
-	h->next = l->head;
+	f->prev = NULL;
+	f->next = l->head;
 	if (l->head)
-		H(l->head)->prev = f;
+		l->head->prev = f;
 	l->head = f;
 	if (!l->tail)
 		l->tail = f;
-}
-
-static bool same_compact(const struct compact *c, const struct flow_endpoints *k, int *side)
-{
-	static const uint8_t zero[12];
-	size_t alen = c->bits & CB_V6 ? 16 : 4;
-
-	if (k->proto != 6 || k->tkey || k->af != (alen == 16 ? 6 : 4) ||
-	    k->has_vlan != ((c->bits & CB_VLAN) != 0) || k->vlan != c->vlan)
-		return false;
-	if (alen == 4 && (memcmp(k->addr[0] + 4, zero, 12) || memcmp(k->addr[1] + 4, zero, 12)))
-		return false;
-	for (int s = 0; s < 2; s++)
-		if (c->port[0] == k->port[s] && c->port[1] == k->port[!s] &&
-		    memcmp(c->addr, k->addr[s], alen) == 0 &&
-		    memcmp(c->addr + alen, k->addr[!s], alen) == 0) {
-			*side = s;
-			return true;
-		}
-	return false;
 }
 
 /* A struct flow for the table: the spare one, or a new one. */
@@ -256,57 +252,169 @@ static void release(struct flow_table *t, struct flow *f)
 	free(f);
 }
 
-/* `to` takes the place of `from` on its hash chain. */
-static void rechain(struct flow_table *t, struct flow *from, struct flow *to)
+/* Put f on the hash chain of its bucket. */
+static void chain(struct flow_table *t, struct flow *f)
 {
-	struct flow **pp = &t->bucket[H(from)->hash & t->mask];
-
-	while (*pp != from)
-		pp = &H(*pp)->hnext;
-	H(to)->hnext = H(from)->hnext;
-	*pp = to;
+	f->hnext = t->bucket[f->hash & t->mask];
+	t->bucket[f->hash & t->mask] = f;
 }
 
-static void free_compact(struct flow_table *t, struct compact *c)
+/* Take f off its hash chain. */
+static void unchain(struct flow_table *t, struct flow *f)
 {
-	t->n_compact--;
-	slab_free(c);
+	struct flow **pp = &t->bucket[f->hash & t->mask];
+
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+}
+
+/* ---- the compact entries ---- */
+
+static struct compact *C(const struct flow_table *t, uint32_t ref)
+{
+	return slab_at(&t->cs.pool[ref >> 31], ref & ~CREF_V6);
+}
+
+static size_t alen_of(uint32_t ref)
+{
+	return ref & CREF_V6 ? 16 : 4;
+}
+
+/* The key c stands for (tunnel key 0). */
+static void compact_key(const struct compact *c, size_t alen, struct flow_endpoints *k)
+{
+	memset(k, 0, sizeof *k);
+	k->af = alen == 16 ? 6 : 4;
+	k->proto = 6;
+	k->has_vlan = (c->x & X_VLAN) != 0;
+	k->vlan = (uint16_t)(c->x & 0xfff);
+	for (int d = 0; d < 2; d++) {
+		memcpy(k->addr[d], c->addr + (size_t)d * alen, alen);
+		k->port[d] = c->port[d];
+	}
+}
+
+static bool same_compact(const struct compact *c, size_t alen, const struct flow_endpoints *k,
+			 int *side)
+{
+	static const uint8_t zero[12];
+
+	if (k->proto != 6 || k->tkey || k->af != (alen == 16 ? 6 : 4) ||
+	    k->has_vlan != ((c->x & X_VLAN) != 0) || k->vlan != (c->x & 0xfff))
+		return false;
+	if (alen == 4 && (memcmp(k->addr[0] + 4, zero, 12) || memcmp(k->addr[1] + 4, zero, 12)))
+		return false;
+	for (int s = 0; s < 2; s++)
+		if (c->port[0] == k->port[s] && c->port[1] == k->port[!s] &&
+		    memcmp(c->addr, k->addr[s], alen) == 0 &&
+		    memcmp(c->addr + alen, k->addr[!s], alen) == 0) {
+			*side = s;
+			return true;
+		}
+	return false;
+}
+
+static uint32_t compact_hash(const struct flow_table *t, uint32_t ref)
+{
+	struct flow_endpoints k;
+
+	compact_key(C(t, ref), alen_of(ref), &k);
+	return key_hash(t, &k);
+}
+
+/* Doubles the compact hash (at most one entry per two buckets); without
+ * memory the chains grow longer, still correct. */
+static void compact_grow(struct flow_table *t)
+{
+	struct compact_set *cs = &t->cs;
+	uint32_t nmask = cs->mask * 2 + 1;
+	uint32_t *nb = malloc(((size_t)nmask + 1) * sizeof *nb);
+
+	if (!nb)
+		return;
+	memset(nb, 0xff, ((size_t)nmask + 1) * sizeof *nb);
+	for (uint32_t i = 0; i <= cs->mask; i++)
+		for (uint32_t r = cs->bucket[i], n; r != SLAB_NIL; r = n) {
+			struct compact *c = C(t, r);
+			uint32_t h = compact_hash(t, r) & nmask;
+			n = c->hnext;
+			c->hnext = nb[h];
+			nb[h] = r;
+		}
+	free(cs->bucket);
+	cs->bucket = nb;
+	cs->mask = nmask;
+	cs->bucket_bytes = mem_block(nb);
+}
+
+static void compact_lru_unlink(struct flow_table *t, uint32_t ref)
+{
+	struct compact *c = C(t, ref);
+
+	if (c->prev != SLAB_NIL)
+		C(t, c->prev)->next = c->next;
+	else
+		t->cs.head = c->next;
+	if (c->next != SLAB_NIL)
+		C(t, c->next)->prev = c->prev;
+	else
+		t->cs.tail = c->prev;
+}
+
+/* Takes entry ref (of hash h) off the hash and the LRU list and frees it. */
+static void compact_free(struct flow_table *t, uint32_t ref, uint32_t h)
+{
+	uint32_t *pp = &t->cs.bucket[h & t->cs.mask];
+
+	while (*pp != ref)
+		pp = &C(t, *pp)->hnext;
+	*pp = C(t, ref)->hnext;
+	compact_lru_unlink(t, ref);
+	slab_free(&t->cs.pool[ref >> 31], ref & ~CREF_V6);
+	t->cs.n--;
+	t->n--;
+}
+
+/* The side word of f's side d (S_*). */
+static uint32_t side_word(const struct flow *f, int d)
+{
+	const struct tcp_half *h = &f->th[d];
+
+	return (uint32_t)f->ct.bytes[d] | (uint32_t)f->ct.pkts[d] << 11 | (uint32_t)h->ttl << 15 |
+	       (uint32_t)h->wscale << 23 | (h->syn_seen ? S_SYN : 0) |
+	       (h->anchored ? S_ANCHORED : 0) | (h->has_wscale ? S_HAS_WSCALE : 0) |
+	       (h->ack_known ? S_ACK : 0) | (h->win_known ? S_WIN : 0);
 }
 
 /* The compact form of f into c (COMPACT_MAX bytes); returns its size, 0
- * when f has state the form has no room for.  What it implies is checked
- * by flow_shrink(). */
+ * when f has state the form has no room for (a value wider than its
+ * field included).  What it implies is checked by flow_shrink(). */
 static size_t encode(const struct flow *f, struct compact *c)
 {
 	size_t alen = f->ep.af == 6 ? 16 : 4;
 	uint64_t first = f->ct.first_ns;
 
 	if (f->ep.proto != 6 || f->ep.tkey || f->sess || f->rd || f->encap || f->emitted ||
-	    f->ct.pkts[0] > 15 || f->ct.pkts[1] > 15 || f->ct.bytes[0] > UINT16_MAX ||
-	    f->ct.bytes[1] > UINT16_MAX || f->seen_ns < first || f->seen_ns - first > UINT32_MAX ||
-	    f->ct.last_ns < first || f->ct.last_ns - first > UINT32_MAX)
+	    f->seen_ns != f->ct.last_ns || f->ct.last_ns < first ||
+	    f->ct.last_ns - first > UINT32_MAX || f->ep.vlan > 0xfff ||
+	    f->ct.source >= 1u << (32 - X_SOURCE_SHIFT))
 		return 0;
+	for (int d = 0; d < 2; d++)
+		if (f->ct.bytes[d] > 0x7ff || f->ct.pkts[d] > 15 || f->th[d].wscale > 15)
+			return 0;
 	memset(c, 0, COMPACT_MAX);
-	c->hash = f->hash;
-	c->bits = (uint8_t)((alen == 16 ? CB_V6 : 0) | (f->ep.has_vlan ? CB_VLAN : 0) |
-			    (f->syn_side == 0 ? CB_SYN0 : 0) | (f->syn_side == 1 ? CB_SYN1 : 0) |
-			    (f->started & 1 ? CB_START0 : 0) | (f->started & 2 ? CB_START1 : 0));
-	c->pkts = (uint8_t)(f->ct.pkts[0] | f->ct.pkts[1] << 4);
-	c->first_ns = first;
-	c->seen_d = (uint32_t)(f->seen_ns - first);
+	c->x = f->ep.vlan | (f->ep.has_vlan ? X_VLAN : 0) | (f->syn_side == 0 ? X_SYN0 : 0) |
+	       (f->syn_side == 1 ? X_SYN1 : 0) | (f->started & 1 ? X_START0 : 0) |
+	       (f->started & 2 ? X_START1 : 0) | f->ct.source << X_SOURCE_SHIFT;
+	c->first_lo = (uint32_t)first;
+	c->first_hi = (uint32_t)(first >> 32);
 	c->last_d = (uint32_t)(f->ct.last_ns - first);
-	c->source = f->ct.source;
-	c->vlan = f->ep.vlan;
 	for (int d = 0; d < 2; d++) {
 		const struct tcp_half *h = &f->th[d];
 		c->port[d] = f->ep.port[d];
-		c->bytes[d] = (uint16_t)f->ct.bytes[d];
-		c->ttl[d] = h->ttl;
-		c->half[d] = (uint16_t)((h->syn_seen ? HB_SYN : 0) | (h->anchored ? HB_ANCHORED : 0) |
-					(h->has_wscale ? HB_WSCALE : 0) | (h->ttl_known ? HB_TTL : 0) |
-					(h->snd_known ? HB_SND : 0) | (h->ack_known ? HB_ACK : 0) |
-					(h->win_known ? HB_WIN : 0) | (h->n_isn ? HB_ISN : 0) |
-					(h->wscale & 15) << 8);
+		c->side[d] = side_word(f, d);
 		c->isn[d] = h->isn[0];
 		c->win[d] = (uint16_t)(h->win_edge - h->ack);
 		memcpy(c->addr + (size_t)d * alen, f->ep.addr[d], alen);
@@ -314,49 +422,49 @@ static size_t encode(const struct flow *f, struct compact *c)
 	return sizeof *c + 2 * alen;
 }
 
-/* The struct flow c stands for (of its head, only the hash). */
-static void decode(const struct compact *c, struct flow *f)
+/* Side d of the struct flow c stands for. */
+static void decode_side(const struct compact *c, int d, struct flow *f)
 {
-	size_t alen = c->bits & CB_V6 ? 16 : 4;
+	struct tcp_half *h = &f->th[d];
+	uint32_t w = c->side[d];
 
-	memset(f, 0, sizeof *f);
-	f->hash = c->hash;
-	f->ep.af = alen == 16 ? 6 : 4;
-	f->ep.proto = 6;
-	f->ep.has_vlan = (c->bits & CB_VLAN) != 0;
-	f->ep.vlan = c->vlan;
-	f->ct.first_ns = c->first_ns;
-	f->ct.last_ns = c->first_ns + c->last_d;
-	f->ct.source = c->source;
-	f->seen_ns = c->first_ns + c->seen_d;
-	f->syn_side = c->bits & CB_SYN0 ? 0 : c->bits & CB_SYN1 ? 1 : -1;
-	f->reuse_side = -1;
-	for (int d = 0; d < 2; d++) {
-		struct tcp_half *h = &f->th[d];
-		uint16_t b = c->half[d];
-		memcpy(f->ep.addr[d], c->addr + (size_t)d * alen, alen);
-		f->ep.port[d] = c->port[d];
-		f->ct.bytes[d] = c->bytes[d];
-		f->ct.pkts[d] = (c->pkts >> (4 * d)) & 15;
-		if (c->bits & (d ? CB_START1 : CB_START0)) {
-			f->started |= (uint8_t)(1u << d);
-			f->start_seq[d] = c->isn[d] + 1;
-		}
-		h->n_isn = b & HB_ISN ? 1 : 0;
-		h->isn[0] = c->isn[d];
-		h->syn_seen = b & HB_SYN;
-		h->anchored = b & HB_ANCHORED;
-		h->has_wscale = b & HB_WSCALE;
-		h->wscale = (uint8_t)(b >> 8 & 15);
-		h->ttl = c->ttl[d];
-		h->ttl_known = b & HB_TTL;
-		h->snd_known = b & HB_SND;
-		h->snd_max = h->snd_known ? c->isn[d] + 1 : 0;
-		h->ack_known = b & HB_ACK;
-		h->ack = h->ack_known ? c->isn[!d] + 1 : 0;
-		h->win_known = b & HB_WIN;
-		h->win_edge = h->win_known ? h->ack + c->win[d] : 0;
+	f->ct.bytes[d] = S_BYTES(w);
+	f->ct.pkts[d] = S_PKTS(w);
+	if (c->x & (d ? X_START1 : X_START0)) {
+		f->started |= (uint8_t)(1u << d);
+		f->start_seq[d] = c->isn[d] + 1;
 	}
+	h->syn_seen = w & S_SYN;
+	h->n_isn = h->syn_seen ? 1 : 0;
+	h->isn[0] = c->isn[d];
+	h->anchored = w & S_ANCHORED;
+	h->has_wscale = w & S_HAS_WSCALE;
+	h->wscale = (uint8_t)S_WSCALE(w);
+	h->ttl = (uint8_t)S_TTL(w);
+	h->ttl_known = h->ttl != 0;
+	h->snd_known = S_PKTS(w) != 0;
+	h->snd_max = h->snd_known ? c->isn[d] + 1 : 0;
+	h->ack_known = w & S_ACK;
+	h->ack = h->ack_known ? c->isn[!d] + 1 : 0;
+	h->win_known = w & S_WIN;
+	h->win_edge = h->win_known ? h->ack + c->win[d] : 0;
+}
+
+/* The struct flow c (addresses alen bytes each) stands for, hash h; its
+ * links are NULL. */
+static void decode(const struct compact *c, size_t alen, uint32_t h, struct flow *f)
+{
+	memset(f, 0, sizeof *f);
+	f->hash = h;
+	compact_key(c, alen, &f->ep);
+	f->ct.first_ns = (uint64_t)c->first_hi << 32 | c->first_lo;
+	f->ct.last_ns = f->ct.first_ns + c->last_d;
+	f->ct.source = c->x >> X_SOURCE_SHIFT;
+	f->seen_ns = f->ct.last_ns;
+	f->syn_side = c->x & X_SYN0 ? 0 : c->x & X_SYN1 ? 1 : -1;
+	f->reuse_side = -1;
+	for (int d = 0; d < 2; d++)
+		decode_side(c, d, f);
 }
 
 bool flow_shrink(struct flow_table *t, struct flow *f)
@@ -365,49 +473,55 @@ bool flow_shrink(struct flow_table *t, struct flow *f)
 		struct compact c;
 		uint8_t b[COMPACT_MAX];
 	} buf;
+	struct compact_set *cs = &t->cs;
 	struct flow g;
-	struct compact *c;
+	uint32_t ref, v6;
 	size_t n;
 
 	if (f->list != FLOW_QUIET || !(n = encode(f, &buf.c)))
 		return false;
-	decode(&buf.c, &g);
+	v6 = f->ep.af == 6 ? CREF_V6 : 0;
+	decode(&buf.c, v6 ? 16 : 4, f->hash, &g);
 	g.hnext = f->hnext;
 	g.prev = f->prev;
 	g.next = f->next;
 	g.list = f->list;
-	if (memcmp(&g, f, sizeof g) != 0 ||
-	    !(c = slab_alloc(&t->compact[n > t->compact[0].slot - sizeof(void *)])))
+	if (memcmp(&g, f, sizeof g) != 0 || (ref = slab_alloc(&cs->pool[v6 >> 31])) == SLAB_NIL)
 		return false;
-	memcpy(c, &buf, n);
-	c->compact = true;
-	c->list = FLOW_COMPACT;
-	rechain(t, f, (struct flow *)(void *)c);
+	ref |= v6;
+	if (cs->n >= (cs->mask + 1) / 2 && cs->mask < (1u << 27))
+		compact_grow(t);
+	buf.c.hnext = cs->bucket[f->hash & cs->mask];
+	cs->bucket[f->hash & cs->mask] = ref;
+	buf.c.prev = SLAB_NIL;
+	buf.c.next = cs->head;
+	memcpy(C(t, ref), &buf, n);
+	if (cs->head != SLAB_NIL)
+		C(t, cs->head)->prev = ref;
+	else
+		cs->tail = ref;
+	cs->head = ref;
+	cs->n++;
+	unchain(t, f);
 	list_unlink(&t->lists[FLOW_QUIET], f);
-	list_push(&t->lists[FLOW_COMPACT], (struct flow *)(void *)c);
-	t->n_compact++;
 	release(t, f);
 	return true;
 }
 
-/* The struct flow of compact entry e, in its place on the hash chain and
- * at the head of FLOW_QUIET; NULL without memory (e is then dropped). */
-static struct flow *expand(struct flow_table *t, struct flow *e)
+/* The struct flow of compact entry ref (hash h), on the hash and at the
+ * head of FLOW_QUIET; NULL without memory (the entry is then dropped). */
+static struct flow *expand(struct flow_table *t, uint32_t ref, uint32_t h)
 {
-	struct compact *c = (struct compact *)(void *)e;
 	struct flow *f = take(t);
 
-	if (!f) {
-		flow_remove(t, e);
-		free_compact(t, c);
-		return NULL;
+	if (f) {
+		decode(C(t, ref), alen_of(ref), h, f);
+		chain(t, f);
+		f->list = FLOW_QUIET;
+		list_push(&t->lists[FLOW_QUIET], f);
+		t->n++;   /* compact_free counts the entry out */
 	}
-	decode(c, f);
-	rechain(t, e, f);
-	list_unlink(&t->lists[FLOW_COMPACT], e);
-	f->list = FLOW_QUIET;
-	list_push(&t->lists[FLOW_QUIET], f);
-	free_compact(t, c);
+	compact_free(t, ref, h);
 	return f;
 }
 
@@ -415,60 +529,58 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key,
 {
 	uint32_t h = key_hash(t, key);
 
-	for (struct flow *f = t->bucket[h & t->mask]; f; f = H(f)->hnext) {
-		if (H(f)->hash != h)
-			continue;
-		if (!H(f)->compact && same(f, key, side))
+	for (struct flow *f = t->bucket[h & t->mask]; f; f = f->hnext)
+		if (f->hash == h && same(f, key, side))
 			return f;
-		if (H(f)->compact && same_compact((const struct compact *)(void *)f, key, side))
-			return expand(t, f);
-	}
+	if (!t->cs.n)
+		return NULL;
+	for (uint32_t r = t->cs.bucket[h & t->cs.mask]; r != SLAB_NIL; r = C(t, r)->hnext)
+		if (same_compact(C(t, r), alen_of(r), key, side))
+			return expand(t, r, h);
 	return NULL;
+}
+
+static uint64_t compact_seen(const struct compact *c)
+{
+	return ((uint64_t)c->first_hi << 32 | c->first_lo) + c->last_d;
 }
 
 bool flow_compact_oldest(const struct flow_table *t, uint64_t *seen_ns)
 {
-	const struct compact *c = (const struct compact *)(void *)t->lists[FLOW_COMPACT].tail;
-
-	if (!c)
+	if (t->cs.tail == SLAB_NIL)
 		return false;
-	*seen_ns = c->first_ns + c->seen_d;
+	*seen_ns = compact_seen(C(t, t->cs.tail));
 	return true;
 }
 
 void flow_compact_drop(struct flow_table *t)
 {
-	struct flow *e = t->lists[FLOW_COMPACT].tail;
+	uint32_t ref = t->cs.tail;
 
-	if (!e)
-		return;
-	flow_remove(t, e);
-	free_compact(t, (struct compact *)(void *)e);
+	if (ref != SLAB_NIL)
+		compact_free(t, ref, compact_hash(t, ref));
 }
 
 void flow_compact_retime(struct flow_table *t, uint64_t from, uint64_t to, int n)
 {
-	struct flow *e = t->lists[FLOW_COMPACT].head;
+	uint32_t r = t->cs.head;
 
-	for (int i = 0; e && i < n; i++) {
-		struct compact *c = (struct compact *)(void *)e;
-		struct flow *older = c->next;
-		if (c->first_ns + c->seen_d == from) {
-			if (to >= c->first_ns && to - c->first_ns <= UINT32_MAX) {
-				c->seen_d = (uint32_t)(to - c->first_ns);
-			} else {
-				struct flow *f = expand(t, e);
-				if (f)
-					f->seen_ns = to;
-			}
+	/* The compact form keeps the last packet's time as the timeout
+	 * clock's: such a connection is whole again to be seen at `to`. */
+	for (int i = 0; r != SLAB_NIL && i < n; i++) {
+		uint32_t older = C(t, r)->next;
+		if (compact_seen(C(t, r)) == from) {
+			struct flow *f = expand(t, r, compact_hash(t, r));
+			if (f)
+				f->seen_ns = to;
 		}
-		e = older;
+		r = older;
 	}
 }
 
 uint32_t flow_compact_count(const struct flow_table *t)
 {
-	return t->n_compact;
+	return t->cs.n;
 }
 
 static void grow(struct flow_table *t)
@@ -481,10 +593,9 @@ static void grow(struct flow_table *t)
 	for (uint32_t i = 0; i <= t->mask; i++) {
 		struct flow *f = t->bucket[i];
 		while (f) {
-			struct flow_head *h = H(f);
-			struct flow *n = h->hnext;
-			h->hnext = nb[h->hash & nmask];
-			nb[h->hash & nmask] = f;
+			struct flow *n = f->hnext;
+			f->hnext = nb[f->hash & nmask];
+			nb[f->hash & nmask] = f;
 			f = n;
 		}
 	}
@@ -504,12 +615,12 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 	f->hash = key_hash(t, key);
 	f->syn_side = -1;
 	f->reuse_side = -1;
-	/* At most one flow per two buckets: a lookup that misses the cache
-	 * pays for every chain node it visits. */
-	if (t->n >= (t->mask + 1) / 2 && t->mask < (1u << 27))
+	/* At most one whole flow per two buckets (the compact ones have a
+	 * hash of their own): a lookup that misses the cache pays for every
+	 * chain node it visits. */
+	if (t->n - t->cs.n >= (t->mask + 1) / 2 && t->mask < (1u << 27))
 		grow(t);
-	f->hnext = t->bucket[f->hash & t->mask];
-	t->bucket[f->hash & t->mask] = f;
+	chain(t, f);
 	f->list = key->proto == 17 ? FLOW_UDP : FLOW_OPEN;
 	list_push(&t->lists[f->list], f);
 	t->n++;
@@ -525,13 +636,8 @@ void flow_touch(struct flow_table *t, struct flow *f, int which)
 
 void flow_remove(struct flow_table *t, struct flow *f)
 {
-	struct flow **pp = &t->bucket[H(f)->hash & t->mask];
-
-	while (*pp && *pp != f)
-		pp = &H(*pp)->hnext;
-	if (*pp)
-		*pp = H(f)->hnext;
-	list_unlink(&t->lists[H(f)->list], f);
+	unchain(t, f);
+	list_unlink(&t->lists[f->list], f);
 	t->n--;
 }
 
@@ -543,7 +649,7 @@ void flow_free(struct flow_table *t, struct flow *f)
 
 uint64_t flow_table_bytes(const struct flow_table *t)
 {
-	return t->bytes + t->compact[0].bytes + t->compact[1].bytes;
+	return t->bytes + t->cs.bucket_bytes + t->cs.pool[0].bytes + t->cs.pool[1].bytes;
 }
 
 uint32_t flow_count(const struct flow_table *t)

@@ -13,8 +13,9 @@
  * then frees it through flow_remove().
  *
  * A TCP connection that has sent no payload (a SYN, a handshake) is kept
- * in a compact form between its packets (flow_shrink: about a third of a
- * struct flow, README "Memory"), on the fifth list, FLOW_COMPACT.
+ * in a compact form between its packets (flow_shrink: a fifth of a
+ * struct flow, README "Memory"), in a hash and an LRU list of their own
+ * (FLOW_COMPACT).
  * flow_lookup() turns it back into a struct flow, whole and exact, for the
  * packet at hand; nothing outside flow.c sees the compact form, and the
  * pipeline ages and drops it through the flow_compact_* functions.
@@ -50,24 +51,12 @@ struct tcp_half {
 	uint32_t win_edge;               /* right edge of the window it offered */
 };
 
-/* The fields every entry of the table begins with, a full flow or the
- * compact form of a connection without payload (flow.c): the table links
- * both kinds on the same hash chains. */
-#define FLOW_HEAD                                                              \
-	struct flow *hnext;              /* hash chain */                      \
-	struct flow *prev, *next;        /* LRU list */                        \
-	uint32_t hash;                                                         \
-	uint8_t list;                    /* enum flow_list_id it is on */      \
-	bool compact;                    /* the compact form (flow.c) */
-
-/* The head alone: how flow.c reads the links of either kind. */
-struct flow_head {
-	FLOW_HEAD
-};
-
 struct flow {
-	/* A lookup reads the head and the endpoints, which share one cache line. */
-	FLOW_HEAD
+	/* A lookup reads the links and the endpoints, which share one cache line. */
+	struct flow *hnext;              /* hash chain */
+	struct flow *prev, *next;        /* LRU list */
+	uint32_t hash;
+	uint8_t list;                    /* enum flow_list_id it is on */
 	struct flow_endpoints ep;
 	struct flow_counters ct;
 	uint64_t seen_ns;                /* last packet on the timeout clock */

@@ -809,13 +809,27 @@ static bool counted(uint64_t got, size_t asked, size_t n, size_t chunks)
 }
 
 /* f, as lookup gives it back after flow_shrink(): the same state, byte for
- * byte, but for the links of the head. */
+ * byte, but for the links. */
 static bool same_state(const struct flow *a, const struct flow *b)
 {
 	size_t from = offsetof(struct flow, ep);
 
-	return a->hash == b->hash && a->list == b->list && !b->compact &&
+	return a->hash == b->hash && a->list == b->list &&
 	       memcmp((const char *)a + from, (const char *)b + from, sizeof *a - from) == 0;
+}
+
+/* *fp is stored compact and comes back, from k's first side, exactly as it
+ * was (*fp is then the flow lookup gave); false if it stayed whole. */
+static bool kept(struct flow_table *t, struct flow **fp, const struct flow_endpoints *k)
+{
+	struct flow snap = **fp;
+	int side = 7;
+
+	if (!flow_shrink(t, *fp))
+		return false;
+	*fp = flow_lookup(t, k, &side);
+	CHECK(*fp && side == 0 && same_state(&snap, *fp));
+	return *fp != NULL;
 }
 
 /* A connection without payload is kept compact between its packets and
@@ -848,10 +862,11 @@ static void test_compact(void)
 	CHECK(flow_compact_count(t) == 1 && flow_count(t) == 1 && flow_oldest(t, FLOW_QUIET) == NULL);
 	CHECK(flow_any(t) == NULL);
 	CHECK(flow_compact_oldest(t, &ns) && ns == 1000000000);
-	/* The compact IPv4 form's first 64 KiB block (its 88 bytes take a
-	 * 96-byte slot of it: test_slab.c), and the struct flow, kept as the
-	 * spare. */
-	CHECK(counted(flow_table_bytes(t) - bytes0, 65536 + sizeof(struct flow), 1, 65536 + 64 + 320));
+	/* The compact IPv4 form's first 64 KiB block (60-byte slots of it:
+	 * test_slab.c) and the pool's array of 16 blocks, and the struct
+	 * flow, kept as the spare. */
+	CHECK(counted(flow_table_bytes(t) - bytes0, 65536 + 16 * sizeof(void *) + sizeof(struct flow),
+		      3, 65536 + 64 + 144 + 320));
 	CHECK(flow_lookup(t, &c, &side) == NULL);
 	d.has_vlan = true;
 	CHECK(flow_lookup(t, &d, &side) == NULL);
@@ -872,28 +887,25 @@ static void test_compact(void)
 	p = seg(TCP_ACK, 1001, 5001, 502, 0);
 	seen(f, 0, &p, 1000300000);
 	flow_touch(t, f, FLOW_QUIET);
-	snap = *f;
-	CHECK(flow_shrink(t, f));
-	g = flow_lookup(t, &a, &side);
-	CHECK(g && side == 0 && same_state(&snap, g));
-	CHECK(g && g->th[0].win_known && g->th[1].anchored && g->th[0].anchored);
+	CHECK(kept(t, &f, &a));
+	CHECK(f && f->th[0].win_known && f->th[1].anchored && f->th[0].anchored);
 	/* What the form cannot hold stays whole: two ISNs, a decided checksum
 	 * mode, a tunnel. */
-	if (g) {
-		g->th[0].isn[1] = 7;
-		g->th[0].n_isn = 2;
-		CHECK(!flow_shrink(t, g) && flow_oldest(t, FLOW_QUIET) == g);
-		g->th[0].n_isn = 1;
-		g->th[0].isn[1] = 0;
-		g->th[1].tcp_sum = 1;
-		CHECK(!flow_shrink(t, g));
-		g->th[1].tcp_sum = 0;
-		flow_touch(t, g, FLOW_OPEN);
-		CHECK(!flow_shrink(t, g));   /* not on FLOW_QUIET */
-		flow_touch(t, g, FLOW_QUIET);
-		CHECK(flow_shrink(t, g));
+	if (f) {
+		f->th[0].isn[1] = 7;
+		f->th[0].n_isn = 2;
+		CHECK(!flow_shrink(t, f) && flow_oldest(t, FLOW_QUIET) == f);
+		f->th[0].n_isn = 1;
+		f->th[0].isn[1] = 0;
+		f->th[1].tcp_sum = 1;
+		CHECK(!flow_shrink(t, f));
+		f->th[1].tcp_sum = 0;
+		flow_touch(t, f, FLOW_OPEN);
+		CHECK(!flow_shrink(t, f));   /* not on FLOW_QUIET */
+		flow_touch(t, f, FLOW_QUIET);
+		CHECK(flow_shrink(t, f));
 	}
-	/* IPv6: 128 bytes. */
+	/* IPv6: 84 bytes. */
 	f = flow_insert(t, &b);
 	p = seg(TCP_SYN, 9, 0, 64240, 0);
 	seen(f, 0, &p, 2000000000);
@@ -903,21 +915,149 @@ static void test_compact(void)
 	snap = *f;
 	bytes0 = flow_table_bytes(t);
 	CHECK(flow_shrink(t, f));
-	/* The IPv6 form's own first block (112 bytes: a 120-byte slot); its
-	 * struct flow is the spare now */
-	CHECK(counted(flow_table_bytes(t) - bytes0, 65536, 0, 65536 + 64));
+	/* The IPv6 form's own first block and array; its struct flow is the
+	 * spare now */
+	CHECK(counted(flow_table_bytes(t) - bytes0, 65536 + 16 * sizeof(void *), 1,
+		      65536 + 64 + 144));
 	CHECK(flow_compact_count(t) == 2 && flow_count(t) == 2);
-	/* Aging: a clock step moves the newest, the oldest goes first. */
+	/* Aging: a clock step makes the newest whole again (the compact form
+	 * keeps no timeout clock of its own), the oldest goes first. */
 	flow_compact_retime(t, 2000000000, 2500000000, 1);
+	CHECK(flow_compact_count(t) == 1 && flow_count(t) == 2);
+	g = flow_oldest(t, FLOW_QUIET);
+	snap.seen_ns = 2500000000;
+	CHECK(g && same_state(&snap, g));
 	CHECK(flow_compact_oldest(t, &ns) && ns == 1000300000);
 	flow_compact_drop(t);
-	CHECK(flow_compact_oldest(t, &ns) && ns == 2500000000 && flow_count(t) == 1);
+	CHECK(!flow_compact_oldest(t, &ns) && flow_count(t) == 1);
 	g = flow_lookup(t, &rb, &side);
-	snap.seen_ns = 2500000000;
 	CHECK(g && side == 1 && same_state(&snap, g));
 	if (g)
 		flow_free(t, g);
 	CHECK(flow_count(t) == 0 && !flow_compact_oldest(t, &ns));
+	flow_table_free(t);
+}
+
+/* Each narrowed field of the compact form at its limit is kept exactly,
+ * one past it keeps the connection whole (never a wrapped value). */
+static void test_compact_limits(void)
+{
+	struct flow_table *t = flow_table_new(100, 0x5eed);
+	struct flow_endpoints a = v4(0x0a000001, 40000, 0xc0a80001, 443);
+	struct flow_endpoints v = with_vlan(a, 0xfff);
+	struct flow *f;
+	struct pkt p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	uint64_t t0 = 0x123456789abcdef0ull;
+
+	if (!t)
+		return;
+	a.proto = v.proto = 6;
+	f = flow_insert(t, &a);
+	handshake(f);
+	seen(f, 0, &p, t0);
+	p = seg(TCP_SYN | TCP_ACK, 5000, 1001, 65160, 0);
+	seen(f, 1, &p, t0);
+	p = seg(TCP_ACK, 1001, 5001, 502, 0);
+	seen(f, 0, &p, t0);
+	flow_touch(t, f, FLOW_QUIET);
+	CHECK(kept(t, &f, &a));
+	if (!f)
+		return;
+#define LIMIT(field, ok, over)                                                 \
+	do {                                                                   \
+		field = (ok);                                                  \
+		if (!kept(t, &f, &a) || !f) {                                  \
+			CHECK(!"kept at the limit");                           \
+			return;                                                \
+		}                                                              \
+		field = (over);                                                \
+		CHECK(!flow_shrink(t, f));                                     \
+		field = (ok);                                                  \
+	} while (0)
+	LIMIT(f->ct.pkts[1], 15, 16);
+	LIMIT(f->ct.bytes[0], 2047, 2048);
+	LIMIT(f->th[1].wscale, 15, 16);
+	f->th[0].ttl_known = true;
+	LIMIT(f->th[0].ttl, 255, 0);      /* a TTL known as 0 is not implied */
+	LIMIT(f->ct.source, 32767, 32768);
+	LIMIT(f->th[0].win_edge, f->th[0].ack + 65535, f->th[0].ack + 65536);
+	LIMIT(f->th[1].snd_max, 5001, 5002);
+	f->ct.last_ns = f->seen_ns = t0 + UINT32_MAX;
+	CHECK(kept(t, &f, &a));
+	if (!f)
+		return;
+	f->ct.last_ns = f->seen_ns = t0 + UINT32_MAX + 1;
+	CHECK(!flow_shrink(t, f));
+	f->ct.last_ns = t0;
+	CHECK(!flow_shrink(t, f));        /* the timeout clock is not the last packet */
+	f->seen_ns = t0;
+	f->ep.vlan = 0x1000;
+	CHECK(!flow_shrink(t, f));
+	f->ep.vlan = 0;
+	flow_free(t, f);
+	/* The widest VLAN id is kept. */
+	f = flow_insert(t, &v);
+	p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	seen(f, 0, &p, t0);
+	tcpt_syn(f, 0, &p);
+	tcpt_sent(f, 0, &p, true);
+	flow_touch(t, f, FLOW_QUIET);
+	CHECK(kept(t, &f, &v));
+	CHECK(f && f->ep.has_vlan && f->ep.vlan == 0xfff);
+	if (f)
+		flow_free(t, f);
+	CHECK(flow_count(t) == 0);
+	flow_table_free(t);
+#undef LIMIT
+}
+
+/* Many compact connections: their own hash grows, each is found again
+ * from either side, and the table's bytes go back down as they leave. */
+static void test_compact_many(void)
+{
+	struct flow_table *t = flow_table_new(0, 0x5eed);
+	struct pkt p = seg(TCP_SYN, 1000, 0, 64240, 0);
+	uint64_t bytes0;
+	enum { N = 5000 };
+	int side;
+
+	if (!t)
+		return;
+	bytes0 = flow_table_bytes(t);
+	for (uint32_t i = 0; i < N; i++) {
+		struct flow_endpoints k = i & 1 ? v6(i, 1024, 7, 443) : v4(i, 1024, 7, 443);
+		struct flow *f;
+		k.proto = 6;
+		f = flow_insert(t, &k);
+		if (!f)
+			return;
+		seen(f, 0, &p, 1000 + i);
+		tcpt_syn(f, 0, &p);
+		tcpt_sent(f, 0, &p, true);
+		flow_touch(t, f, FLOW_QUIET);
+		CHECK(flow_shrink(t, f));
+	}
+	CHECK(flow_compact_count(t) == N && flow_count(t) == N);
+	for (uint32_t i = 0; i < N; i += 7) {
+		struct flow_endpoints k = i & 1 ? v6(i, 1024, 7, 443) : v4(i, 1024, 7, 443);
+		struct flow_endpoints r;
+		struct flow *f;
+		k.proto = 6;
+		r = rev(&k);
+		f = flow_lookup(t, &r, &side);
+		CHECK(f && side == 1 && f->ct.first_ns == 1000 + i);
+		if (f)
+			CHECK(flow_shrink(t, f));
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		uint64_t ns = 0;
+		CHECK(flow_compact_oldest(t, &ns));
+		flow_compact_drop(t);
+	}
+	CHECK(flow_count(t) == 0 && flow_compact_count(t) == 0);
+	/* what is left: one block per pool kept for the next, the grown
+	 * hash, the spare flow */
+	CHECK(flow_table_bytes(t) - bytes0 < 2 * 65600 + 4 * 16384 + 2 * 1024 + 400);
 	flow_table_free(t);
 }
 
@@ -937,5 +1077,7 @@ int main(void)
 	test_lru();
 	test_eviction_order();
 	test_compact();
+	test_compact_limits();
+	test_compact_many();
 	return TT_DONE();
 }
