@@ -170,8 +170,9 @@ static uint64_t ep_hash(uint64_t seed, const uint8_t addr[16], uint16_t port)
 	return x ^ (x >> 29);
 }
 
-uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
-			uint16_t pb, uint16_t vlan)
+/* flow_pair_hash(), inlined where every packet pays for it. */
+static inline uint32_t pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa,
+				 const uint8_t b[16], uint16_t pb, uint16_t vlan)
 {
 	uint64_t h = ep_hash(seed, a, pa) + ep_hash(seed, b, pb) + (uint64_t)vlan * 0x9e3779b1u;
 
@@ -180,10 +181,16 @@ uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const u
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
+			uint16_t pb, uint16_t vlan)
+{
+	return pair_hash(seed, a, pa, b, pb, vlan);
+}
+
 static uint32_t key_hash(const struct flow_table *t, const struct flow_endpoints *k)
 {
-	return flow_pair_hash(t->seed ^ k->tkey, k->addr[0], k->port[0], k->addr[1], k->port[1],
-			      k->vlan);
+	return pair_hash(t->seed ^ k->tkey, k->addr[0], k->port[0], k->addr[1], k->port[1],
+			 k->vlan);
 }
 
 static bool same(const struct flow *f, const struct flow_endpoints *k, int *side)
@@ -321,7 +328,7 @@ static uint32_t compact_hash(const struct flow_table *t, uint32_t ref)
 	struct flow_endpoints k;
 
 	compact_key(C(t, ref), alen_of(ref), &k);
-	return key_hash(t, &k);
+	return flow_pair_hash(t->seed, k.addr[0], k.port[0], k.addr[1], k.port[1], k.vlan);
 }
 
 /* Doubles the compact hash (at most one entry per two buckets); without
