@@ -133,7 +133,9 @@ bool flow_shrink(struct flow_table *t, struct flow *f);
 bool flow_compact_oldest(const struct flow_table *t, uint64_t *seen_ns);
 /* Free the oldest compact flow (it has no session: nothing to report). */
 void flow_compact_drop(struct flow_table *t);
-/* The `n` most recent compact flows seen at `from` are seen at `to`. */
+/* The `n` most recent compact flows seen at `from` are seen at `to`
+ * (whole again, at the head of FLOW_QUIET: the compact form keeps no
+ * timeout clock of its own). */
 void flow_compact_retime(struct flow_table *t, uint64_t from, uint64_t to, int n);
 /* How many flows are compact now. */
 uint32_t flow_compact_count(const struct flow_table *t);
