@@ -169,6 +169,7 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 		return NULL;
 	}
 	x->cache_bytes = x509_block(x->bucket) + x509_block(x->vcache);
+	x->self_bytes = x509_block(x);
 	before = heap_in_use();
 	/* parse_file/parse_path return the number of certificates they could
 	 * not parse (> 0): bundles with a few odd roots still load. */
@@ -203,7 +204,7 @@ struct x509_ctx *x509_ctx_new(const struct x509_ctx_opts *o, char *err, size_t e
 
 uint64_t x509_ctx_bytes(const struct x509_ctx *x)
 {
-	return x ? x509_block(x) + x->ca_bytes + x->cache_bytes + x509_ctx_bytes(x->client) : 0;
+	return x ? x->self_bytes + x->ca_bytes + x->cache_bytes + x509_ctx_bytes(x->client) : 0;
 }
 
 size_t x509_ctx_ca_count(const struct x509_ctx *x)

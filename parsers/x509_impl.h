@@ -98,6 +98,7 @@ struct x509_ctx {
 	struct vslot *vcache;
 	uint64_t vclock;                  /* counts validation cache lookups */
 	size_t ca_bytes;                  /* the store, measured as it loaded */
+	size_t self_bytes;                /* this struct's block (x509_block) */
 	size_t cache_bytes;               /* buckets, cached certificates, vcache */
 	struct x509_ctx *client;          /* client_ca_file's store (and its own
 					   * validation cache), NULL: this one */

@@ -23,7 +23,7 @@ void jw_init(struct jw *w)
 
 size_t jw_bytes(const struct jw *w)
 {
-	return mem_block(w->p);
+	return w->block;        /* kept at each realloc: read after every packet */
 }
 
 void jw_free(struct jw *w)
@@ -60,6 +60,7 @@ static bool need(struct jw *w, size_t n)
 	}
 	w->p = np;
 	w->cap = cap;
+	w->block = mem_block(np);
 	return true;
 }
 

@@ -44,6 +44,7 @@ size_t jw_bytes(const struct jw *w);
 struct jw {
 	char *p;
 	size_t len, cap;
+	size_t block;                   /* what the allocator handed out for p */
 	bool oom;
 	unsigned depth;
 	uint32_t items[JW_DEPTH];       /* members written at each level */

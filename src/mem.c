@@ -29,6 +29,21 @@ void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes)
 		st->mem_total_peak = total;
 }
 
+void mem_set_all(struct tt_stats *st, const uint64_t now[MEM_PARTS])
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < MEM_PARTS; i++) {
+		if (now[i] > st->mem_peak[i])
+			st->mem_peak[i] = now[i];
+		st->mem_now[i] = now[i];
+		total += now[i];
+	}
+	st->mem_total_now = total;
+	if (total > st->mem_total_peak)
+		st->mem_total_peak = total;
+}
+
 /* Process-wide (the allocator is): written by whichever pipeline samples. */
 static _Atomic uint64_t budget_all, slack_now, slack_peak, trims, trim_ns;
 static atomic_flag sampling = ATOMIC_FLAG_INIT;

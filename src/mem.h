@@ -54,6 +54,8 @@ static inline size_t mem_chunk(size_t n)
 size_t mem_block(void *p);
 /* The part now holds `bytes`: its peak and the total's follow. */
 void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes);
+/* Every part at once, in one pass (after every packet: pl_account). */
+void mem_set_all(struct tt_stats *st, const uint64_t now[MEM_PARTS]);
 /* All parts together, now. */
 uint64_t mem_total(const struct tt_stats *st);
 /*

@@ -82,13 +82,18 @@ void pl_account(struct pipeline *pl)
 	struct tt_ctx *ctx = pl->ctx;
 	struct tt_stats *st = &ctx->st;
 
-	mem_set(st, MEM_FLOWS, flow_table_bytes(pl->ft) + pl->encap_bytes + pl->qp_bytes);
-	mem_set(st, MEM_REASM, pl->mem.used + pl->mem.hist_used);
-	mem_set(st, MEM_SESSIONS, ctx->sess_mem);
-	mem_set(st, MEM_FRAGS, ipfrag_bytes(pl->frag));
-	mem_set(st, MEM_CACHES, frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx));
-	mem_set(st, MEM_CERTS, x509_ctx_bytes(ctx->x509));
-	mem_set(st, MEM_OUTPUT, ctx->output_bytes + (ctx->w ? jw_bytes(ctx->w) : 0));
+	const uint64_t now[MEM_PARTS] = {
+		[MEM_FLOWS] = flow_table_bytes(pl->ft) + pl->encap_bytes + pl->qp_bytes,
+		[MEM_REASM] = pl->mem.used + pl->mem.hist_used,
+		[MEM_SESSIONS] = ctx->sess_mem,
+		[MEM_FRAGS] = ipfrag_bytes(pl->frag),
+		[MEM_CACHES] = frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx),
+		[MEM_QUEUES] = st->mem_now[MEM_QUEUES],         /* the workers' own */
+		[MEM_CERTS] = x509_ctx_bytes(ctx->x509),
+		[MEM_OUTPUT] = ctx->output_bytes + (ctx->w ? jw_bytes(ctx->w) : 0),
+	};
+
+	mem_set_all(st, now);
 }
 
 static bool over(struct pipeline *pl, uint64_t goal)
