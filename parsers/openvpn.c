@@ -266,7 +266,7 @@ enum ovpn_chan_res ovpn_chan_add(struct ovpn_chan *c, uint32_t id, const uint8_t
 {
 	struct ovpn_chan_slot *s = NULL;
 
-	if (id < c->next || find(c, id)) {
+	if ((int32_t)(id - c->next) < 0 || find(c, id)) {  /* serial order: ids may wrap */
 		c->resent++;
 		return OVPN_CH_AGAIN;
 	}

@@ -32,6 +32,7 @@ void session_free(struct session *s)
 {
 	if (s) {
 		sess_ovpn_free(s);
+		sess_rdp_free(s);
 		sess_pre_free(s);
 	}
 	tls_core_free(s);
@@ -211,6 +212,8 @@ void session_finish(struct session *s, uint64_t ts_ns)
 	(void)ts_ns;
 	if (s->ovpn)
 		sess_ovpn_finish(s);
+	if (s->rdp)
+		sess_rdp_finish(s);
 	tls_core_finish(s);
 	if (s->pre)
 		sess_pre_end(s);

@@ -259,6 +259,7 @@ struct session {
 
 	struct quic_sess *quic;         /* QUIC (session_quic.c): NULL otherwise */
 	struct sess_ovpn *ovpn;         /* OpenVPN over UDP (session_ovpn.c): NULL otherwise */
+	struct sess_rdp *rdp;           /* RDP's UDP transport (session_rdpeudp.c): NULL otherwise */
 };
 
 /* session_dtls.c (the DTLS carrier), called by the core at the end of a
@@ -272,6 +273,12 @@ void sess_quic_free(struct session *s);
  * free: a message still held is reported (openvpn_message_lost). */
 void sess_ovpn_finish(struct session *s);
 void sess_ovpn_free(struct session *s);
+/* session_rdpeudp.c (the RDPEUDP carrier), likewise: a chunk still held
+ * is reported (rdpeudp_chunk_lost); tls.via.rdpeudp. */
+void sess_rdp_finish(struct session *s);
+void sess_rdp_free(struct session *s);
+struct jw;
+void sess_rdp_emit(struct jw *w, const struct session *s);
 struct fnd_facts;
 struct x509_validation;
 /* The facts findings.c judges, as the record states them: client_side is

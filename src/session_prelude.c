@@ -348,6 +348,8 @@ void sess_pre_emit(struct jw *w, const struct session *s, int c, struct anom_set
 	if (s->framing && (!s->pre || !pre_recognised(s->pre))) {
 		jw_open(w, "via", '{');
 		jw_name(w, "framing", s->framing);
+		if (s->rdp)
+			sess_rdp_emit(w, s);
 		jw_close(w, true);
 	}
 	if (!s->pre || !pre_recognised(s->pre))

@@ -549,7 +549,10 @@ static void handle_ccs(struct session *s, int dir)
 	if (!s->sh_seen && dir == c && !s->cli_cke &&
 	    !((s->ch || s->ch_raw) && !s->ch_offers13))
 		return;
-	if (!s->sh_seen && dir != c) {
+	/* A server CCS without a ServerHello is unexpected, unless the
+	 * capture joined after it and the client's ClientKeyExchange shows a
+	 * TLS <= 1.2 handshake under way. */
+	if (!s->sh_seen && dir != c && !(s->midstream && s->cli_cke)) {
 		anom_add(&s->anom, "unexpected_message");
 		return;
 	}

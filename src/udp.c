@@ -26,6 +26,7 @@
 #include "session_dtls.h"
 #include "session_ovpn.h"
 #include "session_quic.h"
+#include "session_rdpeudp.h"
 
 static bool dtls_accepts(const uint8_t *p, size_t n)
 {
@@ -88,6 +89,12 @@ static void ovpn_push(struct session *s, int dir, const uint8_t *p, size_t n, ui
 	session_ovpn_datagram(s, dir, p, n, missing, ts_ns);
 }
 
+static void rdp_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+		     uint64_t ts_ns)
+{
+	session_rdpeudp_datagram(s, dir, p, n, missing, ts_ns);
+}
+
 struct udp_row {
 	enum udp_proto proto;
 	struct session *(*open)(struct tt_ctx *ctx);
@@ -104,6 +111,11 @@ static const struct udp_row rows[] = {
 	/* OpenVPN's opcodes share DTLS's first-byte range: a client's hard
 	 * reset is never a DTLS record (its content type would be 56 or 80). */
 	{ UDP_OPENVPN, session_ovpn_new, session_ovpn_sniff, session_ovpn_accepts, ovpn_push },
+	/* RDP's UDP transport: a SYN's snSourceAck is -1 (no DTLS record
+	 * starts so), a SYN+ACK's or data datagram's is checked after the
+	 * rows above declined it. */
+	{ UDP_RDPEUDP, session_rdpeudp_new, session_rdpeudp_sniff, session_rdpeudp_accepts,
+	  rdp_push },
 };
 
 static const struct udp_row *row(enum udp_proto proto)

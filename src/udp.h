@@ -26,6 +26,7 @@ enum udp_proto {
 	UDP_QUIC,
 	UDP_CAPWAP_DTLS,        /* DTLS behind the CAPWAP DTLS header */
 	UDP_OPENVPN,            /* TLS in OpenVPN's control channel */
+	UDP_RDPEUDP,            /* TLS or DTLS in RDP's UDP transport */
 	UDP_NPROTO
 };
 

@@ -311,6 +311,7 @@ cap_stop
 CUR=hand-built
 "$PY" "$HERE/mkprelude.py" "$TOP/pcaps/tls12_ecdhe_rsa.pcap" "$W/out"
 "$PY" "$HERE/ovpn_pcap.py" "$TOP/pcaps/tls12_ecdhe_rsa.pcap" "$W/out/ovpn_tls12.pcap"
+"$PY" "$HERE/mkrdpeudp.py" "$W/out/rdpeudp_tls12.pcap"
 
 [ -n "${MKPCAPS_LOGS:-}" ] && cp -r "$W/log" "$MKPCAPS_LOGS"
 CUR=install

@@ -17,6 +17,8 @@
   captures' datagrams, each given the TCP length field; and the first packets
   of both in fuzz_prelude's ([port u16] then chunks), as prelude/openvpn_ok,
   as prelude/ovpn_tcp_tlscrypt and prelude/gridftp_adat for those captures.
+- rdpeudp: datagrams of pcaps/rdpeudp_tls12.pcap (SYN, SYN+ACK, version 2
+  data, MS-RDPEUDP2 data and dummy), one per seed.
 The pcap harness replays pcaps/ itself; x509 seeds are tests/certs/*.der.
 """
 import glob
@@ -109,8 +111,20 @@ def main():
                         n_hs += 1
     n_quic = quic_seeds()
     n_ovpn = openvpn_seeds()
-    print("seeds: %d decode, %d stream, %d hs, %d quic, %d openvpn" %
-          (n_dec, n_str, n_hs, n_quic, n_ovpn))
+    n_rdp = rdpeudp_seeds()
+    print("seeds: %d decode, %d stream, %d hs, %d quic, %d openvpn, %d rdpeudp" %
+          (n_dec, n_str, n_hs, n_quic, n_ovpn, n_rdp))
+
+
+def rdpeudp_seeds():
+    """fuzz_rdpeudp seeds: datagrams of the RDPEUDP capture (SYN, SYN+ACK,
+    version 2 data, MS-RDPEUDP2 data and dummy)."""
+    cap = pcaptool.read_pcap(os.path.join(TOP, "pcaps", "rdpeudp_tls12.pcap"))
+    picked = {0: "syn", 1: "synack", 2: "v1_data", 19: "v2_data", 20: "v2_dummy"}
+    for i, (_, fr, _) in enumerate(cap.records):     # Ethernet, IPv4, UDP
+        if i in picked:
+            write("rdpeudp", picked[i], fr[14 + (fr[14] & 15) * 4 + 8:])
+    return len(picked)
 
 
 def openvpn_seeds():
