@@ -1,7 +1,7 @@
 #!/bin/bash
 # Live capture at line rate (README "Performance"): the first packets of a
 # benchmark capture are replayed by tcpreplay into a veth pair between two
-# private network namespaces (perf-lr-a, perf-lr-b) at increasing rates;
+# private network namespaces (LR_NAME-a, LR_NAME-b) at increasing rates;
 # tlstap -i and tcpdump -w /dev/null capture in turn on the receiving end,
 # and each rate is reported with the packets each one's kernel ring dropped
 # (libpcap's pcap_stats: tlstap's final stats record, tcpdump's summary).
@@ -34,7 +34,10 @@ tlstap=${TLSTAP:-build/tlstap}
 [ -s "$cap" ] || { echo "live_rate.sh: no capture $cap (tests/bench/run.sh makes it)" >&2; exit 2; }
 command -v tcpreplay >/dev/null || { echo "live_rate.sh: tcpreplay is not installed" >&2; exit 2; }
 
-NA=perf-lr-a NB=perf-lr-b VA=perflra0 VB=perflrb0
+# Names: LR_NAME (default lr) and the PID, so that runs side by side do
+# not meet; the veths fit IFNAMSIZ.
+tag=$(( $$ % 100000 )) pfx=${LR_NAME:-lr}
+NA=$pfx-a$tag NB=$pfx-b$tag VA=${pfx:0:5}a$tag VB=${pfx:0:5}b$tag
 W=$(mktemp -d /tmp/perf-live.XXXXXX)
 mkdir -p "$W/log"
 CUR=setup
