@@ -303,8 +303,11 @@ static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
 
 #define LIVE_BUFFER_KIB 16384        /* the kernel ring without -B */
 
+#define LIVE_BLOCK_MS 50               /* the longest a packet waits in the ring */
+
 /* The interface opened and activated with o's snapshot length and buffer,
- * in immediate mode at nanosecond precision; NULL after saying why. */
+ * delivering in blocks (at most LIVE_BLOCK_MS late) at nanosecond
+ * precision; NULL after saying why. */
 static pcap_t *live_open(const char *iface, const struct capture_opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -319,12 +322,17 @@ static pcap_t *live_open(const char *iface, const struct capture_opts *o)
 	}
 	pcap_set_snaplen(p, o->snaplen);
 	pcap_set_promisc(p, 1);
-	pcap_set_immediate_mode(p, 1);
-	pcap_set_timeout(p, 200);
+	/* Not immediate mode: libpcap then uses TPACKET_V3, whose frames take
+	 * only their length in the ring (not an MTU-sized slot each) and whose
+	 * blocks come one wake-up each, full or after LIVE_BLOCK_MS.  On
+	 * tests/bench/live_rate.sh's replay into a 1 MiB ring it dropped a
+	 * tenth of what immediate mode did (README "Performance"). */
+	pcap_set_immediate_mode(p, 0);
+	pcap_set_timeout(p, LIVE_BLOCK_MS);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-	/* libpcap's default ring (2 MiB) drops bursts at a few hundred Mbit/s
-	 * in immediate mode, where every frame takes an MTU-sized slot; 16 MiB
-	 * took tests/bench/live_rate.sh's fastest replay without a drop. */
+	/* libpcap's default ring (2 MiB) dropped bursts at a few hundred
+	 * Mbit/s; 16 MiB took tests/bench/live_rate.sh's fastest replay
+	 * without a drop. */
 	pcap_set_buffer_size(p, (o->buffer_kib > 0 ? o->buffer_kib : LIVE_BUFFER_KIB) * 1024);
 	rc = pcap_activate(p);
 	if (rc < 0) {
@@ -384,11 +392,12 @@ static int live_loop(struct engine *e, pcap_t *p, struct tt_stats *st, const cha
 	void *args[3] = { e, &dlt, (void *)(uintptr_t)o };
 
 	while (!stop_flag) {
-		/* In immediate mode a quiet interface would keep pcap_dispatch
-		 * waiting: wait here instead, at most 200 ms, so that the clock
-		 * (stats heartbeat, flush, reopen) runs without traffic. */
+		/* Wait here, at most 200 ms, rather than in pcap_dispatch (which
+		 * with TPACKET_V3 waits for the next block however long), so that
+		 * the clock (stats heartbeat, flush, reopen) runs without
+		 * traffic; a signal ends the wait. */
 		int got = 0;
-		if (pfd.fd < 0 || poll(&pfd, 1, 200) != 0)
+		if (pfd.fd < 0 || (poll(&pfd, 1, 200) > 0 && pfd.revents))
 			got = pcap_dispatch(p, -1, live_cb, (u_char *)args);
 		uint64_t now = wall_ns();
 		if (got == PCAP_ERROR) {
