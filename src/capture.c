@@ -441,17 +441,17 @@ static int fanout_join(pcap_t *p, const char *iface, int *group)
 {
 #ifdef PACKET_FANOUT_FLAG_UNIQUEID
 	int fd = pcap_fileno(p);
-	int arg = (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+	uint32_t arg = (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
 	socklen_t len = sizeof arg;
 
-	arg |= *group < 0 ? PACKET_FANOUT_FLAG_UNIQUEID << 16 : *group;
+	arg |= *group < 0 ? (uint32_t)PACKET_FANOUT_FLAG_UNIQUEID << 16 : (uint32_t)*group;
 	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0 ||
 	    (*group < 0 && getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)) {
 		fprintf(stderr, "tlstap: %s: --fanout: %s\n", iface, strerror(errno));
 		return -1;
 	}
 	if (*group < 0)
-		*group = arg & 0xffff;
+		*group = (int)(arg & 0xffff);
 	return 0;
 #else
 	(void)p, (void)group;
