@@ -13,11 +13,16 @@
 #include <pcap/pcap.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+#endif
 
 #include "emit.h"
 #include "input.h"
@@ -28,10 +33,16 @@
 #include "../parsers/pcapng_walk.h"
 
 #define READ_BUF (1u << 20)
+#define LIVE_MAX 64                   /* sockets: one, or one per worker (--threads) */
 
-static volatile sig_atomic_t stop_flag;
+/* Set by a signal, -c, --duration, a gone reader or a failed capture;
+ * read by every reading thread (lock-free, so the handler may store it). */
+static atomic_int stop_flag;
 static uint64_t total_packets, first_ns;   /* over all inputs: -c, --duration */
-static pcap_t *live_handle;   /* for pcap_breakloop from the signal handler */
+static atomic_uint_fast64_t fan_packets;   /* -c over the fanout readers */
+/* The open live sockets, for pcap_breakloop from the signal handler. */
+static pcap_t *live_handles[LIVE_MAX];
+static atomic_uint n_live;
 
 static void on_signal(int sig)
 {
@@ -39,9 +50,9 @@ static void on_signal(int sig)
 		engine_request_reopen();
 		return;
 	}
-	stop_flag = 1;
-	if (live_handle)
-		pcap_breakloop(live_handle);
+	atomic_store(&stop_flag, 1);
+	for (unsigned i = 0; i < atomic_load(&n_live); i++)
+		pcap_breakloop(live_handles[i]);
 }
 
 void capture_signals(void)
@@ -114,11 +125,11 @@ static void name_source(struct engine *e, const struct capture_opts *o, const ch
 				       in->walk ? pcapng_walk_name(in->walk, ifx) : NULL));
 }
 
-/* -c and --duration (packet time), checked for every packet. */
-static void count_packet(const struct capture_opts *o, uint64_t ts)
+/* -c and --duration (packet time), checked for every packet; n: the
+ * packets read so far, this one included. */
+static void count_packet(const struct capture_opts *o, uint64_t ts, uint64_t n)
 {
-	total_packets++;
-	if (o->max_packets && total_packets >= o->max_packets)
+	if (o->max_packets && n >= o->max_packets)
 		stop_flag = 1;
 	if (o->duration_ns) {
 		if (!first_ns)
@@ -215,7 +226,7 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 		/* pcapng may mix interfaces of different link types. */
 		engine_packet(e, pcap_datalink(p), ts, data, h->caplen, h->len);
 		engine_clock(e, ts);
-		count_packet(o, ts);
+		count_packet(o, ts, ++total_packets);
 		if ((n & 4095) == 0)
 			now_and_then(o, &pg, &in);
 	}
@@ -265,9 +276,9 @@ static void live_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
 	if (o->tap)
 		o->tap(o->tap_arg, *dlt, pkt_ns(h), data, h->caplen, h->len);
 	engine_packet(e, *dlt, pkt_ns(h), data, h->caplen, h->len);
-	count_packet(o, pkt_ns(h));
+	count_packet(o, pkt_ns(h), ++total_packets);
 	if (stop_flag)
-		pcap_breakloop(live_handle);
+		pcap_breakloop(live_handles[0]);
 }
 
 static uint64_t wall_ns(void)
@@ -292,8 +303,11 @@ static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
 
 #define LIVE_BUFFER_KIB 16384        /* the kernel ring without -B */
 
+#define LIVE_BLOCK_MS 50               /* the longest a packet waits in the ring */
+
 /* The interface opened and activated with o's snapshot length and buffer,
- * in immediate mode at nanosecond precision; NULL after saying why. */
+ * delivering in blocks (at most LIVE_BLOCK_MS late) at nanosecond
+ * precision; NULL after saying why. */
 static pcap_t *live_open(const char *iface, const struct capture_opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -308,12 +322,17 @@ static pcap_t *live_open(const char *iface, const struct capture_opts *o)
 	}
 	pcap_set_snaplen(p, o->snaplen);
 	pcap_set_promisc(p, 1);
-	pcap_set_immediate_mode(p, 1);
-	pcap_set_timeout(p, 200);
+	/* Not immediate mode: libpcap then uses TPACKET_V3, whose frames take
+	 * only their length in the ring (not an MTU-sized slot each) and whose
+	 * blocks come one wake-up each, full or after LIVE_BLOCK_MS.  On
+	 * tests/bench/live_rate.sh's replay into a 1 MiB ring it dropped a
+	 * tenth of what immediate mode did (README "Performance"). */
+	pcap_set_immediate_mode(p, 0);
+	pcap_set_timeout(p, LIVE_BLOCK_MS);
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
-	/* libpcap's default ring (2 MiB) drops bursts at a few hundred Mbit/s
-	 * in immediate mode, where every frame takes an MTU-sized slot; 16 MiB
-	 * took tests/bench/live_rate.sh's fastest replay without a drop. */
+	/* libpcap's default ring (2 MiB) dropped bursts at a few hundred
+	 * Mbit/s; 16 MiB took tests/bench/live_rate.sh's fastest replay
+	 * without a drop. */
 	pcap_set_buffer_size(p, (o->buffer_kib > 0 ? o->buffer_kib : LIVE_BUFFER_KIB) * 1024);
 	rc = pcap_activate(p);
 	if (rc < 0) {
@@ -327,9 +346,8 @@ static pcap_t *live_open(const char *iface, const struct capture_opts *o)
 }
 
 /* The opened interface made ready: a link type we decode, the filter,
- * privileges dropped, nanosecond time.  -1 after saying why. */
-static int live_configure(struct engine *e, pcap_t *p, const char *iface,
-			  const struct capture_opts *o)
+ * nanosecond time.  -1 after saying why. */
+static int live_configure(pcap_t *p, const char *iface, const struct capture_opts *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	bpf_u_int32 net = 0, mask = 0;
@@ -341,11 +359,8 @@ static int live_configure(struct engine *e, pcap_t *p, const char *iface,
 	}
 	if (pcap_lookupnet(iface, &net, &mask, err) < 0)
 		net = PCAP_NETMASK_UNKNOWN;
-	if (set_filter(p, iface, o->filter, mask ? mask : PCAP_NETMASK_UNKNOWN) < 0 ||
-	    (o->user && drop_privileges(o->user) < 0))
+	if (set_filter(p, iface, o->filter, mask ? mask : PCAP_NETMASK_UNKNOWN) < 0)
 		return -1;
-	if (o->user)
-		engine_privileges_dropped(e);
 	/* Precision may have been refused by the platform: timestamps then are
 	 * microseconds and must be scaled. */
 	if (pcap_get_tstamp_precision(p) != PCAP_TSTAMP_PRECISION_NANO) {
@@ -353,6 +368,18 @@ static int live_configure(struct engine *e, pcap_t *p, const char *iface,
 		return -1;
 	}
 	return 0;
+}
+
+/* After each round of packets (from the reading thread): the key logs
+ * followed, the engine's clock to now, and whether to stop. */
+static void round_end(struct engine *e, struct tt_stats *st, const struct capture_opts *o,
+		      uint64_t now)
+{
+	kfollow_poll(o->keylog_follow, mono_ns(), st);
+	engine_idle(e, now);
+	if ((o->out && emitter_gone(o->out)) ||
+	    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))
+		stop_flag = 1;
 }
 
 /* Rounds of packets until a signal, -c, --duration or a gone reader; the
@@ -365,11 +392,12 @@ static int live_loop(struct engine *e, pcap_t *p, struct tt_stats *st, const cha
 	void *args[3] = { e, &dlt, (void *)(uintptr_t)o };
 
 	while (!stop_flag) {
-		/* In immediate mode a quiet interface would keep pcap_dispatch
-		 * waiting: wait here instead, at most 200 ms, so that the clock
-		 * (stats heartbeat, flush, reopen) runs without traffic. */
+		/* Wait here, at most 200 ms, rather than in pcap_dispatch (which
+		 * with TPACKET_V3 waits for the next block however long), so that
+		 * the clock (stats heartbeat, flush, reopen) runs without
+		 * traffic; a signal ends the wait. */
 		int got = 0;
-		if (pfd.fd < 0 || poll(&pfd, 1, 200) != 0)
+		if (pfd.fd < 0 || (poll(&pfd, 1, 200) > 0 && pfd.revents))
 			got = pcap_dispatch(p, -1, live_cb, (u_char *)args);
 		uint64_t now = wall_ns();
 		if (got == PCAP_ERROR) {
@@ -379,36 +407,209 @@ static int live_loop(struct engine *e, pcap_t *p, struct tt_stats *st, const cha
 		/* Every stats record, periodic ones included, carries
 		 * libpcap's counts as of now. */
 		read_pcap_stats(p, st);
-		kfollow_poll(o->keylog_follow, mono_ns(), st);
-		engine_idle(e, now);
-		if ((o->out && emitter_gone(o->out)) ||
-		    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))
-			stop_flag = 1;
+		round_end(e, st, o, now);
 	}
 	return 0;
+}
+
+/* ---- --fanout: one socket per worker in one AF_PACKET fanout group.  The
+ * kernel's symmetric flow hash picks the socket of each packet, so both
+ * directions of a connection reach one worker, which reads its socket in
+ * its own thread (engine_readers_start); the reading thread only keeps
+ * the clock and sums the sockets' counters. */
+
+struct fan_sock {
+	pcap_t *p;
+	struct engine *e;
+	const struct capture_opts *o;
+	const char *iface;
+	unsigned k;
+	int dlt;
+	/* libpcap's counters, published by the worker after each round */
+	atomic_uint_fast64_t recv, drop, ifdrop;
+};
+
+static struct fan_sock fan[LIVE_MAX];
+static atomic_bool fan_failed;
+
+/* Socket p into the fanout group *group: the first asks the kernel for an
+ * id no other group uses (PACKET_FANOUT_FLAG_UNIQUEID) and reads it back
+ * into *group (-1 before); the others join it.  Hash by flow, IPv4
+ * fragments reassembled before hashing (they carry no ports).  -1 after
+ * saying why. */
+static int fanout_join(pcap_t *p, const char *iface, int *group)
+{
+#ifdef PACKET_FANOUT_FLAG_UNIQUEID
+	int fd = pcap_fileno(p);
+	uint32_t arg = (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+	socklen_t len = sizeof arg;
+
+	arg |= *group < 0 ? (uint32_t)PACKET_FANOUT_FLAG_UNIQUEID << 16 : (uint32_t)*group;
+	if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0 ||
+	    (*group < 0 && getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0)) {
+		fprintf(stderr, "tlstap: %s: --fanout: %s\n", iface, strerror(errno));
+		return -1;
+	}
+	if (*group < 0)
+		*group = (int)(arg & 0xffff);
+	return 0;
+#else
+	(void)p, (void)group;
+	fprintf(stderr, "tlstap: %s: --fanout needs Linux's AF_PACKET fanout\n", iface);
+	return -1;
+#endif
+}
+
+static void fan_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct fan_sock *s = (struct fan_sock *)user;
+	const struct capture_opts *o = s->o;
+	uint64_t ts = pkt_ns(h);
+
+	if (o->tap)
+		o->tap(o->tap_arg, s->dlt, ts, data, h->caplen, h->len);
+	engine_reader_packet(s->e, s->k, s->dlt, ts, data, h->caplen, h->len);
+	count_packet(o, ts, atomic_fetch_add_explicit(&fan_packets, 1, memory_order_relaxed) + 1);
+	if (stop_flag)
+		pcap_breakloop(s->p);
+}
+
+/* libpcap's counters of s's socket, for the reading thread to sum (by
+ * the thread that reads the socket, or once none does). */
+static void fan_publish(struct fan_sock *s)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(s->p, &ps) == 0) {
+		atomic_store(&s->recv, ps.ps_recv);
+		atomic_store(&s->drop, ps.ps_drop);
+		atomic_store(&s->ifdrop, ps.ps_ifdrop);
+	}
+}
+
+/* One round of worker k (engine_read_fn): its socket's packets, or the
+ * wake-up, or 200 ms; then its counters published.  -1 once stopping. */
+static int fan_round(void *arg, unsigned k, int wake_fd)
+{
+	struct fan_sock *s = &((struct fan_sock *)arg)[k];
+	struct pollfd pfd[2] = {
+		{ .fd = pcap_get_selectable_fd(s->p), .events = POLLIN },
+		{ .fd = wake_fd, .events = POLLIN },
+	};
+	int got = 0;
+
+	if (stop_flag)
+		return -1;
+	if (poll(pfd, 2, 200) > 0 && pfd[0].revents)
+		got = pcap_dispatch(s->p, -1, fan_cb, (u_char *)s);
+	if (got == PCAP_ERROR) {
+		fprintf(stderr, "tlstap: %s: capture failed: %s\n", s->iface, pcap_geterr(s->p));
+		atomic_store(&fan_failed, true);
+		stop_flag = 1;
+		return -1;
+	}
+	fan_publish(s);
+	return 0;
+}
+
+/* The sockets' counters summed into st. */
+static void fan_stats(unsigned n, struct tt_stats *st)
+{
+	st->pcap_recv = st->pcap_drop = st->pcap_ifdrop = 0;
+	for (unsigned k = 0; k < n; k++) {
+		st->pcap_recv += atomic_load(&fan[k].recv);
+		st->pcap_drop += atomic_load(&fan[k].drop);
+		st->pcap_ifdrop += atomic_load(&fan[k].ifdrop);
+	}
+}
+
+/* The reading thread while the workers read: the clock every 100 ms, the
+ * summed counters, until a stop; then the workers leave their sockets and
+ * the final counters are read.  0, or -1 when a capture failed. */
+static int fan_loop(struct engine *e, unsigned n, struct tt_stats *st, const char *iface,
+		    const struct capture_opts *o)
+{
+	for (unsigned k = 0; k < n; k++) {
+		fan[k].p = live_handles[k];
+		fan[k].e = e;
+		fan[k].o = o;
+		fan[k].iface = iface;
+		fan[k].k = k;
+		fan[k].dlt = pcap_datalink(live_handles[k]);
+	}
+	if (engine_readers_start(e, fan_round, fan) < 0) {
+		fprintf(stderr, "tlstap: %s: --fanout: cannot start the readers\n", iface);
+		return -1;
+	}
+	while (!stop_flag) {
+		poll(NULL, 0, 100);
+		fan_stats(n, st);
+		round_end(e, st, o, wall_ns());
+	}
+	engine_readers_stop(e);
+	for (unsigned k = 0; k < n; k++)
+		fan_publish(&fan[k]);
+	fan_stats(n, st);
+	return atomic_load(&fan_failed) ? -1 : 0;
+}
+
+/* The sockets of the capture: one, or with --fanout one per worker in one
+ * fanout group; each configured.  Their number, or 0 after saying why
+ * (none left open). */
+static unsigned live_sockets(struct engine *e, const char *iface, const struct capture_opts *o)
+{
+	unsigned n = o->fanout ? engine_workers(e) : 1;
+	int group = -1;
+
+	if (n == 0 || n > LIVE_MAX) {
+		fprintf(stderr, "tlstap: %s: --fanout needs --threads N (N >= 2)\n", iface);
+		return 0;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		pcap_t *p = live_open(iface, o);
+		if (p && (live_configure(p, iface, o) < 0 ||
+			  (o->fanout && fanout_join(p, iface, &group) < 0))) {
+			pcap_close(p);
+			p = NULL;
+		}
+		if (!p) {
+			while (k > 0)
+				pcap_close(live_handles[--k]);
+			return 0;
+		}
+		live_handles[k] = p;
+	}
+	return n;
 }
 
 int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		 const struct capture_opts *o)
 {
-	pcap_t *p = live_open(iface, o);
-	int rc;
+	unsigned n = live_sockets(e, iface, o);
+	int rc = -1;
 
-	if (!p)
+	if (n == 0)
 		return -1;
-	if (live_configure(e, p, iface, o) < 0) {
-		pcap_close(p);
-		return -1;
-	}
+	/* Every socket is open: root is no longer needed. */
+	if (o->user && drop_privileges(o->user) < 0)
+		goto out;
+	if (o->user)
+		engine_privileges_dropped(e);
 	if (o->sources)
 		engine_source(e, sources_id(o->sources, NULL, -1, iface));
-	live_handle = p;
-	fprintf(stderr, "tlstap: capturing on %s\n", iface);
+	atomic_store(&n_live, n);
+	fprintf(stderr, "tlstap: capturing on %s%s\n", iface, o->fanout ? " (fanout)" : "");
 	if (!first_ns)
 		first_ns = wall_ns();   /* --duration runs from now */
-	rc = live_loop(e, p, st, iface, o);
-	read_pcap_stats(p, st);
-	live_handle = NULL;
-	pcap_close(p);
+	if (o->fanout) {
+		rc = fan_loop(e, n, st, iface, o);
+	} else {
+		rc = live_loop(e, live_handles[0], st, iface, o);
+		read_pcap_stats(live_handles[0], st);
+	}
+	atomic_store(&n_live, 0);
+out:
+	for (unsigned k = 0; k < n; k++)
+		pcap_close(live_handles[k]);
 	return rc;
 }

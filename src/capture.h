@@ -15,6 +15,7 @@ struct capture_opts {
 	const char *filter;             /* BPF expression or NULL */
 	int snaplen;                    /* live: bytes per packet */
 	int buffer_kib;                 /* live: kernel buffer, 0 = libpcap default */
+	bool fanout;                    /* live: one socket per worker (--fanout) */
 	const char *user;               /* live: drop root to this user after opening */
 	uint64_t max_packets;           /* -c: stop after this many, all inputs (0: no limit) */
 	uint64_t duration_ns;           /* --duration: stop this long after the first packet */

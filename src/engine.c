@@ -22,6 +22,7 @@ struct engine {
 	uint64_t last_ts;
 	uint64_t stats_interval_ns, next_stats;
 	uint64_t own_output, own_certs;   /* the main context's parts (count_main) */
+	bool readers;                   /* fanout: the workers read their own packets */
 };
 
 static volatile sig_atomic_t reopen_flag;
@@ -188,7 +189,34 @@ void engine_flush(struct engine *e)
 
 uint64_t engine_last_time(const struct engine *e)
 {
-	return e->last_ts;
+	uint64_t w = e->readers ? workers_last_time(e->wk) : 0;
+
+	return w > e->last_ts ? w : e->last_ts;
+}
+
+unsigned engine_workers(const struct engine *e)
+{
+	return e->wk ? e->ctx->cfg.threads : 0;
+}
+
+int engine_readers_start(struct engine *e, engine_read_fn fn, void *arg)
+{
+	if (!e->wk || workers_read_start(e->wk, fn, arg) < 0)
+		return -1;
+	e->readers = true;
+	return 0;
+}
+
+void engine_reader_packet(struct engine *e, unsigned k, int dlt, uint64_t ts_ns,
+			  const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	workers_read_packet(e->wk, k, dlt, ts_ns, data, caplen, wirelen);
+}
+
+void engine_readers_stop(struct engine *e)
+{
+	count_main(e);
+	workers_read_stop(e->wk);
 }
 
 int engine_dlt_supported(int dlt)

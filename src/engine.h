@@ -56,6 +56,21 @@ void engine_privileges_dropped(struct engine *e);
  * thread or N alike. */
 void engine_secrets(struct engine *e, struct keylog *kl, const uint8_t *text, size_t n);
 
+/* Fanout (live capture with worker threads): each worker reads packets of
+ * its own.  engine_workers: how many readers the engine takes (0 with
+ * one thread).  engine_readers_start: worker k calls fn(arg, k, wake_fd)
+ * in its thread, round after round (workers.h, workers_read_fn), and fn
+ * hands each packet to engine_reader_packet(e, k, ...); 0, or -1 when
+ * the engine has no workers or cannot wake them.  engine_readers_stop:
+ * returns once no worker is in fn or will call it again, ctx->st up to
+ * date.  The reading thread keeps the clock (engine_idle). */
+typedef int (*engine_read_fn)(void *arg, unsigned k, int wake_fd);
+unsigned engine_workers(const struct engine *e);
+int engine_readers_start(struct engine *e, engine_read_fn fn, void *arg);
+void engine_reader_packet(struct engine *e, unsigned k, int dlt, uint64_t ts_ns,
+			  const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+void engine_readers_stop(struct engine *e);
+
 /* End of input: every flow finished and emitted; ctx->st up to date. */
 void engine_flush(struct engine *e);
 /* Time of the latest packet seen (ns since the epoch), 0 before the first. */

@@ -45,6 +45,9 @@ static const char usage_input[] =
 "  -s SNAPLEN            live: bytes kept per packet (default 262144).\n"
 "  -B KIB                live: kernel capture buffer in KiB (default 16384).\n"
 "  -Z USER               live: drop root to USER once the interface is open.\n"
+"  --fanout              live, with --threads N: N capture sockets in one\n"
+"                        AF_PACKET fanout group, each read by its worker; the\n"
+"                        kernel keeps each connection on one (Linux).\n"
 "\n";
 
 static const char usage_output[] =
@@ -184,7 +187,7 @@ enum {
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING, OPT_BUDGET,
 	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
-	OPT_CERTIFICATES,
+	OPT_CERTIFICATES, OPT_FANOUT,
 };
 
 static const struct option long_opts[] = {
@@ -212,6 +215,7 @@ static const struct option long_opts[] = {
 	{ "max-certs", required_argument, NULL, OPT_MAX_CERTS },
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "fanout", no_argument, NULL, OPT_FANOUT },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
 	{ "memcap", required_argument, NULL, OPT_BUDGET },
 	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
@@ -389,6 +393,7 @@ static int source_option(struct options *o, int c, const char *arg)
 	case 's': o->co.snaplen = (int)number("-s", arg, 64, 262144); break;
 	case 'B': o->co.buffer_kib = (int)number("-B", arg, 1, 4194304); break;
 	case 'Z': o->co.user = arg; break;
+	case OPT_FANOUT: o->co.fanout = true; break;
 	default: return OPT_OTHER;
 	}
 	return OPT_DONE;
@@ -484,6 +489,11 @@ static int finish(struct options *o, struct tt_config *cfg, int argc, char **arg
 			return EXIT_USAGE;
 		}
 	cli_positional(&o->cli, &o->co, cfg, argc, argv, o->iface != NULL);
+	if (o->co.fanout && (!o->iface || cfg->threads < 2)) {
+		fprintf(stderr, "tlstap: --fanout needs -i INTERFACE and --threads N (N >= 2)\n"
+			"Try 'tlstap --help'.\n");
+		return EXIT_USAGE;
+	}
 	if ((o->cli.files.n == 0) == (o->iface == NULL) && !o->cli.from_json) {
 		fprintf(stderr, "tlstap: give capture files (or -r FILE) or -i INTERFACE (one of them)\n"
 			"Try 'tlstap --help'.\n");

@@ -16,11 +16,15 @@
  */
 #include "workers.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../parsers/x509.h"
 #include "decode.h"
@@ -40,7 +44,7 @@
 enum { ENT_PACKET, ENT_TICK, ENT_STEP };
 /* Commands a batch carries.  The first three are answered (workers_sync
  * waits for them); OUTPUT only asks the worker to push its records out. */
-enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4, CMD_OUTPUT = 8 };
+enum { CMD_SYNC = 1, CMD_FLUSH = 2, CMD_EXIT = 4, CMD_OUTPUT = 8, CMD_FEED = 16 };
 #define CMD_ANSWERED (CMD_SYNC | CMD_FLUSH | CMD_EXIT)
 
 /* Counters one decode may raise; more, and the worker decodes again. */
@@ -92,6 +96,9 @@ struct batch {
 struct worker {
 	pthread_t tid;
 	bool started;
+	unsigned k;                     /* its index */
+	struct workers *wk;
+	int wake[2];                    /* fanout: a byte when a batch is queued */
 	struct tt_ctx ctx;
 	struct jw w;
 	struct pipeline *pl;
@@ -116,6 +123,9 @@ struct workers {
 	struct tt_stats summed;         /* the workers' part of main->st at the last sync */
 	uint32_t source;                /* of the packets now arriving (sources.h) */
 	struct qroute *qr;              /* QUIC connection ids -> worker */
+	workers_read_fn read;           /* fanout: each worker reads its own packets */
+	void *read_arg;
+	atomic_bool read_stop;          /* fanout: leave the reading rounds */
 	struct worker w[];
 };
 
@@ -143,6 +153,96 @@ static void run_packet(struct worker *w, struct ent *e, const uint8_t *data)
 			 e->wirelen);
 }
 
+/* The oldest queued batch; NULL when none and !wait. */
+static struct batch *pop(struct worker *w, bool wait)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->head && wait)
+		pthread_cond_wait(&w->work, &w->mu);
+	b = w->head;
+	if (b) {
+		w->head = b->next;
+		if (!w->head)
+			w->tail = NULL;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return b;
+}
+
+/* One batch's entries, then its command; the batch back to the free
+ * list.  Returns the command. */
+static int run_batch(struct worker *w, struct batch *b)
+{
+	size_t off = 0;
+	int cmd;
+
+	while (off < b->len) {
+		struct ent e;
+		memcpy(&e, b->data + off, ENT_BYTES);
+		off += ENT_BYTES;
+		if (ent_layers(&e)) {
+			memcpy(e.pkt.encap, b->data + off,
+			       e.pkt.n_encap * sizeof(struct encap_layer));
+			off += ent_layers(&e);
+		}
+		if (e.kind == ENT_PACKET) {
+			pipeline_source(w->pl, e.source);
+			run_packet(w, &e, b->data + off);
+		} else if (e.kind == ENT_STEP) {
+			pipeline_clock(w->pl, e.now, e.from);
+		} else {
+			pipeline_tick(w->pl, e.ts);
+		}
+		off += ((size_t)e.caplen + 7) & ~(size_t)7;
+	}
+	cmd = b->cmd;
+	if (cmd & (CMD_FLUSH | CMD_EXIT))
+		pipeline_flush(w->pl);
+	if (cmd & CMD_ANSWERED) {
+		pipeline_sync(w->pl);   /* the parsers' own counters into ctx.st */
+		w->snap = w->ctx.st;
+	}
+	if (cmd & CMD_OUTPUT)
+		emitter_flush(w->ctx.em);
+
+	pthread_mutex_lock(&w->mu);
+	b->next = w->free;
+	w->free = b;
+	if (cmd & CMD_ANSWERED) {
+		w->acked++;
+		pthread_cond_signal(&w->done);
+	}
+	pthread_cond_signal(&w->room);
+	pthread_mutex_unlock(&w->mu);
+	return cmd;
+}
+
+/* Fanout: rounds of the worker's own packets (the read function hands
+ * them to workers_read_packet in this thread), and between rounds what
+ * the reading thread queued (ticks, commands).  Returns the last command
+ * handled: CMD_EXIT ends the thread. */
+static int read_rounds(struct worker *w)
+{
+	struct workers *wk = w->wk;
+	struct batch *b;
+	char drain[64];
+	int cmd = 0;
+
+	pipeline_source(w->pl, wk->source);
+	while (!atomic_load(&wk->read_stop)) {
+		if (wk->read(wk->read_arg, w->k, w->wake[0]) < 0)
+			break;
+		while (read(w->wake[0], drain, sizeof drain) > 0)
+			;
+		while ((b = pop(w, false)) != NULL)
+			if ((cmd = run_batch(w, b)) & CMD_EXIT)
+				return cmd;
+	}
+	return cmd;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -152,57 +252,9 @@ static void *worker_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
-		struct batch *b;
-		size_t off = 0;
-		int cmd;
-
-		pthread_mutex_lock(&w->mu);
-		while (!w->head)
-			pthread_cond_wait(&w->work, &w->mu);
-		b = w->head;
-		w->head = b->next;
-		if (!w->head)
-			w->tail = NULL;
-		pthread_mutex_unlock(&w->mu);
-
-		while (off < b->len) {
-			struct ent e;
-			memcpy(&e, b->data + off, ENT_BYTES);
-			off += ENT_BYTES;
-			if (ent_layers(&e)) {
-				memcpy(e.pkt.encap, b->data + off,
-				       e.pkt.n_encap * sizeof(struct encap_layer));
-				off += ent_layers(&e);
-			}
-			if (e.kind == ENT_PACKET) {
-				pipeline_source(w->pl, e.source);
-				run_packet(w, &e, b->data + off);
-			} else if (e.kind == ENT_STEP) {
-				pipeline_clock(w->pl, e.now, e.from);
-			} else {
-				pipeline_tick(w->pl, e.ts);
-			}
-			off += ((size_t)e.caplen + 7) & ~(size_t)7;
-		}
-		cmd = b->cmd;
-		if (cmd & (CMD_FLUSH | CMD_EXIT))
-			pipeline_flush(w->pl);
-		if (cmd & CMD_ANSWERED) {
-			pipeline_sync(w->pl);   /* the parsers' own counters into ctx.st */
-			w->snap = w->ctx.st;
-		}
-		if (cmd & CMD_OUTPUT)
-			emitter_flush(w->ctx.em);
-
-		pthread_mutex_lock(&w->mu);
-		b->next = w->free;
-		w->free = b;
-		if (cmd & CMD_ANSWERED) {
-			w->acked++;
-			pthread_cond_signal(&w->done);
-		}
-		pthread_cond_signal(&w->room);
-		pthread_mutex_unlock(&w->mu);
+		int cmd = run_batch(w, pop(w, true));
+		if ((cmd & CMD_FEED) && !(cmd & CMD_EXIT))
+			cmd = read_rounds(w);
 		if (cmd & CMD_EXIT)
 			return NULL;
 	}
@@ -242,6 +294,9 @@ static void push(struct worker *w, int cmd)
 	w->tail = b;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
+	/* A worker reading its own packets waits in poll, not on the queue. */
+	if (w->wake[1] >= 0 && write(w->wake[1], "", 1) < 0 && errno != EAGAIN)
+		perror("tlstap: worker wake-up");
 }
 
 /* Queues an entry (e->caplen bytes of data after it) on w's open batch. */
@@ -452,6 +507,49 @@ void workers_sync(struct workers *wk, int flush)
 		st[f] += prev[f];
 }
 
+int workers_read_start(struct workers *wk, workers_read_fn fn, void *arg)
+{
+	for (unsigned i = 0; i < wk->n; i++) {
+		struct worker *w = &wk->w[i];
+		if (pipe(w->wake) < 0) {
+			w->wake[0] = w->wake[1] = -1;
+			return -1;
+		}
+		fcntl(w->wake[0], F_SETFL, O_NONBLOCK);
+		fcntl(w->wake[1], F_SETFL, O_NONBLOCK);
+	}
+	wk->read = fn;
+	wk->read_arg = arg;
+	atomic_store(&wk->read_stop, false);
+	for (unsigned i = 0; i < wk->n; i++)
+		push(&wk->w[i], CMD_FEED);
+	return 0;
+}
+
+void workers_read_stop(struct workers *wk)
+{
+	/* Set before the sync is queued: a worker that takes the sync
+	 * (under its queue's lock) sees it and starts no other round. */
+	atomic_store(&wk->read_stop, true);
+	workers_sync(wk, 0);
+}
+
+void workers_read_packet(struct workers *wk, unsigned k, int dlt, uint64_t ts_ns,
+			 const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	pipeline_packet(wk->w[k].pl, dlt, ts_ns, data, caplen, wirelen);
+}
+
+uint64_t workers_last_time(const struct workers *wk)
+{
+	uint64_t t = 0;
+
+	for (unsigned i = 0; i < wk->n; i++)
+		if (pipeline_last_time(wk->w[i].pl) > t)
+			t = pipeline_last_time(wk->w[i].pl);
+	return t;
+}
+
 void workers_keylog(struct workers *wk, const struct keylog *kl)
 {
 	for (unsigned i = 0; i < wk->n; i++)
@@ -471,6 +569,9 @@ static void worker_free(struct worker *w)
 		free(b);
 	}
 	free(w->cur);
+	for (int i = 0; i < 2; i++)
+		if (w->wake[i] >= 0)
+			close(w->wake[i]);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->room);
@@ -498,6 +599,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	struct x509_ctx_opts xo = { 0 };
 	uint64_t held;
 
+	w->wake[0] = w->wake[1] = -1;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->room, NULL);
@@ -567,6 +669,8 @@ struct workers *workers_new(struct tt_ctx *main, unsigned n, char *err, size_t e
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &wk->w[i];
+		w->k = i;
+		w->wk = wk;
 		if (worker_init(w, main, n, err, errlen) < 0 ||
 		    pthread_create(&w->tid, NULL, worker_main, w) != 0) {
 			if (!err[0])

@@ -8,7 +8,8 @@ its exit code and its messages: captures as positional arguments,
 directories in name order, wildcard patterns, gzip/zstd/xz captures, a
 trailing BPF expression, pcapng key logs read in the same pass (from
 standard input, compressed, in the middle of a file), -c, --duration, -q, -w, --report without a
-browser, unit suffixes, repeated -o, a closed pipe, usage exit codes and -V.
+browser, unit suffixes, repeated -o, --fanout's checks, a closed pipe, usage
+exit codes and -V.
 """
 import gzip
 import json
@@ -237,6 +238,21 @@ def limits(tmp):
     check(p.returncode == 0 and p.stderr == b"", "-q: nothing on stderr")
 
 
+def fanout():
+    """--fanout is for live capture with worker threads: anything else is a
+    usage error said before a socket is opened (tests/live/fanout_test.sh
+    runs it on an interface)."""
+    multi = os.path.join(PCAPS, "multi_session.pcap")
+    for args, what in ((["--fanout", "--threads", "2", multi], "on capture files"),
+                       (["--fanout", "-i", "lo"], "without --threads"),
+                       (["--fanout", "--threads", "1", "-i", "lo"], "with --threads 1")):
+        p = run(args)
+        check(p.returncode == 1 and b"--fanout needs -i INTERFACE and --threads N" in p.stderr,
+              "--fanout %s is a usage error (1)" % what)
+    p = run(["--help"])
+    check(b"--fanout" in p.stdout, "--help says what --fanout does")
+
+
 def closed_pipe():
     # Enough records that the reader goes away while tlstap still writes.
     args = [TLSTAP, "--certificate-chain"] + [os.path.join(PCAPS, "tls12_mutual.pcap")] * 400
@@ -306,6 +322,7 @@ def main():
         secrets_in_stream(tmp)
         filters()
         limits(tmp)
+        fanout()
         closed_pipe()
         save_failed(tmp)
         report_and_views(tmp)

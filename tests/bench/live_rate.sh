@@ -1,16 +1,19 @@
 #!/bin/bash
 # Live capture at line rate (README "Performance"): the first packets of a
 # benchmark capture are replayed by tcpreplay into a veth pair between two
-# private network namespaces (perf-lr-a, perf-lr-b) at increasing rates;
+# private network namespaces (LR_NAME-a, LR_NAME-b) at increasing rates;
 # tlstap -i and tcpdump -w /dev/null capture in turn on the receiving end,
 # and each rate is reported with the packets each one's kernel ring dropped
 # (libpcap's pcap_stats: tlstap's final stats record, tcpdump's summary).
 # The highest rate without a drop is each tool's line rate on this machine.
 #
-#   tests/bench/live_rate.sh [-p PACKETS] [-x "TLSTAP ARGS"] [CAPTURE [MBPS...]]
+#   tests/bench/live_rate.sh [-p PACKETS] [-x "TLSTAP ARGS"] [-m MODES] [CAPTURE [MBPS...]]
 #
 # Default: 200,000 packets of tests/bench/data/mixed.pcap (run.sh makes it)
 # at 250, 500, 1000, 2000 and 4000 Mbit/s, then as fast as tcpreplay can.
+# tlstap runs in each of MODES (default "1,2,2f": one thread, --threads 2,
+# --threads 2 --fanout; "4f" is --threads 4 --fanout), tcpdump once per
+# rate.
 # Root; needs iproute2, ethtool, tcpdump, tcpreplay.  Touches nothing but
 # its own namespaces.
 set -euo pipefail
@@ -19,11 +22,13 @@ cd "$(dirname "$0")/../.."
 
 packets=200000
 extra=""
-while getopts p:x: o; do
+modes=1,2,2f
+while getopts p:x:m: o; do
 	case $o in
 	p) packets=$OPTARG ;;
 	x) extra=$OPTARG ;;
-	*) sed -n '2,15p' "$0"; exit 2 ;;
+	m) modes=$OPTARG ;;
+	*) sed -n '2,18p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -34,7 +39,10 @@ tlstap=${TLSTAP:-build/tlstap}
 [ -s "$cap" ] || { echo "live_rate.sh: no capture $cap (tests/bench/run.sh makes it)" >&2; exit 2; }
 command -v tcpreplay >/dev/null || { echo "live_rate.sh: tcpreplay is not installed" >&2; exit 2; }
 
-NA=perf-lr-a NB=perf-lr-b VA=perflra0 VB=perflrb0
+# Names: LR_NAME (default lr) and the PID, so that runs side by side do
+# not meet; the veths fit IFNAMSIZ.
+tag=$(( $$ % 100000 )) pfx=${LR_NAME:-lr}
+NA=$pfx-a$tag NB=$pfx-b$tag VA=${pfx:0:5}a$tag VB=${pfx:0:5}b$tag
 W=$(mktemp -d /tmp/perf-live.XXXXXX)
 mkdir -p "$W/log"
 CUR=setup
@@ -72,12 +80,19 @@ trial() {
 	echo "$mbps"
 }
 
-# run_tlstap RATE: "actual-Mbps received dropped" from the final stats record
+# mode_args MODE: tlstap's arguments for a mode (1, 2, 2f, 4f ...)
+mode_args() {
+	local n=${1%f}
+	[ "$n" = 1 ] || printf -- '--threads %s ' "$n"
+	[ "$n" = "$1" ] || printf -- '--fanout'
+}
+
+# run_tlstap RATE MODE: "actual-Mbps received dropped" from the final stats record
 run_tlstap() {
 	local out=$W/tlstap.ndjson mbps
 	rm -f "$out"
 	# shellcheck disable=SC2086 # extra arguments are words
-	mbps=$(trial tlstap "capturing on" "$1" "$tlstap" -i "$VB" -o "$out" $extra)
+	mbps=$(trial tlstap "capturing on" "$1" "$tlstap" -i "$VB" -o "$out" $(mode_args "$2") $extra)
 	python3 - "$out" "$mbps" <<'EOF'
 import json, sys
 st = {}
@@ -99,15 +114,24 @@ $(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$W/log/tcpdump")"
 }
 
 printf "%-8s %-10s %12s %12s %10s\n" rate tool "sent Mbit/s" received dropped
-best_t=none best_d=none
+declare -A best
 for r in $rates; do
-	CUR=tlstap-$r
-	read -r m rx dr < <(run_tlstap "$r")
-	printf "%-8s %-10s %12s %12s %10s\n" "$r" tlstap "$m" "$rx" "$dr"
-	[ "$dr" = 0 ] && best_t=$m
-	CUR=tcpdump-$r
-	read -r m rx dr < <(run_tcpdump "$r")
-	printf "%-8s %-10s %12s %12s %10s\n" "$r" tcpdump "$m" "$rx" "$dr"
-	[ "$dr" = 0 ] && best_d=$m
+	for m in ${modes//,/ } tcpdump; do
+		CUR=$m-$r
+		if [ "$m" = tcpdump ]; then
+			read -r mb rx dr < <(run_tcpdump "$r")
+			name=tcpdump
+		else
+			read -r mb rx dr < <(run_tlstap "$r" "$m")
+			name=tlstap-$m
+		fi
+		printf "%-8s %-10s %12s %12s %10s\n" "$r" "$name" "$mb" "$rx" "$dr"
+		# the fastest replay that lost nothing
+		if [ "$dr" = 0 ] && awk -v a="$mb" -v b="${best[$name]:-0}" 'BEGIN { exit !(a > b) }'; then
+			best[$name]=$mb
+		fi
+	done
 done
-echo "highest rate without a kernel drop (Mbit/s): tlstap $best_t, tcpdump $best_d"
+printf "highest rate without a kernel drop (Mbit/s):"
+for k in "${!best[@]}"; do printf " %s %s;" "$k" "${best[$k]}"; done
+echo
