@@ -186,7 +186,7 @@ static void take_packet(struct reading *r, int dlt, uint64_t ts, const uint8_t *
 
 /* Whether the records of this file can be read in place (pcap_map.h): a
  * plain classic pcap file on disk, no filter (libpcap runs it). */
-static bool mappable(const char *path, const struct input *in, const struct capture_opts *o,
+static bool in_place_ok(const char *path, const struct input *in, const struct capture_opts *o,
 		     struct pcap_map *pm)
 {
 	uint8_t hdr[24];
@@ -201,7 +201,7 @@ static bool mappable(const char *path, const struct input *in, const struct capt
 
 /* The records pmap reads, up to the first it leaves to libpcap; then
  * libpcap's FILE is moved there.  0, or -1 (and errno) if it cannot be. */
-static int read_mapped(struct reading *r, pcap_t *p, struct pcap_map *pm)
+static int read_in_place(struct reading *r, pcap_t *p, struct pcap_map *pm)
 {
 	int dlt = pcap_datalink(p);
 	struct pmap_pkt pk;
@@ -226,7 +226,7 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 	const u_char *data;
 	struct pcap_map pm;
 	struct input in;
-	bool mapped;
+	bool in_place;
 	pcap_t *p;
 	char *buf = NULL;
 	int dlt, rc = 0;
@@ -240,10 +240,10 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 	if (in.walk && o->keylog)
 		pcapng_walk_secrets(in.walk, on_secrets, &sto);
 	/* Our own FILE buffer of 1 MiB: stdio's default of one 4 KiB block
-	 * per read(2) made a system call for every few packets.  A mapped
-	 * file is read through stdio only for its header. */
-	mapped = mappable(path, &in, o, &pm);
-	if (!mapped && (buf = malloc(READ_BUF)) != NULL)
+	 * per read(2) made a system call for every few packets.  A file read
+	 * in place goes through stdio only for its header. */
+	in_place = in_place_ok(path, &in, o, &pm);
+	if (!in_place && (buf = malloc(READ_BUF)) != NULL)
 		setvbuf(in.f, buf, _IOFBF, READ_BUF);
 	p = pcap_fopen_offline_with_tstamp_precision(in.f, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!p) {
@@ -268,7 +268,7 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 	}
 	engine_input(e);
 	progress_start(&r.pg, name);
-	if (mapped && read_mapped(&r, p, &pm) != 0) {
+	if (in_place && read_in_place(&r, p, &pm) != 0) {
 		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
 			(unsigned long long)r.n, strerror(errno));
 		progress_end(&r.pg);

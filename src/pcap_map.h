@@ -1,6 +1,6 @@
 /*
- * pcap_map.h - the records of a classic pcap file read in place, through a
- * window mapped over the file, without libpcap's per-packet copies.
+ * pcap_map.h - the records of a classic pcap file read in place, from a
+ * large buffer of the file, without libpcap's per-packet copies.
  *
  * Only the plain case takes this path: a regular file in the classic
  * format (microsecond or nanosecond magic, either byte order, version
@@ -25,8 +25,8 @@ struct pcap_map {
 	uint32_t snaplen;       /* records longer go to libpcap */
 	bool swapped;           /* the file's byte order is not big-endian */
 	bool nano;              /* fractions are nanoseconds */
-	void *map;              /* the mapping (NULL: none) ... */
-	const uint8_t *win;     /* ... as bytes: file bytes [wstart, wstart + wlen) */
+	uint8_t *buf;           /* the window's storage (NULL until the first read) */
+	const uint8_t *win;     /* file bytes [wstart, wstart + wlen), or NULL */
 	uint64_t wstart;
 	size_t wlen;
 };
@@ -54,7 +54,7 @@ void pmap_start(struct pcap_map *m, int fd, uint64_t size, uint32_t snaplen);
  * the rest of the file, from m->off, to libpcap. */
 int pmap_next(struct pcap_map *m, struct pmap_pkt *pkt);
 
-/* Unmaps the window; fd stays the caller's. */
+/* Frees the window; fd stays the caller's. */
 void pmap_close(struct pcap_map *m);
 
 #endif
