@@ -28,6 +28,7 @@
 #include "input.h"
 #include "keylog_follow.h"
 #include "monoclock.h"
+#include "pcap_map.h"
 #include "progress.h"
 #include "sources.h"
 #include "../parsers/pcapng_walk.h"
@@ -139,18 +140,16 @@ static void count_packet(const struct capture_opts *o, uint64_t ts, uint64_t n)
 	}
 }
 
-/* Every few thousand packets: the progress line, and whether standard
- * output's reader went away (`| head`: stop quietly). */
+/* Every few thousand packets: the progress line (pos: bytes of the file
+ * read), and whether standard output's reader went away (`| head`: stop
+ * quietly). */
 static void now_and_then(const struct capture_opts *o, struct progress *pg,
-			 const struct input *in)
+			 const struct input *in, uint64_t pos)
 {
 	if (o->out && emitter_gone(o->out))
 		stop_flag = 1;
-	if (o->progress) {
-		off_t pos = ftello(in->raw);
-		progress_update(pg, pos > 0 ? (uint64_t)pos : 0, in->size, total_packets,
-				o->st ? o->st->sessions : 0);
-	}
+	if (o->progress)
+		progress_update(pg, pos, in->size, total_packets, o->st ? o->st->sessions : 0);
 }
 
 struct secrets_to {
@@ -167,32 +166,95 @@ static void on_secrets(void *arg, const uint8_t *text, size_t n)
 	engine_secrets(t->e, t->kl, text, n);
 }
 
+/* One file being read: what each packet needs on its way to the engine. */
+struct reading {
+	struct engine *e;
+	const struct capture_opts *o;
+	const char *path;
+	const struct input *in;
+	struct progress pg;
+	int32_t iface;                  /* -2: none named yet */
+	uint64_t n;                     /* packets of this file */
+};
+
+static void take_packet(struct reading *r, int dlt, uint64_t ts, const uint8_t *data,
+			uint32_t caplen, uint32_t len, const struct pcap_map *pm)
+{
+	const struct capture_opts *o = r->o;
+
+	r->n++;
+	name_source(r->e, o, r->path, r->in, &r->iface);
+	if (o->tap)
+		o->tap(o->tap_arg, dlt, ts, data, caplen, len);
+	engine_packet(r->e, dlt, ts, data, caplen, len);
+	engine_clock(r->e, ts);
+	count_packet(o, ts, ++total_packets);
+	if ((r->n & 4095) == 0) {
+		off_t pos = pm ? (off_t)pm->off : ftello(r->in->raw);
+		now_and_then(o, &r->pg, r->in, pos > 0 ? (uint64_t)pos : 0);
+	}
+}
+
+/* Whether the records of this file can be read in place (pcap_map.h): a
+ * plain classic pcap file on disk, no filter (libpcap runs it). */
+static bool in_place_ok(const char *path, const struct input *in, const struct capture_opts *o,
+		     struct pcap_map *pm)
+{
+	uint8_t hdr[24];
+	ssize_t got;
+
+	if (strcmp(path, "-") == 0 || in->walk || in->codec || !in->size || o->filter ||
+	    in->f != in->raw)
+		return false;
+	got = pread(fileno(in->f), hdr, sizeof hdr, 0);
+	return got == (ssize_t)sizeof hdr && pmap_format(pm, hdr, sizeof hdr);
+}
+
+/* The records pmap reads, up to the first it leaves to libpcap; then
+ * libpcap's FILE is moved there.  0, or -1 (and errno) if it cannot be. */
+static int read_in_place(struct reading *r, pcap_t *p, struct pcap_map *pm)
+{
+	int dlt = pcap_datalink(p);
+	struct pmap_pkt pk;
+
+	/* libpcap rewrites the pseudo-headers of these in place. */
+	if (dlt == DLT_USB_LINUX || dlt == DLT_USB_LINUX_MMAPPED || dlt == DLT_NFLOG)
+		return 0;
+	pmap_start(pm, fileno(r->in->f), r->in->size, (uint32_t)pcap_snapshot(p));
+	while (!stop_flag && pmap_next(pm, &pk))
+		take_packet(r, dlt, pk.ts_ns, pk.data, pk.caplen, pk.len, pm);
+	pmap_close(pm);
+	return fseeko(r->in->f, (off_t)pm->off, SEEK_SET);
+}
+
 int capture_file(struct engine *e, const char *path, const struct capture_opts *o)
 {
 	struct secrets_to sto = { e, o->keylog };
 	char err[PCAP_ERRBUF_SIZE];
 	const char *name = display_name(path);
+	struct reading r = { e, o, path, NULL, { 0 }, -2, 0 };
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	uint64_t n = 0;
-	struct progress pg;
+	struct pcap_map pm;
 	struct input in;
+	bool in_place;
 	pcap_t *p;
-	char *buf;
-	int dlt, rc;
-	int32_t iface = -2;             /* none named yet */
+	char *buf = NULL;
+	int dlt, rc = 0;
 
 	err[0] = '\0';
 	if (input_open(path, &in, err, sizeof err) < 0) {
 		fprintf(stderr, "tlstap: %s: cannot read capture: %s: %s\n", name, path, err);
 		return -1;
 	}
+	r.in = &in;
 	if (in.walk && o->keylog)
 		pcapng_walk_secrets(in.walk, on_secrets, &sto);
 	/* Our own FILE buffer of 1 MiB: stdio's default of one 4 KiB block
-	 * per read(2) made a system call for every few packets. */
-	buf = malloc(READ_BUF);
-	if (buf)
+	 * per read(2) made a system call for every few packets.  A file read
+	 * in place goes through stdio only for its header. */
+	in_place = in_place_ok(path, &in, o, &pm);
+	if (!in_place && (buf = malloc(READ_BUF)) != NULL)
 		setvbuf(in.f, buf, _IOFBF, READ_BUF);
 	p = pcap_fopen_offline_with_tstamp_precision(in.f, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!p) {
@@ -216,24 +278,21 @@ int capture_file(struct engine *e, const char *path, const struct capture_opts *
 		return -1;
 	}
 	engine_input(e);
-	progress_start(&pg, name);
-	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1) {
-		uint64_t ts = pkt_ns(h);
-		n++;
-		name_source(e, o, path, &in, &iface);
-		if (o->tap)
-			o->tap(o->tap_arg, pcap_datalink(p), ts, data, h->caplen, h->len);
-		/* pcapng may mix interfaces of different link types. */
-		engine_packet(e, pcap_datalink(p), ts, data, h->caplen, h->len);
-		engine_clock(e, ts);
-		count_packet(o, ts, ++total_packets);
-		if ((n & 4095) == 0)
-			now_and_then(o, &pg, &in);
+	progress_start(&r.pg, name);
+	if (in_place && read_in_place(&r, p, &pm) != 0) {
+		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
+			(unsigned long long)r.n, strerror(errno));
+		progress_end(&r.pg);
+		close_file(p, buf);
+		return -1;
 	}
-	progress_end(&pg);
+	/* pcapng may mix interfaces of different link types. */
+	while (!stop_flag && (rc = pcap_next_ex(p, &h, &data)) == 1)
+		take_packet(&r, pcap_datalink(p), pkt_ns(h), data, h->caplen, h->len, NULL);
+	progress_end(&r.pg);
 	if (!stop_flag && rc == PCAP_ERROR) {
 		fprintf(stderr, "tlstap: %s: stopped after %llu packets: %s\n", name,
-			(unsigned long long)n, pcap_geterr(p));
+			(unsigned long long)r.n, pcap_geterr(p));
 		close_file(p, buf);
 		return -1;
 	}

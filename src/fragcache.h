@@ -11,9 +11,9 @@
  * (verdict_hello.c).
  *
  * The key is the full serialised input, compared byte for byte on every hit:
- * a hit can never give another hello's fields.  The table is direct-mapped
- * and bounded (a colliding entry replaces the older one), so its memory is at
- * most slots * (key + fragment) bytes.  Not thread-safe: one per worker.
+ * a hit can never give another hello's fields.  The table is bounded and
+ * set-associative (8 ways; a full set's least recently used entry is
+ * replaced), so its memory is at most slots * (key + fragment) bytes.  Not thread-safe: one per worker.
  */
 #ifndef TLSTAP_FRAGCACHE_H
 #define TLSTAP_FRAGCACHE_H
@@ -30,7 +30,8 @@ struct frag {
 	uint32_t flags;                 /* the caller's notes (anomalies to replay) */
 };
 
-/* slots is rounded up to a power of two; 0 gives NULL (no caching). */
+/* slots is rounded up to a power of two (at least one set of 8); 0 gives
+ * NULL (no caching). */
 struct frag_cache *frag_cache_new(uint32_t slots);
 void frag_cache_free(struct frag_cache *fc);
 /* Bytes the cache takes from the allocator (mem.h); 0 for NULL. */

@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/../.."
 secs=${1:-1800}
 shift || true
-harnesses=${*:-"hs stream tls_stream x509 decode pcap dtls prelude quic keylog pcapng"}
+harnesses=${*:-"hs stream tls_stream x509 decode pcap dtls prelude quic keylog pcapng pcap_map"}
 if [ ! -x build-fuzz/tests/fuzz_hs ]; then
 	CC=clang meson setup build-fuzz -Dfuzzers=true -Db_sanitize=address,undefined \
 		-Dbuildtype=debug -Db_lundef=false >/dev/null || exit 1
@@ -22,7 +22,7 @@ for h in $harnesses; do
 	out=tests/fuzz/findings/$h
 	mkdir -p "$out"
 	seeds=tests/fuzz/corpus/$h
-	[ "$h" = pcap ] && seeds=pcaps
+	[ "$h" = pcap ] || [ "$h" = pcap_map ] && seeds=pcaps
 	[ "$h" = tls_stream ] && seeds=tests/fuzz/corpus/stream   # same chunk format
 	[ -d "$seeds" ] || seeds=
 	( cd "$out" && ASAN_OPTIONS=detect_leaks=1 nice -n 19 \

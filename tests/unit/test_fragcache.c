@@ -1,5 +1,5 @@
 /* Unit tests for src/fragcache.c: hits only on the exact key, bounded
- * replacement, copies owned by the cache. */
+ * least-recently-used replacement, copies owned by the cache. */
 #include "../../parsers/digest.h"
 #include "../../src/fragcache.h"
 #include "tt_test.h"
@@ -55,7 +55,32 @@ int main(void)
 	}
 	frag_cache_free(fc);
 
-	/* One slot: each new key replaces the last, memory stays bounded. */
+	/* One set of 8 (the least there is): eight keys in turn all stay,
+	 * a ninth replaces the least recently used, not the one just hit. */
+	fc = frag_cache_new(1);
+	for (int i = 0; i < 8; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "w%d", i);
+		put(fc, key, "\"v\":1", 0);
+	}
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 8; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "w%d", i);
+			CHECK(get(fc, key) != NULL);
+		}
+	CHECK(get(fc, "w0") != NULL);   /* w1 is now the least recently used */
+	put(fc, "w8", "\"v\":1", 0);
+	CHECK(get(fc, "w1") == NULL);
+	CHECK(get(fc, "w0") != NULL && get(fc, "w2") != NULL && get(fc, "w8") != NULL);
+	/* The same key stored again takes its own way, not another's. */
+	put(fc, "w0", "\"v\":2", 0);
+	f = get(fc, "w0");
+	CHECK(f && f->len == 5 && memcmp(f->json, "\"v\":2", 5) == 0);
+	CHECK(get(fc, "w3") != NULL && get(fc, "w7") != NULL);
+	frag_cache_free(fc);
+
+	/* Each new key replaces the oldest, memory stays bounded. */
 	fc = frag_cache_new(1);
 	for (int i = 0; i < 1000; i++) {
 		char key[16];
