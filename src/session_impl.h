@@ -347,6 +347,13 @@ void core_add_alert(struct session *s, int dir, uint8_t level, uint8_t desc, boo
 		    bool sslv2);
 /* Memory counted against cfg.session_memcap. */
 void core_mem_add(struct session *s, size_t n);
+/* The session's memory follows `now` bytes its carrier holds, *counted of
+ * them counted already: growth is added, a shrink only lowers *counted. */
+void core_mem_follow(struct session *s, size_t now, size_t *counted);
+/* A UDP carrier's session (transport "udp") with `size` zeroed bytes of
+ * the carrier's state in *state, counted in the session's memory; NULL
+ * (and nothing allocated) on ENOMEM. */
+struct session *core_new_carried(struct tt_ctx *ctx, size_t size, void **state);
 void core_mem_sub(struct session *s, size_t n);
 /* A message declared larger than cfg.max_handshake_msg: listed, skipped. */
 void core_too_large(struct session *s, int dir, uint8_t type);

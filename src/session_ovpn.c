@@ -36,14 +36,14 @@ struct sess_ovpn {
 	size_t mem_counted;
 };
 
-bool session_ovpn_sniff(const uint8_t *p, size_t n)
+static bool carrier_sniff(const uint8_t *p, size_t n)
 {
 	struct ovpn_layout l;
 
 	return ovpn_first(p, n, &l) == OVPN_OK;
 }
 
-bool session_ovpn_accepts(const uint8_t *p, size_t n)
+static bool carrier_accepts(const uint8_t *p, size_t n)
 {
 	struct cur c = cur_make(p, n);
 	uint8_t b;
@@ -52,18 +52,14 @@ bool session_ovpn_accepts(const uint8_t *p, size_t n)
 	       b >> 3 <= OVPN_CONTROL_WKC_V1;
 }
 
-struct session *session_ovpn_new(struct tt_ctx *ctx)
+static struct session *carrier_open(struct tt_ctx *ctx)
 {
-	struct session *s = tls_core_new(ctx, "udp", -1);
+	void *state;
+	struct session *s = core_new_carried(ctx, sizeof *s->ovpn, &state);
 
 	if (!s)
 		return NULL;
-	s->ovpn = calloc(1, sizeof *s->ovpn);
-	if (!s->ovpn) {
-		tls_core_free(s);
-		return NULL;
-	}
-	core_mem_add(s, sizeof *s->ovpn);
+	s->ovpn = state;
 	s->ovpn->client = -1;
 	for (int i = 0; i < 2; i++)
 		ovpn_chan_init(&s->ovpn->ch[i]);
@@ -73,12 +69,7 @@ struct session *session_ovpn_new(struct tt_ctx *ctx)
 /* The session's memory follows what the channels hold. */
 static void sync_mem(struct session *s)
 {
-	struct sess_ovpn *o = s->ovpn;
-	size_t now = o->ch[0].mem + o->ch[1].mem;
-
-	if (now > o->mem_counted)
-		core_mem_add(s, now - o->mem_counted);
-	o->mem_counted = now;
+	core_mem_follow(s, s->ovpn->ch[0].mem + s->ovpn->ch[1].mem, &s->ovpn->mem_counted);
 }
 
 /* What the record says of the channel: its protection as narrowed, the
@@ -177,8 +168,8 @@ static void control(struct session *s, int dir, const uint8_t *p, size_t n, uint
 	drain(s, dir, ts);
 }
 
-void session_ovpn_datagram(struct session *s, int dir, const uint8_t *p, size_t n,
-			   uint32_t missing, uint64_t ts_ns)
+static void carrier_push(struct session *s, int dir, const uint8_t *p, size_t n,
+			 uint32_t missing, uint64_t ts_ns)
 {
 	struct sess_ovpn *o = s->ovpn;
 
@@ -222,3 +213,7 @@ void sess_ovpn_free(struct session *s)
 	free(s->ovpn);
 	s->ovpn = NULL;
 }
+
+const struct udp_carrier session_ovpn = {
+	carrier_sniff, carrier_accepts, carrier_open, carrier_push
+};

@@ -58,7 +58,7 @@ static bool known_flags(uint16_t f)
 	return !(f & 0xe080);
 }
 
-bool session_rdpeudp_sniff(const uint8_t *p, size_t n)
+static bool carrier_sniff(const uint8_t *p, size_t n)
 {
 	struct rdpeudp_syn syn;
 	struct rdpeudp_pkt pk;
@@ -71,24 +71,20 @@ bool session_rdpeudp_sniff(const uint8_t *p, size_t n)
 	       record_start(pk.body, pk.len);
 }
 
-bool session_rdpeudp_accepts(const uint8_t *p, size_t n)
+static bool carrier_accepts(const uint8_t *p, size_t n)
 {
 	(void)p;
 	return n >= 3;
 }
 
-struct session *session_rdpeudp_new(struct tt_ctx *ctx)
+static struct session *carrier_open(struct tt_ctx *ctx)
 {
-	struct session *s = tls_core_new(ctx, "udp", -1);
+	void *state;
+	struct session *s = core_new_carried(ctx, sizeof *s->rdp, &state);
 
 	if (!s)
 		return NULL;
-	s->rdp = calloc(1, sizeof *s->rdp);
-	if (!s->rdp) {
-		tls_core_free(s);
-		return NULL;
-	}
-	core_mem_add(s, sizeof *s->rdp);
+	s->rdp = state;
 	s->rdp->client = -1;
 	s->pre_tried = true;    /* the stream is TLS or nothing: no prelude */
 	for (int i = 0; i < 2; i++)
@@ -100,12 +96,7 @@ struct session *session_rdpeudp_new(struct tt_ctx *ctx)
 /* The session's memory follows what the windows hold. */
 static void sync_mem(struct session *s)
 {
-	struct sess_rdp *r = s->rdp;
-	size_t now = r->ch[0].mem + r->ch[1].mem;
-
-	if (now > r->mem_counted)
-		core_mem_add(s, now - r->mem_counted);
-	r->mem_counted = now;
+	core_mem_follow(s, s->rdp->ch[0].mem + s->rdp->ch[1].mem, &s->rdp->mem_counted);
 }
 
 /* A SYN or SYN+ACK: the side's sequence start, the mode and version. */
@@ -211,8 +202,8 @@ static void data(struct session *s, int dir, const uint8_t *p, size_t n, uint64_
 		chunk(s, dir, pk.seq, pk.body, pk.len, ts);
 }
 
-void session_rdpeudp_datagram(struct session *s, int dir, const uint8_t *p, size_t n,
-			      uint32_t missing, uint64_t ts_ns)
+static void carrier_push(struct session *s, int dir, const uint8_t *p, size_t n,
+			 uint32_t missing, uint64_t ts_ns)
 {
 	struct rdpeudp_syn y;
 
@@ -266,3 +257,7 @@ void sess_rdp_free(struct session *s)
 	free(s->rdp);
 	s->rdp = NULL;
 }
+
+const struct udp_carrier session_rdpeudp = {
+	carrier_sniff, carrier_accepts, carrier_open, carrier_push
+};

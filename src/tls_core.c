@@ -287,6 +287,28 @@ void core_mem_add(struct session *s, size_t n)
 	s->ctx->sess_mem += n;
 }
 
+void core_mem_follow(struct session *s, size_t now, size_t *counted)
+{
+	if (now > *counted)
+		core_mem_add(s, now - *counted);
+	*counted = now;
+}
+
+struct session *core_new_carried(struct tt_ctx *ctx, size_t size, void **state)
+{
+	struct session *s = tls_core_new(ctx, "udp", -1);
+
+	if (!s)
+		return NULL;
+	*state = calloc(1, size);
+	if (!*state) {
+		tls_core_free(s);
+		return NULL;
+	}
+	core_mem_add(s, size);
+	return s;
+}
+
 void core_mem_sub(struct session *s, size_t n)
 {
 	if (!n)

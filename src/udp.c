@@ -8,15 +8,15 @@
  *     16..19  ZRTP            128..191 RTP / RTCP (SRTP)
  *     20..63  DTLS            192..255 QUIC long header
  *
- * One row per protocol: `open` makes the flow's session (a handshake-core
- * session, tls_core.h, with its carrier's state); `sniff` decides from one
- * datagram whether it opens (or, picked up late, continues) a flow of it;
- * `accepts` is the RFC 7983 demultiplexing of later datagrams; `push` hands
- * the datagram over.  To add QUIC: write its four functions (its CRYPTO
- * data into the core with tls_core_handshake_bytes(), as session_dtls.c
- * gives DTLS's messages with tls_core_handshake_msg()), add UDP_QUIC to
- * udp.h and a row here, before DTLS or after: their first bytes never
- * overlap.
+ * One row per protocol, each a carrier (udp.h): `open` makes the flow's
+ * session (a handshake-core session, tls_core.h, with its carrier's state);
+ * `sniff` decides from one datagram whether it opens (or, picked up late,
+ * continues) a flow of it; `accepts` is the RFC 7983 demultiplexing of
+ * later datagrams; `push` hands the datagram over.  A new carrier writes
+ * its four functions (its handshake bytes into the core with
+ * tls_core_handshake_bytes(), as session_quic.c does, or its messages with
+ * tls_core_handshake_msg(), as session_dtls.c does), adds its protocol to
+ * udp.h and a row here, in the order the rows' first bytes require.
  */
 #include "udp.h"
 
@@ -83,39 +83,27 @@ static void capwap_push(struct session *s, int dir, const uint8_t *p, size_t n, 
 	session_dtls_datagram(s, dir, p + DTLS_CAPWAP_HDR, n - DTLS_CAPWAP_HDR, missing, ts_ns);
 }
 
-static void ovpn_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
-		      uint64_t ts_ns)
-{
-	session_ovpn_datagram(s, dir, p, n, missing, ts_ns);
-}
-
-static void rdp_push(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
-		     uint64_t ts_ns)
-{
-	session_rdpeudp_datagram(s, dir, p, n, missing, ts_ns);
-}
+static const struct udp_carrier dtls = { dtls_sniff, dtls_accepts, session_dtls_new, dtls_push };
+static const struct udp_carrier quic = { quic_sniff, quic_accepts, session_quic_new, quic_push };
+static const struct udp_carrier capwap = { capwap_sniff, capwap_accepts, capwap_open,
+					   capwap_push };
 
 struct udp_row {
 	enum udp_proto proto;
-	struct session *(*open)(struct tt_ctx *ctx);
-	bool (*sniff)(const uint8_t *p, size_t n);
-	bool (*accepts)(const uint8_t *p, size_t n);
-	void (*push)(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
-		     uint64_t ts_ns);
+	const struct udp_carrier *c;
 };
 
 static const struct udp_row rows[] = {
-	{ UDP_DTLS, session_dtls_new, dtls_sniff, dtls_accepts, dtls_push },
-	{ UDP_QUIC, session_quic_new, quic_sniff, quic_accepts, quic_push },
-	{ UDP_CAPWAP_DTLS, capwap_open, capwap_sniff, capwap_accepts, capwap_push },
+	{ UDP_DTLS, &dtls },
+	{ UDP_QUIC, &quic },
+	{ UDP_CAPWAP_DTLS, &capwap },
 	/* OpenVPN's opcodes share DTLS's first-byte range: a client's hard
 	 * reset is never a DTLS record (its content type would be 56 or 80). */
-	{ UDP_OPENVPN, session_ovpn_new, session_ovpn_sniff, session_ovpn_accepts, ovpn_push },
+	{ UDP_OPENVPN, &session_ovpn },
 	/* RDP's UDP transport: a SYN's snSourceAck is -1 (no DTLS record
 	 * starts so), a SYN+ACK's or data datagram's is checked after the
 	 * rows above declined it. */
-	{ UDP_RDPEUDP, session_rdpeudp_new, session_rdpeudp_sniff, session_rdpeudp_accepts,
-	  rdp_push },
+	{ UDP_RDPEUDP, &session_rdpeudp },
 };
 
 static const struct udp_row *row(enum udp_proto proto)
@@ -129,7 +117,7 @@ static const struct udp_row *row(enum udp_proto proto)
 enum udp_proto udp_sniff(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		if (rows[i].sniff(p, n))
+		if (rows[i].c->sniff(p, n))
 			return rows[i].proto;
 	return UDP_NONE;
 }
@@ -137,13 +125,13 @@ enum udp_proto udp_sniff(const uint8_t *p, size_t n)
 struct session *udp_open(enum udp_proto proto, struct tt_ctx *ctx)
 {
 	const struct udp_row *r = row(proto);
-	return r ? r->open(ctx) : NULL;
+	return r ? r->c->open(ctx) : NULL;
 }
 
 bool udp_accepts(enum udp_proto proto, const uint8_t *p, size_t n)
 {
 	const struct udp_row *r = row(proto);
-	return r && r->accepts(p, n);
+	return r && r->c->accepts(p, n);
 }
 
 void udp_push(enum udp_proto proto, struct session *s, int dir, const uint8_t *p, size_t n,
@@ -152,5 +140,5 @@ void udp_push(enum udp_proto proto, struct session *s, int dir, const uint8_t *p
 	const struct udp_row *r = row(proto);
 
 	if (r)
-		r->push(s, dir, p, n, missing, ts_ns);
+		r->c->push(s, dir, p, n, missing, ts_ns);
 }

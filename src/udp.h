@@ -30,6 +30,20 @@ enum udp_proto {
 	UDP_NPROTO
 };
 
+/* A carrier of TLS or DTLS over UDP: `sniff` decides from one datagram
+ * whether it opens (or, picked up late, continues) a flow of it; `accepts`
+ * whether a later datagram of the flow is the carrier's; `open` makes the
+ * flow's session (a handshake-core session with the carrier's state; NULL
+ * on ENOMEM); `push` hands one datagram over (dir flow-relative, `missing`
+ * bytes cut by the snaplen). */
+struct udp_carrier {
+	bool (*sniff)(const uint8_t *p, size_t n);
+	bool (*accepts)(const uint8_t *p, size_t n);
+	struct session *(*open)(struct tt_ctx *ctx);
+	void (*push)(struct session *s, int dir, const uint8_t *p, size_t n, uint32_t missing,
+		     uint64_t ts_ns);
+};
+
 /* The protocol this datagram opens a flow of, or UDP_NONE. */
 enum udp_proto udp_sniff(const uint8_t *p, size_t n);
 /* Whether a datagram of a flow of protocol `proto` is that protocol's (and

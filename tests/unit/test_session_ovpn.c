@@ -92,7 +92,7 @@ static void server_flight(struct buf *r)
 static void send(struct session *s, int dir, const struct buf *d)
 {
 	now += 1000000;
-	session_ovpn_datagram(s, dir, d->b, d->n, 0, now);
+	session_ovpn.push(s, dir, d->b, d->n, 0, now);
 }
 
 static long long num(json_t *o, const char *a, const char *b)
@@ -127,9 +127,9 @@ static void test_tls_auth(void)
 	struct session *s;
 	json_t *tls, *ov;
 
-	CHECK(session_ovpn_sniff(d[0].b, d[0].n) && !session_ovpn_sniff(d[1].b, d[1].n));
-	CHECK(session_ovpn_accepts(d[5].b, d[5].n));
-	s = session_ovpn_new(&ctx);
+	CHECK(session_ovpn.sniff(d[0].b, d[0].n) && !session_ovpn.sniff(d[1].b, d[1].n));
+	CHECK(session_ovpn.accepts(d[5].b, d[5].n));
+	s = session_ovpn.open(&ctx);
 	for (size_t i = 0; i < n; i++)
 		send(s, dirs[i], &d[i]);
 	CHECK(session_decided(s) && session_is_tls(s));
@@ -147,7 +147,7 @@ static void test_tls_auth(void)
 	session_free(s);
 
 	/* A server reset whose ack names another session: no layout left. */
-	s = session_ovpn_new(&ctx);
+	s = session_ovpn.open(&ctx);
 	send(s, 0, &d[0]);
 	d[1].b[d[1].n - 12] ^= 0xff;
 	send(s, 1, &d[1]);
@@ -173,12 +173,12 @@ static void test_tls_crypt(void)
 	bytes(&r, sid[0], 8);
 	for (int i = 0; i < 45; i++)
 		u8(&r, (unsigned)(i * 37 + 11) & 0xff);   /* id, time, tag, ciphertext */
-	CHECK(r.n == 54 && session_ovpn_sniff(r.b, r.n));
+	CHECK(r.n == 54 && session_ovpn.sniff(r.b, r.n));
 	u8(&sr, 8 << 3);
 	bytes(&sr, sid[1], 8);
 	for (int i = 0; i < 57; i++)
 		u8(&sr, (unsigned)(i * 29 + 3) & 0xff);
-	s = session_ovpn_new(&ctx);
+	s = session_ovpn.open(&ctx);
 	send(s, 0, &r);
 	CHECK(!session_is_tls(s));      /* a length alone says little */
 	send(s, 1, &sr);
@@ -197,7 +197,7 @@ static void test_tls_crypt(void)
  * the others whole, then the record: never a crash. */
 static void one_cut(const struct buf *d, size_t n, const int *dirs, size_t i, size_t k, bool cut)
 {
-	struct session *s = session_ovpn_new(&ctx);
+	struct session *s = session_ovpn.open(&ctx);
 	uint8_t *p = malloc(k ? k : 1);
 
 	memcpy(p, d[i].b, k);
@@ -205,7 +205,7 @@ static void one_cut(const struct buf *d, size_t n, const int *dirs, size_t i, si
 		if (j != i)
 			send(s, dirs[j], &d[j]);
 		else
-			session_ovpn_datagram(s, dirs[i], p, k, cut ? (uint32_t)(d[i].n - k) : 0,
+			session_ovpn.push(s, dirs[i], p, k, cut ? (uint32_t)(d[i].n - k) : 0,
 					      now);
 	session_finish(s, now);
 	json_decref(tt_tls_of(s));
