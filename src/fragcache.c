@@ -6,6 +6,7 @@
 
 #include "mem.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,13 +71,19 @@ static struct slot *set_of(struct frag_cache *fc, uint64_t h)
 	return &fc->s[(size_t)(h & fc->mask) * FC_WAYS];
 }
 
+/* Whether slot s holds this key (the whole key compared, not its hash). */
+static bool holds(const struct slot *s, const void *key, size_t klen, uint64_t h)
+{
+	return s->key && s->h == h && s->klen == klen && memcmp(s->key, key, klen) == 0;
+}
+
 const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h)
 {
 	struct slot *set = set_of(fc, h);
 
 	for (unsigned w = 0; w < FC_WAYS; w++) {
 		struct slot *s = &set[w];
-		if (s->key && s->h == h && s->klen == klen && memcmp(s->key, key, klen) == 0) {
+		if (holds(s, key, klen, h)) {
 			s->used = ++fc->clock;
 			return &s->f;
 		}
@@ -93,7 +100,7 @@ void frag_put(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
 	/* The same key again, else an empty way, else the least recently used. */
 	for (unsigned w = 0; w < FC_WAYS; w++) {
 		struct slot *t = &set[w];
-		if (t->key && t->h == h && t->klen == klen && memcmp(t->key, key, klen) == 0) {
+		if (holds(t, key, klen, h)) {
 			s = t;
 			break;
 		}
