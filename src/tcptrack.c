@@ -75,19 +75,13 @@ bool tcpt_wants_sum(const struct flow *f, int side, const struct pkt *p)
 	return p->payload_len || (p->flags & (TCP_SYN | TCP_FIN | TCP_RST));
 }
 
-enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum tcpsum sum,
-			     const char **why)
+/* The checksum verdicts of a segment: TCP (sum, UNKNOWN when not
+ * computed or not to be judged) and IPv4 header. */
+static enum tcpt_take sums(struct tcp_half *h, const struct pkt *p, enum tcpsum sum, bool data,
+			   const char **why)
 {
-	struct tcp_half *h = &f->th[side];
-	const struct tcp_half *peer = &f->th[!side];
 	enum tcpt_take t = TCPT_TAKE;
-	bool data = p->payload_len != 0;
 
-	*why = NULL;
-	/* Longer than an Ethernet frame holds: coalesced by the capture host
-	 * (GRO/LRO), which leaves the checksum of one of its segments. */
-	if (p->ip_len > 1500)
-		sum = TCPSUM_UNKNOWN;
 	if (sum != TCPSUM_UNKNOWN && sum_matters(h->tcp_sum, sum == TCPSUM_OK)) {
 		bool late = false;
 		enum tcpt_take v = sum_verdict(&h->tcp_sum, &h->tcp_bad, sum == TCPSUM_OK, data,
@@ -96,7 +90,7 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 			*why = "tcp_bad_checksum";
 		if (late && h->len0_unsure)
 			*why = "ip_length_zero";
-		t = worse(t, v);
+		t = v;
 	}
 	if (p->af == 4 && sum_matters(h->ip_sum, !p->ip_sum_bad)) {
 		bool late = false;
@@ -105,41 +99,65 @@ enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum
 			*why = "ip_bad_checksum";
 		t = worse(t, v);
 	}
+	return t;
+}
+
+/* The packet's fields are read once into locals: the project builds with
+ * -fno-strict-aliasing, so every store to the halves would otherwise
+ * reload them (this runs on every TCP packet). */
+enum tcpt_take tcpt_classify(struct flow *f, int side, const struct pkt *p, enum tcpsum sum,
+			     const char **why)
+{
+	struct tcp_half *h = &f->th[side];
+	const struct tcp_half *peer = &f->th[!side];
+	const unsigned flags = p->flags;
+	const bool data = p->payload_len != 0;
+	const uint8_t ttl = p->ttl;
+	const char *w = NULL;
+	enum tcpt_take t;
+
+	/* Longer than an Ethernet frame holds: coalesced by the capture host
+	 * (GRO/LRO), which leaves the checksum of one of its segments. */
+	if (p->ip_len > 1500)
+		sum = TCPSUM_UNKNOWN;
+	t = sums(h, p, sum, data, &w);
 	if (p->ip_len_zero && data && h->tcp_sum != -1) {
 		/* Segmentation offload shows length 0 only where checksums are
 		 * offloaded too. */
 		t = worse(t, h->tcp_sum == 1 ? TCPT_DOUBT : TCPT_UNSURE);
 		if (h->tcp_sum == 1)
-			*why = "ip_length_zero";
+			w = "ip_length_zero";
 		else
 			h->len0_unsure = true;
 	}
-	if ((p->flags & TCP_SYN) ? (p->flags & TCP_ACK) != 0 : !p->payload_len) {
+	if ((flags & TCP_SYN) ? (flags & TCP_ACK) != 0 : !data) {
 		/* A SYN-ACK and pure ACKs often come from a proxy in front of
 		 * the server (SYN cookies, load balancers): they set no mark. */
-	} else if (!h->ttl_known || p->ttl > h->ttl) {
-		h->ttl = p->ttl;
+	} else if (!h->ttl_known || ttl > h->ttl) {
+		h->ttl = ttl;
 		h->ttl_known = true;
-	} else if (p->ttl < h->ttl && !(p->flags & TCP_SYN)) {
+	} else if (ttl < h->ttl && !(flags & TCP_SYN)) {
 		t = worse(t, TCPT_DOUBT);
-		*why = "tcp_ttl_low";
+		w = "tcp_ttl_low";
 	}
-	if ((p->flags & TCP_ACK) && !(p->flags & (TCP_SYN | TCP_RST)) && peer->snd_known &&
-	    after(p->ack, peer->snd_max + TCPT_ACK_SLACK)) {
-		/* Linux drops a segment acknowledging data never sent.  The
-		 * sensor may have missed what was sent (hence the slack): a
-		 * pure ACK loses its say on gaps, data is still taken. */
-		if (!p->payload_len && !(p->flags & TCP_FIN))
-			t = TCPT_DROP;
-		*why = "tcp_ack_unsent";
-	}
-	if (!(p->flags & (TCP_ACK | TCP_SYN | TCP_RST)) && h->syn_seen && peer->syn_seen &&
-	    (p->payload_len || (p->flags & TCP_FIN))) {
+	if ((flags & (TCP_ACK | TCP_SYN | TCP_RST)) == TCP_ACK) {
+		if (peer->snd_known && after(p->ack, peer->snd_max + TCPT_ACK_SLACK)) {
+			/* Linux drops a segment acknowledging data never sent.
+			 * The sensor may have missed what was sent (hence the
+			 * slack): a pure ACK loses its say on gaps, data is
+			 * still taken. */
+			if (!data && !(flags & TCP_FIN))
+				t = TCPT_DROP;
+			w = "tcp_ack_unsent";
+		}
+	} else if (!(flags & (TCP_ACK | TCP_SYN | TCP_RST)) && h->syn_seen && peer->syn_seen &&
+		   (data || (flags & TCP_FIN))) {
 		/* RFC 9293 3.10.7.4: without ACK, a synchronized connection
 		 * drops the segment. */
 		t = TCPT_DROP;
-		*why = "tcp_data_without_ack";
+		w = "tcp_data_without_ack";
 	}
+	*why = w;
 	return t;
 }
 
@@ -147,24 +165,27 @@ void tcpt_sent(struct flow *f, int side, const struct pkt *p, bool trusted)
 {
 	struct tcp_half *h = &f->th[side];
 	const struct tcp_half *peer = &f->th[!side];
-	uint32_t end = p->seq + p->payload_len + p->payload_missing +
-		       ((p->flags & TCP_SYN) ? 1u : 0u) + ((p->flags & TCP_FIN) ? 1u : 0u);
+	const unsigned flags = p->flags;
+	const uint32_t ack = p->ack;
+	uint32_t end;
 
-	if (p->flags & TCP_RST)
+	if (flags & TCP_RST)
 		return;
+	end = p->seq + p->payload_len + p->payload_missing + ((flags & TCP_SYN) ? 1u : 0u) +
+	      ((flags & TCP_FIN) ? 1u : 0u);
 	if (!h->snd_known || after(end, h->snd_max)) {
 		h->snd_max = end;
 		h->snd_known = true;
 	}
-	if (!trusted || !(p->flags & TCP_ACK))
+	if (!trusted || !(flags & TCP_ACK))
 		return;
-	if (!h->ack_known || after(p->ack, h->ack)) {
-		h->ack = p->ack;
+	if (!h->ack_known || after(ack, h->ack)) {
+		h->ack = ack;
 		h->ack_known = true;
 	}
 	if (h->syn_seen && peer->syn_seen) {
-		unsigned scale = h->has_wscale && peer->has_wscale && !(p->flags & TCP_SYN) ? h->wscale : 0;
-		uint32_t edge = p->ack + ((uint32_t)p->win << scale);
+		unsigned scale = h->has_wscale && peer->has_wscale && !(flags & TCP_SYN) ? h->wscale : 0;
+		uint32_t edge = ack + ((uint32_t)p->win << scale);
 		if (!h->win_known || after(edge, h->win_edge)) {
 			h->win_edge = edge;
 			h->win_known = true;
