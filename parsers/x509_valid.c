@@ -11,6 +11,7 @@
  */
 #include "x509_impl.h"
 #include "digest.h"
+#include "lru_way.h"
 
 /* ------------------------------------------------------------------ */
 /* Host names (RFC 6125 section 6.4)                                   */
@@ -343,6 +344,24 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 	mbedtls_x509_crt_free(&list);
 }
 
+/* A looked-up chain, as holds() takes it. */
+struct vkey {
+	struct x509_cert *const *chain;
+	size_t n;
+};
+
+/* Whether way (a struct vslot) holds the chain: every SHA-256, in order. */
+static bool holds(const void *way, const void *arg)
+{
+	const struct vslot *s = way;
+	const struct vkey *k = arg;
+	bool same = s->key && s->n == k->n;
+
+	for (size_t i = 0; same && i < k->n; i++)
+		same = memcmp(s->key + 32 * i, k->chain[i]->sha256, 32) == 0;
+	return same;
+}
+
 int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 		  const uint8_t *sni, size_t sni_len, bool has_sni, uint64_t ts_ns,
 		  struct x509_validation *out)
@@ -352,7 +371,7 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 	int64_t t = (int64_t)(ts_ns / 1000000000u);
 	uint64_t h = 0;
 	uint32_t r;
-	bool hit = false;
+	bool hit;
 
 	if (!x || !chain || n == 0 || !chain[0])
 		return -1;
@@ -366,20 +385,8 @@ int x509_validate(struct x509_ctx *x, struct x509_cert *const *chain, size_t n,
 		h += w * (2 * i + 1);
 	}
 	set = &x->vcache[(h % VCACHE_SETS) * VCACHE_WAYS];
-	slot = set;
-	for (size_t w = 0; w < VCACHE_WAYS; w++) {
-		struct vslot *s = &set[w];
-		bool same = s->key && s->n == n;
-		for (size_t i = 0; same && i < n; i++)
-			same = memcmp(s->key + 32 * i, chain[i]->sha256, 32) == 0;
-		if (same) {
-			hit = true;
-			slot = s;
-			break;
-		}
-		if (s->used < slot->used)
-			slot = s;       /* the least recently used (or empty) way */
-	}
+	slot = &set[lru_way_pick(set, VCACHE_WAYS, sizeof *set, offsetof(struct vslot, used), holds,
+				 &(struct vkey){ chain, n }, &hit)];
 	x->vclock++;
 	if (hit) {
 		v = &slot->v;

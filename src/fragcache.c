@@ -4,9 +4,11 @@
  */
 #include "fragcache.h"
 
+#include "../parsers/lru_way.h"
 #include "mem.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,7 @@
 
 struct slot {
 	uint64_t h;
-	uint64_t used;                  /* the clock at the last hit or store */
+	uint64_t used;                  /* the clock at the last hit or store, 0: empty */
 	uint8_t *key;                   /* key bytes, then the fragment */
 	size_t klen;
 	struct frag f;
@@ -66,47 +68,52 @@ size_t frag_cache_bytes(const struct frag_cache *fc)
 	return fc ? fc->bytes : 0;
 }
 
-static struct slot *set_of(struct frag_cache *fc, uint64_t h)
+/* A looked-up key, as holds() takes it. */
+struct lookup {
+	const void *key;
+	size_t klen;
+	uint64_t h;
+};
+
+/* Whether way holds this key (the whole key compared, not its hash). */
+static bool holds(const void *way, const void *arg)
 {
-	return &fc->s[(size_t)(h & fc->mask) * FC_WAYS];
+	const struct slot *s = way;
+	const struct lookup *k = arg;
+
+	return s->key && s->h == k->h && s->klen == k->klen && memcmp(s->key, k->key, k->klen) == 0;
 }
 
-/* Whether slot s holds this key (the whole key compared, not its hash). */
-static bool holds(const struct slot *s, const void *key, size_t klen, uint64_t h)
+/* The way of h's set that holds the key (*hit), else the one to replace. */
+static struct slot *way_of(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
+			   bool *hit)
 {
-	return s->key && s->h == h && s->klen == klen && memcmp(s->key, key, klen) == 0;
+	struct slot *set = &fc->s[(size_t)(h & fc->mask) * FC_WAYS];
+	const struct lookup k = { key, klen, h };
+
+	return &set[lru_way_pick(set, FC_WAYS, sizeof *set, offsetof(struct slot, used), holds, &k,
+				 hit)];
 }
 
 const struct frag *frag_get(struct frag_cache *fc, const void *key, size_t klen, uint64_t h)
 {
-	struct slot *set = set_of(fc, h);
+	bool hit;
+	struct slot *s = way_of(fc, key, klen, h, &hit);
 
-	for (unsigned w = 0; w < FC_WAYS; w++) {
-		struct slot *s = &set[w];
-		if (holds(s, key, klen, h)) {
-			s->used = ++fc->clock;
-			return &s->f;
-		}
-	}
-	return NULL;
+	if (!hit)
+		return NULL;
+	s->used = ++fc->clock;
+	return &s->f;
 }
 
 void frag_put(struct frag_cache *fc, const void *key, size_t klen, uint64_t h,
 	      const struct frag *f)
 {
-	struct slot *set = set_of(fc, h), *s = set;
+	bool hit;
+	/* The same key again, else an empty way, else the least recently used. */
+	struct slot *s = way_of(fc, key, klen, h, &hit);
 	uint8_t *b;
 
-	/* The same key again, else an empty way, else the least recently used. */
-	for (unsigned w = 0; w < FC_WAYS; w++) {
-		struct slot *t = &set[w];
-		if (holds(t, key, klen, h)) {
-			s = t;
-			break;
-		}
-		if (s->key && (!t->key || t->used < s->used))
-			s = t;
-	}
 	if (!(b = malloc(klen + f->len + 1)))
 		return;
 	fc->bytes += mem_block(b) - mem_block(s->key);
