@@ -14,6 +14,7 @@
 #define TLSTAP_TLS_HELLO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TLS_MAX_CIPHERS   512
@@ -36,12 +37,14 @@ static inline bool tls_is_grease(uint16_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
-/* A list of ALPN protocol names, packed: name i is buf[off[i] .. off[i]+len[i]). */
+/* A list of ALPN protocol names, packed: name i is buf[off[i] .. off[i]+len[i]).
+ * The counts come first and the buffer last (tls_hello_pack.c copies the
+ * part a hello uses). */
 struct tls_alpn_list {
-	uint8_t buf[TLS_ALPN_BUF];
+	uint16_t n, n_total;
 	uint16_t off[TLS_MAX_ALPN];
 	uint8_t len[TLS_MAX_ALPN];
-	uint16_t n, n_total;
+	uint8_t buf[TLS_ALPN_BUF];
 };
 
 struct tls_ech_info {
@@ -52,6 +55,9 @@ struct tls_ech_info {
 	uint16_t enc_len, payload_len;
 };
 
+/* The scalars and every list's count come first, the lists' storage after
+ * them: a kept hello is this struct with each list cut to its count
+ * (tls_hello_pack.c), so the layout keeps that a few copies. */
 struct tls_client_hello {
 	uint16_t legacy_version;
 	uint8_t random[32];
@@ -61,38 +67,21 @@ struct tls_client_hello {
 	bool dtls;                      /* set by the caller: a DTLS hello, with a cookie */
 	uint8_t cookie_len;             /* DTLS cookie (RFC 6347 4.2.1), bytes */
 
-	uint16_t ciphers[TLS_MAX_CIPHERS];
 	uint16_t n_ciphers, n_ciphers_total;
-	uint8_t comp[TLS_MAX_COMP];
 	uint16_t n_comp, n_comp_total;
-
-	uint16_t exts[TLS_MAX_EXTS];    /* extension codes, wire order */
 	uint16_t n_exts, n_exts_total;
-
-	uint16_t groups[TLS_MAX_GROUPS];          /* supported_groups (10) */
 	uint16_t n_groups, n_groups_total;
-	uint8_t ptfmts[TLS_MAX_PTFMTS];           /* ec_point_formats (11) */
 	uint16_t n_ptfmts, n_ptfmts_total;
-	uint16_t sigalgs[TLS_MAX_SIGALGS];        /* signature_algorithms (13) */
 	uint16_t n_sigalgs, n_sigalgs_total;
-	uint16_t sigalgs_cert[TLS_MAX_SIGALGS];   /* signature_algorithms_cert (50) */
 	uint16_t n_sigalgs_cert, n_sigalgs_cert_total;
-	uint16_t versions[TLS_MAX_VERSIONS];      /* supported_versions (43) */
 	uint16_t n_versions, n_versions_total;
-	uint16_t keyshares[TLS_MAX_KEYSHARES];    /* key_share (51) groups */
 	uint16_t n_keyshares, n_keyshares_total;
-	uint8_t psk_modes[TLS_MAX_MISC];          /* psk_key_exchange_modes (45) */
 	uint16_t n_psk_modes;
-	uint16_t cert_compression[TLS_MAX_MISC];  /* compress_certificate (27) */
 	uint16_t n_cert_compression;
 
 	bool has_sni;                   /* extension 0 present (even if empty) */
-	uint8_t sni[TLS_MAX_SNI];       /* first host_name entry, raw bytes */
 	uint16_t sni_len;
 	bool sni_truncated;
-
-	struct tls_alpn_list alpn;      /* ALPN (16) */
-	struct tls_alpn_list alps;      /* application_settings (17513/17613) */
 
 	bool has_alpn, has_ems, has_etm, has_reneg, has_ticket_ext,
 	     has_status_request, has_early_data, has_post_handshake_auth,
@@ -109,7 +98,23 @@ struct tls_client_hello {
 	uint16_t quic_tp_ext;
 	uint16_t quic_tp_len;
 	bool quic_tp_truncated;
-	uint8_t quic_tp[TLS_QUIC_TP_BUF];
+
+	/* the lists, n_* entries used of each */
+	uint16_t ciphers[TLS_MAX_CIPHERS];
+	uint8_t comp[TLS_MAX_COMP];
+	uint16_t exts[TLS_MAX_EXTS];    /* extension codes, wire order */
+	uint16_t groups[TLS_MAX_GROUPS];          /* supported_groups (10) */
+	uint8_t ptfmts[TLS_MAX_PTFMTS];           /* ec_point_formats (11) */
+	uint16_t sigalgs[TLS_MAX_SIGALGS];        /* signature_algorithms (13) */
+	uint16_t sigalgs_cert[TLS_MAX_SIGALGS];   /* signature_algorithms_cert (50) */
+	uint16_t versions[TLS_MAX_VERSIONS];      /* supported_versions (43) */
+	uint16_t keyshares[TLS_MAX_KEYSHARES];    /* key_share (51) groups */
+	uint8_t psk_modes[TLS_MAX_MISC];          /* psk_key_exchange_modes (45) */
+	uint16_t cert_compression[TLS_MAX_MISC];  /* compress_certificate (27) */
+	uint8_t sni[TLS_MAX_SNI];       /* first host_name entry, raw bytes (sni_len) */
+	uint8_t quic_tp[TLS_QUIC_TP_BUF];         /* quic_tp_len bytes */
+	struct tls_alpn_list alpn;      /* ALPN (16) */
+	struct tls_alpn_list alps;      /* application_settings (17513/17613) */
 };
 
 struct tls_server_hello {
@@ -135,6 +140,25 @@ struct tls_server_hello {
 	uint8_t downgrade;              /* 0 none, 12 = DOWNGRD\x01, 11 = DOWNGRD\x00 */
 	bool quic;                      /* set by the caller: carried by QUIC */
 };
+
+/* A parsed ClientHello kept compactly (tls_hello_pack.c): each list cut to
+ * its count, everything else as it is.
+ * tls_hello_pack_size: the bytes tls_hello_pack writes for ch (at most
+ *   sizeof *ch).
+ * tls_hello_pack: writes them to out, which the caller owns; returns the
+ *   count.
+ * tls_hello_unpack: fills ch from n bytes written by tls_hello_pack: every
+ *   field and every list entry as they were packed; a list's storage past
+ *   its count is left as it was (as after a parse, nothing may read it).
+ *   Returns 0, or -1 when the bytes are not such a pack (ch then holds no
+ *   hello: its contents are unspecified).
+ * tls_hello_packed_session_id: the legacy_session_id of a pack of n bytes,
+ *   without unpacking: its length (0 to 32), *sid pointing into the pack;
+ *   0 when n is too short to hold one. */
+size_t tls_hello_pack_size(const struct tls_client_hello *ch);
+size_t tls_hello_pack(const struct tls_client_hello *ch, uint8_t *out);
+int tls_hello_unpack(const uint8_t *in, size_t n, struct tls_client_hello *ch);
+size_t tls_hello_packed_session_id(const uint8_t *in, size_t n, const uint8_t **sid);
 
 /* The version the server chose: supported_versions when present, else legacy. */
 static inline uint16_t tls_sh_version(const struct tls_server_hello *sh)

@@ -457,17 +457,6 @@ static void ch_each(uint16_t type, struct cur *body, void *arg, struct anom_set 
 	ch_extension(type, body, arg, a);
 }
 
-int tls_client_hello_session_id(const uint8_t *body, size_t len, const uint8_t **sid,
-				size_t *sid_len)
-{
-	struct cur c = cur_make(body, len), v;
-
-	if (!cur_skip(&c, 2 + 32) || !cur_vec8(&c, &v) || v.left > 32)
-		return -1;
-	*sid_len = v.left;
-	return cur_bytes(&v, v.left, sid) ? 0 : -1;
-}
-
 int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_hello *ch,
 			   struct anom_set *a)
 {

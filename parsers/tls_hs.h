@@ -57,11 +57,6 @@ enum tls_status tls_hs_header(const uint8_t *p, size_t n, uint8_t *type, uint32_
  * cookie after session_id is read (its length into ch->cookie_len). */
 int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_hello *ch,
 			   struct anom_set *a);
-/* The legacy_session_id of the (D)TLS ClientHello body [body, body+len)
- * without parsing the rest: 0 with *sid pointing into body and *sid_len
- * (at most 32), or -1 when the body ends before it or it is too long. */
-int tls_client_hello_session_id(const uint8_t *body, size_t len, const uint8_t **sid,
-				size_t *sid_len);
 /* SSLv2 CLIENT-HELLO (the body after the SSLv2 record header, starting with
  * msg type 1); fills legacy_version, ciphers (3-byte SSLv2 specs that are
  * TLS suites 0x00XXXX become XXXX; others are counted, not stored) and sets sslv2. */

@@ -141,13 +141,12 @@ struct session {
 	int first_fin;                  /* side of the first FIN, -1 none */
 
 	/* hellos, allocated on demand (several KB each) */
-	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source), when
-					 * its bytes take more room than the parsed
-					 * struct; read it with core_ch() */
-	uint8_t *ch_raw;                /* otherwise the message's bytes (the compact
-					 * copy), parsed again by core_ch() */
-	uint32_t ch_raw_len;
-	bool ch_raw_v2;                 /* ... an SSLv2-compatible hello */
+	struct tls_client_hello *ch;    /* the first ClientHello (JA3/JA4 source) when
+					 * its pack could not be allocated; read it
+					 * with core_ch() */
+	uint8_t *ch_pack;               /* otherwise the parsed hello, packed
+					 * (tls_hello_pack), unpacked by core_ch() */
+	uint32_t ch_pack_len;
 	bool ch_early_data;             /* the kept hello offered early_data ... */
 	bool ch_offers13;               /* ... and TLS 1.3 (asked per record: no
 					 * parse again while other sessions own

@@ -569,7 +569,7 @@ static void handle_ccs(struct session *s, int dir)
 	if (s->tls13 || s->v2)
 		return;
 	if (!s->sh_seen && dir == c && !s->cli_cke &&
-	    !((s->ch || s->ch_raw) && !s->ch_offers13))
+	    !((s->ch || s->ch_pack) && !s->ch_offers13))
 		return;
 	/* A server CCS without a ServerHello is unexpected, unless the
 	 * capture joined after it and the client's ClientKeyExchange shows a
@@ -734,7 +734,7 @@ void tls_core_free(struct session *s)
 	core_dec_free(s);
 	free(s->ee_alpn);
 	core_pool_put(s->ctx, POOL_CH, s->ch);
-	free(s->ch_raw);
+	free(s->ch_pack);
 	if (s->ctx->ch_owner == s)
 		s->ctx->ch_owner = NULL;
 	core_pool_put(s->ctx, POOL_SH, s->sh);

@@ -11,8 +11,10 @@
  *
  * Memory: a direction's buffer holds only bytes that arrived, at most
  * 4 + cfg.max_handshake_msg; a larger message is listed and skipped
- * (handshake_too_large).  The first ClientHello is kept as its bytes
- * (core_ch() parses them again), and freed hello structs are pooled.
+ * (handshake_too_large).  The first ClientHello is parsed once and kept
+ * packed (tls_hello_pack: its lists cut to their counts, a few hundred
+ * bytes against the struct's 6 KiB; core_ch() unpacks it), and freed hello
+ * structs are pooled.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -134,24 +136,21 @@ static void parse_client_hello(const struct session *s, const uint8_t *b, size_t
 }
 
 /* The first ClientHello stays with the session until its record is
- * written: as its bytes when they are smaller than the parsed struct (the
- * usual case: a few hundred bytes against 6 KiB; the parsed copy becomes
- * the context's scratch), else as the struct. */
-static void keep_client_hello(struct session *s, struct tls_client_hello *ch, const uint8_t *b,
-			      size_t n, bool sslv2)
+ * written: packed (the parsed copy becomes the context's scratch, so that
+ * core_ch() need not unpack it while it is there), else as the struct. */
+static void keep_client_hello(struct session *s, struct tls_client_hello *ch)
 {
 	struct tt_ctx *ctx = s->ctx;
-	uint8_t *raw = n < sizeof *ch ? malloc(n ? n : 1) : NULL;
+	size_t n = tls_hello_pack_size(ch);
+	uint8_t *pack = malloc(n);
 
-	if (!raw) {
+	if (!pack) {
 		s->ch = ch;
 		core_mem_add(s, sizeof *ch);
 		return;
 	}
-	memcpy(raw, b, n);
-	s->ch_raw = raw;
-	s->ch_raw_len = (uint32_t)n;
-	s->ch_raw_v2 = sslv2;
+	s->ch_pack_len = (uint32_t)tls_hello_pack(ch, pack);
+	s->ch_pack = pack;
 	core_mem_add(s, n);
 	core_pool_put(ctx, POOL_CH, ctx->ch_scratch);
 	ctx->ch_scratch = ch;
@@ -161,16 +160,17 @@ static void keep_client_hello(struct session *s, struct tls_client_hello *ch, co
 const struct tls_client_hello *core_ch(const struct session *s)
 {
 	struct tt_ctx *ctx = s->ctx;
-	struct anom_set again = { .n = 0 };
 
-	if (s->ch || !s->ch_raw)
+	if (s->ch || !s->ch_pack)
 		return s->ch;
 	if (ctx->ch_owner == s)
 		return ctx->ch_scratch;
 	if (!ctx->ch_scratch && !(ctx->ch_scratch = core_pool_get(ctx, POOL_CH)))
 		return NULL;
-	/* its anomalies were noted at the first parse */
-	parse_client_hello(s, s->ch_raw, s->ch_raw_len, s->ch_raw_v2, ctx->ch_scratch, &again);
+	if (tls_hello_unpack(s->ch_pack, s->ch_pack_len, ctx->ch_scratch) < 0) {
+		ctx->ch_owner = NULL;   /* cannot happen: our own pack */
+		return NULL;
+	}
 	ctx->ch_owner = s;
 	return ctx->ch_scratch;
 }
@@ -202,26 +202,25 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 	s->cookie_len = ch->cookie_len;
 	if (s->n_ch == 2 && core_ch(s))
 		note_retry_changes(s, ch);
-	if (s->n_ch == 1 && !s->ch && !s->ch_raw) {
+	if (s->n_ch == 1 && !s->ch && !s->ch_pack) {
 		s->ch_early_data = ch->has_early_data;
 		s->ch_offers13 = core_offers_tls13(ch);
-		keep_client_hello(s, ch, b, n, sslv2);
+		keep_client_hello(s, ch);
 	} else {
 		core_pool_put(s->ctx, POOL_CH, ch);
 	}
 }
 
 /* Whether the ServerHello echoes the kept ClientHello's session id (read
- * from its bytes when only those are kept: no full parse for it). */
+ * from the pack: no unpacking for it). */
 static bool same_session_id(const struct session *s, const struct tls_server_hello *sh)
 {
 	const struct tls_client_hello *ch;
 	const uint8_t *sid;
 	size_t len;
 
-	if (!s->ch && s->ch_raw && !s->ch_raw_v2) {
-		if (tls_client_hello_session_id(s->ch_raw, s->ch_raw_len, &sid, &len) < 0)
-			return false;
+	if (!s->ch && s->ch_pack) {
+		len = tls_hello_packed_session_id(s->ch_pack, s->ch_pack_len, &sid);
 	} else if ((ch = core_ch(s))) {
 		sid = ch->session_id;
 		len = ch->session_id_len;

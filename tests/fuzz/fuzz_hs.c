@@ -12,6 +12,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A parsed hello survives its pack (tls_hello_pack.c, how the session keeps
+ * it): the unpacked copy packs to the same bytes. */
+static void check_pack(const struct tls_client_hello *ch)
+{
+	static struct tls_client_hello back;
+	size_t n = tls_hello_pack_size(ch);
+	uint8_t *p = malloc(n), *q = malloc(n);
+
+	if (p && q && (tls_hello_pack(ch, p) != n || tls_hello_unpack(p, n, &back) != 0 ||
+		       tls_hello_pack_size(&back) != n || tls_hello_pack(&back, q) != n ||
+		       memcmp(p, q, n) != 0))
+		abort();
+	free(p);
+	free(q);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tls_client_hello ch;
@@ -40,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 		memset(&ch, 0, sizeof ch);
 		tls_parse_client_hello(body, size, &ch, &a);
+		check_pack(&ch);
 		break;
 	case 1:
 		memset(&sh, 0, sizeof sh);
@@ -74,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 10:
 		memset(&ch, 0, sizeof ch);
 		tls_parse_sslv2_client_hello(body, size, &ch, &a);
+		check_pack(&ch);
 		break;
 	default: {
 		struct tls_record r;

@@ -513,31 +513,6 @@ static void test_ch_full(struct buf *m, struct tls_client_hello *ch)
 	CHECK(ch->ech.enc_len == 32 && ch->ech.payload_len == 100);
 }
 
-/* The session id read alone from a hello's bytes: every prefix that ends
- * before its last byte answers -1, every longer one the same 32 bytes; a
- * 33-byte session id is refused. */
-static void test_ch_session_id(struct buf *m)
-{
-	const uint8_t *sid;
-	size_t len, end = 2 + 32 + 1 + 32;
-	unsigned bad = 0;
-
-	build_full_ch(m);
-	for (size_t n = 0; n <= m->n; n++) {
-		uint8_t *p = exact(m->b, n);
-		int rc = tls_client_hello_session_id(p, n, &sid, &len);
-		bool ok = n < end ? rc == -1
-				  : rc == 0 && len == 32 && sid == p + 35 && sid[0] == 0xa0 &&
-					    sid[31] == 0xa0 + 31;
-		free(p);
-		if (!ok && bad++ < 5)
-			fprintf(stderr, "session id: prefix %zu of %zu: rc %d\n", n, m->n, rc);
-	}
-	CHECK(bad == 0);
-	m->b[2 + 32] = 33;
-	CHECK(tls_client_hello_session_id(m->b, m->n, &sid, &len) == -1);
-}
-
 /* No extensions, an empty block, no suites, and broken fixed fields. */
 static void test_ch_fixed(struct buf *m, struct tls_client_hello *ch)
 {
@@ -1582,7 +1557,6 @@ int main(void)
 	if (!ch || !sh)
 		abort();
 	test_ch_full(m, ch);
-	test_ch_session_id(m);
 	test_ch_fixed(m, ch);
 	test_ch_unknown_and_variants(m, ch);
 	test_ch_duplicate(m, ch);
