@@ -40,16 +40,14 @@ void jw_reset(struct jw *w)
 	w->items[0] = 0;
 }
 
-/* Room for n more bytes; false (and oom) when there is none. */
-static bool need(struct jw *w, size_t n)
+/* need's slow path: grows the buffer to hold n more bytes. */
+static bool grow(struct jw *w, size_t n)
 {
 	size_t cap;
 	char *np;
 
 	if (w->oom)
 		return false;
-	if (w->len + n <= w->cap)
-		return true;
 	cap = w->cap ? w->cap : 4096;
 	while (cap < w->len + n)
 		cap *= 2;
@@ -64,6 +62,59 @@ static bool need(struct jw *w, size_t n)
 	return true;
 }
 
+/* Room for n more bytes; false (and oom) when there is none.  A writer
+ * that hit oom has len == cap forced by nothing, so the fast test alone
+ * is not enough: oom is checked first. */
+static inline bool need(struct jw *w, size_t n)
+{
+	if (!w->oom && w->len + n <= w->cap)
+		return true;
+	return grow(w, n);
+}
+
+/* The long tail of copy_short, kept out of line: inlined, GCC's overread
+ * warning takes the branch for lengths > 32 as reachable from call sites
+ * whose strings are known to be shorter. */
+__attribute__((noinline)) static void copy_long(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+}
+
+/* memcpy of the short strings records are made of (keys, names) without
+ * a library call: two overlapping word copies cover 8..16 bytes, four
+ * cover up to 32.  Reads and writes only the n bytes of s and d. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+	uint64_t a, b, c, e;
+	uint32_t x, y;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n > 16 && n <= 32) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + 8, 8);
+		memcpy(&c, s + n - 16, 8);
+		memcpy(&e, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + 8, &b, 8);
+		memcpy(d + n - 16, &c, 8);
+		memcpy(d + n - 8, &e, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		copy_long(d, s, n);
+	}
+}
+
 static void put(struct jw *w, const char *s, size_t n)
 {
 	if (!need(w, n))
@@ -72,25 +123,31 @@ static void put(struct jw *w, const char *s, size_t n)
 	w->len += n;
 }
 
-/* The separator and key before a value at the current level. */
-static void member(struct jw *w, const char *key)
+/* The separator and key (kl bytes; none when key is NULL) before a value
+ * at the current level, with room for `after` more bytes reserved: the
+ * caller may then write that many bytes at w->p + w->len unchecked.
+ * Returns false (nothing written) on oom. */
+static inline bool member(struct jw *w, const char *key, size_t kl, size_t after)
 {
-	size_t kl = key ? strlen(key) : 0;
+	char *o;
 
-	if (!need(w, kl + 4))
-		return;
+	if (!need(w, kl + 4 + after))
+		return false;
+	o = w->p + w->len;
 	if (w->items[w->depth]++)
-		w->p[w->len++] = ',';
+		*o++ = ',';
 	if (key) {
-		w->p[w->len++] = '"';
-		memcpy(w->p + w->len, key, kl);
-		w->len += kl;
-		w->p[w->len++] = '"';
-		w->p[w->len++] = ':';
+		*o++ = '"';
+		copy_short(o, key, kl);
+		o += kl;
+		*o++ = '"';
+		*o++ = ':';
 	}
+	w->len = (size_t)(o - w->p);
+	return true;
 }
 
-void jw_open(struct jw *w, const char *key, char brace)
+void jw_open_kl(struct jw *w, const char *key, size_t kl, char brace)
 {
 	size_t mark = w->len;
 
@@ -100,8 +157,9 @@ void jw_open(struct jw *w, const char *key, char brace)
 		w->oom = true;
 		return;
 	}
-	member(w, key);
-	put(w, &brace, 1);
+	if (!member(w, key, kl, 1))
+		return;
+	w->p[w->len++] = brace;
 	w->depth++;
 	w->items[w->depth] = 0;
 	w->mark[w->depth] = mark;
@@ -124,7 +182,9 @@ uint32_t jw_close(struct jw *w, bool keep_empty)
 		return 0;
 	}
 	brace = w->kind[w->depth] == '{' ? '}' : ']';
-	put(w, &brace, 1);
+	if (!need(w, 1))
+		return 0;
+	w->p[w->len++] = brace;
 	w->depth--;
 	return n;
 }
@@ -188,37 +248,27 @@ static void esc_body(struct jw *w, const char *s, size_t n)
 	put(w, s + run, n - run);
 }
 
-void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
+void jw_strn_kl(struct jw *w, const char *key, size_t kl, const char *s, size_t n)
 {
-	member(w, key);
-	put(w, "\"", 1);
+	if (!member(w, key, kl, 1))
+		return;
+	w->p[w->len++] = '"';
 	esc_body(w, s, n);
 	put(w, "\"", 1);
 }
 
-void jw_str(struct jw *w, const char *key, const char *s)
-{
-	jw_strn(w, key, s, strlen(s));
-}
-
-void jw_namen(struct jw *w, const char *key, const char *s, size_t n)
+void jw_namen_kl(struct jw *w, const char *key, size_t kl, const char *s, size_t n)
 {
 #ifndef NDEBUG
 	for (size_t i = 0; i < n; i++)
 		assert((unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\');
 #endif
-	member(w, key);
-	if (!need(w, n + 2))
+	if (!member(w, key, kl, n + 2))
 		return;
 	w->p[w->len++] = '"';
-	memcpy(w->p + w->len, s, n);
+	copy_short(w->p + w->len, s, n);
 	w->len += n;
 	w->p[w->len++] = '"';
-}
-
-void jw_name(struct jw *w, const char *key, const char *s)
-{
-	jw_namen(w, key, s, strlen(s));
 }
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one
@@ -255,14 +305,15 @@ static size_t utf8_seq(const uint8_t *p, size_t n)
 	return len;
 }
 
-void jw_wire(struct jw *w, const char *key, const void *vp, size_t n, struct anom_set *a)
+void jw_wire_kl(struct jw *w, const char *key, size_t kl, const void *vp, size_t n,
+		struct anom_set *a)
 {
 	const uint8_t *p = vp;
 	size_t i = 0, run = 0;
 	bool bad = false;
 
-	member(w, key);
-	put(w, "\"", 1);
+	if (member(w, key, kl, 1))
+		w->p[w->len++] = '"';
 	while (i < n) {
 		size_t l = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
 		if (l) {
@@ -291,60 +342,70 @@ static const char digits2[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-size_t jw_utoa(uint64_t v, char *out)
+/* Number of decimal digits of v (1..20). */
+static inline size_t dec_len(uint64_t v)
 {
-	char tmp[24];
-	size_t i = sizeof tmp, n;
+	size_t n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* The digits of v at out, written from the end (no NUL); their count. */
+static inline size_t utoa_at(char *out, uint64_t v)
+{
+	size_t n = dec_len(v), i = n;
 
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = digits2[d + 1];
-		tmp[--i] = digits2[d];
+		out[--i] = digits2[d + 1];
+		out[--i] = digits2[d];
 	}
 	if (v >= 10) {
-		tmp[--i] = digits2[v * 2 + 1];
-		tmp[--i] = digits2[v * 2];
+		out[--i] = digits2[v * 2 + 1];
+		out[--i] = digits2[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		out[--i] = (char)('0' + v);
 	}
-	n = sizeof tmp - i;
-	memcpy(out, tmp + i, n);
+	return n;
+}
+
+size_t jw_utoa(uint64_t v, char *out)
+{
+	size_t n = utoa_at(out, v);
+
 	out[n] = '\0';
 	return n;
 }
 
-void jw_uint(struct jw *w, const char *key, uint64_t v)
+void jw_uint_kl(struct jw *w, const char *key, size_t kl, uint64_t v)
 {
-	char b[24];
-	size_t n = jw_utoa(v, b);
-
-	member(w, key);
-	put(w, b, n);
+	if (member(w, key, kl, 20))
+		w->len += utoa_at(w->p + w->len, v);
 }
 
-void jw_int(struct jw *w, const char *key, int64_t v)
+void jw_int_kl(struct jw *w, const char *key, size_t kl, int64_t v)
 {
-	char b[24];
-	size_t n;
-
 	if (v >= 0) {
-		jw_uint(w, key, (uint64_t)v);
+		jw_uint_kl(w, key, kl, (uint64_t)v);
 		return;
 	}
-	b[0] = '-';
-	n = jw_utoa(0ull - (uint64_t)v, b + 1) + 1;
-	member(w, key);
-	put(w, b, n);
+	if (!member(w, key, kl, 21))
+		return;
+	w->p[w->len++] = '-';
+	w->len += utoa_at(w->p + w->len, 0ull - (uint64_t)v);
 }
 
-void jw_bool(struct jw *w, const char *key, bool v)
+void jw_bool_kl(struct jw *w, const char *key, size_t kl, bool v)
 {
-	member(w, key);
-	if (v)
-		put(w, "true", 4);
-	else
-		put(w, "false", 5);
+	if (!member(w, key, kl, 5))
+		return;
+	memcpy(w->p + w->len, v ? "true" : "false", v ? 4 : 5);
+	w->len += v ? 4 : 5;
 }
 
 size_t jw_fmt_hex(char *out, uint32_t v, int digits)
@@ -364,17 +425,29 @@ void jw_hex(struct jw *w, const char *key, uint32_t v, int digits)
 	jw_namen(w, key, b, jw_fmt_hex(b, v, digits));
 }
 
-void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n)
+/* The two lowercase hex digits of every byte value. */
+static const char hexpair[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+void jw_hexbytes_kl(struct jw *w, const char *key, size_t kl, const uint8_t *p, size_t n)
 {
-	member(w, key);
-	if (!need(w, 2 * n + 2))
+	char *o;
+
+	if (!member(w, key, kl, 2 * n + 2))
 		return;
-	w->p[w->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		w->p[w->len++] = hexdig[p[i] >> 4];
-		w->p[w->len++] = hexdig[p[i] & 15];
-	}
-	w->p[w->len++] = '"';
+	o = w->p + w->len;
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++, o += 2)
+		memcpy(o, hexpair + 2 * p[i], 2);
+	*o++ = '"';
+	w->len = (size_t)(o - w->p);
 }
 
 /* Proleptic Gregorian date of a day count since 1970-01-01 (the inverse of
@@ -437,40 +510,57 @@ size_t jw_fmt_time(char out[21], int64_t secs)
 	return 20;
 }
 
-void jw_time_us(struct jw *w, const char *key, uint64_t ns)
+/* rfc3339 of secs into o, through w's one-second cache. */
+static void cached_rfc3339(struct jw *w, char o[19], int64_t secs)
 {
-	char b[30];
-	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
+	if (!w->t_ok || w->t_secs != secs) {
+		rfc3339(w->t_text, secs);
+		w->t_secs = secs;
+		w->t_ok = true;
+	}
+	memcpy(o, w->t_text, 19);
+}
 
+void jw_time_us_kl(struct jw *w, const char *key, size_t kl, uint64_t ns)
+{
+	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
+	char *b;
+
+	if (!member(w, key, kl, 29))
+		return;
+	b = w->p + w->len;
 	b[0] = '"';
-	rfc3339(b + 1, (int64_t)(ns / 1000000000u));
+	cached_rfc3339(w, b + 1, (int64_t)(ns / 1000000000u));
 	b[20] = '.';
-	for (int i = 26; i >= 21; i--) {
-		b[i] = (char)('0' + us % 10);
-		us /= 10;
+	for (int i = 26; i >= 22; i -= 2) {
+		memcpy(b + i - 1, digits2 + 2 * (us % 100), 2);
+		us /= 100;
 	}
 	b[27] = 'Z';
 	b[28] = '"';
-	member(w, key);
-	put(w, b, 29);
+	w->len += 29;
 }
 
-void jw_time_s(struct jw *w, const char *key, int64_t secs)
+void jw_time_s_kl(struct jw *w, const char *key, size_t kl, int64_t secs)
 {
-	char b[22];
+	char *b;
 
+	if (!member(w, key, kl, 22))
+		return;
+	b = w->p + w->len;
 	b[0] = '"';
-	rfc3339(b + 1, secs);
+	cached_rfc3339(w, b + 1, secs);
 	b[20] = 'Z';
 	b[21] = '"';
-	member(w, key);
-	put(w, b, sizeof b);
+	w->len += 22;
 }
 
-void jw_raw(struct jw *w, const char *key, const char *json, size_t n)
+void jw_raw_kl(struct jw *w, const char *key, size_t kl, const char *json, size_t n)
 {
-	member(w, key);
-	put(w, json, n);
+	if (!member(w, key, kl, n))
+		return;
+	memcpy(w->p + w->len, json, n);
+	w->len += n;
 }
 
 void jw_splice(struct jw *w, const char *members, size_t n, uint32_t count)

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../parsers/anomaly.h"
 
@@ -51,6 +52,11 @@ struct jw {
 	size_t mark[JW_DEPTH];          /* len before the level's key */
 	size_t body[JW_DEPTH];          /* len after the level's brace */
 	char kind[JW_DEPTH];            /* '{' or '[' */
+	/* The last whole second written as a time, and its text: a run's
+	 * records mostly fall in the same second as the one before. */
+	bool t_ok;
+	int64_t t_secs;
+	char t_text[19];
 };
 
 void jw_init(struct jw *w);
@@ -58,45 +64,110 @@ void jw_free(struct jw *w);
 /* Empties the buffer for the next record (keeps the allocation). */
 void jw_reset(struct jw *w);
 
+/*
+ * Every writer that takes a key has a _kl form taking the key's length as
+ * well, and an inline wrapper of the documented name that computes it: the
+ * keys are nearly all literals, so the compiler folds the strlen and the
+ * writer copies the key without a library call (keys were a quarter of a
+ * record's cost).  Call the wrappers; key NULL writes no key.
+ */
+static inline size_t jw_klen(const char *key)
+{
+	return key ? strlen(key) : 0;
+}
+
+void jw_open_kl(struct jw *w, const char *key, size_t kl, char brace);
+void jw_strn_kl(struct jw *w, const char *key, size_t kl, const char *s, size_t n);
+void jw_namen_kl(struct jw *w, const char *key, size_t kl, const char *s, size_t n);
+void jw_wire_kl(struct jw *w, const char *key, size_t kl, const void *p, size_t n,
+		struct anom_set *a);
+void jw_int_kl(struct jw *w, const char *key, size_t kl, int64_t v);
+void jw_uint_kl(struct jw *w, const char *key, size_t kl, uint64_t v);
+void jw_bool_kl(struct jw *w, const char *key, size_t kl, bool v);
+void jw_hexbytes_kl(struct jw *w, const char *key, size_t kl, const uint8_t *p, size_t n);
+void jw_time_us_kl(struct jw *w, const char *key, size_t kl, uint64_t ns);
+void jw_time_s_kl(struct jw *w, const char *key, size_t kl, int64_t secs);
+void jw_raw_kl(struct jw *w, const char *key, size_t kl, const char *json, size_t n);
+
 /* Opens an object ('{') or array ('['); key NULL inside an array or at the
  * root. */
-void jw_open(struct jw *w, const char *key, char brace);
+static inline void jw_open(struct jw *w, const char *key, char brace)
+{
+	jw_open_kl(w, key, jw_klen(key), brace);
+}
 /* Closes the innermost level.  When it has no member and keep_empty is
  * false, the level and its key are removed again, as if never opened.
  * Returns the number of members it had. */
 uint32_t jw_close(struct jw *w, bool keep_empty);
 
-void jw_str(struct jw *w, const char *key, const char *s);
+static inline void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
+{
+	jw_strn_kl(w, key, jw_klen(key), s, n);
+}
+static inline void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_strn_kl(w, key, jw_klen(key), s, strlen(s));
+}
 /* A string tlstap made itself that needs no escape by construction: names
  * from the registry tables (test_tls_names checks every one), fingerprints,
  * hex, our own words.  Copied as is; debug builds assert the claim. */
-void jw_name(struct jw *w, const char *key, const char *s);
-void jw_namen(struct jw *w, const char *key, const char *s, size_t n);
-void jw_strn(struct jw *w, const char *key, const char *s, size_t n);
+static inline void jw_namen(struct jw *w, const char *key, const char *s, size_t n)
+{
+	jw_namen_kl(w, key, jw_klen(key), s, n);
+}
+static inline void jw_name(struct jw *w, const char *key, const char *s)
+{
+	jw_namen_kl(w, key, jw_klen(key), s, strlen(s));
+}
 /* Attacker-controlled bytes: valid UTF-8 is kept (and escaped as above);
  * each byte that is not part of a valid UTF-8 sequence (RFC 3629: no
  * overlong forms, surrogates or code points above U+10FFFF) becomes the
  * four characters \xHH, written as the JSON text "\\xHH", and
  * `invalid_utf8` is added to a (which may be NULL). */
-void jw_wire(struct jw *w, const char *key, const void *p, size_t n, struct anom_set *a);
-void jw_int(struct jw *w, const char *key, int64_t v);
-void jw_uint(struct jw *w, const char *key, uint64_t v);
-void jw_bool(struct jw *w, const char *key, bool v);
+static inline void jw_wire(struct jw *w, const char *key, const void *p, size_t n,
+			   struct anom_set *a)
+{
+	jw_wire_kl(w, key, jw_klen(key), p, n, a);
+}
+static inline void jw_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_int_kl(w, key, jw_klen(key), v);
+}
+static inline void jw_uint(struct jw *w, const char *key, uint64_t v)
+{
+	jw_uint_kl(w, key, jw_klen(key), v);
+}
+static inline void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_bool_kl(w, key, jw_klen(key), v);
+}
 /* "0x%0*x" with `digits` (at most 8) hex digits (unknown codes). */
 void jw_hex(struct jw *w, const char *key, uint32_t v, int digits);
 /* The same text into out (digits + 3 bytes, NUL-terminated); its length. */
 size_t jw_fmt_hex(char *out, uint32_t v, int digits);
 /* Lowercase hex of bytes. */
-void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n);
+static inline void jw_hexbytes(struct jw *w, const char *key, const uint8_t *p, size_t n)
+{
+	jw_hexbytes_kl(w, key, jw_klen(key), p, n);
+}
 /* "YYYY-MM-DDTHH:MM:SSZ" of a Unix time into out (NUL-terminated); returns
  * 20.  Years outside 0..9999 are clamped. */
 size_t jw_fmt_time(char out[21], int64_t secs);
 /* RFC 3339 UTC with microseconds, 2026-11-22T10:00:00.123456Z. */
-void jw_time_us(struct jw *w, const char *key, uint64_t ns);
+static inline void jw_time_us(struct jw *w, const char *key, uint64_t ns)
+{
+	jw_time_us_kl(w, key, jw_klen(key), ns);
+}
 /* RFC 3339 UTC, whole seconds, 2026-11-22T10:00:00Z. */
-void jw_time_s(struct jw *w, const char *key, int64_t secs);
+static inline void jw_time_s(struct jw *w, const char *key, int64_t secs)
+{
+	jw_time_s_kl(w, key, jw_klen(key), secs);
+}
 /* A value serialised earlier (by jw, so known to be valid JSON). */
-void jw_raw(struct jw *w, const char *key, const char *json, size_t n);
+static inline void jw_raw(struct jw *w, const char *key, const char *json, size_t n)
+{
+	jw_raw_kl(w, key, jw_klen(key), json, n);
+}
 
 /* Members serialised earlier as the text between an object's braces
  * ("a":1,"b":[2]), count of them, spliced into the open object. */

@@ -152,6 +152,76 @@ static void test_structure(void)
 	CHECK(W.oom);
 }
 
+/* Keys and names of every length from 0 to 40 bytes (the short-copy
+ * paths for 1-3, 4-7, 8-16, 17-32 and the library copy beyond), given as
+ * run-time strings so that jw_klen cannot fold them: the bytes are exactly
+ * those of "key":"value", and nothing after them is touched. */
+static void test_lengths(void)
+{
+	char key[48], val[48], want[256];
+
+	for (size_t kl = 0; kl <= 40; kl++)
+		for (size_t vl = 0; vl <= 40; vl++) {
+			for (size_t i = 0; i < kl; i++)
+				key[i] = (char)('a' + (i * 7 + kl) % 26);
+			key[kl] = '\0';
+			for (size_t i = 0; i < vl; i++)
+				val[i] = (char)('A' + (i * 5 + vl) % 26);
+			val[vl] = '\0';
+			snprintf(want, sizeof want, "{\"%s\":\"%s\",\"%s\":7}", key, val, key);
+			jw_reset(&W);
+			jw_open(&W, NULL, '{');
+			jw_name(&W, key, val);
+			jw_uint(&W, key, 7);
+			jw_close(&W, true);
+			if (strcmp(text(), want) != 0) {
+				CHECK_STR(text(), want);
+				return;
+			}
+		}
+	/* Literal keys (folded length) give the same bytes. */
+	jw_reset(&W);
+	jw_open(&W, NULL, '{');
+	jw_name(&W, "server_name", "example.com");
+	jw_bool(&W, "established", false);
+	jw_int(&W, "offset", -12);
+	jw_hexbytes(&W, "session_id", (const uint8_t *)"\x00\x7f\x80\xff", 4);
+	jw_close(&W, true);
+	CHECK_STR(text(), "{\"server_name\":\"example.com\",\"established\":false,"
+		  "\"offset\":-12,\"session_id\":\"007f80ff\"}");
+}
+
+/* A writer that has run out of memory writes nothing more, through every
+ * writer (each checks before it touches the buffer). */
+static void test_oom(void)
+{
+	size_t len;
+
+	jw_reset(&W);
+	jw_open(&W, NULL, '{');
+	jw_uint(&W, "a", 1);
+	len = W.len;
+	W.oom = true;
+	jw_open(&W, "o", '{');
+	jw_name(&W, "n", "x");
+	jw_str(&W, "s", "y\n");
+	jw_wire(&W, "w", "\xff", 1, NULL);
+	jw_uint(&W, "u", 1);
+	jw_int(&W, "i", -1);
+	jw_bool(&W, "b", true);
+	jw_hex(&W, "h", 1, 4);
+	jw_hexbytes(&W, "x", (const uint8_t *)"ab", 2);
+	jw_time_us(&W, "t", 1);
+	jw_time_s(&W, "ts", 1);
+	jw_raw(&W, "r", "1", 1);
+	jw_close(&W, true);
+	jw_close(&W, true);
+	CHECK(W.len == len);
+	CHECK(W.oom);
+	jw_reset(&W);
+	CHECK(!W.oom && W.len == 0);
+}
+
 /* The calendar code against gmtime_r over 4,000 years and every day edge. */
 static void test_time(void)
 {
@@ -167,6 +237,13 @@ static void test_time(void)
 	jw_reset(&W);
 	jw_time_s(&W, NULL, -1);
 	CHECK_STR(text(), "\"1969-12-31T23:59:59Z\"");
+	/* The cached second is used only for that same second. */
+	jw_reset(&W);
+	jw_time_us(&W, NULL, 1763805600999999000ull);
+	jw_time_us(&W, NULL, 1763805601000001000ull);
+	jw_time_s(&W, NULL, 1763805601);
+	CHECK_STR(text(), "\"2025-11-22T10:00:00.999999Z\",\"2025-11-22T10:00:01.000001Z\","
+		  "\"2025-11-22T10:00:01Z\"");
 
 	srand(7);
 	for (int i = 0; i < 20000; i++) {
@@ -193,6 +270,8 @@ int main(void)
 	jw_init(&W);
 	test_wire();
 	test_structure();
+	test_lengths();
+	test_oom();
 	test_time();
 	jw_free(&W);
 	return TT_DONE();
