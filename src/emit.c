@@ -34,7 +34,6 @@
 #include "jw.h"
 #include "mem.h"
 #include "netsink.h"
-#include "tlstap_version.h"
 #include "outfile.h"
 #include "session.h"
 #include "socksink.h"
@@ -70,6 +69,7 @@ struct emitter {
 	char hostname[256];   /* observer.hostname; "" if unknown */
 	struct x509_seen *seen;   /* --certificates once; NULL until the first */
 	struct jw xw;         /* the tlstap.x509 record being written */
+	struct emit_env env;  /* the envelope's fixed parts */
 	struct tally versions, outcomes, ciphers, anomalies;
 };
 
@@ -146,6 +146,7 @@ struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty
 		return NULL;
 	}
 	pthread_mutex_init(&em->lock, NULL);
+	emit_env_init(&em->env);
 	em->pretty = pretty;
 	if (gethostname(em->hostname, sizeof em->hostname - 1) != 0)
 		em->hostname[0] = '\0';
@@ -178,6 +179,7 @@ fail:
 	if (em->sock)
 		socksink_free(em->sock, &(uint64_t){ 0 });
 	free(em->path);
+	emit_env_free(&em->env);
 	pthread_mutex_destroy(&em->lock);
 	free(em);
 	return NULL;
@@ -200,7 +202,8 @@ uint64_t emitter_bytes(struct emitter *em)
 	uint64_t n = mem_block(em);
 
 	pthread_mutex_lock(&em->lock);
-	n += jw_bytes(&em->w) + jw_bytes(&em->xw) + x509_seen_bytes(em->seen);
+	n += jw_bytes(&em->w) + jw_bytes(&em->xw) + x509_seen_bytes(em->seen) +
+	     emit_env_bytes(&em->env);
 	if (em->out)
 		n += of_bytes(em->out);
 	if (em->sock)
@@ -325,6 +328,7 @@ int emitter_free(struct emitter *em, uint64_t *dropped)
 	jw_free(&em->w);
 	jw_free(&em->xw);
 	free(em->seen);
+	emit_env_free(&em->env);
 	pthread_mutex_destroy(&em->lock);
 	free(em->path);
 	free(em);
@@ -486,47 +490,6 @@ static void info_record_open(struct jw *w, uint64_t ts_ns, const char *kind,
 	jw_close(w, true);
 }
 
-/* The members every record ends with: observer (with the interface of the
- * session's source, or of the live capture), ecs.version, labels
- * (--add-field).  src is NULL for records of no one source. */
-static void envelope_tail(struct jw *w, const struct tt_ctx *ctx, const struct source *src)
-{
-	const struct tt_config *c = &ctx->cfg;
-	const char *iface = src ? src->iface : c->ingress_iface;
-	int32_t iface_id = src ? src->iface_id : -1;
-
-	jw_open(w, "observer", '{');
-	if (ctx->em->hostname[0])
-		jw_str(w, "hostname", ctx->em->hostname);
-	if (c->observer_name)
-		jw_str(w, "name", c->observer_name);
-	jw_name(w, "product", "tlstap");
-	jw_name(w, "type", "sensor");
-	jw_name(w, "version", TLSTAP_VERSION);
-	if ((iface && iface[0]) || iface_id >= 0) {
-		char num[24];
-
-		jw_open(w, "ingress", '{');
-		jw_open(w, "interface", '{');
-		if (iface_id >= 0)
-			jw_strn(w, "id", num, jw_utoa((uint64_t)iface_id, num));
-		if (iface && iface[0])
-			jw_wire(w, "name", iface, strlen(iface), NULL);
-		jw_close(w, true);
-		jw_close(w, true);
-	}
-	jw_close(w, true);
-	jw_open(w, "ecs", '{');
-	jw_name(w, "version", ECS_VERSION);
-	jw_close(w, true);
-	if (c->nlabels) {
-		jw_open(w, "labels", '{');
-		for (unsigned i = 0; i < c->nlabels; i++)
-			jw_str(w, c->label_key[i], c->label_val[i]);
-		jw_close(w, true);
-	}
-}
-
 /* ECS event.outcome of a session: did the TLS handshake succeed? */
 static const char *ecs_outcome(const char *outcome)
 {
@@ -617,7 +580,7 @@ static void x509_records(struct tt_ctx *ctx, uint64_t ts_ns)
 				continue;
 			info_record_open(w, ts_ns, "event", "tlstap.x509");
 			jw_raw(w, "x509", c->emit_json, c->emit_json_len);
-			envelope_tail(w, ctx, NULL);
+			emit_env_write(&ctx->em->env, w, ctx, ctx->em->hostname, NULL);
 			jw_close(w, true);
 			write_record(ctx, w);
 			x509_seen_written(em->seen);
@@ -681,7 +644,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	ctx->n_x509_refs = 0;
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
-	envelope_tail(w, ctx, src);
+	emit_env_write(&ctx->em->env, w, ctx, ctx->em->hostname, src);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
@@ -894,7 +857,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	}
 	jw_close(w, true);
 	jw_close(w, true);
-	envelope_tail(w, ctx, NULL);
+	emit_env_write(&ctx->em->env, w, ctx, ctx->em->hostname, NULL);
 	jw_close(w, true);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);

@@ -13,6 +13,8 @@
 #ifndef TLSTAP_EMIT_H
 #define TLSTAP_EMIT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,6 +103,33 @@ struct rec_tally {
 	uint64_t findings;              /* bit (1 << enum fnd_code) per tls.findings code */
 	int worst;                      /* most severe finding (enum fnd_severity), -1 none */
 };
+
+/* The members every record ends with: observer (with the interface of the
+ * session's source, or of the live capture), ecs.version, labels
+ * (--add-field) (emit_envelope.c).  The parts that are the same for every
+ * record are serialised by the first record and spliced into the others:
+ * the emitter holds one emit_env; the configuration and hostname must not
+ * change after the first record. */
+struct emit_env_part {
+	char *text;                     /* members, as jw_splice takes them */
+	size_t len;
+	uint32_t count;
+};
+struct emit_env {
+	pthread_mutex_t mu;             /* taken once, by the first record */
+	atomic_bool ready;
+	struct emit_env_part observer;  /* observer's members before ingress */
+	struct emit_env_part tail;      /* ecs, labels */
+};
+struct source;
+void emit_env_init(struct emit_env *e);
+void emit_env_free(struct emit_env *e);
+/* What the serialised parts take from the allocator (mem.h). */
+size_t emit_env_bytes(const struct emit_env *e);
+/* Writes the envelope members into w's open root object; src is NULL for
+ * records of no one source.  Sets w->oom when the parts cannot be made. */
+void emit_env_write(struct emit_env *e, struct jw *w, const struct tt_ctx *ctx,
+		    const char *hostname, const struct source *src);
 
 /* Writes the "tls" member of a session record (into the open root object
  * of w) from the session and its verdict (verdict.h), and fills t.  0 or -1. */
