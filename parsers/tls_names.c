@@ -888,14 +888,32 @@ const char *tls_ext_name(uint16_t code)
 	return tn_find(tn_exts, TN_COUNT(tn_exts), code);
 }
 
+/* Handshake message and alert names go into every record several times
+ * (tls.handshake_messages, the timeline): a direct index by the one-byte
+ * code, built once like tn_cipher_row. */
+static const char *tn_hs_by_code[256], *tn_alert_by_code[256];
+static pthread_once_t tn_byte_once = PTHREAD_ONCE_INIT;
+
+static void tn_byte_index(void)
+{
+	for (size_t i = 0; i < TN_COUNT(tn_hs_types); i++)
+		if (tn_hs_types[i].code < 256)
+			tn_hs_by_code[tn_hs_types[i].code] = tn_hs_types[i].name;
+	for (size_t i = 0; i < TN_COUNT(tn_alerts); i++)
+		if (tn_alerts[i].code < 256)
+			tn_alert_by_code[tn_alerts[i].code] = tn_alerts[i].name;
+}
+
 const char *tls_alert_name(uint8_t code)
 {
-	return tn_find(tn_alerts, TN_COUNT(tn_alerts), code);
+	pthread_once(&tn_byte_once, tn_byte_index);
+	return tn_alert_by_code[code];
 }
 
 const char *tls_hs_name(uint8_t type)
 {
-	return tn_find(tn_hs_types, TN_COUNT(tn_hs_types), type);
+	pthread_once(&tn_byte_once, tn_byte_index);
+	return tn_hs_by_code[type];
 }
 
 const char *tls_ec_point_format_name(uint8_t code)

@@ -270,6 +270,19 @@ static void test_small_registries(void)
 	CHECK_STR(tls_alert_name(121), "ech_required");
 	CHECK(tls_alert_name(1) == NULL);
 	CHECK(tls_alert_name(255) == NULL);
+	/* The direct indexes hold every row of their tables and nothing else. */
+	{
+		unsigned hs = 0, al = 0;
+		for (unsigned c = 0; c < 256; c++) {
+			hs += tls_hs_name((uint8_t)c) != NULL;
+			al += tls_alert_name((uint8_t)c) != NULL;
+		}
+		CHECK(hs == 25);
+		CHECK(al == 37);
+		CHECK_STR(tls_hs_name(254), "message_hash");
+		CHECK_STR(tls_hs_name(0), "hello_request");
+		CHECK(tls_hs_name(7) == NULL);
+	}
 
 	CHECK_STR(tls_hs_name(1), "client_hello");
 	CHECK_STR(tls_hs_name(2), "server_hello");
