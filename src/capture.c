@@ -117,10 +117,11 @@ static void name_source(struct engine *e, const struct capture_opts *o, const ch
 			const struct input *in, int32_t *cur)
 {
 	int32_t ifx = in->walk ? pcapng_walk_next(in->walk) : -1;
-	const char *file = strcmp(path, "-") == 0 ? NULL : path;
+	const char *file;
 
 	if (ifx == *cur || !o->sources)
-		return;
+		return;   /* (every packet but the first of a file or interface) */
+	file = strcmp(path, "-") == 0 ? NULL : path;
 	*cur = ifx;
 	engine_source(e, sources_id(o->sources, file, ifx,
 				       in->walk ? pcapng_walk_name(in->walk, ifx) : NULL));
