@@ -117,10 +117,11 @@ static void name_source(struct engine *e, const struct capture_opts *o, const ch
 			const struct input *in, int32_t *cur)
 {
 	int32_t ifx = in->walk ? pcapng_walk_next(in->walk) : -1;
-	const char *file = strcmp(path, "-") == 0 ? NULL : path;
+	const char *file;
 
 	if (ifx == *cur || !o->sources)
-		return;
+		return;   /* (every packet but the first of a file or interface) */
+	file = strcmp(path, "-") == 0 ? NULL : path;
 	*cur = ifx;
 	engine_source(e, sources_id(o->sources, file, ifx,
 				       in->walk ? pcapng_walk_name(in->walk, ifx) : NULL));
@@ -177,6 +178,53 @@ struct reading {
 	uint64_t n;                     /* packets of this file */
 };
 
+/* The engine's entry for one packet: reader k's pipeline (--fanout), or
+ * the engine's own (k unused). */
+typedef void packet_fn(struct engine *e, unsigned k, int dlt, uint64_t ts, const uint8_t *data,
+		       uint32_t caplen, uint32_t len);
+
+/* The packets read so far, this one included: one reading thread's count,
+ * or the fanout readers' shared one. */
+static uint64_t next_total(void)
+{
+	return ++total_packets;
+}
+
+static uint64_t next_fanned(void)
+{
+	return atomic_fetch_add_explicit(&fan_packets, 1, memory_order_relaxed) + 1;
+}
+
+/* Every capture's way for one packet: the tap (-w), the engine's entry fn,
+ * then -c and --duration with the count next() gives.  Inlined into each
+ * caller, where fn and next are constants. */
+static inline void hand_over(const struct capture_opts *o, packet_fn *fn, uint64_t (*next)(void),
+			     struct engine *e, unsigned k, int dlt, uint64_t ts,
+			     const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	if (o->tap)
+		o->tap(o->tap_arg, dlt, ts, data, caplen, len);
+	fn(e, k, dlt, ts, data, caplen, len);
+	count_packet(o, ts, next());
+}
+
+/* A live packet of one reading thread: the engine (its clock runs once a
+ * round, round_end). */
+static void live_packet(struct engine *e, unsigned k, int dlt, uint64_t ts, const uint8_t *data,
+			uint32_t caplen, uint32_t len)
+{
+	(void)k;
+	engine_packet(e, dlt, ts, data, caplen, len);
+}
+
+/* A packet of a file: the engine, then its clock (the file's time passed). */
+static void file_packet(struct engine *e, unsigned k, int dlt, uint64_t ts, const uint8_t *data,
+			uint32_t caplen, uint32_t len)
+{
+	live_packet(e, k, dlt, ts, data, caplen, len);
+	engine_clock(e, ts);
+}
+
 static void take_packet(struct reading *r, int dlt, uint64_t ts, const uint8_t *data,
 			uint32_t caplen, uint32_t len, const struct pcap_map *pm)
 {
@@ -184,11 +232,7 @@ static void take_packet(struct reading *r, int dlt, uint64_t ts, const uint8_t *
 
 	r->n++;
 	name_source(r->e, o, r->path, r->in, &r->iface);
-	if (o->tap)
-		o->tap(o->tap_arg, dlt, ts, data, caplen, len);
-	engine_packet(r->e, dlt, ts, data, caplen, len);
-	engine_clock(r->e, ts);
-	count_packet(o, ts, ++total_packets);
+	hand_over(o, file_packet, next_total, r->e, 0, dlt, ts, data, caplen, len);
 	if ((r->n & 4095) == 0) {
 		off_t pos = pm ? (off_t)pm->off : ftello(r->in->raw);
 		now_and_then(o, &r->pg, r->in, pos > 0 ? (uint64_t)pos : 0);
@@ -332,10 +376,7 @@ static void live_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
 	const int *dlt = args[1];
 	const struct capture_opts *o = args[2];
 
-	if (o->tap)
-		o->tap(o->tap_arg, *dlt, pkt_ns(h), data, h->caplen, h->len);
-	engine_packet(e, *dlt, pkt_ns(h), data, h->caplen, h->len);
-	count_packet(o, pkt_ns(h), ++total_packets);
+	hand_over(o, live_packet, next_total, e, 0, *dlt, pkt_ns(h), data, h->caplen, h->len);
 	if (stop_flag)
 		pcap_breakloop(live_handles[0]);
 }
@@ -347,17 +388,38 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* libpcap's received/dropped/if_dropped into st (kept as they were when
- * the platform cannot say). */
-static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
+/* libpcap's counters of p: received, dropped, dropped by the interface
+ * (enum pcap_ctr) into c; false (c untouched) when the platform cannot say. */
+enum pcap_ctr { CTR_RECV, CTR_DROP, CTR_IFDROP, CTR_N };
+
+static bool pcap_counters(pcap_t *p, uint64_t c[CTR_N])
 {
 	struct pcap_stat ps;
 
-	if (pcap_stats(p, &ps) == 0) {
-		st->pcap_recv = ps.ps_recv;
-		st->pcap_drop = ps.ps_drop;
-		st->pcap_ifdrop = ps.ps_ifdrop;
-	}
+	if (pcap_stats(p, &ps) != 0)
+		return false;
+	c[CTR_RECV] = ps.ps_recv;
+	c[CTR_DROP] = ps.ps_drop;
+	c[CTR_IFDROP] = ps.ps_ifdrop;
+	return true;
+}
+
+/* The counters c into st. */
+static void stats_from(struct tt_stats *st, const uint64_t c[CTR_N])
+{
+	st->pcap_recv = c[CTR_RECV];
+	st->pcap_drop = c[CTR_DROP];
+	st->pcap_ifdrop = c[CTR_IFDROP];
+}
+
+/* libpcap's counters into st (kept as they were when the platform cannot
+ * say). */
+static void read_pcap_stats(pcap_t *p, struct tt_stats *st)
+{
+	uint64_t c[CTR_N];
+
+	if (pcap_counters(p, c))
+		stats_from(st, c);
 }
 
 #define LIVE_BUFFER_KIB 16384        /* the kernel ring without -B */
@@ -484,8 +546,9 @@ struct fan_sock {
 	const char *iface;
 	unsigned k;
 	int dlt;
-	/* libpcap's counters, published by the worker after each round */
-	atomic_uint_fast64_t recv, drop, ifdrop;
+	/* libpcap's counters (enum pcap_ctr), published by the worker after
+	 * each round */
+	atomic_uint_fast64_t ctr[CTR_N];
 };
 
 static struct fan_sock fan[LIVE_MAX];
@@ -525,10 +588,8 @@ static void fan_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data
 	const struct capture_opts *o = s->o;
 	uint64_t ts = pkt_ns(h);
 
-	if (o->tap)
-		o->tap(o->tap_arg, s->dlt, ts, data, h->caplen, h->len);
-	engine_reader_packet(s->e, s->k, s->dlt, ts, data, h->caplen, h->len);
-	count_packet(o, ts, atomic_fetch_add_explicit(&fan_packets, 1, memory_order_relaxed) + 1);
+	hand_over(o, engine_reader_packet, next_fanned, s->e, s->k, s->dlt, ts, data, h->caplen,
+		  h->len);
 	if (stop_flag)
 		pcap_breakloop(s->p);
 }
@@ -537,13 +598,11 @@ static void fan_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data
  * the thread that reads the socket, or once none does). */
 static void fan_publish(struct fan_sock *s)
 {
-	struct pcap_stat ps;
+	uint64_t c[CTR_N];
 
-	if (pcap_stats(s->p, &ps) == 0) {
-		atomic_store(&s->recv, ps.ps_recv);
-		atomic_store(&s->drop, ps.ps_drop);
-		atomic_store(&s->ifdrop, ps.ps_ifdrop);
-	}
+	if (pcap_counters(s->p, c))
+		for (int i = 0; i < CTR_N; i++)
+			atomic_store(&s->ctr[i], c[i]);
 }
 
 /* One round of worker k (engine_read_fn): its socket's packets, or the
@@ -574,12 +633,12 @@ static int fan_round(void *arg, unsigned k, int wake_fd)
 /* The sockets' counters summed into st. */
 static void fan_stats(unsigned n, struct tt_stats *st)
 {
-	st->pcap_recv = st->pcap_drop = st->pcap_ifdrop = 0;
-	for (unsigned k = 0; k < n; k++) {
-		st->pcap_recv += atomic_load(&fan[k].recv);
-		st->pcap_drop += atomic_load(&fan[k].drop);
-		st->pcap_ifdrop += atomic_load(&fan[k].ifdrop);
-	}
+	uint64_t c[CTR_N] = { 0 };
+
+	for (unsigned k = 0; k < n; k++)
+		for (int i = 0; i < CTR_N; i++)
+			c[i] += atomic_load(&fan[k].ctr[i]);
+	stats_from(st, c);
 }
 
 /* The reading thread while the workers read: the clock every 100 ms, the

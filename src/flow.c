@@ -138,13 +138,11 @@ void flow_table_free(struct flow_table *t)
 	free(t);
 }
 
-/* Compare endpoint a of x with endpoint b of y. */
-static int ep_cmp(const struct flow_endpoints *x, int a, const struct flow_endpoints *y, int b)
+/* Whether endpoint a of x is endpoint b of y.  (Equality only: the
+ * compiler then compares the addresses as two words, with no call.) */
+static bool ep_eq(const struct flow_endpoints *x, int a, const struct flow_endpoints *y, int b)
 {
-	int c = memcmp(x->addr[a], y->addr[b], 16);
-	if (c)
-		return c;
-	return (int)x->port[a] - (int)y->port[b];
+	return x->port[a] == y->port[b] && memcmp(x->addr[a], y->addr[b], 16) == 0;
 }
 
 /* One endpoint, mixed under the seed; the key's hash adds the two, so that
@@ -198,11 +196,11 @@ static bool same(const struct flow *f, const struct flow_endpoints *k, int *side
 	if (f->ep.af != k->af || f->ep.has_vlan != k->has_vlan || f->ep.vlan != k->vlan ||
 	    f->ep.tkey != k->tkey || f->ep.proto != k->proto)
 		return false;
-	if (ep_cmp(&f->ep, 0, k, 0) == 0 && ep_cmp(&f->ep, 1, k, 1) == 0) {
+	if (ep_eq(&f->ep, 0, k, 0) && ep_eq(&f->ep, 1, k, 1)) {
 		*side = 0;
 		return true;
 	}
-	if (ep_cmp(&f->ep, 0, k, 1) == 0 && ep_cmp(&f->ep, 1, k, 0) == 0) {
+	if (ep_eq(&f->ep, 0, k, 1) && ep_eq(&f->ep, 1, k, 0)) {
 		*side = 1;
 		return true;
 	}
@@ -303,8 +301,8 @@ static void compact_key(const struct compact *c, size_t alen, struct flow_endpoi
 	}
 }
 
-static bool same_compact(const struct compact *c, size_t alen, const struct flow_endpoints *k,
-			 int *side)
+static inline bool same_compact_at(const struct compact *c, size_t alen,
+				   const struct flow_endpoints *k, int *side)
 {
 	static const uint8_t zero[12];
 
@@ -321,6 +319,15 @@ static bool same_compact(const struct compact *c, size_t alen, const struct flow
 			return true;
 		}
 	return false;
+}
+
+/* Whether compact entry c (addresses alen bytes each) is key k's
+ * connection; *side as in same().  (Each length a constant of its own:
+ * the compares then need no call.) */
+static bool same_compact(const struct compact *c, size_t alen, const struct flow_endpoints *k,
+			 int *side)
+{
+	return alen == 4 ? same_compact_at(c, 4, k, side) : same_compact_at(c, 16, k, side);
 }
 
 static uint32_t compact_hash(const struct flow_table *t, uint32_t ref)
@@ -636,6 +643,8 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key)
 
 void flow_touch(struct flow_table *t, struct flow *f, int which)
 {
+	if (f->list == which && t->lists[which].head == f)
+		return;   /* already there: the packets of one flow in a row */
 	list_unlink(&t->lists[f->list], f);
 	f->list = (uint8_t)which;
 	list_push(&t->lists[which], f);

@@ -31,8 +31,14 @@ void mem_set(struct tt_stats *st, enum mem_part part, uint64_t bytes)
 
 void mem_set_all(struct tt_stats *st, const uint64_t now[MEM_PARTS])
 {
-	uint64_t total = 0;
+	uint64_t total = 0, changed = 0;
 
+	/* Most packets change no part (this runs after every one): then
+	 * neither the total nor a peak moves. */
+	for (int i = 0; i < MEM_PARTS; i++)
+		changed |= now[i] ^ st->mem_now[i];
+	if (!changed)
+		return;
 	for (int i = 0; i < MEM_PARTS; i++) {
 		if (now[i] > st->mem_peak[i])
 			st->mem_peak[i] = now[i];

@@ -77,15 +77,12 @@ void pmap_close(struct pcap_map *m)
 	m->wlen = 0;
 }
 
-/* Whether file bytes [off, off + n) are in the window, reading the file
- * from off into it when they are not; false when the file does not hold
- * them (then libpcap reads on from there). */
-static bool cover(struct pcap_map *m, uint64_t off, size_t n)
+/* The window read again from file offset off, n bytes at least; false
+ * when the file does not hold them (then libpcap reads on from there). */
+static bool refill(struct pcap_map *m, uint64_t off, size_t n)
 {
 	size_t len, got = 0;
 
-	if (m->win && off >= m->wstart && off - m->wstart + n <= m->wlen)
-		return true;
 	if (!m->buf && !(m->buf = malloc(PMAP_WIN)))
 		return false;
 	m->win = NULL;
@@ -104,6 +101,15 @@ static bool cover(struct pcap_map *m, uint64_t off, size_t n)
 	return true;
 }
 
+/* Whether file bytes [off, off + n) are in the window, refilled when they
+ * are not.  (Twice a packet: the test inline, the read a call.) */
+static inline bool cover(struct pcap_map *m, uint64_t off, size_t n)
+{
+	if (m->win && off >= m->wstart && off - m->wstart + n <= m->wlen)
+		return true;
+	return refill(m, off, n);
+}
+
 static uint32_t order(const struct pcap_map *m, uint32_t v)
 {
 	return m->swapped ? __builtin_bswap32(v) : v;
@@ -112,13 +118,14 @@ static uint32_t order(const struct pcap_map *m, uint32_t v)
 int pmap_next(struct pcap_map *m, struct pmap_pkt *pkt)
 {
 	uint32_t sec, frac, caplen, len;
-	struct cur c;
+	struct cur c, h;
 
 	if (m->off > m->size || m->size - m->off < PMAP_REC || !cover(m, m->off, PMAP_REC))
 		return 0;
 	c = cur_make(m->win + (m->off - m->wstart), m->wlen - (size_t)(m->off - m->wstart));
-	if (!cur_u32(&c, &sec) || !cur_u32(&c, &frac) || !cur_u32(&c, &caplen) ||
-	    !cur_u32(&c, &len))
+	/* One test for the record header (decode.c's fixed headers likewise). */
+	if (!cur_sub(&c, PMAP_REC, &h) || !cur_u32(&h, &sec) || !cur_u32(&h, &frac) ||
+	    !cur_u32(&h, &caplen) || !cur_u32(&h, &len))
 		return 0;
 	sec = order(m, sec);
 	frac = order(m, frac);

@@ -167,7 +167,9 @@ static void shed_budget(struct pipeline *pl, struct flow *keep)
 }
 
 /* (Called after every packet: the release build's link-time optimisation
- * inlines it into its two callers.) */
+ * inlines it into its two callers.  held_cap() is never below half the
+ * budget, so up to there it is not computed: the slack's share costs a
+ * 128-bit division.) */
 void pl_keep_budget(struct pipeline *pl, struct flow *keep)
 {
 	uint64_t total;
@@ -181,7 +183,7 @@ void pl_keep_budget(struct pipeline *pl, struct flow *keep)
 		pl->shed_credit -= grew < pl->shed_credit ? grew : pl->shed_credit;
 	}
 	pl->last_total = total;
-	if (total > held_cap(pl)) {
+	if (total > pl->ctx->cfg.memcap / 2 && total > held_cap(pl)) {
 		mem_slack_sample();   /* measured again first (trimming past its bound) */
 		if (over(pl, held_cap(pl)))
 			shed_budget(pl, keep);

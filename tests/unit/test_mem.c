@@ -49,9 +49,38 @@ static void peaks(void)
 	CHECK_STR(mem_part_name(MEM_QUEUES), "queues");
 }
 
+/* mem_set_all: the same parts again change nothing; parts that trade
+ * bytes (the total the same) still move their peaks, and a part going
+ * down leaves its peak. */
+static void all_at_once(void)
+{
+	struct tt_stats st = { 0 };
+	uint64_t now[MEM_PARTS] = { [MEM_FLOWS] = 300, [MEM_REASM] = 200 };
+
+	mem_set_all(&st, now);
+	CHECK(mem_total(&st) == 500 && st.mem_total_peak == 500 && st.mem_peak[MEM_FLOWS] == 300);
+	mem_set_all(&st, now);
+	CHECK(mem_total(&st) == 500 && st.mem_total_peak == 500 && st.mem_now[MEM_REASM] == 200);
+	now[MEM_FLOWS] = 100;
+	now[MEM_OUTPUT] = 200;
+	mem_set_all(&st, now);
+	CHECK(mem_total(&st) == 500 && st.mem_total_peak == 500);
+	CHECK(st.mem_now[MEM_FLOWS] == 100 && st.mem_peak[MEM_FLOWS] == 300);
+	CHECK(st.mem_now[MEM_OUTPUT] == 200 && st.mem_peak[MEM_OUTPUT] == 200);
+	now[MEM_REASM] = 900;
+	mem_set_all(&st, now);
+	CHECK(mem_total(&st) == 1200 && st.mem_total_peak == 1200 && st.mem_peak[MEM_REASM] == 900);
+	/* mem_set and mem_set_all keep one total between them */
+	mem_set(&st, MEM_CERTS, 50);
+	now[MEM_CERTS] = 50;
+	mem_set_all(&st, now);
+	CHECK(mem_total(&st) == 1250 && st.mem_total_peak == 1250);
+}
+
 int main(void)
 {
 	chunks();
 	peaks();
+	all_at_once();
 	return TT_DONE();
 }
