@@ -52,6 +52,7 @@ void mem_set_all(struct tt_stats *st, const uint64_t now[MEM_PARTS])
 
 /* Process-wide (the allocator is): written by whichever pipeline samples. */
 static _Atomic uint64_t budget_all, slack_now, slack_peak, trims, trim_ns;
+static _Atomic uint64_t sample_cost_ns, sample_end_ns;
 static atomic_flag sampling = ATOMIC_FLAG_INIT;
 
 /* Free chunks inside the arenas (mallinfo2's fordblks, less the top chunk
@@ -81,12 +82,13 @@ static uint64_t mono(void)
 
 uint64_t mem_slack_sample(void)
 {
-	uint64_t slack, t0;
+	uint64_t slack, t0, t1, start;
 
 	if (!budget_all)
 		return 0;   /* no budget set (unit tests) */
 	if (atomic_flag_test_and_set(&sampling))
 		return slack_now;   /* another thread is at it */
+	start = mono();
 	slack = measure();
 	if (slack > budget_all / 16) {
 		t0 = mono();
@@ -98,8 +100,28 @@ uint64_t mem_slack_sample(void)
 	slack_now = slack;
 	if (slack > slack_peak)
 		slack_peak = slack;
+	t1 = mono();
+	sample_cost_ns = t1 - start;
+	sample_end_ns = t1;
 	atomic_flag_clear(&sampling);
 	return slack;
+}
+
+bool mem_sample_due(uint64_t now, uint64_t last_end, uint64_t last_cost)
+{
+	/* A sample walks every free chunk of every arena: on a large,
+	 * fragmented heap that is a millisecond or more.  The next waits
+	 * until MEM_SAMPLE_SHARE times the last one's cost has gone by, so
+	 * sampling takes at most about 1/MEM_SAMPLE_SHARE of the run.  A
+	 * clock read before another thread's sample ended is "not yet". */
+	if (now < last_end)
+		return false;
+	return now - last_end >= MEM_SAMPLE_SHARE * last_cost;
+}
+
+bool mem_slack_due(void)
+{
+	return mem_sample_due(mono(), sample_end_ns, sample_cost_ns);
 }
 
 uint64_t mem_slack_share(uint64_t memcap)

@@ -71,6 +71,15 @@ uint64_t mem_total(const struct tt_stats *st);
 void mem_baseline(uint64_t budget);
 /* Measure the slack now (trimming past the bound); returns it. */
 uint64_t mem_slack_sample(void);
+/* Whether a sample is due now: mem_sample_due() on the monotonic clock and
+ * the last sample.  Samples are asked for each second of packet time and
+ * every 16,384 packets; this keeps their cost to a small share of a run
+ * whose packets come faster than that (a capture file). */
+bool mem_slack_due(void);
+/* The rule: false while less than MEM_SAMPLE_SHARE times the last sample's
+ * duration `last_cost` has passed since it ended at `last_end` (ns). */
+#define MEM_SAMPLE_SHARE 64u
+bool mem_sample_due(uint64_t now, uint64_t last_end, uint64_t last_cost);
 /* The slack last measured, as a pipeline whose budget is `memcap` (its
  * share of the process's) must count it: in proportion. */
 uint64_t mem_slack_share(uint64_t memcap);

@@ -261,20 +261,23 @@ static void expire(struct pipeline *pl, uint64_t now)
 	}
 }
 
-/* The allocator's slack is measured every SLACK_EVERY packets and each
- * second of packet time (mem.h; a sample walks the allocator's free lists). */
+/* The allocator's slack is measured each second of packet time and every
+ * SLACK_EVERY packets, unless the last sample is too recent for what it
+ * cost (mem.h: a sample walks the allocator's free lists). */
 #define SLACK_EVERY 16384u
 
 static void maybe_expire(struct pipeline *pl, uint64_t now)
 {
 	if (++pl->since_sample >= SLACK_EVERY) {
 		pl->since_sample = 0;
-		mem_slack_sample();
+		if (mem_slack_due())
+			mem_slack_sample();
 	}
 	if (now < pl->next_check)
 		return;
 	pl->since_sample = 0;
-	mem_slack_sample();
+	if (mem_slack_due())
+		mem_slack_sample();
 	pl->next_check = now + SEC;
 	expire(pl, now);
 }

@@ -1,7 +1,7 @@
 /*
  * test_mem.c - the memory budget's counters (mem.c): the allocator's chunk
  * for a request, an allocation's real size, each part's peak and the
- * total's.
+ * total's, and how often the allocator's slack may be sampled.
  */
 #include <stdlib.h>
 
@@ -77,10 +77,29 @@ static void all_at_once(void)
 	CHECK(mem_total(&st) == 1250 && st.mem_total_peak == 1250);
 }
 
+static void sample_rate(void)
+{
+	/* no sample yet (cost 0): due at once */
+	CHECK(mem_sample_due(0, 0, 0) && mem_sample_due(5, 0, 0));
+	/* a 1.5 ms sample that ended at t=10 s: not before 64 times 1.5 ms */
+	uint64_t end = 10000000000u, cost = 1500000u;
+	CHECK(!mem_sample_due(end, end, cost));
+	CHECK(!mem_sample_due(end + MEM_SAMPLE_SHARE * cost - 1, end, cost));
+	CHECK(mem_sample_due(end + MEM_SAMPLE_SHARE * cost, end, cost));
+	CHECK(mem_sample_due(end + 3600000000000u, end, cost));
+	/* a clock read before another thread's sample ended */
+	CHECK(!mem_sample_due(end - 1, end, cost));
+	CHECK(!mem_sample_due(end - 1, end, 0));
+	/* the process-wide rule: a sample just taken makes the next one wait
+	 * unless it cost nothing measurable (no budget: nothing sampled) */
+	CHECK(mem_slack_due());
+}
+
 int main(void)
 {
 	chunks();
 	peaks();
 	all_at_once();
+	sample_rate();
 	return TT_DONE();
 }
