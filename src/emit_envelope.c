@@ -95,6 +95,9 @@ void emit_env_free(struct emit_env *e)
 
 size_t emit_env_bytes(const struct emit_env *e)
 {
+	/* another thread may be building them: counted once they are ready */
+	if (!atomic_load_explicit(&e->ready, memory_order_acquire))
+		return 0;
 	return mem_block(e->observer.text) + mem_block(e->tail.text);
 }
 
