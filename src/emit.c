@@ -134,8 +134,8 @@ static int primary_new(struct emitter *em, const char *path, char *err, size_t e
 	return 0;
 }
 
-struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty,
-			    char *err, size_t errlen)
+struct emitter *emitter_new(const char *const *outs, unsigned nouts,
+			    const struct tt_config *cfg, char *err, size_t errlen)
 {
 	struct emitter *em = calloc(1, sizeof *em);
 	const char *primary = NULL;
@@ -146,10 +146,13 @@ struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty
 		return NULL;
 	}
 	pthread_mutex_init(&em->lock, NULL);
-	emit_env_init(&em->env);
-	em->pretty = pretty;
+	em->pretty = cfg->pretty;
 	if (gethostname(em->hostname, sizeof em->hostname - 1) != 0)
 		em->hostname[0] = '\0';
+	if (!emit_env_build(&em->env, cfg, em->hostname)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	for (unsigned i = 0; i < nouts; i++) {
 		if (netsink_is_spec(outs[i])) {
 			if (em->nnet == EMIT_SINKS_MAX) {
@@ -580,7 +583,7 @@ static void x509_records(struct tt_ctx *ctx, uint64_t ts_ns)
 				continue;
 			info_record_open(w, ts_ns, "event", "tlstap.x509");
 			jw_raw(w, "x509", c->emit_json, c->emit_json_len);
-			emit_env_write(&ctx->em->env, w, ctx, ctx->em->hostname, NULL);
+			emit_env_write(&ctx->em->env, w, &ctx->cfg, NULL);
 			jw_close(w, true);
 			write_record(ctx, w);
 			x509_seen_written(em->seen);
@@ -644,7 +647,7 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 	ctx->n_x509_refs = 0;
 	if (fi->sess && fi->verdict)
 		session_emit(w, fi->sess, fi->verdict, ctx, &t);
-	emit_env_write(&ctx->em->env, w, ctx, ctx->em->hostname, src);
+	emit_env_write(&ctx->em->env, w, &ctx->cfg, src);
 	jw_close(w, true);
 	pthread_mutex_lock(&ctx->em->lock);
 	tally_record(ctx->em, &t);
@@ -857,7 +860,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	}
 	jw_close(w, true);
 	jw_close(w, true);
-	emit_env_write(&ctx->em->env, w, ctx, ctx->em->hostname, NULL);
+	emit_env_write(&ctx->em->env, w, &ctx->cfg, NULL);
 	jw_close(w, true);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);

@@ -13,8 +13,6 @@
 #ifndef TLSTAP_EMIT_H
 #define TLSTAP_EMIT_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,8 +34,8 @@ struct verdict_side;
  * (appended), "-" (stdout) or "unix:/path" (a Unix stream socket of a local
  * collector); up to EMIT_SINKS_MAX network sinks (netsink.h spellings),
  * each with its own queue and thread.  NULL with err on failure. */
-struct emitter *emitter_new(const char *const *outs, unsigned nouts, bool pretty,
-			    char *err, size_t errlen);
+struct emitter *emitter_new(const char *const *outs, unsigned nouts,
+			    const struct tt_config *cfg, char *err, size_t errlen);
 /* Flushes and closes; records that could not be delivered are added to
  * *dropped.  0, or -1 if a write failed (reported on stderr). */
 int emitter_free(struct emitter *em, uint64_t *dropped);
@@ -107,29 +105,28 @@ struct rec_tally {
 /* The members every record ends with: observer (with the interface of the
  * session's source, or of the live capture), ecs.version, labels
  * (--add-field) (emit_envelope.c).  The parts that are the same for every
- * record are serialised by the first record and spliced into the others:
- * the emitter holds one emit_env; the configuration and hostname must not
- * change after the first record. */
+ * record are serialised once, when the emitter is made, and spliced into
+ * each record. */
 struct emit_env_part {
 	char *text;                     /* members, as jw_splice takes them */
 	size_t len;
 	uint32_t count;
 };
 struct emit_env {
-	pthread_mutex_t mu;             /* taken once, by the first record */
-	atomic_bool ready;
 	struct emit_env_part observer;  /* observer's members before ingress */
 	struct emit_env_part tail;      /* ecs, labels */
 };
 struct source;
-void emit_env_init(struct emit_env *e);
+/* Serialises the fixed parts from the configuration and the hostname ("" if
+ * unknown); false when out of memory (then nothing is kept). */
+bool emit_env_build(struct emit_env *e, const struct tt_config *c, const char *hostname);
 void emit_env_free(struct emit_env *e);
 /* What the serialised parts take from the allocator (mem.h). */
 size_t emit_env_bytes(const struct emit_env *e);
 /* Writes the envelope members into w's open root object; src is NULL for
- * records of no one source.  Sets w->oom when the parts cannot be made. */
-void emit_env_write(struct emit_env *e, struct jw *w, const struct tt_ctx *ctx,
-		    const char *hostname, const struct source *src);
+ * records of no one source (then the live interface, if any). */
+void emit_env_write(const struct emit_env *e, struct jw *w, const struct tt_config *c,
+		    const struct source *src);
 
 /* Writes the "tls" member of a session record (into the open root object
  * of w) from the session and its verdict (verdict.h), and fills t.  0 or -1. */

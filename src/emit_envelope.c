@@ -6,8 +6,8 @@
  *   "ecs":{ version }  "labels":{ --add-field ... }
  *
  * All of it but observer.ingress is the same for every record of a run, so
- * those members are serialised once, by the same jw calls that wrote them
- * each time before, and spliced into each record: byte for byte what the
+ * those members are serialised once, when the emitter is made, by the same
+ * jw calls that wrote them each time before, and spliced into each record: byte for byte what the
  * member-wise writing gave, at a fraction of its cost.
  */
 #include "emit.h"
@@ -56,8 +56,7 @@ static bool keep_members(struct jw *w, struct emit_env_part *part)
 	return true;
 }
 
-/* Serialises the fixed parts; false when out of memory (nothing kept). */
-static bool env_build(struct emit_env *e, const struct tt_config *c, const char *hostname)
+bool emit_env_build(struct emit_env *e, const struct tt_config *c, const char *hostname)
 {
 	struct jw tmp;
 	bool ok;
@@ -78,56 +77,24 @@ static bool env_build(struct emit_env *e, const struct tt_config *c, const char 
 	return ok;
 }
 
-void emit_env_init(struct emit_env *e)
-{
-	memset(e, 0, sizeof *e);
-	pthread_mutex_init(&e->mu, NULL);
-	atomic_init(&e->ready, false);
-}
-
 void emit_env_free(struct emit_env *e)
 {
 	free(e->observer.text);
 	free(e->tail.text);
-	pthread_mutex_destroy(&e->mu);
 	memset(e, 0, sizeof *e);
 }
 
 size_t emit_env_bytes(const struct emit_env *e)
 {
-	/* another thread may be building them: counted once they are ready */
-	if (!atomic_load_explicit(&e->ready, memory_order_acquire))
-		return 0;
 	return mem_block(e->observer.text) + mem_block(e->tail.text);
 }
 
-/* The fixed parts, made by the first record of any thread; false when
- * they could not be made (out of memory). */
-static bool env_ready(struct emit_env *e, const struct tt_config *c, const char *hostname)
+void emit_env_write(const struct emit_env *e, struct jw *w, const struct tt_config *c,
+		    const struct source *src)
 {
-	bool ok;
-
-	if (atomic_load_explicit(&e->ready, memory_order_acquire))
-		return true;
-	pthread_mutex_lock(&e->mu);
-	ok = atomic_load_explicit(&e->ready, memory_order_relaxed) || env_build(e, c, hostname);
-	if (ok)
-		atomic_store_explicit(&e->ready, true, memory_order_release);
-	pthread_mutex_unlock(&e->mu);
-	return ok;
-}
-
-void emit_env_write(struct emit_env *e, struct jw *w, const struct tt_ctx *ctx,
-		    const char *hostname, const struct source *src)
-{
-	const struct tt_config *c = &ctx->cfg;
 	const char *iface = src ? src->iface : c->ingress_iface;
 	int32_t iface_id = src ? src->iface_id : -1;
 
-	if (!env_ready(e, c, hostname)) {
-		w->oom = true;
-		return;
-	}
 	jw_open(w, "observer", '{');
 	jw_splice(w, e->observer.text, e->observer.len, e->observer.count);
 	if ((iface && iface[0]) || iface_id >= 0) {

@@ -96,7 +96,7 @@ static int setup(struct run *r)
 	}
 	o->co.keylog = &r->keylog;      /* and the pcapng inputs' secrets blocks */
 	ctx->cfg.ingress_iface = o->iface;
-	ctx->em = emitter_new(o->outs, o->nouts, ctx->cfg.pretty, err, sizeof err);
+	ctx->em = emitter_new(o->outs, o->nouts, &ctx->cfg, err, sizeof err);
 	if (!ctx->em) {
 		fprintf(stderr, "tlstap: cannot open output: %s\n", err);
 		return EXIT_OUTPUT;

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ctx.cfg.max_flows = 64;
 		xo.cache_size = 16;
 		ctx.x509 = x509_ctx_new(&xo, err, sizeof err);
-		ctx.em = emitter_new((const char *[]){ "/dev/null" }, 1, false, err, sizeof err);
+		ctx.em = emitter_new((const char *[]){ "/dev/null" }, 1, &ctx.cfg, err, sizeof err);
 		done = 1;
 	}
 	pl = pipeline_new(&ctx);
