@@ -268,16 +268,15 @@ static void expire(struct pipeline *pl, uint64_t now)
 
 static void maybe_expire(struct pipeline *pl, uint64_t now)
 {
-	if (++pl->since_sample >= SLACK_EVERY) {
+	bool second = now >= pl->next_check;
+
+	if (++pl->since_sample >= SLACK_EVERY || second) {
 		pl->since_sample = 0;
 		if (mem_slack_due())
 			mem_slack_sample();
 	}
-	if (now < pl->next_check)
+	if (!second)
 		return;
-	pl->since_sample = 0;
-	if (mem_slack_due())
-		mem_slack_sample();
 	pl->next_check = now + SEC;
 	expire(pl, now);
 }
