@@ -852,6 +852,7 @@ void pipeline_free(struct pipeline *pl)
 	pipeline_flush(pl);
 	session_pool_free(pl->ctx);
 	flow_table_free(pl->ft);
+	reasm_mem_release(&pl->mem);
 	ipfrag_free(pl->frag);
 	qpaths_free(pl->qp);
 	free(pl);

@@ -84,7 +84,7 @@ void pl_account(struct pipeline *pl)
 
 	const uint64_t now[MEM_PARTS] = {
 		[MEM_FLOWS] = flow_table_bytes(pl->ft) + pl->encap_bytes + pl->qp_bytes,
-		[MEM_REASM] = pl->mem.used + pl->mem.hist_used,
+		[MEM_REASM] = reasm_mem_bytes(&pl->mem),
 		[MEM_SESSIONS] = ctx->sess_mem,
 		[MEM_FRAGS] = ipfrag_bytes(pl->frag),
 		[MEM_CACHES] = frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx),
@@ -184,6 +184,7 @@ void pl_keep_budget(struct pipeline *pl, struct flow *keep)
 	}
 	pl->last_total = total;
 	if (total > pl->ctx->cfg.memcap / 2 && total > held_cap(pl)) {
+		reasm_mem_release(&pl->mem);   /* the blocks kept for reuse go first */
 		mem_slack_sample();   /* measured again first (trimming past its bound) */
 		if (over(pl, held_cap(pl)))
 			shed_budget(pl, keep);

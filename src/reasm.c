@@ -38,6 +38,75 @@ struct reasm_seg {
 	uint8_t data[];
 };
 
+_Static_assert(REASM_HISTORY == REASM_BLOCK_MIN << 4, "the history's largest size is a pooled one");
+
+/* The pool's size class of an n-byte block, or -1 for a size it does not keep. */
+static int block_class(size_t n)
+{
+	for (int c = 0; c < 5; c++)
+		if (n == (size_t)REASM_BLOCK_MIN << c)
+			return c;
+	return -1;
+}
+
+static void *block_get(struct reasm_mem *m, size_t n)
+{
+	int c = block_class(n);
+	void *b;
+
+	if (c >= 0 && (b = m->pool[c])) {
+		memcpy(&m->pool[c], b, sizeof m->pool[c]);
+		m->pooled[c]--;
+		m->pool_bytes -= n;
+		return b;
+	}
+	return malloc(n);
+}
+
+/* Keep b (n bytes) for the next direction, or free it. */
+static void block_put(struct reasm_mem *m, void *b, size_t n)
+{
+	int c = block_class(n);
+
+	if (!b)
+		return;
+	if (c < 0 || m->pooled[c] >= REASM_POOL_MAX) {
+		free(b);
+		return;
+	}
+	memcpy(b, &m->pool[c], sizeof m->pool[c]);
+	m->pool[c] = b;
+	m->pooled[c]++;
+	m->pool_bytes += n;
+}
+
+void reasm_mem_release(struct reasm_mem *m)
+{
+	for (int c = 0; c < 5; c++) {
+		while (m->pool[c]) {
+			void *b = m->pool[c];
+			memcpy(&m->pool[c], b, sizeof m->pool[c]);
+			free(b);
+		}
+		m->pooled[c] = 0;
+	}
+	m->pool_bytes = 0;
+}
+
+uint64_t reasm_mem_bytes(const struct reasm_mem *m)
+{
+	return m->used + m->hist_used + m->pool_bytes;
+}
+
+/* The waiting bytes are all consumed: the buffer goes back. */
+static void pend_release(struct reasm_dir *d, struct reasm_mem *m)
+{
+	m->used -= d->pend_cap;
+	block_put(m, d->pend, d->pend_cap);
+	d->pend = NULL;
+	d->pend_len = d->pend_cap = 0;
+}
+
 void reasm_start(struct reasm_dir *d, uint32_t seq)
 {
 	d->init = true;
@@ -68,15 +137,13 @@ void reasm_stop(struct reasm_dir *d, struct reasm_mem *m)
 		s = n;
 	}
 	d->ooo = NULL;
-	m->used -= d->ooo_bytes + d->pend_cap;
-	if (d->hist)
-		m->hist_used -= REASM_HISTORY;
+	m->used -= d->ooo_bytes;
 	d->ooo_bytes = 0;
-	free(d->pend);
-	d->pend = NULL;
-	d->pend_len = d->pend_cap = 0;
-	free(d->hist);
+	pend_release(d, m);
+	m->hist_used -= d->hist_cap;
+	block_put(m, d->hist, d->hist_cap);
 	d->hist = NULL;
+	d->hist_cap = 0;
 	d->stopped = true;
 }
 
@@ -108,26 +175,62 @@ static bool room(struct reasm_dir *d, struct reasm_mem *m, size_t more,
 	return true;
 }
 
-/* Keep delivered bytes [next_off, next_off + n) for later comparison. */
+/* Make the history hold `want` bytes: a power of two from REASM_BLOCK_MIN
+ * up to REASM_HISTORY, what it holds moved to its place in the larger
+ * ring.  Out of its budget or memory it stays as it is (no comparison
+ * then without one; delivery goes on). */
+static void hist_grow(struct reasm_dir *d, uint64_t want, struct reasm_mem *m)
+{
+	uint32_t cap = d->hist_cap ? d->hist_cap * 2 : REASM_BLOCK_MIN;
+	uint8_t *h;
+
+	while (cap < want && cap < REASM_HISTORY)
+		cap *= 2;
+	if (m->hist_used - d->hist_cap + cap > m->cap / 8 || !(h = block_get(m, cap)))
+		return;
+	if (d->hist) {
+		uint64_t o = d->next_off > d->hist_cap ? d->next_off - d->hist_cap : 0;
+		if (d->hist_from < o)
+			d->hist_from = o;   /* (a growth refused before: the ring wrapped) */
+		for (o = d->hist_from; o < d->next_off;) {
+			size_t a = (size_t)(o % d->hist_cap), b = (size_t)(o % cap);
+			uint64_t k = d->next_off - o;
+			if (k > d->hist_cap - a)
+				k = d->hist_cap - a;
+			if (k > cap - b)
+				k = cap - b;
+			memcpy(h + b, d->hist + a, (size_t)k);
+			o += k;
+		}
+		block_put(m, d->hist, d->hist_cap);
+	}
+	m->hist_used += cap - d->hist_cap;
+	d->hist = h;
+	d->hist_cap = cap;
+}
+
+/* Keep delivered bytes [next_off, next_off + n) for later comparison.  The
+ * history grows with what the stream delivered since hist_from, so a short
+ * connection holds a short one. */
 static void remember(struct reasm_dir *d, const uint8_t *p, size_t n, struct reasm_mem *m)
 {
-	uint64_t off = d->next_off;
+	uint64_t off = d->next_off, cap;
 
-	if (!d->hist) {
-		/* Out of its budget: no comparison then, delivery goes on. */
-		if (m->hist_used + REASM_HISTORY > m->cap / 8 || !(d->hist = malloc(REASM_HISTORY)))
-			return;
-		m->hist_used += REASM_HISTORY;
+	if (!d->hist)
 		d->hist_from = off;
-	}
-	if (n > REASM_HISTORY) {
-		p += n - REASM_HISTORY;
-		off += n - REASM_HISTORY;
-		n = REASM_HISTORY;
+	if (off + n - d->hist_from > d->hist_cap && d->hist_cap < REASM_HISTORY)
+		hist_grow(d, off + n - d->hist_from, m);
+	if (!d->hist)
+		return;
+	cap = d->hist_cap;
+	if (n > cap) {
+		p += n - cap;
+		off += n - cap;
+		n = (size_t)cap;
 	}
 	while (n) {
-		size_t at = (size_t)(off % REASM_HISTORY);
-		size_t k = REASM_HISTORY - at < n ? REASM_HISTORY - at : n;
+		size_t at = (size_t)(off % cap);
+		size_t k = cap - at < n ? (size_t)cap - at : n;
 		memcpy(d->hist + at, p, k);
 		p += k;
 		off += k;
@@ -139,14 +242,14 @@ static void remember(struct reasm_dir *d, const uint8_t *p, size_t n, struct rea
  * what was delivered there, as far as the history reaches. */
 static bool differs_delivered(const struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n)
 {
-	uint64_t lo = d->next_off > REASM_HISTORY ? d->next_off - REASM_HISTORY : 0;
+	uint64_t lo = d->next_off > d->hist_cap ? d->next_off - d->hist_cap : 0;
 
 	if (!d->hist)
 		return false;
 	if (lo < d->hist_from)
 		lo = d->hist_from;
 	for (size_t i = 0; i < n; i++)
-		if (off + i >= lo && d->hist[(off + i) % REASM_HISTORY] != p[i])
+		if (off + i >= lo && d->hist[(off + i) % d->hist_cap] != p[i])
 			return true;
 	return false;
 }
@@ -184,7 +287,7 @@ static void deliver_run(struct reasm_dir *d, int dir, const uint8_t *p, size_t n
 			cap *= 2;
 		if (!room(d, m, cap - d->pend_cap, k))
 			return;
-		np = realloc(d->pend, cap);
+		np = d->pend ? realloc(d->pend, cap) : block_get(m, cap);
 		if (!np) {
 			stop(d, m, "reasm_memcap", k);
 			return;
@@ -198,8 +301,10 @@ static void deliver_run(struct reasm_dir *d, int dir, const uint8_t *p, size_t n
 	used = k->data(k->u, dir, d->pend, d->pend_len, ts);
 	if (d->stopped)
 		return;
-	if (used > d->pend_len)
-		used = d->pend_len;
+	if (used >= d->pend_len) {
+		pend_release(d, m);
+		return;
+	}
 	memmove(d->pend, d->pend + used, d->pend_len - used);
 	d->pend_len -= used;
 }
@@ -299,12 +404,8 @@ static void skip_hole(struct reasm_dir *d, int dir, uint64_t to, uint64_t ts,
 	(*m->gaps)++;
 	*m->gap_bytes += missing;
 	/* Bytes waiting before a hole are abandoned with it. */
-	if (d->pend) {
-		m->used -= d->pend_cap;
-		free(d->pend);
-		d->pend = NULL;
-		d->pend_len = d->pend_cap = 0;
-	}
+	if (d->pend)
+		pend_release(d, m);
 	if (d->fin_pending && d->fin_off > d->next_off && d->fin_off < to)
 		d->fin_pending = d->fin_seen = false;
 	d->next_seq += (uint32_t)missing;

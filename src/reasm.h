@@ -40,7 +40,17 @@ struct reasm_mem {
 	 * no one to ask. */
 	bool (*reclaim)(void *u, uint64_t more);
 	void *reclaim_u;
+	/* Blocks of REASM_BLOCK_MIN << c bytes that directions gave back, kept
+	 * (at most REASM_POOL_MAX of each size) for the next ones: taking one
+	 * costs neither the allocator's search nor a fresh page.  Counted in
+	 * the budget's reassembly part with the rest (reasm_mem_bytes). */
+	void *pool[5];
+	uint16_t pooled[5];
+	uint64_t pool_bytes;
 };
+
+#define REASM_BLOCK_MIN 256
+#define REASM_POOL_MAX 64
 
 /* How far a segment is trusted. */
 enum reasm_hold {
@@ -75,7 +85,9 @@ struct reasm_dir {
 	bool urg_pending;        /* an urgent byte waits to be taken out */
 	uint64_t urg_off;
 	bool flushing;           /* the end: unsure copies are used */
-	uint8_t *hist;           /* the last REASM_HISTORY delivered bytes, by offset */
+	uint8_t *hist;           /* the last hist_cap delivered bytes, by offset */
+	uint32_t hist_cap;       /* a power of two, grown with the stream up to
+	                          * REASM_HISTORY */
 	uint64_t hist_from;      /* lowest offset hist holds */
 };
 
@@ -111,5 +123,10 @@ void reasm_restart(struct reasm_dir *d, uint32_t seq, struct reasm_mem *m);
 /* Stop buffering and free everything (the session needs no more bytes). */
 void reasm_stop(struct reasm_dir *d, struct reasm_mem *m);
 void reasm_free(struct reasm_dir *d, struct reasm_mem *m);
+/* What reassembly holds in all: buffers, waiting segments, histories and
+ * the blocks kept for reuse. */
+uint64_t reasm_mem_bytes(const struct reasm_mem *m);
+/* Free the blocks kept for reuse (at the end, or to give memory back). */
+void reasm_mem_release(struct reasm_mem *m);
 
 #endif

@@ -201,6 +201,7 @@ static size_t over;          /* times a limit was exceeded after a call */
 
 static void mem_init(uint64_t cap, uint32_t dir_limit)
 {
+	reasm_mem_release(&mem);
 	memset(&st, 0, sizeof st);
 	memset(&mem, 0, sizeof mem);
 	mem.cap = cap;
@@ -538,6 +539,92 @@ static void test_overlap(void)
 	CHECK(memcmp(f.r.out + 55, alt + 17, 3) == 0);
 	CHECK(f.r.ngaps == 0 && over == 0);
 	CHECK(fix_done(&f));
+}
+
+/* The history starts small and grows with the stream (256 bytes, then
+ * doubling up to REASM_HISTORY): what it held before growing is compared
+ * as before, and once full it covers the last REASM_HISTORY bytes.  The
+ * waiting buffer goes back once consumed, and both come back from the
+ * pool for the next direction. */
+static void test_history_pool(void)
+{
+	uint8_t alt[64];
+	const uint32_t isn = 7;
+	const uint64_t all = 256 + 512 + 1024 + 2048 + 4096;
+	size_t bad = 0;
+
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(isn, 0, TAKE_ALL, 0);
+	feed_s(&f, 0, 100, false);
+	CHECK(f.d.hist_cap == REASM_BLOCK_MIN && mem.hist_used == REASM_BLOCK_MIN);
+	feed_s(&f, 100, 200, false);
+	CHECK(f.d.hist_cap == 512 && mem.hist_used == 512);
+	feed_s(&f, 300, 400, false);
+	CHECK(f.d.hist_cap == 1024);
+	feed_s(&f, 700, 1000, false);
+	CHECK(f.d.hist_cap == 2048);
+	feed_s(&f, 1700, 1600, false);
+	CHECK(f.d.hist_cap == REASM_HISTORY && mem.hist_used == REASM_HISTORY);
+	/* Bytes delivered before each growth were moved, not lost: the same
+	 * bytes again are no conflict, one byte changed is one. */
+	for (size_t at = 0; at + 10 <= 3300; at += 37) {
+		memcpy(alt, S + at, 10);
+		feed(&f, isn + (uint32_t)at, alt, 10, false, 1);
+		alt[at % 10] ^= 0x20;
+		feed(&f, isn + (uint32_t)at, alt, 10, false, 1);
+		if (st.reasm_overlap_conflicts != 1)
+			bad++;
+		st.reasm_overlap_conflicts = 0;
+	}
+	CHECK(bad == 0 && f.r.len == 3300 && out_is(&f.r, 0, 0, 3300));
+	/* Past REASM_HISTORY bytes: the last ones are compared, older ones
+	 * are not known any more. */
+	for (size_t off = 3300; off < 10000; off += 1000)
+		feed_s(&f, off, off + 1000 <= 10000 ? 1000 : 10000 - off, false);
+	CHECK(f.r.len == 10000 && out_is(&f.r, 0, 0, 10000));
+	memcpy(alt, S + 9000, 10);
+	alt[3] ^= 1;
+	feed(&f, isn + 9000, alt, 10, false, 2);
+	CHECK(st.reasm_overlap_conflicts == 1);
+	memcpy(alt, S + 1000, 10);
+	alt[3] ^= 1;
+	feed(&f, isn + 1000, alt, 10, false, 2);
+	CHECK(st.reasm_overlap_conflicts == 1 && f.r.len == 10000);
+	CHECK(fix_done(&f));
+	/* Freed: the blocks wait in the pool (each size the history went
+	 * through), counted with reassembly. */
+	CHECK(mem.hist_used == 0 && mem.pool_bytes == all);
+	for (int c = 0; c < 5; c++)
+		CHECK(mem.pooled[c] == 1);
+	CHECK(reasm_mem_bytes(&mem) == mem.pool_bytes);
+
+	/* A record split across segments waits in a buffer from the pool,
+	 * which goes back as soon as the record is consumed. */
+	f = fix_init(isn, 0, TAKE_UNIT, 50);
+	feed_s(&f, 0, 30, false);
+	CHECK(f.d.pend && f.d.pend_cap == REASM_HISTORY && mem.used == REASM_HISTORY);
+	CHECK(f.d.hist_cap == REASM_BLOCK_MIN);
+	CHECK(mem.pool_bytes == all - REASM_HISTORY - REASM_BLOCK_MIN);
+	feed_s(&f, 30, 20, false);
+	CHECK(f.r.len == 50 && !f.d.pend && f.d.pend_len == 0 && f.d.pend_cap == 0);
+	CHECK(mem.used == 0 && mem.pool_bytes == all - REASM_BLOCK_MIN);
+	CHECK(fix_done(&f));
+	CHECK(mem.pool_bytes == all && reasm_mem_bytes(&mem) == all);
+
+	/* The pool keeps at most REASM_POOL_MAX blocks of a size. */
+	{
+		static struct fix many[REASM_POOL_MAX + 8];
+		for (int i = 0; i < REASM_POOL_MAX + 8; i++) {
+			many[i] = fix_init(isn, 0, TAKE_UNIT, 50);
+			feed_s(&many[i], 0, 30, false);
+		}
+		for (int i = 0; i < REASM_POOL_MAX + 8; i++)
+			bad += !fix_done(&many[i]);
+		CHECK(bad == REASM_POOL_MAX + 7 && mem.used == 0);
+		CHECK(mem.pooled[0] == REASM_POOL_MAX && mem.pooled[4] == REASM_POOL_MAX);
+	}
+	reasm_mem_release(&mem);
+	CHECK(mem.pool_bytes == 0 && reasm_mem_bytes(&mem) == 0);
 }
 
 /* Sequence numbers wrap at 2^32 in the middle of the stream: in-order,
@@ -1230,5 +1317,7 @@ int main(void)
 	test_before_start();
 	test_random();
 	test_hostile();
+	test_history_pool();
+	reasm_mem_release(&mem);
 	return TT_DONE();
 }
