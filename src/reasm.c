@@ -38,12 +38,13 @@ struct reasm_seg {
 	uint8_t data[];
 };
 
-_Static_assert(REASM_HISTORY == REASM_BLOCK_MIN << 4, "the history's largest size is a pooled one");
+_Static_assert(REASM_HISTORY == REASM_BLOCK_MIN << (REASM_CLASSES - 1),
+	       "the history's largest size is a pooled one");
 
 /* The pool's size class of an n-byte block, or -1 for a size it does not keep. */
 static int block_class(size_t n)
 {
-	for (int c = 0; c < 5; c++)
+	for (int c = 0; c < REASM_CLASSES; c++)
 		if (n == (size_t)REASM_BLOCK_MIN << c)
 			return c;
 	return -1;
@@ -52,15 +53,12 @@ static int block_class(size_t n)
 static void *block_get(struct reasm_mem *m, size_t n)
 {
 	int c = block_class(n);
-	void *b;
 
-	if (c >= 0 && (b = m->pool[c])) {
-		memcpy(&m->pool[c], b, sizeof m->pool[c]);
-		m->pooled[c]--;
+	if (c < 0)
+		return malloc(n);
+	if (m->pool[c].n)
 		m->pool_bytes -= n;
-		return b;
-	}
-	return malloc(n);
+	return blkpool_get(&m->pool[c], n);
 }
 
 /* Keep b (n bytes) for the next direction, or free it. */
@@ -68,28 +66,16 @@ static void block_put(struct reasm_mem *m, void *b, size_t n)
 {
 	int c = block_class(n);
 
-	if (!b)
-		return;
-	if (c < 0 || m->pooled[c] >= REASM_POOL_MAX) {
+	if (c < 0)
 		free(b);
-		return;
-	}
-	memcpy(b, &m->pool[c], sizeof m->pool[c]);
-	m->pool[c] = b;
-	m->pooled[c]++;
-	m->pool_bytes += n;
+	else if (blkpool_put(&m->pool[c], b, REASM_POOL_MAX))
+		m->pool_bytes += n;
 }
 
 void reasm_mem_release(struct reasm_mem *m)
 {
-	for (int c = 0; c < 5; c++) {
-		while (m->pool[c]) {
-			void *b = m->pool[c];
-			memcpy(&m->pool[c], b, sizeof m->pool[c]);
-			free(b);
-		}
-		m->pooled[c] = 0;
-	}
+	for (int c = 0; c < REASM_CLASSES; c++)
+		blkpool_drain(&m->pool[c]);
 	m->pool_bytes = 0;
 }
 
@@ -189,10 +175,10 @@ static void hist_grow(struct reasm_dir *d, uint64_t want, struct reasm_mem *m)
 	if (m->hist_used - d->hist_cap + cap > m->cap / 8 || !(h = block_get(m, cap)))
 		return;
 	if (d->hist) {
-		uint64_t o = d->next_off > d->hist_cap ? d->next_off - d->hist_cap : 0;
-		if (d->hist_from < o)
-			d->hist_from = o;   /* (a growth refused before: the ring wrapped) */
-		for (o = d->hist_from; o < d->next_off;) {
+		uint64_t held = d->next_off > d->hist_cap ? d->next_off - d->hist_cap : 0;
+		if (d->hist_from < held)
+			d->hist_from = held;   /* (a growth refused before: the ring wrapped) */
+		for (uint64_t o = d->hist_from; o < d->next_off;) {
 			size_t a = (size_t)(o % d->hist_cap), b = (size_t)(o % cap);
 			uint64_t k = d->next_off - o;
 			if (k > d->hist_cap - a)
@@ -404,8 +390,7 @@ static void skip_hole(struct reasm_dir *d, int dir, uint64_t to, uint64_t ts,
 	(*m->gaps)++;
 	*m->gap_bytes += missing;
 	/* Bytes waiting before a hole are abandoned with it. */
-	if (d->pend)
-		pend_release(d, m);
+	pend_release(d, m);
 	if (d->fin_pending && d->fin_off > d->next_off && d->fin_off < to)
 		d->fin_pending = d->fin_seen = false;
 	d->next_seq += (uint32_t)missing;

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blkpool.h"
+
 struct reasm_seg;
 
 /* Where in-order bytes go (the session, or a test). */
@@ -28,6 +30,10 @@ struct reasm_sink {
 	void (*fin)(void *u, int dir, uint64_t ts);
 	void *u;
 };
+
+#define REASM_BLOCK_MIN 256      /* the pool's sizes: REASM_BLOCK_MIN << 0 .. 4 */
+#define REASM_CLASSES 5
+#define REASM_POOL_MAX 64
 
 /* Shared accounting for all directions. */
 struct reasm_mem {
@@ -44,13 +50,9 @@ struct reasm_mem {
 	 * (at most REASM_POOL_MAX of each size) for the next ones: taking one
 	 * costs neither the allocator's search nor a fresh page.  Counted in
 	 * the budget's reassembly part with the rest (reasm_mem_bytes). */
-	void *pool[5];
-	uint16_t pooled[5];
+	struct blkpool pool[REASM_CLASSES];
 	uint64_t pool_bytes;
 };
-
-#define REASM_BLOCK_MIN 256
-#define REASM_POOL_MAX 64
 
 /* How far a segment is trusted. */
 enum reasm_hold {

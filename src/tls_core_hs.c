@@ -23,6 +23,7 @@
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
 #include "../parsers/x509.h"
+#include "blkpool.h"
 #include "mem.h"
 #include "session_impl.h"
 #include "tls_core.h"
@@ -71,14 +72,13 @@ static const size_t pool_size[2] = {
 };
 
 struct hello_pool {
-	void *item[2][POOL_MAX];
-	unsigned n[2];
+	struct blkpool kind[2];
 };
 
 void *core_pool_get(struct tt_ctx *ctx, int kind)
 {
 	struct hello_pool *p = ctx->pool;
-	return p && p->n[kind] ? p->item[kind][--p->n[kind]] : malloc(pool_size[kind]);
+	return p ? blkpool_get(&p->kind[kind], pool_size[kind]) : malloc(pool_size[kind]);
 }
 
 void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
@@ -90,8 +90,8 @@ void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
 	if (!ctx->pool)
 		ctx->pool = calloc(1, sizeof *ctx->pool);
 	p = ctx->pool;
-	if (p && p->n[kind] < POOL_MAX)
-		p->item[kind][p->n[kind]++] = x;
+	if (p)
+		blkpool_put(&p->kind[kind], x, POOL_MAX);
 	else
 		free(x);
 }
@@ -106,8 +106,7 @@ void tls_core_pool_free(struct tt_ctx *ctx)
 	if (!p)
 		return;
 	for (int k = 0; k < 2; k++)
-		while (p->n[k])
-			free(p->item[k][--p->n[k]]);
+		blkpool_drain(&p->kind[k]);
 	free(p);
 	ctx->pool = NULL;
 }
@@ -119,8 +118,8 @@ size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
 
 	if (!p)
 		return scratch;
-	return scratch + mem_chunk(sizeof *p) + p->n[POOL_CH] * mem_chunk(pool_size[POOL_CH]) +
-	       p->n[POOL_SH] * mem_chunk(pool_size[POOL_SH]);
+	return scratch + mem_chunk(sizeof *p) + p->kind[POOL_CH].n * mem_chunk(pool_size[POOL_CH]) +
+	       p->kind[POOL_SH].n * mem_chunk(pool_size[POOL_SH]);
 }
 
 static void parse_client_hello(const struct session *s, const uint8_t *b, size_t n, bool sslv2,

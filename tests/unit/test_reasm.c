@@ -595,7 +595,7 @@ static void test_history_pool(void)
 	 * through), counted with reassembly. */
 	CHECK(mem.hist_used == 0 && mem.pool_bytes == all);
 	for (int c = 0; c < 5; c++)
-		CHECK(mem.pooled[c] == 1);
+		CHECK(mem.pool[c].n == 1);
 	CHECK(reasm_mem_bytes(&mem) == mem.pool_bytes);
 
 	/* A record split across segments waits in a buffer from the pool,
@@ -621,7 +621,7 @@ static void test_history_pool(void)
 		for (int i = 0; i < REASM_POOL_MAX + 8; i++)
 			bad += !fix_done(&many[i]);
 		CHECK(bad == REASM_POOL_MAX + 7 && mem.used == 0);
-		CHECK(mem.pooled[0] == REASM_POOL_MAX && mem.pooled[4] == REASM_POOL_MAX);
+		CHECK(mem.pool[0].n == REASM_POOL_MAX && mem.pool[4].n == REASM_POOL_MAX);
 	}
 	reasm_mem_release(&mem);
 	CHECK(mem.pool_bytes == 0 && reasm_mem_bytes(&mem) == 0);
