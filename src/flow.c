@@ -19,6 +19,7 @@
 
 struct flow_list {
 	struct flow *head, *tail;   /* head: most recent */
+	uint32_t n;
 };
 
 /* The compact entries' own hash and LRU list (FLOW_COMPACT), linked by
@@ -218,6 +219,7 @@ static void list_unlink(struct flow_list *l, struct flow *f)
 	else
 		l->tail = f->prev;
 	f->prev = f->next = NULL;
+	l->n--;
 }
 
 static void list_push(struct flow_list *l, struct flow *f)
@@ -229,6 +231,7 @@ static void list_push(struct flow_list *l, struct flow *f)
 	l->head = f;
 	if (!l->tail)
 		l->tail = f;
+	l->n++;
 }
 
 /* A struct flow for the table: the spare one, or a new one. */
@@ -681,6 +684,11 @@ uint32_t flow_max(const struct flow_table *t)
 struct flow *flow_oldest(struct flow_table *t, int which)
 {
 	return t->lists[which].tail;
+}
+
+uint32_t flow_list_count(const struct flow_table *t, int which)
+{
+	return t->lists[which].n;
 }
 
 struct flow *flow_newest(struct flow_table *t, int which)

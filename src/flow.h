@@ -12,8 +12,9 @@
  * flows; the pipeline emits a flow and
  * then frees it through flow_remove().
  *
- * A TCP connection that has sent no payload (a SYN, a handshake) is kept
- * in a compact form between its packets (flow_shrink: a fifth of a
+ * A TCP connection that has sent no payload (a SYN, a handshake) can be
+ * kept in a compact form between its packets (flow_shrink, which the
+ * pipeline calls once it has been quiet a while: a fifth of a
  * struct flow, README "Memory"), in a hash and an LRU list of their own
  * (FLOW_COMPACT).
  * flow_lookup() turns it back into a struct flow, whole and exact, for the
@@ -142,6 +143,8 @@ uint32_t flow_compact_count(const struct flow_table *t);
 /* The least recently seen flow of list `which` (enum flow_list_id, not
  * FLOW_COMPACT), or NULL. */
 struct flow *flow_oldest(struct flow_table *t, int which);
+/* How many flows list `which` holds (not FLOW_COMPACT). */
+uint32_t flow_list_count(const struct flow_table *t, int which);
 /* The most recently seen flow of list `which`, or NULL (the next older
  * one is f->next). */
 struct flow *flow_newest(struct flow_table *t, int which);
