@@ -1,6 +1,7 @@
 /*
  * digest.h - the message digests fingerprints and certificates need.
- * Implemented in digest.c (with the X.509 facade, the only callers of mbedTLS).
+ * Implemented in digest.c (MD5 through mbedTLS, which only it and the X.509
+ * facade call; SHA-1 and SHA-256 through Nettle).
  */
 #ifndef TLSTAP_DIGEST_H
 #define TLSTAP_DIGEST_H
