@@ -97,6 +97,24 @@ uint64_t dig_fast64(const void *vp, size_t n)
 	const uint8_t *p = vp;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
 
+	/* Four independent lanes over 32-byte blocks: one lane's multiply
+	 * chain held a certificate's hash to 1.6 bytes a cycle. */
+	if (n >= 32) {
+		uint64_t l[4] = { h, h ^ 0x6a09e667f3bcc909ull, h ^ 0xbb67ae8584caa73bull,
+				  h ^ 0x3c6ef372fe94f82bull };
+		while (n >= 32) {
+			for (int i = 0; i < 4; i++) {
+				uint64_t w;
+				memcpy(&w, p + 8 * i, 8);
+				l[i] = (l[i] ^ w) * 0xff51afd7ed558ccdull;
+				l[i] ^= l[i] >> 32;
+			}
+			p += 32;
+			n -= 32;
+		}
+		for (int i = 0; i < 4; i++)
+			h = (h ^ l[i]) * 0xc4ceb9fe1a85ec53ull;
+	}
 	while (n >= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
