@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define OF_BUF (1u << 20)
 #define OF_BUFS 4
@@ -119,6 +122,9 @@ struct outfile *of_new(int fd)
  * moves to the next one, waiting while the writer still has it. */
 static void submit(struct outfile *o)
 {
+#ifdef __SSE2__
+	_mm_sfence();   /* copy_out's stores, visible before the hand-over */
+#endif
 	pthread_mutex_lock(&o->mu);
 	if (o->buf[o->cur].len) {
 		o->queued++;
@@ -128,6 +134,39 @@ static void submit(struct outfile *o)
 			pthread_cond_wait(&o->done, &o->mu);
 	}
 	pthread_mutex_unlock(&o->mu);
+}
+
+/* memcpy into a buffer the writer thread will read, not this one: with
+ * non-temporal stores where the CPU has them, so that the records (on a
+ * handshake-heavy capture 1.5 times the packets' bytes) do not push the
+ * connections' state out of this core's caches on their way out. */
+static void copy_out(char *d, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	size_t head = (16 - ((uintptr_t)d & 15)) & 15;
+
+	if (n < 256) {
+		memcpy(d, s, n);
+		return;
+	}
+	memcpy(d, s, head);
+	d += head;
+	s += head;
+	n -= head;
+	for (; n >= 64; d += 64, s += 64, n -= 64) {
+		__m128i a = _mm_loadu_si128((const __m128i *)s);
+		__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+		__m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
+		__m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
+		_mm_stream_si128((__m128i *)d, a);
+		_mm_stream_si128((__m128i *)(d + 16), b);
+		_mm_stream_si128((__m128i *)(d + 32), c);
+		_mm_stream_si128((__m128i *)(d + 48), e);
+	}
+	memcpy(d, s, n);
+#else
+	memcpy(d, s, n);
+#endif
 }
 
 int of_write(struct outfile *o, const char *p, size_t n)
@@ -151,7 +190,7 @@ int of_write(struct outfile *o, const char *p, size_t n)
 		b->p = np;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, p, n);
+	copy_out(b->p + b->len, p, n);
 	b->len += n;
 	return 0;
 }
