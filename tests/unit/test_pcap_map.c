@@ -169,6 +169,21 @@ static void test_long_record(void)
 	CHECK(pmap_next(&m, &p) == 0 && m.off == 24);
 	pmap_close(&m);
 	close(fd);
+
+	/* The longest record read in place (262,144 bytes) is longer than a
+	 * window: it gets one of its own, between small ones, whole. */
+	header(f, false, false, 4, 262144);
+	for (unsigned k = 0; k < 6; k++)
+		record(f, k, 0, k & 1 ? 262144 : 1000 * k + 7, k & 1 ? 262144 : 1000 * k + 7,
+		       (uint8_t)(3 * k));
+	fd = as_file(f, f->n);
+	pmap_start(&m, fd, f->n, 262144);
+	for (unsigned k = 0; k < 6; k++)
+		CHECK(pmap_next(&m, &p) == 1 && p.caplen == (k & 1 ? 262144 : 1000 * k + 7) &&
+		      bytes_ok(&p, (uint8_t)(3 * k)) && p.ts_ns == (uint64_t)k * 1000000000u);
+	CHECK(pmap_next(&m, &p) == 0 && m.off == f->n);
+	pmap_close(&m);
+	close(fd);
 	free(f);
 }
 
