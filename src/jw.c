@@ -502,23 +502,32 @@ static void rfc3339(char o[19], int64_t secs)
 	two(o + 17, (unsigned)(rem % 60));
 }
 
+/* rfc3339 of secs into o, through a cache of recent seconds (one slot per
+ * value of a few bits of it: consecutive seconds take different slots, and
+ * a record's packet times and certificate dates rarely meet). */
+static void cached_rfc3339(struct jw_tcache t[JW_TCACHE], char o[19], int64_t secs)
+{
+	uint64_t u = (uint64_t)secs;
+	struct jw_tcache *c = &t[(u ^ u >> 11 ^ u >> 23) & (JW_TCACHE - 1)];
+
+	if (!c->ok || c->secs != secs) {
+		rfc3339(c->text, secs);
+		c->secs = secs;
+		c->ok = true;
+	}
+	memcpy(o, c->text, 19);
+}
+
 size_t jw_fmt_time(char out[21], int64_t secs)
 {
-	rfc3339(out, secs);
+	/* The findings' certificate dates: the same few, session after
+	 * session, in each thread. */
+	static _Thread_local struct jw_tcache t[JW_TCACHE];
+
+	cached_rfc3339(t, out, secs);
 	out[19] = 'Z';
 	out[20] = '\0';
 	return 20;
-}
-
-/* rfc3339 of secs into o, through w's one-second cache. */
-static void cached_rfc3339(struct jw *w, char o[19], int64_t secs)
-{
-	if (!w->t_ok || w->t_secs != secs) {
-		rfc3339(w->t_text, secs);
-		w->t_secs = secs;
-		w->t_ok = true;
-	}
-	memcpy(o, w->t_text, 19);
 }
 
 void jw_time_us_kl(struct jw *w, const char *key, size_t kl, uint64_t ns)
@@ -530,7 +539,7 @@ void jw_time_us_kl(struct jw *w, const char *key, size_t kl, uint64_t ns)
 		return;
 	b = w->p + w->len;
 	b[0] = '"';
-	cached_rfc3339(w, b + 1, (int64_t)(ns / 1000000000u));
+	cached_rfc3339(w->t, b + 1, (int64_t)(ns / 1000000000u));
 	b[20] = '.';
 	for (int i = 26; i >= 22; i -= 2) {
 		memcpy(b + i - 1, digits2 + 2 * (us % 100), 2);
@@ -549,7 +558,7 @@ void jw_time_s_kl(struct jw *w, const char *key, size_t kl, int64_t secs)
 		return;
 	b = w->p + w->len;
 	b[0] = '"';
-	cached_rfc3339(w, b + 1, secs);
+	cached_rfc3339(w->t, b + 1, secs);
 	b[20] = 'Z';
 	b[21] = '"';
 	w->len += 22;

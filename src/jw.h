@@ -42,6 +42,8 @@
 struct jw;
 size_t jw_bytes(const struct jw *w);
 
+#define JW_TCACHE 16
+
 struct jw {
 	char *p;
 	size_t len, cap;
@@ -52,11 +54,14 @@ struct jw {
 	size_t mark[JW_DEPTH];          /* len before the level's key */
 	size_t body[JW_DEPTH];          /* len after the level's brace */
 	char kind[JW_DEPTH];            /* '{' or '[' */
-	/* The last whole second written as a time, and its text: a run's
-	 * records mostly fall in the same second as the one before. */
-	bool t_ok;
-	int64_t t_secs;
-	char t_text[19];
+	/* Whole seconds written as times lately, and their text: a run's
+	 * records mostly fall in the same second as the one before, and a
+	 * record's certificate dates are those of the record before. */
+	struct jw_tcache {
+		bool ok;
+		int64_t secs;
+		char text[19];
+	} t[JW_TCACHE];
 };
 
 void jw_init(struct jw *w);

@@ -263,6 +263,24 @@ static void test_time(void)
 			break;
 		}
 	}
+	/* The caches of recent seconds (the writer's, jw_fmt_time's): 37
+	 * seconds revisited in turn, many of them sharing a slot. */
+	for (int i = 0; i < 3000; i++) {
+		int64_t secs = 1700000000 + (int64_t)(i * 7 % 37) * 2048 + (i % 3);
+		time_t t = (time_t)secs;
+		char got[21];
+		gmtime_r(&t, &tm);
+		snprintf(want, sizeof want, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		jw_reset(&W);
+		jw_time_s(&W, NULL, secs);
+		jw_fmt_time(got, secs);
+		if (strcmp(text(), want) != 0 || strncmp(got, want + 1, 20) != 0 || got[20]) {
+			CHECK_STR(text(), want);
+			CHECK_STR(got, want);
+			break;
+		}
+	}
 }
 
 int main(void)
