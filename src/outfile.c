@@ -143,30 +143,26 @@ static void submit(struct outfile *o)
 static void copy_out(char *d, const char *s, size_t n)
 {
 #ifdef __SSE2__
-	size_t head = (16 - ((uintptr_t)d & 15)) & 15;
+	if (n >= 256) {
+		size_t head = (16 - ((uintptr_t)d & 15)) & 15;
 
-	if (n < 256) {
-		memcpy(d, s, n);
-		return;
+		memcpy(d, s, head);
+		d += head;
+		s += head;
+		n -= head;
+		for (; n >= 64; d += 64, s += 64, n -= 64) {
+			__m128i a = _mm_loadu_si128((const __m128i *)s);
+			__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
+			__m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
+			__m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
+			_mm_stream_si128((__m128i *)d, a);
+			_mm_stream_si128((__m128i *)(d + 16), b);
+			_mm_stream_si128((__m128i *)(d + 32), c);
+			_mm_stream_si128((__m128i *)(d + 48), e);
+		}
 	}
-	memcpy(d, s, head);
-	d += head;
-	s += head;
-	n -= head;
-	for (; n >= 64; d += 64, s += 64, n -= 64) {
-		__m128i a = _mm_loadu_si128((const __m128i *)s);
-		__m128i b = _mm_loadu_si128((const __m128i *)(s + 16));
-		__m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
-		__m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
-		_mm_stream_si128((__m128i *)d, a);
-		_mm_stream_si128((__m128i *)(d + 16), b);
-		_mm_stream_si128((__m128i *)(d + 32), c);
-		_mm_stream_si128((__m128i *)(d + 48), e);
-	}
-	memcpy(d, s, n);
-#else
-	memcpy(d, s, n);
 #endif
+	memcpy(d, s, n);   /* the rest: short records, head and tail */
 }
 
 int of_write(struct outfile *o, const char *p, size_t n)
