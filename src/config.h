@@ -65,6 +65,9 @@ struct tt_config {
 	unsigned nlabels;
 	/* threads (workers.c): 1 = everything in the reading thread */
 	uint32_t threads;
+	/* with one thread, session records built and written by a thread of
+	 * their own (render.h); false: in the reading thread */
+	bool render_thread;
 	/* tls.findings (findings.c): thresholds, codes turned off, severities */
 	struct fnd_policy findings;
 };
@@ -133,6 +136,7 @@ struct session;
 struct sources;
 struct keylog;
 struct kfollow;
+struct x509_share;
 
 struct tt_ctx {
 	struct tt_config cfg;
@@ -161,6 +165,9 @@ struct tt_ctx {
 		size_t n;
 	} x509_refs[2];
 	unsigned n_x509_refs;
+	/* the certificate store shared with the render thread (render.h):
+	 * every use of x509 holds its lock; NULL: this context's alone */
+	struct x509_share *x509_share;
 };
 
 #endif

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../parsers/fp.h"
 #include "../parsers/x509.h"
 #include <jansson.h>
 #include <pthread.h>
@@ -655,6 +656,26 @@ void emit_session(struct tt_ctx *ctx, const struct flow_info *fi)
 		x509_records(ctx, first);
 	write_record(ctx, w);
 	pthread_mutex_unlock(&ctx->em->lock);
+}
+
+void emit_flow_record(struct tt_ctx *ctx, struct flow_info *fi, int client)
+{
+	const struct flow_endpoints *ep = fi->ep;
+	struct verdict v;
+
+	fi->verdict = NULL;
+	if (fi->sess) {
+		verdict_build(fi->sess, ctx, client, fi->ct->first_ns, &v);
+		fi->verdict = &v;
+	}
+	fi->client = fi->verdict ? v.client : fi->syn_side >= 0 ? fi->syn_side : 0;
+	fp_community_id(ep->af, ep->addr[fi->client], ep->addr[!fi->client], ep->port[fi->client],
+			ep->port[!fi->client], ep->proto == 17 ? 17 : 6, ctx->cfg.community_id_seed,
+			fi->community_id);
+	emit_session(ctx, fi);
+	if (fi->verdict)
+		verdict_free(&v);
+	fi->verdict = NULL;
 }
 
 void emit_json_text(struct tt_ctx *ctx, const char *json, size_t n)

@@ -79,6 +79,11 @@ void emitter_hooks(struct emitter *em, const struct emit_hooks *h);
 
 /* One tlstap.session record for this flow. */
 void emit_session(struct tt_ctx *ctx, const struct flow_info *fi);
+/* The same, from the flow's facts alone: the verdict of fi->sess (if any)
+ * with client as the side that sent the ClientHello (else the SYN's side,
+ * else the side the ports suggest), the Community ID, the record.  Fills
+ * fi->verdict (for the call only), fi->client and fi->community_id. */
+void emit_flow_record(struct tt_ctx *ctx, struct flow_info *fi, int client);
 /* Writes "encapsulation" into the open tlstap object of w when fi's
  * connection was tunnelled (nothing otherwise); client: the client's side. */
 void emit_encap(struct jw *w, const struct flow_info *fi, int client);

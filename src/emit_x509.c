@@ -14,6 +14,7 @@
  * Reads struct x509_cert only (never DER); every string that came from a
  * certificate goes through jw_wire, which escapes invalid UTF-8.
  */
+#include "render.h"
 #include "emit.h"
 #include "jw.h"
 #include "mem.h"
@@ -125,7 +126,7 @@ static void x509_obj(struct jw *w, const struct x509_cert *c, struct anom_set *a
 enum { FRAG_UTF8 = 1, FRAG_PARSE = 2, FRAG_TRUNC = 4 };
 
 /* Makes c's fragment once; false when out of memory. */
-static bool x509_frag(struct x509_cert *c)
+static bool x509_frag(const struct tt_ctx *ctx, struct x509_cert *c)
 {
 	struct anom_set mine = { 0 };
 	struct jw tmp;
@@ -141,7 +142,11 @@ static bool x509_frag(struct x509_cert *c)
 		return false;
 	}
 	memcpy(frag, tmp.p, tmp.len);
+	if (ctx)
+		ctx_x509_lock(ctx);   /* the store counts the fragment */
 	x509_cert_set_frag(c, frag, tmp.len);
+	if (ctx)
+		ctx_x509_unlock(ctx);
 	c->emit_flags = (uint8_t)((anom_has(&mine, "invalid_utf8") ? FRAG_UTF8 : 0) |
 				  (anom_has(&mine, "certificate_parse_error") ? FRAG_PARSE : 0) |
 				  (anom_has(&mine, "certificate_field_truncated") ? FRAG_TRUNC : 0));
@@ -151,9 +156,10 @@ static bool x509_frag(struct x509_cert *c)
 
 /* The anomalies that building c's object raised, into a: a session raises
  * them whether or not the object is in its record. */
-static void x509_anomalies(struct jw *w, struct x509_cert *c, struct anom_set *a)
+static void x509_anomalies(struct jw *w, const struct tt_ctx *ctx, struct x509_cert *c,
+			   struct anom_set *a)
 {
-	if (!x509_frag(c)) {
+	if (!x509_frag(ctx, c)) {
 		w->oom = true;
 		return;
 	}
@@ -165,18 +171,20 @@ static void x509_anomalies(struct jw *w, struct x509_cert *c, struct anom_set *a
 		anom_add(a, "certificate_field_truncated");
 }
 
-static void x509_member(struct jw *w, const char *key, struct x509_cert *c, struct anom_set *a)
+static void x509_member(struct jw *w, const struct tt_ctx *ctx, const char *key,
+			struct x509_cert *c, struct anom_set *a)
 {
-	x509_anomalies(w, c, a);
+	x509_anomalies(w, ctx, c, a);
 	if (c->emit_json)
 		jw_raw(w, key, c->emit_json, c->emit_json_len);
 }
 
 /* A chain entry by reference: { hash: { sha256 } }, the key of its
  * tlstap.x509 record (--certificates once) or of --certs-dir's file. */
-static void x509_ref(struct jw *w, struct x509_cert *c, struct anom_set *a)
+static void x509_ref(struct jw *w, const struct tt_ctx *ctx, struct x509_cert *c,
+		     struct anom_set *a)
 {
-	x509_anomalies(w, c, a);
+	x509_anomalies(w, ctx, c, a);
 	jw_open(w, NULL, '{');
 	jw_open(w, "hash", '{');
 	jw_name(w, "sha256", c->sha256_hex);
@@ -210,7 +218,7 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 	leaf = chain[0];
 
 	if (mode == CERTS_FULL || mode == CERTS_LEAF)
-		x509_member(w, "x509", leaf, a);
+		x509_member(w, ctx, "x509", leaf, a);
 	jw_open(w, "hash", '{');
 	jw_name(w, "sha1", leaf->sha1_hex);
 	jw_name(w, "sha256", leaf->sha256_hex);
@@ -230,15 +238,15 @@ int emit_x509_side(struct jw *w, struct tt_ctx *ctx, struct x509_cert *const *ch
 			if (!chain[i])
 				continue;
 			if (mode == CERTS_FULL)
-				x509_member(w, NULL, chain[i], a);
+				x509_member(w, ctx, NULL, chain[i], a);
 			else
-				x509_ref(w, chain[i], a);
+				x509_ref(w, ctx, chain[i], a);
 		}
 		jw_close(w, true);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			if (chain[i])
-				x509_anomalies(w, chain[i], a);
+				x509_anomalies(w, ctx, chain[i], a);
 	}
 	if (mode == CERTS_ONCE && ctx->n_x509_refs < 2) {
 		ctx->x509_refs[ctx->n_x509_refs].chain = chain;

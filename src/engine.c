@@ -2,6 +2,7 @@
  * engine.c - inline pipeline or worker threads, and the output side's
  * clock (engine.h).
  */
+#include "render.h"
 #include "engine.h"
 
 #include <signal.h>
@@ -42,7 +43,9 @@ static void count_main(struct engine *e)
 		return;
 	/* ctx->st holds the workers' parts too (workers_sync): only the
 	 * main context's own share is replaced. */
+	ctx_x509_lock(ctx);
 	certs = x509_ctx_bytes(ctx->x509);
+	ctx_x509_unlock(ctx);
 	mem_set(&ctx->st, MEM_OUTPUT, ctx->st.mem_now[MEM_OUTPUT] - e->own_output + ctx->output_bytes);
 	mem_set(&ctx->st, MEM_CERTS, ctx->st.mem_now[MEM_CERTS] - e->own_certs + certs);
 	e->own_output = ctx->output_bytes;
@@ -139,6 +142,8 @@ void engine_clock(struct engine *e, uint64_t now_ns)
 	}
 	if (reopen_flag) {
 		reopen_flag = 0;
+		if (e->pl)
+			pipeline_drain(e->pl);  /* what came before, to the old file */
 		emitter_reopen(e->ctx->em);
 	}
 }
@@ -150,6 +155,8 @@ void engine_idle(struct engine *e, uint64_t now_ns)
 	else
 		pipeline_tick(e->pl, now_ns);
 	engine_clock(e, now_ns);
+	if (e->pl)
+		pipeline_drain(e->pl);
 	emitter_flush(e->ctx->em);
 }
 

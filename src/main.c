@@ -115,6 +115,11 @@ static int setup(struct run *r)
 		cli_finish(&o->cli);
 		return EXIT_INTERNAL;
 	}
+	/* The records are built beside the capture (render.h) unless a -w
+	 * saver pairs each record with the packets the capture holds, or a
+	 * key log followed live is asked again while a record is built. */
+	if (o->co.tap || ctx->kfollow)
+		ctx->cfg.render_thread = false;
 	ctx->hello_frags = frag_cache_new(ctx->cfg.hello_cache_size);
 	ctx->sources = sources_new();
 	o->co.sources = ctx->sources;

@@ -137,9 +137,11 @@ static const char usage_limits[] =
 "  --session-memcap BYTES  memory of unfinished sessions, all connections\n"
 "                        (default 256 MiB); beyond it the oldest are ended\n"
 "                        and reported.\n"
-"  --threads N           N worker threads (default 1: one thread does all);\n"
+"  --threads N           N worker threads (default 1: one thread reads and\n"
+"                        follows the traffic, a second builds the records);\n"
 "                        connections are shared out by address pair and the\n"
 "                        limits above divided among the workers.\n"
+"  --no-render-thread    with one thread, build the records in it too.\n"
 "  --hello-cache N       distinct ClientHellos whose fingerprint and list fields\n"
 "                        are kept serialised for reuse (default 1024; 0: off).\n"
 "\n";
@@ -187,7 +189,7 @@ enum {
 	OPT_MEMCAP, OPT_REASM_LIMIT, OPT_MAX_HS, OPT_MAX_CERTS, OPT_HELLO_CACHE,
 	OPT_THREADS, OPT_SESSION_MEMCAP, OPT_VLAN_TRACKING, OPT_BUDGET,
 	OPT_FINDINGS_CONFIG, OPT_FINDINGS_SET, OPT_KEYLOG, OPT_OBSERVER_NAME, OPT_ADD_FIELD,
-	OPT_CERTIFICATES, OPT_FANOUT,
+	OPT_CERTIFICATES, OPT_FANOUT, OPT_NO_RENDER_THREAD,
 };
 
 static const struct option long_opts[] = {
@@ -216,6 +218,7 @@ static const struct option long_opts[] = {
 	{ "hello-cache", required_argument, NULL, OPT_HELLO_CACHE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "fanout", no_argument, NULL, OPT_FANOUT },
+	{ "no-render-thread", no_argument, NULL, OPT_NO_RENDER_THREAD },
 	{ "session-memcap", required_argument, NULL, OPT_SESSION_MEMCAP },
 	{ "memcap", required_argument, NULL, OPT_BUDGET },
 	{ "vlan-tracking", required_argument, NULL, OPT_VLAN_TRACKING },
@@ -409,6 +412,7 @@ static int output_option(struct options *o, struct tt_config *cfg, int c, char *
 		o->cli.out_set = true;
 		break;
 	case OPT_PRETTY: cfg->pretty = true; break;
+	case OPT_NO_RENDER_THREAD: cfg->render_thread = false; break;
 	case OPT_OBSERVER_NAME: cfg->observer_name = arg; break;
 	case OPT_ADD_FIELD: return add_field(cfg, arg) ? OPT_DONE : OPT_BAD;
 	case OPT_STATS_INTERVAL:
@@ -511,6 +515,7 @@ int options_parse(struct options *o, struct tt_config *cfg, int argc, char **arg
 	o->stats = true;
 	o->summary = isatty(STDERR_FILENO);
 	config_defaults(cfg);
+	cfg->render_thread = true;
 	cli_init(&o->cli);
 	while ((c = getopt_long(argc, argv, "r:i:f:o:s:B:Z:hV" CLI_SHORT_OPTIONS, long_opts,
 				NULL)) != -1) {

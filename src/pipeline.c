@@ -39,6 +39,7 @@
 #include "pktclock.h"
 #include "quic_paths.h"
 #include "reasm.h"
+#include "render.h"
 #include "session.h"
 #include "tls_core.h"
 #include "tcpsum.h"
@@ -101,6 +102,8 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 	pl->qp = qpaths_new(ctx->cfg.max_flows > UINT32_MAX / 4 ? UINT32_MAX : ctx->cfg.max_flows * 4,
 			    flow_random_seed());
 	pl->qp_bytes = qpaths_bytes(pl->qp);
+	if (pl->ft && pl->frag && pl->qp && ctx->cfg.render_thread)
+		pl->render = render_new(ctx);   /* NULL: records written here */
 	if (!pl->ft || !pl->frag || !pl->qp) {
 		flow_table_free(pl->ft);
 		ipfrag_free(pl->frag);
@@ -166,25 +169,22 @@ static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 {
 	struct flow_info fi = { &f->ep, &f->ct, f->syn_side, f->sess, NULL, { NULL, NULL }, at_end,
 				0, "" };
-	struct verdict v;
+	int client = -1;
 
 	for (int d = 0; d < 2 && f->encap; d++)
 		fi.encap[d] = f->encap[d].n ? &f->encap[d] : NULL;
-
 	if (f->sess) {
-		int client = session_client_side(f->sess);
+		client = session_client_side(f->sess);
 		if (client < 0)
 			client = f->syn_side >= 0 ? f->syn_side : client_by_ports(f);
-		verdict_build(f->sess, pl->ctx, client, f->ct.first_ns, &v);
-		fi.verdict = &v;
 	}
-	fi.client = fi.verdict ? v.client : f->syn_side >= 0 ? f->syn_side : 0;
-	fp_community_id(f->ep.af, f->ep.addr[fi.client], f->ep.addr[!fi.client],
-			f->ep.port[fi.client], f->ep.port[!fi.client], f->ep.proto == 17 ? 17 : 6,
-			pl->ctx->cfg.community_id_seed, fi.community_id);
-	emit_session(pl->ctx, &fi);
-	if (fi.verdict)
-		verdict_free(&v);
+	if (pl->render && f->sess) {
+		/* the session is the render thread's from here on */
+		render_push(pl->render, &fi, f->sess, client);
+		f->sess = NULL;
+	} else {
+		emit_flow_record(pl->ctx, &fi, client);
+	}
 	f->emitted = true;
 }
 
@@ -248,6 +248,8 @@ static void expire(struct pipeline *pl, uint64_t now)
 	struct flow *f;
 	uint64_t seen;
 
+	if (pl->render)
+		render_kick(pl->render);        /* a few records may be waiting */
 	ipfrag_expire(pl->frag, now);
 	while ((f = flow_oldest(pl->ft, FLOW_CLOSED)) && f->seen_ns + cfg->tcp_closed_timeout_ns < now) {
 		pl->ctx->st.flows_timed_out++;
@@ -836,12 +838,14 @@ static void pull_parser_stats(struct tt_ctx *ctx)
 
 	if (!ctx->x509)
 		return;
+	ctx_x509_lock(ctx);
 	xs = x509_ctx_stats(ctx->x509);
 	ctx->st.certs_parsed = xs->parsed;
 	ctx->st.certs_cache_hits = xs->cache_hits;
 	ctx->st.certs_failed = xs->failed;
 	ctx->st.certs_validations = xs->validations;
 	ctx->st.certs_validation_hits = xs->validation_hits;
+	ctx_x509_unlock(ctx);
 }
 
 void pipeline_flush(struct pipeline *pl)
@@ -853,12 +857,18 @@ void pipeline_flush(struct pipeline *pl)
 		pl_end_flow(pl, f);
 	while (flow_compact_oldest(pl->ft, &seen))
 		pl_drop_compact(pl);
-	pull_parser_stats(pl->ctx);
-	pl_account(pl);
+	pipeline_sync(pl);
+}
+
+void pipeline_drain(struct pipeline *pl)
+{
+	if (pl->render)
+		render_drain(pl->render, &pl->ctx->st);
 }
 
 void pipeline_sync(struct pipeline *pl)
 {
+	pipeline_drain(pl);
 	pull_parser_stats(pl->ctx);
 	pl_account(pl);
 }
@@ -868,6 +878,7 @@ void pipeline_free(struct pipeline *pl)
 	if (!pl)
 		return;
 	pipeline_flush(pl);
+	render_free(pl->render);
 	session_pool_free(pl->ctx);
 	flow_table_free(pl->ft);
 	reasm_mem_release(&pl->mem);

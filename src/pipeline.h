@@ -41,6 +41,9 @@ void pipeline_flush(struct pipeline *pl);
 /* Brings ctx->st up to date (the parsers' own counters copied in); before
  * a tlstap.stats record. */
 void pipeline_sync(struct pipeline *pl);
+/* Returns once every record due so far is written (render.h): before the
+ * output is flushed or anything else is written to it. */
+void pipeline_drain(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);
 /* Time of the latest packet seen (ns since the epoch), 0 before the first. */
 uint64_t pipeline_last_time(const struct pipeline *pl);

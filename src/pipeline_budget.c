@@ -12,6 +12,7 @@
 #include "ipfrag.h"
 #include "jw.h"
 #include "mem.h"
+#include "render.h"
 #include "session.h"
 #include "tls_core.h"
 
@@ -82,17 +83,23 @@ void pl_account(struct pipeline *pl)
 	struct tt_ctx *ctx = pl->ctx;
 	struct tt_stats *st = &ctx->st;
 
-	const uint64_t now[MEM_PARTS] = {
+	uint64_t now[MEM_PARTS] = {
 		[MEM_FLOWS] = flow_table_bytes(pl->ft) + pl->encap_bytes + pl->qp_bytes,
 		[MEM_REASM] = reasm_mem_bytes(&pl->mem),
 		[MEM_SESSIONS] = ctx->sess_mem,
 		[MEM_FRAGS] = ipfrag_bytes(pl->frag),
 		[MEM_CACHES] = frag_cache_bytes(ctx->hello_frags) + tls_core_pool_bytes(ctx),
 		[MEM_QUEUES] = st->mem_now[MEM_QUEUES],         /* the workers' own */
-		[MEM_CERTS] = x509_ctx_bytes(ctx->x509),
+		[MEM_CERTS] = ctx_x509_bytes(ctx),
 		[MEM_OUTPUT] = ctx->output_bytes + (ctx->w ? jw_bytes(ctx->w) : 0),
 	};
 
+	if (pl->render) {
+		now[MEM_SESSIONS] += render_bytes(pl->render, MEM_SESSIONS);
+		now[MEM_CACHES] += render_bytes(pl->render, MEM_CACHES);
+		now[MEM_QUEUES] = render_bytes(pl->render, MEM_QUEUES);
+		now[MEM_OUTPUT] += render_bytes(pl->render, MEM_OUTPUT);
+	}
 	mem_set_all(st, now);
 }
 

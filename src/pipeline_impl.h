@@ -33,6 +33,7 @@ struct pipeline {
 	uint32_t since_sample;  /* packets since the allocator's slack was measured */
 	uint64_t shed_credit;   /* bytes shed that the parts have not grown back into */
 	uint64_t last_total;    /* the parts' total after the last packet */
+	struct render *render;  /* records built beside the capture; NULL: here */
 };
 
 /* pipeline.c: every way a flow ends (its session finished, its record

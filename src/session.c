@@ -38,6 +38,22 @@ void session_free(struct session *s)
 	tls_core_free(s);
 }
 
+size_t session_hand_over(struct session *s)
+{
+	struct tt_ctx *ctx = s->ctx;
+
+	ctx->sess_mem -= s->mem < ctx->sess_mem ? s->mem : ctx->sess_mem;
+	if (ctx->ch_owner == s)
+		ctx->ch_owner = NULL;
+	return s->mem;
+}
+
+void session_adopt(struct session *s, struct tt_ctx *ctx)
+{
+	s->ctx = ctx;
+	ctx->sess_mem += s->mem;
+}
+
 void session_pool_free(struct tt_ctx *ctx)
 {
 	tls_core_pool_free(ctx);

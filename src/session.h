@@ -66,5 +66,10 @@ int session_client_side(const struct session *s);
 /* Close the books when the flow ends (timeout, eviction, end of input):
  * undecided sessions get their final outcome (incomplete, no_server_response...). */
 void session_finish(struct session *s, uint64_t ts_ns);
+/* s leaves its context for another thread's (render.h): its bytes no
+ * longer count there, and the context forgets it.  Returns those bytes. */
+size_t session_hand_over(struct session *s);
+/* s, handed over, belongs to ctx from here on (and counts there). */
+void session_adopt(struct session *s, struct tt_ctx *ctx);
 
 #endif

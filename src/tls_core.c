@@ -114,6 +114,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "../parsers/cursor.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/x509.h"
@@ -722,8 +723,12 @@ void tls_core_free(struct session *s)
 	if (!s)
 		return;
 	for (int i = 0; i < 2; i++) {
-		for (uint32_t k = 0; k < s->n_chain[i]; k++)
-			x509_cert_put(s->ctx->x509, s->chain[i][k]);
+		if (s->n_chain[i]) {
+			ctx_x509_lock(s->ctx);
+			for (uint32_t k = 0; k < s->n_chain[i]; k++)
+				x509_cert_put(s->ctx->x509, s->chain[i][k]);
+			ctx_x509_unlock(s->ctx);
+		}
 		free(s->chain[i]);
 	}
 	free_hs_buffers(s);

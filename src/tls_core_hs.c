@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "../parsers/cursor.h"
 #include "../parsers/tls_names.h"
 #include "../parsers/tls_retry.h"
@@ -335,6 +336,7 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 		anom_add(&s->anom, "alloc_failed");
 		goto out;
 	}
+	ctx_x509_lock(ctx);
 	for (size_t i = 0; i < cnt; i++) {
 		struct x509_cert *c = x509_cert_get(ctx->x509, refs[i].der, refs[i].len);
 		if (c)
@@ -342,6 +344,7 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 		else
 			anom_add(&s->anom, "alloc_failed");
 	}
+	ctx_x509_unlock(ctx);
 	s->n_chain[dir] = k;
 out:
 	free(refs);
@@ -803,7 +806,9 @@ static void v2_server_hello(struct session *s, int dir, struct cur *c, uint64_t 
 		s->cert_ts[dir] = ts;
 		s->chain[dir] = calloc(1, sizeof *s->chain[dir]);
 		if (s->chain[dir]) {
+			ctx_x509_lock(s->ctx);
 			s->chain[dir][0] = x509_cert_get(s->ctx->x509, cert, clen);
+			ctx_x509_unlock(s->ctx);
 			s->n_chain[dir] = s->chain[dir][0] ? 1 : 0;
 		}
 	}

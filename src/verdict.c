@@ -4,6 +4,7 @@
  * server chain's validation with SNI match, --certs-dir files, the
  * anomalies only the whole session shows, and the findings.
  */
+#include "render.h"
 #include "verdict.h"
 
 #include <errno.h>
@@ -269,10 +270,13 @@ void verdict_chain(struct tt_ctx *ctx, struct x509_cert *const *chain, size_t n,
 			}
 	/* The client's chain too, against --client-ca-file or the same
 	 * store (no name to match). */
-	if (ctx->x509)
+	if (ctx->x509) {
+		ctx_x509_lock(ctx);
 		vs->validated = x509_validate(server ? ctx->x509 : x509_client_store(ctx->x509),
 					      chain, n, sni, sni_len, server && has_sni, ts_ns,
 					      &vs->validation) == 0;
+		ctx_x509_unlock(ctx);
+	}
 }
 
 /* One role's chain: files, and for the server the validation with the

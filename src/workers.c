@@ -606,6 +606,7 @@ static int worker_init(struct worker *w, const struct tt_ctx *main, unsigned n,
 	pthread_cond_init(&w->done, NULL);
 	w->ctx.cfg = main->cfg;
 	w->ctx.cfg.threads = 1;
+	w->ctx.cfg.render_thread = false;   /* the workers are the parallelism */
 	w->ctx.cfg.max_flows = main->cfg.max_flows / n ? main->cfg.max_flows / n : 1;
 	w->ctx.cfg.frag_max_datagrams = main->cfg.frag_max_datagrams / n ?
 					main->cfg.frag_max_datagrams / n : 1;

@@ -6,7 +6,9 @@
     byte-identical with the default cache, with a 1-slot cache that replaces
     entries all the time, and without it (--hello-cache 0);
   - worker threads (--threads N, src/workers.c): the same records, in
-    another order, and the same final counters (periodic stats records on).
+    another order, and the same final counters (periodic stats records on);
+  - the render thread (src/render.c) off (--no-render-thread): the same
+    records in the same order, the same final counters.
 
 Runs over every capture in pcaps/ and, when it is there, every capture of
 ../shared/corpus.
@@ -72,6 +74,11 @@ def main():
             got, _, _ = run(tlstap, path, extra)
             if got != ref:
                 differ(path, "records differ with " + " ".join(extra))
+        got, stats, rc = run(tlstap, path, ["--hello-cache", "0", "--no-render-thread"])
+        if got != ref:
+            differ(path, "records differ with --no-render-thread")
+        if stats != ref_stats or rc != ref_rc:
+            differ(path, "final counters or exit code differ with --no-render-thread")
         got, stats, rc = run(tlstap, path, ["--threads", "3"])
         if sorted(got) != sorted(ref):
             differ(path, "records differ with --threads 3")

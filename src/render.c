@@ -1,0 +1,318 @@
+/*
+ * render.c - session records built and written by a thread of their own
+ * (render.h).
+ *
+ *   capture: lock, wait for room, copy the job in, head++, wake the render
+ *            thread if it sleeps, unlock
+ *   render:  lock, wait for a job, unlock, verdict + record + free, lock,
+ *            tail++, wake whoever waits for room or for the drain
+ */
+#include "render.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parsers/x509.h"
+#include "emit.h"
+#include "fragcache.h"
+#include "jw.h"
+#include "mem.h"
+#include "session.h"
+#include "tls_core.h"
+
+struct job {
+	struct flow_endpoints ep;
+	struct flow_counters ct;
+	struct encap_chain *encap;      /* [2], copied; NULL: not tunnelled */
+	bool has_encap[2];
+	bool at_end;
+	int syn_side, client;
+	struct session *sess;
+	size_t mem;                     /* the session's bytes when handed over */
+};
+
+struct render {
+	struct tt_ctx *main;
+	struct tt_ctx ctx;              /* the render thread's */
+	struct jw w;
+	struct x509_share share;
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t work, room;
+	unsigned head, tail;            /* jobs [tail, head) wait or are in hand */
+	unsigned waiters;               /* on room: for space, or for the drain */
+	bool idle, stop;
+	struct tt_stats added;          /* ctx.st as last added to main's */
+	_Atomic uint64_t pending;       /* bytes of the sessions not yet freed */
+	_Atomic uint64_t caches, output;
+	struct job ring[RENDER_JOBS];
+};
+
+void ctx_x509_lock(const struct tt_ctx *ctx)
+{
+	if (ctx->x509_share)
+		pthread_mutex_lock(&ctx->x509_share->mu);
+}
+
+void ctx_x509_unlock(const struct tt_ctx *ctx)
+{
+	struct x509_share *sh = ctx->x509_share;
+
+	if (!sh)
+		return;
+	atomic_store_explicit(&sh->bytes, x509_ctx_bytes(ctx->x509), memory_order_relaxed);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+uint64_t ctx_x509_bytes(const struct tt_ctx *ctx)
+{
+	if (ctx->x509_share)
+		return atomic_load_explicit(&ctx->x509_share->bytes, memory_order_relaxed);
+	return x509_ctx_bytes(ctx->x509);
+}
+
+/* What the thread holds now, for the capture's memory budget. */
+static void publish(struct render *r)
+{
+	atomic_store_explicit(&r->caches,
+			      frag_cache_bytes(r->ctx.hello_frags) + tls_core_pool_bytes(&r->ctx),
+			      memory_order_relaxed);
+	atomic_store_explicit(&r->output, jw_bytes(&r->w), memory_order_relaxed);
+}
+
+static void render_one(struct render *r, struct job *j)
+{
+	struct session *s = j->sess;
+	struct flow_info fi = {
+		&j->ep, &j->ct, j->syn_side, s, NULL,
+		{ j->has_encap[0] ? &j->encap[0] : NULL, j->has_encap[1] ? &j->encap[1] : NULL },
+		j->at_end, 0, ""
+	};
+
+	session_adopt(s, &r->ctx);
+	emit_flow_record(&r->ctx, &fi, j->client);
+	/* Back to the capture, which frees it when it reuses the slot: its
+	 * memory came from the capture's malloc arena, and freeing it here
+	 * took that arena's lock against the capture's own mallocs. */
+	session_hand_over(s);
+}
+
+/* A rendered job's session and chains, freed by the capture thread. */
+static void reap(struct render *r, struct job *j)
+{
+	if (!j->sess)
+		return;
+	session_adopt(j->sess, r->main);
+	session_free(j->sess);
+	free(j->encap);
+	j->encap = NULL;
+	j->sess = NULL;
+	atomic_fetch_sub_explicit(&r->pending, j->mem, memory_order_relaxed);
+}
+
+/* Wakes the thread if it sleeps and there is work (the caller holds mu). */
+static void wake(struct render *r)
+{
+	if (r->idle && r->head != r->tail) {
+		r->idle = false;
+		pthread_cond_signal(&r->work);
+	}
+}
+
+static void *render_main(void *arg)
+{
+	struct render *r = arg;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		unsigned end;
+		while (r->head == r->tail && !r->stop) {
+			r->idle = true;
+			pthread_cond_wait(&r->work, &r->mu);
+		}
+		r->idle = false;
+		if (r->head == r->tail)
+			break;
+		/* everything waiting, in one go: the capture does not wait
+		 * for the lock once per record */
+		end = r->head;
+		pthread_mutex_unlock(&r->mu);
+		for (unsigned i = r->tail; i != end; i++)
+			render_one(r, &r->ring[i % RENDER_JOBS]);
+		publish(r);
+		pthread_mutex_lock(&r->mu);
+		r->tail = end;
+		if (r->waiters)
+			pthread_cond_broadcast(&r->room);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+struct render *render_new(struct tt_ctx *main)
+{
+	struct render *r = calloc(1, sizeof *r);
+
+	if (!r)
+		return NULL;
+	r->main = main;
+	r->ctx.cfg = main->cfg;
+	r->ctx.em = main->em;
+	r->ctx.x509 = main->x509;
+	r->ctx.sources = main->sources;
+	/* Decryption happens while the packets are read, never here; a key
+	 * log followed live (asked again on a miss) stays the capture's. */
+	r->ctx.keylog = NULL;
+	r->ctx.kfollow = NULL;
+	jw_init(&r->w);
+	r->ctx.w = &r->w;
+	r->ctx.x509_share = &r->share;
+	r->ctx.hello_frags = frag_cache_new(main->cfg.hello_cache_size);
+	if (main->cfg.hello_cache_size && !r->ctx.hello_frags) {
+		jw_free(&r->w);
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_init(&r->share.mu, NULL);
+	atomic_init(&r->share.bytes, x509_ctx_bytes(main->x509));
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->work, NULL);
+	pthread_cond_init(&r->room, NULL);
+	atomic_init(&r->pending, 0);
+	atomic_init(&r->caches, 0);
+	atomic_init(&r->output, 0);
+	publish(r);
+	if (pthread_create(&r->tid, NULL, render_main, r) != 0) {
+		pthread_mutex_destroy(&r->share.mu);
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->work);
+		pthread_cond_destroy(&r->room);
+		frag_cache_free(r->ctx.hello_frags);
+		jw_free(&r->w);
+		free(r);
+		return NULL;
+	}
+	main->x509_share = &r->share;
+	return r;
+}
+
+void render_push(struct render *r, const struct flow_info *fi, struct session *s, int client)
+{
+	struct encap_chain *encap = NULL;
+	struct job *j;
+
+	if (fi->encap[0] || fi->encap[1]) {
+		/* Tunnelled flows are few; without memory for their chains the
+		 * record goes without them rather than not at all. */
+		encap = malloc(2 * sizeof *encap);
+		if (encap)
+			for (int d = 0; d < 2; d++)
+				if (fi->encap[d])
+					encap[d] = *fi->encap[d];
+	}
+	pthread_mutex_lock(&r->mu);
+	while (r->head - r->tail == RENDER_JOBS) {
+		wake(r);
+		r->waiters++;
+		pthread_cond_wait(&r->room, &r->mu);
+		r->waiters--;
+	}
+	j = &r->ring[r->head % RENDER_JOBS];
+	reap(r, j);     /* rendered: head - RENDER_JOBS < tail */
+	j->ep = *fi->ep;
+	j->ct = *fi->ct;
+	j->encap = encap;
+	for (int d = 0; d < 2; d++)
+		j->has_encap[d] = encap && fi->encap[d];
+	j->at_end = fi->at_end;
+	j->syn_side = fi->syn_side;
+	j->client = client;
+	j->sess = s;
+	j->mem = session_hand_over(s);
+	atomic_fetch_add_explicit(&r->pending, j->mem, memory_order_relaxed);
+	r->head++;
+	/* A sleeping thread is woken for a batch, not for each record: a
+	 * wake-up is a system call on both sides.  Fewer wait for
+	 * render_kick (each second of packet time) or render_drain. */
+	if (r->head - r->tail >= RENDER_BATCH)
+		wake(r);
+	pthread_mutex_unlock(&r->mu);
+}
+
+void render_kick(struct render *r)
+{
+	pthread_mutex_lock(&r->mu);
+	wake(r);
+	pthread_mutex_unlock(&r->mu);
+}
+
+void render_drain(struct render *r, struct tt_stats *st)
+{
+	struct tt_stats now;
+	uint64_t *to = (uint64_t *)st, *cur = (uint64_t *)&now, *was = (uint64_t *)&r->added;
+	const size_t nf = sizeof now / sizeof(uint64_t);
+	const size_t m0 = offsetof(struct tt_stats, mem_now) / sizeof(uint64_t);
+	const size_t m1 = offsetof(struct tt_stats, mem_budget) / sizeof(uint64_t) + 1;
+
+	pthread_mutex_lock(&r->mu);
+	wake(r);
+	while (r->head != r->tail) {
+		r->waiters++;
+		pthread_cond_wait(&r->room, &r->mu);
+		r->waiters--;
+	}
+	now = r->ctx.st;
+	pthread_mutex_unlock(&r->mu);
+	for (unsigned i = 0; i < RENDER_JOBS; i++)
+		reap(r, &r->ring[i]);
+	if (!st)
+		return;
+	/* The memory parts are the capture's to set (render_bytes). */
+	for (size_t f = 0; f < nf; f++)
+		if (f < m0 || f >= m1)
+			to[f] += cur[f] - was[f];
+	r->added = now;
+}
+
+uint64_t render_bytes(const struct render *r, int part)
+{
+	switch (part) {
+	case MEM_SESSIONS:
+		return atomic_load_explicit(&r->pending, memory_order_relaxed);
+	case MEM_CACHES:
+		return atomic_load_explicit(&r->caches, memory_order_relaxed);
+	case MEM_OUTPUT:
+		return atomic_load_explicit(&r->output, memory_order_relaxed);
+	case MEM_QUEUES:
+		return mem_chunk(sizeof *r);
+	default:
+		return 0;
+	}
+}
+
+void render_free(struct render *r)
+{
+	if (!r)
+		return;
+	render_drain(r, &r->main->st);
+	pthread_mutex_lock(&r->mu);
+	r->stop = true;
+	pthread_cond_signal(&r->work);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->tid, NULL);
+	r->main->x509_share = NULL;
+	session_pool_free(&r->ctx);
+	frag_cache_free(r->ctx.hello_frags);
+	jw_free(&r->w);
+	pthread_mutex_destroy(&r->share.mu);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->work);
+	pthread_cond_destroy(&r->room);
+	free(r);
+}
