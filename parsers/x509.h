@@ -128,7 +128,10 @@ struct x509_cert {
 	uint16_t n_subj_oids, n_iss_oids;
 
 	bool self_issued;               /* subject == issuer (DER bytes) */
-	bool self_signed;               /* self-issued and its own key verifies it */
+	/* self-issued and its own key verifies it: x509_cert_self_signed()
+	 * works it out at the first question (a signature check is most of a
+	 * new certificate's cost, and only the verdict asks) */
+	bool sig_self, sig_self_known;
 
 	/* emitter bookkeeping: set once the DER was written to --certs-dir;
 	 * the certificate's record fragment, made once by the emitter (plain
@@ -179,6 +182,10 @@ const struct x509_stats *x509_ctx_stats(const struct x509_ctx *x);
 struct x509_cert *x509_cert_get(struct x509_ctx *x, const uint8_t *der, size_t len);
 /* Drops one reference (x may be NULL after x509_ctx_free). */
 void x509_cert_put(struct x509_ctx *x, struct x509_cert *c);
+/* Whether c is self-signed: self-issued, and its own public key verifies
+ * its signature.  Checked at the first call and remembered in c (so not
+ * to be asked by two threads at once). */
+bool x509_cert_self_signed(struct x509_cert *c);
 
 /* Validation status, most severe first: the first that applies is
  * `status`; every one that applies is in `reasons`. */

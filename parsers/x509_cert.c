@@ -953,10 +953,25 @@ struct x509_cert *x509_cert_build(const uint8_t *der, size_t len, struct x509_st
 		/* The walker and mbedTLS read the same bytes; mbedTLS's view
 		 * of the key is authoritative where both exist. */
 		pk_fill(c, &crt.pk);
-		c->self_signed = c->self_issued && x509_sig_ok(&crt, &crt);
 	}
+	/* refused by mbedTLS: not self-signed, nothing to check */
+	c->sig_self_known = rc != 0 || !c->self_issued;
 	mbedtls_x509_crt_free(&crt);
 	return c;
+}
+
+bool x509_cert_self_signed(struct x509_cert *c)
+{
+	mbedtls_x509_crt crt;
+
+	if (c->sig_self_known)
+		return c->sig_self;
+	mbedtls_x509_crt_init(&crt);
+	c->sig_self = mbedtls_x509_crt_parse_der_nocopy(&crt, c->der, c->der_len) == 0 &&
+		      x509_sig_ok(&crt, &crt);
+	c->sig_self_known = true;
+	mbedtls_x509_crt_free(&crt);
+	return c->sig_self;
 }
 
 size_t x509_block(const void *p)

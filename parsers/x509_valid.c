@@ -278,7 +278,7 @@ static void verify_path(struct x509_ctx *x, mbedtls_x509_crt *list,
 		for (size_t i = 0; i < used; i++)
 			if (node[i] && node[i] == vp.top)
 				topc = chain[i];
-		v->reasons |= untrusted_reason(x, vp.top, topc, chain[0]->self_signed);
+		v->reasons |= untrusted_reason(x, vp.top, topc, x509_cert_self_signed(chain[0]));
 		if (any_refused)
 			v->reasons |= 1u << X509_ST_PARSE_ERROR;
 	}
@@ -315,7 +315,7 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 	}
 
 	/* A self-issued leaf that its own key does not verify. */
-	if (node[0] && chain[0]->self_issued && !chain[0]->self_signed)
+	if (node[0] && chain[0]->self_issued && !x509_cert_self_signed(chain[0]))
 		v->reasons |= 1u << X509_ST_BAD_SIGNATURE;
 
 	if (!node[0]) {
@@ -334,7 +334,7 @@ static void validate_static(struct x509_ctx *x, struct x509_cert *const *chain, 
 
 	/* Weak keys and signatures, roots (self-signed) excepted. */
 	for (size_t i = 0; i < used; i++) {
-		if (chain[i]->self_signed)
+		if (x509_cert_self_signed(chain[i]))
 			continue;
 		if (weak_key(chain[i]))
 			v->reasons |= 1u << X509_ST_WEAK_KEY;

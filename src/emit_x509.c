@@ -52,7 +52,7 @@ static void name_obj(struct jw *w, const char *key, const struct x509_name *nm,
 }
 
 /* The ECS x509 object of one certificate, as a root value of w. */
-static void x509_obj(struct jw *w, const struct x509_cert *c, struct anom_set *a)
+static void x509_obj(struct jw *w, struct x509_cert *c, struct anom_set *a)
 {
 	jw_open(w, NULL, '{');
 	if (c->version) {
@@ -90,7 +90,7 @@ static void x509_obj(struct jw *w, const struct x509_cert *c, struct anom_set *a
 	jw_str(w, "sha256", c->sha256_hex);
 	jw_close(w, true);
 	jw_bool(w, "is_ca", c->is_ca);
-	jw_bool(w, "self_signed", c->self_signed);
+	jw_bool(w, "self_signed", x509_cert_self_signed(c));
 	if (c->has_key_usage) {
 		jw_open(w, "key_usage", '[');
 		for (unsigned i = 0; i < X509_KU_COUNT; i++)

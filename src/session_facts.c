@@ -54,14 +54,14 @@ static enum fnd_key key_kind(const char *alg)
 static void chain_facts(struct fnd_chain *out, struct x509_cert *const *chain, uint32_t n)
 {
 	for (uint32_t i = 0; i < n && out->n < FND_MAX_CERTS; i++) {
-		const struct x509_cert *c = chain[i];
+		struct x509_cert *c = chain[i];
 		struct fnd_cert *fc = &out->cert[out->n++];
 		if (!c)
 			continue;
 		fc->key = key_kind(c->pk_alg);
 		fc->key_bits = c->pk_bits;
 		fc->sig_hash_bits = (uint16_t)(c->sig_hash_bits > 0 ? c->sig_hash_bits : 0);
-		fc->self_signed = c->self_signed;
+		fc->self_signed = x509_cert_self_signed(c);
 		fc->has_validity = c->validity_ok;
 		fc->not_before = c->not_before;
 		fc->not_after = c->not_after;
