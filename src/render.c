@@ -125,10 +125,7 @@ static void wake(struct render *r)
 static void *render_main(void *arg)
 {
 	struct render *r = arg;
-	sigset_t all;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		unsigned end;
@@ -158,6 +155,8 @@ static void *render_main(void *arg)
 struct render *render_new(struct tt_ctx *main)
 {
 	struct render *r = calloc(1, sizeof *r);
+	sigset_t all, was;
+	bool started;
 
 	if (!r)
 		return NULL;
@@ -188,7 +187,13 @@ struct render *render_new(struct tt_ctx *main)
 	atomic_init(&r->caches, 0);
 	atomic_init(&r->output, 0);
 	publish(r);
-	if (pthread_create(&r->tid, NULL, render_main, r) != 0) {
+	/* The thread starts with every signal blocked: they are the
+	 * capture's to handle. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &was);
+	started = pthread_create(&r->tid, NULL, render_main, r) == 0;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	if (!started) {
 		pthread_mutex_destroy(&r->share.mu);
 		pthread_mutex_destroy(&r->mu);
 		pthread_cond_destroy(&r->work);
