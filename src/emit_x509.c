@@ -142,11 +142,9 @@ static bool x509_frag(const struct tt_ctx *ctx, struct x509_cert *c)
 		return false;
 	}
 	memcpy(frag, tmp.p, tmp.len);
-	if (ctx)
-		ctx_x509_lock(ctx);   /* the store counts the fragment */
+	ctx_x509_lock(ctx);   /* the store counts the fragment */
 	x509_cert_set_frag(c, frag, tmp.len);
-	if (ctx)
-		ctx_x509_unlock(ctx);
+	ctx_x509_unlock(ctx);
 	c->emit_flags = (uint8_t)((anom_has(&mine, "invalid_utf8") ? FRAG_UTF8 : 0) |
 				  (anom_has(&mine, "certificate_parse_error") ? FRAG_PARSE : 0) |
 				  (anom_has(&mine, "certificate_field_truncated") ? FRAG_TRUNC : 0));

@@ -43,9 +43,7 @@ static void count_main(struct engine *e)
 		return;
 	/* ctx->st holds the workers' parts too (workers_sync): only the
 	 * main context's own share is replaced. */
-	ctx_x509_lock(ctx);
-	certs = x509_ctx_bytes(ctx->x509);
-	ctx_x509_unlock(ctx);
+	certs = ctx_x509_bytes(ctx);
 	mem_set(&ctx->st, MEM_OUTPUT, ctx->st.mem_now[MEM_OUTPUT] - e->own_output + ctx->output_bytes);
 	mem_set(&ctx->st, MEM_CERTS, ctx->st.mem_now[MEM_CERTS] - e->own_certs + certs);
 	e->own_output = ctx->output_bytes;

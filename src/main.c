@@ -123,8 +123,9 @@ static int setup(struct run *r)
 	ctx->hello_frags = frag_cache_new(ctx->cfg.hello_cache_size);
 	ctx->sources = sources_new();
 	o->co.sources = ctx->sources;
-	r->eng = engine_new(ctx, o->stats_interval_ns);
-	if (!r->eng || (ctx->cfg.hello_cache_size && !ctx->hello_frags) || !ctx->sources) {
+	/* (the engine last: its render thread borrows the hello cache) */
+	if ((ctx->cfg.hello_cache_size && !ctx->hello_frags) || !ctx->sources ||
+	    !(r->eng = engine_new(ctx, o->stats_interval_ns))) {
 		fprintf(stderr, "tlstap: out of memory\n");
 		teardown(r);
 		cli_finish(&o->cli);

@@ -4,8 +4,10 @@
  *
  *   capture: lock, wait for room, copy the job in, head++, wake the render
  *            thread if it sleeps, unlock
- *   render:  lock, wait for a job, unlock, verdict + record + free, lock,
- *            tail++, wake whoever waits for room or for the drain
+ *   render:  lock, wait for jobs, unlock, verdict + record for each, the
+ *            session handed back, lock, tail moved on, wake whoever waits
+ *            for room or for the drain
+ *   capture: a slot about to be reused (or render_drain): its session freed
  */
 #include "render.h"
 
@@ -53,13 +55,13 @@ struct render {
 
 void ctx_x509_lock(const struct tt_ctx *ctx)
 {
-	if (ctx->x509_share)
+	if (ctx && ctx->x509_share)
 		pthread_mutex_lock(&ctx->x509_share->mu);
 }
 
 void ctx_x509_unlock(const struct tt_ctx *ctx)
 {
-	struct x509_share *sh = ctx->x509_share;
+	struct x509_share *sh = ctx ? ctx->x509_share : NULL;
 
 	if (!sh)
 		return;
@@ -172,12 +174,9 @@ struct render *render_new(struct tt_ctx *main)
 	jw_init(&r->w);
 	r->ctx.w = &r->w;
 	r->ctx.x509_share = &r->share;
-	r->ctx.hello_frags = frag_cache_new(main->cfg.hello_cache_size);
-	if (main->cfg.hello_cache_size && !r->ctx.hello_frags) {
-		jw_free(&r->w);
-		free(r);
-		return NULL;
-	}
+	/* The hello cache serves the verdict and the record: the render
+	 * thread's while it runs, main's again after. */
+	r->ctx.hello_frags = main->hello_frags;
 	pthread_mutex_init(&r->share.mu, NULL);
 	atomic_init(&r->share.bytes, x509_ctx_bytes(main->x509));
 	pthread_mutex_init(&r->mu, NULL);
@@ -198,12 +197,12 @@ struct render *render_new(struct tt_ctx *main)
 		pthread_mutex_destroy(&r->mu);
 		pthread_cond_destroy(&r->work);
 		pthread_cond_destroy(&r->room);
-		frag_cache_free(r->ctx.hello_frags);
 		jw_free(&r->w);
 		free(r);
 		return NULL;
 	}
 	main->x509_share = &r->share;
+	main->hello_frags = NULL;
 	return r;
 }
 
@@ -276,8 +275,6 @@ void render_drain(struct render *r, struct tt_stats *st)
 	pthread_mutex_unlock(&r->mu);
 	for (unsigned i = 0; i < RENDER_JOBS; i++)
 		reap(r, &r->ring[i]);
-	if (!st)
-		return;
 	/* The memory parts are the capture's to set (render_bytes). */
 	for (size_t f = 0; f < nf; f++)
 		if (f < m0 || f >= m1)
@@ -313,7 +310,7 @@ void render_free(struct render *r)
 	pthread_join(r->tid, NULL);
 	r->main->x509_share = NULL;
 	session_pool_free(&r->ctx);
-	frag_cache_free(r->ctx.hello_frags);
+	r->main->hello_frags = r->ctx.hello_frags;
 	jw_free(&r->w);
 	pthread_mutex_destroy(&r->share.mu);
 	pthread_mutex_destroy(&r->mu);

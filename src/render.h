@@ -2,17 +2,19 @@
  * render.h - session records built and written by a thread of their own.
  *
  *   capture thread                          render thread
- *   a session is decided or its flow ends   take the oldest job
+ *   a session is decided or its flow ends   take the oldest jobs
  *   copy the flow's facts, hand the         verdict (validation, findings,
  *   session over (render_push), go on       fingerprints), the record, the
- *                                           session freed
+ *                                           session handed back
+ *   free it when its slot is reused
  *
  * On handshake-heavy traffic, building a record (the verdict and about
  * 5 KiB of JSON) was 40% of the reading thread's time: with one thread, it
  * is done beside the capture instead of in it.  The session object itself
- * changes hands: the capture thread never touches it again, and the render
- * thread works on a context of its own (struct tt_ctx: the hello cache,
- * the ClientHello scratch, the record buffer, counters), sharing with the
+ * changes hands: the capture thread does not touch it until it comes
+ * back, and the render thread works on a context of its own (struct
+ * tt_ctx: the ClientHello scratch, the record buffer, counters, and the
+ * hello cache, main's, lent while the thread runs), sharing with the
  * capture only the output (under the emitter's lock, as the workers do)
  * and the certificate store (under struct x509_share's lock).
  *
@@ -48,11 +50,11 @@ struct x509_share {
 };
 
 /* Starts the thread, on a context made from main's (which shares its
- * store from now on).  NULL (and main unchanged) if it cannot: the caller
- * then writes records itself. */
+ * store and lends its hello cache from now on).  NULL (and main unchanged)
+ * if it cannot: the caller then writes records itself. */
 struct render *render_new(struct tt_ctx *main);
 /* Writes what waits, stops the thread, adds its counters to main's, and
- * gives main its store back. */
+ * gives main its store and hello cache back. */
 void render_free(struct render *r);
 /* The record of s on the flow fi describes (fi->ep, ct and encap are
  * copied; fi->sess is ignored): s belongs to the render thread from here
@@ -70,7 +72,8 @@ void render_drain(struct render *r, struct tt_stats *st);
  * MEM_CACHES, MEM_QUEUES, MEM_OUTPUT), as it last said. */
 uint64_t render_bytes(const struct render *r, int part);
 
-/* The store's lock, for a context whose store is shared (else nothing). */
+/* The store's lock, for a context whose store is shared (else, and for
+ * a NULL context, nothing). */
 void ctx_x509_lock(const struct tt_ctx *ctx);
 void ctx_x509_unlock(const struct tt_ctx *ctx);
 /* x509_ctx_bytes of ctx's store, without waiting for the lock. */
