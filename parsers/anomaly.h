@@ -32,6 +32,24 @@ static inline void anom_add(struct anom_set *a, const char *code)
 		a->dropped++;
 }
 
+/* The codes of from, found later (a parse put off) but due at place at
+ * of a's order: a's first `at` codes, then from's, then a's others, each
+ * once, as if from's had been added in their turn. */
+static inline void anom_insert(struct anom_set *a, unsigned at, const struct anom_set *from)
+{
+	struct anom_set later;
+
+	if (!from->n && !from->dropped)
+		return;
+	later = *a;
+	a->n = at < a->n ? at : a->n;
+	for (unsigned i = 0; i < from->n; i++)
+		anom_add(a, from->code[i]);
+	a->dropped += from->dropped;
+	for (unsigned i = at; i < later.n; i++)
+		anom_add(a, later.code[i]);
+}
+
 static inline int anom_has(const struct anom_set *a, const char *code)
 {
 	for (unsigned i = 0; i < a->n; i++)

@@ -488,6 +488,38 @@ int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_he
 	return extensions(&c, ch->exts, &ch->n_exts, &ch->n_exts_total, a, ch_each, ch);
 }
 
+void tls_scan_client_hello(const uint8_t *body, size_t len, struct tls_ch_brief *b)
+{
+	struct cur c = cur_make(body, len), v, block, ext;
+	struct anom_set ignored = { .n = 0 };
+	uint16_t type, total;
+
+	b->has_early_data = false;
+	b->n_versions = 0;
+	/* tls_parse_client_hello's steps up to the extensions, lists skipped */
+	if (!cur_skip(&c, 2 + 32) || !cur_vec8(&c, &v) || v.left > 32 || !cur_vec16(&c, &v) ||
+	    v.left % 2 || !cur_vec8(&c, &v) || cur_empty(&c) || !cur_vec16(&c, &block))
+		return;
+	/* extensions()'s walk: every extension up to the first broken one */
+	while (cur_u16(&block, &type) && cur_vec16(&block, &ext)) {
+		if (type == 42)
+			b->has_early_data = true;
+		else if (type == 43)
+			ext_list16(&ext, false, b->versions, TLS_MAX_VERSIONS, &b->n_versions,
+				   &total, &ignored);
+	}
+}
+
+size_t tls_scan_session_id(const uint8_t *body, size_t len, const uint8_t **sid)
+{
+	struct cur c = cur_make(body, len), v;
+
+	if (!cur_skip(&c, 2 + 32) || !cur_vec8(&c, &v) || v.left > 32)
+		return 0;
+	*sid = v.p;
+	return v.left;
+}
+
 /*
  * SSLv2 CLIENT-HELLO:
  *     | type=1 | version u16 | cs_len u16 | sid_len u16 | chal_len u16 |

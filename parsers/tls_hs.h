@@ -57,6 +57,21 @@ enum tls_status tls_hs_header(const uint8_t *p, size_t n, uint8_t *type, uint32_
  * cookie after session_id is read (its length into ch->cookie_len). */
 int tls_parse_client_hello(const uint8_t *body, size_t len, struct tls_client_hello *ch,
 			   struct anom_set *a);
+/* What the handshake needs of a TLS ClientHello at once, read without
+ * parsing the rest: whether it carries early_data (42) and its
+ * supported_versions (43), as tls_parse_client_hello would set
+ * has_early_data, versions and n_versions on the same bytes (the same
+ * stops on malformed input, the same cap, a repeat replacing the list).
+ * The full parse can then wait until the record is built. */
+struct tls_ch_brief {
+	bool has_early_data;
+	uint16_t n_versions;
+	uint16_t versions[TLS_MAX_VERSIONS];
+};
+void tls_scan_client_hello(const uint8_t *body, size_t len, struct tls_ch_brief *b);
+/* The session id of the ClientHello body (a TLS one, not DTLS) into *sid,
+ * its length returned: 0 where tls_parse_client_hello would keep none. */
+size_t tls_scan_session_id(const uint8_t *body, size_t len, const uint8_t **sid);
 /* SSLv2 CLIENT-HELLO (the body after the SSLv2 record header, starting with
  * msg type 1); fills legacy_version, ciphers (3-byte SSLv2 specs that are
  * TLS suites 0x00XXXX become XXXX; others are counted, not stored) and sets sslv2. */

@@ -183,6 +183,8 @@ static void emit_flow(struct pipeline *pl, struct flow *f, bool at_end)
 		render_push(pl->render, &fi, f->sess, client);
 		f->sess = NULL;
 	} else {
+		if (f->sess)
+			session_settle(f->sess);
 		emit_flow_record(pl->ctx, &fi, client);
 	}
 	f->emitted = true;

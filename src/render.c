@@ -95,6 +95,7 @@ static void render_one(struct render *r, struct job *j)
 	};
 
 	session_adopt(s, &r->ctx);
+	session_settle(s);
 	emit_flow_record(&r->ctx, &fi, j->client);
 	/* Back to the capture, which frees it when it reuses the slot: its
 	 * memory came from the capture's malloc arena, and freeing it here

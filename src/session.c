@@ -38,6 +38,11 @@ void session_free(struct session *s)
 	tls_core_free(s);
 }
 
+void session_settle(struct session *s)
+{
+	core_hello_settle(s);
+}
+
 size_t session_hand_over(struct session *s)
 {
 	struct tt_ctx *ctx = s->ctx;

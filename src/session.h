@@ -66,6 +66,9 @@ int session_client_side(const struct session *s);
 /* Close the books when the flow ends (timeout, eviction, end of input):
  * undecided sessions get their final outcome (incomplete, no_server_response...). */
 void session_finish(struct session *s, uint64_t ts_ns);
+/* Before the record is built: what the session put off until it was
+ * decided (the ClientHello's full parse and its anomalies) is done. */
+void session_settle(struct session *s);
 /* s leaves its context for another thread's (render.h): its bytes no
  * longer count there, and the context forgets it.  Returns those bytes. */
 size_t session_hand_over(struct session *s);

@@ -145,8 +145,13 @@ struct session {
 					 * its pack could not be allocated; read it
 					 * with core_ch() */
 	uint8_t *ch_pack;               /* otherwise the parsed hello, packed
-					 * (tls_hello_pack), unpacked by core_ch() */
+					 * (tls_hello_pack), unpacked by core_ch();
+					 * or, with ch_raw, its bytes as they came,
+					 * parsed by core_ch() */
 	uint32_t ch_pack_len;
+	bool ch_raw;                    /* ch_pack holds the bytes, not a pack */
+	bool ch_anom_done;              /* ... and its anomalies are in anom, */
+	uint8_t ch_anom_at;             /* ... from this place in its order */
 	bool ch_early_data;             /* the kept hello offered early_data ... */
 	bool ch_offers13;               /* ... and TLS 1.3 (asked per record: no
 					 * parse again while other sessions own
@@ -365,6 +370,9 @@ bool core_offers_tls13(const struct tls_client_hello *ch);
  * parsed again into the context's scratch struct, which stays valid until
  * core_ch() is asked for another session's hello. */
 const struct tls_client_hello *core_ch(const struct session *s);
+/* A ClientHello kept as it came (tls_core_hs.c) parsed, its anomalies
+ * put in the session's list at their place; nothing otherwise. */
+void core_hello_settle(struct session *s);
 /* tls_core_hs.c: cleartext handshake bytes; an SSLv2 record. */
 void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts);
 void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);

@@ -157,6 +157,56 @@ static void keep_client_hello(struct session *s, struct tls_client_hello *ch)
 	ctx->ch_owner = s;
 }
 
+/* A plain TLS ClientHello (not DTLS, QUIC or SSLv2, no key log: those
+ * read it at once) is kept as it came: the handshake needs only whether it
+ * offers early data and TLS 1.3, scanned now, and the full parse waits for
+ * the record (core_ch(), in the render thread when there is one).  Its
+ * anomalies then take the place in the session's list they would have
+ * had.  False (nothing kept) on ENOMEM. */
+static bool keep_raw_hello(struct session *s, const uint8_t *b, size_t n)
+{
+	struct tls_ch_brief br;
+	uint8_t *copy;
+
+	if (n > UINT32_MAX || !(copy = malloc(n ? n : 1)))
+		return false;
+	memcpy(copy, b, n);
+	tls_scan_client_hello(b, n, &br);
+	s->ch_pack = copy;
+	s->ch_pack_len = (uint32_t)n;
+	s->ch_raw = true;
+	s->ch_anom_at = (uint8_t)s->anom.n;
+	s->ch_early_data = br.has_early_data;
+	s->ch_offers13 = false;
+	for (uint16_t i = 0; i < br.n_versions; i++)
+		s->ch_offers13 |= sess_is_tls13(br.versions[i]);
+	core_mem_add(s, n);
+	return true;
+}
+
+/* The kept bytes parsed into ch, their anomalies into *a. */
+static void parse_raw_hello(const struct session *s, struct tls_client_hello *ch,
+			    struct anom_set *a)
+{
+	memset(ch, 0, sizeof *ch);
+	tls_parse_client_hello(s->ch_pack, s->ch_pack_len, ch, a);
+}
+
+void core_hello_settle(struct session *s)
+{
+	struct tt_ctx *ctx = s->ctx;
+	struct anom_set a = { .n = 0 };
+
+	if (!s->ch_raw || s->ch_anom_done)
+		return;
+	if (!ctx->ch_scratch && !(ctx->ch_scratch = core_pool_get(ctx, POOL_CH)))
+		return;   /* core_ch() will find no memory either */
+	parse_raw_hello(s, ctx->ch_scratch, &a);
+	ctx->ch_owner = s;
+	s->ch_anom_done = true;
+	anom_insert(&s->anom, s->ch_anom_at, &a);
+}
+
 const struct tls_client_hello *core_ch(const struct session *s)
 {
 	struct tt_ctx *ctx = s->ctx;
@@ -167,7 +217,10 @@ const struct tls_client_hello *core_ch(const struct session *s)
 		return ctx->ch_scratch;
 	if (!ctx->ch_scratch && !(ctx->ch_scratch = core_pool_get(ctx, POOL_CH)))
 		return NULL;
-	if (tls_hello_unpack(s->ch_pack, s->ch_pack_len, ctx->ch_scratch) < 0) {
+	if (s->ch_raw) {
+		struct anom_set again = { .n = 0 };   /* core_hello_settle's to keep */
+		parse_raw_hello(s, ctx->ch_scratch, &again);
+	} else if (tls_hello_unpack(s->ch_pack, s->ch_pack_len, ctx->ch_scratch) < 0) {
 		ctx->ch_owner = NULL;   /* cannot happen: our own pack */
 		return NULL;
 	}
@@ -191,6 +244,9 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 		anom_add(&s->anom, "unexpected_message");
 		return;
 	}
+	if (s->n_ch == 1 && !sslv2 && !s->dtls && !s->quic && !s->ctx->keylog &&
+	    keep_raw_hello(s, b, n))
+		return;
 	/* The first ClientHello is kept (JA4 after HRR uses it); the second,
 	 * after a HelloRetryRequest, is parsed only for its anomalies. */
 	ch = core_pool_get(s->ctx, POOL_CH);
@@ -212,14 +268,16 @@ static void on_client_hello(struct session *s, int dir, const uint8_t *b, size_t
 }
 
 /* Whether the ServerHello echoes the kept ClientHello's session id (read
- * from the pack: no unpacking for it). */
+ * from the pack or the kept bytes: no parse for it). */
 static bool same_session_id(const struct session *s, const struct tls_server_hello *sh)
 {
 	const struct tls_client_hello *ch;
 	const uint8_t *sid;
 	size_t len;
 
-	if (!s->ch && s->ch_pack) {
+	if (!s->ch && s->ch_raw) {
+		len = tls_scan_session_id(s->ch_pack, s->ch_pack_len, &sid);
+	} else if (!s->ch && s->ch_pack) {
 		len = tls_hello_packed_session_id(s->ch_pack, s->ch_pack_len, &sid);
 	} else if ((ch = core_ch(s))) {
 		sid = ch->session_id;

@@ -256,8 +256,102 @@ static void test_records(void)
 	CHECK(ch.sslv2 && ch.legacy_version == 0x0301 && ch.n_ciphers == 1 && ch.ciphers[0] == 0x002f);
 }
 
+/* tls_scan_client_hello and tls_scan_session_id (the ClientHello read at
+ * once while its parse waits) against the parse on the same bytes: every
+ * ClientHello of the corpus, the fuzzer's inputs too, and every prefix of
+ * each, from an exact-size allocation. */
+static bool scan_agrees(const uint8_t *body, size_t len)
+{
+	struct anom_set a = { 0 };
+	struct tls_ch_brief b;
+	const uint8_t *sid = NULL;
+	size_t sid_len;
+
+	memset(&ch, 0, sizeof ch);
+	tls_parse_client_hello(body, len, &ch, &a);
+	tls_scan_client_hello(body, len, &b);
+	sid_len = tls_scan_session_id(body, len, &sid);
+	return b.has_early_data == ch.has_early_data && b.n_versions == ch.n_versions &&
+	       memcmp(b.versions, ch.versions, b.n_versions * sizeof b.versions[0]) == 0 &&
+	       sid_len == ch.session_id_len && (!sid_len || memcmp(sid, ch.session_id, sid_len) == 0);
+}
+
+static void test_scan(const char *dir)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort), hellos = 0, early = 0, v13 = 0;
+
+	CHECK(n > 20);
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		uint8_t *buf;
+		size_t len;
+
+		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+		free(ents[i]);
+		buf = slurp(path, &len);
+		if (!buf || len < 1 || (buf[0] & 0x0f) != 0) {
+			free(buf);
+			continue;
+		}
+		hellos++;
+		for (size_t k = 0; k <= len - 1; k++) {
+			uint8_t *pre = malloc(k ? k : 1);
+			memcpy(pre, buf + 1, k);
+			if (!scan_agrees(pre, k)) {
+				fprintf(stderr, "%s: the scan of prefix %zu of %zu disagrees\n", path, k,
+					len - 1);
+				CHECK(0);
+				free(pre);
+				break;
+			}
+			tt_checks++;
+			free(pre);
+		}
+		early += ch.has_early_data;
+		v13 += ch.n_versions > 0;
+		free(buf);
+	}
+	free(ents);
+	fprintf(stderr, "%d ClientHellos scanned (%d with early_data, %d with "
+		"supported_versions), every prefix\n", hellos, early, v13);
+	CHECK(hellos > 20 && early > 0 && v13 > 0);
+}
+
+/* Anomalies of a parse put off, put back at their place. */
+static void test_anom_insert(void)
+{
+	struct anom_set a = { 0 }, from = { 0 }, full = { 0 };
+
+	anom_add(&a, "x");
+	anom_add(&a, "y");      /* found after the parse was due */
+	anom_add(&a, "z");
+	anom_add(&from, "y");
+	anom_add(&from, "w");
+	anom_insert(&a, 1, &from);
+	CHECK(a.n == 4 && strcmp(a.code[0], "x") == 0 && strcmp(a.code[1], "y") == 0 &&
+	      strcmp(a.code[2], "w") == 0 && strcmp(a.code[3], "z") == 0);
+	/* nothing to add: unchanged */
+	struct anom_set none = { 0 };
+	anom_insert(&a, 0, &none);
+	CHECK(a.n == 4 && strcmp(a.code[0], "x") == 0);
+	/* a full set: what no longer fits is counted */
+	static const char *const many[ANOM_MAX] = {
+		"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0", "b1", "b2", "b3",
+		"b4", "b5", "b6", "b7", "b8", "b9", "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7",
+		"c8", "c9", "d0", "d1",
+	};
+	for (int i = 0; i < ANOM_MAX; i++)
+		anom_add(&full, many[i]);
+	anom_insert(&full, 0, &from);
+	CHECK(full.n == ANOM_MAX && strcmp(full.code[0], "y") == 0 &&
+	      strcmp(full.code[1], "w") == 0 && full.dropped == 2);
+}
+
 int main(int argc, char **argv)
 {
+	test_anom_insert();
+	test_scan(argc > 1 ? argv[1] : "../tests/fuzz/corpus/hs");
 	test_client_hello_values();
 	test_server_hello_values();
 	test_records();
