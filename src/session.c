@@ -41,6 +41,7 @@ void session_free(struct session *s)
 void session_settle(struct session *s)
 {
 	core_hello_settle(s);
+	core_chain_settle(s);
 }
 
 size_t session_hand_over(struct session *s)

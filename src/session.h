@@ -67,7 +67,8 @@ int session_client_side(const struct session *s);
  * undecided sessions get their final outcome (incomplete, no_server_response...). */
 void session_finish(struct session *s, uint64_t ts_ns);
 /* Before the record is built: what the session put off until it was
- * decided (the ClientHello's full parse and its anomalies) is done. */
+ * decided (the ClientHello's full parse and its anomalies, the lookup of
+ * its certificates in the store) is done. */
 void session_settle(struct session *s);
 /* s leaves its context for another thread's (render.h): its bytes no
  * longer count there, and the context forgets it.  Returns those bytes. */

@@ -210,6 +210,12 @@ struct session {
 	/* certificates, per flow direction, references owned by the session */
 	struct x509_cert **chain[2];
 	uint32_t n_chain[2];
+	uint8_t *chain_der[2];          /* the chain as it came, looked up in the
+					 * certificate store by core_chain_settle:
+					 * n_chain_der lengths (u32), then the
+					 * certificates one after the other */
+	uint32_t n_chain_der[2];
+	size_t chain_der_size[2];
 	uint32_t n_chain_total[2];      /* entries the peer sent */
 	uint64_t cert_ts[2];            /* capture time of the Certificate message */
 	uint8_t *cr_auth;               /* copy of the CertificateRequest DNs */
@@ -373,6 +379,9 @@ const struct tls_client_hello *core_ch(const struct session *s);
 /* A ClientHello kept as it came (tls_core_hs.c) parsed, its anomalies
  * put in the session's list at their place; nothing otherwise. */
 void core_hello_settle(struct session *s);
+/* The certificates kept as they came (tls_core_hs.c) looked up in the
+ * certificate store: chain[] and n_chain[] from then on. */
+void core_chain_settle(struct session *s);
 /* tls_core_hs.c: cleartext handshake bytes; an SSLv2 record. */
 void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts);
 void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);

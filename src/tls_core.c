@@ -730,6 +730,7 @@ void tls_core_free(struct session *s)
 			ctx_x509_unlock(s->ctx);
 		}
 		free(s->chain[i]);
+		free(s->chain_der[i]);
 	}
 	free_hs_buffers(s);
 	sess_dtls_free(s);

@@ -362,7 +362,8 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 	size_t max = ctx->cfg.max_certs, cnt = 0, total = 0;
 	struct tls_cert_ref *refs;
 	bool from_server = dir != core_client_dir(s);
-	uint32_t k = 0;
+	uint8_t *at;
+	size_t size;
 
 	refs = malloc((max ? max : 1) * sizeof *refs);
 	if (!refs) {
@@ -379,7 +380,7 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 		s->cli_cert = true;
 		s->cli_cert_empty = total == 0;
 	}
-	if (s->chain[dir]) {
+	if (s->chain[dir] || s->chain_der[dir]) {
 		anom_add(&s->anom, "unexpected_message");
 		goto out;
 	}
@@ -389,23 +390,68 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 	s->cert_ts[dir] = ts;
 	if (!cnt)
 		goto out;
-	s->chain[dir] = calloc(cnt, sizeof *s->chain[dir]);
-	if (!s->chain[dir]) {
+	/* Kept as they came: the store's lookup (a digest of each and a
+	 * comparison with the stored copy, or a parse) waits for the record,
+	 * in the render thread when there is one.  Nothing before it reads
+	 * the certificates. */
+	size = cnt * sizeof(uint32_t);
+	for (size_t i = 0; i < cnt; i++)
+		size += refs[i].len;
+	s->chain_der[dir] = malloc(size);
+	if (!s->chain_der[dir]) {
 		anom_add(&s->anom, "alloc_failed");
 		goto out;
 	}
-	ctx_x509_lock(ctx);
+	at = s->chain_der[dir] + cnt * sizeof(uint32_t);
 	for (size_t i = 0; i < cnt; i++) {
-		struct x509_cert *c = x509_cert_get(ctx->x509, refs[i].der, refs[i].len);
-		if (c)
-			s->chain[dir][k++] = c;
-		else
-			anom_add(&s->anom, "alloc_failed");
+		uint32_t len = (uint32_t)refs[i].len;
+		memcpy(s->chain_der[dir] + i * sizeof len, &len, sizeof len);
+		memcpy(at, refs[i].der, len);
+		at += len;
 	}
-	ctx_x509_unlock(ctx);
-	s->n_chain[dir] = k;
+	s->n_chain_der[dir] = (uint32_t)cnt;
+	s->chain_der_size[dir] = size;
+	core_mem_add(s, size);
 out:
 	free(refs);
+}
+
+void core_chain_settle(struct session *s)
+{
+	struct tt_ctx *ctx = s->ctx;
+
+	for (int dir = 0; dir < 2; dir++) {
+		uint32_t cnt = s->n_chain_der[dir], k = 0;
+		const uint8_t *der = s->chain_der[dir], *at;
+
+		if (!der)
+			continue;
+		/* (on_certificate keeps no chain where there is one already) */
+		s->chain[dir] = calloc(cnt, sizeof *s->chain[dir]);
+		if (!s->chain[dir]) {
+			anom_add(&s->anom, "alloc_failed");
+		} else {
+			at = der + cnt * sizeof(uint32_t);
+			ctx_x509_lock(ctx);
+			for (uint32_t i = 0; i < cnt; i++) {
+				uint32_t len;
+				memcpy(&len, der + i * sizeof len, sizeof len);
+				struct x509_cert *c = x509_cert_get(ctx->x509, at, len);
+				if (c)
+					s->chain[dir][k++] = c;
+				else
+					anom_add(&s->anom, "alloc_failed");
+				at += len;
+			}
+			ctx_x509_unlock(ctx);
+			s->n_chain[dir] = k;
+		}
+		free(s->chain_der[dir]);
+		s->chain_der[dir] = NULL;
+		s->n_chain_der[dir] = 0;
+		core_mem_sub(s, s->chain_der_size[dir]);
+		s->chain_der_size[dir] = 0;
+	}
 }
 
 static void on_cert_request(struct session *s, const uint8_t *b, size_t n)
@@ -858,7 +904,7 @@ static void v2_server_hello(struct session *s, int dir, struct cur *c, uint64_t 
 		anom_add(&s->anom, "malformed_sslv2");
 		return;
 	}
-	if (clen && ctype == 1 && !s->chain[dir]) {    /* SSL_CT_X509_CERTIFICATE */
+	if (clen && ctype == 1 && !s->chain[dir] && !s->chain_der[dir]) {    /* SSL_CT_X509_CERTIFICATE */
 		s->srv_cert = true;
 		s->n_chain_total[dir] = 1;
 		s->cert_ts[dir] = ts;

@@ -88,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		jw_init(&w);
 		jw_open(&w, NULL, '{');
 		struct verdict vd;
+		session_settle(s);
 		verdict_build(s, &ctx, session_client_side(s) < 0 ? 0 : session_client_side(s), ts, &vd);
 		session_emit(&w, s, &vd, &ctx, &t);
 		verdict_free(&vd);

@@ -74,6 +74,7 @@ static inline json_t *tt_emit_root(struct session *s, int client)
 	struct jw w;
 	json_t *root;
 
+	session_settle(s);   /* as the pipeline does before each record */
 	verdict_build(s, &ctx, client, 0, &v);
 	jw_init(&w);
 	jw_open(&w, NULL, '{');
