@@ -39,8 +39,18 @@
 /* Set by a signal, -c, --duration, a gone reader or a failed capture;
  * read by every reading thread (lock-free, so the handler may store it). */
 static atomic_int stop_flag;
-static uint64_t total_packets, first_ns;   /* over all inputs: -c, --duration */
-static atomic_uint_fast64_t fan_packets;   /* -c over the fanout readers */
+/* Over all inputs, for -c and --duration: written for every packet, so a
+ * cache line of their own.  Beside globals that other threads read (the
+ * name tables' pthread_once controls, the reopen flag), each write took
+ * the line from the render thread's core and each of its reads took it
+ * back. */
+static struct {
+	_Alignas(64) uint64_t total;
+	uint64_t first_ns;
+	atomic_uint_fast64_t fan;            /* -c over the fanout readers */
+	char pad[64 - 3 * sizeof(uint64_t)];
+} count;
+
 /* The open live sockets, for pcap_breakloop from the signal handler. */
 static pcap_t *live_handles[LIVE_MAX];
 static atomic_uint n_live;
@@ -134,9 +144,9 @@ static void count_packet(const struct capture_opts *o, uint64_t ts, uint64_t n)
 	if (o->max_packets && n >= o->max_packets)
 		stop_flag = 1;
 	if (o->duration_ns) {
-		if (!first_ns)
-			first_ns = ts;
-		else if (ts - first_ns >= o->duration_ns)
+		if (!count.first_ns)
+			count.first_ns = ts;
+		else if (ts - count.first_ns >= o->duration_ns)
 			stop_flag = 1;
 	}
 }
@@ -150,7 +160,7 @@ static void now_and_then(const struct capture_opts *o, struct progress *pg,
 	if (o->out && emitter_gone(o->out))
 		stop_flag = 1;
 	if (o->progress)
-		progress_update(pg, pos, in->size, total_packets, o->st ? o->st->sessions : 0);
+		progress_update(pg, pos, in->size, count.total, o->st ? o->st->sessions : 0);
 }
 
 struct secrets_to {
@@ -187,12 +197,12 @@ typedef void packet_fn(struct engine *e, unsigned k, int dlt, uint64_t ts, const
  * or the fanout readers' shared one. */
 static uint64_t next_total(void)
 {
-	return ++total_packets;
+	return ++count.total;
 }
 
 static uint64_t next_fanned(void)
 {
-	return atomic_fetch_add_explicit(&fan_packets, 1, memory_order_relaxed) + 1;
+	return atomic_fetch_add_explicit(&count.fan, 1, memory_order_relaxed) + 1;
 }
 
 /* Every capture's way for one packet: the tap (-w), the engine's entry fn,
@@ -499,7 +509,7 @@ static void round_end(struct engine *e, struct tt_stats *st, const struct captur
 	kfollow_poll(o->keylog_follow, mono_ns(), st);
 	engine_idle(e, now);
 	if ((o->out && emitter_gone(o->out)) ||
-	    (o->duration_ns && first_ns && now - first_ns >= o->duration_ns))
+	    (o->duration_ns && count.first_ns && now - count.first_ns >= o->duration_ns))
 		stop_flag = 1;
 }
 
@@ -717,8 +727,8 @@ int capture_live(struct engine *e, struct tt_stats *st, const char *iface,
 		engine_source(e, sources_id(o->sources, NULL, -1, iface));
 	atomic_store(&n_live, n);
 	fprintf(stderr, "tlstap: capturing on %s%s\n", iface, o->fanout ? " (fanout)" : "");
-	if (!first_ns)
-		first_ns = wall_ns();   /* --duration runs from now */
+	if (!count.first_ns)
+		count.first_ns = wall_ns();   /* --duration runs from now */
 	if (o->fanout) {
 		rc = fan_loop(e, n, st, iface, o);
 	} else {

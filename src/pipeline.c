@@ -872,6 +872,7 @@ void pipeline_sync(struct pipeline *pl)
 {
 	pipeline_drain(pl);
 	pull_parser_stats(pl->ctx);
+	pl->ext_age = 0;   /* the render thread's parts read now */
 	pl_account(pl);
 }
 

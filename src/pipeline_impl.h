@@ -33,6 +33,11 @@ struct pipeline {
 	uint32_t since_sample;  /* packets since the allocator's slack was measured */
 	uint64_t shed_credit;   /* bytes shed that the parts have not grown back into */
 	uint64_t last_total;    /* the parts' total after the last packet */
+	/* What the render thread holds (certificates, caches, output), as
+	 * last read: every PL_EXT_EVERY packets and at each sync, not after
+	 * every packet (those counters are written on the other core). */
+	uint32_t ext_age;
+	uint64_t ext_certs, ext_caches, ext_output;
 	struct render *render;  /* records built beside the capture; NULL: here */
 };
 

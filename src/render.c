@@ -36,21 +36,31 @@ struct job {
 	size_t mem;                     /* the session's bytes when handed over */
 };
 
+/* Fields that one thread writes often and the other reads are kept on
+ * cache lines apart (RENDER_LINE), each group with those of its writer:
+ * a line written on one core and read on the other moves between their
+ * caches at every write. */
+#define RENDER_LINE 64
+
 struct render {
 	struct tt_ctx *main;
 	struct tt_ctx ctx;              /* the render thread's */
 	struct jw w;
-	struct x509_share share;
 	pthread_t tid;
-	pthread_mutex_t mu;
+	/* the store's lock: the render thread's, about once a certificate */
+	_Alignas(RENDER_LINE) struct x509_share share;
+	/* the ring, under mu */
+	_Alignas(RENDER_LINE) pthread_mutex_t mu;
 	pthread_cond_t work, room;
 	unsigned head, tail;            /* jobs [tail, head) wait or are in hand */
 	unsigned waiters;               /* on room: for space, or for the drain */
 	bool idle, stop;
+	/* the capture's alone (it hands sessions over and frees them) */
+	_Alignas(RENDER_LINE) _Atomic uint64_t pending;   /* bytes of the sessions not yet freed */
 	struct tt_stats added;          /* ctx.st as last added to main's */
-	_Atomic uint64_t pending;       /* bytes of the sessions not yet freed */
-	_Atomic uint64_t caches, output;
-	struct job ring[RENDER_JOBS];
+	/* the render thread's, published after each record */
+	_Alignas(RENDER_LINE) _Atomic uint64_t caches, output;
+	_Alignas(RENDER_LINE) struct job ring[RENDER_JOBS];
 };
 
 void ctx_x509_lock(const struct tt_ctx *ctx)
@@ -97,6 +107,7 @@ static void render_one(struct render *r, struct job *j)
 	session_adopt(s, &r->ctx);
 	session_settle(s);
 	emit_flow_record(&r->ctx, &fi, j->client);
+	session_release(s);
 	/* Back to the capture, which frees it when it reuses the slot: its
 	 * memory came from the capture's malloc arena, and freeing it here
 	 * took that arena's lock against the capture's own mallocs. */
@@ -157,12 +168,13 @@ static void *render_main(void *arg)
 
 struct render *render_new(struct tt_ctx *main)
 {
-	struct render *r = calloc(1, sizeof *r);
+	struct render *r = aligned_alloc(RENDER_LINE, sizeof *r);
 	sigset_t all, was;
 	bool started;
 
 	if (!r)
 		return NULL;
+	memset(r, 0, sizeof *r);
 	r->main = main;
 	r->ctx.cfg = main->cfg;
 	r->ctx.em = main->em;

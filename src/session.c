@@ -44,6 +44,11 @@ void session_settle(struct session *s)
 	core_chain_settle(s);
 }
 
+void session_release(struct session *s)
+{
+	core_chain_release(s);
+}
+
 size_t session_hand_over(struct session *s)
 {
 	struct tt_ctx *ctx = s->ctx;

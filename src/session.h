@@ -70,6 +70,10 @@ void session_finish(struct session *s, uint64_t ts_ns);
  * decided (the ClientHello's full parse and its anomalies, the lookup of
  * its certificates in the store) is done. */
 void session_settle(struct session *s);
+/* After the record: what the session holds in stores shared between
+ * threads (its certificates) is given back, by the thread that wrote the
+ * record, which holds the store's lock anyway. */
+void session_release(struct session *s);
 /* s leaves its context for another thread's (render.h): its bytes no
  * longer count there, and the context forgets it.  Returns those bytes. */
 size_t session_hand_over(struct session *s);

@@ -382,6 +382,9 @@ void core_hello_settle(struct session *s);
 /* The certificates kept as they came (tls_core_hs.c) looked up in the
  * certificate store: chain[] and n_chain[] from then on. */
 void core_chain_settle(struct session *s);
+/* The chain's references into the certificate store given back (the
+ * arrays stay, to be freed with the session). */
+void core_chain_release(struct session *s);
 /* tls_core_hs.c: cleartext handshake bytes; an SSLv2 record. */
 void core_hs_feed(struct session *s, int dir, const uint8_t *body, size_t len, uint64_t ts);
 void core_handle_v2_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts);

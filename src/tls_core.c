@@ -718,17 +718,25 @@ struct session *tls_core_new(struct tt_ctx *ctx, const char *transport, int syn_
 	return s;
 }
 
+void core_chain_release(struct session *s)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!s->n_chain[i])
+			continue;
+		ctx_x509_lock(s->ctx);
+		for (uint32_t k = 0; k < s->n_chain[i]; k++)
+			x509_cert_put(s->ctx->x509, s->chain[i][k]);
+		ctx_x509_unlock(s->ctx);
+		s->n_chain[i] = 0;
+	}
+}
+
 void tls_core_free(struct session *s)
 {
 	if (!s)
 		return;
+	core_chain_release(s);
 	for (int i = 0; i < 2; i++) {
-		if (s->n_chain[i]) {
-			ctx_x509_lock(s->ctx);
-			for (uint32_t k = 0; k < s->n_chain[i]; k++)
-				x509_cert_put(s->ctx->x509, s->chain[i][k]);
-			ctx_x509_unlock(s->ctx);
-		}
 		free(s->chain[i]);
 		free(s->chain_der[i]);
 	}
