@@ -18,6 +18,7 @@
  */
 #include "tls_hs.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "cursor.h"
@@ -563,6 +564,19 @@ int tls_parse_sslv2_client_hello(const uint8_t *body, size_t len,
 	if (!cur_empty(&c))
 		anom_add(a, "trailing_bytes");
 	return 0;
+}
+
+void tls_server_hello_clear(struct tls_server_hello *sh)
+{
+	const size_t exts = offsetof(struct tls_server_hello, exts),
+		     after_exts = offsetof(struct tls_server_hello, n_exts),
+		     alpn = offsetof(struct tls_server_hello, alpn),
+		     after_alpn = alpn + sizeof sh->alpn;
+
+	memset(sh, 0, exts);
+	memset((uint8_t *)sh + after_exts, 0, alpn - after_exts);
+	sh->alpn.n = sh->alpn.n_total = 0;
+	memset((uint8_t *)sh + after_alpn, 0, sizeof *sh - after_alpn);
 }
 
 static void sh_extension(uint16_t type, struct cur *body, void *arg, struct anom_set *a)

@@ -321,7 +321,7 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		}
 	}
 	sh = s->sh;
-	memset(sh, 0, sizeof *sh);
+	tls_server_hello_clear(sh);
 	sh->quic = s->quic != NULL;
 	s->sh_bad = tls_parse_server_hello(b, n, sh, &s->anom) != 0;
 	s->version = tls_sh_version(sh);

@@ -9,6 +9,7 @@
  * messages are checked too.
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,77 @@ static void test_scan(const char *dir)
 	CHECK(hellos > 20 && early > 0 && v13 > 0);
 }
 
+/* tls_server_hello_clear leaves garbage only where nothing reads: a
+ * ServerHello parsed into a struct full of it after the clear reads the
+ * same as one parsed into a zeroed struct, for every ServerHello of the
+ * corpus and every prefix. */
+static bool same_sh(const struct tls_server_hello *a, const struct tls_server_hello *b)
+{
+	const size_t exts = offsetof(struct tls_server_hello, exts),
+		     after_exts = offsetof(struct tls_server_hello, n_exts),
+		     alpn = offsetof(struct tls_server_hello, alpn),
+		     after_alpn = alpn + sizeof a->alpn;
+
+	if (memcmp(a, b, exts) != 0 ||
+	    memcmp((const uint8_t *)a + after_exts, (const uint8_t *)b + after_exts,
+		   alpn - after_exts) != 0 ||
+	    memcmp((const uint8_t *)a + after_alpn, (const uint8_t *)b + after_alpn,
+		   sizeof *a - after_alpn) != 0)
+		return false;
+	if (memcmp(a->exts, b->exts, a->n_exts * sizeof a->exts[0]) != 0 ||
+	    a->alpn.n != b->alpn.n || a->alpn.n_total != b->alpn.n_total)
+		return false;
+	for (uint16_t i = 0; i < a->alpn.n; i++)
+		if (a->alpn.len[i] != b->alpn.len[i] ||
+		    memcmp(a->alpn.buf + a->alpn.off[i], b->alpn.buf + b->alpn.off[i],
+			   a->alpn.len[i]) != 0)
+			return false;
+	return true;
+}
+
+static void test_sh_clear(const char *dir)
+{
+	static struct tls_server_hello zeroed, cleared;
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort), hellos = 0;
+
+	CHECK(n > 20);
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		uint8_t *buf;
+		size_t len;
+
+		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
+		free(ents[i]);
+		buf = slurp(path, &len);
+		if (!buf || len < 1 || (buf[0] & 0x0f) != 1) {
+			free(buf);
+			continue;
+		}
+		hellos++;
+		for (size_t k = 0; k <= len - 1; k++) {
+			struct anom_set a = { 0 }, b = { 0 };
+			int ra, rb;
+			memset(&zeroed, 0, sizeof zeroed);
+			memset(&cleared, 0xa5, sizeof cleared);
+			tls_server_hello_clear(&cleared);
+			ra = tls_parse_server_hello(buf + 1, k, &zeroed, &a);
+			rb = tls_parse_server_hello(buf + 1, k, &cleared, &b);
+			if (ra != rb || a.n != b.n || !same_sh(&zeroed, &cleared)) {
+				fprintf(stderr, "%s: prefix %zu of %zu reads otherwise after a clear\n",
+					path, k, len - 1);
+				CHECK(0);
+				break;
+			}
+			tt_checks++;
+		}
+		free(buf);
+	}
+	free(ents);
+	fprintf(stderr, "%d ServerHellos parsed after a clear, every prefix\n", hellos);
+	CHECK(hellos > 20);
+}
+
 /* Anomalies of a parse put off, put back at their place. */
 static void test_anom_insert(void)
 {
@@ -352,6 +424,7 @@ int main(int argc, char **argv)
 {
 	test_anom_insert();
 	test_scan(argc > 1 ? argv[1] : "../tests/fuzz/corpus/hs");
+	test_sh_clear(argc > 1 ? argv[1] : "../tests/fuzz/corpus/hs");
 	test_client_hello_values();
 	test_server_hello_values();
 	test_records();
