@@ -288,6 +288,10 @@ static void test_scan(const char *dir)
 		uint8_t *buf;
 		size_t len;
 
+		if (ents[i]->d_name[0] == '.') {   /* ".", "..": not seeds */
+			free(ents[i]);
+			continue;
+		}
 		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
 		free(ents[i]);
 		buf = slurp(path, &len);
@@ -359,6 +363,10 @@ static void test_sh_clear(const char *dir)
 		uint8_t *buf;
 		size_t len;
 
+		if (ents[i]->d_name[0] == '.') {   /* ".", "..": not seeds */
+			free(ents[i]);
+			continue;
+		}
 		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
 		free(ents[i]);
 		buf = slurp(path, &len);
