@@ -28,6 +28,23 @@ static void check_pack(const struct tls_client_hello *ch)
 	free(q);
 }
 
+/* What the reading thread scans of a hello (tls_scan_client_hello,
+ * tls_scan_session_id) is what the parse of the same bytes says. */
+static void check_scan(const uint8_t *body, size_t size, const struct tls_client_hello *ch)
+{
+	struct tls_ch_brief b;
+	const uint8_t *sid = NULL;
+	size_t sid_len;
+
+	tls_scan_client_hello(body, size, &b);
+	sid_len = tls_scan_session_id(body, size, &sid);
+	if (b.has_early_data != ch->has_early_data || b.n_versions != ch->n_versions ||
+	    memcmp(b.versions, ch->versions, b.n_versions * sizeof b.versions[0]) != 0 ||
+	    sid_len != ch->session_id_len ||
+	    (sid_len && memcmp(sid, ch->session_id, sid_len) != 0))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tls_client_hello ch;
@@ -57,9 +74,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&ch, 0, sizeof ch);
 		tls_parse_client_hello(body, size, &ch, &a);
 		check_pack(&ch);
+		check_scan(body, size, &ch);
 		break;
 	case 1:
-		memset(&sh, 0, sizeof sh);
+		/* cleared as the session clears a pooled struct */
+		memset(&sh, 0xa5, sizeof sh);
+		tls_server_hello_clear(&sh);
 		tls_parse_server_hello(body, size, &sh, &a);
 		break;
 	case 2:
