@@ -213,9 +213,9 @@ struct session {
 	uint8_t *chain_der[2];          /* the chain as it came, looked up in the
 					 * certificate store by core_chain_settle:
 					 * n_chain_der lengths (u32), then the
-					 * certificates one after the other */
-	uint32_t n_chain_der[2];
-	size_t chain_der_size[2];
+					 * certificates one after the other; freed
+					 * with the session */
+	uint32_t n_chain_der[2];        /* 0 once looked up */
 	uint32_t n_chain_total[2];      /* entries the peer sent */
 	uint64_t cert_ts[2];            /* capture time of the Certificate message */
 	uint8_t *cr_auth;               /* copy of the CertificateRequest DNs */

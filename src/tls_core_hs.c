@@ -380,7 +380,7 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 		s->cli_cert = true;
 		s->cli_cert_empty = total == 0;
 	}
-	if (s->chain[dir] || s->chain_der[dir]) {
+	if (s->chain[dir]) {
 		anom_add(&s->anom, "unexpected_message");
 		goto out;
 	}
@@ -393,12 +393,16 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 	/* Kept as they came: the store's lookup (a digest of each and a
 	 * comparison with the stored copy, or a parse) waits for the record,
 	 * in the render thread when there is one.  Nothing before it reads
-	 * the certificates. */
+	 * the certificates.  (Both blocks come from this thread's allocator,
+	 * which frees them with the session.) */
 	size = cnt * sizeof(uint32_t);
 	for (size_t i = 0; i < cnt; i++)
 		size += refs[i].len;
-	s->chain_der[dir] = malloc(size);
+	s->chain[dir] = calloc(cnt, sizeof *s->chain[dir]);
+	s->chain_der[dir] = s->chain[dir] ? malloc(size) : NULL;
 	if (!s->chain_der[dir]) {
+		free(s->chain[dir]);
+		s->chain[dir] = NULL;
 		anom_add(&s->anom, "alloc_failed");
 		goto out;
 	}
@@ -410,7 +414,6 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 		at += len;
 	}
 	s->n_chain_der[dir] = (uint32_t)cnt;
-	s->chain_der_size[dir] = size;
 	core_mem_add(s, size);
 out:
 	free(refs);
@@ -424,33 +427,26 @@ void core_chain_settle(struct session *s)
 		uint32_t cnt = s->n_chain_der[dir], k = 0;
 		const uint8_t *der = s->chain_der[dir], *at;
 
-		if (!der)
+		if (!der || !cnt)
 			continue;
-		/* (on_certificate keeps no chain where there is one already) */
-		s->chain[dir] = calloc(cnt, sizeof *s->chain[dir]);
-		if (!s->chain[dir]) {
-			anom_add(&s->anom, "alloc_failed");
-		} else {
-			at = der + cnt * sizeof(uint32_t);
-			ctx_x509_lock(ctx);
-			for (uint32_t i = 0; i < cnt; i++) {
-				uint32_t len;
-				memcpy(&len, der + i * sizeof len, sizeof len);
-				struct x509_cert *c = x509_cert_get(ctx->x509, at, len);
-				if (c)
-					s->chain[dir][k++] = c;
-				else
-					anom_add(&s->anom, "alloc_failed");
-				at += len;
-			}
-			ctx_x509_unlock(ctx);
-			s->n_chain[dir] = k;
+		at = der + cnt * sizeof(uint32_t);
+		ctx_x509_lock(ctx);
+		for (uint32_t i = 0; i < cnt; i++) {
+			uint32_t len;
+			memcpy(&len, der + i * sizeof len, sizeof len);
+			struct x509_cert *c = x509_cert_get(ctx->x509, at, len);
+			if (c)
+				s->chain[dir][k++] = c;
+			else
+				anom_add(&s->anom, "alloc_failed");
+			at += len;
 		}
-		free(s->chain_der[dir]);
-		s->chain_der[dir] = NULL;
+		ctx_x509_unlock(ctx);
+		s->n_chain[dir] = k;
+		/* The bytes stay until the session is freed, by the thread
+		 * whose allocator they came from (render.c: freeing them here
+		 * would take that allocator's lock against its own thread). */
 		s->n_chain_der[dir] = 0;
-		core_mem_sub(s, s->chain_der_size[dir]);
-		s->chain_der_size[dir] = 0;
 	}
 }
 
@@ -904,7 +900,7 @@ static void v2_server_hello(struct session *s, int dir, struct cur *c, uint64_t 
 		anom_add(&s->anom, "malformed_sslv2");
 		return;
 	}
-	if (clen && ctype == 1 && !s->chain[dir] && !s->chain_der[dir]) {    /* SSL_CT_X509_CERTIFICATE */
+	if (clen && ctype == 1 && !s->chain[dir]) {    /* SSL_CT_X509_CERTIFICATE */
 		s->srv_cert = true;
 		s->n_chain_total[dir] = 1;
 		s->cert_ts[dir] = ts;
