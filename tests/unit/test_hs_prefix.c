@@ -277,10 +277,15 @@ static bool scan_agrees(const uint8_t *body, size_t len)
 	       sid_len == ch.session_id_len && (!sid_len || memcmp(sid, ch.session_id, sid_len) == 0);
 }
 
-static void test_scan(const char *dir)
+/* Every seed of dir for the parser selector sel, every prefix of its body
+ * from an exact-size allocation, handed to check (whole: the prefix is the
+ * body).  A false answer is reported with what it means.  Returns the
+ * seeds walked. */
+static int each_prefix(const char *dir, unsigned sel, bool (*check)(const uint8_t *, size_t, bool),
+		       const char *what)
 {
 	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, alphasort), hellos = 0, early = 0, v13 = 0;
+	int n = scandir(dir, &ents, NULL, alphasort), seeds = 0;
 
 	CHECK(n > 20);
 	for (int i = 0; i < n; i++) {
@@ -295,32 +300,48 @@ static void test_scan(const char *dir)
 		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
 		free(ents[i]);
 		buf = slurp(path, &len);
-		if (!buf || len < 1 || (buf[0] & 0x0f) != 0) {
+		if (!buf || len < 1 || (buf[0] & 0x0f) != sel) {
 			free(buf);
 			continue;
 		}
-		hellos++;
+		seeds++;
 		for (size_t k = 0; k <= len - 1; k++) {
 			uint8_t *pre = malloc(k ? k : 1);
+			bool ok;
 			memcpy(pre, buf + 1, k);
-			if (!scan_agrees(pre, k)) {
-				fprintf(stderr, "%s: the scan of prefix %zu of %zu disagrees\n", path, k,
-					len - 1);
+			ok = check(pre, k, k == len - 1);
+			free(pre);
+			if (!ok) {
+				fprintf(stderr, "%s: prefix %zu of %zu: %s\n", path, k, len - 1, what);
 				CHECK(0);
-				free(pre);
 				break;
 			}
 			tt_checks++;
-			free(pre);
 		}
-		early += ch.has_early_data;
-		v13 += ch.n_versions > 0;
 		free(buf);
 	}
 	free(ents);
+	return seeds;
+}
+
+static int scanned_early, scanned_v13;
+
+static bool scan_check(const uint8_t *p, size_t k, bool whole)
+{
+	bool ok = scan_agrees(p, k);
+
+	scanned_early += whole && ch.has_early_data;
+	scanned_v13 += whole && ch.n_versions > 0;
+	return ok;
+}
+
+static void test_scan(const char *dir)
+{
+	int hellos = each_prefix(dir, 0, scan_check, "the scan disagrees with the parse");
+
 	fprintf(stderr, "%d ClientHellos scanned (%d with early_data, %d with "
-		"supported_versions), every prefix\n", hellos, early, v13);
-	CHECK(hellos > 20 && early > 0 && v13 > 0);
+		"supported_versions), every prefix\n", hellos, scanned_early, scanned_v13);
+	CHECK(hellos > 20 && scanned_early > 0 && scanned_v13 > 0);
 }
 
 /* tls_server_hello_clear leaves garbage only where nothing reads: a
@@ -351,49 +372,25 @@ static bool same_sh(const struct tls_server_hello *a, const struct tls_server_he
 	return true;
 }
 
-static void test_sh_clear(const char *dir)
+static bool clear_check(const uint8_t *p, size_t k, bool whole)
 {
 	static struct tls_server_hello zeroed, cleared;
-	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, alphasort), hellos = 0;
+	struct anom_set a = { 0 }, b = { 0 };
+	int ra, rb;
 
-	CHECK(n > 20);
-	for (int i = 0; i < n; i++) {
-		char path[4096];
-		uint8_t *buf;
-		size_t len;
+	(void)whole;
+	memset(&zeroed, 0, sizeof zeroed);
+	memset(&cleared, 0xa5, sizeof cleared);
+	tls_server_hello_clear(&cleared);
+	ra = tls_parse_server_hello(p, k, &zeroed, &a);
+	rb = tls_parse_server_hello(p, k, &cleared, &b);
+	return ra == rb && a.n == b.n && same_sh(&zeroed, &cleared);
+}
 
-		if (ents[i]->d_name[0] == '.') {   /* ".", "..": not seeds */
-			free(ents[i]);
-			continue;
-		}
-		snprintf(path, sizeof path, "%s/%s", dir, ents[i]->d_name);
-		free(ents[i]);
-		buf = slurp(path, &len);
-		if (!buf || len < 1 || (buf[0] & 0x0f) != 1) {
-			free(buf);
-			continue;
-		}
-		hellos++;
-		for (size_t k = 0; k <= len - 1; k++) {
-			struct anom_set a = { 0 }, b = { 0 };
-			int ra, rb;
-			memset(&zeroed, 0, sizeof zeroed);
-			memset(&cleared, 0xa5, sizeof cleared);
-			tls_server_hello_clear(&cleared);
-			ra = tls_parse_server_hello(buf + 1, k, &zeroed, &a);
-			rb = tls_parse_server_hello(buf + 1, k, &cleared, &b);
-			if (ra != rb || a.n != b.n || !same_sh(&zeroed, &cleared)) {
-				fprintf(stderr, "%s: prefix %zu of %zu reads otherwise after a clear\n",
-					path, k, len - 1);
-				CHECK(0);
-				break;
-			}
-			tt_checks++;
-		}
-		free(buf);
-	}
-	free(ents);
+static void test_sh_clear(const char *dir)
+{
+	int hellos = each_prefix(dir, 1, clear_check, "reads otherwise after a clear");
+
 	fprintf(stderr, "%d ServerHellos parsed after a clear, every prefix\n", hellos);
 	CHECK(hellos > 20);
 }
