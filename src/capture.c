@@ -40,15 +40,14 @@
  * read by every reading thread (lock-free, so the handler may store it). */
 static atomic_int stop_flag;
 /* Over all inputs, for -c and --duration: written for every packet, so a
- * cache line of their own.  Beside globals that other threads read (the
- * name tables' pthread_once controls, the reopen flag), each write took
- * the line from the render thread's core and each of its reads took it
- * back. */
+ * cache line of their own (the alignment rounds the struct up to one).
+ * Beside globals that other threads read (the name tables' pthread_once
+ * controls, the reopen flag), each write took the line from the render
+ * thread's core and each of its reads took it back. */
 static struct {
 	_Alignas(64) uint64_t total;
 	uint64_t first_ns;
 	atomic_uint_fast64_t fan;            /* -c over the fanout readers */
-	char pad[64 - 3 * sizeof(uint64_t)];
 } count;
 
 /* The open live sockets, for pcap_breakloop from the signal handler. */
