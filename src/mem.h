@@ -78,7 +78,7 @@ uint64_t mem_slack_sample(void);
 bool mem_slack_due(void);
 /* The rule: false while less than MEM_SAMPLE_SHARE times the last sample's
  * duration `last_cost` has passed since it ended at `last_end` (ns). */
-#define MEM_SAMPLE_SHARE 64u
+#define MEM_SAMPLE_SHARE 256u
 bool mem_sample_due(uint64_t now, uint64_t last_end, uint64_t last_cost);
 /* The slack last measured, as a pipeline whose budget is `memcap` (its
  * share of the process's) must count it: in proportion. */
