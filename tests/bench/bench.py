@@ -9,7 +9,11 @@ For each capture, after one warm-up read (page cache), the floor and tlstap
 worker threads) run in turn, N rounds (default 5).  Printed per capture and
 thread count: median wall and CPU time, peak RSS, packets/s, Gbit/s,
 sessions/s, and the median of the per-round ratios tlstap/floor (wall
-time).  The floor is the plain libpcap loop (pcap_open_offline,
+time).  "x cores" divides tlstap's CPU time (all its threads, user and
+system) by the floor's wall time times the cores this process may run on
+(N): the ratio tlstap would reach if its work were spread evenly over
+those cores, so the least wall-time ratio the machine allows for that much
+work; wall ratios above it are threads waiting, not work.  The floor is the plain libpcap loop (pcap_open_offline,
 pcap_next_ex); tlstap reads through a 1 MiB stdio buffer instead of
 stdio's 4 KiB, so the same loop with that buffer ("floor-1M", pcap_floor
 -b) is timed too and tlstap's ratio to it printed as well.  tlstap writes its records to a temporary file, so producing the
@@ -93,6 +97,7 @@ def main():
     floor = os.path.join(a.build, "pcap_floor")
     out = tempfile.NamedTemporaryFile(prefix="tlstap-bench-", suffix=".ndjson", delete=False).name
     rows = []
+    cores = len(os.sched_getaffinity(0))
     for cap in a.captures:
         size = os.path.getsize(cap)
         with open(cap, "rb") as f:          # warm the page cache
@@ -103,6 +108,7 @@ def main():
         tl = {t: [] for t in threads}
         ratios = {t: [] for t in threads}
         ratios_b = {t: [] for t in threads}
+        ratios_c = {t: [] for t in threads}
         seen = {}
         pt = {p: [] for p in peers}
         pr = {p: [] for p in peers}
@@ -121,6 +127,7 @@ def main():
                                  a.extra.split()))
                 ratios[t].append(tl[t][-1][0] / fl[-1][0])
                 ratios_b[t].append(tl[t][-1][0] / fb[-1][0])
+                ratios_c[t].append(tl[t][-1][1] / (cores * fl[-1][0]))
                 seen[t] = stats_of(out)
         med = lambda xs, i: statistics.median(x[i] for x in xs)
         for t in threads:
@@ -132,20 +139,23 @@ def main():
                              wall=tw, cpu=med(tl[t], 1), rss=rss,
                              pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
                              ratio=statistics.median(ratios[t]),
-                             floor_b=med(fb, 0), ratio_b=statistics.median(ratios_b[t])))
+                             floor_b=med(fb, 0), ratio_b=statistics.median(ratios_b[t]),
+                             ratio_c=statistics.median(ratios_c[t])))
         for p in peers:
             peer_rows.append((os.path.basename(cap), p, len(pt[p]), med(pt[p], 0), med(pt[p], 1),
                               max(x[2] for x in pt[p]), statistics.median(pr[p])))
     os.unlink(out)
     hdr = ("capture", "MB", "packets", "sessions", "floor s", "floor-1M s", "tlstap s", "cpu s",
-           "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor", "x floor-1M")
+           "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor", "x floor-1M", "x cores")
     print(("%-32s" + " %10s" * (len(hdr) - 1)) % hdr)
     for r in rows:
-        print("%-32s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f %10.2f" % (
+        print("%-32s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f %10.2f %10.2f" % (
             r["capture"], r["mb"], r["packets"], r["sessions"], r["floor_wall"], r["floor_b"],
             r["wall"], r["cpu"], r["rss"], r["pps"] / 1e6, r["gbps"], r["sps"], r["ratio"],
-            r["ratio_b"]))
-    print("(median of %d alternating runs each; x floor = median of per-run wall-time ratios)" % a.runs)
+            r["ratio_b"], r["ratio_c"]))
+    print("(median of %d alternating runs each; x floor = median of per-run wall-time ratios;" % a.runs)
+    print(" x cores = median of per-run CPU time / (floor wall time x %d cores): the least" % cores)
+    print(" x floor this machine allows for the work tlstap did)")
     if peer_rows:
         print()
         print("%-32s %-12s %6s %10s %10s %10s %10s" % ("capture", "peer", "runs", "wall s", "cpu s",
