@@ -57,6 +57,7 @@ struct render {
 	bool idle, stop;
 	/* the capture's alone (it hands sessions over and frees them) */
 	_Alignas(RENDER_LINE) _Atomic uint64_t pending;   /* bytes of the sessions not yet freed */
+	unsigned tail_seen;             /* tail as last read under mu: it only grows */
 	struct tt_stats added;          /* ctx.st as last added to main's */
 	/* the render thread's, published after each record */
 	_Alignas(RENDER_LINE) _Atomic uint64_t caches, output;
@@ -233,14 +234,19 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 				if (fi->encap[d])
 					encap[d] = *fi->encap[d];
 	}
-	pthread_mutex_lock(&r->mu);
-	while (r->head - r->tail == RENDER_JOBS) {
-		wake(r);
-		r->waiters++;
-		pthread_cond_wait(&r->room, &r->mu);
-		r->waiters--;
+	/* Room is known without the lock while head is less than a ring
+	 * ahead of the tail last seen, which the lock below refreshes. */
+	if (r->head - r->tail_seen == RENDER_JOBS) {
+		pthread_mutex_lock(&r->mu);
+		while (r->head - r->tail == RENDER_JOBS) {
+			wake(r);
+			r->waiters++;
+			pthread_cond_wait(&r->room, &r->mu);
+			r->waiters--;
+		}
+		r->tail_seen = r->tail;
+		pthread_mutex_unlock(&r->mu);
 	}
-	pthread_mutex_unlock(&r->mu);
 	/* The slot at head is this thread's until head moves past it (the
 	 * render thread takes [tail, head) only): the rendered session it
 	 * held is freed and the slot filled without the lock, which the
@@ -262,6 +268,7 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 	atomic_fetch_add_explicit(&r->pending, j->mem, memory_order_relaxed);
 	pthread_mutex_lock(&r->mu);
 	r->head++;
+	r->tail_seen = r->tail;
 	/* A sleeping thread is woken for a batch, not for each record: a
 	 * wake-up is a system call on both sides.  Fewer wait for
 	 * render_kick (each second of packet time) or render_drain. */
