@@ -13,11 +13,13 @@ time).  "x cores" divides tlstap's CPU time (all its threads, user and
 system) by the floor's wall time times the cores this process may run on
 (N): the ratio tlstap would reach if its work were spread evenly over
 those cores, so the least wall-time ratio the machine allows for that much
-work; wall ratios above it are threads waiting, not work.  The floor is the plain libpcap loop (pcap_open_offline,
-pcap_next_ex); tlstap reads through a 1 MiB stdio buffer instead of
-stdio's 4 KiB, so the same loop with that buffer ("floor-1M", pcap_floor
--b) is timed too and tlstap's ratio to it printed as well.  tlstap writes its records to a temporary file, so producing the
-output is part of what is measured.
+work; wall ratios above it are threads waiting, not work.
+
+The floor is the plain libpcap loop (pcap_open_offline, pcap_next_ex);
+tlstap reads through a 1 MiB stdio buffer instead of stdio's 4 KiB, so
+the same loop with that buffer ("floor-1M", pcap_floor -b) is timed too
+and tlstap's ratio to it printed as well.  tlstap writes its records to a
+temporary file, so producing the output is part of what is measured.
 
 Peers, timed in the same rounds against the same floor: `tcpdump -w
 /dev/null` (copying every packet, every round) and, when installed, the
