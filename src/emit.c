@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -781,6 +782,27 @@ static void findings_json(struct jw *w, const struct emitter *em)
 	jw_close(w, true);
 }
 
+/* CPU time so far: the process's (every thread, user and system) and the
+ * calling thread's, the one that reads the capture (emit_stats runs
+ * there).  Beside the wall clock, whether the reading thread is the one
+ * that sets the pace (README "Performance"). */
+static void cpu_json(struct jw *w)
+{
+	struct rusage ru;
+	struct timespec ts;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return;
+	jw_open(w, "cpu", '{');
+	jw_uint(w, "user_ns", (uint64_t)ru.ru_utime.tv_sec * 1000000000u +
+			      (uint64_t)ru.ru_utime.tv_usec * 1000u);
+	jw_uint(w, "system_ns", (uint64_t)ru.ru_stime.tv_sec * 1000000000u +
+				(uint64_t)ru.ru_stime.tv_usec * 1000u);
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		jw_uint(w, "main_thread_ns", (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+	jw_close(w, true);
+}
+
 /* The process's peak resident memory (VmHWM: this address space only, so a
  * parent's size before exec does not count, unlike ru_maxrss); 0 if
  * /proc is not there. */
@@ -859,6 +881,7 @@ void emit_stats(struct tt_ctx *ctx, uint64_t ts_ns, bool final)
 	findings_json(w, ctx->em);
 	if (rss)
 		jw_uint(w, "peak_rss_bytes", rss);
+	cpu_json(w);
 	mem_json(w, st);
 	if (ctx->keylog) {
 		jw_open(w, "decryption", '{');

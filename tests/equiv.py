@@ -24,11 +24,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 CORPUS = os.path.join(os.path.dirname(TOP), "shared", "corpus")
 EXTS = (".pcap", ".pcapng", ".cap")
-# Counters that depend on the process, not on the traffic: memory, and how
+# Counters that depend on the process, not on the traffic: memory, CPU time, and how
 # the certificate caches were used (each worker has its own, so a
 # certificate seen by two workers is parsed twice; every lookup is still
 # either a parse or a hit, so that sum is compared).
-PROCESS_STATS = ("peak_rss_bytes", "memory")
+PROCESS_STATS = ("peak_rss_bytes", "memory", "cpu")
 
 
 def captures():

@@ -13,7 +13,10 @@ time).  "x cores" divides tlstap's CPU time (all its threads, user and
 system) by the floor's wall time times the cores this process may run on
 (N): the ratio tlstap would reach if its work were spread evenly over
 those cores, so the least wall-time ratio the machine allows for that much
-work; wall ratios above it are threads waiting, not work.
+work; wall ratios above it are threads waiting, not work.  "x reader"
+is the reading thread's own CPU time (tlstap.stats.cpu.main_thread_ns)
+over the floor's wall time: what the ratio would be if every other
+thread had a core of its own, the least the one-thread design allows.
 
 The floor is the plain libpcap loop (pcap_open_offline, pcap_next_ex);
 tlstap reads through a 1 MiB stdio buffer instead of stdio's 4 KiB, so
@@ -54,11 +57,11 @@ def run(cmd):
 
 
 def stats_of(path):
-    """Sessions, packets and tlstap's own peak RSS (MiB, VmHWM from its final
+    """Sessions, packets, tlstap's own peak RSS (MiB, VmHWM from its final
     stats record: wait4's ru_maxrss would include this Python process's
-    size from before the exec)."""
+    size from before the exec) and its reading thread's CPU seconds."""
     sessions = packets = 0
-    rss = 0.0
+    rss = reader = 0.0
     with open(path) as f:
         for line in f:
             r = json.loads(line)
@@ -68,7 +71,8 @@ def stats_of(path):
             elif ds == "tlstap.stats":
                 packets = r["tlstap"]["stats"]["packets"]
                 rss = r["tlstap"]["stats"].get("peak_rss_bytes", 0) / 2**20
-    return sessions, packets, rss
+                reader = r["tlstap"]["stats"].get("cpu", {}).get("main_thread_ns", 0) / 1e9
+    return sessions, packets, rss, reader
 
 
 # name: (command before the capture, after it, runs every round)
@@ -111,6 +115,7 @@ def main():
         ratios = {t: [] for t in threads}
         ratios_b = {t: [] for t in threads}
         ratios_c = {t: [] for t in threads}
+        ratios_r = {t: [] for t in threads}
         seen = {}
         pt = {p: [] for p in peers}
         pr = {p: [] for p in peers}
@@ -131,9 +136,10 @@ def main():
                 ratios_b[t].append(tl[t][-1][0] / fb[-1][0])
                 ratios_c[t].append(tl[t][-1][1] / (cores * fl[-1][0]))
                 seen[t] = stats_of(out)
+                ratios_r[t].append(seen[t][3] / fl[-1][0])
         med = lambda xs, i: statistics.median(x[i] for x in xs)
         for t in threads:
-            sessions, packets, rss = seen[t]
+            sessions, packets, rss, _ = seen[t]
             tw = med(tl[t], 0)
             rows.append(dict(capture="%s, %d thread%s" % (os.path.basename(cap), t, "s" * (t > 1)),
                              mb=size / 1e6, packets=packets,
@@ -142,22 +148,24 @@ def main():
                              pps=packets / tw, gbps=size * 8 / tw / 1e9, sps=sessions / tw,
                              ratio=statistics.median(ratios[t]),
                              floor_b=med(fb, 0), ratio_b=statistics.median(ratios_b[t]),
-                             ratio_c=statistics.median(ratios_c[t])))
+                             ratio_c=statistics.median(ratios_c[t]),
+                             ratio_r=statistics.median(ratios_r[t])))
         for p in peers:
             peer_rows.append((os.path.basename(cap), p, len(pt[p]), med(pt[p], 0), med(pt[p], 1),
                               max(x[2] for x in pt[p]), statistics.median(pr[p])))
     os.unlink(out)
     hdr = ("capture", "MB", "packets", "sessions", "floor s", "floor-1M s", "tlstap s", "cpu s",
-           "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor", "x floor-1M", "x cores")
+           "RSS MiB", "Mpkt/s", "Gbit/s", "sess/s", "x floor", "x floor-1M", "x cores", "x reader")
     print(("%-32s" + " %10s" * (len(hdr) - 1)) % hdr)
     for r in rows:
-        print("%-32s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f %10.2f %10.2f" % (
+        print("%-32s %10.1f %10d %10d %10.3f %10.3f %10.3f %10.3f %10.1f %10.2f %10.2f %10.0f %10.2f %10.2f %10.2f %10.2f" % (
             r["capture"], r["mb"], r["packets"], r["sessions"], r["floor_wall"], r["floor_b"],
             r["wall"], r["cpu"], r["rss"], r["pps"] / 1e6, r["gbps"], r["sps"], r["ratio"],
-            r["ratio_b"], r["ratio_c"]))
+            r["ratio_b"], r["ratio_c"], r["ratio_r"]))
     print("(median of %d alternating runs each; x floor = median of per-run wall-time ratios;" % a.runs)
     print(" x cores = median of per-run CPU time / (floor wall time x %d cores): the least" % cores)
-    print(" x floor this machine allows for the work tlstap did)")
+    print(" x floor this machine allows for the work tlstap did; x reader = the reading")
+    print(" thread's CPU time / floor wall time: the least with a core for every other thread)")
     if peer_rows:
         print()
         print("%-32s %-12s %6s %10s %10s %10s %10s" % ("capture", "peer", "runs", "wall s", "cpu s",
