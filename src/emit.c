@@ -790,7 +790,10 @@ static void cpu_json(struct jw *w)
 {
 	struct rusage ru;
 	struct timespec ts;
+	bool thread_clock;
 
+	/* the thread's clock first: then it is never ahead of the process's */
+	thread_clock = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0;
 	if (getrusage(RUSAGE_SELF, &ru) != 0)
 		return;
 	jw_open(w, "cpu", '{');
@@ -798,7 +801,7 @@ static void cpu_json(struct jw *w)
 			      (uint64_t)ru.ru_utime.tv_usec * 1000u);
 	jw_uint(w, "system_ns", (uint64_t)ru.ru_stime.tv_sec * 1000000000u +
 				(uint64_t)ru.ru_stime.tv_usec * 1000u);
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+	if (thread_clock)
 		jw_uint(w, "main_thread_ns", (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 	jw_close(w, true);
 }

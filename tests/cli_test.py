@@ -304,6 +304,19 @@ def report_and_views(tmp):
     check(p.returncode == 1, "--format with an unknown view is a usage error")
 
 
+def cpu_time():
+    """tlstap.stats.cpu: the reading thread's time is part of the process's,
+    and a run that reads a capture spends some of each."""
+    p = run([os.path.join(PCAPS, "tls13.pcap"), os.path.join(PCAPS, "bigendian_tls12.pcap")])
+    st = records(p, "tlstap.stats")
+    cpu = st[-1]["tlstap"]["stats"].get("cpu", {}) if st else {}
+    total = cpu.get("user_ns", 0) + cpu.get("system_ns", 0)
+    main_ns = cpu.get("main_thread_ns", 0)
+    # getrusage truncates each of its two times to the microsecond
+    check(p.returncode == 0 and total > 0 and 0 < main_ns <= total + 2000,
+          "stats.cpu: main thread %d ns within the process's %d ns" % (main_ns, total))
+
+
 def version():
     p = run(["-V"])
     out = p.stdout.decode()
@@ -326,6 +339,7 @@ def main():
         closed_pipe()
         save_failed(tmp)
         report_and_views(tmp)
+        cpu_time()
         version()
     finally:
         shutil.rmtree(tmp)
