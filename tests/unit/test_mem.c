@@ -81,7 +81,7 @@ static void sample_rate(void)
 {
 	/* no sample yet (cost 0): due at once */
 	CHECK(mem_sample_due(0, 0, 0) && mem_sample_due(5, 0, 0));
-	/* a 1.5 ms sample that ended at t=10 s: not before 64 times 1.5 ms */
+	/* a 1.5 ms sample that ended at t=10 s: not before MEM_SAMPLE_SHARE times 1.5 ms */
 	uint64_t end = 10000000000u, cost = 1500000u;
 	CHECK(!mem_sample_due(end, end, cost));
 	CHECK(!mem_sample_due(end + MEM_SAMPLE_SHARE * cost - 1, end, cost));
