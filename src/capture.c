@@ -390,12 +390,6 @@ static void live_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *dat
 		pcap_breakloop(live_handles[0]);
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* libpcap's counters of p: received, dropped, dropped by the interface
  * (enum pcap_ctr) into c; false (c untouched) when the platform cannot say. */

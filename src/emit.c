@@ -35,6 +35,7 @@
 #include "findings.h"
 #include "jw.h"
 #include "mem.h"
+#include "monoclock.h"
 #include "netsink.h"
 #include "outfile.h"
 #include "session.h"
@@ -782,6 +783,11 @@ static void findings_json(struct jw *w, const struct emitter *em)
 	jw_close(w, true);
 }
 
+static uint64_t timeval_ns(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+}
+
 /* CPU time so far: the process's (every thread, user and system) and the
  * calling thread's, the one that reads the capture (emit_stats runs
  * there).  Beside the wall clock, whether the reading thread is the one
@@ -789,20 +795,18 @@ static void findings_json(struct jw *w, const struct emitter *em)
 static void cpu_json(struct jw *w)
 {
 	struct rusage ru;
-	struct timespec ts;
+	uint64_t thread_ns;
 	bool thread_clock;
 
 	/* the thread's clock first: then it is never ahead of the process's */
-	thread_clock = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0;
+	thread_clock = clock_ns(CLOCK_THREAD_CPUTIME_ID, &thread_ns);
 	if (getrusage(RUSAGE_SELF, &ru) != 0)
 		return;
 	jw_open(w, "cpu", '{');
-	jw_uint(w, "user_ns", (uint64_t)ru.ru_utime.tv_sec * 1000000000u +
-			      (uint64_t)ru.ru_utime.tv_usec * 1000u);
-	jw_uint(w, "system_ns", (uint64_t)ru.ru_stime.tv_sec * 1000000000u +
-				(uint64_t)ru.ru_stime.tv_usec * 1000u);
+	jw_uint(w, "user_ns", timeval_ns(ru.ru_utime));
+	jw_uint(w, "system_ns", timeval_ns(ru.ru_stime));
 	if (thread_clock)
-		jw_uint(w, "main_thread_ns", (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+		jw_uint(w, "main_thread_ns", thread_ns);
 	jw_close(w, true);
 }
 

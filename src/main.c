@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../parsers/x509.h"
 #include "capture.h"
@@ -17,6 +16,7 @@
 #include "engine.h"
 #include "fragcache.h"
 #include "keylog_follow.h"
+#include "monoclock.h"
 #include "options.h"
 #include "secrets.h"
 #include "sources.h"
@@ -30,13 +30,6 @@ struct run {
 	struct engine *eng;
 };
 
-/* No packet, no packet time: the stats of such a run carry the wall clock. */
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The certificate store the session records are validated against. */
 static struct x509_ctx *trust_store(const struct tt_config *cfg, char *err, size_t errlen)

@@ -5,9 +5,9 @@
 
 #include <malloc.h>
 #include <stdatomic.h>
-#include <time.h>
 
 #include "jw.h"
+#include "monoclock.h"
 
 size_t mem_block(void *p)
 {
@@ -77,14 +77,6 @@ void mem_baseline(uint64_t budget)
 	budget_all = budget;
 }
 
-static uint64_t mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 uint64_t mem_slack_sample(void)
 {
 	uint64_t slack, t0, t1, start;
@@ -93,19 +85,19 @@ uint64_t mem_slack_sample(void)
 		return 0;   /* no budget set (unit tests) */
 	if (atomic_flag_test_and_set(&sampling))
 		return slack_now;   /* another thread is at it */
-	start = mono();
+	start = mono_ns();
 	slack = measure();
 	if (slack > budget_all / 16) {
-		t0 = mono();
+		t0 = mono_ns();
 		malloc_trim(0);
 		trims++;
-		trim_ns += mono() - t0;
+		trim_ns += mono_ns() - t0;
 		slack = measure();
 	}
 	slack_now = slack;
 	if (slack > slack_peak)
 		slack_peak = slack;
-	t1 = mono();
+	t1 = mono_ns();
 	sample_cost_ns = t1 - start;
 	sample_end_ns = t1;
 	atomic_flag_clear(&sampling);
@@ -126,7 +118,7 @@ bool mem_sample_due(uint64_t now, uint64_t last_end, uint64_t last_cost)
 
 bool mem_slack_due(void)
 {
-	return mem_sample_due(mono(), sample_end_ns, sample_cost_ns);
+	return mem_sample_due(mono_ns(), sample_end_ns, sample_cost_ns);
 }
 
 uint64_t mem_slack_share(uint64_t memcap)
