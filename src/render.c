@@ -235,7 +235,8 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 					encap[d] = *fi->encap[d];
 	}
 	/* Room is known without the lock while head is less than a ring
-	 * ahead of the tail last seen, which the lock below refreshes. */
+	 * ahead of the tail last seen, which the move of head below
+	 * refreshes. */
 	if (r->head - r->tail_seen == RENDER_JOBS) {
 		pthread_mutex_lock(&r->mu);
 		while (r->head - r->tail == RENDER_JOBS) {
@@ -244,7 +245,6 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 			pthread_cond_wait(&r->room, &r->mu);
 			r->waiters--;
 		}
-		r->tail_seen = r->tail;
 		pthread_mutex_unlock(&r->mu);
 	}
 	/* The slot at head is this thread's until head moves past it (the
