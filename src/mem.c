@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <stdatomic.h>
 
+#include "hugeheap.h"
 #include "jw.h"
 #include "monoclock.h"
 
@@ -150,6 +151,8 @@ const char *mem_part_name(enum mem_part part)
  * was shed to stay within it (README "Memory"). */
 void mem_json(struct jw *w, const struct tt_stats *st)
 {
+	uint64_t huge;
+
 	jw_open(w, "memory", '{');
 	jw_uint(w, "budget_bytes", st->mem_budget);
 	jw_uint(w, "current_bytes", mem_total(st));
@@ -161,6 +164,8 @@ void mem_json(struct jw *w, const struct tt_stats *st)
 	jw_uint(w, "slack_peak_bytes", slack_peak);
 	jw_uint(w, "trims", trims);
 	jw_uint(w, "trim_ns", trim_ns);
+	if ((huge = hugeheap_bytes()) != UINT64_MAX)
+		jw_uint(w, "huge_page_bytes", huge);
 	jw_close(w, true);
 	jw_open(w, "parts", '{');
 	for (int p = 0; p < MEM_PARTS; p++) {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,19 +354,38 @@ static void findings_config(struct tt_config *cfg, const char *path)
 	free(buf);
 }
 
+/* A warning, kept for main to print once the run goes on (options.h): a
+ * whole line, or nothing when the buffer is full. */
+__attribute__((format(printf, 2, 3)))
+static void warn(struct options *o, const char *fmt, ...)
+{
+	size_t used = strlen(o->warnings), room = sizeof o->warnings - used;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->warnings + used, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 1 >= room) {
+		o->warnings[used] = '\0';
+		return;
+	}
+	strcpy(o->warnings + used + (size_t)n, "\n");
+}
+
 /* One -o: network sinks add up (at most EMIT_SINKS_MAX); a second file,
  * "-" or unix: output replaces the first, with a warning, as a repeated
  * option does elsewhere.  False (with a message) when there are too many. */
-static bool add_output(const char **outs, unsigned *nouts, const char *spec)
+static bool add_output(struct options *o, const char *spec)
 {
 	unsigned nets = 0;
 
-	for (unsigned i = 0; i < *nouts; i++) {
-		if (netsink_is_spec(outs[i])) {
+	for (unsigned i = 0; i < o->nouts; i++) {
+		if (netsink_is_spec(o->outs[i])) {
 			nets++;
 		} else if (!netsink_is_spec(spec)) {
-			fprintf(stderr, "tlstap: warning: -o %s replaces -o %s\n", spec, outs[i]);
-			outs[i] = spec;
+			warn(o, "tlstap: warning: -o %s replaces -o %s", spec, o->outs[i]);
+			o->outs[i] = spec;
 			return true;
 		}
 	}
@@ -373,7 +393,7 @@ static bool add_output(const char **outs, unsigned *nouts, const char *spec)
 		fprintf(stderr, "tlstap: at most %d network sinks (-o)\n", EMIT_SINKS_MAX);
 		return false;
 	}
-	outs[(*nouts)++] = spec;
+	o->outs[o->nouts++] = spec;
 	return true;
 }
 
@@ -388,8 +408,7 @@ static int source_option(struct options *o, int c, const char *arg)
 	case 'r': cli_add_file(&o->cli, arg); break;
 	case 'i':
 		if (o->iface)
-			fprintf(stderr, "tlstap: warning: -i %s replaces -i %s (one interface "
-				"at a time)\n", arg, o->iface);
+			warn(o, "tlstap: warning: -i %s replaces -i %s (one interface at a time)", arg, o->iface);
 		o->iface = arg;
 		break;
 	case 'f': o->co.filter = arg; break;
@@ -407,7 +426,7 @@ static int output_option(struct options *o, struct tt_config *cfg, int c, char *
 {
 	switch (c) {
 	case 'o':
-		if (!add_output(o->outs, &o->nouts, arg))
+		if (!add_output(o, arg))
 			return OPT_BAD;
 		o->cli.out_set = true;
 		break;

@@ -41,6 +41,7 @@ struct options {
 	uint64_t stats_interval_ns;     /* --stats-interval, 0: none */
 	bool stats;                     /* tlstap.stats records (--no-stats) */
 	bool summary;                   /* --summary, or stderr is a terminal */
+	char warnings[1024];            /* lines for stderr, printed by main */
 };
 
 /* Parses argv into o and cfg (their defaults first) and checks the whole
@@ -48,7 +49,9 @@ struct options {
  * returns now: EXIT_OK after --help or -V, EXIT_USAGE after saying what
  * is wrong on stderr.  A bad number or a bad --findings-config exits the
  * process at once (EXIT_USAGE, or EXIT_INTERNAL out of memory).
- * argv's strings stay referenced by o and cfg. */
+ * argv's strings stay referenced by o and cfg.  Warnings about options
+ * that replace others are kept in o->warnings, not printed: main prints
+ * them after it may have executed itself again (hugeheap.h). */
 int options_parse(struct options *o, struct tt_config *cfg, int argc, char **argv);
 
 #endif

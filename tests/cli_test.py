@@ -9,7 +9,7 @@ directories in name order, wildcard patterns, gzip/zstd/xz captures, a
 trailing BPF expression, pcapng key logs read in the same pass (from
 standard input, compressed, in the middle of a file), -c, --duration, -q, -w, --report without a
 browser, unit suffixes, repeated -o, --fanout's checks, a closed pipe, usage
-exit codes and -V.
+exit codes, -V, and the heap on huge pages for long runs.
 """
 import gzip
 import json
@@ -317,6 +317,65 @@ def cpu_time():
           "stats.cpu: main thread %d ns within the process's %d ns" % (main_ns, total))
 
 
+def huge_page_bytes(p):
+    st = records(p, "tlstap.stats")
+    return st[-1]["tlstap"]["stats"]["memory"]["allocator"].get("huge_page_bytes") if st else None
+
+
+def syn_stream(n):
+    """n connection attempts (tls13.pcap's SYN from n addresses and ports):
+    a heap of several MiB that ends with no record."""
+    with open(os.path.join(PCAPS, "tls13.pcap"), "rb") as f:
+        data = f.read()
+    ts, _, caplen, _ = struct.unpack("<IIII", data[24:40])
+    syn = data[40:40 + caplen]
+    out = [data[:24]]
+    for i in range(n):
+        p = bytearray(syn)
+        p[28:30] = struct.pack(">H", i >> 8)          # 10.99.x.y
+        p[34:36] = struct.pack(">H", 1024 + (i & 0xff) * 200)
+        out.append(struct.pack("<IIII", ts, i % 1000000, caplen, caplen) + bytes(p))
+    return b"".join(out)
+
+
+def huge_pages(tmp):
+    """A long run puts the heap on huge pages (tlstap executes itself again
+    with glibc.malloc.hugetlb=1, README "Memory"); a short one does not;
+    GLIBC_TUNABLES naming the tunable turns it off.  Where the kernel's mode
+    is "madvise" only memory that asked gets huge pages, so the stats tell."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read()
+    except OSError:
+        mode = ""
+    with open(TLSTAP, "rb") as f:
+        sanitized = any(s in f.read() for s in (b"__asan_init", b"__tsan_init"))
+    data = syn_stream(60000)
+    path = os.path.join(tmp, "syn.pcap")
+    with open(path, "wb") as f:
+        f.write(data)
+    env = dict(os.environ)
+    env.pop("GLIBC_TUNABLES", None)
+    env.pop("LD_PRELOAD", None)
+    stream = run(["-r", "-"], input=data, env=env)
+    short = run([path], env=env)
+    off = run(["-r", "-"], input=data, env=dict(env, GLIBC_TUNABLES="glibc.malloc.hugetlb=0"))
+    for p, what in ((stream, "standard input"), (short, "a 5 MB file"), (off, "turned off")):
+        st = records(p, "tlstap.stats")
+        flows = st[-1]["tlstap"]["stats"]["flows"]["created"] if st else 0
+        check(p.returncode == 0 and flows == 60000 and not records(p)
+              and isinstance(huge_page_bytes(p), int),
+              "huge pages: %s, 60,000 connections, stats say how much (%s bytes)"
+              % (what, huge_page_bytes(p)))
+    if "[madvise]" in mode and not sanitized:
+        check(huge_page_bytes(stream) > 0, "huge pages: a stream's heap is on them (%s bytes)"
+              % huge_page_bytes(stream))
+        check(huge_page_bytes(short) == 0 and huge_page_bytes(off) == 0,
+              "huge pages: not for a small file, nor when GLIBC_TUNABLES says no")
+    else:
+        print("skip huge pages' effect: kernel mode %r%s" % (mode.strip(), ", sanitizer build" if sanitized else ""))
+
+
 def version():
     p = run(["-V"])
     out = p.stdout.decode()
@@ -335,6 +394,7 @@ def main():
         secrets_in_stream(tmp)
         filters()
         limits(tmp)
+        huge_pages(tmp)
         fanout()
         closed_pipe()
         save_failed(tmp)

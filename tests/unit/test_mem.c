@@ -1,10 +1,16 @@
 /*
  * test_mem.c - the memory budget's counters (mem.c): the allocator's chunk
  * for a request, an allocation's real size, each part's peak and the
- * total's, and how often the allocator's slack may be sampled.
+ * total's, how often the allocator's slack may be sampled, and when the
+ * heap asks for huge pages (hugeheap.c).
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "../../src/hugeheap.h"
 #include "../../src/mem.h"
 #include "tt_test.h"
 
@@ -95,11 +101,69 @@ static void sample_rate(void)
 	CHECK(mem_slack_due());
 }
 
+/* The kernel's mode file, as given. */
+static const char *mode_file(const char *text)
+{
+	static char path[] = "/tmp/tt_thp_XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/tt_thp_XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return "/nonexistent";
+	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void huge_pages(void)
+{
+	const char *madv = mode_file("always [madvise] never\n");
+	char out[64];
+	bool asan = false;
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	asan = true;   /* the sanitizer's allocator: never asked */
+#endif
+	CHECK(hugeheap_wanted(NULL, NULL, madv) == !asan);
+	CHECK(hugeheap_wanted("glibc.malloc.tcache_count=0", "", madv) == !asan);
+	/* already said, either way: the user's word, and no second exec */
+	CHECK(!hugeheap_wanted("glibc.malloc.hugetlb=0", NULL, madv));
+	CHECK(!hugeheap_wanted("glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1", NULL, madv));
+	/* another allocator or valgrind preloaded */
+	CHECK(!hugeheap_wanted(NULL, "/usr/lib/libjemalloc.so.2", madv));
+	unlink(madv);
+	CHECK(!hugeheap_wanted(NULL, NULL, madv));   /* no such file */
+	madv = mode_file("[always] madvise never\n");
+	CHECK(hugeheap_wanted(NULL, NULL, madv) == !asan);
+	unlink(madv);
+	madv = mode_file("always madvise [never]\n");
+	CHECK(!hugeheap_wanted(NULL, NULL, madv));
+	unlink(madv);
+	madv = mode_file("");
+	CHECK(!hugeheap_wanted(NULL, NULL, madv));
+	unlink(madv);
+
+	CHECK(hugeheap_env(NULL, out, sizeof out) == 0);
+	CHECK_STR(out, "glibc.malloc.hugetlb=1");
+	CHECK(hugeheap_env("", out, sizeof out) == 0);
+	CHECK_STR(out, "glibc.malloc.hugetlb=1");
+	CHECK(hugeheap_env("glibc.malloc.tcache_count=0", out, sizeof out) == 0);
+	CHECK_STR(out, "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1");
+	/* exactly fits (22 characters and the NUL), then one short */
+	CHECK(hugeheap_env(NULL, out, 23) == 0);
+	CHECK(hugeheap_env(NULL, out, 22) == -1);
+	CHECK(hugeheap_env("glibc.malloc.tcache_count=0", out, 40) == -1);
+	/* what the process has on huge pages: a figure, or "unknown" */
+	CHECK(hugeheap_bytes() != UINT64_MAX || access("/proc/self/smaps_rollup", R_OK) != 0);
+}
+
 int main(void)
 {
 	chunks();
 	peaks();
 	all_at_once();
 	sample_rate();
+	huge_pages();
 	return TT_DONE();
 }
