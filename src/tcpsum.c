@@ -5,25 +5,57 @@
  *   IPv6 pseudo-header: | src 16 | dst 16 | TCP length 4 | 0 0 0 | 6 |
  *
  * The one's complement sum does not depend on byte order (RFC 1071 2(B)):
- * words are added in host order, 32 bits at a time into 64, and the total
- * is right when it folds to 0xffff.
+ * words are added in host order, 64 bits at a time with the carry added
+ * back (one's complement addition), and the total is right when it folds
+ * to 0xffff.
  */
 #include "tcpsum.h"
 
 #include <string.h>
 
+/* The segment, 8 bytes at a time.  On x86-64 the carries go round in
+ * the carry flag (adc): 32 bytes in four instructions and the loop's two;
+ * elsewhere 64-bit words are added with their carry counted. */
 static uint64_t sum_bytes(const uint8_t *p, size_t n, uint64_t s)
 {
+	uint64_t a, b, c, d;
 	uint32_t w;
 	uint16_t h;
 
-	for (; n >= 4; p += 4, n -= 4) {
+#if defined(__x86_64__) && defined(__GNUC__)
+	for (; n >= 32; p += 32, n -= 32) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&c, p + 16, 8);
+		memcpy(&d, p + 24, 8);
+		__asm__("addq %1, %0\n\t"
+			"adcq %2, %0\n\t"
+			"adcq %3, %0\n\t"
+			"adcq %4, %0\n\t"
+			"adcq $0, %0"
+			: "+r"(s)
+			: "r"(a), "r"(b), "r"(c), "r"(d)
+			: "cc");
+	}
+#else
+	(void)b, (void)c, (void)d;
+#endif
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&a, p, 8);
+		s += a;
+		s += s < a;   /* the end-around carry */
+	}
+	if (n >= 4) {
 		memcpy(&w, p, 4);
-		s += w;
+		s += w;   /* cannot wrap: the 64-bit sum has not carried yet */
+		s += s < w;
+		p += 4;
+		n -= 4;
 	}
 	if (n >= 2) {
 		memcpy(&h, p, 2);
 		s += h;
+		s += s < h;
 		p += 2;
 		n -= 2;
 	}
@@ -31,6 +63,7 @@ static uint64_t sum_bytes(const uint8_t *p, size_t n, uint64_t s)
 		uint8_t last[2] = { p[0], 0 };
 		memcpy(&h, last, 2);
 		s += h;
+		s += s < h;
 	}
 	return s;
 }
