@@ -6,9 +6,9 @@
  * advises every heap with madvise(MADV_HUGEPAGE).  Tunables are read once,
  * when the process starts, from GLIBC_TUNABLES; no call sets them later.
  * So tlstap, when nothing says otherwise, executes itself again at once
- * with the tunable added: the same binary (/proc/self/exe), the same
- * arguments, the same descriptors and process id, before it has read an
- * option or opened a file.
+ * with the tunable added: the same binary (the file /proc/self/exe links
+ * to), the same arguments, the same descriptors and process id, before it
+ * has opened a file.
  *
  * Why: a handshake-heavy capture makes the heap grow by tens of MiB, one
  * 4 KiB page fault at a time (14,800 faults on the benchmark's
@@ -74,8 +74,9 @@ void hugeheap_reexec(char **argv)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
 	const char *env = getenv("GLIBC_TUNABLES");
-	char was[4096], val[4096];
+	char was[4096], val[4096], self[4096];
 	int saved = errno;
+	ssize_t n;
 
 	if (getauxval(AT_SECURE))
 		return;   /* glibc would drop the variable: no loop */
@@ -89,9 +90,16 @@ void hugeheap_reexec(char **argv)
 	if (hugeheap_env(env ? was : NULL, val, sizeof val) < 0 ||
 	    setenv("GLIBC_TUNABLES", val, 1) < 0)
 		return;
-	execv("/proc/self/exe", argv);
-	/* No /proc, or the binary is gone: go on with 4 KiB pages, and leave
-	 * the environment as it came. */
+	/* The binary's own path, not /proc/self/exe: the process's name (ps,
+	 * pgrep, top) comes from the file executed. */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0 && (size_t)n < sizeof self - 1) {
+		self[n] = '\0';
+		execv(self, argv);
+	}
+	/* No /proc, or the binary is gone (replaced by an upgrade: the link
+	 * then ends in " (deleted)"): go on with 4 KiB pages, and leave the
+	 * environment as it came. */
 	if (env)
 		setenv("GLIBC_TUNABLES", was, 1);
 	else

@@ -7,8 +7,9 @@
  * LD_PRELOAD is set (another allocator, valgrind), the process runs with
  * raised privileges (AT_SECURE: glibc would drop the variable) or the
  * kernel's huge pages are off, it adds glibc.malloc.hugetlb=1 to
- * GLIBC_TUNABLES and executes /proc/self/exe again with the same
- * arguments.  If that fails it returns and the run goes on as before.
+ * GLIBC_TUNABLES and executes its own binary again (the file
+ * /proc/self/exe links to, so that the process keeps its name) with the
+ * same arguments.  If that fails it returns and the run goes on as before.
  */
 #ifndef TLSTAP_HUGEHEAP_H
 #define TLSTAP_HUGEHEAP_H

@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -370,6 +371,28 @@ def huge_pages(tmp):
     if "[madvise]" in mode and not sanitized:
         check(huge_page_bytes(stream) > 0, "huge pages: a stream's heap is on them (%s bytes)"
               % huge_page_bytes(stream))
+        # executed again, the process keeps its name (ps, pgrep) and its id
+        proc = subprocess.Popen([TLSTAP, "-r", "-", "-o", os.devnull], stdin=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=TOP, env=env)
+        proc.stdin.write(data[:24])
+        proc.stdin.flush()
+        environ = comm = b""
+        for _ in range(100):
+            try:
+                with open("/proc/%d/environ" % proc.pid, "rb") as f:
+                    environ = f.read()
+                with open("/proc/%d/comm" % proc.pid, "rb") as f:
+                    comm = f.read().strip()
+            except OSError:
+                break
+            if b"glibc.malloc.hugetlb=1" in environ:
+                break
+            time.sleep(0.05)
+        proc.stdin.close()
+        rc = proc.wait(timeout=60)
+        check(rc == 0 and b"glibc.malloc.hugetlb=1" in environ
+              and comm == os.path.basename(TLSTAP).encode()[:15],
+              "huge pages: executed again with the tunable, same process id and name (%r)" % comm)
         check(huge_page_bytes(short) == 0 and huge_page_bytes(off) == 0,
               "huge pages: not for a small file, nor when GLIBC_TUNABLES says no")
     else:
