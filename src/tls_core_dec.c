@@ -36,6 +36,9 @@ enum { EARLY_NONE = 0, EARLY_ON, EARLY_OFF };
 struct core_dec {
 	struct tls13_suite suite;
 	uint8_t stage[2];               /* DK_* per flow direction */
+	bool pending[2];                /* the side's handshake secret, not in a
+					 * followed key log at the ServerHello:
+					 * looked for again at its first record */
 	bool opened[2];                 /* a record of the side opened */
 	struct tls13_keys k[2];
 	struct tls12_keys k12[2];       /* TLS <= 1.2: after the side's ChangeCipherSpec */
@@ -176,7 +179,12 @@ void core_dec_server_hello(struct session *s)
 	s->dec->suite = suite;
 	bool ok_s = side_keys(s, e, sv, KL_SERVER_HS), ok_c = side_keys(s, e, c, KL_CLIENT_HS);
 
-	if (!ok_s || !ok_c) {
+	if (ok_s != ok_c && s->ctx->kfollow) {
+		/* A followed key log may have one line of the pair and not yet
+		 * the other (its writers log each secret when they install its
+		 * key): the side's first record asks again (pending_keys). */
+		s->dec->pending[ok_s ? c : sv] = true;
+	} else if (!ok_s || !ok_c) {
 		s->ctx->st.dec_missing_secret++;
 		anom_add(&s->anom, "keylog_secret_missing");
 		if (!ok_s && !ok_c) {
@@ -386,6 +394,26 @@ bool core_dec_early(struct session *s, int dir, const struct tls_record *r, uint
 	return early_record(s, dir, r, ts);
 }
 
+/* The side's handshake secret, missing from the followed key log at the
+ * ServerHello, looked for once more now that the side's first encrypted
+ * record is here; missing still, the session says so as it would have. */
+static void pending_keys(struct session *s, int dir)
+{
+	struct core_dec *d = s->dec;
+	bool client = dir == core_client_dir(s);
+	enum keylog_label hs = client ? KL_CLIENT_HS : KL_SERVER_HS;
+	const struct keylog_entry *e;
+
+	d->pending[dir] = false;
+	e = find_entry(s, hs);
+	if (e && side_keys(s, e, dir, hs)) {
+		keep_ap(s, e, dir, client ? KL_CLIENT_AP0 : KL_SERVER_AP0);
+		return;
+	}
+	s->ctx->st.dec_missing_secret++;
+	anom_add(&s->anom, "keylog_secret_missing");
+}
+
 bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
 {
 	struct core_dec *d = s->dec;
@@ -396,6 +424,8 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	/* 0-RTT early data, then EndOfEarlyData, under the early key */
 	if (d && d->early == EARLY_ON && dir == core_client_dir(s) && early_record(s, dir, r, ts))
 		return true;
+	if (d && d->pending[dir] && (dir != core_client_dir(s) || s->srv_flight))
+		pending_keys(s, dir);
 	if (!d || d->stage[dir] == DK_NONE || !r->body || r->len > sizeof d->buf)
 		return false;
 	/* 0-RTT: client records before the server's flight are early data. */
