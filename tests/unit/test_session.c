@@ -2,16 +2,22 @@
  * Unit tests for src/session.c and src/session_emit.c: hand-built TLS
  * conversations fed the way reassembly feeds them (whole, byte by byte, in
  * random chunks, with unconsumed bytes presented again), checked through
- * the emitted tls.* object.
+ * the emitted tls.* object; and a key log followed while its writers fill it.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../parsers/tls_decrypt.h"
+#include "../../parsers/tls_keylog.h"
 #include "../../parsers/x509.h"
 #include "../../src/emit.h"
+#include "../../src/keylog_follow.h"
 #include "../../src/verdict.h"
 #include "../../src/session.h"
+#include "tt_seal.h"
 #include "tt_test.h"
 #include "tt_session.h"
 
@@ -1713,6 +1719,148 @@ static void test_tls13_early_data(void)
 	}
 }
 
+/* ---- a key log followed while its writers fill it ---- */
+
+static void hex_line(FILE *f, const char *label, const uint8_t *random, const uint8_t *sec,
+		     size_t n)
+{
+	fprintf(f, "%s ", label);
+	for (int i = 0; i < 32; i++)
+		fprintf(f, "%02x", random[i]);
+	fputc(' ', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", sec[i]);
+	fputc('\n', f);
+}
+
+static void append_secret(const char *path, const char *label, const uint8_t *random,
+			  const uint8_t *sec, size_t n)
+{
+	FILE *f = fopen(path, "a");
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	hex_line(f, label, random, sec, n);
+	fclose(f);
+}
+
+/* A handshake message (type, body of n bytes, each byte seed + i) sealed
+ * in one record under k's key at sequence seq. */
+static void sealed_msg(struct buf *out, const struct tls13_keys *k, uint64_t seq, unsigned type,
+		       size_t n, unsigned seed)
+{
+	uint8_t inner[256];
+
+	inner[0] = (uint8_t)type;
+	inner[1] = 0;
+	inner[2] = (uint8_t)(n >> 8);
+	inner[3] = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		inner[4 + i] = (uint8_t)(seed + i);
+	inner[4 + n] = 22;   /* the inner content type: handshake */
+	out->n += seal(k, seq, inner, 5 + n, out->b + out->n);
+}
+
+/* TLS 1.3, TLS_AES_256_GCM_SHA384, a key log followed (live capture).
+ * When the ServerHello is read the file holds the server's handshake
+ * secret; the client's comes (when) only after the server's flight, as
+ * OpenSSL logs each secret when it installs that key.  Then the
+ * client's first encrypted record looks again (tls_core_dec.c):
+ * when:  1, written before that record: the client's Finished is read;
+ *        0, never written: keylog_secret_missing, the Finished opaque;
+ *       -1, the same log not followed (offline): missing at once. */
+static void keylog_pending_case(const char *path, int when)
+{
+	struct ch_opts co = { .tls13 = true, .sid = sid_a, .sid_len = 32 };
+	struct sh_opts so = { .tls13 = true, .cipher = 0x1302, .sid = sid_a, .sid_len = 32 };
+	struct buf hs = { .n = 0 }, *cli = calloc(1, sizeof *cli), *srv = calloc(1, sizeof *srv),
+		   *fin = calloc(1, sizeof *fin);
+	uint8_t random[32], shs[48], chs[48];
+	struct tls13_suite su;
+	struct tls13_keys ks, kc;
+	struct keylog kl;
+	struct kfollow *kf = NULL;
+	const char *paths[1] = { path };
+	char err[256];
+	struct feeder f;
+	json_t *root, *tls;
+
+	for (int i = 0; i < 48; i++) {
+		shs[i] = (uint8_t)(0x40 + i);
+		chs[i] = (uint8_t)(0x90 + 3 * i);
+	}
+	client_hello(&hs, &co);
+	memcpy(random, hs.b + 6, 32);   /* type, length (3), version (2) */
+	hs_records(cli, &hs, 16384);
+	hs.n = 0;
+	server_hello(&hs, &so);
+	hs_records(srv, &hs, 16384);
+	ccs(srv);
+	CHECK(tls13_suite_info(0x1302, &su) && tls13_keys_init(&ks, &su, shs, 48) &&
+	      tls13_keys_init(&kc, &su, chs, 48));
+	sealed_msg(srv, &ks, 0, 8, 2, 0);       /* EncryptedExtensions: none */
+	sealed_msg(srv, &ks, 1, 20, 48, 7);     /* the server's Finished */
+	ccs(fin);
+	sealed_msg(fin, &kc, 0, 20, 48, 9);     /* the client's Finished */
+
+	fclose(fopen(path, "w"));
+	append_secret(path, "SERVER_HANDSHAKE_TRAFFIC_SECRET", random, shs, 48);
+	keylog_init(&kl);
+	kf = kfollow_open(&kl, paths, 1, when >= 0, err, sizeof err);
+	CHECK(kf != NULL);
+	ctx.keylog = &kl;
+	ctx.kfollow = when >= 0 ? kf : NULL;
+
+	feeder_init(&f, 0);
+	feed(&f, 0, cli->b, cli->n);
+	feed(&f, 1, srv->b, srv->n);
+	if (when == 1)
+		append_secret(path, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", random, chs, 48);
+	feed(&f, 0, fin->b, fin->n);
+	session_finish(f.s, f.ts);
+	root = tt_emit_root(f.s, 0);
+	tls = json_object_get(root, "tls");
+	CHECK_STR(jstr(tls, "cipher"), "TLS_AES_256_GCM_SHA384");
+	CHECK(jhas(tls, "handshake_messages", "server:encrypted_extensions") &&
+	      jhas(tls, "handshake_messages", "server:finished"));
+	if (when == 1) {
+		CHECK(jhas(tls, "handshake_messages", "client:finished"));
+		CHECK(jhas(tls, "decryption.secrets", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"));
+		CHECK(!tt_has_anomaly(tls, "keylog_secret_missing"));
+		CHECK(json_integer_value(jget(tls, "decryption.records")) == 3);
+	} else {
+		CHECK(!jhas(tls, "handshake_messages", "client:finished"));
+		CHECK(!jhas(tls, "decryption.secrets", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"));
+		CHECK(tt_has_anomaly(tls, "keylog_secret_missing"));
+		CHECK(json_integer_value(jget(tls, "decryption.records")) == 2);
+	}
+	json_decref(root);
+	feeder_done(&f);
+	ctx.keylog = NULL;
+	ctx.kfollow = NULL;
+	kfollow_free(kf);
+	keylog_free(&kl);
+	free(cli);
+	free(srv);
+	free(fin);
+}
+
+static void test_keylog_pending(void)
+{
+	char path[] = "/tmp/tt_keylog_XXXXXX";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	keylog_pending_case(path, 1);
+	keylog_pending_case(path, 0);
+	keylog_pending_case(path, -1);
+	unlink(path);
+}
+
 int main(void)
 {
 	tt_session_init();
@@ -1738,6 +1886,7 @@ int main(void)
 	test_tls13_retry_changed();
 	test_tls13_early_data();
 	test_tls12_renegotiation_seen();
+	test_keylog_pending();
 
 	tt_session_done();
 	return TT_DONE();
