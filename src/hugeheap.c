@@ -8,7 +8,7 @@
  * So tlstap, when nothing says otherwise, executes itself again at once
  * with the tunable added: the same binary (the file /proc/self/exe links
  * to), the same arguments, the same descriptors and process id, before it
- * has opened a file.
+ * has opened a capture or an output.
  *
  * Why: a handshake-heavy capture makes the heap grow by tens of MiB, one
  * 4 KiB page fault at a time (14,800 faults on the benchmark's

@@ -1,7 +1,8 @@
 /*
  * hugeheap.h - glibc's heap on transparent huge pages, asked for at start.
  *
- * hugeheap_reexec(argv), the first thing main() does: unless
+ * hugeheap_reexec(argv), which main() calls once the options are parsed,
+ * for a run long enough to gain from it (main.c heap_grows): unless
  * GLIBC_TUNABLES already names glibc.malloc.hugetlb (either way: that is
  * how a user turns this off, GLIBC_TUNABLES=glibc.malloc.hugetlb=0),
  * LD_PRELOAD is set (another allocator, valgrind), the process runs with
