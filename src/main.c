@@ -212,13 +212,11 @@ int main(int argc, char **argv)
 	static struct run r;
 	int rc = options_parse(&r.opt, &r.ctx.cfg, argc, argv);
 
-	if (rc >= 0) {
-		fputs(r.opt.warnings, stderr);
-		return rc;
-	}
-	if (heap_grows(&r.opt))
+	if (rc < 0 && heap_grows(&r.opt))
 		hugeheap_reexec(argv);   /* returns only if it did not */
 	fputs(r.opt.warnings, stderr);
+	if (rc >= 0)
+		return rc;
 	if ((rc = setup(&r)) != EXIT_OK)
 		return rc;
 	return finish(&r, run_input(&r));

@@ -408,7 +408,8 @@ static int source_option(struct options *o, int c, const char *arg)
 	case 'r': cli_add_file(&o->cli, arg); break;
 	case 'i':
 		if (o->iface)
-			warn(o, "tlstap: warning: -i %s replaces -i %s (one interface at a time)", arg, o->iface);
+			warn(o, "tlstap: warning: -i %s replaces -i %s (one interface at a time)",
+			     arg, o->iface);
 		o->iface = arg;
 		break;
 	case 'f': o->co.filter = arg; break;

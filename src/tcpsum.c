@@ -47,7 +47,7 @@ static uint64_t sum_bytes(const uint8_t *p, size_t n, uint64_t s)
 	}
 	if (n >= 4) {
 		memcpy(&w, p, 4);
-		s += w;   /* cannot wrap: the 64-bit sum has not carried yet */
+		s += w;
 		s += s < w;
 		p += 4;
 		n -= 4;

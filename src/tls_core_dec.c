@@ -120,6 +120,13 @@ static bool dec_new(struct session *s)
 	return true;
 }
 
+/* The key log lacks a secret the session needs: counted and said. */
+static void secret_missing(struct session *s)
+{
+	s->ctx->st.dec_missing_secret++;
+	anom_add(&s->anom, "keylog_secret_missing");
+}
+
 /* Keys of the side from the label's secret; false when the key log lacks it. */
 static bool side_keys(struct session *s, const struct keylog_entry *e, int dir,
 		      enum keylog_label l)
@@ -185,8 +192,7 @@ void core_dec_server_hello(struct session *s)
 		 * key): the side's first record asks again (pending_keys). */
 		s->dec->pending[ok_s ? c : sv] = true;
 	} else if (!ok_s || !ok_c) {
-		s->ctx->st.dec_missing_secret++;
-		anom_add(&s->anom, "keylog_secret_missing");
+		secret_missing(s);
 		if (!ok_s && !ok_c) {
 			core_dec_free(s);
 			return;
@@ -410,8 +416,7 @@ static void pending_keys(struct session *s, int dir)
 		keep_ap(s, e, dir, client ? KL_CLIENT_AP0 : KL_SERVER_AP0);
 		return;
 	}
-	s->ctx->st.dec_missing_secret++;
-	anom_add(&s->anom, "keylog_secret_missing");
+	secret_missing(s);
 }
 
 bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uint64_t ts)
@@ -424,12 +429,14 @@ bool core_dec_record(struct session *s, int dir, const struct tls_record *r, uin
 	/* 0-RTT early data, then EndOfEarlyData, under the early key */
 	if (d && d->early == EARLY_ON && dir == core_client_dir(s) && early_record(s, dir, r, ts))
 		return true;
-	if (d && d->pending[dir] && (dir != core_client_dir(s) || s->srv_flight))
-		pending_keys(s, dir);
-	if (!d || d->stage[dir] == DK_NONE || !r->body || r->len > sizeof d->buf)
+	if (!d)
 		return false;
 	/* 0-RTT: client records before the server's flight are early data. */
 	if (dir == core_client_dir(s) && !s->srv_flight)
+		return false;
+	if (d->pending[dir])
+		pending_keys(s, dir);
+	if (d->stage[dir] == DK_NONE || !r->body || r->len > sizeof d->buf)
 		return false;
 	record_header(r, hdr);
 	st = tls13_open(&d->k[dir], hdr, r->body, r->len, d->buf, &len, &type);
@@ -477,8 +484,7 @@ void core_dec12_ccs(struct session *s, int dir)
 		s->ctx->st.dec_sessions++;
 	ms = keylog_secret(e, KL_CLIENT_RANDOM, &len);
 	if (!ms) {
-		s->ctx->st.dec_missing_secret++;
-		anom_add(&s->anom, "keylog_secret_missing");
+		secret_missing(s);
 		return;
 	}
 	/* SSL 3.0 to TLS 1.2; a suite the version cannot carry is unsupported */
