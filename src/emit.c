@@ -242,7 +242,11 @@ bool emitter_gone(struct emitter *em)
 {
 	bool gone;
 
-	if (em->sock)
+	/* Asked every few thousand packets by the capture thread, while the
+	 * render thread holds the lock for each record it writes (and waits
+	 * there when the writer is behind).  The error is sticky, so while
+	 * there is none the answer needs no lock. */
+	if (em->sock || !em->out || !of_error(em->out))
 		return false;
 	pthread_mutex_lock(&em->lock);
 	report_write_error(em);

@@ -7,7 +7,8 @@
  *   render:  lock, wait for jobs, unlock, verdict + record for each, the
  *            session handed back, lock, tail moved on, wake whoever waits
  *            for room or for the drain
- *   capture: a slot about to be reused (or render_drain): its session freed
+ *   capture: at its next record (or render_drain), the sessions of the
+ *            jobs rendered freed
  */
 #include "render.h"
 
@@ -58,6 +59,8 @@ struct render {
 	/* the capture's alone (it hands sessions over and frees them) */
 	_Alignas(RENDER_LINE) _Atomic uint64_t pending;   /* bytes of the sessions not yet freed */
 	unsigned tail_seen;             /* tail as last read under mu: it only grows */
+	unsigned reaped;                /* jobs before it freed: reaped <= tail_seen */
+	uint64_t held_bytes;            /* room beyond RENDER_HELD while pending is below */
 	struct tt_stats added;          /* ctx.st as last added to main's */
 	/* the render thread's, published after each record */
 	_Alignas(RENDER_LINE) _Atomic uint64_t caches, output;
@@ -126,6 +129,24 @@ static void reap(struct render *r, struct job *j)
 	j->encap = NULL;
 	j->sess = NULL;
 	atomic_fetch_sub_explicit(&r->pending, j->mem, memory_order_relaxed);
+}
+
+/* The capture's: frees the sessions of the jobs rendered as of tail_seen
+ * (the render thread works on [tail, head) only). */
+static void reap_rendered(struct render *r)
+{
+	for (; r->reaped != r->tail_seen; r->reaped++)
+		reap(r, &r->ring[r->reaped % RENDER_JOBS]);
+}
+
+/* Whether another job may wait, by the tail last seen (render.h). */
+static bool room(const struct render *r)
+{
+	unsigned n = r->head - r->tail_seen;
+
+	return n < RENDER_JOBS &&
+	       (n < RENDER_HELD ||
+		atomic_load_explicit(&r->pending, memory_order_relaxed) < r->held_bytes);
 }
 
 /* Wakes the thread if it sleeps and there is work (the caller holds mu). */
@@ -215,6 +236,9 @@ struct render *render_new(struct tt_ctx *main)
 		free(r);
 		return NULL;
 	}
+	r->held_bytes = main->cfg.memcap / 16;
+	if (r->held_bytes > RENDER_HELD_BYTES)
+		r->held_bytes = RENDER_HELD_BYTES;
 	main->x509_share = &r->share;
 	main->hello_frags = NULL;
 	return r;
@@ -234,18 +258,23 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 				if (fi->encap[d])
 					encap[d] = *fi->encap[d];
 	}
-	/* Room is known without the lock while head is less than a ring
-	 * ahead of the tail last seen, which the move of head below
-	 * refreshes. */
-	if (r->head - r->tail_seen == RENDER_JOBS) {
+	/* Room is known without the lock by the tail last seen, which the
+	 * move of head below refreshes; without room, the tail is read again
+	 * and, until it moves, waited for.  The sessions rendered meanwhile
+	 * are freed outside the lock, which the render thread wants at the
+	 * end of each batch. */
+	reap_rendered(r);
+	while (!room(r)) {
 		pthread_mutex_lock(&r->mu);
-		while (r->head - r->tail == RENDER_JOBS) {
+		while (r->tail == r->tail_seen) {
 			wake(r);
 			r->waiters++;
 			pthread_cond_wait(&r->room, &r->mu);
 			r->waiters--;
 		}
+		r->tail_seen = r->tail;
 		pthread_mutex_unlock(&r->mu);
+		reap_rendered(r);
 	}
 	/* The slot at head is this thread's until head moves past it (the
 	 * render thread takes [tail, head) only): the rendered session it
@@ -253,8 +282,7 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 	 * render thread wants at the end of each batch.  Freeing a session
 	 * under it made that thread wait for the lock, and both sides then
 	 * paid a futex call (about 200 a run of handshake.pcap, each way). */
-	j = &r->ring[r->head % RENDER_JOBS];
-	reap(r, j);     /* rendered: head - RENDER_JOBS < tail */
+	j = &r->ring[r->head % RENDER_JOBS];   /* reaped: head - RENDER_JOBS < reaped */
 	j->ep = *fi->ep;
 	j->ct = *fi->ct;
 	j->encap = encap;
@@ -300,9 +328,9 @@ void render_drain(struct render *r, struct tt_stats *st)
 		r->waiters--;
 	}
 	now = r->ctx.st;
+	r->tail_seen = r->tail;
 	pthread_mutex_unlock(&r->mu);
-	for (unsigned i = 0; i < RENDER_JOBS; i++)
-		reap(r, &r->ring[i]);
+	reap_rendered(r);
 	/* The memory parts are the capture's to set (render_bytes). */
 	for (size_t f = 0; f < nf; f++)
 		if (f < m0 || f >= m1)

@@ -18,8 +18,15 @@
  * capture only the output (under the emitter's lock, as the workers do)
  * and the certificate store (under struct x509_share's lock).
  *
- * At most RENDER_JOBS sessions wait: a capture faster than its records
- * waits for room, so memory stays bounded.  The thread sleeps when it has
+ * RENDER_HELD sessions may always wait, and up to RENDER_JOBS while the
+ * waiting ones hold less than a sixteenth of the memory budget (at most
+ * RENDER_HELD_BYTES): a capture faster than its records then waits for
+ * room, so memory stays bounded.  The room beyond RENDER_HELD is for the
+ * start of a run, when every chain is new to the certificate store and
+ * its validation makes records several times dearer than later; with 256
+ * the capture waited there for a twentieth of the run on corpus-handshake.
+ * The capture frees rendered sessions as soon as it sees them rendered
+ * (at its next record), so only waiting ones hold memory.  The thread sleeps when it has
  * nothing to do, and is woken for RENDER_BATCH records at a time (or by
  * render_kick and render_drain).  Records keep the order in which
  * they were pushed; before writing anything else (stats, a flush, a reopen)
@@ -36,7 +43,9 @@
 #include "config.h"
 #include "flowinfo.h"
 
-#define RENDER_JOBS 256u
+#define RENDER_JOBS 4096u
+#define RENDER_HELD 256u
+#define RENDER_HELD_BYTES (16u << 20)
 #define RENDER_BATCH 32u     /* records that wake the thread */
 
 struct render;
