@@ -26,12 +26,12 @@
  * its validation makes records several times dearer than later; with 256
  * the capture waited there for a twentieth of the run on corpus-handshake.
  * The capture frees rendered sessions as soon as it sees them rendered
- * (at its next record), so only waiting ones hold memory.  The thread sleeps when it has
- * nothing to do, and is woken for RENDER_BATCH records at a time (or by
- * render_kick and render_drain).  Records keep the order in which
- * they were pushed; before writing anything else (stats, a flush, a reopen)
- * the capture thread calls render_drain, so the stream reads as it did
- * when one thread wrote it.
+ * (at its next record), so only waiting ones hold memory.  The thread
+ * sleeps when it has nothing to do, and is woken for RENDER_BATCH records
+ * at a time (or by render_kick and render_drain).  Records keep the order
+ * in which they were pushed; before writing anything else (stats, a
+ * flush, a reopen) the capture thread calls render_drain, so the stream
+ * reads as it did when one thread wrote it.
  */
 #ifndef TLSTAP_RENDER_H
 #define TLSTAP_RENDER_H
