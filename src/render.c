@@ -244,7 +244,7 @@ struct render *render_new(struct tt_ctx *main)
 		free(r);
 		return NULL;
 	}
-	r->held_bytes = main->cfg.memcap / 16;
+	r->held_bytes = main->cfg.memcap / 64;
 	if (r->held_bytes > RENDER_HELD_BYTES)
 		r->held_bytes = RENDER_HELD_BYTES;
 	main->x509_share = &r->share;

@@ -19,7 +19,7 @@
  * and the certificate store (under struct x509_share's lock).
  *
  * RENDER_HELD sessions may always wait, and up to RENDER_JOBS while the
- * waiting ones hold less than a sixteenth of the memory budget (at most
+ * waiting ones hold less than a sixty-fourth of the memory budget (at most
  * RENDER_HELD_BYTES): a capture faster than its records then waits for
  * room, so memory stays bounded.  The room beyond RENDER_HELD is for the
  * start of a run, when every chain is new to the certificate store and
@@ -45,7 +45,7 @@
 
 #define RENDER_JOBS 4096u
 #define RENDER_HELD 256u
-#define RENDER_HELD_BYTES (16u << 20)
+#define RENDER_HELD_BYTES (4u << 20)
 #define RENDER_BATCH 32u     /* records that wake the thread */
 
 struct render;

@@ -7,7 +7,8 @@ on the same capture in the same run.
 For each capture, after one warm-up read (page cache), the floor and tlstap
 (once per --threads value: 1 is the single-threaded default, 2 and more
 worker threads) run in turn, N rounds (default 5).  Printed per capture and
-thread count: median wall and CPU time, peak RSS, packets/s, Gbit/s,
+thread count: median wall and CPU time, peak RSS (the largest of the
+runs: it depends on how far the render thread fell behind), packets/s, Gbit/s,
 sessions/s, and the median of the per-round ratios tlstap/floor (wall
 time).  "x cores" divides tlstap's CPU time (all its threads, user and
 system) by the floor's wall time times the cores this process may run on
@@ -135,7 +136,10 @@ def main():
                 ratios[t].append(tl[t][-1][0] / fl[-1][0])
                 ratios_b[t].append(tl[t][-1][0] / fb[-1][0])
                 ratios_c[t].append(tl[t][-1][1] / (cores * fl[-1][0]))
-                seen[t] = stats_of(out)
+                st = stats_of(out)
+                if t in seen and seen[t][2] > st[2]:
+                    st = (st[0], st[1], seen[t][2], st[3])
+                seen[t] = st
                 ratios_r[t].append(seen[t][3] / fl[-1][0])
         med = lambda xs, i: statistics.median(x[i] for x in xs)
         for t in threads:
