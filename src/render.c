@@ -285,11 +285,11 @@ void render_push(struct render *r, const struct flow_info *fi, struct session *s
 		reap_rendered(r);
 	}
 	/* The slot at head is this thread's until head moves past it (the
-	 * render thread takes [tail, head) only): the rendered session it
-	 * held is freed and the slot filled without the lock, which the
-	 * render thread wants at the end of each batch.  Freeing a session
-	 * under it made that thread wait for the lock, and both sides then
-	 * paid a futex call (about 200 a run of handshake.pcap, each way). */
+	 * render thread takes [tail, head) only): it is filled without the
+	 * lock, which the render thread wants at the end of each batch.
+	 * Freeing sessions under it made that thread wait for the lock, and
+	 * both sides then paid a futex call (about 200 a run of
+	 * handshake.pcap, each way). */
 	j = &r->ring[r->head % RENDER_JOBS];   /* reaped: head - RENDER_JOBS < reaped */
 	j->ep = *fi->ep;
 	j->ct = *fi->ct;
