@@ -60,7 +60,8 @@ struct render {
 	_Alignas(RENDER_LINE) _Atomic uint64_t pending;   /* bytes of the sessions not yet freed */
 	unsigned tail_seen;             /* tail as last read under mu: it only grows */
 	unsigned reaped;                /* jobs before it freed: reaped <= tail_seen */
-	uint64_t held_bytes;            /* room beyond RENDER_HELD while pending is below */
+	uint64_t bound;                 /* room beyond RENDER_HELD while pending is below */
+	uint64_t held_bytes;            /* the bound after the first RENDER_JOBS records */
 	struct tt_stats added;          /* ctx.st as last added to main's */
 	/* the render thread's, published after each record */
 	_Alignas(RENDER_LINE) _Atomic uint64_t caches, output;
@@ -142,13 +143,14 @@ static void reap_rendered(struct render *r)
 }
 
 /* Whether another job may wait, by the tail last seen (render.h). */
-static bool room(const struct render *r)
+static bool room(struct render *r)
 {
 	unsigned n = r->head - r->tail_seen;
 
+	if (r->tail_seen >= RENDER_JOBS)
+		r->bound = r->held_bytes;       /* past the first round, for good */
 	return n < RENDER_JOBS &&
-	       (n < RENDER_HELD ||
-		atomic_load_explicit(&r->pending, memory_order_relaxed) < r->held_bytes);
+	       (n < RENDER_HELD || atomic_load_explicit(&r->pending, memory_order_relaxed) < r->bound);
 }
 
 /* Wakes the thread if it sleeps and there is work (the caller holds mu). */
@@ -247,6 +249,9 @@ struct render *render_new(struct tt_ctx *main)
 	r->held_bytes = main->cfg.memcap / 64;
 	if (r->held_bytes > RENDER_HELD_BYTES)
 		r->held_bytes = RENDER_HELD_BYTES;
+	r->bound = main->cfg.memcap / 16;
+	if (r->bound > RENDER_START_BYTES)
+		r->bound = RENDER_START_BYTES;
 	main->x509_share = &r->share;
 	main->hello_frags = NULL;
 	return r;

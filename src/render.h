@@ -20,11 +20,15 @@
  *
  * RENDER_HELD sessions may always wait, and up to RENDER_JOBS while the
  * waiting ones hold less than a sixty-fourth of the memory budget (at most
- * RENDER_HELD_BYTES): a capture faster than its records then waits for
- * room, so memory stays bounded.  The room beyond RENDER_HELD is for the
- * start of a run, when every chain is new to the certificate store and
- * its validation makes records several times dearer than later; with 256
- * the capture waited there for a twentieth of the run on corpus-handshake.
+ * RENDER_HELD_BYTES; a sixteenth, at most RENDER_START_BYTES, until
+ * RENDER_JOBS records are written): a capture faster than its records
+ * then waits for room, so memory stays bounded.  The room beyond
+ * RENDER_HELD is above all for the start of a run, when every chain is
+ * new to the certificate store and its validation makes records several
+ * times dearer than later; with 256 the capture waited there for a
+ * twentieth of the run on corpus-handshake.  Later a larger bound only
+ * raised the peak RSS (a render thread behind in the middle of a run
+ * fills the ring when the connections' state is at its largest).
  * The capture frees rendered sessions as soon as it sees them rendered
  * (at its next record), so only waiting ones hold memory.  The thread
  * sleeps when it has nothing to do, and is woken for RENDER_BATCH records
@@ -46,6 +50,7 @@
 #define RENDER_JOBS 4096u
 #define RENDER_HELD 256u
 #define RENDER_HELD_BYTES (4u << 20)
+#define RENDER_START_BYTES (16u << 20)
 #define RENDER_BATCH 32u     /* records that wake the thread */
 
 struct render;
