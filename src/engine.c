@@ -103,6 +103,18 @@ void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *dat
 		pipeline_packet(e->pl, dlt, ts_ns, data, caplen, wirelen);
 }
 
+bool engine_prefetch_key(const struct engine *e, int dlt, const uint8_t *data, uint32_t caplen,
+			 uint32_t *hash)
+{
+	return !e->wk && pipeline_prefetch_key(e->pl, dlt, data, caplen, hash);
+}
+
+void engine_prefetch_flow(const struct engine *e, uint32_t hash)
+{
+	if (!e->wk)
+		pipeline_prefetch_flow(e->pl, hash);
+}
+
 void engine_source(struct engine *e, uint32_t source)
 {
 	if (e->wk)

@@ -29,6 +29,12 @@ void engine_free(struct engine *e);
 /* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
 void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *data,
 		   uint32_t caplen, uint32_t wirelen);
+/* Looks ahead at packets after the one about to be given to engine_packet
+ * (pipeline.h's pipeline_prefetch_key and pipeline_prefetch_flow); for one
+ * thread only (with worker threads: false, and the flow's is not called). */
+bool engine_prefetch_key(const struct engine *e, int dlt, const uint8_t *data, uint32_t caplen,
+			 uint32_t *hash);
+void engine_prefetch_flow(const struct engine *e, uint32_t hash);
 /* The packets from now on come from this source (sources.h): a flow is
  * named by its first packet's. */
 void engine_source(struct engine *e, uint32_t source);

@@ -153,12 +153,10 @@ static bool ep_eq(const struct flow_endpoints *x, int a, const struct flow_endpo
  * one run (same a * k for different a) are not those of another: with the
  * words xored with seed halves first, two addresses collide only for seeds
  * that nobody outside the process knows. */
-static uint64_t ep_hash(uint64_t seed, const uint8_t addr[16], uint16_t port)
+static inline uint64_t ep_hash_words(uint64_t seed, uint64_t a, uint64_t b, uint16_t port)
 {
-	uint64_t a, b, x;
+	uint64_t x;
 
-	memcpy(&a, addr, 8);
-	memcpy(&b, addr + 8, 8);
 	a ^= seed;
 	b ^= seed >> 32 | seed << 32;
 	a *= 0x9e3779b97f4a7c15ull;
@@ -169,15 +167,29 @@ static uint64_t ep_hash(uint64_t seed, const uint8_t addr[16], uint16_t port)
 	return x ^ (x >> 29);
 }
 
-/* flow_pair_hash(), inlined where every packet pays for it. */
-static inline uint32_t pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa,
-				 const uint8_t b[16], uint16_t pb, uint16_t vlan)
+static uint64_t ep_hash(uint64_t seed, const uint8_t addr[16], uint16_t port)
 {
-	uint64_t h = ep_hash(seed, a, pa) + ep_hash(seed, b, pb) + (uint64_t)vlan * 0x9e3779b1u;
+	uint64_t a, b;
+
+	memcpy(&a, addr, 8);
+	memcpy(&b, addr + 8, 8);
+	return ep_hash_words(seed, a, b, port);
+}
+
+static inline uint32_t pair_mix(uint64_t ha, uint64_t hb, uint16_t vlan)
+{
+	uint64_t h = ha + hb + (uint64_t)vlan * 0x9e3779b1u;
 
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ull;
 	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* flow_pair_hash(), inlined where every packet pays for it. */
+static inline uint32_t pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa,
+				 const uint8_t b[16], uint16_t pb, uint16_t vlan)
+{
+	return pair_mix(ep_hash(seed, a, pa), ep_hash(seed, b, pb), vlan);
 }
 
 uint32_t flow_pair_hash(uint64_t seed, const uint8_t a[16], uint16_t pa, const uint8_t b[16],
@@ -540,6 +552,37 @@ static struct flow *expand(struct flow_table *t, uint32_t ref, uint32_t h)
 	}
 	compact_free(t, ref, h);
 	return f;
+}
+
+/* An IPv4 address as the first word of its 16-byte form (the rest zero),
+ * read straight from the packet: no key to build in memory first (a
+ * 4-byte store read back as 8 bytes stalls the load). */
+static inline uint64_t v4_word(const uint8_t p[4])
+{
+	const uint8_t w[8] = { p[0], p[1], p[2], p[3], 0, 0, 0, 0 };
+	uint64_t a;
+
+	memcpy(&a, w, 8);
+	return a;
+}
+
+uint32_t flow_bucket_prefetch_v4(const struct flow_table *t, const uint8_t src[4], uint16_t sport,
+				 const uint8_t dst[4], uint16_t dport, uint16_t vlan)
+{
+	uint32_t h = pair_mix(ep_hash_words(t->seed, v4_word(src), 0, sport),
+			      ep_hash_words(t->seed, v4_word(dst), 0, dport), vlan);
+
+	__builtin_prefetch(&t->bucket[h & t->mask]);
+	return h;
+}
+
+void flow_prefetch(const struct flow_table *t, uint32_t hash)
+{
+	const struct flow *f = t->bucket[hash & t->mask];
+
+	if (f)
+		for (size_t i = 0; i < sizeof *f; i += 64)
+			__builtin_prefetch((const char *)f + i);
 }
 
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)

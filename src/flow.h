@@ -112,6 +112,16 @@ void flow_table_free(struct flow_table *t);
  * A flow kept compact comes back as a struct flow at the head of
  * FLOW_QUIET (NULL without memory: it is then dropped). */
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);
+/* A look ahead in two steps, for packets a little later than the one in
+ * hand (hints only: nothing changes, and a wrong hash costs nothing but
+ * the cache lines).  flow_bucket_prefetch_v4: the hash of an IPv4 key
+ * (addresses as on the wire, tunnel key 0, vlan as in the key), whose slot
+ * of the table the CPU is asked to bring in.  flow_prefetch, a packet
+ * later: the flow that slot leads to (the head of its chain), which a
+ * flow_lookup of that key will most likely find. */
+uint32_t flow_bucket_prefetch_v4(const struct flow_table *t, const uint8_t src[4], uint16_t sport,
+				 const uint8_t dst[4], uint16_t dport, uint16_t vlan);
+void flow_prefetch(const struct flow_table *t, uint32_t hash);
 /* A new flow with side 0 = key's first endpoint; NULL on ENOMEM. */
 struct flow *flow_insert(struct flow_table *t, const struct flow_endpoints *key);
 /* Mark the flow as just seen: it moves to the head of list `which`

@@ -122,6 +122,29 @@ static uint32_t order(const struct pcap_map *m, uint32_t v)
 	return m->swapped ? __builtin_bswap32(v) : v;
 }
 
+const uint8_t *pmap_peek(const struct pcap_map *m, unsigned ahead, uint32_t *caplen)
+{
+	uint64_t at = m->off - m->wstart;
+	const uint8_t *h;
+	uint32_t n = 0;
+
+	if (!m->win || m->off < m->wstart || !ahead)
+		return NULL;
+	for (;;) {
+		if (at + PMAP_REC > m->wlen)
+			return NULL;
+		h = m->win + at + 8;   /* the record's caplen, read as pmap_next does */
+		n = order(m, (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3]);
+		if (n > m->wlen - at - PMAP_REC)
+			return NULL;
+		if (--ahead == 0)
+			break;
+		at += PMAP_REC + n;
+	}
+	*caplen = n;
+	return m->win + at + PMAP_REC;
+}
+
 int pmap_next(struct pcap_map *m, struct pmap_pkt *pkt)
 {
 	uint32_t sec, frac, caplen, len;

@@ -54,6 +54,12 @@ void pmap_start(struct pcap_map *m, int fd, uint64_t size, uint32_t snaplen);
  * the rest of the file, from m->off, to libpcap. */
 int pmap_next(struct pcap_map *m, struct pmap_pkt *pkt);
 
+/* The bytes of the record `ahead` records after the one pmap_next gave
+ * last (1: the next one), and their number in *caplen, if they and the
+ * records before them are in the window already; else NULL.  Reads
+ * nothing and moves nothing: a look ahead. */
+const uint8_t *pmap_peek(const struct pcap_map *m, unsigned ahead, uint32_t *caplen);
+
 /* Frees the window; fd stays the caller's. */
 void pmap_close(struct pcap_map *m);
 

@@ -390,6 +390,39 @@ static void flow_key(const struct pkt *p, uint8_t proto, bool vlan, struct flow_
 	key->tkey = p->tkey;
 }
 
+bool pipeline_prefetch_key(const struct pipeline *pl, int dlt, const uint8_t *d, uint32_t n,
+			   uint32_t *hash)
+{
+	uint32_t off = 14, ihl;
+	uint16_t vlan = 0;
+	unsigned et;
+
+	if (dlt != 1 /* DLT_EN10MB */ || n < 14 + 20 + 4)
+		return false;
+	et = (unsigned)d[12] << 8 | d[13];
+	if (et == 0x8100) {
+		if (pl->ctx->cfg.vlan_tracking)
+			vlan = (uint16_t)(((unsigned)d[14] << 8 | d[15]) & 0x0fff);
+		et = (unsigned)d[16] << 8 | d[17];
+		off = 18;
+	}
+	if (et != 0x0800 || n < off + 20)
+		return false;
+	ihl = (uint32_t)(d[off] & 15) * 4;
+	if (d[off] >> 4 != 4 || ihl < 20 || d[off + 9] != 6 || (d[off + 6] & 0x3f) || d[off + 7] ||
+	    n < off + ihl + 4)
+		return false;   /* not IPv4, not TCP, a fragment, or cut short */
+	d += off;
+	*hash = flow_bucket_prefetch_v4(pl->ft, d + 12, (uint16_t)((unsigned)d[ihl] << 8 | d[ihl + 1]),
+					d + 16, (uint16_t)((unsigned)d[ihl + 2] << 8 | d[ihl + 3]), vlan);
+	return true;
+}
+
+void pipeline_prefetch_flow(const struct pipeline *pl, uint32_t hash)
+{
+	flow_prefetch(pl->ft, hash);
+}
+
 /* The record is out: keep only the counters from here on. */
 static void emit_decided(struct pipeline *pl, struct flow *f)
 {

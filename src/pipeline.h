@@ -20,6 +20,15 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx);
 /* One captured packet of link type dlt (DLT_* value as libpcap gives it). */
 void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 		     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* A look ahead at packets after the one about to be given (flow.h's two
+ * steps): pipeline_prefetch_key sets *hash to the hash of a packet's
+ * connection and has its table slot brought in, or returns false for
+ * anything but the common case (Ethernet, at most one 802.1Q tag, IPv4,
+ * TCP); pipeline_prefetch_flow, a packet later, has the flow brought in.
+ * Hints: they change nothing that is seen. */
+bool pipeline_prefetch_key(const struct pipeline *pl, int dlt, const uint8_t *data,
+			   uint32_t caplen, uint32_t *hash);
+void pipeline_prefetch_flow(const struct pipeline *pl, uint32_t hash);
 /* The same for a packet already decoded (decode_packet, its counters
  * already in ctx->st): the worker threads get packets decoded by the
  * reader, which needed the headers to shard them.  *p points into the

@@ -6,7 +6,8 @@
  * pipeline does after flow_remove().  Then the keyed hash, and the endpoint
  * model each flow carries (tcptrack.c): ISN candidates and anchoring, RST
  * acceptance (RFC 5961), the window, checksum modes, TTL and the ACK flag.
- * Last, the compact form of connections without payload.
+ * Last, the compact form of connections without payload, and the look
+ * ahead's hash (flow_bucket_prefetch_v4).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -525,6 +526,33 @@ static void test_seeded_hash(void)
 	struct flow *f = flow_insert(t, &k);
 	struct flow_endpoints r = rev(&k);
 	CHECK(f && side_of(t, &k, f) == 0 && side_of(t, &r, f) == 1);
+	drain(t);
+	flow_table_free(t);
+}
+
+/* The look ahead's hash of an IPv4 connection, made from the wire's
+ * addresses, is the one its flow was filed under, from either end, with
+ * and without a VLAN; prefetching any hash, of a flow or of an empty slot,
+ * changes nothing. */
+static void test_prefetch_hash(void)
+{
+	struct flow_table *t = flow_table_new(100, 0xfeedface);
+	struct flow_endpoints k = v4(0x0a000001, 40000, 0xc0a80001, 443);
+	struct flow_endpoints kv = with_vlan(v4(0x0a000002, 40001, 0xc0a80001, 443), 0x123);
+	struct flow *f = flow_insert(t, &k), *fv = flow_insert(t, &kv);
+
+	CHECK(f && fv);
+	if (!f || !fv)
+		return;
+	CHECK(flow_bucket_prefetch_v4(t, k.addr[0], 40000, k.addr[1], 443, 0) == f->hash);
+	CHECK(flow_bucket_prefetch_v4(t, k.addr[1], 443, k.addr[0], 40000, 0) == f->hash);
+	CHECK(flow_bucket_prefetch_v4(t, kv.addr[0], 40001, kv.addr[1], 443, 0x123) == fv->hash);
+	CHECK(flow_bucket_prefetch_v4(t, kv.addr[0], 40001, kv.addr[1], 443, 0) != fv->hash);
+	CHECK(flow_bucket_prefetch_v4(t, k.addr[0], 40001, k.addr[1], 443, 0) != f->hash);
+	for (uint32_t h = 0; h < 4096; h++)
+		flow_prefetch(t, h);
+	flow_prefetch(t, f->hash);
+	CHECK(flow_count(t) == 2 && side_of(t, &k, f) == 0 && side_of(t, &kv, fv) == 0);
 	drain(t);
 	flow_table_free(t);
 }
@@ -1065,6 +1093,7 @@ int main(void)
 {
 	test_clock();
 	test_seeded_hash();
+	test_prefetch_hash();
 	test_isn();
 	test_rst();
 	test_window();

@@ -1,7 +1,9 @@
 /*
  * test_pcap_map.c - classic pcap records read in place: both byte orders,
  * both time resolutions, every truncated file, records longer than the
- * snapshot, and records across the mapped window's edge.
+ * snapshot, and records across the mapped window's edge; the look ahead
+ * (pmap_peek) gives the next record's bytes, or the one after, only when
+ * they are whole in the window, and moves nothing.
  */
 #include "tt_test.h"
 
@@ -124,7 +126,22 @@ static void test_prefixes(bool be, bool nano)
 		while (whole < 3 && ends[whole + 1] <= n)
 			whole++;
 		while (pmap_next(&m, &p) == 1) {
+			const uint8_t *ahead;
+			uint32_t an = 0;
+			uint64_t at = m.off;
 			got++;
+			/* What peek shows is the next record, whole within the file's n
+			 * bytes; it moves nothing. */
+			if ((ahead = pmap_peek(&m, 1, &an))) {
+				CHECK(got < 3 && ends[got + 1] <= n);
+				CHECK(an == (got == 1 ? 0u : 70u));
+				CHECK(an == 0 || ahead[0] == 3);
+			}
+			/* Two ahead: the third record, after the first only. */
+			if ((ahead = pmap_peek(&m, 2, &an)))
+				CHECK(got == 1 && ends[3] <= n && an == 70 && ahead[0] == 3);
+			CHECK(!pmap_peek(&m, 0, &an));
+			CHECK(m.off == at);
 			if (got == 1)
 				CHECK(p.caplen == 5 && p.len == 60 && bytes_ok(&p, 1) &&
 				      p.ts_ns == 100000000000ull + (nano ? 7 : 7000));
@@ -203,11 +220,25 @@ static void test_windows(void)
 	fd = as_file(f, f->n);
 	CHECK(pmap_format(&m, f->b, 24));
 	pmap_start(&m, fd, f->n, 65535);
-	for (unsigned k = 0; k < i; k++)
+	const uint8_t *ahead = NULL;
+	unsigned peeked = 0;
+	for (unsigned k = 0; k < i; k++) {
+		uint32_t an;
 		if (pmap_next(&m, &p) != 1 || p.caplen != 60000 || !bytes_ok(&p, (uint8_t)k) ||
 		    p.ts_ns != (uint64_t)k * 1000000000u)
 			bad++;
+		if (ahead && p.data != ahead)
+			bad++;   /* the record peek showed is the one that came */
+		if ((ahead = pmap_peek(&m, 1, &an)) != NULL) {
+			struct pmap_pkt q = { 0, an, an, ahead };
+			peeked++;
+			if (an != 60000 || !bytes_ok(&q, (uint8_t)(k + 1)))
+				bad++;
+		}
+	}
 	CHECK(bad == 0);
+	/* Most records are seen ahead; those across a window's edge are not. */
+	CHECK(peeked > i / 2 && peeked < i - 1);
 	CHECK(pmap_next(&m, &p) == 0 && m.off == f->n);
 	pmap_close(&m);
 	close(fd);
