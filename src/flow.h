@@ -116,8 +116,8 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key,
  * hand (hints only: nothing changes, and a wrong hash costs nothing but
  * the cache lines).  flow_bucket_prefetch_v4: the hash of an IPv4 key
  * (addresses as on the wire, tunnel key 0, vlan as in the key), whose slot
- * of the table the CPU is asked to bring in.  flow_prefetch, a packet
- * later: the flow that slot leads to (the head of its chain), which a
+ * of the table the CPU is asked to bring in.  flow_prefetch, a packet or
+ * two later: the flow that slot leads to (the head of its chain), which a
  * flow_lookup of that key will most likely find. */
 uint32_t flow_bucket_prefetch_v4(const struct flow_table *t, const uint8_t src[4], uint16_t sport,
 				 const uint8_t dst[4], uint16_t dport, uint16_t vlan);

@@ -24,7 +24,8 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
  * steps): pipeline_prefetch_key sets *hash to the hash of a packet's
  * connection and has its table slot brought in, or returns false for
  * anything but the common case (Ethernet, at most one 802.1Q tag, IPv4,
- * TCP); pipeline_prefetch_flow, a packet later, has the flow brought in.
+ * TCP); pipeline_prefetch_flow, a packet or two later, has the flow
+ * brought in.
  * Hints: they change nothing that is seen. */
 bool pipeline_prefetch_key(const struct pipeline *pl, int dlt, const uint8_t *data,
 			   uint32_t caplen, uint32_t *hash);
