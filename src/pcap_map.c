@@ -125,16 +125,16 @@ static uint32_t order(const struct pcap_map *m, uint32_t v)
 const uint8_t *pmap_peek(const struct pcap_map *m, unsigned ahead, uint32_t *caplen)
 {
 	uint64_t at = m->off - m->wstart;
-	const uint8_t *h;
 	uint32_t n = 0;
 
 	if (!m->win || m->off < m->wstart || !ahead)
 		return NULL;
 	for (;;) {
-		if (at + PMAP_REC > m->wlen)
+		/* the record's caplen, read as pmap_next does */
+		struct cur c = cur_make(m->win + at, at < m->wlen ? m->wlen - (size_t)at : 0);
+		if (!cur_skip(&c, 8) || !cur_u32(&c, &n) || !cur_skip(&c, 4))
 			return NULL;
-		h = m->win + at + 8;   /* the record's caplen, read as pmap_next does */
-		n = order(m, (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3]);
+		n = order(m, n);
 		if (n > m->wlen - at - PMAP_REC)
 			return NULL;
 		if (--ahead == 0)

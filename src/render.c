@@ -60,8 +60,9 @@ struct render {
 	_Alignas(RENDER_LINE) _Atomic uint64_t pending;   /* bytes of the sessions not yet freed */
 	unsigned tail_seen;             /* tail as last read under mu: it only grows */
 	unsigned reaped;                /* jobs before it freed: reaped <= tail_seen */
-	uint64_t bound;                 /* room beyond RENDER_HELD while pending is below */
-	uint64_t held_bytes;            /* the bound after the first RENDER_JOBS records */
+	/* room beyond RENDER_HELD while pending is below: start_bytes for the
+	 * first RENDER_JOBS records, held_bytes after */
+	uint64_t start_bytes, held_bytes;
 	struct tt_stats added;          /* ctx.st as last added to main's */
 	/* the render thread's, published after each record */
 	_Alignas(RENDER_LINE) _Atomic uint64_t caches, output;
@@ -143,14 +144,13 @@ static void reap_rendered(struct render *r)
 }
 
 /* Whether another job may wait, by the tail last seen (render.h). */
-static bool room(struct render *r)
+static bool room(const struct render *r)
 {
 	unsigned n = r->head - r->tail_seen;
+	uint64_t bound = r->tail_seen >= RENDER_JOBS ? r->held_bytes : r->start_bytes;
 
-	if (r->tail_seen >= RENDER_JOBS)
-		r->bound = r->held_bytes;       /* past the first round, for good */
 	return n < RENDER_JOBS &&
-	       (n < RENDER_HELD || atomic_load_explicit(&r->pending, memory_order_relaxed) < r->bound);
+	       (n < RENDER_HELD || atomic_load_explicit(&r->pending, memory_order_relaxed) < bound);
 }
 
 /* Wakes the thread if it sleeps and there is work (the caller holds mu). */
@@ -249,9 +249,9 @@ struct render *render_new(struct tt_ctx *main)
 	r->held_bytes = main->cfg.memcap / 64;
 	if (r->held_bytes > RENDER_HELD_BYTES)
 		r->held_bytes = RENDER_HELD_BYTES;
-	r->bound = main->cfg.memcap / 16;
-	if (r->bound > RENDER_START_BYTES)
-		r->bound = RENDER_START_BYTES;
+	r->start_bytes = main->cfg.memcap / 16;
+	if (r->start_bytes > RENDER_START_BYTES)
+		r->start_bytes = RENDER_START_BYTES;
 	main->x509_share = &r->share;
 	main->hello_frags = NULL;
 	return r;
