@@ -78,17 +78,16 @@ static enum tls_status parse_record(struct tls_stream *st, const uint8_t *p, siz
 				    struct tls_stream_out *out, size_t *used)
 {
 	enum tls_status s1, s2;
-	size_t need = 0;
 
 	out->sslv2 = false;
 	if (st->sslv2) {
 		out->sslv2 = true;
-		return tls_sslv2_record_parse(p, n, &out->rec, used, &need);
+		return tls_sslv2_record_parse(p, n, &out->rec, used, &st->need);
 	}
-	s1 = tls_record_parse(p, n, &out->rec, used, &need);
+	s1 = tls_record_parse(p, n, &out->rec, used, &st->need);
 	if (s1 != TLS_BAD || st->any_tls)
 		return s1;
-	s2 = tls_sslv2_record_parse(p, n, &out->rec, used, &need);
+	s2 = tls_sslv2_record_parse(p, n, &out->rec, used, &st->need);
 	if (s2 == TLS_OK)
 		out->sslv2 = true;
 	return s2;
@@ -102,6 +101,7 @@ enum tls_stream_ev tls_stream_next(struct tls_stream *st, const uint8_t *p, size
 	*used = 0;
 	out->skipped = 0;
 	out->bad = false;
+	st->need = 0;
 	if (st->not_tls) {
 		*used = n;
 		return TLS_STREAM_NOT_TLS;
@@ -123,7 +123,8 @@ enum tls_stream_ev tls_stream_next(struct tls_stream *st, const uint8_t *p, size
 		return resync_scan(st, p, n, used, out);
 	s = parse_record(st, p, n, out, used);
 	if (s == TLS_NEED_MORE)
-		return *used = 0, TLS_STREAM_NEED_MORE;
+		return *used = 0, TLS_STREAM_NEED_MORE;   /* (st->need says how much) */
+	st->need = 0;
 	if (s == TLS_BAD) {
 		*used = 0;
 		if (!st->any_tls) {

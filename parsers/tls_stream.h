@@ -59,6 +59,9 @@ struct tls_stream {
 	bool resync_bad;        /* ... because a record was invalid, not a gap */
 	uint64_t resync_skipped;/* bytes skipped while resynchronising */
 	uint32_t records;
+	size_t need;            /* after NEED_MORE from a record header: the bytes
+				 * from the call's p + *used that the record takes
+				 * in all (header and fragment); 0 otherwise */
 };
 
 struct tls_stream_out {

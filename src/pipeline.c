@@ -59,6 +59,12 @@ static size_t sink_data(void *u, int dir, const uint8_t *p, size_t n, uint64_t t
 	return session_push(k->f->sess, dir, p, n, ts);
 }
 
+static size_t sink_want(void *u, int dir)
+{
+	struct sinkctx *k = u;
+	return session_want(k->f->sess, dir);
+}
+
 static void sink_gap(void *u, int dir, uint64_t missing, uint64_t ts)
 {
 	struct sinkctx *k = u;
@@ -203,7 +209,7 @@ void pl_end_flow(struct pipeline *pl, struct flow *f)
 
 	if (f->sess) {
 		struct sinkctx sc = { pl, f };
-		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
+		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc, sink_want };
 		for (int d = 0; d < 2 && f->rd; d++)
 			if (!f->rd[d].stopped && session_wants_data(f->sess))
 				reasm_flush(&f->rd[d], d, f->ct.last_ns, &pl->mem, &k);
@@ -784,7 +790,7 @@ static void tcp(struct pipeline *pl, struct pkt *p, uint64_t ts)
 		/* (built here: most packets of a long connection come after
 		 * its record, with no bytes to hand on) */
 		struct sinkctx sc = { pl, f };
-		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc };
+		struct reasm_sink k = { sink_data, sink_gap, sink_anomaly, sink_fin, &sc, sink_want };
 		feed(pl, f, side, p, take, ts, &k);
 	} else
 		note_only(f, side, p, take, ts);

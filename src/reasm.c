@@ -90,7 +90,7 @@ static void pend_release(struct reasm_dir *d, struct reasm_mem *m)
 	m->used -= d->pend_cap;
 	block_put(m, d->pend, d->pend_cap);
 	d->pend = NULL;
-	d->pend_len = d->pend_cap = 0;
+	d->pend_len = d->pend_cap = d->want = 0;
 }
 
 void reasm_start(struct reasm_dir *d, uint32_t seq)
@@ -246,53 +246,88 @@ static void conflict(struct reasm_mem *m, const struct reasm_sink *k)
 	k->anomaly(k->u, "tcp_overlap_conflict");
 }
 
-/* Hand in-order bytes to the sink, keeping what it does not consume. */
-static void deliver_run(struct reasm_dir *d, int dir, const uint8_t *p, size_t n, uint64_t ts,
-			struct reasm_mem *m, const struct reasm_sink *k)
+/* After the sink left bytes unconsumed: how many it needs, from the first
+ * of them, before it can take any (0: it cannot tell). */
+static size_t sink_want(const struct reasm_sink *k, int dir)
 {
-	size_t used;
+	return k->want ? k->want(k->u, dir) : 0;
+}
+
+/* Make pend hold `goal` bytes: the sink's want at once when it told one
+ * (one allocation and no copy for a record spread over many segments),
+ * otherwise doubling from 4 KiB.  False if it stopped for want of room.
+ * (Out of line: deliver_run() stays small enough to be inlined into the
+ * per-segment path.) */
+__attribute__((noinline)) static bool pend_room(struct reasm_dir *d, size_t goal, struct reasm_mem *m,
+		      const struct reasm_sink *k)
+{
+	size_t cap = d->pend_cap ? d->pend_cap : 4096;
+	uint8_t *np;
+
+	if (goal < d->want)
+		goal = d->want;
+	if (!d->pend_cap && goal > cap)
+		cap = goal;
+	while (cap < goal)
+		cap *= 2;
+	if (!room(d, m, cap - d->pend_cap, k))
+		return false;
+	np = d->pend ? realloc(d->pend, cap) : block_get(m, cap);
+	if (!np) {
+		stop(d, m, "reasm_memcap", k);
+		return false;
+	}
+	m->used += cap - d->pend_cap;
+	d->pend = np;
+	d->pend_cap = cap;
+	return true;
+}
+
+/* Hand in-order bytes to the sink, keeping what it does not consume.  With
+ * bytes waiting and a want from the sink, it is called again only once
+ * that many are there, and given no more than that: the rest of the
+ * segment is then offered where it lies. */
+static inline void deliver_run(struct reasm_dir *d, int dir, const uint8_t *p, size_t n,
+			       uint64_t ts, struct reasm_mem *m, const struct reasm_sink *k)
+{
+	size_t used, take;
 
 	if (!d->stopped)
 		remember(d, p, n, m);
 	d->next_seq += (uint32_t)n;
 	d->next_off += n;
-	if (d->stopped || !n)
-		return;
-	if (d->pend_len == 0) {
-		/* Fast path: parse where the bytes lie. */
-		used = k->data(k->u, dir, p, n, ts);
-		if (used >= n || d->stopped)
-			return;
-		p += used;
-		n -= used;
-	}
-	if (d->pend_len + n > d->pend_cap) {
-		size_t cap = d->pend_cap ? d->pend_cap : 4096;
-		uint8_t *np;
-		while (cap < d->pend_len + n)
-			cap *= 2;
-		if (!room(d, m, cap - d->pend_cap, k))
-			return;
-		np = d->pend ? realloc(d->pend, cap) : block_get(m, cap);
-		if (!np) {
-			stop(d, m, "reasm_memcap", k);
-			return;
+	while (n && !d->stopped) {
+		if (d->pend_len == 0) {
+			/* Fast path: parse where the bytes lie. */
+			used = k->data(k->u, dir, p, n, ts);
+			if (used >= n || d->stopped)
+				return;
+			p += used;
+			n -= used;
+			d->want = sink_want(k, dir);
 		}
-		m->used += cap - d->pend_cap;
-		d->pend = np;
-		d->pend_cap = cap;
+		take = n;
+		if (d->want > d->pend_len && d->want - d->pend_len < n)
+			take = d->want - d->pend_len;
+		if (d->pend_len + take > d->pend_cap && !pend_room(d, d->pend_len + take, m, k))
+			return;
+		memcpy(d->pend + d->pend_len, p, take);
+		d->pend_len += take;
+		p += take;
+		n -= take;
+		if (d->pend_len < d->want)
+			return;   /* (n is 0) */
+		used = k->data(k->u, dir, d->pend, d->pend_len, ts);
+		if (d->stopped)
+			return;
+		if (used >= d->pend_len) {
+			pend_release(d, m);
+			continue;
+		}
+		memmove(d->pend, d->pend + used, d->pend_len - used);
+		d->pend_len -= used;
+		d->want = sink_want(k, dir);
 	}
-	memcpy(d->pend + d->pend_len, p, n);
-	d->pend_len += n;
-	used = k->data(k->u, dir, d->pend, d->pend_len, ts);
-	if (d->stopped)
-		return;
-	if (used >= d->pend_len) {
-		pend_release(d, m);
-		return;
-	}
-	memmove(d->pend, d->pend + used, d->pend_len - used);
-	d->pend_len -= used;
 }
 
 /* In-order bytes: a waiting FIN they run across was not the sender's, and

@@ -29,6 +29,10 @@ struct reasm_sink {
 	void (*anomaly)(void *u, const char *code);
 	void (*fin)(void *u, int dir, uint64_t ts);
 	void *u;
+	/* Optional (NULL: not known): after data() left bytes unconsumed, how
+	 * many bytes, from the first of them, it needs before it can consume
+	 * any; data() is not called again with fewer. */
+	size_t (*want)(void *u, int dir);
 };
 
 #define REASM_BLOCK_MIN 256      /* the pool's sizes: REASM_BLOCK_MIN << 0 .. 4 */
@@ -80,6 +84,8 @@ struct reasm_dir {
 	uint64_t fin_off;
 	uint8_t *pend;           /* delivered but not consumed */
 	size_t pend_len, pend_cap;
+	size_t want;             /* the sink takes nothing until pend holds this
+	                          * many (its want callback; 0 unknown) */
 	struct reasm_seg *ooo;   /* out of order, sorted by offset */
 	size_t ooo_bytes;
 	uint64_t seen_end;       /* highest offset the sender was seen to reach */

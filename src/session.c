@@ -108,14 +108,30 @@ static bool on_stream_event(struct session *s, int dir, enum tls_stream_ev ev,
 
 size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns)
 {
+	struct pre_state *pre;
+	size_t used;
+
 	if ((dir != 0 && dir != 1) || !tls_core_wants_data(s))
 		return n;
+	s->want[dir] = 0;
 	if (s->pre && (!s->d[dir].pre_tls || s->d[dir].wrapped)) {
 		if (n)
 			tls_core_bytes(s, dir);
 		return sess_pre_push(s, dir, p, n, ts_ns);
 	}
-	return sess_records_push(s, dir, p, n, ts_ns);
+	pre = s->pre;
+	used = sess_records_push(s, dir, p, n, ts_ns);
+	/* What the record stream still needs counts from p + used, where the
+	 * caller's unconsumed bytes start, unless the bytes went to a prelude
+	 * started just now (its own buffer). */
+	if (used < n && s->pre == pre && s->rs[dir].need > n - used)
+		s->want[dir] = (uint32_t)s->rs[dir].need;
+	return used;
+}
+
+size_t session_want(const struct session *s, int dir)
+{
+	return (dir == 0 || dir == 1) ? s->want[dir] : 0;
 }
 
 size_t sess_records_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns)

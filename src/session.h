@@ -38,6 +38,12 @@ void session_pool_free(struct tt_ctx *ctx);
 
 /* In-order stream bytes of direction dir at packet time ts_ns.  Returns bytes consumed. */
 size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns);
+/* After session_push() left bytes unconsumed: how many bytes, counted from
+ * the first of them, it needs before another push can consume any (the
+ * whole of a record whose header it has read), or 0 if it cannot tell.  A
+ * push of fewer would return 0 and change nothing, so reassembly may wait
+ * until that many are buffered. */
+size_t session_want(const struct session *s, int dir);
 /* `missing` bytes of direction dir will never arrive (loss, snaplen, memcap). */
 void session_gap(struct session *s, int dir, uint64_t missing, uint64_t ts_ns);
 void session_tcp_event(struct session *s, int dir, enum tcp_event ev, uint64_t ts_ns);

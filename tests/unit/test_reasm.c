@@ -43,12 +43,17 @@ static void make_stream(void)
 
 /* ---- the recording sink ---- */
 
-enum take { TAKE_ALL, TAKE_NONE, TAKE_UNIT, TAKE_MAX };
+enum take { TAKE_ALL, TAKE_NONE, TAKE_UNIT, TAKE_MAX, TAKE_REC };
 
 struct rec {
 	int dir;                 /* the direction this sink serves */
 	enum take take;
-	size_t unit;             /* TAKE_UNIT: whole multiples; TAKE_MAX: at most */
+	size_t unit;             /* TAKE_UNIT: whole multiples; TAKE_MAX: at most;
+	                          * TAKE_REC: whole records of 1 to unit bytes */
+	size_t fixed;            /* TAKE_REC: records of this many bytes instead */
+	bool want_on;            /* TAKE_REC: the sink tells reassembly its want */
+	size_t promised;         /* the want told with the held bytes */
+	size_t short_offers;     /* offers of fewer bytes than that */
 	uint8_t *out;            /* every consumed byte, in order */
 	size_t len, cap;
 	uint8_t *held;           /* the last offer's unconsumed tail */
@@ -85,6 +90,24 @@ static void grow(uint8_t **b, size_t *cap, size_t need)
 	*cap = c;
 }
 
+/* TAKE_REC: the length of the record that starts after `at` consumed
+ * bytes (a function of `at`, so that every cut of the stream agrees). */
+static size_t rec_len(const struct rec *r, size_t at)
+{
+	if (r->fixed)
+		return r->fixed;
+	return 1 + (size_t)(((uint64_t)at * 0x9e3779b97f4a7c15ull) >> 40) % r->unit;
+}
+
+static size_t on_want(void *u, int dir)
+{
+	struct rec *r = u;
+
+	(void)dir;
+	r->promised = r->want_on && r->take == TAKE_REC ? rec_len(r, r->len) : 0;
+	return r->promised;
+}
+
 static size_t on_data(void *u, int dir, const uint8_t *p, size_t n, uint64_t ts)
 {
 	struct rec *r = u;
@@ -110,7 +133,15 @@ static size_t on_data(void *u, int dir, const uint8_t *p, size_t n, uint64_t ts)
 	case TAKE_MAX:
 		take = n < r->unit ? n : r->unit;
 		break;
+	case TAKE_REC:
+		if (r->promised && n < r->promised)
+			r->short_offers++;
+		take = 0;
+		while (take + rec_len(r, r->len + take) <= n)
+			take += rec_len(r, r->len + take);
+		break;
 	}
+	r->promised = 0;
 	grow(&r->out, &r->cap, r->len + take);
 	if (take)
 		memcpy(r->out + r->len, p, take);
@@ -138,6 +169,7 @@ static void on_gap(void *u, int dir, uint64_t missing, uint64_t ts)
 	/* Bytes held before a hole are abandoned with it (reasm.c). */
 	r->abandoned += r->held_len;
 	r->held_len = 0;
+	r->promised = 0;
 }
 
 static void on_anomaly(void *u, const char *code)
@@ -169,7 +201,7 @@ static void rec_free(struct rec *r)
 
 static struct reasm_sink sink_for(struct rec *r)
 {
-	struct reasm_sink k = { on_data, on_gap, on_anomaly, on_fin, r };
+	struct reasm_sink k = { on_data, on_gap, on_anomaly, on_fin, r, on_want };
 	return k;
 }
 
@@ -1027,25 +1059,38 @@ static void test_random(void)
 		shuffle(segs, n, it % 10 == 9 ? 48 : WINDOW, &s);
 
 		mem_init(64ull << 20, 256u << 10);
-		switch (it % 3) {
+		switch (it % 4) {
 		case 0:
 			f = fix_init(isn, it & 1, TAKE_ALL, 0);
 			break;
 		case 1:
 			f = fix_init(isn, it & 1, TAKE_UNIT, 1 + rng_below(&s, 300));
 			break;
-		default:
+		case 2:
 			f = fix_init(isn, it & 1, TAKE_MAX, 1 + rng_below(&s, 2000));
+			break;
+		default:
+			f = fix_init(isn, it & 1, TAKE_REC, 1 + rng_below(&s, 3000));
+			f.r.want_on = (it / 4) & 1;
 			break;
 		}
 		for (uint32_t i = 0; i < n; i++)
 			feed(&f, isn + segs[i].off, S + segs[i].off, segs[i].len,
 			     segs[i].fin, i);
 
-		ok = f.r.len + f.r.held_len == TOTAL && out_is(&f.r, 0, 0, f.r.len) &&
-		     held_is(&f.r, f.r.len);
+		/* (a sink that told its want has not been offered the last
+		 * bytes of an unfinished record: reassembly holds them) */
+		ok = f.r.len + (f.r.want_on ? f.d.pend_len : f.r.held_len) == TOTAL &&
+		     out_is(&f.r, 0, 0, f.r.len) && held_is(&f.r, f.r.len);
 		if (f.r.take == TAKE_ALL && f.r.len != TOTAL)
 			ok = false;
+		if (f.r.take == TAKE_REC) {
+			/* every whole record consumed, want or not */
+			size_t end = 0;
+			while (end + rec_len(&f.r, end) <= TOTAL)
+				end += rec_len(&f.r, end);
+			ok = ok && f.r.len == end && f.r.short_offers == 0;
+		}
 		ok = ok && f.r.bad_offers == 0 && f.r.bad_dir == 0;
 		ok = ok && f.r.ngaps == 0 && f.r.nanom == 0 && st.reasm_gaps == 0;
 		ok = ok && f.r.fins == 1 && f.r.fin_at == f.r.len;
@@ -1062,6 +1107,54 @@ static void test_random(void)
 		}
 		rec_free(&f.r);
 	}
+}
+
+/* A sink that tells what it needs (TLS: the whole record whose header it
+ * read) is offered its bytes again only once that many are there, and no
+ * more of them: 16,389-byte records in 1,448-byte segments take two offers
+ * each instead of one a segment, the buffer is sized for the record at
+ * once, and the bytes after a record are offered where they lie.  What is
+ * consumed is the same either way. */
+static void test_want(void)
+{
+	size_t offers[2] = { 0, 0 }, consumed[2] = { 0, 0 };
+
+	for (int w = 0; w < 2; w++) {
+		mem_init(1 << 22, 1 << 20);
+		struct fix f = fix_init(7, 0, TAKE_REC, 0);
+		f.r.fixed = 16389;
+		f.r.want_on = w;
+		for (size_t off = 0; off < 40000; off += 1448) {
+			feed_s(&f, off, off + 1448 <= 40000 ? 1448 : 40000 - off, false);
+			if (off == 0 && w)
+				CHECK(f.d.pend_cap == 16389 && f.d.want == 16389);
+			CHECK(f.d.pend_cap <= (w ? 16389u : 32768u));
+		}
+		CHECK(f.r.len == 2 * 16389 && out_is(&f.r, 0, 0, f.r.len) && held_is(&f.r, f.r.len));
+		CHECK(f.r.short_offers == 0 && f.r.bad_offers == 0 && over == 0);
+		offers[w] = f.r.offers;
+		consumed[w] = f.r.len;
+		CHECK(fix_done(&f));
+	}
+	CHECK(consumed[0] == consumed[1]);
+	/* (without: every segment, and the first twice: where it lies, then
+	 * from the buffer; with: the first, and each record's last segment
+	 * twice: the record from the buffer, the rest where it lies) */
+	CHECK(offers[0] == 29 && offers[1] == 5);
+
+	/* A gap drops the held bytes and the want with them: the bytes after
+	 * it are offered at once, and what they leave sets a new want. */
+	mem_init(1 << 22, 1 << 20);
+	struct fix f = fix_init(7, 0, TAKE_REC, 0);
+	f.r.fixed = 3000;
+	f.r.want_on = true;
+	feed_s(&f, 0, 1000, false);
+	CHECK(f.d.want == 3000 && f.d.pend_len == 1000 && f.r.offers == 1);
+	feed_s(&f, 2000, 500, false);
+	ack(&f, 7 + 2500);
+	CHECK(f.r.ngaps == 1 && f.r.abandoned == 1000 && f.r.offers == 2);
+	CHECK(f.d.want == 3000 && f.d.pend_len == 500 && held_is(&f.r, 2000));
+	CHECK(fix_done(&f));
 }
 
 /* Hostile input under tight limits: segments, ACKs and flushes at random
@@ -1316,6 +1409,7 @@ int main(void)
 	test_stop_free();
 	test_before_start();
 	test_random();
+	test_want();
 	test_hostile();
 	test_history_pool();
 	reasm_mem_release(&mem);

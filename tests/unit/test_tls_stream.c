@@ -3,7 +3,8 @@
  * cut from a byte stream, sniffing, SSLv2 first records, invalid records
  * and resynchronisation, gaps, the resync limit; and every truncated prefix
  * of each valid stream (need-more or a record, never a crash or a record
- * past the prefix).
+ * past the prefix; a need-more's count is more than the prefix holds, inside
+ * the stream, and enough for the next step).
  */
 #include <stdlib.h>
 
@@ -150,6 +151,19 @@ static void prefixes(const uint8_t *full, size_t n)
 			else
 				CHECK(ev == TLS_STREAM_TLS || ev == TLS_STREAM_NEED_MORE);
 			off += used;
+			if (ev == TLS_STREAM_NEED_MORE && st.need) {
+				/* what it says it needs: more than it has, within
+				 * the stream, and enough to move on with */
+				struct tls_stream again = st;
+				size_t u2;
+				enum tls_stream_ev ev2;
+				CHECK(st.need > k - off && off + st.need <= n);
+				ev2 = next(&again, full + off, st.need, &u2, &o);
+				CHECK(ev2 == TLS_STREAM_RECORD ||
+				      (ev2 == TLS_STREAM_NEED_MORE && again.need > st.need));
+			} else if (ev != TLS_STREAM_NEED_MORE) {
+				CHECK(st.need == 0);
+			}
 			if (ev == TLS_STREAM_NEED_MORE || off == k || ++rounds > 8)
 				break;
 		}
