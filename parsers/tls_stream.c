@@ -14,6 +14,8 @@
  */
 #include "tls_stream.h"
 
+#include <string.h>
+
 #include "cursor.h"
 
 /* A record header that could start a record: type 20-24, version 3.0-3.4,
@@ -43,7 +45,16 @@ static enum tls_stream_ev resync_scan(struct tls_stream *st, const uint8_t *p, s
 	size_t i, len, len2;
 
 	for (i = 0; i + TLS_RECORD_HDR <= n; i++) {
+		/* A header's second byte is 3 (its version's major): memchr
+		 * finds the next place one may start, so the encrypted bytes
+		 * after a gap cost a vector compare, not a header test each. */
+		const uint8_t *v = memchr(p + i + 1, 3, n - TLS_RECORD_HDR + 1 - i);
 		size_t next;
+		if (!v) {
+			i = n - TLS_RECORD_HDR + 1;
+			break;
+		}
+		i = (size_t)(v - p) - 1;
 		if (!plausible_header(p + i, n - i, &len))
 			continue;
 		next = i + TLS_RECORD_HDR + len;

@@ -132,6 +132,76 @@ static void test_gap_and_limit(void)
 	}
 }
 
+/* The resync scan, as a byte-by-byte reference: the first offset where a
+ * plausible header starts (and, in view, a plausible one follows it), as
+ * tls_stream.c defines them; or where nothing further can start one. */
+static bool ref_plausible(const uint8_t *p, size_t n, size_t *len)
+{
+	size_t l;
+
+	if (n < 5 || p[0] < 20 || p[0] > 24 || p[1] != 3 || p[2] > 4)
+		return false;
+	l = (size_t)p[3] << 8 | (size_t)p[4];
+	if (l == 0 || l > TLS_MAX_RECORD || (p[0] == 20 && l != 1) || (p[0] == 21 && l < 2))
+		return false;
+	*len = l;
+	return true;
+}
+
+static size_t ref_scan(const uint8_t *p, size_t n, bool *found)
+{
+	size_t i, len, len2;
+
+	*found = false;
+	for (i = 0; i + 5 <= n; i++) {
+		if (!ref_plausible(p + i, n - i, &len))
+			continue;
+		if (i + 5 + len + 5 <= n && !ref_plausible(p + i + 5 + len, n - i - 5 - len, &len2))
+			continue;
+		*found = true;
+		return i;
+	}
+	return i;
+}
+
+/* After a gap in a known-TLS stream, over random bytes rich in 3s and
+ * header-like runs, at every length: the scan stops where the reference
+ * does, resynchronised or not. */
+static void test_resync_scan(void)
+{
+	static uint8_t buf[600];
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	int bad = 0;
+
+	for (int it = 0; it < 400; it++) {
+		for (size_t i = 0; i < sizeof buf; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[i] = (uint8_t)(x >> 56);
+			if ((x & 7) == 0)
+				buf[i] = 3;
+			else if ((x & 31) == 1)
+				buf[i] = (uint8_t)(20 + (x >> 8) % 5);
+			else if ((x & 63) == 2)
+				buf[i] = 0;
+		}
+		for (size_t n = 0; n <= sizeof buf; n += 1 + (size_t)(it % 7)) {
+			struct tls_stream st = { 0 };
+			struct tls_stream_out o;
+			size_t used, want;
+			bool found;
+			enum tls_stream_ev ev;
+
+			st.known_tls = st.any_tls = st.sniffed = true;
+			tls_stream_gap(&st);
+			ev = next(&st, buf, n, &used, &o);
+			want = ref_scan(buf, n, &found);
+			if (used != want || (ev == TLS_STREAM_RESYNCED) != found)
+				bad++;
+		}
+	}
+	CHECK(bad == 0);
+}
+
 /* Every prefix of a valid stream: need-more, or events inside the prefix. */
 static void prefixes(const uint8_t *full, size_t n)
 {
@@ -179,6 +249,7 @@ int main(void)
 	test_not_tls();
 	test_invalid_resync();
 	test_gap_and_limit();
+	test_resync_scan();
 	prefixes(two, sizeof two);
 	prefixes(v2hello, sizeof v2hello);
 	return TT_DONE();
