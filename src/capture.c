@@ -280,7 +280,7 @@ static int read_in_place(struct reading *r, pcap_t *p, struct pcap_map *pm)
 	 * cache misses were a tenth of the reading thread's time on
 	 * handshake-heavy captures. */
 	bool look = engine_workers(r->e) == 0, known[LOOK_AHEAD] = { false };
-	uint32_t hash[LOOK_AHEAD], n;
+	uint32_t hash[LOOK_AHEAD] = { 0 }, n;
 	const uint8_t *ahead;
 	unsigned i = 0;
 
@@ -292,6 +292,10 @@ static int read_in_place(struct reading *r, pcap_t *p, struct pcap_map *pm)
 		unsigned next = (i + 1) % LOOK_AHEAD;
 		if (known[next])
 			engine_prefetch_flow(r->e, hash[next]);
+		/* slot i holds this packet's hash, asked for LOOK_AHEAD
+		 * packets ago: its lookup starts from it */
+		if (look)
+			engine_hint(r->e, known[i], hash[i]);
 		known[i] = look && (ahead = pmap_peek(pm, LOOK_AHEAD, &n)) &&
 			   engine_prefetch_key(r->e, dlt, ahead, n, &hash[i]);
 		i = next;

@@ -115,6 +115,12 @@ void engine_prefetch_flow(const struct engine *e, uint32_t hash)
 		pipeline_prefetch_flow(e->pl, hash);
 }
 
+void engine_hint(struct engine *e, bool known, uint32_t hash)
+{
+	if (!e->wk)
+		pipeline_hint(e->pl, known, hash);
+}
+
 void engine_source(struct engine *e, uint32_t source)
 {
 	if (e->wk)

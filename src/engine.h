@@ -35,6 +35,9 @@ void engine_packet(struct engine *e, int dlt, uint64_t ts_ns, const uint8_t *dat
 bool engine_prefetch_key(const struct engine *e, int dlt, const uint8_t *data, uint32_t caplen,
 			 uint32_t *hash);
 void engine_prefetch_flow(const struct engine *e, uint32_t hash);
+/* Before engine_packet: that packet's hash from engine_prefetch_key, when
+ * it was known (pipeline_hint). */
+void engine_hint(struct engine *e, bool known, uint32_t hash);
 /* The packets from now on come from this source (sources.h): a flow is
  * named by its first packet's. */
 void engine_source(struct engine *e, uint32_t source);

@@ -600,6 +600,15 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key,
 	return NULL;
 }
 
+struct flow *flow_lookup_hinted(struct flow_table *t, const struct flow_endpoints *key,
+				uint32_t hint, int *side)
+{
+	for (struct flow *f = t->bucket[hint & t->mask]; f; f = f->hnext)
+		if (f->hash == hint && same(f, key, side))
+			return f;
+	return flow_lookup(t, key, side);
+}
+
 static uint64_t compact_seen(const struct compact *c)
 {
 	return ((uint64_t)c->first_hi << 32 | c->first_lo) + c->last_d;

@@ -112,6 +112,12 @@ void flow_table_free(struct flow_table *t);
  * A flow kept compact comes back as a struct flow at the head of
  * FLOW_QUIET (NULL without memory: it is then dropped). */
 struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side);
+/* The same, given the key's hash as flow_bucket_prefetch_v4 made it for
+ * the look ahead: the chain it names is searched first, and only when the
+ * flow is not there is the key hashed again (a wrong hint finds nothing:
+ * each flow is compared with the key in full). */
+struct flow *flow_lookup_hinted(struct flow_table *t, const struct flow_endpoints *key,
+				uint32_t hint, int *side);
 /* A look ahead in two steps, for packets a little later than the one in
  * hand (hints only: nothing changes, and a wrong hash costs nothing but
  * the cache lines).  flow_bucket_prefetch_v4: the hash of an IPv4 key

@@ -429,6 +429,12 @@ void pipeline_prefetch_flow(const struct pipeline *pl, uint32_t hash)
 	flow_prefetch(pl->ft, hash);
 }
 
+void pipeline_hint(struct pipeline *pl, bool known, uint32_t hash)
+{
+	pl->hint_ok = known;
+	pl->hint = hash;
+}
+
 /* The record is out: keep only the counters from here on. */
 static void emit_decided(struct pipeline *pl, struct flow *f)
 {
@@ -555,7 +561,10 @@ static struct flow *flow_of(struct pipeline *pl, const struct pkt *p, int *side)
 	bool syn = p->flags & TCP_SYN, ack = p->flags & TCP_ACK;
 
 	flow_key(p, 6, pl->ctx->cfg.vlan_tracking, &key);
-	f = flow_lookup(pl->ft, &key, side);
+	if (pl->hint_ok)
+		f = flow_lookup_hinted(pl->ft, &key, pl->hint, side);
+	else
+		f = flow_lookup(pl->ft, &key, side);
 	if (f && syn && !ack && new_connection(f, *side, p)) {
 		pl_end_flow(pl, f);
 		f = NULL;
@@ -826,6 +835,7 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 	enum decode_result r = decode_packet(dlt, data, caplen, wirelen, &p, &pl->ctx->st);
 
 	pipeline_decoded(pl, ts_ns, r, &p, caplen, wirelen);
+	pl->hint_ok = false;   /* (this packet's only) */
 }
 
 void pipeline_decoded(struct pipeline *pl, uint64_t ts_ns, enum decode_result r,

@@ -30,6 +30,10 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts_ns,
 bool pipeline_prefetch_key(const struct pipeline *pl, int dlt, const uint8_t *data,
 			   uint32_t caplen, uint32_t *hash);
 void pipeline_prefetch_flow(const struct pipeline *pl, uint32_t hash);
+/* The next pipeline_packet's hash, as pipeline_prefetch_key gave it a few
+ * packets before (known false: none): its TCP lookup starts from it
+ * (flow_lookup_hinted), instead of hashing the key again. */
+void pipeline_hint(struct pipeline *pl, bool known, uint32_t hash);
 /* The same for a packet already decoded (decode_packet, its counters
  * already in ctx->st): the worker threads get packets decoded by the
  * reader, which needed the headers to shard them.  *p points into the

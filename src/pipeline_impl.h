@@ -26,6 +26,8 @@ struct pipeline {
 	bool ext_clock;         /* pipeline_clock() drives it */
 	uint64_t last_ts, next_check;
 	struct flow *cur;       /* the flow of the packet at hand */
+	bool hint_ok;           /* hint is the packet at hand's hash (pipeline_hint) */
+	uint32_t hint;
 	uint64_t encap_bytes;   /* flows' tunnel chains, as allocated (mem.h) */
 	uint64_t qp_bytes;      /* qpaths_bytes(qp), read again when it changes:
 				 * memory is accounted several times a packet */

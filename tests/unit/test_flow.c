@@ -553,6 +553,19 @@ static void test_prefetch_hash(void)
 		flow_prefetch(t, h);
 	flow_prefetch(t, f->hash);
 	CHECK(flow_count(t) == 2 && side_of(t, &k, f) == 0 && side_of(t, &kv, fv) == 0);
+	/* A lookup from the look ahead's hash: found from the right one, and
+	 * from a wrong one too (the key is hashed again), never another flow. */
+	{
+		struct flow_endpoints rk = rev(&k), absent = v4(0x0a000009, 40000, 0xc0a80001, 443);
+		int side = 7;
+		uint32_t h = flow_bucket_prefetch_v4(t, rk.addr[0], 443, rk.addr[1], 40000, 0);
+		CHECK(flow_lookup_hinted(t, &rk, h, &side) == f && side == 1);
+		CHECK(flow_lookup_hinted(t, &k, h ^ 1, &side) == f && side == 0);
+		CHECK(flow_lookup_hinted(t, &k, fv->hash, &side) == f && side == 0);
+		CHECK(flow_lookup_hinted(t, &kv, f->hash, &side) == fv && side == 0);
+		CHECK(flow_lookup_hinted(t, &absent, h, &side) == NULL);
+		CHECK(flow_lookup_hinted(t, &absent, f->hash, &side) == NULL);
+	}
 	drain(t);
 	flow_table_free(t);
 }
@@ -898,7 +911,10 @@ static void test_compact(void)
 	CHECK(flow_lookup(t, &c, &side) == NULL);
 	d.has_vlan = true;
 	CHECK(flow_lookup(t, &d, &side) == NULL);
-	g = flow_lookup(t, &ra, &side);
+	/* (from the look ahead's hash: a compact flow has no chain entry to
+	 * find, so the lookup goes on to the compact store) */
+	g = flow_lookup_hinted(t, &ra, flow_bucket_prefetch_v4(t, ra.addr[0], ra.port[0], ra.addr[1],
+							       ra.port[1], 0), &side);
 	CHECK(g && side == 1 && flow_compact_count(t) == 0 && same_state(&snap, g));
 	CHECK(g && flow_oldest(t, FLOW_QUIET) == g);
 	if (!g)
