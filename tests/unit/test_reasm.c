@@ -1112,8 +1112,8 @@ static void test_random(void)
 /* A sink that tells what it needs (TLS: the whole record whose header it
  * read) is offered its bytes again only once that many are there, and no
  * more of them: 16,389-byte records in 1,448-byte segments take two offers
- * each instead of one a segment, the buffer is sized for the record at
- * once, and the bytes after a record are offered where they lie.  What is
+ * each instead of one a segment, the buffer grows to the record's size and
+ * not past it, and the bytes after a record are offered where they lie.  What is
  * consumed is the same either way. */
 static void test_want(void)
 {
@@ -1127,7 +1127,11 @@ static void test_want(void)
 		for (size_t off = 0; off < 40000; off += 1448) {
 			feed_s(&f, off, off + 1448 <= 40000 ? 1448 : 40000 - off, false);
 			if (off == 0 && w)
-				CHECK(f.d.pend_cap == 16389 && f.d.want == 16389);
+				CHECK(f.d.pend_cap == 4096 && f.d.want == 16389);
+			if (off == 4 * 1448 && w)
+				CHECK(f.d.pend_cap == 8192);
+			if (off == 6 * 1448 && w)   /* grown to the record, not past it */
+				CHECK(f.d.pend_cap == 16389);
 			CHECK(f.d.pend_cap <= (w ? 16389u : 32768u));
 		}
 		CHECK(f.r.len == 2 * 16389 && out_is(&f.r, 0, 0, f.r.len) && held_is(&f.r, f.r.len));
