@@ -106,32 +106,36 @@ static bool on_stream_event(struct session *s, int dir, enum tls_stream_ev ev,
 	}
 }
 
+/* Whether direction dir's bytes go to the prelude (cleartext before TLS,
+ * or records wrapped in another protocol) rather than straight to the
+ * record stream. */
+static bool to_prelude(const struct session *s, int dir)
+{
+	return s->pre && (!s->d[dir].pre_tls || s->d[dir].wrapped);
+}
+
 size_t session_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns)
 {
-	struct pre_state *pre;
-	size_t used;
-
 	if ((dir != 0 && dir != 1) || !tls_core_wants_data(s))
 		return n;
-	s->want[dir] = 0;
-	if (s->pre && (!s->d[dir].pre_tls || s->d[dir].wrapped)) {
+	if (to_prelude(s, dir)) {
 		if (n)
 			tls_core_bytes(s, dir);
 		return sess_pre_push(s, dir, p, n, ts_ns);
 	}
-	pre = s->pre;
-	used = sess_records_push(s, dir, p, n, ts_ns);
-	/* What the record stream still needs counts from p + used, where the
-	 * caller's unconsumed bytes start, unless the bytes went to a prelude
-	 * started just now (its own buffer). */
-	if (used < n && s->pre == pre && s->rs[dir].need > n - used)
-		s->want[dir] = (uint32_t)s->rs[dir].need;
-	return used;
+	return sess_records_push(s, dir, p, n, ts_ns);
 }
 
+/* The record stream's need counts from where the last push stopped: every
+ * path that reaches the stream with the caller's bytes (straight, or the
+ * prelude handing over at its end) returns what it consumed before the
+ * record it waits for.  Bytes the prelude keeps (a wrapped record, a
+ * prelude line) are its own, and tell nothing. */
 size_t session_want(const struct session *s, int dir)
 {
-	return (dir == 0 || dir == 1) ? s->want[dir] : 0;
+	if ((dir != 0 && dir != 1) || to_prelude(s, dir))
+		return 0;
+	return s->rs[dir].need;
 }
 
 size_t sess_records_push(struct session *s, int dir, const uint8_t *p, size_t n, uint64_t ts_ns)

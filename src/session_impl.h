@@ -113,7 +113,6 @@ struct session {
 	struct tt_ctx *ctx;
 	const char *transport;          /* what carries it: "tcp", ... */
 	struct tls_stream rs[2];        /* TCP carrier: each direction's record stream (session.c) */
-	uint32_t want[2];               /* session_want(): set by the last session_push() */
 	/* the cleartext before TLS (upgrade, proxy), allocated when the first
 	 * bytes are not TLS (session_prelude.c) */
 	struct pre_state *pre;
