@@ -585,13 +585,20 @@ void flow_prefetch(const struct flow_table *t, uint32_t hash)
 			__builtin_prefetch((const char *)f + i);
 }
 
-struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)
+/* The whole flow of key on the chain of hash h, or NULL. */
+static struct flow *chain_find(const struct flow_table *t, const struct flow_endpoints *key,
+			       uint32_t h, int *side)
 {
-	uint32_t h = key_hash(t, key);
-
 	for (struct flow *f = t->bucket[h & t->mask]; f; f = f->hnext)
 		if (f->hash == h && same(f, key, side))
 			return f;
+	return NULL;
+}
+
+/* The compact flow of key (hash h), made whole again, or NULL. */
+static struct flow *compact_find(struct flow_table *t, const struct flow_endpoints *key,
+				 uint32_t h, int *side)
+{
 	if (!t->cs.n)
 		return NULL;
 	for (uint32_t r = t->cs.bucket[h & t->cs.mask]; r != SLAB_NIL; r = C(t, r)->hnext)
@@ -600,13 +607,26 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key,
 	return NULL;
 }
 
+struct flow *flow_lookup(struct flow_table *t, const struct flow_endpoints *key, int *side)
+{
+	uint32_t h = key_hash(t, key);
+	struct flow *f = chain_find(t, key, h, side);
+
+	return f ? f : compact_find(t, key, h, side);
+}
+
 struct flow *flow_lookup_hinted(struct flow_table *t, const struct flow_endpoints *key,
 				uint32_t hint, int *side)
 {
-	for (struct flow *f = t->bucket[hint & t->mask]; f; f = f->hnext)
-		if (f->hash == hint && same(f, key, side))
-			return f;
-	return flow_lookup(t, key, side);
+	struct flow *f = chain_find(t, key, hint, side);
+	uint32_t h;
+
+	if (f)
+		return f;
+	h = key_hash(t, key);   /* (a new connection: the hint's chain is walked once) */
+	if (h != hint && (f = chain_find(t, key, h, side)))
+		return f;
+	return compact_find(t, key, h, side);
 }
 
 static uint64_t compact_seen(const struct compact *c)
