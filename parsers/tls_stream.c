@@ -135,7 +135,6 @@ enum tls_stream_ev tls_stream_next(struct tls_stream *st, const uint8_t *p, size
 	s = parse_record(st, p, n, out, used);
 	if (s == TLS_NEED_MORE)
 		return *used = 0, TLS_STREAM_NEED_MORE;   /* (st->need says how much) */
-	st->need = 0;
 	if (s == TLS_BAD) {
 		*used = 0;
 		if (!st->any_tls) {
