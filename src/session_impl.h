@@ -345,7 +345,7 @@ void sess_pre_emit(struct jw *w, const struct session *s, int client_side, struc
 
 /* ---- inside the core: tls_core.c and tls_core_hs.c ---- */
 
-enum { POOL_CH, POOL_SH };      /* core_pool_get/put kinds */
+enum { POOL_CH, POOL_SH, POOL_SESS, POOL_KINDS };   /* core_pool_get/put kinds */
 
 int core_client_dir(const struct session *s);
 bool core_decided(const struct session *s);

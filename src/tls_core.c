@@ -704,10 +704,11 @@ void tls_core_not_tls(struct session *s, int dir, bool sniffed)
 
 struct session *tls_core_new(struct tt_ctx *ctx, const char *transport, int syn_side)
 {
-	struct session *s = calloc(1, sizeof *s);
+	struct session *s = core_pool_get(ctx, POOL_SESS);
 
 	if (!s)
 		return NULL;
+	memset(s, 0, sizeof *s);
 	s->ctx = ctx;
 	s->transport = transport;
 	core_mem_add(s, sizeof *s);
@@ -759,7 +760,7 @@ void tls_core_free(struct session *s)
 	free(s->msgs);
 	free(s->alerts);
 	core_mem_sub(s, s->mem);
-	free(s);
+	core_pool_put(s->ctx, POOL_SESS, s);
 }
 
 /* ---- API: events ---- */

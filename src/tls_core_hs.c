@@ -62,18 +62,24 @@ static void note_retry_changes(struct session *s, const struct tls_client_hello 
 	core_mem_add(s, ch2->sni_len);
 }
 
-/* Freed ClientHello and ServerHello structs, kept for the next sessions:
- * at about 6 and 2 KiB they are above the allocator's per-thread cache, so
- * each session's two took the allocator's slow path twice. */
-#define POOL_MAX 32
-
-static const size_t pool_size[2] = {
+/* Freed ClientHello, ServerHello and session structs, kept for the next
+ * sessions: at about 6, 2 and 1 KiB they are above the allocator's
+ * per-thread cache, so each session's took the allocator's slow path.
+ * Sessions and ServerHellos are freed a batch of records at a time (the
+ * render thread's), up to 256 kept; the ClientHello is parsed into one at
+ * a time (the context's scratch), 32. */
+static const size_t pool_size[POOL_KINDS] = {
 	[POOL_CH] = sizeof(struct tls_client_hello),
 	[POOL_SH] = sizeof(struct tls_server_hello),
+	[POOL_SESS] = sizeof(struct session),
+};
+
+static const uint32_t pool_max[POOL_KINDS] = {
+	[POOL_CH] = 32, [POOL_SH] = 256, [POOL_SESS] = 256,
 };
 
 struct hello_pool {
-	struct blkpool kind[2];
+	struct blkpool kind[POOL_KINDS];
 };
 
 void *core_pool_get(struct tt_ctx *ctx, int kind)
@@ -92,7 +98,7 @@ void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
 		ctx->pool = calloc(1, sizeof *ctx->pool);
 	p = ctx->pool;
 	if (p)
-		blkpool_put(&p->kind[kind], x, POOL_MAX);
+		blkpool_put(&p->kind[kind], x, pool_max[kind]);
 	else
 		free(x);
 }
@@ -106,7 +112,7 @@ void tls_core_pool_free(struct tt_ctx *ctx)
 	ctx->ch_owner = NULL;
 	if (!p)
 		return;
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < POOL_KINDS; k++)
 		blkpool_drain(&p->kind[k]);
 	free(p);
 	ctx->pool = NULL;
@@ -120,7 +126,8 @@ size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
 	if (!p)
 		return scratch;
 	return scratch + mem_chunk(sizeof *p) + p->kind[POOL_CH].n * mem_chunk(pool_size[POOL_CH]) +
-	       p->kind[POOL_SH].n * mem_chunk(pool_size[POOL_SH]);
+	       p->kind[POOL_SH].n * mem_chunk(pool_size[POOL_SH]) +
+	       p->kind[POOL_SESS].n * mem_chunk(pool_size[POOL_SESS]);
 }
 
 static void parse_client_hello(const struct session *s, const uint8_t *b, size_t n, bool sslv2,
