@@ -8,6 +8,8 @@
  * apart by the protocol.
  */
 #include "flow.h"
+
+#include "blkpool.h"
 #include "slab.h"
 
 #include "mem.h"
@@ -41,8 +43,11 @@ struct flow_table {
 	uint32_t n, max;
 	uint64_t seed;
 	struct flow_list lists[FLOW_LISTS];
-	struct flow *spare;             /* one freed flow, reused by the next */
-	uint64_t bytes;                 /* the buckets and the flows, as allocated (mem.h) */
+	/* freed flows and reassembly pairs, reused by the next connections
+	 * (FLOW_POOL_MAX of each at most; counted in bytes) */
+	struct blkpool spare, spare_rd;
+	uint64_t spare_bytes, spare_limit;   /* what they hold, at most */
+	uint64_t bytes;                 /* the buckets, the flows, the pairs, as allocated (mem.h) */
 	struct compact_set cs;
 };
 
@@ -120,6 +125,7 @@ struct flow_table *flow_table_new(uint32_t max_flows, uint64_t seed)
 	t->cs.head = t->cs.tail = SLAB_NIL;
 	t->max = max_flows;
 	t->seed = seed;
+	t->spare_limit = 1024;   /* a flow or two, until flow_table_keep() */
 	slab_init(&t->cs.pool[0], sizeof(struct compact) + 8);
 	slab_init(&t->cs.pool[1], sizeof(struct compact) + 32);
 	t->bytes = mem_block(t->bucket);
@@ -131,7 +137,7 @@ void flow_table_free(struct flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->spare);
+	flow_table_trim(t);
 	free(t->bucket);
 	free(t->cs.bucket);
 	slab_destroy(&t->cs.pool[0]);
@@ -246,30 +252,77 @@ static void list_push(struct flow_list *l, struct flow *f)
 	l->n++;
 }
 
-/* A struct flow for the table: the spare one, or a new one. */
-static struct flow *take(struct flow_table *t)
-{
-	struct flow *f = t->spare;
+/* Connections end in bursts (a second's worth of timeouts at a time) and
+ * begin one by one.  Their blocks, about 310 and 270 bytes, are above the
+ * sizes glibc keeps in quick lists beyond the seven of its per-thread
+ * cache, so each free and calloc took its sorted bins and coalescing
+ * (about 450 instructions a flow).  Up to FLOW_POOL_MAX freed ones of each
+ * are kept here instead, last in first out, within the bytes that
+ * flow_table_keep() allows, and given back when memory runs short
+ * (flow_table_trim). */
+#define FLOW_POOL_MAX 4096u
 
-	if (f) {
-		t->spare = NULL;
-		memset(f, 0, sizeof *f);
-		return f;
+/* A zeroed block of size bytes: a kept one, or a new one. */
+static void *take_block(struct flow_table *t, struct blkpool *p, size_t size)
+{
+	void *b;
+
+	if (p->head) {
+		b = blkpool_get(p, size);
+		t->spare_bytes -= mem_block(b);
+		memset(b, 0, size);
+		return b;
 	}
-	if ((f = calloc(1, sizeof *f)))
-		t->bytes += mem_block(f);
-	return f;
+	if ((b = calloc(1, size)))
+		t->bytes += mem_block(b);
+	return b;
 }
 
-/* A struct flow the table no longer uses: kept as the spare, or freed. */
-static void release(struct flow_table *t, struct flow *f)
+/* A block the table no longer uses: kept, or freed. */
+static void release_block(struct flow_table *t, struct blkpool *p, void *b)
 {
-	if (!t->spare) {
-		t->spare = f;
+	size_t n = mem_block(b);
+
+	if (!b)
+		return;
+	if (p->n < FLOW_POOL_MAX && t->spare_bytes + n <= t->spare_limit) {
+		blkpool_put(p, b, FLOW_POOL_MAX);
+		t->spare_bytes += n;
 		return;
 	}
-	t->bytes -= mem_block(f);
-	free(f);
+	t->bytes -= n;
+	free(b);
+}
+
+static void drain_blocks(struct flow_table *t, struct blkpool *p)
+{
+	while (p->head) {
+		void *b = blkpool_get(p, 0);
+		t->bytes -= mem_block(b);
+		t->spare_bytes -= mem_block(b);
+		free(b);
+	}
+}
+
+void flow_table_trim(struct flow_table *t)
+{
+	drain_blocks(t, &t->spare);
+	drain_blocks(t, &t->spare_rd);
+}
+
+void flow_table_keep(struct flow_table *t, uint64_t bytes)
+{
+	t->spare_limit = bytes;
+}
+
+static struct flow *take(struct flow_table *t)
+{
+	return take_block(t, &t->spare, sizeof(struct flow));
+}
+
+static void release(struct flow_table *t, struct flow *f)
+{
+	release_block(t, &t->spare, f);
 }
 
 /* Put f on the hash chain of its bucket. */
@@ -782,9 +835,8 @@ bool flow_reasm_open(struct flow_table *t, struct flow *f)
 {
 	if (f->rd)
 		return true;
-	if (!(f->rd = calloc(2, sizeof *f->rd)))
+	if (!(f->rd = take_block(t, &t->spare_rd, 2 * sizeof *f->rd)))
 		return false;
-	t->bytes += mem_block(f->rd);
 	for (int d = 0; d < 2; d++)
 		if (f->started & (1u << d))
 			reasm_start(&f->rd[d], f->start_seq[d]);
@@ -795,8 +847,7 @@ void flow_reasm_close(struct flow_table *t, struct flow *f, struct reasm_mem *m)
 {
 	for (int d = 0; d < 2 && f->rd; d++)
 		reasm_free(&f->rd[d], m);
-	t->bytes -= mem_block(f->rd);
-	free(f->rd);
+	release_block(t, &t->spare_rd, f->rd);
 	f->rd = NULL;
 	f->rd_done = true;
 }

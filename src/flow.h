@@ -137,6 +137,10 @@ void flow_touch(struct flow_table *t, struct flow *f, int which);
 void flow_remove(struct flow_table *t, struct flow *f);
 /* Unlink and free the flow itself (not its session, buffers or chain). */
 void flow_free(struct flow_table *t, struct flow *f);
+/* Freed flows kept for reuse: at most this many bytes of them (1 KiB
+ * until it is called), and all of them given back to the allocator. */
+void flow_table_keep(struct flow_table *t, uint64_t bytes);
+void flow_table_trim(struct flow_table *t);
 /* Bytes the table and its flows take from the allocator (mem.h). */
 uint64_t flow_table_bytes(const struct flow_table *t);
 uint32_t flow_count(const struct flow_table *t);

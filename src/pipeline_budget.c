@@ -203,6 +203,8 @@ void pl_keep_budget(struct pipeline *pl, struct flow *keep)
 	pl->last_total = total;
 	if (total > pl->ctx->cfg.memcap / 2 && total > held_cap(pl)) {
 		reasm_mem_release(&pl->mem);   /* the blocks kept for reuse go first */
+		flow_table_trim(pl->ft);
+		tls_core_pool_trim(pl->ctx);
 		mem_slack_sample();   /* measured again first (trimming past its bound) */
 		if (over(pl, held_cap(pl)))
 			shed_budget(pl, keep);

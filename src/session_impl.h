@@ -345,7 +345,8 @@ void sess_pre_emit(struct jw *w, const struct session *s, int client_side, struc
 
 /* ---- inside the core: tls_core.c and tls_core_hs.c ---- */
 
-enum { POOL_CH, POOL_SH, POOL_SESS, POOL_KINDS };   /* core_pool_get/put kinds */
+enum { POOL_CH, POOL_SH, POOL_SESS, POOL_MSGS, POOL_KINDS };   /* core_pool_get/put kinds */
+#define POOL_MSGS_N 16u         /* messages in a POOL_MSGS block */
 
 int core_client_dir(const struct session *s);
 bool core_decided(const struct session *s);

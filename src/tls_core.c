@@ -171,8 +171,16 @@ void core_add_msg(struct session *s, int dir, uint16_t code)
 		anom_add(&s->anom, "handshake_messages_truncated");
 		return;
 	}
-	if (s->n_msgs == s->cap_msgs) {
-		struct sess_msg *m = grow_list(s, s->msgs, &s->cap_msgs, 16, cap, sizeof *m);
+	if (!s->cap_msgs && cap >= POOL_MSGS_N) {
+		/* the first block from the pool: most handshakes fit it */
+		if (!(s->msgs = core_pool_get(s->ctx, POOL_MSGS))) {
+			anom_add(&s->anom, "alloc_failed");
+			return;
+		}
+		s->cap_msgs = POOL_MSGS_N;
+		core_mem_add(s, POOL_MSGS_N * sizeof *s->msgs);
+	} else if (s->n_msgs == s->cap_msgs) {
+		struct sess_msg *m = grow_list(s, s->msgs, &s->cap_msgs, POOL_MSGS_N, cap, sizeof *m);
 		if (!m)
 			return;
 		s->msgs = m;
@@ -757,7 +765,10 @@ void tls_core_free(struct session *s)
 	free(s->cr);
 	free(s->cr_auth);
 	free(s->retry_sni);
-	free(s->msgs);
+	if (s->cap_msgs == POOL_MSGS_N)
+		core_pool_put(s->ctx, POOL_MSGS, s->msgs);
+	else
+		free(s->msgs);
 	free(s->alerts);
 	core_mem_sub(s, s->mem);
 	core_pool_put(s->ctx, POOL_SESS, s);

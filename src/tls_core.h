@@ -64,11 +64,13 @@ enum tls_outcome {
  * NULL on ENOMEM. */
 struct session *tls_core_new(struct tt_ctx *ctx, const char *transport, int syn_side);
 void tls_core_free(struct session *s);
-/* Frees the hello structs the sessions of ctx left for reuse (at the end,
- * after every session of ctx is freed). */
+/* Frees the structs and blocks the sessions of ctx left for reuse (at the
+ * end, after every session of ctx is freed). */
 void tls_core_pool_free(struct tt_ctx *ctx);
-/* Bytes the pool of freed hello structs and the scratch ClientHello hold
- * (mem.h). */
+/* Gives those kept for reuse back to the allocator (memory runs short). */
+void tls_core_pool_trim(struct tt_ctx *ctx);
+/* Bytes the pool of freed structs and blocks and the scratch ClientHello
+ * hold (mem.h). */
 size_t tls_core_pool_bytes(const struct tt_ctx *ctx);
 
 /* ---- events ---- */

@@ -62,30 +62,42 @@ static void note_retry_changes(struct session *s, const struct tls_client_hello 
 	core_mem_add(s, ch2->sni_len);
 }
 
-/* Freed ClientHello, ServerHello and session structs, kept for the next
- * sessions: at about 6, 2 and 1 KiB they are above the allocator's
- * per-thread cache, so each session's took the allocator's slow path.
- * Sessions and ServerHellos are freed a batch of records at a time (the
- * render thread's), up to 256 kept; the ClientHello is parsed into one at
- * a time (the context's scratch), 32. */
+/* Freed ClientHello, ServerHello and session structs and the first
+ * blocks of handshake message lists, kept for the next sessions: each
+ * took the allocator's slow path for each (the structs, at about 6, 2 and
+ * 1 KiB, are above its per-thread cache, and sessions are freed a batch of
+ * records at a time, more than that cache holds).  Up to 256 of each are
+ * kept, but 32 ClientHello structs: those are parsed into one at a time
+ * (the context's scratch). */
 static const size_t pool_size[POOL_KINDS] = {
 	[POOL_CH] = sizeof(struct tls_client_hello),
 	[POOL_SH] = sizeof(struct tls_server_hello),
 	[POOL_SESS] = sizeof(struct session),
+	[POOL_MSGS] = POOL_MSGS_N * sizeof(struct sess_msg),
 };
 
+/* ... and all of them together at most a POOL_SHARE-th of the memory
+ * budget (2 MiB by default; full, the kinds' bounds make 1 MB). */
+#define POOL_SHARE 128u
+
 static const uint32_t pool_max[POOL_KINDS] = {
-	[POOL_CH] = 32, [POOL_SH] = 256, [POOL_SESS] = 256,
+	[POOL_CH] = 32, [POOL_SH] = 256, [POOL_SESS] = 256, [POOL_MSGS] = 256,
 };
 
 struct hello_pool {
 	struct blkpool kind[POOL_KINDS];
+	size_t bytes;                   /* what the kept blocks hold (mem.h) */
 };
 
 void *core_pool_get(struct tt_ctx *ctx, int kind)
 {
 	struct hello_pool *p = ctx->pool;
-	return p ? blkpool_get(&p->kind[kind], pool_size[kind]) : malloc(pool_size[kind]);
+
+	if (!p)
+		return malloc(pool_size[kind]);
+	if (p->kind[kind].head)
+		p->bytes -= mem_chunk(pool_size[kind]);
+	return blkpool_get(&p->kind[kind], pool_size[kind]);
 }
 
 void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
@@ -97,10 +109,21 @@ void core_pool_put(struct tt_ctx *ctx, int kind, void *x)
 	if (!ctx->pool)
 		ctx->pool = calloc(1, sizeof *ctx->pool);
 	p = ctx->pool;
-	if (p)
-		blkpool_put(&p->kind[kind], x, pool_max[kind]);
-	else
+	if (!p || p->bytes + mem_chunk(pool_size[kind]) > ctx->cfg.memcap / POOL_SHARE)
 		free(x);
+	else if (blkpool_put(&p->kind[kind], x, pool_max[kind]))
+		p->bytes += mem_chunk(pool_size[kind]);
+}
+
+void tls_core_pool_trim(struct tt_ctx *ctx)
+{
+	struct hello_pool *p = ctx->pool;
+
+	if (!p)
+		return;
+	for (int k = 0; k < POOL_KINDS; k++)
+		blkpool_drain(&p->kind[k]);
+	p->bytes = 0;
 }
 
 void tls_core_pool_free(struct tt_ctx *ctx)
@@ -125,9 +148,7 @@ size_t tls_core_pool_bytes(const struct tt_ctx *ctx)
 
 	if (!p)
 		return scratch;
-	return scratch + mem_chunk(sizeof *p) + p->kind[POOL_CH].n * mem_chunk(pool_size[POOL_CH]) +
-	       p->kind[POOL_SH].n * mem_chunk(pool_size[POOL_SH]) +
-	       p->kind[POOL_SESS].n * mem_chunk(pool_size[POOL_SESS]);
+	return scratch + mem_chunk(sizeof *p) + p->bytes;
 }
 
 static void parse_client_hello(const struct session *s, const uint8_t *b, size_t n, bool sslv2,
@@ -175,7 +196,9 @@ static bool keep_raw_hello(struct session *s, const uint8_t *b, size_t n)
 	struct tls_ch_brief br;
 	uint8_t *copy;
 
-	if (n > UINT32_MAX || !(copy = malloc(n ? n : 1)))
+	if (n > UINT32_MAX)
+		return false;
+	if (!(copy = malloc(n ? n : 1)))
 		return false;
 	memcpy(copy, b, n);
 	tls_scan_client_hello(b, n, &br);

@@ -1105,6 +1105,62 @@ static void test_compact_many(void)
 	flow_table_free(t);
 }
 
+/* Freed flows and reassembly pairs are kept for the next connections
+ * within the bytes flow_table_keep() allows, come back zeroed, and go back
+ * to the allocator at flow_table_trim(); flow_table_bytes() counts them
+ * until then. */
+static void test_spares(void)
+{
+	enum { N = 64 };
+	struct flow_table *t = flow_table_new(1000, 0x5eed);
+	struct flow *fs[N];
+	struct reasm_mem m = { .cap = 1 << 20 };
+	uint64_t bytes0, one, all;
+	bool zero = true;
+
+	if (!t)
+		return;
+	bytes0 = flow_table_bytes(t);
+	flow_table_keep(t, 10 * 1024);
+	for (int i = 0; i < N; i++) {
+		struct flow_endpoints k = nth((uint32_t)i);
+		fs[i] = flow_insert(t, &k);
+		CHECK(fs[i] && flow_reasm_open(t, fs[i]));
+	}
+	all = flow_table_bytes(t) - bytes0;
+	one = all / N;
+	CHECK(one >= sizeof(struct flow) + 2 * sizeof(struct reasm_dir));
+	for (int i = 0; i < N; i++) {
+		if (!fs[i])
+			continue;
+		fs[i]->ct.pkts[0] = 7;
+		fs[i]->rd[1].next_seq = 9;
+		flow_reasm_close(t, fs[i], &m);
+		flow_free(t, fs[i]);
+	}
+	/* what is kept: within the bound, and counted */
+	CHECK(flow_table_bytes(t) - bytes0 > 0);
+	CHECK(flow_table_bytes(t) - bytes0 <= 10 * 1024);
+	for (int i = 0; i < N; i++) {
+		struct flow_endpoints k = nth((uint32_t)(N + i));
+		fs[i] = flow_insert(t, &k);
+		if (!fs[i] || !flow_reasm_open(t, fs[i]))
+			continue;
+		zero &= fs[i]->ct.pkts[0] == 0 && fs[i]->rd[1].next_seq == 0 && fs[i]->rd[1].pend == NULL;
+	}
+	CHECK(zero);
+	CHECK(flow_table_bytes(t) - bytes0 == all);   /* kept ones reused, then new ones */
+	for (int i = 0; i < N; i++)
+		if (fs[i]) {
+			flow_reasm_close(t, fs[i], &m);
+			flow_free(t, fs[i]);
+		}
+	flow_table_trim(t);
+	CHECK(flow_table_bytes(t) == bytes0);
+	CHECK(m.used == 0);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_clock();
@@ -1124,5 +1180,6 @@ int main(void)
 	test_compact();
 	test_compact_limits();
 	test_compact_many();
+	test_spares();
 	return TT_DONE();
 }

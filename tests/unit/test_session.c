@@ -17,6 +17,7 @@
 #include "../../src/keylog_follow.h"
 #include "../../src/verdict.h"
 #include "../../src/session.h"
+#include "../../src/tls_core.h"
 #include "tt_seal.h"
 #include "tt_test.h"
 #include "tt_session.h"
@@ -1861,6 +1862,54 @@ static void test_keylog_pending(void)
 	unlink(path);
 }
 
+/* Freed sessions (and their ServerHellos and first message blocks) are
+ * kept in the context's pool for the next ones: a session made from a kept
+ * one gives the same record as one made fresh, the pool's bytes are
+ * counted and stay within a 128th of --memcap, and tls_core_pool_trim()
+ * gives them back. */
+static void test_pool(void)
+{
+	struct conv cv = { .n = 0 };
+	uint64_t memcap = ctx.cfg.memcap;
+	size_t base, kept;
+	char *first = NULL;
+
+	tls12_full(&cv, 16384, false);
+	tls_core_pool_trim(&ctx);
+	base = tls_core_pool_bytes(&ctx);
+	for (int i = 0; i < 3; i++) {
+		json_t *t = run(&cv, 0, WHOLE, true);
+		char *dump = json_dumps(t, JSON_SORT_KEYS | JSON_COMPACT);
+
+		if (!first)
+			first = dump;
+		else {
+			CHECK_STR(dump, first);   /* from the pool: the same record */
+			free(dump);
+		}
+		json_decref(t);
+	}
+	kept = tls_core_pool_bytes(&ctx) - base;
+	CHECK(kept >= 1024);   /* a session struct at least */
+	tls_core_pool_trim(&ctx);
+	CHECK(tls_core_pool_bytes(&ctx) == base);
+	/* a small budget keeps only what fits a 128th of it */
+	ctx.cfg.memcap = 256 * 1024;
+	for (int i = 0; i < 4; i++) {
+		struct session *ss[8];
+		for (int k = 0; k < 8; k++)
+			ss[k] = session_new(&ctx, 0);
+		for (int k = 0; k < 8; k++)
+			session_free(ss[k]);
+	}
+	CHECK(tls_core_pool_bytes(&ctx) - base <= 2048);
+	CHECK(tls_core_pool_bytes(&ctx) - base > 0);
+	ctx.cfg.memcap = memcap;
+	tls_core_pool_trim(&ctx);
+	free(first);
+	conv_free(&cv);
+}
+
 int main(void)
 {
 	tt_session_init();
@@ -1887,6 +1936,7 @@ int main(void)
 	test_tls13_early_data();
 	test_tls12_renegotiation_seen();
 	test_keylog_pending();
+	test_pool();
 
 	tt_session_done();
 	return TT_DONE();
