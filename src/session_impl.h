@@ -213,8 +213,9 @@ struct session {
 	uint8_t *chain_der[2];          /* the chain as it came, looked up in the
 					 * certificate store by core_chain_settle:
 					 * n_chain_der lengths (u32), then the
-					 * certificates one after the other; freed
-					 * with the session */
+					 * certificates one after the other; in
+					 * chain[]'s block, after its pointers
+					 * (SSLv2: chain[] alone, this NULL) */
 	uint32_t n_chain_der[2];        /* 0 once looked up */
 	uint32_t n_chain_total[2];      /* entries the peer sent */
 	uint64_t cert_ts[2];            /* capture time of the Certificate message */

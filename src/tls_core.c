@@ -746,8 +746,7 @@ void tls_core_free(struct session *s)
 		return;
 	core_chain_release(s);
 	for (int i = 0; i < 2; i++) {
-		free(s->chain[i]);
-		free(s->chain_der[i]);
+		free(s->chain[i]);   /* chain_der[i] too: the same block */
 	}
 	free_hs_buffers(s);
 	sess_dtls_free(s);

@@ -386,16 +386,20 @@ static void on_server_hello(struct session *s, int dir, const uint8_t *b, size_t
 		anom_add(&s->anom, "downgrade_sentinel");
 }
 
+/* The certificates' places in a Certificate message, on the stack up to
+ * the default --max-certs. */
+#define CERT_REFS_STACK 16
+
 static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t n, uint64_t ts)
 {
 	struct tt_ctx *ctx = s->ctx;
 	size_t max = ctx->cfg.max_certs, cnt = 0, total = 0;
-	struct tls_cert_ref *refs;
+	struct tls_cert_ref stack[CERT_REFS_STACK], *refs;
 	bool from_server = dir != core_client_dir(s);
 	uint8_t *at;
 	size_t size;
 
-	refs = malloc((max ? max : 1) * sizeof *refs);
+	refs = max <= CERT_REFS_STACK ? stack : malloc((max ? max : 1) * sizeof *refs);
 	if (!refs) {
 		anom_add(&s->anom, "alloc_failed");
 		return;
@@ -423,19 +427,19 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 	/* Kept as they came: the store's lookup (a digest of each and a
 	 * comparison with the stored copy, or a parse) waits for the record,
 	 * in the render thread when there is one.  Nothing before it reads
-	 * the certificates.  (Both blocks come from this thread's allocator,
-	 * which frees them with the session.) */
+	 * the certificates.  (One block: the pointers the lookup fills, then
+	 * the lengths and the bytes; from this thread's allocator, which
+	 * frees it with the session.) */
 	size = cnt * sizeof(uint32_t);
 	for (size_t i = 0; i < cnt; i++)
 		size += refs[i].len;
-	s->chain[dir] = calloc(cnt, sizeof *s->chain[dir]);
-	s->chain_der[dir] = s->chain[dir] ? malloc(size) : NULL;
-	if (!s->chain_der[dir]) {
-		free(s->chain[dir]);
-		s->chain[dir] = NULL;
+	s->chain[dir] = malloc(cnt * sizeof *s->chain[dir] + size);
+	if (!s->chain[dir]) {
 		anom_add(&s->anom, "alloc_failed");
 		goto out;
 	}
+	memset(s->chain[dir], 0, cnt * sizeof *s->chain[dir]);
+	s->chain_der[dir] = (uint8_t *)(s->chain[dir] + cnt);
 	at = s->chain_der[dir] + cnt * sizeof(uint32_t);
 	for (size_t i = 0; i < cnt; i++) {
 		uint32_t len = (uint32_t)refs[i].len;
@@ -444,9 +448,10 @@ static void on_certificate(struct session *s, int dir, const uint8_t *b, size_t 
 		at += len;
 	}
 	s->n_chain_der[dir] = (uint32_t)cnt;
-	core_mem_add(s, size);
+	core_mem_add(s, cnt * sizeof *s->chain[dir] + size);
 out:
-	free(refs);
+	if (refs != stack)
+		free(refs);
 }
 
 void core_chain_settle(struct session *s)
