@@ -72,6 +72,29 @@ static void block_put(struct reasm_mem *m, void *b, size_t n)
 		m->pool_bytes += n;
 }
 
+/* A waiting segment of len bytes: in a pooled block when it fits one (the
+ * smallest that does), else from malloc.  Most segments wait only until
+ * the peer's ACK, a round trip, and a handshake has a few: their malloc
+ * and free were a tenth of the reading thread's allocator calls. */
+static size_t seg_block(size_t len)
+{
+	size_t n = sizeof(struct reasm_seg) + len, b = REASM_BLOCK_MIN;
+
+	while (b < n && b < REASM_HISTORY)
+		b <<= 1;
+	return b >= n ? b : n;
+}
+
+static struct reasm_seg *seg_new(struct reasm_mem *m, size_t len)
+{
+	return block_get(m, seg_block(len));
+}
+
+static void seg_free(struct reasm_mem *m, struct reasm_seg *s)
+{
+	block_put(m, s, seg_block(s->len));
+}
+
 void reasm_mem_release(struct reasm_mem *m)
 {
 	for (int c = 0; c < REASM_CLASSES; c++)
@@ -119,7 +142,7 @@ void reasm_stop(struct reasm_dir *d, struct reasm_mem *m)
 
 	while (s) {
 		struct reasm_seg *n = s->next;
-		free(s);
+		seg_free(m, s);
 		s = n;
 	}
 	d->ooo = NULL;
@@ -387,7 +410,7 @@ static void unlink_seg(struct reasm_dir *d, struct reasm_seg **pp, struct reasm_
 	*pp = s->next;
 	d->ooo_bytes -= s->len;
 	m->used -= s->len;
-	free(s);
+	seg_free(m, s);
 }
 
 /* Deliver waiting segments that are now in order.  A held copy goes only
@@ -409,7 +432,7 @@ static void drain(struct reasm_dir *d, int dir, uint64_t ts, struct reasm_mem *m
 		m->used -= s->len;
 		if (skip < s->len)
 			deliver(d, dir, s->data + skip, (size_t)(s->len - skip), ts, m, k);
-		free(s);
+		seg_free(m, s);
 		if (d->stopped)
 			return;
 	}
@@ -535,7 +558,7 @@ static void insert(struct reasm_dir *d, uint64_t off, const uint8_t *p, size_t n
 			size_t len = (size_t)(cut_end - off);
 			if (!room(d, m, len, k))
 				return;
-			s = malloc(sizeof *s + len);
+			s = seg_new(m, len);
 			if (!s) {
 				stop(d, m, "reasm_memcap", k);
 				return;

@@ -1391,6 +1391,36 @@ static void test_restart_missing(void)
 	CHECK(fix_done(&f));
 }
 
+/* Waiting segments live in the pooled blocks when they fit one: of every
+ * size, in and out of the pool, the bytes come out right, and what waits
+ * is counted in used and what is kept for reuse in pool_bytes, until
+ * reasm_mem_release(). */
+static void test_waiting_blocks(void)
+{
+	mem_init(1 << 20, 1 << 16);
+	struct fix f = fix_init(1000, 0, TAKE_ALL, 0);
+	/* 100 bytes (a 256-byte block), 3000 (4096), 5000 (malloc's) */
+	FEED(&f, { 8100, 5000 }, { 5100, 3000 }, { 5000, 100 });
+	CHECK(f.r.len == 0 && mem.used == 8100 && f.d.ooo_bytes == 8100);
+	feed_s(&f, 0, 5000, false);
+	CHECK(f.r.len == 13100 && out_is(&f.r, 0, 0, 13100));
+	CHECK(mem.used == 0 && f.d.ooo_bytes == 0);
+	CHECK(mem.pool_bytes == 256 + 4096);
+	/* the kept blocks again, the same sizes */
+	FEED(&f, { 13300, 100 }, { 13400, 3000 });
+	CHECK(mem.pool_bytes == 0 && mem.used == 3100);
+	feed_s(&f, 13100, 200, false);
+	CHECK(f.r.len == 16400 && out_is(&f.r, 0, 0, 16400));
+	CHECK(mem.used == 0 && mem.pool_bytes >= 256 + 4096);
+	/* stopped with segments waiting: they go back too */
+	FEED(&f, { 16500, 50 }, { 16600, 60 });
+	reasm_stop(&f.d, &mem);
+	CHECK(mem.used == 0 && mem.pool_bytes >= 256 + 4096);
+	reasm_mem_release(&mem);
+	CHECK(mem.pool_bytes == 0);
+	fix_done(&f);
+}
+
 int main(void)
 {
 	make_stream();
@@ -1402,6 +1432,7 @@ int main(void)
 	test_in_order();
 	test_partial();
 	test_out_of_order();
+	test_waiting_blocks();
 	test_duplicates();
 	test_overlap();
 	test_wrap();
