@@ -117,7 +117,7 @@ struct pipeline *pipeline_new(struct tt_ctx *ctx)
 		free(pl);
 		return NULL;
 	}
-	flow_table_keep(pl->ft, ctx->cfg.memcap / 128);   /* freed flows kept: 2 MiB by default */
+	flow_table_keep(pl->ft, ctx->cfg.memcap / 256);   /* freed flows kept: 1 MiB by default */
 	pl->mem.cap = ctx->cfg.reasm_memcap;
 	pl->mem.dir_limit = ctx->cfg.reasm_dir_limit;
 	pl->mem.gaps = &st->reasm_gaps;

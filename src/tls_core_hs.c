@@ -66,7 +66,7 @@ static void note_retry_changes(struct session *s, const struct tls_client_hello 
  * blocks of handshake message lists, kept for the next sessions: each
  * took the allocator's slow path for each (the structs, at about 6, 2 and
  * 1 KiB, are above its per-thread cache, and sessions are freed a batch of
- * records at a time, more than that cache holds).  Up to 256 of each are
+ * records at a time, more than that cache holds).  Up to 128 of each are
  * kept, but 32 ClientHello structs: those are parsed into one at a time
  * (the context's scratch). */
 static const size_t pool_size[POOL_KINDS] = {
@@ -77,11 +77,11 @@ static const size_t pool_size[POOL_KINDS] = {
 };
 
 /* ... and all of them together at most a POOL_SHARE-th of the memory
- * budget (2 MiB by default; full, the kinds' bounds make 1 MB). */
+ * budget (2 MiB by default; full, the kinds' bounds make 0.6 MB). */
 #define POOL_SHARE 128u
 
 static const uint32_t pool_max[POOL_KINDS] = {
-	[POOL_CH] = 32, [POOL_SH] = 256, [POOL_SESS] = 256, [POOL_MSGS] = 256,
+	[POOL_CH] = 32, [POOL_SH] = 128, [POOL_SESS] = 128, [POOL_MSGS] = 128,
 };
 
 struct hello_pool {
